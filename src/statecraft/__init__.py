@@ -1,0 +1,47 @@
+"""Statecraft: forecast multi-actor negotiations and conflicts, and say who wins them.
+
+>>> import statecraft as sc
+>>> s = sc.load("ec-emissions-1994")
+>>> r = sc.forecast(s, model="compromise")
+>>> round(r.value("emissions", "compromise"), 3)
+7.39
+"""
+
+from statecraft._version import __version__
+from statecraft.analysis.winners import ActorGain, Winners, winners
+from statecraft.errors import ScenarioError, StatecraftError
+from statecraft.io import Format, builtin_names, dumps, load, read_text, save
+from statecraft.models import Model, NotApplicable, UnknownModel, available_models, get_model
+from statecraft.runner import Forecast, IssueForecast, forecast
+from statecraft.scenario import Actor, Issue, IssueArrays, Quantity, Scale, Scenario, Source, Stance
+
+__all__ = [
+    "Actor",
+    "ActorGain",
+    "Forecast",
+    "Format",
+    "Issue",
+    "IssueArrays",
+    "IssueForecast",
+    "Model",
+    "NotApplicable",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "ScenarioError",
+    "Source",
+    "Stance",
+    "StatecraftError",
+    "UnknownModel",
+    "Winners",
+    "__version__",
+    "available_models",
+    "builtin_names",
+    "dumps",
+    "forecast",
+    "get_model",
+    "load",
+    "read_text",
+    "save",
+    "winners",
+]

@@ -1,0 +1,170 @@
+r"""Who wins: each actor's gain from the status quo to an outcome, in its own utility.
+
+For actor :math:`i` on issue :math:`j` with scale width :math:`D_j`, the utility of an
+outcome :math:`o_j` is linear in the distance from the actor's position:
+
+.. math:: u_{ij}(o_j) = 1 - \frac{|o_j - x_{ij}|}{D_j}
+
+(1 at its own position, 0 at the far end of the scale from it when it stands at one end).
+Across the issues on which the actor takes a position and that have a status quo
+:math:`q_j`, utilities are averaged with the actor's saliences as weights, and the gain is
+
+.. math:: G_i = \frac{\sum_j s_{ij} \left(u_{ij}(o_j) - u_{ij}(q_j)\right)}{\sum_j s_{ij}}
+
+so :math:`G_i` lies in [-1, 1]: +1 would be an actor that cares about one issue only and
+sees it move across the whole scale, from the far end to its own position. Actors whose
+saliences on those issues are all 0 have gain 0; actors with no stance on any of them are
+not ranked. The definition is documented in
+``docs/winners.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from statecraft.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ActorGain", "Winners", "gains", "winners"]
+
+
+def gains(
+    position: np.ndarray,
+    salience: np.ndarray,
+    outcome: np.ndarray,
+    status_quo: np.ndarray,
+    width: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Salience-weighted gains of every actor, and the per-issue gains, as arrays.
+
+    ``position`` and ``salience`` are (..., actors, issues) with NaN position where an actor
+    sits an issue out; ``outcome``, ``status_quo`` and ``width`` are (..., issues). Leading
+    axes are batch axes. Returns ``(gain, per_issue)`` with shapes (..., actors) and
+    (..., actors, issues); per-issue gains are NaN where the actor sits out.
+    """
+    x = np.asarray(position, dtype=float)
+    s = np.where(np.isnan(x), 0.0, np.asarray(salience, dtype=float))
+    o = np.asarray(outcome, dtype=float)[..., None, :]
+    q = np.asarray(status_quo, dtype=float)[..., None, :]
+    d = np.asarray(width, dtype=float)[..., None, :]
+    per_issue = (np.abs(q - x) - np.abs(o - x)) / d
+    total = s.sum(axis=-1)
+    weighted = np.where(s > 0, s * per_issue, 0.0).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = np.where(total > 0, weighted / total, 0.0)
+    return gain, per_issue
+
+
+@dataclass(frozen=True)
+class ActorGain:
+    """One actor's gain, and the per-issue gains it is made of."""
+
+    actor: str
+    name: str
+    gain: float
+    by_issue: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Winners:
+    """Actors ranked by gain from the status quo to an outcome, best first."""
+
+    label: str
+    ranking: tuple[ActorGain, ...]
+    issues: tuple[str, ...]
+    skipped: tuple[str, ...] = field(default=())
+
+    @property
+    def best(self) -> ActorGain | None:
+        return self.ranking[0] if self.ranking else None
+
+    @property
+    def worst(self) -> ActorGain | None:
+        return self.ranking[-1] if self.ranking else None
+
+    @property
+    def headline(self) -> str:
+        """One line: the biggest winner and the biggest loser."""
+        if not self.ranking:
+            return "No winners or losers: no issue has both a status quo and an outcome."
+        best, worst = self.ranking[0], self.ranking[-1]
+        if best.gain <= 1e-12 and worst.gain >= -1e-12:
+            return "Nobody wins or loses: the outcome is the status quo for every actor."
+        parts = []
+        if best.gain > 1e-12:
+            parts.append(f"Biggest winner: {best.name} ({best.gain:+.2f})")
+        if worst.gain < -1e-12:
+            parts.append(f"biggest loser: {worst.name} ({worst.gain:+.2f})")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per actor, best first."""
+        return [
+            {"rank": k + 1, "actor": g.actor, "name": g.name, "gain": g.gain, **g.by_issue}
+            for k, g in enumerate(self.ranking)
+        ]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ranking as a pandas DataFrame, one row per actor, best first."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records())
+
+
+def winners(scenario: Scenario, outcome: Mapping[str, float], *, label: str = "outcome") -> Winners:
+    """Rank the actors of ``scenario`` by their gain from the status quo to ``outcome``.
+
+    ``outcome`` maps issue ids to outcomes. Issues without a status quo or without an
+    outcome are left out and listed in :attr:`Winners.skipped`. Ties keep scenario order.
+    """
+    used = [
+        i
+        for i in scenario.issues
+        if i.status_quo is not None
+        and outcome.get(i.id) is not None
+        and np.isfinite(outcome[i.id])
+    ]
+    skipped = tuple(i.id for i in scenario.issues if i not in used)
+    if not used:
+        return Winners(label=label, ranking=(), issues=(), skipped=skipped)
+    nan = float("nan")
+    position = np.array(
+        [
+            [a.stances[i.id].position.value if i.id in a.stances else nan for i in used]
+            for a in scenario.actors
+        ]
+    )
+    salience = np.array(
+        [[a.stances[i.id].salience.value if i.id in a.stances else 0.0 for i in used] for a in scenario.actors]
+    )
+    gain, per_issue = gains(
+        position,
+        salience,
+        np.array([outcome[i.id] for i in used]),
+        np.array([i.status_quo.value for i in used if i.status_quo is not None]),
+        np.array([i.scale.width for i in used]),
+    )
+    used_ids = {i.id for i in used}
+    taking_part = [k for k, a in enumerate(scenario.actors) if used_ids & set(a.stances)]
+    ranked = sorted(taking_part, key=lambda k: -gain[k])
+    ranking = tuple(
+        ActorGain(
+            actor=scenario.actors[k].id,
+            name=scenario.actors[k].display_name,
+            gain=float(gain[k]),
+            by_issue={
+                i.id: float(per_issue[k, j])
+                for j, i in enumerate(used)
+                if i.id in scenario.actors[k].stances
+            },
+        )
+        for k in ranked
+    )
+    return Winners(label=label, ranking=ranking, issues=tuple(i.id for i in used), skipped=skipped)

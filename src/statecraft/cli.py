@@ -1,0 +1,280 @@
+"""The ``statecraft`` command line: a thin layer over the public API.
+
+Every bad input ends with one message on standard error and exit status 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from statecraft._version import __version__
+from statecraft.errors import StatecraftError
+from statecraft.io import builtin_names, load
+from statecraft.models import available_models
+from statecraft.runner import Forecast, forecast
+from statecraft.scenario import Scenario
+
+app = typer.Typer(
+    name="statecraft",
+    help="Forecast multi-actor negotiations and conflicts with the bargaining models of "
+    "political science, and say who wins them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _console() -> Console:
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        # Piped or captured output has no width to read: use one that fits the tables.
+        console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
+    return console
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(Text(f"error: {message}", style="red"))
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"statecraft {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Statecraft: forecasts of negotiations and conflicts."""
+
+
+def _decimals(width: float) -> int:
+    return 1 if width >= 50 else 2 if width >= 10 else 3
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    return "–" if value is None else f"{value:.{decimals}f}"
+
+
+def _forecast_table(result: Forecast) -> Table:
+    s = result.scenario
+    names = result.model_names
+    table = Table(title=s.title or s.name, title_justify="left", show_footer=True)
+    table.add_column("Issue", footer="mean abs. error", no_wrap=True)
+    table.add_column("Status quo", justify="right")
+    errors: dict[str, list[float]] = {n: [] for n in names}
+    for item in result.issues:
+        for n in names:
+            e = item.error(n)
+            if e is not None:
+                errors[n].append(e / s.issue(item.issue).scale.width * 100)
+    for n in names:
+        table.add_column(n, justify="right", style="bold", no_wrap=True)
+    table.add_column("Actual", justify="right")
+    for n in names:
+        mean = sum(errors[n]) / len(errors[n]) if errors[n] else None
+        footer = "–" if mean is None else f"{mean:.1f}%"
+        table.add_column(f"err {n}", justify="right", style="dim", footer=footer)
+    for item in result.issues:
+        d = _decimals(s.issue(item.issue).scale.width)
+        table.add_row(
+            item.issue,
+            _fmt(item.status_quo, d),
+            *(_fmt(item.forecasts[n], d) for n in names),
+            _fmt(item.actual, d),
+            *(_fmt(item.error(n), d) for n in names),
+        )
+    table.caption = "err = |forecast - actual|; its mean is in % of each issue's scale width."
+    return table
+
+
+def _winners_table(result: Forecast) -> Table:
+    w = result.winners
+    actual = result.actual_winners
+    actual_gain = {g.actor: g.gain for g in actual.ranking} if actual else {}
+    table = Table(
+        title=f"Who wins: gain from the status quo (forecast: {result.primary})",
+        title_justify="left",
+    )
+    table.add_column("#", justify="right")
+    table.add_column("Actor")
+    table.add_column("Roles", style="dim")
+    table.add_column(f"Gain ({result.primary})", justify="right", style="bold")
+    if actual:
+        table.add_column("Gain (actual)", justify="right")
+    for k, g in enumerate(w.ranking, start=1):
+        roles = ", ".join(result.scenario.actor(g.actor).roles)
+        cells = [str(k), g.name, roles, f"{g.gain:+.3f}"]
+        if actual:
+            a = actual_gain.get(g.actor)
+            cells.append("–" if a is None else f"{a:+.3f}")
+        table.add_row(*cells)
+    table.caption = (
+        "gain = salience-weighted mean over issues of (|status quo - position| - "
+        "|outcome - position|) / scale width; from -1 to +1."
+    )
+    return table
+
+
+def _print_table(result: Forecast) -> None:
+    console = _console()
+    s = result.scenario
+    console.print(_forecast_table(result))
+    console.print(Text("Issues and their scales:", style="bold"))
+    for issue in s.issues:
+        sc = issue.scale
+        low = f"{sc.low:g} = {sc.low_meaning}" if sc.low_meaning else f"{sc.low:g}"
+        high = f"{sc.high:g} = {sc.high_meaning}" if sc.high_meaning else f"{sc.high:g}"
+        unit = f" ({sc.unit})" if sc.unit else ""
+        console.print(Text(f"  {issue.id}: {issue.label}{unit}. {low}; {high}.", style="dim"))
+    skipped = {
+        (item.label, name, why)
+        for item in result.issues
+        for name, why in item.not_applicable.items()
+    }
+    for label, name, why in sorted(skipped):
+        console.print(Text(f"  {name} does not apply to {label}: {why}", style="dim"))
+    console.print()
+    if result.winners.ranking:
+        console.print(_winners_table(result))
+    console.print(Text(f"{result.winners.headline} (forecast: {result.primary})", style="bold"))
+    if result.actual_winners is not None:
+        console.print(Text(f"{result.actual_winners.headline} (actual outcome)", style="bold"))
+    if result.winners.skipped:
+        console.print(
+            Text(
+                "Left out of the gains (no status quo or no forecast): "
+                + ", ".join(result.winners.skipped),
+                style="dim",
+            )
+        )
+
+
+def _print_csv(result: Forecast) -> None:
+    records = result.to_records()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    sys.stdout.write(out.getvalue())
+
+
+def _load(source: str) -> Scenario:
+    try:
+        return load(source)
+    except StatecraftError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command("forecast")
+def forecast_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="A model to run (repeatable). Default: every model that applies.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+    primary: Annotated[
+        str | None,
+        typer.Option(help="The model whose forecast ranks the winners (default: the first)."),
+    ] = None,
+) -> None:
+    """Forecast every issue of a scenario and say who wins."""
+    s = _load(scenario)
+    try:
+        result = forecast(s, model or None, primary=primary)
+    except (StatecraftError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt is OutputFormat.csv:
+        _print_csv(result)
+    else:
+        _print_table(result)
+
+
+@app.command("scenarios")
+def scenarios_cmd() -> None:
+    """List the built-in scenarios."""
+    table = Table(title="Built-in scenarios", title_justify="left")
+    table.add_column("Name", style="bold")
+    table.add_column("Title")
+    table.add_column("Actors", justify="right")
+    table.add_column("Issues", justify="right")
+    for name in builtin_names():
+        s = load(name)
+        table.add_row(name, s.title or "", str(len(s.actors)), str(len(s.issues)))
+    _console().print(table)
+
+
+@app.command("models")
+def models_cmd() -> None:
+    """List the models, with their sources."""
+    table = Table(title="Models", title_justify="left")
+    table.add_column("Name", style="bold")
+    table.add_column("Model")
+    table.add_column("Source", style="dim")
+    for name, cls in available_models().items():
+        table.add_row(name, cls.title, cls.citation)
+    _console().print(table)
+
+
+@app.command("validate")
+def validate_cmd(
+    file: Annotated[str, typer.Argument(help="A scenario file (YAML, JSON or CSV table).")],
+) -> None:
+    """Check a scenario file; print what it holds, or the first problem."""
+    s = _load(file)
+    typer.echo(f"ok: {s.name}: {len(s.actors)} actors, {len(s.issues)} issues")
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the native scenario format."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Statecraft scenario"
+    typer.echo(json.dumps(schema, indent=2))
+
+
+def main() -> None:
+    """Entry point of the ``statecraft`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Reading and writing scenarios: the native YAML/JSON format and the flat CSV table.
+
+:func:`load` takes a built-in scenario's name or a path; :func:`read_text` parses text in a
+named format; :func:`dumps` and :func:`save` write. Files are refused by size before they are
+parsed (:data:`MAX_FILE_BYTES`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+
+from statecraft.errors import ScenarioError
+from statecraft.io.native import dumps_json, dumps_yaml, parse_json, parse_yaml
+from statecraft.io.table import dumps_csv, parse_csv
+from statecraft.scenario import Scenario
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Format",
+    "builtin_names",
+    "detect_format",
+    "dumps",
+    "load",
+    "read_text",
+    "save",
+]
+
+#: The largest file accepted as a scenario. Real scenarios are a few kilobytes to a few
+#: hundred; anything bigger is refused before it is read, let alone parsed.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+class Format(StrEnum):
+    """The file formats Statecraft reads and writes."""
+
+    YAML = "yaml"
+    JSON = "json"
+    CSV = "csv"
+
+
+_SUFFIXES = {".yaml": Format.YAML, ".yml": Format.YAML, ".json": Format.JSON, ".csv": Format.CSV}
+
+
+def detect_format(path: str | Path, text: str | None = None) -> Format:
+    """The format of a file, from its suffix, else from its first characters."""
+    suffix = Path(path).suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    head = (text or "").lstrip()
+    if head.startswith(("{", "[")):
+        return Format.JSON
+    first = head.splitlines()[0].lower() if head else ""
+    if "," in first and "actor" in first and ":" not in first:
+        return Format.CSV
+    return Format.YAML
+
+
+def read_text(
+    text: str, fmt: Format | str, *, file: str | None = None, name: str = "scenario"
+) -> Scenario:
+    """Parse scenario text in a given format. ``name`` names a CSV table's scenario."""
+    fmt = Format(fmt)
+    if fmt is Format.YAML:
+        return parse_yaml(text, file=file)
+    if fmt is Format.JSON:
+        return parse_json(text, file=file)
+    return parse_csv(text, file=file, name=name)
+
+
+def _read_file(path: Path) -> str:
+    label = str(path)
+    if not path.exists():
+        raise ScenarioError("no such file", file=label)
+    if not path.is_file():
+        raise ScenarioError("not a file (a folder?)", file=label)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"the file is {size / 1024 / 1024:.1f} MiB; a scenario file may be at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+            file=label,
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"the file is not UTF-8 text (bad byte at offset {exc.start})", file=label
+        ) from None
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The names of the built-in scenarios, sorted."""
+    folder = resources.files("statecraft.scenarios")
+    return tuple(
+        sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    )
+
+
+def _load_builtin(name: str) -> Scenario:
+    text = resources.files("statecraft.scenarios").joinpath(f"{name}.yaml").read_text("utf-8")
+    return parse_yaml(text, file=f"{name} (built-in)")
+
+
+def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
+    """A scenario from a built-in name (see :func:`builtin_names`) or a file path.
+
+    A path that exists wins over a built-in of the same name. The format comes from ``fmt``,
+    else the suffix, else the content. Raises :class:`~statecraft.errors.ScenarioError`.
+
+    >>> load("ec-emissions-1994").issues[0].scale.unit
+    'years'
+    """
+    path = Path(source)
+    if isinstance(source, str) and not path.exists() and source in builtin_names():
+        return _load_builtin(source)
+    if not path.exists() and isinstance(source, str) and path.suffix == "":
+        raise ScenarioError(
+            f"no such file, nor a built-in scenario; the built-ins are: {', '.join(builtin_names())}",
+            file=str(source),
+        )
+    text = _read_file(path)
+    chosen = Format(fmt) if fmt is not None else detect_format(path, text)
+    return read_text(text, chosen, file=str(path), name=path.stem)
+
+
+def dumps(scenario: Scenario, fmt: Format | str = Format.YAML) -> str:
+    """The scenario as text in a format; reading it back gives an equal scenario.
+
+    The CSV table cannot hold everything (see :func:`statecraft.io.table.dumps_csv`).
+    """
+    fmt = Format(fmt)
+    if fmt is Format.YAML:
+        return dumps_yaml(scenario)
+    if fmt is Format.JSON:
+        return dumps_json(scenario)
+    return dumps_csv(scenario)
+
+
+def save(scenario: Scenario, path: str | Path, *, fmt: Format | str | None = None) -> Path:
+    """Write the scenario to a file, in the format its suffix names unless ``fmt`` is given."""
+    path = Path(path)
+    chosen = Format(fmt) if fmt is not None else _SUFFIXES.get(path.suffix.lower(), Format.YAML)
+    path.write_text(dumps(scenario, chosen), encoding="utf-8")
+    return path

@@ -1,0 +1,56 @@
+"""The bargaining models, each a pure array function with a thin class, found by name.
+
+>>> sorted(available_models())
+['compromise', 'median', 'nash']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from statecraft.errors import StatecraftError
+from statecraft.models.base import Model, NotApplicable
+from statecraft.models.compromise import Compromise, weighted_mean
+from statecraft.models.median import Median, condorcet_winner, weighted_median
+from statecraft.models.nash import Nash, nash_bargaining
+
+__all__ = [
+    "Compromise",
+    "Median",
+    "Model",
+    "Nash",
+    "NotApplicable",
+    "UnknownModel",
+    "available_models",
+    "condorcet_winner",
+    "get_model",
+    "nash_bargaining",
+    "weighted_mean",
+    "weighted_median",
+]
+
+_REGISTRY: dict[str, type[Model]] = {cls.name: cls for cls in (Compromise, Median, Nash)}
+
+
+class UnknownModel(StatecraftError, ValueError):
+    """A model name that is not registered."""
+
+
+def available_models() -> dict[str, type[Model]]:
+    """Registered models by name, in the order they are shown."""
+    return dict(_REGISTRY)
+
+
+def get_model(model: str | Model, **options: Any) -> Model:
+    """A model instance from its name (with options) or an instance, unchanged."""
+    if isinstance(model, Model):
+        if options:
+            raise ValueError("options can only be given with a model name")
+        return model
+    try:
+        cls = _REGISTRY[model]
+    except KeyError:
+        raise UnknownModel(
+            f"unknown model {model!r}; the models are: {', '.join(_REGISTRY)}"
+        ) from None
+    return cls(**options)

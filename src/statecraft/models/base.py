@@ -1,0 +1,55 @@
+"""What every model shares: the base class, and how models are named and found."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import numpy as np
+
+from statecraft.scenario import IssueArrays
+
+__all__ = ["Model", "NotApplicable"]
+
+
+class NotApplicable(Exception):
+    """The model cannot forecast this issue (e.g. the Nash solution without a status quo)."""
+
+
+class Model(ABC):
+    """A one-issue-at-a-time bargaining model: a thin class over a pure array function.
+
+    Subclasses set ``name`` (the registry key), ``title`` and ``citation``, and implement
+    :meth:`predict_arrays`. Options are keyword arguments of the constructor and appear in
+    :attr:`options`.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    citation: ClassVar[str]
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The model's options, as given to its constructor."""
+        return {}
+
+    def check(self, issue: IssueArrays) -> None:
+        """Raise :class:`NotApplicable` when the model cannot forecast ``issue``."""
+
+    @abstractmethod
+    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+        """The forecast for one issue (a 0-d array; batch axes where the inputs have them)."""
+
+    def predict(self, issue: IssueArrays) -> float:
+        """The forecast for one issue, as a float (raises :class:`NotApplicable`)."""
+        self.check(issue)
+        return float(self.predict_arrays(issue))
+
+    def __repr__(self) -> str:
+        opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"{type(self).__name__}({opts})"
+
+
+def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """Capability x salience: the weight of each actor in the one-issue models."""
+    return np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)

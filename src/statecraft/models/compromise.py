@@ -1,0 +1,45 @@
+"""The compromise model: the capability x salience weighted mean of positions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from statecraft.models.base import Model, weights
+from statecraft.scenario import IssueArrays
+
+__all__ = ["Compromise", "weighted_mean"]
+
+
+def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    r"""The capability x salience weighted mean of positions, over the last axis.
+
+    .. math:: \hat x = \frac{\sum_i c_i s_i x_i}{\sum_i c_i s_i}
+
+    The "compromise model" of Achen (2006), "Evaluating political decision-making models",
+    in Thomson, Stokman, Achen & König (eds.), *The European Union Decides*, Cambridge UP,
+    ch. 10; the same mean is Bueno de Mesquita's (1994) first-pass forecast. Leading axes
+    are batch axes. Where every weight is 0 the result is NaN.
+
+    >>> weighted_mean(np.array([0.0, 100.0]), np.array([3.0, 1.0]), np.array([1.0, 1.0]))
+    array(25.)
+    """
+    w = weights(capability, salience)
+    x = np.asarray(position, dtype=float)
+    total = w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray((w * x).sum(axis=-1) / total)
+
+
+class Compromise(Model):
+    """The compromise model (Achen 2006): the capability x salience weighted mean."""
+
+    name = "compromise"
+    title = "Compromise (weighted mean)"
+    citation = (
+        "Achen, C. H. (2006). Evaluating political decision-making models. In R. Thomson, "
+        "F. N. Stokman, C. H. Achen & T. König (eds.), The European Union Decides, ch. 10. "
+        "Cambridge University Press."
+    )
+
+    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+        return weighted_mean(issue.position, issue.capability, issue.salience)

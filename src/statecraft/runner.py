@@ -1,0 +1,210 @@
+"""Run models over a scenario, issue by issue, and gather the forecasts and the winners."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statecraft.analysis.winners import Winners, winners
+from statecraft.io import load
+from statecraft.models import Model, NotApplicable, available_models, get_model
+from statecraft.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Forecast", "IssueForecast", "forecast"]
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """Every model's forecast for one issue, beside its status quo and actual outcome."""
+
+    issue: str
+    label: str
+    status_quo: float | None
+    actual: float | None
+    forecasts: Mapping[str, float | None]
+    not_applicable: Mapping[str, str]
+
+    def error(self, model: str) -> float | None:
+        """Absolute error of a model's forecast, where the actual outcome is known."""
+        value = self.forecasts.get(model)
+        if value is None or self.actual is None:
+            return None
+        return abs(value - self.actual)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The result of :func:`forecast`: per-issue forecasts and who wins under them."""
+
+    scenario: Scenario
+    models: tuple[Model, ...]
+    issues: tuple[IssueForecast, ...]
+    primary: str
+    winners: Winners
+    winners_by_model: Mapping[str, Winners]
+    actual_winners: Winners | None
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.models)
+
+    def value(self, issue: str, model: str) -> float | None:
+        """One model's forecast for one issue (None where the model does not apply)."""
+        for item in self.issues:
+            if item.issue == issue:
+                return item.forecasts[model]
+        raise KeyError(f"no issue {issue!r} in this forecast")
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat record per issue and model, ready for pandas."""
+        return [
+            {
+                "scenario": self.scenario.name,
+                "issue": item.issue,
+                "label": item.label,
+                "model": name,
+                "forecast": item.forecasts[name],
+                "status_quo": item.status_quo,
+                "actual": item.actual,
+                "error": item.error(name),
+            }
+            for item in self.issues
+            for name in self.model_names
+        ]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The forecasts as a pandas DataFrame, one row per issue and model."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as JSON-ready data (the shape of ``statecraft forecast --format json``)."""
+
+        def ranking(w: Winners) -> list[dict[str, Any]]:
+            return [
+                {"actor": g.actor, "name": g.name, "gain": g.gain, "by_issue": dict(g.by_issue)}
+                for g in w.ranking
+            ]
+
+        return {
+            "scenario": self.scenario.name,
+            "title": self.scenario.title,
+            "models": [
+                {"name": m.name, "title": m.title, "options": m.options, "citation": m.citation}
+                for m in self.models
+            ],
+            "issues": {
+                item.issue: {
+                    "label": item.label,
+                    "status_quo": item.status_quo,
+                    "actual": item.actual,
+                    "forecast": dict(item.forecasts),
+                    "error": {name: item.error(name) for name in self.model_names},
+                    "not_applicable": dict(item.not_applicable),
+                }
+                for item in self.issues
+            },
+            "primary_model": self.primary,
+            "headline": self.winners.headline,
+            "winners": ranking(self.winners),
+            "winners_by_model": {
+                name: ranking(w) for name, w in self.winners_by_model.items()
+            },
+            "actual_headline": None if self.actual_winners is None else self.actual_winners.headline,
+            "actual_winners": None if self.actual_winners is None else ranking(self.actual_winners),
+        }
+
+
+def _applies(model: Model, scenario: Scenario) -> bool:
+    for issue_id in scenario.issue_ids:
+        try:
+            model.check(scenario.arrays(issue_id))
+        except NotApplicable:
+            continue
+        return True
+    return False
+
+
+def forecast(
+    scenario: Scenario | str | Path,
+    model: str | Model | Sequence[str | Model] | None = None,
+    *,
+    primary: str | None = None,
+) -> Forecast:
+    """Forecast every issue of a scenario with one or more models, and rank the winners.
+
+    ``scenario`` is a :class:`Scenario`, a built-in name or a path. ``model`` is a model
+    name or instance, a list of them, or None for every registered model that applies to at
+    least one issue. Winners are ranked under ``primary`` (default: the first model), and
+    also under every model and, where every outcome is known, the actual outcome.
+
+    >>> f = forecast("ec-emissions-1994", "compromise")
+    >>> round(f.value("emissions", "compromise"), 3)
+    7.39
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    if model is None:
+        models = [m for m in (get_model(n) for n in available_models()) if _applies(m, scenario)]
+    elif isinstance(model, str | Model):
+        models = [get_model(model)]
+    else:
+        models = [get_model(m) for m in model]
+    if not models:
+        raise ValueError("no model to run")
+    names = [m.name for m in models]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a model is named twice: {', '.join(names)}")
+    primary = primary or names[0]
+    if primary not in names:
+        raise ValueError(f"the primary model {primary!r} is not among the models run")
+
+    issues = []
+    for issue in scenario.issues:
+        arrays = scenario.arrays(issue.id)
+        values: dict[str, float | None] = {}
+        reasons: dict[str, str] = {}
+        for m in models:
+            try:
+                value = m.predict(arrays)
+            except NotApplicable as why:
+                values[m.name], reasons[m.name] = None, str(why)
+                continue
+            values[m.name] = value if math.isfinite(value) else None
+        issues.append(
+            IssueForecast(
+                issue=issue.id,
+                label=issue.label,
+                status_quo=arrays.status_quo,
+                actual=arrays.actual,
+                forecasts=values,
+                not_applicable=reasons,
+            )
+        )
+
+    by_model = {
+        name: winners(
+            scenario,
+            {i.issue: v for i in issues if (v := i.forecasts[name]) is not None},
+            label=name,
+        )
+        for name in names
+    }
+    actual = {i.issue: i.actual for i in issues if i.actual is not None}
+    actual_winners = winners(scenario, actual, label="actual") if actual else None
+    return Forecast(
+        scenario=scenario,
+        models=tuple(models),
+        issues=tuple(issues),
+        primary=primary,
+        winners=by_model[primary],
+        winners_by_model=by_model,
+        actual_winners=actual_winners,
+    )

@@ -1,0 +1,393 @@
+"""Scenarios as data: actors, issues, positions, saliences and capabilities, validated and immutable.
+
+A scenario is what an analyst knows about a negotiation or a conflict: who takes part, how
+strong each actor is, what each wants on each issue and how much it cares. Models read it
+through :meth:`Scenario.arrays`, which turns one issue into NumPy arrays.
+
+Every number may be written plainly (``salience: 0.8``) or as a mapping that carries where it
+came from and why it was coded so (``salience: {value: 0.8, source: "...", note: "..."}``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    GetJsonSchemaHandler,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+
+from statecraft.errors import format_location
+
+__all__ = [
+    "Actor",
+    "Issue",
+    "IssueArrays",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "Source",
+    "Stance",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def _wrap_number(data: Any) -> Any:
+    """Accept a plain number where a :class:`Quantity` is expected."""
+    if isinstance(data, bool):
+        raise PydanticCustomError(
+            "number_type", "expected a number or a mapping with 'value', not a boolean"
+        )
+    if isinstance(data, int | float):
+        return {"value": data}
+    if isinstance(data, str):
+        raise PydanticCustomError(
+            "number_type",
+            "expected a number or a mapping with 'value' (and optional 'source', 'note'), "
+            "not text",
+        )
+    return data
+
+
+class Quantity(_Frozen):
+    """A number with where it came from (``source``) and why it was coded so (``note``).
+
+    Written in a scenario file either as a plain number or as
+    ``{value: 70, source: "...", note: "..."}``.
+    """
+
+    value: StrictFloat = Field(description="The number itself; finite.")
+    source: str | None = Field(default=None, description="Where the number comes from.")
+    note: str | None = Field(default=None, description="Why it was coded so.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        return _wrap_number(data)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        as_object = handler(core_schema)
+        return {"anyOf": [{"type": "number"}, as_object]}
+
+    def __float__(self) -> float:
+        return self.value
+
+
+def _salience_in_unit(q: Quantity) -> Quantity:
+    if not 0.0 <= q.value <= 1.0:
+        raise PydanticCustomError(
+            "salience_range",
+            "salience must lie between 0 and 1 (got {value}); "
+            "rescale 0-100 saliences by dividing by 100",
+            {"value": q.value},
+        )
+    return q
+
+
+def _capability_positive(q: Quantity) -> Quantity:
+    if not q.value > 0.0:
+        raise PydanticCustomError(
+            "capability_range",
+            "capability must be greater than 0 (got {value}); "
+            "an actor without capability should be left out",
+            {"value": q.value},
+        )
+    return q
+
+
+Salience = Annotated[Quantity, AfterValidator(_salience_in_unit)]
+Capability = Annotated[Quantity, AfterValidator(_capability_positive)]
+Number = Annotated[Quantity, BeforeValidator(_wrap_number)]
+
+
+class Source(_Frozen):
+    """A citation the scenario relies on."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Short key, e.g. 'sipri-2020'.")
+    citation: str = Field(min_length=1, description="The full reference.")
+    url: str | None = None
+
+
+class Scale(_Frozen):
+    """The numeric scale of an issue and what each end means."""
+
+    low: StrictFloat = 0.0
+    high: StrictFloat = 100.0
+    low_meaning: str | None = Field(default=None, description="What the low end stands for.")
+    high_meaning: str | None = Field(default=None, description="What the high end stands for.")
+    unit: str | None = Field(default=None, description="Unit of the scale, e.g. 'years'.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.low < self.high:
+            raise PydanticCustomError(
+                "scale_order",
+                "the scale's low end ({low}) must be below its high end ({high})",
+                {"low": self.low, "high": self.high},
+            )
+        return self
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def contains(self, x: float) -> bool:
+        return self.low <= x <= self.high
+
+
+class Issue(_Frozen):
+    """One question on which the actors take positions along a numeric scale."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Short key used in stances.")
+    label: str = Field(min_length=1, description="A human-readable name.")
+    description: str | None = None
+    scale: Scale = Field(default_factory=Scale)
+    status_quo: Number | None = Field(
+        default=None, description="What holds if nothing is agreed (the disagreement point)."
+    )
+    actual: Number | None = Field(
+        default=None, description="The real outcome, when known (for evaluation)."
+    )
+
+
+class Stance(_Frozen):
+    """An actor's stance on one issue: where it stands and how much it cares."""
+
+    position: Number = Field(description="The actor's preferred point on the issue's scale.")
+    salience: Salience = Field(description="How much the actor cares, 0 (not at all) to 1.")
+    capability: Capability | None = Field(
+        default=None, description="Capability on this issue only, overriding the actor's."
+    )
+
+
+class Actor(_Frozen):
+    """A party to the negotiation: a state, an organisation, a faction, a person."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Short key, e.g. 'russia'.")
+    name: str | None = Field(default=None, description="Display name; the id when absent.")
+    description: str | None = None
+    capability: Capability = Field(description="Overall capability (power, influence), > 0.")
+    roles: tuple[str, ...] = Field(
+        default=(), description="Free tags: belligerent, patron, mediator, ..."
+    )
+    stances: Mapping[str, Stance] = Field(
+        default_factory=dict,
+        description="Stance per issue id; an actor may sit out an issue by omitting it.",
+    )
+
+    @field_validator("stances", mode="after")
+    @classmethod
+    def _read_only(cls, value: Mapping[str, Stance]) -> Mapping[str, Stance]:
+        return MappingProxyType(dict(value))
+
+    @field_serializer("stances")
+    def _plain(self, value: Mapping[str, Stance]) -> dict[str, Stance]:
+        return dict(value)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    def capability_on(self, issue_id: str) -> float:
+        """The actor's capability on one issue: the per-issue value when given."""
+        stance = self.stances.get(issue_id)
+        if stance is not None and stance.capability is not None:
+            return stance.capability.value
+        return self.capability.value
+
+
+@dataclass(frozen=True)
+class IssueArrays:
+    """One issue as arrays for the models: the actors that take part, in scenario order."""
+
+    issue_id: str
+    actor_ids: tuple[str, ...]
+    capability: np.ndarray
+    position: np.ndarray
+    salience: np.ndarray
+    low: float
+    high: float
+    status_quo: float | None
+    actual: float | None
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any = None) -> Exception:
+    return PydanticCustomError(
+        kind, message, {"loc": format_location(loc), "path": loc, "value": value}
+    )
+
+
+class Scenario(_Frozen):
+    """A negotiation or conflict as data: issues, actors and their stances.
+
+    Immutable once built. Build one from a file with :func:`statecraft.load`, or in code.
+    """
+
+    name: str = Field(min_length=1, description="Short name, e.g. 'karabakh-2020'.")
+    title: str | None = None
+    description: str = ""
+    sources: tuple[Source, ...] = ()
+    issues: tuple[Issue, ...] = Field(description="At least one issue.")
+    actors: tuple[Actor, ...] = Field(description="At least one actor.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        if not self.issues:
+            raise _problem("empty", "a scenario needs at least one issue", ("issues",))
+        if not self.actors:
+            raise _problem("empty", "a scenario needs at least one actor", ("actors",))
+        seen: dict[str, int] = {}
+        for i, issue in enumerate(self.issues):
+            if issue.id in seen:
+                raise _problem(
+                    "duplicate_id",
+                    f"duplicate issue id {issue.id!r} (first used by issues[{seen[issue.id]}])",
+                    ("issues", i, "id"),
+                    issue.id,
+                )
+            seen[issue.id] = i
+            for key in ("status_quo", "actual"):
+                q = getattr(issue, key)
+                if q is not None and not issue.scale.contains(q.value):
+                    raise _problem(
+                        "outside_scale",
+                        f"{key} {q.value:g} lies outside the issue's scale "
+                        f"{issue.scale.low:g}..{issue.scale.high:g}",
+                        ("issues", i, key),
+                        q.value,
+                    )
+        scales = {issue.id: issue.scale for issue in self.issues}
+        seen_actor: dict[str, int] = {}
+        for a, actor in enumerate(self.actors):
+            if actor.id in seen_actor:
+                raise _problem(
+                    "duplicate_id",
+                    f"duplicate actor id {actor.id!r} (first used by actors[{seen_actor[actor.id]}])",
+                    ("actors", a, "id"),
+                    actor.id,
+                )
+            seen_actor[actor.id] = a
+            for issue_id, stance in actor.stances.items():
+                loc: tuple[str | int, ...] = ("actors", a, "stances", issue_id)
+                if issue_id not in scales:
+                    raise _problem(
+                        "unknown_issue",
+                        f"unknown issue id {issue_id!r}; the issues are: {', '.join(scales)}",
+                        loc,
+                        issue_id,
+                    )
+                scale = scales[issue_id]
+                if not scale.contains(stance.position.value):
+                    raise _problem(
+                        "outside_scale",
+                        f"position {stance.position.value:g} lies outside the scale "
+                        f"{scale.low:g}..{scale.high:g} of issue {issue_id!r}",
+                        (*loc, "position"),
+                        stance.position.value,
+                    )
+        for i, issue in enumerate(self.issues):
+            stances = [a.stances[issue.id] for a in self.actors if issue.id in a.stances]
+            if not stances:
+                raise _problem(
+                    "no_positions",
+                    f"nobody takes a position on issue {issue.id!r}; "
+                    "give at least one actor a stance on it, or remove it",
+                    ("issues", i),
+                )
+            if all(s.salience.value == 0.0 for s in stances):
+                raise _problem(
+                    "no_salience",
+                    f"every actor's salience on issue {issue.id!r} is 0, "
+                    "so no model can weigh the positions",
+                    ("issues", i),
+                )
+        return self
+
+    # -- look-ups ---------------------------------------------------------------------------
+    @property
+    def issue_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.issues)
+
+    @property
+    def actor_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors)
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id (KeyError naming the known ids otherwise)."""
+        for issue in self.issues:
+            if issue.id == issue_id:
+                return issue
+        raise KeyError(f"no issue {issue_id!r}; the issues are: {', '.join(self.issue_ids)}")
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor with this id (KeyError naming the known ids otherwise)."""
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(f"no actor {actor_id!r}; the actors are: {', '.join(self.actor_ids)}")
+
+    def arrays(self, issue_id: str) -> IssueArrays:
+        """The actors taking part in one issue, as float arrays in scenario order."""
+        issue = self.issue(issue_id)
+        taking_part = [a for a in self.actors if issue_id in a.stances]
+        return IssueArrays(
+            issue_id=issue_id,
+            actor_ids=tuple(a.id for a in taking_part),
+            capability=np.array([a.capability_on(issue_id) for a in taking_part], dtype=float),
+            position=np.array(
+                [a.stances[issue_id].position.value for a in taking_part], dtype=float
+            ),
+            salience=np.array(
+                [a.stances[issue_id].salience.value for a in taking_part], dtype=float
+            ),
+            low=issue.scale.low,
+            high=issue.scale.high,
+            status_quo=None if issue.status_quo is None else issue.status_quo.value,
+            actual=None if issue.actual is None else issue.actual.value,
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data for writing: numbers without source or note are written as numbers."""
+        return _compact(self.model_dump(mode="python", exclude_defaults=True))
+
+
+def _compact(data: Any) -> Any:
+    """Collapse ``{"value": x}`` to ``x`` and mappings/tuples to plain dicts/lists."""
+    if isinstance(data, Mapping):
+        out = {k: _compact(v) for k, v in data.items()}
+        if set(out) == {"value"} and isinstance(out["value"], float):
+            v = out["value"]
+            return int(v) if v.is_integer() and math.isfinite(v) else v
+        return out
+    if isinstance(data, list | tuple):
+        return [_compact(v) for v in data]
+    if isinstance(data, float) and data.is_integer():
+        return int(data)
+    return data

@@ -1,0 +1,1 @@
+"""Built-in scenario files (YAML), read with :func:`statecraft.load` by name."""
