@@ -52,7 +52,9 @@ def _console() -> Console:
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(Text(f"error: {message}", style="red"))
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        Text(f"error: {message}", style="red")
+    )
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -140,6 +142,33 @@ def _winners_table(result: Forecast) -> Table:
     return table
 
 
+def _actor_table(result: Forecast, actor_id: str) -> Table:
+    s = result.scenario
+    a = s.actor(actor_id)
+    outcomes = [(n, w) for n, w in result.winners_by_model.items()]
+    if result.actual_winners is not None:
+        outcomes.append(("actual", result.actual_winners))
+    table = Table(title=f"{a.display_name}: gain issue by issue", title_justify="left")
+    table.add_column("Issue", no_wrap=True)
+    table.add_column("Position", justify="right")
+    table.add_column("Salience", justify="right")
+    for name, _ in outcomes:
+        table.add_column(f"gain ({name})", justify="right")
+    by_actor = {name: {g.actor: g for g in w.ranking} for name, w in outcomes}
+    for issue in s.issues:
+        stance = a.stances.get(issue.id)
+        if stance is None:
+            continue
+        cells = [issue.id, f"{stance.position.value:g}", f"{stance.salience.value:g}"]
+        for name, _ in outcomes:
+            g = by_actor[name].get(actor_id)
+            v = None if g is None else g.by_issue.get(issue.id)
+            cells.append("–" if v is None else f"{v:+.3f}")
+        table.add_row(*cells)
+    table.caption = "gain on an issue = (|status quo - position| - |outcome - position|) / width"
+    return table
+
+
 def _print_table(result: Forecast) -> None:
     console = _console()
     s = result.scenario
@@ -208,9 +237,23 @@ def forecast_cmd(
         str | None,
         typer.Option(help="The model whose forecast ranks the winners (default: the first)."),
     ] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            help="Also show this actor's gain issue by issue (repeatable; an actor id).",
+        ),
+    ] = None,
 ) -> None:
     """Forecast every issue of a scenario and say who wins."""
     s = _load(scenario)
+    for actor_id in actor or ():
+        if actor_id not in s.actor_ids:
+            raise _fail(
+                f"{scenario}: unknown actor id {actor_id!r} given to --actor; "
+                f"the actors are: {', '.join(s.actor_ids)}"
+            )
     try:
         result = forecast(s, model or None, primary=primary)
     except (StatecraftError, ValueError) as exc:
@@ -221,6 +264,8 @@ def forecast_cmd(
         _print_csv(result)
     else:
         _print_table(result)
+        for actor_id in actor or ():
+            _console().print(_actor_table(result, actor_id))
 
 
 @app.command("scenarios")

@@ -114,10 +114,10 @@ class Forecast:
             "primary_model": self.primary,
             "headline": self.winners.headline,
             "winners": ranking(self.winners),
-            "winners_by_model": {
-                name: ranking(w) for name, w in self.winners_by_model.items()
-            },
-            "actual_headline": None if self.actual_winners is None else self.actual_winners.headline,
+            "winners_by_model": {name: ranking(w) for name, w in self.winners_by_model.items()},
+            "actual_headline": None
+            if self.actual_winners is None
+            else self.actual_winners.headline,
             "actual_winners": None if self.actual_winners is None else ranking(self.actual_winners),
         }
 

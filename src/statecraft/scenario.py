@@ -1,4 +1,4 @@
-"""Scenarios as data: actors, issues, positions, saliences and capabilities, validated and immutable.
+"""Scenarios as data: actors, issues, positions, saliences and capabilities; validated, immutable.
 
 A scenario is what an analyst knows about a negotiation or a conflict: who takes part, how
 strong each actor is, what each wants on each issue and how much it cares. Models read it
@@ -23,8 +23,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StrictFloat,
     GetJsonSchemaHandler,
+    StrictFloat,
     field_serializer,
     field_validator,
     model_validator,
@@ -63,8 +63,7 @@ def _wrap_number(data: Any) -> Any:
     if isinstance(data, str):
         raise PydanticCustomError(
             "number_type",
-            "expected a number or a mapping with 'value' (and optional 'source', 'note'), "
-            "not text",
+            "expected a number or a mapping with 'value' (and optional 'source', 'note'), not text",
         )
     return data
 
@@ -289,7 +288,8 @@ class Scenario(_Frozen):
             if actor.id in seen_actor:
                 raise _problem(
                     "duplicate_id",
-                    f"duplicate actor id {actor.id!r} (first used by actors[{seen_actor[actor.id]}])",
+                    f"duplicate actor id {actor.id!r} "
+                    f"(first used by actors[{seen_actor[actor.id]}])",
                     ("actors", a, "id"),
                     actor.id,
                 )
@@ -375,7 +375,8 @@ class Scenario(_Frozen):
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for writing: numbers without source or note are written as numbers."""
-        return _compact(self.model_dump(mode="python", exclude_defaults=True))
+        data: dict[str, Any] = _compact(self.model_dump(mode="python", exclude_defaults=True))
+        return data
 
 
 def _compact(data: Any) -> Any:

@@ -127,9 +127,7 @@ def winners(scenario: Scenario, outcome: Mapping[str, float], *, label: str = "o
     used = [
         i
         for i in scenario.issues
-        if i.status_quo is not None
-        and outcome.get(i.id) is not None
-        and np.isfinite(outcome[i.id])
+        if i.status_quo is not None and outcome.get(i.id) is not None and np.isfinite(outcome[i.id])
     ]
     skipped = tuple(i.id for i in scenario.issues if i not in used)
     if not used:
@@ -142,7 +140,10 @@ def winners(scenario: Scenario, outcome: Mapping[str, float], *, label: str = "o
         ]
     )
     salience = np.array(
-        [[a.stances[i.id].salience.value if i.id in a.stances else 0.0 for i in used] for a in scenario.actors]
+        [
+            [a.stances[i.id].salience.value if i.id in a.stances else 0.0 for i in used]
+            for a in scenario.actors
+        ]
     )
     gain, per_issue = gains(
         position,

@@ -118,7 +118,8 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
         return _load_builtin(source)
     if not path.exists() and isinstance(source, str) and path.suffix == "":
         raise ScenarioError(
-            f"no such file, nor a built-in scenario; the built-ins are: {', '.join(builtin_names())}",
+            "no such file, nor a built-in scenario; the built-ins are: "
+            + ", ".join(builtin_names()),
             file=str(source),
         )
     text = _read_file(path)

@@ -108,7 +108,9 @@ def _describe(err: ErrorDetails, path: Path) -> tuple[str, Any, bool]:
     return err["msg"], value, True
 
 
-def error_from_validation(exc: ValidationError, *, file: str | None, lines: LineMap) -> ScenarioError:
+def error_from_validation(
+    exc: ValidationError, *, file: str | None, lines: LineMap
+) -> ScenarioError:
     """The first problem in a pydantic :class:`ValidationError`, as a :class:`ScenarioError`."""
     err = exc.errors(include_url=False)[0]
     ctx = err.get("ctx") or {}

@@ -6,8 +6,9 @@ scale_low, scale_high, low_meaning, high_meaning, unit, status_quo, actual``, an
 ``<number>_source`` / ``<number>_note`` for each of ``capability, position, salience,
 status_quo, actual``. Issue columns repeat on every row of the issue and must agree.
 
-An actor's capability is the one on its first row; a row whose capability differs gives a
-capability for that issue only. Without ``scale_low``/``scale_high`` an issue's scale is
+An actor's capability is its ``actor_capability`` where that column is given, else the one on
+its first row; a row whose capability differs gives a capability for that issue only.
+Without ``scale_low``/``scale_high`` an issue's scale is
 0..100. The scenario's name is the file's stem.
 """
 
@@ -31,6 +32,7 @@ _ISSUE_NUMBERS = ("scale_low", "scale_high", "status_quo", "actual")
 OPTIONAL = (
     "actor_name",
     "roles",
+    "actor_capability",
     *_ISSUE_TEXT,
     "scale_low",
     "scale_high",
@@ -121,7 +123,12 @@ def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> 
         actor = actors.get(actor_id)
         capability = _quantity(row, "capability", file=file, line=line)
         if actor is None:
-            actor = {"id": actor_id, "capability": capability, "stances": {}}
+            overall = (
+                _number(row["actor_capability"], column="actor_capability", file=file, line=line)
+                if row.get("actor_capability")
+                else capability
+            )
+            actor = {"id": actor_id, "capability": overall, "stances": {}}
             if row.get("actor_name"):
                 actor["name"] = row["actor_name"]
             if row.get("roles"):
@@ -144,6 +151,8 @@ def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> 
         }
         if _value(capability) != _value(actor["capability"]):
             stance["capability"] = capability
+        elif isinstance(capability, dict) and not isinstance(actor["capability"], dict):
+            actor["capability"] = capability  # the overall capability's source and note
         actor["stances"][issue_id] = stance
         lines[("actors", a, "stances", issue_id)] = line
 
@@ -157,7 +166,9 @@ def _value(q: float | dict[str, Any]) -> float:
     return float(q["value"]) if isinstance(q, dict) else float(q)
 
 
-def _merge_issue(issue: dict[str, Any], row: Mapping[str, str], *, file: str | None, line: int) -> None:
+def _merge_issue(
+    issue: dict[str, Any], row: Mapping[str, str], *, file: str | None, line: int
+) -> None:
     """Fold the issue columns of one row into the issue, refusing contradictions."""
     found: dict[str, Any] = {}
     if row.get("issue_label"):
@@ -173,7 +184,11 @@ def _merge_issue(issue: dict[str, Any], row: Mapping[str, str], *, file: str | N
         if row.get(key):
             found[key] = _quantity(row, key, file=file, line=line)
     for key, value in found.items():
-        if key in issue and issue[key] != value and not (key == "label" and issue[key] == issue["id"]):
+        if (
+            key in issue
+            and issue[key] != value
+            and not (key == "label" and issue[key] == issue["id"])
+        ):
             raise ScenarioError(
                 f"issue {issue['id']!r}: column {key!r} differs from an earlier row of the "
                 f"same issue ({issue[key]!r})",
@@ -201,16 +216,22 @@ def _merge_issue(issue: dict[str, Any], row: Mapping[str, str], *, file: str | N
 def _cells(q: Quantity | None) -> tuple[str, str, str]:
     if q is None:
         return "", "", ""
-    return f"{q.value:g}" if q.value == int(q.value) else repr(q.value), q.source or "", q.note or ""
+    return (
+        f"{q.value:g}" if q.value == int(q.value) else repr(q.value),
+        q.source or "",
+        q.note or "",
+    )
 
 
 def dumps_csv(scenario: Scenario) -> str:
     """The scenario as the flat CSV table; columns that every row leaves empty are left out.
 
     Lost in the table: the scenario's title, description and sources, issue and actor
-    descriptions, and an actor's overall capability where every row overrides it.
+    descriptions, and the source and note of an actor's overall capability where every one
+    of its rows overrides it.
     """
     records: list[dict[str, str]] = []
+    overridden = {a.id for a in scenario.actors if any(st.capability for st in a.stances.values())}
     for actor in scenario.actors:
         for issue in scenario.issues:
             stance = actor.stances.get(issue.id)
@@ -222,6 +243,7 @@ def dumps_csv(scenario: Scenario) -> str:
                 "issue": issue.id,
                 "actor_name": actor.name or "",
                 "roles": ";".join(actor.roles),
+                "actor_capability": (_cells(actor.capability)[0] if actor.id in overridden else ""),
                 "issue_label": issue.label,
                 "scale_low": f"{issue.scale.low:g}",
                 "scale_high": f"{issue.scale.high:g}",

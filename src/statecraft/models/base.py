@@ -35,6 +35,8 @@ class Model(ABC):
 
     def check(self, issue: IssueArrays) -> None:
         """Raise :class:`NotApplicable` when the model cannot forecast ``issue``."""
+        # Every issue, unless a model says otherwise.
+        return
 
     @abstractmethod
     def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
@@ -52,4 +54,4 @@ class Model(ABC):
 
 def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """Capability x salience: the weight of each actor in the one-issue models."""
-    return np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float)
+    return np.asarray(np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float))

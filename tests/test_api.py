@@ -1,0 +1,74 @@
+"""The public Python API: pinned, small, and usable from a notebook."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import statecraft as sc
+
+PUBLIC = [
+    "Actor",
+    "ActorGain",
+    "Forecast",
+    "Format",
+    "Issue",
+    "IssueArrays",
+    "IssueForecast",
+    "Model",
+    "NotApplicable",
+    "Quantity",
+    "Scale",
+    "Scenario",
+    "ScenarioError",
+    "Source",
+    "Stance",
+    "StatecraftError",
+    "UnknownModel",
+    "Winners",
+    "__version__",
+    "available_models",
+    "builtin_names",
+    "dumps",
+    "forecast",
+    "get_model",
+    "load",
+    "read_text",
+    "save",
+    "winners",
+]
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(sc.__all__) == PUBLIC
+    for name in sc.__all__:
+        assert hasattr(sc, name), name
+
+
+def test_notebook_flow_gives_a_dataframe() -> None:
+    s = sc.load("ec-emissions-1994")
+    r = sc.forecast(s, model="compromise")
+    frame = r.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == [
+        "scenario",
+        "issue",
+        "label",
+        "model",
+        "forecast",
+        "status_quo",
+        "actual",
+        "error",
+    ]
+    assert len(frame) == 1
+    assert round(float(frame.loc[0, "forecast"]), 3) == 7.390
+
+
+def test_forecast_accepts_a_name_a_list_and_model_instances() -> None:
+    r = sc.forecast("ec-emissions-1994", ["median", sc.get_model("compromise")])
+    assert r.model_names == ("median", "compromise")
+    assert r.primary == "median"
+
+
+def test_errors_share_a_base_class() -> None:
+    assert issubclass(sc.ScenarioError, sc.StatecraftError)
+    assert issubclass(sc.UnknownModel, sc.StatecraftError)

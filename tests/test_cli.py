@@ -1,0 +1,176 @@
+"""The command line: output shapes, exit codes, and clean errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"statecraft {sc.__version__}"
+
+
+def test_forecast_table_shows_forecasts_actual_error_and_winners(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    result = run("forecast", str(path))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for text in ("Status quo", "compromise", "median", "nash", "Actual", "err compromise"):
+        assert text in out
+    assert "62.2" in out  # compromise on tax, 280/4.5
+    assert "Who wins" in out
+    assert "Biggest winner: c (+0.42)" in out
+    assert "(actual outcome)" in out
+    assert "nash does not apply to Start date: the issue has no status quo" in out
+
+
+def test_forecast_json_has_the_documented_keys() -> None:
+    result = run("forecast", "ec-emissions-1994", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert {"scenario", "issues", "winners"} <= set(data)
+    issue = data["issues"]["emissions"]
+    assert {"forecast", "status_quo", "actual"} <= set(issue)
+    assert round(issue["forecast"]["compromise"], 3) == 7.390
+    assert issue["forecast"]["median"] == 7.0
+    assert issue["status_quo"] is None
+    assert issue["actual"] == 8.833
+
+
+def test_forecast_json_winners_best_first(tiny: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(tiny))
+    data = json.loads(run("forecast", str(path), "-f", "json", "-m", "median").output)
+    gains = [w["gain"] for w in data["winners"]]
+    assert gains == sorted(gains, reverse=True)
+    assert {"actor", "gain"} <= set(data["winners"][0])
+    assert list(data["issues"]["tax"]["forecast"]) == ["median"]
+
+
+def test_forecast_csv() -> None:
+    result = run("forecast", "ec-emissions-1994", "--format", "csv")
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "scenario,issue,label,model,forecast,status_quo,actual,error"
+    assert len(lines) == 3
+
+
+def test_forecast_model_selection_and_primary(tiny: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    data = json.loads(
+        run(
+            "forecast", str(path), "-m", "median", "-m", "nash", "--primary", "nash", "-f", "json"
+        ).output
+    )
+    assert data["primary_model"] == "nash"
+    assert [m["name"] for m in data["models"]] == ["median", "nash"]
+
+
+def test_forecast_actor_breakdown(tiny: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    result = run("forecast", str(path), "--actor", "b")
+    assert result.exit_code == 0
+    assert "Beta: gain issue by issue" in result.output
+
+
+def test_unknown_actor_id_on_the_command_line(tiny: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    result = run("forecast", str(path), "--actor", "zeta")
+    assert result.exit_code == 2
+    assert "unknown actor id 'zeta' given to --actor; the actors are: a, b, c" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("forecast", "no-such-scenario"), "nor a built-in scenario"),
+        (("forecast", "ec-emissions-1994", "-m", "voodoo"), "unknown model 'voodoo'"),
+        (("forecast", "ec-emissions-1994", "-m", "median", "--primary", "nash"), "primary"),
+        (("validate", "missing.yaml"), "no such file"),
+    ],
+)
+def test_errors_exit_2_without_traceback(args: tuple[str, ...], expected: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_bad_scenario_file_exits_2_with_the_line(tiny: dict[str, Any], tmp_path: Path) -> None:
+    tiny["actors"][0]["stances"]["tax"]["salience"] = 7
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(tiny, sort_keys=False))
+    for command in ("forecast", "validate"):
+        result = run(command, str(path))
+        assert result.exit_code == 2
+        assert f"error: {path}, line" in result.output
+        assert "salience must lie between 0 and 1 (got 7.0)" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_validate_ok(tiny: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    result = run("validate", str(path))
+    assert result.exit_code == 0
+    assert result.output.strip() == "ok: tiny: 3 actors, 2 issues"
+
+
+def test_scenarios_lists_the_builtins() -> None:
+    result = run("scenarios")
+    assert result.exit_code == 0
+    for name in sc.builtin_names():
+        assert name in result.output
+
+
+def test_models_lists_citations() -> None:
+    result = run("models")
+    assert result.exit_code == 0
+    assert "Nash" in result.output
+    assert "Black" in result.output
+
+
+def test_schema_is_json_schema() -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "Statecraft scenario"
+    assert "$defs" in schema
+
+
+def test_console_script_runs_as_a_process() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "statecraft.cli", "forecast", "nowhere.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "error:" in proc.stderr
+    assert "Traceback" not in proc.stderr

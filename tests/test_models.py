@@ -1,0 +1,139 @@
+"""Each model on small cases computed by hand, and on the published EC emissions case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import statecraft as sc
+from statecraft.models import (
+    Compromise,
+    Median,
+    Nash,
+    condorcet_winner,
+    get_model,
+    nash_bargaining,
+    weighted_mean,
+    weighted_median,
+)
+from tests.conftest import SHARED_DATA, requires_shared
+
+
+def test_registry_names_and_citations() -> None:
+    models = sc.available_models()
+    assert list(models) == ["compromise", "median", "nash"]
+    for cls in models.values():
+        assert cls.citation
+        assert cls.title
+        assert cls.__doc__
+        assert cls.name in str(cls.__module__)
+
+
+def test_unknown_model_name() -> None:
+    with pytest.raises(sc.UnknownModel, match="unknown model 'eu'; the models are"):
+        get_model("eu")
+
+
+def test_compromise_by_hand(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    # tax: weights 3*1, 1*0.5, 4*0.25 (c's per-issue capability 4) -> (180 + 0 + 100) / 4.5
+    assert Compromise().predict(s.arrays("tax")) == pytest.approx(280 / 4.5)
+    # date: weights 3*0.5, 1*1 -> (3 + 8) / 2.5
+    assert Compromise().predict(s.arrays("date")) == pytest.approx(4.4)
+
+
+def test_median_by_hand(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    # tax: sorted 0 (0.5), 60 (3), 100 (1); half of 4.5 is reached at 60
+    assert Median().predict(s.arrays("tax")) == 60.0
+    # date: 2 (1.5), 8 (1): more than half the weight at 2
+    assert Median().predict(s.arrays("date")) == 2.0
+
+
+def test_median_tie_is_split_at_the_midpoint() -> None:
+    assert float(weighted_median(np.array([10.0, 30.0]), np.array([2.0, 2.0]))) == 20.0
+    # a zero-weight actor between the tied medians does not move the midpoint
+    x, w = np.array([10.0, 15.0, 30.0]), np.array([2.0, 0.0, 2.0])
+    assert float(weighted_median(x, w)) == 20.0
+    assert condorcet_winner(x, w) is None
+
+
+def test_condorcet_winner_by_hand() -> None:
+    # 0 (w 2) beats 5 (w 0) and 10 (w 1) in pairwise votes, 2 to 1
+    assert condorcet_winner(np.array([0.0, 5.0, 10.0]), np.array([2.0, 0.0, 1.0])) == 0.0
+
+
+def test_nash_by_hand_quadratic() -> None:
+    # maximise log(3600 - (x-60)^2) + log(10000 - (x-100)^2): the root of
+    # (x-60)/(3600-(x-60)^2) + (x-100)/(10000-(x-100)^2) = 0 is x = 71.0102...
+    x = float(nash_bargaining(np.array([60.0, 100.0]), np.ones(2), np.ones(2), 0.0))
+    d1, d2 = x - 60, x - 100
+    assert d1 / (3600 - d1**2) + d2 / (10000 - d2**2) == pytest.approx(0.0, abs=1e-12)
+    assert x == pytest.approx(71.0102051443, abs=1e-9)
+
+
+def test_nash_by_hand_linear() -> None:
+    # linear: gains are x (x<=60) then 120-x for the actor at 60, and x for the actor at 100;
+    # log(120-x) + log(x) falls on (60, 100), so the solution is the kink at 60
+    x = float(
+        nash_bargaining(np.array([60.0, 100.0]), np.ones(2), np.ones(2), 0.0, utility="linear")
+    )
+    assert x == pytest.approx(60.0, abs=1e-9)
+
+
+def test_nash_is_the_status_quo_when_someone_would_lose(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    # on tax the status quo is 20; b (at 0) loses from any move up, a and c from any move down
+    assert Nash().predict(s.arrays("tax")) == 20.0
+
+
+def test_nash_needs_a_status_quo(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    with pytest.raises(sc.NotApplicable, match="no status quo"):
+        Nash().predict(s.arrays("date"))
+
+
+def test_nash_rejects_unknown_utility() -> None:
+    with pytest.raises(ValueError, match="'quadratic' or 'linear'"):
+        Nash(utility="cubic")  # type: ignore[arg-type]
+
+
+def test_models_take_a_batch_axis() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.uniform(0, 100, size=(50, 6))
+    c = rng.uniform(0.1, 5, size=(50, 6))
+    s = rng.uniform(0, 1, size=(50, 6))
+    batched = weighted_mean(x, c, s)
+    looped = np.array([weighted_mean(x[k], c[k], s[k]) for k in range(50)])
+    np.testing.assert_array_equal(batched, looped)
+    wm = weighted_median(x, c * s)
+    np.testing.assert_array_equal(wm, [weighted_median(x[k], c[k] * s[k]) for k in range(50)])
+    q = np.zeros(50)
+    nb = nash_bargaining(x, c, s, q)
+    np.testing.assert_allclose(nb, [nash_bargaining(x[k], c[k], s[k], 0.0) for k in range(50)])
+
+
+# --- the published EC emissions case -----------------------------------------------------------
+def test_ec_emissions_compromise_and_median() -> None:
+    f = sc.forecast("ec-emissions-1994")
+    assert f.model_names == ("compromise", "median")  # nash needs a status quo: left out
+    assert round(f.value("emissions", "compromise"), 3) == 7.390
+    assert f.value("emissions", "median") == 7.0
+
+
+@requires_shared
+def test_builtin_ec_case_matches_the_shared_csv() -> None:
+    import csv
+
+    path = SHARED_DATA / "cases" / "ec-emissions-1994.csv"
+    text = path.read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(line for line in text if not line.startswith("#")))
+    s = sc.load("ec-emissions-1994")
+    assert [r["actor"] for r in rows] == [a.display_name for a in s.actors]
+    for r, a in zip(rows, s.actors, strict=True):
+        stance = a.stances["emissions"]
+        assert a.capability.value == float(r["capability"])
+        assert stance.position.value == float(r["position"])
+        assert stance.salience.value == pytest.approx(float(r["salience"]) / 100)

@@ -1,0 +1,122 @@
+"""Hypothesis properties of the one-issue models: invariances every correct model keeps."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from statecraft.models import condorcet_winner, nash_bargaining, weighted_mean, weighted_median
+
+N = st.integers(min_value=1, max_value=12)
+
+
+@st.composite
+def issues(draw: st.DrawFn, integer_weights: bool = False) -> tuple[np.ndarray, ...]:
+    n = draw(N)
+    x = draw(arrays(float, n, elements=st.floats(0, 100, allow_nan=False)))
+    if integer_weights:
+        c = draw(arrays(float, n, elements=st.integers(1, 9).map(float)))
+        s = draw(arrays(float, n, elements=st.integers(0, 4).map(lambda k: k / 4)))
+    else:
+        c = draw(arrays(float, n, elements=st.floats(0.01, 100)))
+        s = draw(arrays(float, n, elements=st.floats(0, 1)))
+    assume((c * s).sum() > 1e-6)
+    return x, c, s
+
+
+ALL = [
+    lambda x, c, s: weighted_mean(x, c, s),
+    lambda x, c, s: weighted_median(x, c * s),
+]
+
+
+@given(issues(), st.randoms(use_true_random=False))
+def test_order_of_actors_changes_nothing(issue: tuple[np.ndarray, ...], rnd: object) -> None:
+    x, c, s = issue
+    perm = np.random.default_rng(len(x)).permutation(len(x))
+    for f in ALL:
+        assert np.isclose(f(x, c, s), f(x[perm], c[perm], s[perm]), rtol=0, atol=1e-9)
+    q = 0.0
+    assert np.isclose(
+        nash_bargaining(x, c, s, q), nash_bargaining(x[perm], c[perm], s[perm], q), atol=1e-6
+    )
+
+
+@given(issues(integer_weights=True), st.sampled_from([0.5, 3.0, 1000.0]))
+def test_scaling_every_capability_changes_nothing(issue: tuple[np.ndarray, ...], k: float) -> None:
+    x, c, s = issue
+    for f in ALL:
+        assert np.isclose(f(x, c, s), f(x, c * k, s), atol=1e-9)
+    assert np.isclose(nash_bargaining(x, c, s, 0.0), nash_bargaining(x, c * k, s, 0.0), atol=1e-6)
+
+
+@given(issues(), st.floats(0, 100))
+def test_forecasts_lie_within_the_positions(issue: tuple[np.ndarray, ...], q: float) -> None:
+    x, c, s = issue
+    active = c * s > 0
+    lo, hi = x[active].min(), x[active].max()
+    for f in ALL:
+        assert lo - 1e-9 <= f(x, c, s) <= hi + 1e-9
+    nb = float(nash_bargaining(x, c, s, q))
+    # the Nash solution lies between the positions, or is the status quo itself
+    assert nb == q or lo - 1e-6 <= nb <= hi + 1e-6
+
+
+@given(issues(), st.floats(0, 100), st.floats(0.01, 100))
+def test_salience_zero_actor_does_not_move_forecasts(
+    issue: tuple[np.ndarray, ...], x_new: float, c_new: float
+) -> None:
+    x, c, s = issue
+    x2, c2, s2 = np.append(x, x_new), np.append(c, c_new), np.append(s, 0.0)
+    assert np.isclose(weighted_mean(x, c, s), weighted_mean(x2, c2, s2), atol=1e-9)
+    assert np.isclose(weighted_median(x, c * s), weighted_median(x2, c2 * s2), atol=1e-9)
+    assert np.isclose(nash_bargaining(x, c, s, 0.0), nash_bargaining(x2, c2, s2, 0.0), atol=1e-9)
+
+
+@given(issues(integer_weights=True))
+def test_weighted_median_is_the_condorcet_winner(issue: tuple[np.ndarray, ...]) -> None:
+    x, c, s = issue
+    w = c * s
+    median = float(weighted_median(x, w))
+    winner = condorcet_winner(x, w)
+    if winner is not None:
+        assert median == winner
+    else:
+        # a tie: the median is the midpoint of the positions that beat or tie all others
+        def margin(a: float, b: float) -> float:
+            return float(np.sum(w * np.sign(np.abs(x - b) - np.abs(x - a))))
+
+        weak = [a for a in np.unique(x) if all(margin(a, b) >= 0 for b in np.unique(x))]
+        assert median == (min(weak) + max(weak)) / 2
+
+
+@given(issues(integer_weights=True))
+def test_reversing_the_scale_reflects_the_forecast(issue: tuple[np.ndarray, ...]) -> None:
+    x, c, s = issue
+    for f in ALL:
+        assert np.isclose(f(100 - x, c, s), 100 - f(x, c, s), atol=1e-9)
+    assert np.isclose(
+        nash_bargaining(100 - x, c, s, 100.0), 100 - nash_bargaining(x, c, s, 0.0), atol=1e-6
+    )
+
+
+@settings(max_examples=50)
+@given(issues())
+def test_nash_tends_to_the_compromise_as_the_status_quo_recedes(
+    issue: tuple[np.ndarray, ...],
+) -> None:
+    x, c, s = issue
+    far = float(nash_bargaining(x, c, s, -1e7))
+    assert np.isclose(far, weighted_mean(x, c, s), atol=1e-3)
+
+
+@given(issues(), st.floats(0, 100), st.sampled_from(["quadratic", "linear"]))
+def test_nash_leaves_no_weighted_actor_worse_off(
+    issue: tuple[np.ndarray, ...], q: float, utility: str
+) -> None:
+    x, c, s = issue
+    nb = float(nash_bargaining(x, c, s, q, utility=utility))  # type: ignore[arg-type]
+    active = c * s > 0
+    assert np.all(np.abs(nb - x[active]) <= np.abs(q - x[active]) + 1e-6)

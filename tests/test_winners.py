@@ -1,0 +1,94 @@
+"""Who wins: gains computed by hand on the tiny scenario."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import statecraft as sc
+from statecraft.analysis import gains
+
+
+def test_gains_by_hand(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    # only 'tax' has a status quo (20); outcome 50 on a 0..100 scale
+    w = sc.winners(s, {"tax": 50.0, "date": 5.0}, label="test")
+    assert w.issues == ("tax",)
+    assert w.skipped == ("date",)
+    got = {g.actor: g.gain for g in w.ranking}
+    # a at 60: (|20-60| - |50-60|)/100 = 0.30; b at 0: (20-50)/100 = -0.30; c at 100: 0.30
+    assert got == pytest.approx({"a": 0.30, "b": -0.30, "c": 0.30})
+    # ties keep scenario order
+    assert [g.actor for g in w.ranking] == ["a", "c", "b"]
+    assert w.headline == "Biggest winner: Alpha (+0.30); biggest loser: Beta (-0.30)."
+
+
+def test_gains_weight_issues_by_salience() -> None:
+    # one actor at 100 on two issues, salience 1.0 and 0.25, both moving from 0:
+    # issue 1 to 100 (gain 1.0), issue 2 to 20 (gain 0.2) -> (1.0*1 + 0.25*0.2) / 1.25 = 0.84
+    g, per_issue = gains(
+        np.array([[100.0, 100.0]]),
+        np.array([[1.0, 0.25]]),
+        np.array([100.0, 20.0]),
+        np.array([0.0, 0.0]),
+        np.array([100.0, 100.0]),
+    )
+    assert g[0] == pytest.approx(0.84)
+    np.testing.assert_allclose(per_issue[0], [1.0, 0.2])
+
+
+def test_sitting_out_and_zero_salience() -> None:
+    nan = float("nan")
+    g, _ = gains(
+        np.array([[nan, 10.0], [30.0, 30.0]]),
+        np.array([[1.0, 0.5], [0.0, 0.0]]),
+        np.array([50.0, 50.0]),
+        np.array([0.0, 0.0]),
+        np.array([100.0, 100.0]),
+    )
+    # actor 0 sits out issue 0: only issue 1 counts, (10 - 40)/100
+    assert g[0] == pytest.approx(-0.30)
+    # actor 1 cares about nothing: gain 0
+    assert g[1] == 0.0
+
+
+def test_no_change_means_nobody_wins(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    w = sc.winners(s, {"tax": 20.0})
+    assert all(g.gain == 0 for g in w.ranking)
+    assert w.headline.startswith("Nobody wins or loses")
+
+
+def test_no_status_quo_anywhere() -> None:
+    w = sc.winners(sc.load("ec-emissions-1994"), {"emissions": 8.0})
+    assert w.ranking == ()
+    assert "no issue has both a status quo and an outcome" in w.headline
+
+
+def test_forecast_carries_winners_for_every_model_and_the_actual(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    f = sc.forecast(s)
+    assert f.model_names == ("compromise", "median", "nash")
+    assert f.primary == "compromise"
+    assert set(f.winners_by_model) == {"compromise", "median", "nash"}
+    # the compromise outcome on tax is 280/4.5 = 62.22: c at 100 gains (80 - 37.78)/100
+    top = f.winners.ranking[0]
+    assert (top.actor, top.gain) == ("c", pytest.approx(0.42222, abs=1e-5))
+    # actual outcome 40: a +0.2, c +0.2, b -0.2
+    assert f.actual_winners is not None
+    assert [(g.actor, round(g.gain, 6)) for g in f.actual_winners.ranking] == [
+        ("a", 0.2),
+        ("c", 0.2),
+        ("b", -0.2),
+    ]
+    # under nash the status quo holds: no gains
+    assert all(g.gain == 0 for g in f.winners_by_model["nash"].ranking)
+
+
+def test_winners_frame(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    frame = sc.winners(s, {"tax": 50.0}).to_frame()
+    assert list(frame.columns) == ["rank", "actor", "name", "gain", "tax"]
+    assert list(frame["rank"]) == [1, 2, 3]
