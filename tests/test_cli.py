@@ -38,8 +38,8 @@ def test_forecast_table_shows_forecasts_actual_error_and_winners(
         assert text in out
     assert "62.2" in out  # compromise on tax, 280/4.5
     assert "Who wins" in out
-    assert "Biggest winner: c (+0.42)" in out
-    assert "(actual outcome)" in out
+    assert "Forecast (compromise): Biggest winner: c (+0.42)" in out
+    assert "Actual outcome: Biggest winner: Alpha (+0.20)" in out
     assert "nash does not apply to Start date: the issue has no status quo" in out
 
 

@@ -74,6 +74,10 @@ def _main(
     """Statecraft: forecasts of negotiations and conflicts."""
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _decimals(width: float) -> int:
     return 1 if width >= 50 else 2 if width >= 10 else 3
 
@@ -124,13 +128,17 @@ def _winners_table(result: Forecast) -> Table:
     )
     table.add_column("#", justify="right")
     table.add_column("Actor")
-    table.add_column("Roles", style="dim")
+    with_roles = any(a.roles for a in result.scenario.actors)
+    if with_roles:
+        table.add_column("Roles", style="dim")
     table.add_column(f"Gain ({result.primary})", justify="right", style="bold")
     if actual:
         table.add_column("Gain (actual)", justify="right")
     for k, g in enumerate(w.ranking, start=1):
-        roles = ", ".join(result.scenario.actor(g.actor).roles)
-        cells = [str(k), g.name, roles, f"{g.gain:+.3f}"]
+        cells = [str(k), g.name]
+        if with_roles:
+            cells.append(", ".join(result.scenario.actor(g.actor).roles))
+        cells.append(f"{g.gain:+.3f}")
         if actual:
             a = actual_gain.get(g.actor)
             cells.append("–" if a is None else f"{a:+.3f}")
@@ -169,8 +177,9 @@ def _actor_table(result: Forecast, actor_id: str) -> Table:
     return table
 
 
-def _print_table(result: Forecast) -> None:
-    console = _console()
+def print_forecast(result: Forecast, console: Console | None = None) -> None:
+    """Print a forecast as the ``statecraft forecast`` tables, on ``console``."""
+    console = console or _console()
     s = result.scenario
     console.print(_forecast_table(result))
     console.print(Text("Issues and their scales:", style="bold"))
@@ -188,11 +197,11 @@ def _print_table(result: Forecast) -> None:
     for label, name, why in sorted(skipped):
         console.print(Text(f"  {name} does not apply to {label}: {why}", style="dim"))
     console.print()
+    console.print(Text(f"Forecast ({result.primary}): {result.winners.headline}", style="bold"))
+    if result.actual_winners is not None:
+        console.print(Text(f"Actual outcome: {result.actual_winners.headline}", style="bold"))
     if result.winners.ranking:
         console.print(_winners_table(result))
-    console.print(Text(f"{result.winners.headline} (forecast: {result.primary})", style="bold"))
-    if result.actual_winners is not None:
-        console.print(Text(f"{result.actual_winners.headline} (actual outcome)", style="bold"))
     if result.winners.skipped:
         console.print(
             Text(
@@ -263,7 +272,7 @@ def forecast_cmd(
     elif fmt is OutputFormat.csv:
         _print_csv(result)
     else:
-        _print_table(result)
+        print_forecast(result)
         for actor_id in actor or ():
             _console().print(_actor_table(result, actor_id))
 
@@ -300,7 +309,7 @@ def validate_cmd(
 ) -> None:
     """Check a scenario file; print what it holds, or the first problem."""
     s = _load(file)
-    typer.echo(f"ok: {s.name}: {len(s.actors)} actors, {len(s.issues)} issues")
+    typer.echo(f"ok: {s.name}: {_count(len(s.actors), 'actor')}, {_count(len(s.issues), 'issue')}")
 
 
 @app.command("schema")
