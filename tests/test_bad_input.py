@@ -371,3 +371,21 @@ def test_alias_bomb_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n")
     assert "too many for a scenario" in _error(path).problem
+
+
+def test_csv_contradicting_scale(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "actor,issue,capability,position,salience,scale_high\na,x,1,5,0.5,10\nb,x,1,6,0.5,20\n"
+    )
+    err = _error(path)
+    assert err.line == 3
+    assert "issue 'x': scale 'high' differs from an earlier row" in err.problem
+
+
+def test_csv_label_may_come_on_a_later_row(tmp_path: Path) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_text(
+        "actor,issue,capability,position,salience,issue_label\na,x,1,5,0.5,\nb,x,1,6,0.5,Ex\n"
+    )
+    assert sc.load(path).issue("x").label == "Ex"

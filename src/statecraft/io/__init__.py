@@ -82,7 +82,10 @@ def _read_file(path: Path) -> str:
             f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
             file=label,
         )
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=label) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

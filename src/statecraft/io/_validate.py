@@ -23,7 +23,7 @@ _ID_RULE = (
 )
 
 
-def _unwrap(annotation: Any, part: str | int) -> Any:
+def _unwrap(annotation: Any) -> Any:
     """Strip Optional/Annotated and step into tuple/Mapping element types."""
     while True:
         origin = typing.get_origin(annotation)
@@ -41,11 +41,11 @@ def _element(annotation: Any) -> Any:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is tuple and args:
-        return _unwrap(args[0], 0)
+        return _unwrap(args[0])
     if origin in (Mapping, dict, typing.Mapping) or (
         isinstance(origin, type) and issubclass(origin, Mapping)
     ):
-        return _unwrap(args[1], "")
+        return _unwrap(args[1])
     return annotation
 
 
@@ -56,7 +56,7 @@ def _model_for(path: Sequence[str | int]) -> type[BaseModel] | None:
         if isinstance(current, type) and issubclass(current, BaseModel):
             if not isinstance(part, str) or part not in current.model_fields:
                 return None
-            current = _unwrap(current.model_fields[part].annotation, part)
+            current = _unwrap(current.model_fields[part].annotation)
         else:
             current = _element(current)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None

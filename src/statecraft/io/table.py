@@ -183,34 +183,37 @@ def _merge_issue(
     for key in ("status_quo", "actual"):
         if row.get(key):
             found[key] = _quantity(row, key, file=file, line=line)
-    for key, value in found.items():
-        if (
-            key in issue
-            and issue[key] != value
-            and not (key == "label" and issue[key] == issue["id"])
-        ):
+    # The label starts as the issue id, a placeholder that the first real label replaces.
+    provisional = {"label"} if issue["label"] == issue["id"] else set()
+    _fold(issue, found, what="column", provisional=provisional, file=file, line=line)
+    if scale:
+        scale_so_far = issue.setdefault("scale", {})
+        _fold(scale_so_far, scale, what="scale", issue_id=issue["id"], file=file, line=line)
+
+
+def _fold(
+    target: dict[str, Any],
+    updates: Mapping[str, Any],
+    *,
+    what: str,
+    file: str | None,
+    line: int,
+    provisional: set[str] | frozenset[str] = frozenset(),
+    issue_id: str | None = None,
+) -> None:
+    """Copy ``updates`` into ``target``, refusing a value that contradicts an earlier row."""
+    name = issue_id or target["id"]
+    for key, value in updates.items():
+        if key in target and target[key] != value and key not in provisional:
             raise ScenarioError(
-                f"issue {issue['id']!r}: column {key!r} differs from an earlier row of the "
-                f"same issue ({issue[key]!r})",
+                f"issue {name!r}: {what} {key!r} differs from an earlier row of the same "
+                f"issue ({target[key]!r})",
                 file=file,
                 line=line,
                 value=value,
                 has_value=True,
             )
-        issue[key] = value
-    if scale:
-        old = issue.setdefault("scale", {})
-        for key, value in scale.items():
-            if key in old and old[key] != value:
-                raise ScenarioError(
-                    f"issue {issue['id']!r}: scale {key!r} differs from an earlier row of the "
-                    f"same issue ({old[key]!r})",
-                    file=file,
-                    line=line,
-                    value=value,
-                    has_value=True,
-                )
-            old[key] = value
+        target[key] = value
 
 
 def _cells(q: Quantity | None) -> tuple[str, str, str]:
