@@ -67,7 +67,7 @@ def test_karabakh_every_number_has_a_source_and_a_note() -> None:
 
 def test_karabakh_forecasts_every_issue_with_every_model() -> None:
     f = sc.forecast("karabakh-2020")
-    assert f.model_names == ("compromise", "median", "nash")
+    assert f.model_names == ("compromise", "median", "nash", "expected-utility")
     for item in f.issues:
         for model in f.model_names:
             value = item.forecasts[model]

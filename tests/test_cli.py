@@ -34,7 +34,7 @@ def test_forecast_table_shows_forecasts_actual_error_and_winners(
     result = run("forecast", str(path))
     assert result.exit_code == 0, result.output
     out = result.output
-    for text in ("Status quo", "compromise", "median", "nash", "Actual", "err compromise"):
+    for text in ("Status quo", "compromise", "median", "nash", "Actual", "err ", "mean error"):
         assert text in out
     assert "62.2" in out  # compromise on tax, 280/4.5
     assert "Who wins" in out
@@ -71,7 +71,7 @@ def test_forecast_csv() -> None:
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
     assert lines[0] == "scenario,issue,label,model,forecast,status_quo,actual,error"
-    assert len(lines) == 3
+    assert len(lines) == 4  # compromise, median, expected-utility
 
 
 def test_forecast_model_selection_and_primary(tiny: dict[str, Any], tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_no_status_quo_anywhere() -> None:
 
 def test_forecast_carries_winners_for_every_model_and_the_actual(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
-    f = sc.forecast(s)
+    f = sc.forecast(s, ["compromise", "median", "nash"])
     assert f.model_names == ("compromise", "median", "nash")
     assert f.primary == "compromise"
     assert set(f.winners_by_model) == {"compromise", "median", "nash"}

@@ -89,32 +89,34 @@ def _fmt(value: float | None, decimals: int) -> str:
 def _forecast_table(result: Forecast) -> Table:
     s = result.scenario
     names = result.model_names
-    table = Table(title=s.title or s.name, title_justify="left", show_footer=True)
-    table.add_column("Issue", footer="mean abs. error", no_wrap=True)
+    known = any(item.actual is not None for item in result.issues)
+    table = Table(title=s.title or s.name, title_justify="left", show_footer=known)
+    table.add_column("Issue", footer="mean error", no_wrap=True)
     table.add_column("Status quo", justify="right")
-    errors: dict[str, list[float]] = {n: [] for n in names}
-    for item in result.issues:
-        for n in names:
-            e = item.error(n)
-            if e is not None:
-                errors[n].append(e / s.issue(item.issue).scale.width * 100)
     for n in names:
-        table.add_column(n, justify="right", style="bold", no_wrap=True)
+        errors = [
+            e / s.issue(item.issue).scale.width * 100
+            for item in result.issues
+            if (e := item.error(n)) is not None
+        ]
+        footer = f"{sum(errors) / len(errors):.1f}%" if errors else "–"
+        table.add_column(n, justify="right", no_wrap=True, footer=footer)
     table.add_column("Actual", justify="right")
-    for n in names:
-        mean = sum(errors[n]) / len(errors[n]) if errors[n] else None
-        footer = "–" if mean is None else f"{mean:.1f}%"
-        table.add_column(f"err {n}", justify="right", style="dim", footer=footer)
     for item in result.issues:
         d = _decimals(s.issue(item.issue).scale.width)
-        table.add_row(
-            item.issue,
-            _fmt(item.status_quo, d),
-            *(_fmt(item.forecasts[n], d) for n in names),
-            _fmt(item.actual, d),
-            *(_fmt(item.error(n), d) for n in names),
+        cells: list[str | Text] = [item.issue, _fmt(item.status_quo, d)]
+        for n in names:
+            cell = Text(_fmt(item.forecasts[n], d), style="bold")
+            error = item.error(n)
+            if error is not None:
+                cell.append(f"\nerr {error:.{d}f}", style="dim")
+            cells.append(cell)
+        cells.append(_fmt(item.actual, d))
+        table.add_row(*cells)
+    if known:
+        table.caption = (
+            "err = |forecast - actual|; the mean error is in % of each issue's scale width."
         )
-    table.caption = "err = |forecast - actual|; its mean is in % of each issue's scale width."
     return table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ class IssueForecast:
     actual: float | None
     forecasts: Mapping[str, float | None]
     not_applicable: Mapping[str, str]
+    details: Mapping[str, Any] = field(default_factory=dict)
 
     def error(self, model: str) -> float | None:
         """Absolute error of a model's forecast, where the actual outcome is known."""
@@ -171,13 +172,16 @@ def forecast(
         arrays = scenario.arrays(issue.id)
         values: dict[str, float | None] = {}
         reasons: dict[str, str] = {}
+        details: dict[str, Any] = {}
         for m in models:
             try:
-                value = m.predict(arrays)
+                value, detail = m.run(arrays)
             except NotApplicable as why:
                 values[m.name], reasons[m.name] = None, str(why)
                 continue
             values[m.name] = value if math.isfinite(value) else None
+            if detail is not None:
+                details[m.name] = detail
         issues.append(
             IssueForecast(
                 issue=issue.id,
@@ -186,6 +190,7 @@ def forecast(
                 actual=arrays.actual,
                 forecasts=values,
                 not_applicable=reasons,
+                details=details,
             )
         )
 

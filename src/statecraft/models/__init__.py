@@ -1,7 +1,7 @@
 """The bargaining models, each a pure array function with a thin class, found by name.
 
 >>> sorted(available_models())
-['compromise', 'median', 'nash']
+['compromise', 'expected-utility', 'median', 'nash']
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from typing import Any
 from statecraft.errors import StatecraftError
 from statecraft.models.base import Model, NotApplicable
 from statecraft.models.compromise import Compromise, weighted_mean
+from statecraft.models.expected_utility import EUOptions, EUResult, ExpectedUtility
 from statecraft.models.median import Median, condorcet_winner, weighted_median
 from statecraft.models.nash import Nash, nash_bargaining
 
 __all__ = [
     "Compromise",
+    "EUOptions",
+    "EUResult",
+    "ExpectedUtility",
     "Median",
     "Model",
     "Nash",
@@ -29,7 +33,9 @@ __all__ = [
     "weighted_median",
 ]
 
-_REGISTRY: dict[str, type[Model]] = {cls.name: cls for cls in (Compromise, Median, Nash)}
+_REGISTRY: dict[str, type[Model]] = {
+    cls.name: cls for cls in (Compromise, Median, Nash, ExpectedUtility)
+}
 
 
 class UnknownModel(StatecraftError, ValueError):

@@ -47,6 +47,14 @@ class Model(ABC):
         self.check(issue)
         return float(self.predict_arrays(issue))
 
+    def run(self, issue: IssueArrays) -> tuple[float, Any]:
+        """The forecast for one issue and the model's details of how it got there.
+
+        Details are model-specific (the expected utility model returns its rounds); models
+        without any return None.
+        """
+        return self.predict(issue), None
+
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"{type(self).__name__}({opts})"

@@ -1,0 +1,592 @@
+r"""Bueno de Mesquita's expected utility model, as reconstructed by Scholz, Calbert & Smith.
+
+Bueno de Mesquita, B. (1994), "Political forecasting: an expected utility method", in Bueno de
+Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, 71-104; Bueno de
+Mesquita (1997), "A decision making model: its structure and form", *International
+Interactions* 23(3-4): 235-266; reconstructed by Scholz, J. B., Calbert, G. J. & Smith, G. A.
+(2011), "Unravelling Bueno De Mesquita's group decision model", *Journal of Theoretical
+Politics* 23(4): 510-531.
+
+Each round, on one issue, every actor weighs challenging every other: the probability that it
+would prevail (from the weighted votes of all actors), what it gains if it wins or loses, and
+what it expects if it does nothing. From its own view of each pair it accepts at most one
+demand (a confrontation it expects to lose, a compromise or a capitulation) and moves. The
+forecast of a round is the position that wins every pairwise vote.
+
+Everything is vectorised: every function takes arrays with a leading batch axis (draws) and
+an actor axis, and no Python loop runs over actors. Every interpretive choice is an option of
+:class:`EUOptions` and is recorded in ``docs/models/expected-utility.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from statecraft.models.base import Model, weights
+from statecraft.models.compromise import weighted_mean
+from statecraft.models.median import weighted_median
+from statecraft.scenario import IssueArrays
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "CAPITULATION",
+    "COMPROMISE",
+    "CONFRONTATION",
+    "NO_OFFER",
+    "EUOptions",
+    "EUResult",
+    "ExpectedUtility",
+    "expected_utilities",
+    "probabilities",
+    "risk_exponents",
+    "round_forecast",
+    "run_rounds",
+]
+
+Probability = Literal["pair", "triples"]
+Range = Literal["initial", "current"]
+BetterWorse = Literal["target", "challenger"]
+OfferChoice = Literal["smallest", "type", "scholz"]
+Stopping = Literal["rounds", "tolerance", "discount"]
+
+#: Offer classes, as stored in :attr:`EUResult.kind` (i's view of j; i is the one who moves).
+NO_OFFER, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
+KIND_NAMES = {
+    NO_OFFER: "none",
+    CONFRONTATION: "confrontation",
+    COMPROMISE: "compromise",
+    CAPITULATION: "capitulation",
+}
+
+
+@dataclass(frozen=True)
+class EUOptions:
+    """The named choices of the expected utility model; see ``docs/models/expected-utility.md``.
+
+    ``probability``: ``"pair"`` divides the votes for i over j by the absolute votes on that
+    pair, so that P_ij + P_ji = 1 (the paper, eq. 31); ``"triples"`` divides by the absolute
+    votes summed over every voter and every pair, as Scholz's code does.
+    ``vote_risk``: whether the votes behind P use each voter's risk exponent (Scholz's code)
+    or are linear in distance (the paper). The round's forecast always uses linear votes.
+    ``range``: D, the width of the positions' range, fixed at the ``"initial"`` positions (every
+    replication) or recomputed from the ``"current"`` ones each round.
+    ``better_worse``: the second distance in the 'better'/'worse' utilities: ``"target"`` is
+    |x_i - x_j| (the paper), ``"challenger"`` is |x_j - m|. Only matters when q < 1.
+    ``q``, ``t``: the Q and T of the expected utility; ``t="geometric"`` sets T = 1 when
+    |x_i - m| < |x_i - x_j| and 0 otherwise.
+    ``offer_choice``: of the offers an actor would accept, take the ``"smallest"`` move, or go
+    by ``"type"`` (confrontation, then compromise, then capitulation; the smallest move within
+    a type), or as Scholz's code: by type, with compromises chosen by the lowest weighted
+    position (``"scholz"``).
+    ``stopping``: ``"rounds"`` runs exactly ``rounds`` rounds; ``"tolerance"`` stops when the
+    forecast moves less than ``tolerance`` x D in a round; ``"discount"`` is Bueno de
+    Mesquita's rule: stop when the forecast's move is worth less than the cost of another
+    round at the per-round ``discount``. Both stop at ``rounds`` at the latest.
+    """
+
+    probability: Probability = "triples"
+    vote_risk: bool = True
+    range: Range = "initial"
+    better_worse: BetterWorse = "target"
+    q: float = 1.0
+    t: float | Literal["geometric"] = 1.0
+    offer_choice: OfferChoice = "scholz"
+    stopping: Stopping = "rounds"
+    rounds: int = 8
+    tolerance: float = 1e-3
+    discount: float = 0.9
+
+    def __post_init__(self) -> None:
+        _choice("probability", self.probability, ("pair", "triples"))
+        _choice("range", self.range, ("initial", "current"))
+        _choice("better_worse", self.better_worse, ("target", "challenger"))
+        _choice("offer_choice", self.offer_choice, ("smallest", "type", "scholz"))
+        _choice("stopping", self.stopping, ("rounds", "tolerance", "discount"))
+        if not isinstance(self.vote_risk, bool):
+            raise ValueError(f"vote_risk must be true or false, not {self.vote_risk!r}")
+        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int):
+            raise ValueError(f"rounds must be an integer, not {self.rounds!r}")
+        if not 1 <= self.rounds <= 1000:
+            raise ValueError(f"rounds must lie between 1 and 1000, not {self.rounds!r}")
+        if not 0 < self.tolerance < 1:
+            raise ValueError(f"tolerance must lie between 0 and 1, not {self.tolerance!r}")
+        if not 0 < self.discount < 1:
+            raise ValueError(f"discount must lie between 0 and 1, not {self.discount!r}")
+        if not 0 <= self.q <= 1:
+            raise ValueError(f"q must lie between 0 and 1, not {self.q!r}")
+        if self.t != "geometric" and not (
+            isinstance(self.t, int | float) and not isinstance(self.t, bool) and 0 <= self.t <= 1
+        ):
+            raise ValueError(f"t must lie between 0 and 1 or be 'geometric', not {self.t!r}")
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}; not {value!r}")
+
+
+# --- the pieces of one round --------------------------------------------------------------------
+# Shapes: B draws, n actors. x, c, s, r are (B, n); span is (B,); matrices are (B, i, j).
+
+
+def _span(x: np.ndarray) -> np.ndarray:
+    """The width of the positions' range, per draw (B,). Zero means everyone agrees."""
+    return np.asarray(x.max(axis=-1) - x.min(axis=-1))
+
+
+def _scaled_distances(x: np.ndarray, span: np.ndarray) -> np.ndarray:
+    """|x_a - x_b| / D, shape (B, a, b); 0 where D is 0."""
+    safe = np.where(span > 0, span, 1.0)[:, None, None]
+    return np.asarray(np.abs(x[:, :, None] - x[:, None, :]) / safe)
+
+
+def round_forecast(x: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The round's forecast (the weighted median, the Condorcet winner under linear votes)
+    and the capability x salience weighted mean; (B,) each.
+
+    Scholz et al. (2011, sec. 3.2) and every replication take the position that beats every
+    other in pairwise votes with linear utility; on one dimension that is the weighted
+    median (Black 1958). Ties are split at the midpoint as in
+    :func:`statecraft.models.weighted_median`.
+    """
+    w = weights(c, s)
+    return weighted_median(x, w), weighted_mean(x, c, s)
+
+
+def probabilities(
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    r: np.ndarray,
+    span: np.ndarray,
+    *,
+    normaliser: Probability = "pair",
+) -> np.ndarray:
+    r"""P[b, i, j]: the probability that i prevails over j, shape (B, i, j).
+
+    Voter k's vote for x_i over x_j is :math:`v_k = c_k s_k ((|x_k-x_j|/D)^{r_k} -
+    (|x_k-x_i|/D)^{r_k})` (pass r = 1 for the paper's linear votes). The numerator is the sum
+    of the positive votes, over every voter including i and j. ``"pair"``: the denominator is
+    :math:`\sum_k |v_k|` on this pair, so :math:`P_{ij} + P_{ji} = 1`, and P = 1/2 where i
+    and j stand together. ``"triples"``: the denominator is :math:`\sum_{k,a,b} |v_k(a, b)|`
+    over every voter and ordered pair, as in Scholz's code; P is then small and
+    :math:`P_{ij} + P_{ji} < 1`.
+    """
+    w = weights(c, s)
+    u = _scaled_distances(x, span) ** r[:, :, None]  # u[b, k, a] = (|x_k - x_a|/D)^r_k
+    # v[b, k, i, j] = w_k (u[k, j] - u[k, i]): positive when k prefers i to j
+    v = w[:, :, None, None] * (u[:, :, None, :] - u[:, :, :, None])
+    positive = np.clip(v, 0.0, None).sum(axis=1)
+    negative = np.clip(-v, 0.0, None).sum(axis=1)
+    total = positive + negative
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if normaliser == "pair":
+            return np.asarray(np.where(total > 0, positive / total, 0.5))
+        grand = total.sum(axis=(1, 2))[:, None, None]
+        return np.asarray(np.where(grand > 0, positive / grand, 0.0))
+
+
+def _eu(
+    p: np.ndarray,
+    s_target: np.ndarray,
+    d: np.ndarray,
+    d_better: np.ndarray,
+    r: np.ndarray,
+    q: float,
+    t: np.ndarray | float,
+) -> np.ndarray:
+    """Expected utility of challenging, from distances already divided by D."""
+    u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r
+    u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
+    u_sq = 2.0 - 4.0 * 0.5**r
+    value = s_target * (p * u_s + (1.0 - p) * u_f) + (1.0 - s_target) * u_s - q * u_sq
+    if q < 1.0:
+        u_b = 2.0 - 4.0 * np.clip(0.5 - 0.25 * d_better, 0.0, None) ** r
+        u_w = 2.0 - 4.0 * (0.5 + 0.25 * d_better) ** r
+        value = value - (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
+    return np.asarray(value)
+
+
+def expected_utilities(
+    x: np.ndarray,
+    s: np.ndarray,
+    p: np.ndarray,
+    forecast: np.ndarray,
+    r_view: np.ndarray,
+    span: np.ndarray,
+    *,
+    q: float = 1.0,
+    t: float | Literal["geometric"] = 1.0,
+    better_worse: BetterWorse = "target",
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Every actor's view of every pair: (own, other), each of shape (B, i, j).
+
+    ``own[i, j]`` is :math:`EU_{ij}`, i's expected utility of challenging j, and ``other[i, j]``
+    is i's estimate of :math:`EU_{ji}`, j's expected utility of challenging i; both use i's
+    risk exponent ``r_view[i]`` (Scholz et al. 2011; the evaluator's r throughout). With
+    :math:`d = |x_i - x_j|/D`,
+
+    .. math::
+        EU_{ij} = s_j (P_{ij} U_s + (1 - P_{ij}) U_f) + (1 - s_j) U_s - Q U_{sq}
+                  - (1 - Q)(T U_b + (1 - T) U_w)
+
+    with :math:`U_s = 2 - 4(0.5 - 0.5d)^r`, :math:`U_f = 2 - 4(0.5 + 0.5d)^r`,
+    :math:`U_{sq} = 2 - 4(0.5)^r` and :math:`U_{b,w} = 2 - 4(0.5 \mp 0.25(|x_i - m| + e)/D)^r`,
+    m the round's forecast and e the second distance chosen by ``better_worse``.
+    """
+    d = _scaled_distances(x, span)
+    safe = np.where(span > 0, span, 1.0)[:, None]
+    dm = np.abs(x - forecast[:, None]) / safe  # |x_a - m| / D, (B, a)
+    r_i = r_view[:, :, None]
+    n = x.shape[-1]
+    # i challenges j: better/worse distance |x_i - m| + (|x_i - x_j| or |x_j - m|)
+    second = d if better_worse == "target" else np.broadcast_to(dm[:, None, :], d.shape)
+    own_better = dm[:, :, None] + second
+    # j challenges i, as i sees it: the challenger is j and the target i
+    second_o = d if better_worse == "target" else np.broadcast_to(dm[:, :, None], d.shape)
+    other_better = dm[:, None, :] + second_o
+    if t == "geometric":
+        t_own: np.ndarray | float = (dm[:, :, None] < d).astype(float)
+        t_other: np.ndarray | float = (dm[:, None, :] < d).astype(float)
+    else:
+        t_own = t_other = float(t)
+    own = _eu(p, s[:, None, :], d, own_better, r_i, q, t_own)
+    other = _eu(np.swapaxes(p, 1, 2), s[:, :, None], d, other_better, r_i, q, t_other)
+    eye = np.eye(n, dtype=bool)[None]
+    return np.where(eye, 0.0, own), np.where(eye, 0.0, other)
+
+
+def risk_exponents(exposure: np.ndarray) -> np.ndarray:
+    r"""Risk exponents from each actor's exposure (the sum of others' EU of challenging it).
+
+    :math:`R_i = (2 e_i - e_{max} - e_{min}) / (e_{max} - e_{min})` in [-1, 1], and
+    :math:`r_i = (1 - R_i/3) / (1 + R_i/3)` in [0.5, 2] (Bueno de Mesquita 1985; Scholz et
+    al. 2011, eqs. 32-34). Where every exposure is equal, R = 0 and r = 1.
+    """
+    hi = exposure.max(axis=-1, keepdims=True)
+    lo = exposure.min(axis=-1, keepdims=True)
+    spread = hi - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        big_r = np.where(spread > 0, (2.0 * exposure - hi - lo) / spread, 0.0)
+    big_r = np.clip(big_r, -1.0, 1.0)  # exactly [-1, 1] but for rounding
+    return np.asarray((1.0 - big_r / 3.0) / (1.0 + big_r / 3.0))
+
+
+def classify(own: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The class of each dyad from i's view, with i the one who would move (B, i, j).
+
+    Confrontation: both expect to gain and j more than i (EU_ji > EU_ij > 0): i loses and
+    moves to x_j. Compromise: j gains, i loses, and j's gain is the larger
+    (EU_ji > -EU_ij > 0). Capitulation: j gains, i loses more than j gains
+    (0 < EU_ji <= -EU_ij). Otherwise i does not move on j's account.
+    """
+    a, b = own, other
+    losing = (a < 0) & (b > 0)
+    return np.asarray(
+        np.select(
+            [(a > 0) & (b > a), losing & (b > -a), losing],
+            [CONFRONTATION, COMPROMISE, CAPITULATION],
+            NO_OFFER,
+        )
+    )
+
+
+def _offers(
+    x: np.ndarray, own: np.ndarray, other: np.ndarray, choice: OfferChoice
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each actor's accepted offer: new positions (B, n), kinds (B, i, j), chosen j (B, n)."""
+    kind = classify(own, other)
+    xi, xj = x[:, :, None], x[:, None, :]
+    kind = np.where(xi == xj, NO_OFFER, kind)  # nothing to move toward
+    compromise = kind == COMPROMISE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(compromise, np.abs(own / other), 1.0)
+    # a confrontation or capitulation moves i exactly onto x_j; a compromise part way
+    target = np.where(kind == NO_OFFER, xi, np.where(compromise, xi + (xj - xi) * share, xj))
+    move = np.abs(target - xi)
+    has = kind != NO_OFFER
+    if choice == "smallest":
+        eligible, key = has, move
+    else:
+        # by type first: only offers of the actor's best type (lowest class number) compete
+        best_type = np.where(has, kind, CAPITULATION + 1).min(axis=-1, keepdims=True)
+        eligible, key = has & (kind == best_type), move
+        if choice == "scholz":
+            # Scholz's code: compromises ranked by the EU-weighted position, lowest first
+            a, b = np.abs(own), np.abs(other)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                weighted = (a * xi + b * xj) / (a + b)
+            key = np.where(compromise, weighted, move)
+    chosen = np.where(eligible, key, np.inf).argmin(axis=-1)
+    any_offer = has.any(axis=-1)
+    new = np.take_along_axis(target, chosen[:, :, None], axis=-1)[:, :, 0]
+    return np.where(any_offer, new, x), kind, np.where(any_offer, chosen, -1)
+
+
+@dataclass(frozen=True)
+class _Round:
+    median: np.ndarray  # (B,) forecast at the start of the round
+    mean: np.ndarray
+    risk: np.ndarray  # (B, n)
+    own: np.ndarray  # (B, n, n)
+    other: np.ndarray
+    kind: np.ndarray
+    chosen: np.ndarray  # (B, n)
+
+
+def one_round(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, o: EUOptions
+) -> tuple[np.ndarray, _Round]:
+    """One round on a batch: risk, expected utilities, offers, moves (all simultaneous)."""
+    median, mean = round_forecast(x, c, s)
+    ones = np.ones_like(x)
+    eu_kw: dict[str, Any] = {"q": o.q, "t": o.t, "better_worse": o.better_worse}
+    # 1. risk: with every r = 1, each actor's exposure to challenges from the others
+    p1 = probabilities(x, c, s, ones, span, normaliser=o.probability)
+    own1, _ = expected_utilities(x, s, p1, median, ones, span, **eu_kw)
+    r = risk_exponents(own1.sum(axis=1))  # column sums: sum over challengers j of EU_ji
+    # 2. everything again with these r
+    p = p1 if not o.vote_risk else probabilities(x, c, s, r, span, normaliser=o.probability)
+    own, other = expected_utilities(x, s, p, median, r, span, **eu_kw)
+    new, kind, chosen = _offers(x, own, other, o.offer_choice)
+    return new, _Round(median, mean, r, own, other, kind, chosen)
+
+
+def run_rounds(
+    position: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    options: EUOptions | None = None,
+) -> dict[str, np.ndarray]:
+    """Run the model on a batch of issues: arrays of shape (B, n), or (n,) for one.
+
+    Returns arrays with a leading batch axis B and T the most rounds any draw ran:
+    ``positions`` (B, T+1, n) with round 0 the input, ``median`` and ``mean`` (B, T+1),
+    ``risk`` (B, T, n), ``own``, ``other`` and ``kind`` (B, T, n, n), ``chosen`` (B, T, n),
+    ``rounds`` (B,) the rounds each draw ran, and ``forecast`` (B,). A draw that stops early
+    keeps its last positions, and its later rounds are not counted in ``rounds``.
+    """
+    o = options or EUOptions()
+    x = np.atleast_2d(np.asarray(position, dtype=float))
+    c = np.broadcast_to(np.atleast_2d(np.asarray(capability, dtype=float)), x.shape)
+    s = np.broadcast_to(np.atleast_2d(np.asarray(salience, dtype=float)), x.shape)
+    # A canonical order (by position, then capability, then salience) makes every sum and
+    # every tie-break independent of the order in which the scenario lists its actors.
+    order = np.lexsort((s, c, x), axis=-1)
+    x, c, s = (np.take_along_axis(a, order, axis=-1) for a in (x, c, s))
+    out = _run_sorted(x, c, s, o)
+    return _unsort(out, order)
+
+
+def _unsort(out: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
+    """Put the actor axes of ``out`` back in the caller's order."""
+    inverse = np.argsort(order, axis=-1)
+    t = out["risk"].shape[1]
+    inv_t = np.broadcast_to(inverse[:, None, :], (*out["risk"].shape[:2], inverse.shape[-1]))
+    res = dict(out)
+    res["positions"] = np.take_along_axis(out["positions"], inverse[:, None, :], axis=-1)
+    res["risk"] = np.take_along_axis(out["risk"], inv_t, axis=-1)
+    for key in ("own", "other", "kind"):
+        m = np.take_along_axis(out[key], inv_t[:, :, :, None], axis=2)
+        res[key] = np.take_along_axis(m, inv_t[:, :, None, :], axis=3)
+    chosen = np.take_along_axis(out["chosen"], inv_t, axis=-1)
+    mapped = np.take_along_axis(
+        np.broadcast_to(order[:, None, :], (order.shape[0], t, order.shape[1])),
+        np.where(chosen >= 0, chosen, 0),
+        axis=-1,
+    )
+    res["chosen"] = np.where(chosen >= 0, mapped, -1)
+    return res
+
+
+def _run_sorted(x: np.ndarray, c: np.ndarray, s: np.ndarray, o: EUOptions) -> dict[str, np.ndarray]:
+    """:func:`run_rounds` on actors already in canonical order."""
+    initial_span = _span(x)
+    active = initial_span > 0
+    ran = np.zeros(x.shape[0], dtype=int)
+    history: list[_Round] = []
+    positions = [x]
+    for _ in range(o.rounds):
+        if not active.any():
+            break
+        span = initial_span if o.range == "initial" else _span(x)
+        new, info = one_round(x, c, s, span, o)
+        history.append(info)
+        new = np.where(active[:, None], new, x)
+        ran = ran + active
+        if o.stopping != "rounds":
+            after, _ = round_forecast(new, c, s)
+            moved = np.abs(after - info.median) / np.where(span > 0, span, 1.0)
+            limit = o.tolerance if o.stopping == "tolerance" else 1.0 - o.discount
+            active = active & (moved >= limit)
+        x = new
+        positions.append(x)
+        active = active & (_span(x) > 0)
+    median_end, mean_end = round_forecast(x, c, s)
+    out: dict[str, np.ndarray] = {"positions": np.stack(positions, axis=1), "rounds": ran}
+    out["median"] = np.stack([h.median for h in history] + [median_end], axis=1)
+    out["mean"] = np.stack([h.mean for h in history] + [mean_end], axis=1)
+    b, n = x.shape
+    shapes = {"risk": (n,), "chosen": (n,), "own": (n, n), "other": (n, n), "kind": (n, n)}
+    for key, shape in shapes.items():
+        if history:
+            out[key] = np.stack([getattr(h, key) for h in history], axis=1)
+        else:
+            dtype = int if key in ("chosen", "kind") else float
+            out[key] = np.zeros((b, 0, *shape), dtype=dtype)
+    out["forecast"] = median_end
+    return out
+
+
+@dataclass(frozen=True)
+class EUResult:
+    """One issue's run of the expected utility model: trajectory, risks and dyads."""
+
+    actor_ids: tuple[str, ...]
+    positions: np.ndarray  # (T+1, n): round 0 is the input
+    median: np.ndarray  # (T+1,)
+    mean: np.ndarray  # (T+1,)
+    risk: np.ndarray  # (T, n)
+    own: np.ndarray  # (T, n, n)
+    other: np.ndarray  # (T, n, n)
+    kind: np.ndarray  # (T, n, n)
+    chosen: np.ndarray  # (T, n)
+    options: EUOptions = field(default_factory=EUOptions)
+
+    @property
+    def rounds(self) -> int:
+        return int(self.risk.shape[0])
+
+    @property
+    def forecast(self) -> float:
+        """The model's forecast: the weighted median of the final positions."""
+        return float(self.median[-1])
+
+    def trajectory_records(self) -> list[dict[str, Any]]:
+        """One record per round and actor: position, forecast and mean of the round."""
+        rows = []
+        for t in range(self.rounds + 1):
+            for k, actor in enumerate(self.actor_ids):
+                rows.append(
+                    {
+                        "round": t,
+                        "actor": actor,
+                        "position": float(self.positions[t, k]),
+                        "risk": float(self.risk[t, k]) if t < self.rounds else None,
+                        "median": float(self.median[t]),
+                        "mean": float(self.mean[t]),
+                    }
+                )
+        return rows
+
+    def offers(self) -> list[dict[str, Any]]:
+        """Every offer an actor saw, round by round: who would move toward whom, and how."""
+        rows = []
+        for t in range(self.rounds):
+            for i, mover in enumerate(self.actor_ids):
+                for j, other in enumerate(self.actor_ids):
+                    kind = int(self.kind[t, i, j])
+                    if kind == NO_OFFER:
+                        continue
+                    rows.append(
+                        {
+                            "round": t + 1,
+                            "from": other,
+                            "to": mover,
+                            "kind": KIND_NAMES[kind],
+                            "accepted": bool(self.chosen[t, i] == j),
+                            "eu_own": float(self.own[t, i, j]),
+                            "eu_other": float(self.other[t, i, j]),
+                        }
+                    )
+        return rows
+
+    def views(self, round_index: int = -1) -> list[dict[str, Any]]:
+        """Each actor's view of every other in one round: the quadrant of (own, other) EU."""
+        t = range(self.rounds)[round_index]
+        rows = []
+        for i, viewer in enumerate(self.actor_ids):
+            for j, other in enumerate(self.actor_ids):
+                if i == j:
+                    continue
+                rows.append(
+                    {
+                        "round": t + 1,
+                        "actor": viewer,
+                        "other": other,
+                        "eu_own": float(self.own[t, i, j]),
+                        "eu_other": float(self.other[t, i, j]),
+                        "kind": KIND_NAMES[int(self.kind[t, i, j])],
+                    }
+                )
+        return rows
+
+    def confrontations(self) -> list[tuple[str, str]]:
+        """The dyads in confrontation in the last round, each once: (actor, other)."""
+        if self.rounds == 0:
+            return []
+        last = self.kind[-1]
+        pairs: set[tuple[str, str]] = set()
+        for i, j in zip(*np.nonzero(last == CONFRONTATION), strict=True):
+            a, b = sorted((self.actor_ids[i], self.actor_ids[j]))
+            pairs.add((a, b))
+        return sorted(pairs)
+
+    def conflict_share(self) -> float:
+        """The share of unordered dyads in confrontation in the last round (0..1)."""
+        n = len(self.actor_ids)
+        pairs = n * (n - 1) // 2
+        return len(self.confrontations()) / pairs if pairs else 0.0
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.trajectory_records())
+
+
+class ExpectedUtility(Model):
+    """Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011 reading)."""
+
+    name = "expected-utility"
+    title = "Expected utility (Bueno de Mesquita)"
+    citation = (
+        "Bueno de Mesquita, B. (1994). Political forecasting: an expected utility method. In "
+        "European Community Decision Making, Yale UP; as reconstructed by Scholz, J. B., "
+        "Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group decision "
+        "model. Journal of Theoretical Politics 23(4): 510-531."
+    )
+
+    def __init__(self, **options: Any) -> None:
+        self.eu_options = EUOptions(**options)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return asdict(self.eu_options)
+
+    def with_options(self, **options: Any) -> ExpectedUtility:
+        return ExpectedUtility(**asdict(replace(self.eu_options, **options)))
+
+    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+        out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
+        return np.asarray(out["forecast"][0])
+
+    def run(self, issue: IssueArrays) -> tuple[float, EUResult]:
+        out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
+        result = EUResult(
+            actor_ids=issue.actor_ids,
+            positions=out["positions"][0],
+            median=out["median"][0],
+            mean=out["mean"][0],
+            risk=out["risk"][0][: out["rounds"][0]],
+            own=out["own"][0][: out["rounds"][0]],
+            other=out["other"][0][: out["rounds"][0]],
+            kind=out["kind"][0][: out["rounds"][0]],
+            chosen=out["chosen"][0][: out["rounds"][0]],
+            options=self.eu_options,
+        )
+        return result.forecast, result
