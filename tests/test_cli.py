@@ -174,3 +174,76 @@ def test_console_script_runs_as_a_process() -> None:
     assert proc.returncode == 2
     assert "error:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_forecast_with_expected_utility_shows_confrontations() -> None:
+    result = run("forecast", "karabakh-2020", "--model", "expected-utility")
+    assert result.exit_code == 0, result.output
+    assert "dyads headed for confrontation" in result.output
+    assert "Escalation index" in result.output
+
+
+def test_forecast_json_gains_rounds_and_confrontations() -> None:
+    data = json.loads(
+        run("forecast", "ec-emissions-1994", "-m", "expected-utility", "-f", "json").output
+    )
+    rounds = data["rounds"]["emissions"]
+    assert rounds[0]["median"] == 7.0
+    assert rounds[0]["positions"]["belgium"] == 7.0
+    assert len(rounds) == 9  # round 0 and 8 rounds
+    assert "confrontations" in data
+    assert 0.0 <= data["escalation_index"] <= 1.0
+
+
+def test_model_options_on_the_command_line() -> None:
+    data = json.loads(
+        run(
+            "forecast",
+            "ec-emissions-1994",
+            "-m",
+            "expected-utility",
+            "-o",
+            "rounds=3",
+            "-f",
+            "json",
+        ).output
+    )
+    assert len(data["rounds"]["emissions"]) == 4
+    assert data["models"][0]["options"]["rounds"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("-o", "rounds"), "an option is NAME=VALUE"),
+        (("-o", "colour=red"), "unknown option 'colour'"),
+        (("-o", "probability=votes"), "probability must be one of pair, triples"),
+        (("-o", "rounds=0"), "rounds must lie between 1 and 1000"),
+    ],
+)
+def test_bad_model_options(args: tuple[str, ...], expected: str) -> None:
+    result = run("forecast", "ec-emissions-1994", "-m", "expected-utility", *args)
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+def test_rounds_table() -> None:
+    result = run("rounds", "ec-emissions-1994")
+    assert result.exit_code == 0, result.output
+    assert "expected utility model, 8 rounds" in result.output
+    assert "8.416" in result.output  # Belgium and the median after round 1
+    assert "Belgium moves to 8.416 (compromise with France)" in result.output
+
+
+def test_rounds_csv_and_json() -> None:
+    lines = run("rounds", "ec-emissions-1994", "-f", "csv").output.strip().splitlines()
+    assert lines[0] == "issue,round,actor,position,risk,median,mean"
+    assert len(lines) == 1 + 9 * 10
+    data = json.loads(run("rounds", "karabakh-2020", "-i", "status", "-f", "json").output)
+    assert list(data["issues"]) == ["status"]
+
+
+def test_rounds_unknown_issue() -> None:
+    result = run("rounds", "karabakh-2020", "--issue", "oil")
+    assert result.exit_code == 2
+    assert "unknown issue id 'oil' given to --issue" in result.output

@@ -37,6 +37,39 @@ app = typer.Typer(
 EXIT_BAD_INPUT = 2
 
 
+OptionList = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--option",
+        "-o",
+        help="A model option as NAME=VALUE (repeatable), e.g. -o rounds=10 -o probability=pair; "
+        "see `statecraft models`.",
+    ),
+]
+
+
+def _parse_value(text: str) -> object:
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return text.strip()
+
+
+def _parse_options(pairs: list[str] | None) -> dict[str, object]:
+    options: dict[str, object] = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise _fail(f"an option is NAME=VALUE, e.g. rounds=10 (got {pair!r})")
+        options[name.strip().replace("-", "_")] = _parse_value(value)
+    return options
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -212,6 +245,36 @@ def print_forecast(result: Forecast, console: Console | None = None) -> None:
                 style="dim",
             )
         )
+    if result.details("expected-utility"):
+        console.print()
+        console.print(_confrontation_table(result))
+
+
+def _confrontation_table(result: Forecast) -> Table:
+    s = result.scenario
+    index = result.escalation_index()
+    table = Table(
+        title="Expected utility model: dyads headed for confrontation when bargaining stops",
+        title_justify="left",
+    )
+    table.add_column("Issue", no_wrap=True)
+    table.add_column("Rounds", justify="right")
+    table.add_column("Share of dyads", justify="right")
+    table.add_column("Confrontations")
+    for issue, detail in result.details("expected-utility").items():
+        pairs = detail.confrontations()
+        names = [f"{s.actor(a).display_name} – {s.actor(b).display_name}" for a, b in pairs]
+        table.add_row(
+            issue,
+            str(detail.rounds),
+            f"{detail.conflict_share():.0%}",
+            "; ".join(names) if names else "none: the model sees this outcome as stable",
+        )
+    table.caption = (
+        f"Escalation index {index:.2f}: the share of dyads headed for confrontation, averaged "
+        "over the issues (0 = none, 1 = every pair on every issue)."
+    )
+    return table
 
 
 def _print_csv(result: Forecast) -> None:
@@ -256,9 +319,11 @@ def forecast_cmd(
             help="Also show this actor's gain issue by issue (repeatable; an actor id).",
         ),
     ] = None,
+    option: OptionList = None,
 ) -> None:
     """Forecast every issue of a scenario and say who wins."""
     s = _load(scenario)
+    options = _parse_options(option)
     for actor_id in actor or ():
         if actor_id not in s.actor_ids:
             raise _fail(
@@ -266,7 +331,7 @@ def forecast_cmd(
                 f"the actors are: {', '.join(s.actor_ids)}"
             )
     try:
-        result = forecast(s, model or None, primary=primary)
+        result = forecast(s, model or None, primary=primary, options=options)
     except (StatecraftError, ValueError) as exc:
         raise _fail(str(exc)) from None
     if fmt is OutputFormat.json:
@@ -277,6 +342,99 @@ def forecast_cmd(
         print_forecast(result)
         for actor_id in actor or ():
             _console().print(_actor_table(result, actor_id))
+
+
+@app.command("rounds")
+def rounds_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    issue: Annotated[
+        list[str] | None,
+        typer.Option("--issue", "-i", help="Only this issue (repeatable; an issue id)."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+    option: OptionList = None,
+) -> None:
+    """Show the expected utility model's rounds: every actor's position, round by round."""
+    s = _load(scenario)
+    options = _parse_options(option)
+    for issue_id in issue or ():
+        if issue_id not in s.issue_ids:
+            raise _fail(
+                f"{scenario}: unknown issue id {issue_id!r} given to --issue; "
+                f"the issues are: {', '.join(s.issue_ids)}"
+            )
+    try:
+        result = forecast(s, "expected-utility", options=options)
+    except (StatecraftError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    details = {
+        k: v for k, v in result.details("expected-utility").items() if not issue or k in issue
+    }
+    if fmt is OutputFormat.json:
+        typer.echo(
+            json.dumps(
+                {"scenario": s.name, "options": result.models[0].options}
+                | {"issues": {k: v.to_dict() for k, v in details.items()}},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    frame = result.rounds()
+    frame = frame[frame["issue"].isin(list(details))]
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return
+    console = _console()
+    for issue_id, detail in details.items():
+        console.print(_rounds_table(s, issue_id, detail))
+        for t, moves in enumerate(detail.to_dict()["rounds"]):
+            for move in moves["moves"]:
+                who = s.actor(move["actor"]).display_name
+                toward = s.actor(move["toward"]).display_name
+                to = moves["positions"][move["actor"]]
+                console.print(
+                    Text(
+                        f"  round {t}: {who} moves to {to:.4g} ({move['kind']} with {toward})",
+                        style="dim",
+                    )
+                )
+        console.print()
+
+
+def _rounds_table(s: Scenario, issue_id: str, detail: object) -> Table:
+    from statecraft.models.expected_utility import EUResult
+
+    assert isinstance(detail, EUResult)
+    issue = s.issue(issue_id)
+    d = _decimals(issue.scale.width)
+    shown = list(range(detail.rounds + 1))
+    if len(shown) > 13:
+        shown = shown[:6] + shown[-7:]
+    table = Table(
+        title=f"{issue.label} ({issue_id}): expected utility model, {detail.rounds} rounds",
+        title_justify="left",
+        show_footer=True,
+    )
+    table.add_column("Actor", footer="median\nmean", no_wrap=True)
+    for t in shown:
+        table.add_column(
+            f"r{t}",
+            justify="right",
+            footer=f"{detail.median[t]:.{d}f}\n{detail.mean[t]:.{d}f}",
+        )
+    for k, actor_id in enumerate(detail.actor_ids):
+        table.add_row(
+            s.actor(actor_id).display_name,
+            *(f"{detail.positions[t, k]:.{d}f}" for t in shown),
+        )
+    table.caption = (
+        "Positions at the start of each round (r0 = the scenario's); "
+        "the forecast is the final median."
+    )
+    return table
 
 
 @app.command("scenarios")
@@ -300,8 +458,10 @@ def models_cmd() -> None:
     table.add_column("Name", style="bold")
     table.add_column("Model")
     table.add_column("Source", style="dim")
+    table.add_column("Options", style="dim")
     for name, cls in available_models().items():
-        table.add_row(name, cls.title, cls.citation)
+        defaults = ", ".join(f"{k}={v}" for k, v in cls().options.items()) or "–"
+        table.add_row(name, cls.title, cls.citation, defaults)
     _console().print(table)
 
 

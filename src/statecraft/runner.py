@@ -62,6 +62,38 @@ class Forecast:
                 return item.forecasts[model]
         raise KeyError(f"no issue {issue!r} in this forecast")
 
+    def details(self, model: str) -> dict[str, Any]:
+        """A model's details per issue (e.g. the expected utility model's rounds)."""
+        return {i.issue: i.details[model] for i in self.issues if model in i.details}
+
+    def rounds(self, model: str = "expected-utility") -> pd.DataFrame:
+        """The trajectory of a round-based model: one row per issue, round and actor."""
+        import pandas as pd
+
+        details = self.details(model)
+        if not details:
+            raise ValueError(f"no rounds: the model {model!r} was not run or has no rounds")
+        return pd.DataFrame.from_records(
+            [
+                {"issue": issue, **row}
+                for issue, d in details.items()
+                for row in d.trajectory_records()
+            ]
+        )
+
+    def confrontations(self, model: str = "expected-utility") -> dict[str, list[tuple[str, str]]]:
+        """The dyads headed for confrontation at the end, per issue (expected utility model)."""
+        return {issue: d.confrontations() for issue, d in self.details(model).items()}
+
+    def escalation_index(self, model: str = "expected-utility") -> float | None:
+        """The share of dyads headed for confrontation at the end, averaged over the issues.
+
+        0 means that, once bargaining stops, no actor expects a confrontation on any issue;
+        1 that every pair of actors does on every issue. None without the model.
+        """
+        shares = [d.conflict_share() for d in self.details(model).values()]
+        return sum(shares) / len(shares) if shares else None
+
     def to_records(self) -> list[dict[str, Any]]:
         """One flat record per issue and model, ready for pandas."""
         return [
@@ -94,7 +126,7 @@ class Forecast:
                 for g in w.ranking
             ]
 
-        return {
+        data: dict[str, Any] = {
             "scenario": self.scenario.name,
             "title": self.scenario.title,
             "models": [
@@ -121,6 +153,26 @@ class Forecast:
             else self.actual_winners.headline,
             "actual_winners": None if self.actual_winners is None else ranking(self.actual_winners),
         }
+        eu = self.details("expected-utility")
+        if eu:
+            data["rounds"] = {i: d.to_dict()["rounds"] for i, d in eu.items()}
+            data["confrontations"] = {
+                i: [list(p) for p in pairs] for i, pairs in self.confrontations().items()
+            }
+            data["escalation_index"] = self.escalation_index()
+        return data
+
+
+def _option_names(name: str) -> tuple[str, ...]:
+    get_model(name)  # a clear error for an unknown name
+    return available_models()[name].option_names()
+
+
+def _build(model: str | Model, options: Mapping[str, Any]) -> Model:
+    if isinstance(model, Model):
+        return model
+    names = _option_names(model)
+    return get_model(model, **{k: v for k, v in options.items() if k in names})
 
 
 def _applies(model: Model, scenario: Scenario) -> bool:
@@ -138,12 +190,15 @@ def forecast(
     model: str | Model | Sequence[str | Model] | None = None,
     *,
     primary: str | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Forecast:
     """Forecast every issue of a scenario with one or more models, and rank the winners.
 
     ``scenario`` is a :class:`Scenario`, a built-in name or a path. ``model`` is a model
     name or instance, a list of them, or None for every registered model that applies to at
-    least one issue. Winners are ranked under ``primary`` (default: the first model), and
+    least one issue. ``options`` go to every model named (not given as an instance) that
+    takes them, e.g. ``{"rounds": 5}`` to the expected utility model; an option no model
+    takes is an error. Winners are ranked under ``primary`` (default: the first model), and
     also under every model and, where every outcome is known, the actual outcome.
 
     >>> f = forecast("ec-emissions-1994", "compromise")
@@ -152,12 +207,23 @@ def forecast(
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
+    options = dict(options or {})
     if model is None:
-        models = [m for m in (get_model(n) for n in available_models()) if _applies(m, scenario)]
+        wanted: list[str | Model] = list(available_models())
     elif isinstance(model, str | Model):
-        models = [get_model(model)]
+        wanted = [model]
     else:
-        models = [get_model(m) for m in model]
+        wanted = list(model)
+    models = [_build(m, options) for m in wanted]
+    if model is None:
+        models = [m for m in models if _applies(m, scenario)]
+    accepted = {name for m in wanted if isinstance(m, str) for name in _option_names(m)}
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        raise ValueError(
+            f"unknown option {unknown[0]!r} for the models run; their options are: "
+            + (", ".join(sorted(accepted)) or "none")
+        )
     if not models:
         raise ValueError("no model to run")
     names = [m.name for m in models]

@@ -28,6 +28,11 @@ class Model(ABC):
     title: ClassVar[str]
     citation: ClassVar[str]
 
+    @classmethod
+    def option_names(cls) -> tuple[str, ...]:
+        """The names of the options the model's constructor takes."""
+        return ()
+
     @property
     def options(self) -> dict[str, Any]:
         """The model's options, as given to its constructor."""

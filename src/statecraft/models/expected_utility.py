@@ -20,7 +20,7 @@ an actor axis, and no Python loop runs over actors. Every interpretive choice is
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -394,6 +394,9 @@ def _unsort(out: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarr
     for key in ("own", "other", "kind"):
         m = np.take_along_axis(out[key], inv_t[:, :, :, None], axis=2)
         res[key] = np.take_along_axis(m, inv_t[:, :, None, :], axis=3)
+    for key in ("final_own", "final_other", "final_kind"):
+        m = np.take_along_axis(out[key], inverse[:, :, None], axis=1)
+        res[key] = np.take_along_axis(m, inverse[:, None, :], axis=2)
     chosen = np.take_along_axis(out["chosen"], inv_t, axis=-1)
     mapped = np.take_along_axis(
         np.broadcast_to(order[:, None, :], (order.shape[0], t, order.shape[1])),
@@ -440,6 +443,14 @@ def _run_sorted(x: np.ndarray, c: np.ndarray, s: np.ndarray, o: EUOptions) -> di
             dtype = int if key in ("chosen", "kind") else float
             out[key] = np.zeros((b, 0, *shape), dtype=dtype)
     out["forecast"] = median_end
+    # How every actor sees every other once the bargaining has stopped: the dyads still
+    # headed for confrontation at the end (no one moves on this evaluation).
+    span = initial_span if o.range == "initial" else _span(x)
+    _, final = one_round(x, c, s, span, o)
+    agreed = (_span(x) == 0)[:, None, None]
+    out["final_own"] = np.where(agreed, 0.0, final.own)
+    out["final_other"] = np.where(agreed, 0.0, final.other)
+    out["final_kind"] = np.where(agreed, NO_OFFER, final.kind)
     return out
 
 
@@ -456,6 +467,9 @@ class EUResult:
     other: np.ndarray  # (T, n, n)
     kind: np.ndarray  # (T, n, n)
     chosen: np.ndarray  # (T, n)
+    final_own: np.ndarray  # (n, n): the views on the final positions
+    final_other: np.ndarray
+    final_kind: np.ndarray
     options: EUOptions = field(default_factory=EUOptions)
 
     @property
@@ -527,26 +541,75 @@ class EUResult:
         return rows
 
     def confrontations(self) -> list[tuple[str, str]]:
-        """The dyads in confrontation in the last round, each once: (actor, other)."""
-        if self.rounds == 0:
-            return []
-        last = self.kind[-1]
+        """The dyads headed for confrontation once the bargaining stops, each once, sorted.
+
+        A dyad is in confrontation when, on the final positions, one of its actors expects
+        both sides to gain from challenging the other (it would lose and have to give in).
+        """
         pairs: set[tuple[str, str]] = set()
-        for i, j in zip(*np.nonzero(last == CONFRONTATION), strict=True):
+        for i, j in zip(*np.nonzero(self.final_kind == CONFRONTATION), strict=True):
             a, b = sorted((self.actor_ids[i], self.actor_ids[j]))
             pairs.add((a, b))
         return sorted(pairs)
 
     def conflict_share(self) -> float:
-        """The share of unordered dyads in confrontation in the last round (0..1)."""
+        """The share of the issue's dyads headed for confrontation at the end (0..1)."""
         n = len(self.actor_ids)
         pairs = n * (n - 1) // 2
         return len(self.confrontations()) / pairs if pairs else 0.0
 
+    def final_views(self) -> list[dict[str, Any]]:
+        """Each actor's view of every other on the final positions: the (own, other) quadrant."""
+        rows = []
+        for i, viewer in enumerate(self.actor_ids):
+            for j, other in enumerate(self.actor_ids):
+                if i != j:
+                    rows.append(
+                        {
+                            "actor": viewer,
+                            "other": other,
+                            "eu_own": float(self.final_own[i, j]),
+                            "eu_other": float(self.final_other[i, j]),
+                            "kind": KIND_NAMES[int(self.final_kind[i, j])],
+                        }
+                    )
+        return rows
+
     def to_frame(self) -> pd.DataFrame:
+        """The trajectory as a DataFrame: one row per round and actor."""
         import pandas as pd
 
         return pd.DataFrame.from_records(self.trajectory_records())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: rounds (positions, median, mean, accepted moves) and the end state."""
+        accepted: dict[int, list[dict[str, Any]]] = {}
+        for offer in self.offers():
+            if offer["accepted"]:
+                accepted.setdefault(offer["round"], []).append(
+                    {"actor": offer["to"], "toward": offer["from"], "kind": offer["kind"]}
+                )
+        rounds = [
+            {
+                "round": t,
+                "positions": dict(zip(self.actor_ids, map(float, self.positions[t]), strict=True)),
+                "median": float(self.median[t]),
+                "mean": float(self.mean[t]),
+                "risk": (
+                    dict(zip(self.actor_ids, map(float, self.risk[t]), strict=True))
+                    if t < self.rounds
+                    else None
+                ),
+                "moves": accepted.get(t, []),
+            }
+            for t in range(self.rounds + 1)
+        ]
+        return {
+            "rounds": rounds,
+            "forecast": self.forecast,
+            "confrontations": [list(p) for p in self.confrontations()],
+            "conflict_share": self.conflict_share(),
+        }
 
 
 class ExpectedUtility(Model):
@@ -563,6 +626,10 @@ class ExpectedUtility(Model):
 
     def __init__(self, **options: Any) -> None:
         self.eu_options = EUOptions(**options)
+
+    @classmethod
+    def option_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(EUOptions))
 
     @property
     def options(self) -> dict[str, Any]:
@@ -587,6 +654,9 @@ class ExpectedUtility(Model):
             other=out["other"][0][: out["rounds"][0]],
             kind=out["kind"][0][: out["rounds"][0]],
             chosen=out["chosen"][0][: out["rounds"][0]],
+            final_own=out["final_own"][0],
+            final_other=out["final_other"][0],
+            final_kind=out["final_kind"][0],
             options=self.eu_options,
         )
         return result.forecast, result

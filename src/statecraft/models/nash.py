@@ -109,6 +109,10 @@ class Nash(Model):
             raise ValueError(f"utility must be 'quadratic' or 'linear', not {utility!r}")
         self.utility: Utility = utility
 
+    @classmethod
+    def option_names(cls) -> tuple[str, ...]:
+        return ("utility",)
+
     @property
     def options(self) -> dict[str, Any]:
         return {"utility": self.utility}
