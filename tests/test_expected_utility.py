@@ -100,7 +100,7 @@ OPTION_SETS = [
 def test_fast_agrees_with_reference(options: EUOptions) -> None:
     rng = np.random.default_rng(20201110)
     for _ in range(200):
-        n = int(rng.integers(2, 7))
+        n = int(rng.integers(2, 11))
         x = np.round(rng.uniform(0, 100, n), int(rng.integers(0, 3)))
         c = rng.uniform(0.1, 5, n)
         s = rng.uniform(0, 1, n)
@@ -223,10 +223,13 @@ def test_order_of_actors_changes_nothing(
 
 
 @settings(max_examples=60, deadline=None)
-@given(issues(), st.sampled_from([0.5, 3.0, 100.0]), PROPERTY_OPTIONS)
+@given(issues(), st.sampled_from([0.5, 4.0, 1024.0]), PROPERTY_OPTIONS)
 def test_scaling_every_capability_changes_nothing(
     issue: tuple[np.ndarray, ...], k: float, options: EUOptions
 ) -> None:
+    # Powers of two scale exactly in floating point. The model branches on comparisons of
+    # expected utilities, so another factor's rounding could flip an exact tie; the
+    # invariance itself is exact.
     x, c, s = issue
     a = run_rounds(x, c, s, options)
     b = run_rounds(x, c * k, s, options)

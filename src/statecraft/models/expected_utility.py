@@ -162,7 +162,7 @@ def probabilities(
     x: np.ndarray,
     c: np.ndarray,
     s: np.ndarray,
-    r: np.ndarray,
+    r: np.ndarray | None,
     span: np.ndarray,
     *,
     normaliser: Probability = "pair",
@@ -170,20 +170,15 @@ def probabilities(
     r"""P[b, i, j]: the probability that i prevails over j, shape (B, i, j).
 
     Voter k's vote for x_i over x_j is :math:`v_k = c_k s_k ((|x_k-x_j|/D)^{r_k} -
-    (|x_k-x_i|/D)^{r_k})` (pass r = 1 for the paper's linear votes). The numerator is the sum
+    (|x_k-x_i|/D)^{r_k})` (r None: the paper's linear votes, every r = 1). The numerator is the sum
     of the positive votes, over every voter including i and j. ``"pair"``: the denominator is
     :math:`\sum_k |v_k|` on this pair, so :math:`P_{ij} + P_{ji} = 1`, and P = 1/2 where i
     and j stand together. ``"triples"``: the denominator is :math:`\sum_{k,a,b} |v_k(a, b)|`
     over every voter and ordered pair, as in Scholz's code; P is then small and
     :math:`P_{ij} + P_{ji} < 1`.
     """
-    w = weights(c, s)
-    u = _scaled_distances(x, span) ** r[:, :, None]  # u[b, k, a] = (|x_k - x_a|/D)^r_k
-    # v[b, k, i, j] = w_k (u[k, j] - u[k, i]): positive when k prefers i to j
-    v = w[:, :, None, None] * (u[:, :, None, :] - u[:, :, :, None])
-    positive = np.clip(v, 0.0, None).sum(axis=1)
-    negative = np.clip(-v, 0.0, None).sum(axis=1)
-    total = positive + negative
+    positive = _positive_votes(x, weights(c, s), r, span)
+    total = positive + np.swapaxes(positive, 1, 2)  # the votes against i are those for j
     with np.errstate(invalid="ignore", divide="ignore"):
         if normaliser == "pair":
             return np.asarray(np.where(total > 0, positive / total, 0.5))
@@ -191,25 +186,63 @@ def probabilities(
         return np.asarray(np.where(grand > 0, positive / grand, 0.0))
 
 
-def _eu(
-    p: np.ndarray,
-    s_target: np.ndarray,
-    d: np.ndarray,
-    d_better: np.ndarray,
-    r: np.ndarray,
-    q: float,
-    t: np.ndarray | float,
+def _positive_votes(
+    x: np.ndarray, w: np.ndarray, r: np.ndarray | None, span: np.ndarray
 ) -> np.ndarray:
-    """Expected utility of challenging, from distances already divided by D."""
-    u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r
-    u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
-    u_sq = 2.0 - 4.0 * 0.5**r
-    value = s_target * (p * u_s + (1.0 - p) * u_f) + (1.0 - s_target) * u_s - q * u_sq
-    if q < 1.0:
-        u_b = 2.0 - 4.0 * np.clip(0.5 - 0.25 * d_better, 0.0, None) ** r
-        u_w = 2.0 - 4.0 * (0.5 + 0.25 * d_better) ** r
-        value = value - (1.0 - q) * (t * u_b + (1.0 - t) * u_w)
-    return np.asarray(value)
+    """S[b, i, j], the sum over voters of their positive votes for x_i over x_j.
+
+    Voter k prefers i to j exactly when it stands on i's side of the midpoint of x_i and
+    x_j, whatever its risk exponent. With voters sorted by position, those voters are a
+    prefix (x_i < x_j) or a suffix (x_i > x_j) of the sorted order, so with prefix sums of
+    w_k (|x_k - x_a|/D)^r_k over the sorted voters, for every position a, each pair costs
+    one look-up: O(n^2 log n) per draw instead of the O(n^3) of summing every triple.
+    Voters exactly at the midpoint vote 0 either way.
+    """
+    b, n = x.shape
+    order = np.argsort(x, axis=-1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=-1)
+    ws = np.take_along_axis(w, order, axis=-1)
+    rs = None if r is None else np.take_along_axis(r, order, axis=-1)[:, :, None]
+    safe = np.where(span > 0, span, 1.0)[:, None, None]
+    u = _pow(np.abs(xs[:, :, None] - x[:, None, :]) / safe, rs)  # (B, voter, a)
+    cum = np.zeros((b, n + 1, n))
+    np.cumsum(ws[:, :, None] * u, axis=1, out=cum[:, 1:])
+    mid = 0.5 * (x[:, :, None] + x[:, None, :])
+    m = _count_below(xs, mid)  # voters strictly below each midpoint, (B, i, j)
+    bi = np.arange(b)[:, None, None]
+    ii = np.arange(n)[None, :, None]
+    jj = np.arange(n)[None, None, :]
+    below_j, below_i = cum[bi, m, jj], cum[bi, m, ii]
+    total_j, total_i = cum[:, n][:, None, :], cum[:, n][:, :, None]
+    xi, xj = x[:, :, None], x[:, None, :]
+    positive = np.where(
+        xi < xj,
+        below_j - below_i,
+        np.where(xi > xj, (total_j - below_j) - (total_i - below_i), 0.0),
+    )
+    return np.asarray(np.clip(positive, 0.0, None))
+
+
+def _count_below(sorted_values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """For each query, how many of its row's sorted values lie strictly below it.
+
+    A batched ``searchsorted``: one stable sort of the queries merged with the values,
+    queries first so that a value equal to a query counts as not below it.
+    """
+    b = sorted_values.shape[0]
+    flat = queries.reshape(b, -1)
+    q = flat.shape[1]
+    order = np.argsort(np.concatenate([flat, sorted_values], axis=1), axis=1, kind="stable")
+    is_value = order >= q
+    before = np.cumsum(is_value, axis=1) - is_value
+    counts: np.ndarray = np.empty_like(before)
+    np.put_along_axis(counts, order, before, axis=1)
+    return counts[:, :q].reshape(queries.shape)
+
+
+def _pow(base: np.ndarray | float, r: np.ndarray | None) -> np.ndarray:
+    """base ** r, with r None meaning every r = 1 (no power to take)."""
+    return np.asarray(base if r is None else np.power(base, r))
 
 
 def expected_utilities(
@@ -217,7 +250,7 @@ def expected_utilities(
     s: np.ndarray,
     p: np.ndarray,
     forecast: np.ndarray,
-    r_view: np.ndarray,
+    r_view: np.ndarray | None,
     span: np.ndarray,
     *,
     q: float = 1.0,
@@ -228,8 +261,7 @@ def expected_utilities(
 
     ``own[i, j]`` is :math:`EU_{ij}`, i's expected utility of challenging j, and ``other[i, j]``
     is i's estimate of :math:`EU_{ji}`, j's expected utility of challenging i; both use i's
-    risk exponent ``r_view[i]`` (Scholz et al. 2011; the evaluator's r throughout). With
-    :math:`d = |x_i - x_j|/D`,
+    risk exponent ``r_view[i]`` (None: every r = 1). With :math:`d = |x_i - x_j|/D`,
 
     .. math::
         EU_{ij} = s_j (P_{ij} U_s + (1 - P_{ij}) U_f) + (1 - s_j) U_s - Q U_{sq}
@@ -237,28 +269,44 @@ def expected_utilities(
 
     with :math:`U_s = 2 - 4(0.5 - 0.5d)^r`, :math:`U_f = 2 - 4(0.5 + 0.5d)^r`,
     :math:`U_{sq} = 2 - 4(0.5)^r` and :math:`U_{b,w} = 2 - 4(0.5 \mp 0.25(|x_i - m| + e)/D)^r`,
-    m the round's forecast and e the second distance chosen by ``better_worse``.
+    m the round's forecast and e the second distance chosen by ``better_worse``
+    (Scholz, Calbert & Smith 2011, eqs. 5-7, 15-16, 22-25). Computed as
+    :math:`EU_{ij} = U_s - Q U_{sq} - s_j (1 - P_{ij})(U_s - U_f) - \dots`, which is the same.
     """
     d = _scaled_distances(x, span)
     safe = np.where(span > 0, span, 1.0)[:, None]
     dm = np.abs(x - forecast[:, None]) / safe  # |x_a - m| / D, (B, a)
-    r_i = r_view[:, :, None]
-    n = x.shape[-1]
-    # i challenges j: better/worse distance |x_i - m| + (|x_i - x_j| or |x_j - m|)
-    second = d if better_worse == "target" else np.broadcast_to(dm[:, None, :], d.shape)
-    own_better = dm[:, :, None] + second
-    # j challenges i, as i sees it: the challenger is j and the target i
-    second_o = d if better_worse == "target" else np.broadcast_to(dm[:, :, None], d.shape)
-    other_better = dm[:, None, :] + second_o
-    if t == "geometric":
-        t_own: np.ndarray | float = (dm[:, :, None] < d).astype(float)
-        t_other: np.ndarray | float = (dm[:, None, :] < d).astype(float)
-    else:
-        t_own = t_other = float(t)
-    own = _eu(p, s[:, None, :], d, own_better, r_i, q, t_own)
-    other = _eu(np.swapaxes(p, 1, 2), s[:, :, None], d, other_better, r_i, q, t_other)
-    eye = np.eye(n, dtype=bool)[None]
+    r_i = None if r_view is None else r_view[:, :, None]
+    # U_s, U_f and U_sq depend on |x_i - x_j| and on i's r only: the same for both views
+    u_s = 2.0 - 4.0 * _pow(0.5 - 0.5 * d, r_i)
+    u_f = 2.0 - 4.0 * _pow(0.5 + 0.5 * d, r_i)
+    base = u_s - q * (2.0 - 4.0 * _pow(0.5, r_i))
+    gap = u_s - u_f
+    own = base - s[:, None, :] * (1.0 - p) * gap
+    other = base - s[:, :, None] * (1.0 - np.swapaxes(p, 1, 2)) * gap
+    if q < 1.0:
+        # i challenges j: |x_i - m| + (|x_i - x_j| or |x_j - m|); j challenges i, as i sees it
+        second = d if better_worse == "target" else dm[:, None, :]
+        second_o = d if better_worse == "target" else dm[:, :, None]
+        own = own - (1.0 - q) * _better_worse(dm[:, :, None], second, d, r_i, t)
+        other = other - (1.0 - q) * _better_worse(dm[:, None, :], second_o, d, r_i, t)
+    eye = np.eye(x.shape[-1], dtype=bool)[None]
     return np.where(eye, 0.0, own), np.where(eye, 0.0, other)
+
+
+def _better_worse(
+    to_m: np.ndarray,
+    second: np.ndarray,
+    d: np.ndarray,
+    r: np.ndarray | None,
+    t: float | Literal["geometric"],
+) -> np.ndarray:
+    """T U_b + (1 - T) U_w for a challenger at ``to_m`` (= |x - m|/D) from the forecast."""
+    spread = 0.25 * (to_m + second)
+    u_b = 2.0 - 4.0 * _pow(np.clip(0.5 - spread, 0.0, None), r)
+    u_w = 2.0 - 4.0 * _pow(0.5 + spread, r)
+    weight = (to_m < d).astype(float) if t == "geometric" else float(t)
+    return np.asarray(weight * u_b + (1.0 - weight) * u_w)
 
 
 def risk_exponents(exposure: np.ndarray) -> np.ndarray:
@@ -344,11 +392,10 @@ def one_round(
 ) -> tuple[np.ndarray, _Round]:
     """One round on a batch: risk, expected utilities, offers, moves (all simultaneous)."""
     median, mean = round_forecast(x, c, s)
-    ones = np.ones_like(x)
     eu_kw: dict[str, Any] = {"q": o.q, "t": o.t, "better_worse": o.better_worse}
     # 1. risk: with every r = 1, each actor's exposure to challenges from the others
-    p1 = probabilities(x, c, s, ones, span, normaliser=o.probability)
-    own1, _ = expected_utilities(x, s, p1, median, ones, span, **eu_kw)
+    p1 = probabilities(x, c, s, None, span, normaliser=o.probability)
+    own1, _ = expected_utilities(x, s, p1, median, None, span, **eu_kw)
     r = risk_exponents(own1.sum(axis=1))  # column sums: sum over challengers j of EU_ji
     # 2. everything again with these r
     p = p1 if not o.vote_risk else probabilities(x, c, s, r, span, normaliser=o.probability)
@@ -362,14 +409,19 @@ def run_rounds(
     capability: np.ndarray,
     salience: np.ndarray,
     options: EUOptions | None = None,
+    *,
+    record: Literal["full", "summary"] = "full",
 ) -> dict[str, np.ndarray]:
     """Run the model on a batch of issues: arrays of shape (B, n), or (n,) for one.
 
-    Returns arrays with a leading batch axis B and T the most rounds any draw ran:
+    Returns arrays with a leading batch axis B, T being the most rounds any draw ran:
     ``positions`` (B, T+1, n) with round 0 the input, ``median`` and ``mean`` (B, T+1),
-    ``risk`` (B, T, n), ``own``, ``other`` and ``kind`` (B, T, n, n), ``chosen`` (B, T, n),
-    ``rounds`` (B,) the rounds each draw ran, and ``forecast`` (B,). A draw that stops early
-    keeps its last positions, and its later rounds are not counted in ``rounds``.
+    ``rounds`` (B,) the rounds each draw ran, ``forecast`` (B,), and the views on the final
+    positions ``final_own``, ``final_other``, ``final_kind`` (B, n, n). With
+    ``record="full"`` also every round's ``risk`` (B, T, n), ``own``, ``other`` and ``kind``
+    (B, T, n, n) and ``chosen`` (B, T, n) (the index of the actor whose offer each actor
+    took, -1 for none); ``"summary"`` leaves those out, for large batches. A draw that stops
+    early keeps its last positions; only draws still bargaining are computed each round.
     """
     o = options or EUOptions()
     x = np.atleast_2d(np.asarray(position, dtype=float))
@@ -379,70 +431,93 @@ def run_rounds(
     # every tie-break independent of the order in which the scenario lists its actors.
     order = np.lexsort((s, c, x), axis=-1)
     x, c, s = (np.take_along_axis(a, order, axis=-1) for a in (x, c, s))
-    out = _run_sorted(x, c, s, o)
+    out = _run_sorted(x, c, s, o, full=record == "full")
     return _unsort(out, order)
 
 
 def _unsort(out: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
     """Put the actor axes of ``out`` back in the caller's order."""
     inverse = np.argsort(order, axis=-1)
-    t = out["risk"].shape[1]
-    inv_t = np.broadcast_to(inverse[:, None, :], (*out["risk"].shape[:2], inverse.shape[-1]))
     res = dict(out)
     res["positions"] = np.take_along_axis(out["positions"], inverse[:, None, :], axis=-1)
+    for key in ("final_own", "final_other", "final_kind"):
+        m = np.take_along_axis(out[key], inverse[:, :, None], axis=1)
+        res[key] = np.take_along_axis(m, inverse[:, None, :], axis=2)
+    if "risk" not in out:
+        return res
+    t = out["risk"].shape[1]
+    inv_t = np.broadcast_to(inverse[:, None, :], (inverse.shape[0], t, inverse.shape[1]))
     res["risk"] = np.take_along_axis(out["risk"], inv_t, axis=-1)
     for key in ("own", "other", "kind"):
         m = np.take_along_axis(out[key], inv_t[:, :, :, None], axis=2)
         res[key] = np.take_along_axis(m, inv_t[:, :, None, :], axis=3)
-    for key in ("final_own", "final_other", "final_kind"):
-        m = np.take_along_axis(out[key], inverse[:, :, None], axis=1)
-        res[key] = np.take_along_axis(m, inverse[:, None, :], axis=2)
     chosen = np.take_along_axis(out["chosen"], inv_t, axis=-1)
     mapped = np.take_along_axis(
-        np.broadcast_to(order[:, None, :], (order.shape[0], t, order.shape[1])),
-        np.where(chosen >= 0, chosen, 0),
-        axis=-1,
+        np.broadcast_to(order[:, None, :], inv_t.shape), np.where(chosen >= 0, chosen, 0), axis=-1
     )
     res["chosen"] = np.where(chosen >= 0, mapped, -1)
     return res
 
 
-def _run_sorted(x: np.ndarray, c: np.ndarray, s: np.ndarray, o: EUOptions) -> dict[str, np.ndarray]:
+def _run_sorted(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, o: EUOptions, *, full: bool
+) -> dict[str, np.ndarray]:
     """:func:`run_rounds` on actors already in canonical order."""
+    b, n = x.shape
     initial_span = _span(x)
     active = initial_span > 0
-    ran = np.zeros(x.shape[0], dtype=int)
-    history: list[_Round] = []
-    positions = [x]
+    ran = np.zeros(b, dtype=int)
+    positions, medians, means = [x], [], []
+    history: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("risk", "own", "other", "kind", "chosen")
+    }
     for _ in range(o.rounds):
-        if not active.any():
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
             break
+        median, mean = round_forecast(x, c, s)
+        medians.append(median)
+        means.append(mean)
         span = initial_span if o.range == "initial" else _span(x)
-        new, info = one_round(x, c, s, span, o)
-        history.append(info)
-        new = np.where(active[:, None], new, x)
-        ran = ran + active
+        moved_sub, info = one_round(x[idx], c[idx], s[idx], span[idx], o)
+        new = x.copy()
+        new[idx] = moved_sub
+        ran[idx] += 1
+        if full:
+            for key, fill, shape in (
+                ("risk", 1.0, (n,)),
+                ("own", 0.0, (n, n)),
+                ("other", 0.0, (n, n)),
+                ("kind", NO_OFFER, (n, n)),
+                ("chosen", -1, (n,)),
+            ):
+                value = getattr(info, key)
+                block = np.full((b, *shape), fill, dtype=value.dtype)
+                block[idx] = value
+                history[key].append(block)
         if o.stopping != "rounds":
-            after, _ = round_forecast(new, c, s)
-            moved = np.abs(after - info.median) / np.where(span > 0, span, 1.0)
+            after, _ = round_forecast(moved_sub, c[idx], s[idx])
+            moved = np.abs(after - info.median) / np.where(span[idx] > 0, span[idx], 1.0)
             limit = o.tolerance if o.stopping == "tolerance" else 1.0 - o.discount
-            active = active & (moved >= limit)
+            active[idx[moved < limit]] = False
         x = new
         positions.append(x)
-        active = active & (_span(x) > 0)
+        active &= _span(x) > 0
     median_end, mean_end = round_forecast(x, c, s)
-    out: dict[str, np.ndarray] = {"positions": np.stack(positions, axis=1), "rounds": ran}
-    out["median"] = np.stack([h.median for h in history] + [median_end], axis=1)
-    out["mean"] = np.stack([h.mean for h in history] + [mean_end], axis=1)
-    b, n = x.shape
-    shapes = {"risk": (n,), "chosen": (n,), "own": (n, n), "other": (n, n), "kind": (n, n)}
-    for key, shape in shapes.items():
-        if history:
-            out[key] = np.stack([getattr(h, key) for h in history], axis=1)
-        else:
-            dtype = int if key in ("chosen", "kind") else float
-            out[key] = np.zeros((b, 0, *shape), dtype=dtype)
-    out["forecast"] = median_end
+    out: dict[str, np.ndarray] = {
+        "positions": np.stack(positions, axis=1),
+        "median": np.stack([*medians, median_end], axis=1),
+        "mean": np.stack([*means, mean_end], axis=1),
+        "rounds": ran,
+        "forecast": median_end,
+    }
+    if full:
+        empty = {"risk": (n,), "own": (n, n), "other": (n, n), "kind": (n, n), "chosen": (n,)}
+        for key, shape in empty.items():
+            dtype = int if key in ("kind", "chosen") else float
+            out[key] = (
+                np.stack(history[key], axis=1) if history[key] else np.zeros((b, 0, *shape), dtype)
+            )
     # How every actor sees every other once the bargaining has stopped: the dyads still
     # headed for confrontation at the end (no one moves on this evaluation).
     span = initial_span if o.range == "initial" else _span(x)
