@@ -234,7 +234,7 @@ def _count_below(sorted_values: np.ndarray, queries: np.ndarray) -> np.ndarray:
     q = flat.shape[1]
     order = np.argsort(np.concatenate([flat, sorted_values], axis=1), axis=1, kind="stable")
     is_value = order >= q
-    before = np.cumsum(is_value, axis=1) - is_value
+    before: np.ndarray = np.cumsum(is_value, axis=1) - is_value
     counts: np.ndarray = np.empty_like(before)
     np.put_along_axis(counts, order, before, axis=1)
     return counts[:, :q].reshape(queries.shape)
