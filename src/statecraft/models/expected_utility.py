@@ -158,6 +158,28 @@ def round_forecast(x: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndar
     return weighted_median(x, w), weighted_mean(x, c, s)
 
 
+@dataclass(frozen=True)
+class _Voters:
+    """Where every pair's midpoint falls among the sorted voters: shared by both passes."""
+
+    order: np.ndarray  # (B, n) voters sorted by position
+    below: np.ndarray  # (B, i, j) flat index into the prefix sums of the voters below mid_ij
+    left: np.ndarray  # (B, i, j) x_i < x_j
+    right: np.ndarray  # (B, i, j) x_i > x_j
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> _Voters:
+        b, n = x.shape
+        order = np.argsort(x, axis=-1, kind="stable")
+        xs = np.take_along_axis(x, order, axis=-1)
+        mid = 0.5 * (x[:, :, None] + x[:, None, :])
+        m = _count_below(xs, mid)  # voters strictly below each midpoint
+        # flat index of cum[b, m, :] in a (B, n + 1, n) array, to add the column a to
+        below = (np.arange(b)[:, None, None] * (n + 1) + m) * n
+        xi, xj = x[:, :, None], x[:, None, :]
+        return cls(order, below, xi < xj, xi > xj)
+
+
 def probabilities(
     x: np.ndarray,
     c: np.ndarray,
@@ -166,18 +188,19 @@ def probabilities(
     span: np.ndarray,
     *,
     normaliser: Probability = "pair",
+    voters: _Voters | None = None,
 ) -> np.ndarray:
     r"""P[b, i, j]: the probability that i prevails over j, shape (B, i, j).
 
     Voter k's vote for x_i over x_j is :math:`v_k = c_k s_k ((|x_k-x_j|/D)^{r_k} -
-    (|x_k-x_i|/D)^{r_k})` (r None: the paper's linear votes, every r = 1). The numerator is the sum
-    of the positive votes, over every voter including i and j. ``"pair"``: the denominator is
-    :math:`\sum_k |v_k|` on this pair, so :math:`P_{ij} + P_{ji} = 1`, and P = 1/2 where i
-    and j stand together. ``"triples"``: the denominator is :math:`\sum_{k,a,b} |v_k(a, b)|`
-    over every voter and ordered pair, as in Scholz's code; P is then small and
-    :math:`P_{ij} + P_{ji} < 1`.
+    (|x_k-x_i|/D)^{r_k})` (r None: the paper's linear votes, every r = 1). The numerator is
+    the sum of the positive votes, over every voter including i and j. ``"pair"``: the
+    denominator is :math:`\sum_k |v_k|` on this pair, so :math:`P_{ij} + P_{ji} = 1`, and
+    P = 1/2 where i and j stand together. ``"triples"``: the denominator is
+    :math:`\sum_{k,a,b} |v_k(a, b)|` over every voter and ordered pair, as in Scholz's
+    code; P is then small and :math:`P_{ij} + P_{ji} < 1`.
     """
-    positive = _positive_votes(x, weights(c, s), r, span)
+    positive = _positive_votes(x, weights(c, s), r, span, voters or _Voters.of(x))
     total = positive + np.swapaxes(positive, 1, 2)  # the votes against i are those for j
     with np.errstate(invalid="ignore", divide="ignore"):
         if normaliser == "pair":
@@ -187,7 +210,7 @@ def probabilities(
 
 
 def _positive_votes(
-    x: np.ndarray, w: np.ndarray, r: np.ndarray | None, span: np.ndarray
+    x: np.ndarray, w: np.ndarray, r: np.ndarray | None, span: np.ndarray, voters: _Voters
 ) -> np.ndarray:
     """S[b, i, j], the sum over voters of their positive votes for x_i over x_j.
 
@@ -199,7 +222,7 @@ def _positive_votes(
     Voters exactly at the midpoint vote 0 either way.
     """
     b, n = x.shape
-    order = np.argsort(x, axis=-1, kind="stable")
+    order = voters.order
     xs = np.take_along_axis(x, order, axis=-1)
     ws = np.take_along_axis(w, order, axis=-1)
     rs = None if r is None else np.take_along_axis(r, order, axis=-1)[:, :, None]
@@ -207,18 +230,15 @@ def _positive_votes(
     u = _pow(np.abs(xs[:, :, None] - x[:, None, :]) / safe, rs)  # (B, voter, a)
     cum = np.zeros((b, n + 1, n))
     np.cumsum(ws[:, :, None] * u, axis=1, out=cum[:, 1:])
-    mid = 0.5 * (x[:, :, None] + x[:, None, :])
-    m = _count_below(xs, mid)  # voters strictly below each midpoint, (B, i, j)
-    bi = np.arange(b)[:, None, None]
-    ii = np.arange(n)[None, :, None]
-    jj = np.arange(n)[None, None, :]
-    below_j, below_i = cum[bi, m, jj], cum[bi, m, ii]
+    flat = cum.reshape(-1)
+    column = np.arange(n)
+    below_j = flat[voters.below + column[None, None, :]]
+    below_i = flat[voters.below + column[None, :, None]]
     total_j, total_i = cum[:, n][:, None, :], cum[:, n][:, :, None]
-    xi, xj = x[:, :, None], x[:, None, :]
     positive = np.where(
-        xi < xj,
+        voters.left,
         below_j - below_i,
-        np.where(xi > xj, (total_j - below_j) - (total_i - below_i), 0.0),
+        np.where(voters.right, (total_j - below_j) - (total_i - below_i), 0.0),
     )
     return np.asarray(np.clip(positive, 0.0, None))
 
@@ -394,11 +414,16 @@ def one_round(
     median, mean = round_forecast(x, c, s)
     eu_kw: dict[str, Any] = {"q": o.q, "t": o.t, "better_worse": o.better_worse}
     # 1. risk: with every r = 1, each actor's exposure to challenges from the others
-    p1 = probabilities(x, c, s, None, span, normaliser=o.probability)
+    voters = _Voters.of(x)
+    p1 = probabilities(x, c, s, None, span, normaliser=o.probability, voters=voters)
     own1, _ = expected_utilities(x, s, p1, median, None, span, **eu_kw)
     r = risk_exponents(own1.sum(axis=1))  # column sums: sum over challengers j of EU_ji
     # 2. everything again with these r
-    p = p1 if not o.vote_risk else probabilities(x, c, s, r, span, normaliser=o.probability)
+    p = (
+        probabilities(x, c, s, r, span, normaliser=o.probability, voters=voters)
+        if o.vote_risk
+        else p1
+    )
     own, other = expected_utilities(x, s, p, median, r, span, **eu_kw)
     new, kind, chosen = _offers(x, own, other, o.offer_choice)
     return new, _Round(median, mean, r, own, other, kind, chosen)
