@@ -287,3 +287,17 @@ def test_result_records_for_analysts() -> None:
     views = result.views()
     assert len(views) == 10 * 9
     assert 0.0 <= result.conflict_share() <= 1.0
+
+
+def test_docs_options_table_is_current() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "eu_options_table.py"
+    spec = importlib.util.spec_from_file_location("eu_options_table", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = module.PAGE.read_text(encoding="utf-8")
+    assert f"{module.START}\n{module.table()}{module.END}" in page
