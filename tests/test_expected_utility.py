@@ -301,3 +301,31 @@ def test_docs_options_table_is_current() -> None:
     spec.loader.exec_module(module)
     page = module.PAGE.read_text(encoding="utf-8")
     assert f"{module.START}\n{module.table()}{module.END}" in page
+
+
+def test_forecast_frames_of_rounds_offers_and_dyads() -> None:
+    f = sc.forecast("karabakh-2020", "expected-utility")
+    rounds = f.rounds()
+    assert set(rounds["issue"]) == set(f.scenario.issue_ids)
+    offers = f.offers()
+    assert {"issue", "round", "from", "to", "kind", "accepted"} <= set(offers.columns)
+    dyads = f.dyads()
+    assert {"issue", "actor", "other", "eu_own", "eu_other", "kind"} <= set(dyads.columns)
+    # the confrontations are exactly the final-view dyads classed as confrontations
+    for issue, pairs in f.confrontations().items():
+        seen = dyads[(dyads["issue"] == issue) & (dyads["kind"] == "confrontation")]
+        assert {tuple(sorted(p)) for p in zip(seen["actor"], seen["other"], strict=True)} == set(
+            pairs
+        )
+    index = f.escalation_index()
+    assert index is not None
+    assert 0.0 <= index <= 1.0
+
+
+def test_frames_need_the_model() -> None:
+    f = sc.forecast("ec-emissions-1994", "median")
+    with pytest.raises(ValueError, match="was not run"):
+        f.rounds()
+    with pytest.raises(ValueError, match="was not run"):
+        f.dyads()
+    assert f.escalation_index() is None

@@ -81,6 +81,29 @@ class Forecast:
             ]
         )
 
+    def offers(self, model: str = "expected-utility") -> pd.DataFrame:
+        """Every offer of every round: who would move toward whom, its class, whether taken."""
+        return self._frame(model, "offers")
+
+    def dyads(self, model: str = "expected-utility") -> pd.DataFrame:
+        """Each actor's view of every other once bargaining stops: its own and the other's
+        expected utility of challenging, and the class of the dyad (the quadrant)."""
+        return self._frame(model, "final_views")
+
+    def _frame(self, model: str, method: str) -> pd.DataFrame:
+        import pandas as pd
+
+        details = self.details(model)
+        if not details:
+            raise ValueError(f"the model {model!r} was not run, or gives no {method}")
+        return pd.DataFrame.from_records(
+            [
+                {"issue": issue, **row}
+                for issue, d in details.items()
+                for row in getattr(d, method)()
+            ]
+        )
+
     def confrontations(self, model: str = "expected-utility") -> dict[str, list[tuple[str, str]]]:
         """The dyads headed for confrontation at the end, per issue (expected utility model)."""
         return {issue: d.confrontations() for issue, d in self.details(model).items()}

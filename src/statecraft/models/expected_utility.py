@@ -707,6 +707,8 @@ class EUResult:
         return {
             "rounds": rounds,
             "forecast": self.forecast,
+            "offers": self.offers(),
+            "final_views": self.final_views(),
             "confrontations": [list(p) for p in self.confrontations()],
             "conflict_share": self.conflict_share(),
         }
