@@ -18,7 +18,12 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     console = Console(
-        file=io.StringIO(), record=True, width=120, force_terminal=True, color_system="truecolor"
+        file=io.StringIO(),
+        record=True,
+        width=120,
+        force_terminal=True,
+        color_system="truecolor",
+        markup=False,
     )
     print_forecast(sc.forecast("karabakh-2020"), console)
     out = HERE / "img" / "karabakh-forecast.svg"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from statecraft.models.expected_utility import EUOptions
+from statecraft.models.expected_utility import SAME_POSITION, EUOptions
 
 
 def weighted_median(x: list[float], w: list[float]) -> float:
@@ -127,7 +127,7 @@ def one_round(
             a = eu(i, j, r[i], x, s, p, median, d, o)
             b = eu(j, i, r[i], x, s, p, median, d, o)
             own[i][j], other[i][j] = a, b
-            if x[i] == x[j]:
+            if abs(x[i] - x[j]) <= SAME_POSITION * d:
                 continue
             if a > 0 and b > a:
                 k, to = 1, x[j]

@@ -118,6 +118,26 @@ def test_fast_agrees_with_reference(options: EUOptions) -> None:
             np.testing.assert_array_equal(out["chosen"][0, t], log.chosen)
 
 
+@pytest.mark.parametrize(
+    "options",
+    [EUOptions(), EUOptions(probability="pair"), EUOptions(offer_choice="type")],
+    ids=["default", "pair", "type"],
+)
+def test_fast_agrees_with_reference_on_a_grid(options: EUOptions) -> None:
+    # Positions on a coarse grid put actors exactly together and compromises a hair apart,
+    # where rounding could decide the sign of an expected utility: the two must still agree.
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(3, 9))
+        x = rng.integers(0, 11, n).astype(float) * 10
+        c = rng.integers(1, 10, n).astype(float)
+        s = rng.integers(1, 11, n) / 10
+        positions, _, forecast = ref.run(list(x), list(c), list(s), options)
+        out = run_rounds(x, c, s, options)
+        np.testing.assert_allclose(out["positions"][0], positions, rtol=0, atol=1e-7)
+        assert out["forecast"][0] == pytest.approx(forecast, abs=1e-7)
+
+
 def test_batch_equals_one_by_one() -> None:
     rng = np.random.default_rng(7)
     x = rng.uniform(0, 100, (40, 6))

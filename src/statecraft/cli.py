@@ -77,15 +77,18 @@ class OutputFormat(StrEnum):
 
 
 def _console() -> Console:
-    console = Console(highlight=False, soft_wrap=False)
+    # markup=False: names, labels and titles are the user's text, never rich markup.
+    console = Console(highlight=False, soft_wrap=False, markup=False)
     if not console.is_terminal:
         # Piped or captured output has no width to read: use one that fits the tables.
-        console = Console(highlight=False, soft_wrap=False, width=max(console.width, 120))
+        console = Console(
+            highlight=False, soft_wrap=False, markup=False, width=max(console.width, 120)
+        )
     return console
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
+    Console(stderr=True, highlight=False, soft_wrap=True, markup=False).print(
         Text(f"error: {message}", style="red")
     )
     return typer.Exit(EXIT_BAD_INPUT)
@@ -213,7 +216,10 @@ def _actor_table(result: Forecast, actor_id: str) -> Table:
 
 
 def print_forecast(result: Forecast, console: Console | None = None) -> None:
-    """Print a forecast as the ``statecraft forecast`` tables, on ``console``."""
+    """Print a forecast as the ``statecraft forecast`` tables, on ``console``.
+
+    Give a console made with ``markup=False``: the tables hold the scenario's own text.
+    """
     console = console or _console()
     s = result.scenario
     console.print(_forecast_table(result))
@@ -266,14 +272,20 @@ def _confrontation_table(result: Forecast) -> Table:
         names = [f"{s.actor(a).display_name} – {s.actor(b).display_name}" for a, b in pairs]
         table.add_row(
             issue,
-            str(detail.rounds),
+            f"{detail.rounds}" + ("" if detail.settled else ", still moving"),
             f"{detail.conflict_share():.0%}",
             "; ".join(names) if names else "none: the model sees this outcome as stable",
         )
-    table.caption = (
+    caption = (
         f"Escalation index {index:.2f}: the share of dyads headed for confrontation, averaged "
-        "over the issues (0 = none, 1 = every pair on every issue)."
+        "over the issues with two actors or more (0 = none, 1 = every pair on every issue)."
     )
+    if not all(d.settled for d in result.details("expected-utility").values()):
+        caption += (
+            " 'Still moving': actors moved in the last round, so the forecast depends on when "
+            "bargaining stops (see `statecraft rounds`; try -o rounds=N)."
+        )
+    table.caption = caption
     return table
 
 

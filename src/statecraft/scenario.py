@@ -10,7 +10,6 @@ came from and why it was coded so (``salience: {value: 0.8, source: "...", note:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -383,12 +382,11 @@ def _compact(data: Any) -> Any:
     """Collapse ``{"value": x}`` to ``x`` and mappings/tuples to plain dicts/lists."""
     if isinstance(data, Mapping):
         out = {k: _compact(v) for k, v in data.items()}
-        if set(out) == {"value"} and isinstance(out["value"], float):
-            v = out["value"]
-            return int(v) if v.is_integer() and math.isfinite(v) else v
+        if set(out) == {"value"} and isinstance(out["value"], int | float):
+            return out["value"]  # already compacted below: a whole number is an int
         return out
     if isinstance(data, list | tuple):
         return [_compact(v) for v in data]
-    if isinstance(data, float) and data.is_integer():
+    if isinstance(data, float) and data.is_integer() and abs(data) < 2**53:
         return int(data)
     return data

@@ -61,12 +61,25 @@ def read_text(
     text: str, fmt: Format | str, *, file: str | None = None, name: str = "scenario"
 ) -> Scenario:
     """Parse scenario text in a given format. ``name`` names a CSV table's scenario."""
-    fmt = Format(fmt)
-    if fmt is Format.YAML:
-        return parse_yaml(text, file=file)
-    if fmt is Format.JSON:
-        return parse_json(text, file=file)
-    return parse_csv(text, file=file, name=name)
+    fmt = _format(fmt)
+    try:
+        if fmt is Format.YAML:
+            return parse_yaml(text, file=file)
+        if fmt is Format.JSON:
+            return parse_json(text, file=file)
+        return parse_csv(text, file=file, name=name)
+    except RecursionError:
+        raise ScenarioError(
+            "the file nests lists or mappings too deeply to be a scenario", file=file
+        ) from None
+
+
+def _format(fmt: Format | str) -> Format:
+    try:
+        return Format(fmt)
+    except ValueError:
+        allowed = ", ".join(f.value for f in Format)
+        raise ScenarioError(f"unknown format {fmt!r}; the formats are: {allowed}") from None
 
 
 def _read_file(path: Path) -> str:
@@ -117,6 +130,8 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
     'years'
     """
     path = Path(source)
+    if fmt is not None:
+        fmt = _format(fmt)
     if isinstance(source, str) and not path.exists() and source in builtin_names():
         return _load_builtin(source)
     if not path.exists() and isinstance(source, str) and path.suffix == "":
@@ -126,7 +141,7 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
             file=str(source),
         )
     text = _read_file(path)
-    chosen = Format(fmt) if fmt is not None else detect_format(path, text)
+    chosen = fmt if fmt is not None else detect_format(path, text)
     return read_text(text, chosen, file=str(path), name=path.stem)
 
 
@@ -135,7 +150,7 @@ def dumps(scenario: Scenario, fmt: Format | str = Format.YAML) -> str:
 
     The CSV table cannot hold everything (see :func:`statecraft.io.table.dumps_csv`).
     """
-    fmt = Format(fmt)
+    fmt = _format(fmt)
     if fmt is Format.YAML:
         return dumps_yaml(scenario)
     if fmt is Format.JSON:
@@ -146,6 +161,6 @@ def dumps(scenario: Scenario, fmt: Format | str = Format.YAML) -> str:
 def save(scenario: Scenario, path: str | Path, *, fmt: Format | str | None = None) -> Path:
     """Write the scenario to a file, in the format its suffix names unless ``fmt`` is given."""
     path = Path(path)
-    chosen = Format(fmt) if fmt is not None else _SUFFIXES.get(path.suffix.lower(), Format.YAML)
+    chosen = _format(fmt) if fmt is not None else _SUFFIXES.get(path.suffix.lower(), Format.YAML)
     path.write_text(dumps(scenario, chosen), encoding="utf-8")
     return path

@@ -216,11 +216,18 @@ def _fold(
         target[key] = value
 
 
+def _number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this number."""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
 def _cells(q: Quantity | None) -> tuple[str, str, str]:
     if q is None:
         return "", "", ""
     return (
-        f"{q.value:g}" if q.value == int(q.value) else repr(q.value),
+        _number_text(q.value),
         q.source or "",
         q.note or "",
     )
@@ -248,8 +255,8 @@ def dumps_csv(scenario: Scenario) -> str:
                 "roles": ";".join(actor.roles),
                 "actor_capability": (_cells(actor.capability)[0] if actor.id in overridden else ""),
                 "issue_label": issue.label,
-                "scale_low": f"{issue.scale.low:g}",
-                "scale_high": f"{issue.scale.high:g}",
+                "scale_low": _number_text(issue.scale.low),
+                "scale_high": _number_text(issue.scale.high),
                 "low_meaning": issue.scale.low_meaning or "",
                 "high_meaning": issue.scale.high_meaning or "",
                 "unit": issue.scale.unit or "",

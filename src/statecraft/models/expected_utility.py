@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from statecraft.models.base import Model, weights
+from statecraft.models.base import Model, NotApplicable, weights
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.median import weighted_median
 from statecraft.scenario import IssueArrays
@@ -364,13 +364,20 @@ def classify(own: np.ndarray, other: np.ndarray) -> np.ndarray:
     )
 
 
+#: Positions closer than this share of D count as the same position: no offers between
+#: them, and no confrontation. Far below any coding's precision, and far above the rounding
+#: error of the expected utilities of such near neighbours (which would decide their signs).
+SAME_POSITION = 1e-6
+
+
 def _offers(
-    x: np.ndarray, own: np.ndarray, other: np.ndarray, choice: OfferChoice
+    x: np.ndarray, own: np.ndarray, other: np.ndarray, span: np.ndarray, choice: OfferChoice
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each actor's accepted offer: new positions (B, n), kinds (B, i, j), chosen j (B, n)."""
     kind = classify(own, other)
     xi, xj = x[:, :, None], x[:, None, :]
-    kind = np.where(xi == xj, NO_OFFER, kind)  # nothing to move toward
+    same = np.abs(xi - xj) <= SAME_POSITION * span[:, None, None]
+    kind = np.where(same, NO_OFFER, kind)  # nothing to move toward
     compromise = kind == COMPROMISE
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(compromise, np.abs(own / other), 1.0)
@@ -425,7 +432,7 @@ def one_round(
         else p1
     )
     own, other = expected_utilities(x, s, p, median, r, span, **eu_kw)
-    new, kind, chosen = _offers(x, own, other, o.offer_choice)
+    new, kind, chosen = _offers(x, own, other, span, o.offer_choice)
     return new, _Round(median, mean, r, own, other, kind, chosen)
 
 
@@ -459,6 +466,10 @@ def run_rounds(
     out = _run_sorted(x, c, s, o, full=record == "full")
     return _unsort(out, order)
 
+
+#: The most actors on one issue the model takes: a round holds several n x n arrays per draw
+#: (1,000 actors: about 8 MB each).
+MAX_ACTORS = 1_000
 
 #: Draws per block within a round (measured: about 1,000 draws of 10 actors run a round
 #: 2.4x faster per draw than 10,000 at once on the development machine: the arrays of a
@@ -600,6 +611,27 @@ class EUResult:
         """The model's forecast: the weighted median of the final positions."""
         return float(self.median[-1])
 
+    @property
+    def last_move(self) -> float:
+        """The largest move of any actor in the last round, in units of the initial range."""
+        if self.rounds == 0:
+            return 0.0
+        span = float(np.ptp(self.positions[0]))
+        moved = float(np.abs(self.positions[-1] - self.positions[-2]).max())
+        return moved / span if span > 0 else 0.0
+
+    @property
+    def settled(self) -> bool:
+        """Whether the positions had stopped moving when the bargaining stopped.
+
+        True when every actor ends at one position, or when the last round moved no actor
+        by more than :data:`SAME_POSITION` of the range. False means the forecast depends
+        on when the bargaining is stopped, and the model may be cycling.
+        """
+        span = float(np.ptp(self.positions[0]))
+        agreed = float(np.ptp(self.positions[-1])) <= SAME_POSITION * span
+        return agreed or self.last_move <= SAME_POSITION
+
     def trajectory_records(self) -> list[dict[str, Any]]:
         """One record per round and actor: position, forecast and mean of the round."""
         rows = []
@@ -728,6 +760,8 @@ class EUResult:
             "forecast": self.forecast,
             "offers": self.offers(),
             "final_views": self.final_views(),
+            "settled": self.settled,
+            "last_move": self.last_move,
             "confrontations": [list(p) for p in self.confrontations()],
             "conflict_share": self.conflict_share(),
         }
@@ -759,11 +793,21 @@ class ExpectedUtility(Model):
     def with_options(self, **options: Any) -> ExpectedUtility:
         return ExpectedUtility(**asdict(replace(self.eu_options, **options)))
 
+    def check(self, issue: IssueArrays) -> None:
+        n = issue.position.size
+        if n > MAX_ACTORS:
+            raise NotApplicable(
+                f"the expected utility model handles at most {MAX_ACTORS:,} actors on an "
+                f"issue (this one has {n:,}): its memory grows with the square of the number"
+            )
+
     def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+        self.check(issue)
         out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
         return np.asarray(out["forecast"][0])
 
     def run(self, issue: IssueArrays) -> tuple[float, EUResult]:
+        self.check(issue)
         out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
         result = EUResult(
             actor_ids=issue.actor_ids,
