@@ -389,3 +389,48 @@ def test_csv_label_may_come_on_a_later_row(tmp_path: Path) -> None:
         "actor,issue,capability,position,salience,issue_label\na,x,1,5,0.5,\nb,x,1,6,0.5,Ex\n"
     )
     assert sc.load(path).issue("x").label == "Ex"
+
+
+def test_deep_nesting_refused(tmp_path: Path) -> None:
+    for suffix, text in (
+        ("json", '{"name": "k", "issues": ' + "[" * 3000 + "]" * 3000 + "}"),
+        ("yaml", "name: k\nissues: " + "[" * 3000 + "]" * 3000 + "\n"),
+    ):
+        path = tmp_path / f"deep.{suffix}"
+        path.write_text(text)
+        assert "nests lists or mappings too deeply" in _error(path).problem
+
+
+def test_huge_json_integer(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text('{"name": ' + "9" * 5000 + "}")
+    assert "a number has too many digits" in _error(path).problem
+
+
+def test_unknown_format_name(tmp_path: Path) -> None:
+    with pytest.raises(sc.ScenarioError, match="unknown format 'xml'"):
+        sc.load("karabakh-2020", fmt="xml")
+
+
+def test_csv_contradicting_actor_columns(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "actor,issue,capability,position,salience,actor_name\na,x,1,5,0.5,Alpha\na,y,1,6,0.5,Alfa\n"
+    )
+    err = _error(path)
+    assert err.line == 3
+    assert "actor 'a': actor column 'name' differs from an earlier row" in err.problem
+
+
+def test_yaml_numbers_and_booleans_follow_yaml_1_2(tmp_path: Path) -> None:
+    # In YAML 1.1 'NO' is false, 1e3 is text and 010 is eight
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: k\nissues:\n  - {id: x, label: X, scale: {low: 0, high: 1e3}}\nactors:\n"
+        "  - {id: NO, capability: 010, stances: {x: {position: 1.5e2, salience: 1}}}\n"
+    )
+    s = sc.load(path)
+    assert s.actors[0].id == "NO"
+    assert s.actors[0].capability.value == 10
+    assert s.issues[0].scale.high == 1000
+    assert s.actors[0].stances["x"].position.value == 150

@@ -247,3 +247,34 @@ def test_rounds_unknown_issue() -> None:
     result = run("rounds", "karabakh-2020", "--issue", "oil")
     assert result.exit_code == 2
     assert "unknown issue id 'oil' given to --issue" in result.output
+
+
+def test_user_text_is_not_rich_markup(tmp_path: Path) -> None:
+    data = {
+        "name": "m",
+        "title": "Title [/oops]",
+        "issues": [{"id": "x", "label": "X [b]", "status_quo": 0}],
+        "actors": [
+            {
+                "id": "a",
+                "name": "Artsakh [de facto]",
+                "capability": 1,
+                "stances": {"x": {"position": 0, "salience": 1}},
+            },
+            {"id": "b", "capability": 1, "stances": {"x": {"position": 100, "salience": 1}}},
+        ],
+    }
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(data))
+    for args in (("forecast", str(path)), ("rounds", str(path))):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "Artsakh [de facto]" in result.output
+    assert "Title [/oops]" in run("forecast", str(path)).output
+
+
+def test_option_for_a_model_that_is_not_run() -> None:
+    # nash does not apply to the EC case (no status quo), so its option has nowhere to go
+    result = run("forecast", "ec-emissions-1994", "-o", "utility=linear")
+    assert result.exit_code == 2
+    assert "unknown option 'utility'" in result.output

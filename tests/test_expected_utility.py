@@ -365,3 +365,32 @@ def test_blocks_of_draws_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None
     assert set(whole) == set(blocks)
     for key in whole:
         np.testing.assert_array_equal(whole[key], blocks[key], err_msg=key)
+
+
+def test_too_many_actors_is_not_applicable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from statecraft.models import expected_utility
+
+    monkeypatch.setattr(expected_utility, "MAX_ACTORS", 5)
+    f = sc.forecast("ec-emissions-1994", ["median", "expected-utility"])
+    reason = f.issues[0].not_applicable["expected-utility"]
+    assert "at most 5 actors on an issue (this one has 10)" in reason
+    assert f.value("emissions", "expected-utility") is None
+
+
+def test_settled_and_still_moving() -> None:
+    agreed = ExpectedUtility(rounds=20).run(sc.load("karabakh-2020").arrays("nakhchivan_link"))[1]
+    assert np.ptp(agreed.positions[-1]) == 0
+    assert agreed.settled
+    ec = ExpectedUtility().run(EC)[1]
+    assert not ec.settled  # Belgium, Luxembourg and Ireland are still moving in round 8
+    assert ec.last_move > 0
+
+
+def test_records_pair_each_round_with_its_own_risk() -> None:
+    result = ExpectedUtility().run(EC)[1]
+    rows = result.trajectory_records()
+    first = [r for r in rows if r["round"] == 0]
+    assert all(r["risk"] is None for r in first)
+    belgium_round_1 = next(r for r in rows if r["round"] == 1 and r["actor"] == "belgium")
+    assert belgium_round_1["risk"] == pytest.approx(0.754, abs=5e-4)  # r of round 1
+    assert belgium_round_1["position"] == pytest.approx(8.416, abs=5e-4)  # after round 1

@@ -102,3 +102,34 @@ def test_builtins_validate_against_their_own_schema() -> None:
     schema = sc.Scenario.model_json_schema()
     for name in sc.builtin_names():
         jsonschema.validate(json.loads(sc.dumps(sc.load(name), "json")), schema)
+
+
+def test_whole_numbers_are_written_plainly_and_exactly(tiny: dict[str, Any]) -> None:
+    tiny["actors"][0]["capability"] = 1234567
+    tiny["actors"][1]["capability"] = 0.1
+    s = sc.Scenario.model_validate(tiny)
+    text = sc.dumps(s, "yaml")
+    assert "capability: 1234567\n" in text
+    assert "value: 1234567" not in text
+    for fmt in ("yaml", "json", "csv"):
+        back = sc.read_text(sc.dumps(s, fmt), fmt, name="tiny")
+        assert back.actor("a").capability.value == 1234567
+        assert back.actor("b").capability.value == 0.1
+
+
+def test_extreme_capability_units_change_nothing(tiny: dict[str, Any]) -> None:
+    base = sc.forecast(sc.Scenario.model_validate(tiny), ["compromise", "median", "nash"])
+    for factor in (1e300, 1e-300):
+        scaled = {**tiny, "actors": [dict(a) for a in tiny["actors"]]}
+        for actor in scaled["actors"]:
+            cap = actor["capability"]
+            value = cap["value"] if isinstance(cap, dict) else cap
+            actor["capability"] = value * factor
+        scaled["actors"][2] = {
+            **scaled["actors"][2],
+            "stances": {"tax": {"position": 100, "salience": 0.25}},
+        }
+        s = sc.Scenario.model_validate(scaled)
+        f = sc.forecast(s, ["compromise", "median", "nash"])
+        for model in ("compromise", "median", "nash"):
+            assert f.value("date", model) == pytest.approx(base.value("date", model))

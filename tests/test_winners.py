@@ -90,5 +90,5 @@ def test_forecast_carries_winners_for_every_model_and_the_actual(tiny: dict[str,
 def test_winners_frame(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     frame = sc.winners(s, {"tax": 50.0}).to_frame()
-    assert list(frame.columns) == ["rank", "actor", "name", "gain", "tax"]
+    assert list(frame.columns) == ["rank", "actor", "name", "gain", "gain:tax"]
     assert list(frame["rank"]) == [1, 2, 3]

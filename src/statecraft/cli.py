@@ -443,8 +443,8 @@ def _rounds_table(s: Scenario, issue_id: str, detail: object) -> Table:
             *(f"{detail.positions[t, k]:.{d}f}" for t in shown),
         )
     table.caption = (
-        "Positions at the start of each round (r0 = the scenario's); "
-        "the forecast is the final median."
+        "r0: the scenario's positions; rK: the positions after round K, with their median "
+        "and mean at the foot. The forecast is the last median."
     )
     return table
 

@@ -109,12 +109,13 @@ class Forecast:
         return {issue: d.confrontations() for issue, d in self.details(model).items()}
 
     def escalation_index(self, model: str = "expected-utility") -> float | None:
-        """The share of dyads headed for confrontation at the end, averaged over the issues.
+        """The share of dyads headed for confrontation at the end, averaged over the issues
+        with two actors or more.
 
         0 means that, once bargaining stops, no actor expects a confrontation on any issue;
         1 that every pair of actors does on every issue. None without the model.
         """
-        shares = [d.conflict_share() for d in self.details(model).values()]
+        shares = [d.conflict_share() for d in self.details(model).values() if len(d.actor_ids) > 1]
         return sum(shares) / len(shares) if shares else None
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -240,12 +241,13 @@ def forecast(
     models = [_build(m, options) for m in wanted]
     if model is None:
         models = [m for m in models if _applies(m, scenario)]
-    accepted = {name for m in wanted if isinstance(m, str) for name in _option_names(m)}
+    named = {m.name for m in models} & {m for m in wanted if isinstance(m, str)}
+    accepted = {name for m in named for name in _option_names(m)}
     unknown = sorted(set(options) - accepted)
     if unknown:
         raise ValueError(
-            f"unknown option {unknown[0]!r} for the models run; their options are: "
-            + (", ".join(sorted(accepted)) or "none")
+            f"unknown option {unknown[0]!r} for the models run (options go to models given "
+            "by name); their options are: " + (", ".join(sorted(accepted)) or "none")
         )
     if not models:
         raise ValueError("no model to run")

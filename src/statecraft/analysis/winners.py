@@ -105,9 +105,15 @@ class Winners:
         return text[0].upper() + text[1:] + "."
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat record per actor, best first."""
+        """One flat record per actor, best first; per-issue gains as ``gain:<issue id>``."""
         return [
-            {"rank": k + 1, "actor": g.actor, "name": g.name, "gain": g.gain, **g.by_issue}
+            {
+                "rank": k + 1,
+                "actor": g.actor,
+                "name": g.name,
+                "gain": g.gain,
+                **{f"gain:{issue}": v for issue, v in g.by_issue.items()},
+            }
             for k, g in enumerate(self.ranking)
         ]
 

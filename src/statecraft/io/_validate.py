@@ -63,8 +63,12 @@ def _model_for(path: Sequence[str | int]) -> type[BaseModel] | None:
 
 
 def _clean_loc(loc: Sequence[str | int]) -> Path:
-    """Drop pydantic's internal segments (validator names) from a location."""
-    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith("function-"))
+    """Drop pydantic's internal segments (validator names, '[key]') from a location."""
+    return tuple(
+        p
+        for p in loc
+        if isinstance(p, int) or not (str(p).startswith("function-") or str(p) == "[key]")
+    )
 
 
 def _describe(err: ErrorDetails, path: Path) -> tuple[str, Any, bool]:

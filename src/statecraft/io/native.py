@@ -1,13 +1,15 @@
 """The native scenario format: YAML (safe loading only) or JSON, the same structure in both.
 
-YAML is parsed with PyYAML's ``SafeLoader``, so a file can build only plain data (mappings,
-lists, strings, numbers), never Python objects. The node tree is walked once to record the
+YAML is parsed with PyYAML's ``SafeLoader`` (with YAML 1.2's rules for plain numbers and
+booleans), so a file can build only plain data (mappings, lists, strings, numbers), never
+Python objects. The node tree is walked once to record the
 line of every field, so that a validation error can name the line it comes from.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -17,6 +19,49 @@ from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Scenario
 
 __all__ = ["dumps_json", "dumps_yaml", "parse_json", "parse_yaml"]
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's core schema for plain scalars.
+
+    PyYAML follows YAML 1.1, in which ``NO`` (Norway's country code) is a boolean, ``1e3`` is
+    text, ``010`` is eight and ``1:30`` is ninety. A scenario means none of those: here only
+    ``true``/``false`` are booleans, and numbers are read as in JSON.
+    """
+
+
+_BOOL, _INT, _FLOAT = ("tag:yaml.org,2002:" + t for t in ("bool", "int", "float"))
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    assert isinstance(node, yaml.ScalarNode)
+    return int(loader.construct_scalar(node), 10)
+
+
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.Node) -> bool:
+    assert isinstance(node, yaml.ScalarNode)
+    return loader.construct_scalar(node).lower() == "true"
+
+
+_Loader.add_constructor(_INT, _construct_int)
+_Loader.add_constructor(_BOOL, _construct_bool)
+
 
 #: Nodes a scenario file may hold. A real scenario has a few thousand; the cap stops
 #: alias-expansion attacks ("billion laughs") before they expand.
@@ -58,7 +103,7 @@ def _line_map(root: yaml.Node, file: str | None) -> dict[Path, int]:
 def parse_yaml(text: str, *, file: str | None = None) -> Scenario:
     """Read a scenario from YAML text (safe loader; errors name the line)."""
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             root = loader.get_single_node()
             lines = _line_map(root, file) if root is not None else {}
@@ -94,7 +139,10 @@ def parse_json(text: str, *, file: str | None = None) -> Scenario:
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"malformed JSON: {exc.msg}", file=file, line=exc.lineno) from None
     except ValueError as exc:
-        raise ScenarioError(f"malformed JSON: {exc}", file=file) from None
+        problem = str(exc)
+        if "digits" in problem:  # Python's limit on the length of integers
+            problem = "a number has too many digits"
+        raise ScenarioError(f"malformed JSON: {problem}", file=file) from None
     return build_scenario(data, file=file)
 
 

@@ -137,6 +137,28 @@ def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> 
             a = len(actors) - 1
             lines[("actors", a)] = line
             lines[("actors", a, "capability")] = line
+        else:
+            _fold(
+                actor,
+                {"name": row["actor_name"]} if row.get("actor_name") else {},
+                what="actor column",
+                file=file,
+                line=line,
+                owner="actor",
+            )
+            if row.get("actor_capability"):
+                given = _number(
+                    row["actor_capability"], column="actor_capability", file=file, line=line
+                )
+                if given != _value(actor["capability"]):
+                    raise ScenarioError(
+                        f"actor {actor_id!r}: column 'actor_capability' differs from an "
+                        "earlier row of the same actor",
+                        file=file,
+                        line=line,
+                        value=given,
+                        has_value=True,
+                    )
         a = list(actors).index(actor_id)
         if issue_id in actor["stances"]:
             raise ScenarioError(
@@ -200,14 +222,15 @@ def _fold(
     line: int,
     provisional: set[str] | frozenset[str] = frozenset(),
     issue_id: str | None = None,
+    owner: str = "issue",
 ) -> None:
     """Copy ``updates`` into ``target``, refusing a value that contradicts an earlier row."""
     name = issue_id or target["id"]
     for key, value in updates.items():
         if key in target and target[key] != value and key not in provisional:
             raise ScenarioError(
-                f"issue {name!r}: {what} {key!r} differs from an earlier row of the same "
-                f"issue ({target[key]!r})",
+                f"{owner} {name!r}: {what} {key!r} differs from an earlier row of the same "
+                f"{owner} ({target[key]!r})",
                 file=file,
                 line=line,
                 value=value,

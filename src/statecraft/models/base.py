@@ -66,5 +66,14 @@ class Model(ABC):
 
 
 def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
-    """Capability x salience: the weight of each actor in the one-issue models."""
-    return np.asarray(np.asarray(capability, dtype=float) * np.asarray(salience, dtype=float))
+    """Capability x salience: the weight of each actor in the one-issue models.
+
+    Capabilities are first divided by the largest on the issue (per draw, over the last
+    axis). Every model is invariant to a common scale of capabilities, and this keeps sums
+    of weights far from overflow and underflow whatever units a scenario uses.
+    """
+    c = np.asarray(capability, dtype=float)
+    top = c.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(top > 0, c / top, c)
+    return np.asarray(c * np.asarray(salience, dtype=float))

@@ -20,6 +20,7 @@ an actor axis, and no Python loop runs over actors. Every interpretive choice is
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -84,9 +85,10 @@ class EUOptions:
     a type), or as Scholz's code: by type, with compromises chosen by the lowest weighted
     position (``"scholz"``).
     ``stopping``: ``"rounds"`` runs exactly ``rounds`` rounds; ``"tolerance"`` stops when the
-    forecast moves less than ``tolerance`` x D in a round; ``"discount"`` is Bueno de
-    Mesquita's rule: stop when the forecast's move is worth less than the cost of another
-    round at the per-round ``discount``. Both stop at ``rounds`` at the latest.
+    forecast moves less than ``tolerance`` x D in a round; ``"discount"`` is our reading of
+    Bueno de Mesquita's rule (no published form): stop when the forecast moves less than
+    (1 - ``discount``) x D, the share lost by waiting a round. Both stop at ``rounds`` at the
+    latest.
     """
 
     probability: Probability = "triples"
@@ -109,8 +111,12 @@ class EUOptions:
         _choice("stopping", self.stopping, ("rounds", "tolerance", "discount"))
         if not isinstance(self.vote_risk, bool):
             raise ValueError(f"vote_risk must be true or false, not {self.vote_risk!r}")
-        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int):
+        if isinstance(self.rounds, bool) or not isinstance(self.rounds, numbers.Integral):
             raise ValueError(f"rounds must be an integer, not {self.rounds!r}")
+        for name in ("tolerance", "discount", "q"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{name} must be a number, not {value!r}")
         if not 1 <= self.rounds <= 1000:
             raise ValueError(f"rounds must lie between 1 and 1000, not {self.rounds!r}")
         if not 0 < self.tolerance < 1:
@@ -633,7 +639,9 @@ class EUResult:
         return agreed or self.last_move <= SAME_POSITION
 
     def trajectory_records(self) -> list[dict[str, Any]]:
-        """One record per round and actor: position, forecast and mean of the round."""
+        """One record per round and actor, round 0 being the scenario: the position after the
+        round, the risk exponent the actor bargained with in it, and the median and mean of
+        the positions after it."""
         rows = []
         for t in range(self.rounds + 1):
             for k, actor in enumerate(self.actor_ids):
@@ -642,7 +650,7 @@ class EUResult:
                         "round": t,
                         "actor": actor,
                         "position": float(self.positions[t, k]),
-                        "risk": float(self.risk[t, k]) if t < self.rounds else None,
+                        "risk": float(self.risk[t - 1, k]) if t > 0 else None,
                         "median": float(self.median[t]),
                         "mean": float(self.mean[t]),
                     }
@@ -747,8 +755,8 @@ class EUResult:
                 "median": float(self.median[t]),
                 "mean": float(self.mean[t]),
                 "risk": (
-                    dict(zip(self.actor_ids, map(float, self.risk[t]), strict=True))
-                    if t < self.rounds
+                    dict(zip(self.actor_ids, map(float, self.risk[t - 1]), strict=True))
+                    if t > 0
                     else None
                 ),
                 "moves": accepted.get(t, []),
