@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
@@ -35,8 +35,10 @@ from statecraft.errors import format_location
 
 __all__ = [
     "Actor",
+    "Distribution",
     "Issue",
     "IssueArrays",
+    "Perturbation",
     "Quantity",
     "Scale",
     "Scenario",
@@ -67,14 +69,26 @@ def _wrap_number(data: Any) -> Any:
     return data
 
 
+Distribution = Literal["triangular", "uniform", "normal", "beta"]
+
+
 class Quantity(_Frozen):
-    """A number with where it came from (``source``) and why it was coded so (``note``).
+    """A number with where it came from (``source``), why it was coded so (``note``) and,
+    optionally, how uncertain it is (``low``, ``high``, ``dist``).
 
     Written in a scenario file either as a plain number or as
-    ``{value: 70, source: "...", note: "..."}``.
+    ``{value: 70, low: 60, high: 85, dist: triangular, source: "...", note: "..."}``. The
+    distributions over [low, high] are described in ``docs/uncertainty.md``.
     """
 
-    value: StrictFloat = Field(description="The number itself; finite.")
+    value: StrictFloat = Field(description="The number itself (the best estimate); finite.")
+    low: StrictFloat | None = Field(default=None, description="Lowest plausible value.")
+    high: StrictFloat | None = Field(default=None, description="Highest plausible value.")
+    dist: Distribution | None = Field(
+        default=None,
+        description="Distribution over [low, high]: triangular (default), uniform, "
+        "normal (truncated) or beta.",
+    )
     source: str | None = Field(default=None, description="Where the number comes from.")
     note: str | None = Field(default=None, description="Why it was coded so.")
 
@@ -82,6 +96,31 @@ class Quantity(_Frozen):
     @classmethod
     def _from_number(cls, data: Any) -> Any:
         return _wrap_number(data)
+
+    @model_validator(mode="after")
+    def _range(self) -> Quantity:
+        if (self.low is None) != (self.high is None):
+            raise PydanticCustomError(
+                "range_incomplete", "give both low and high for a range, or neither"
+            )
+        if self.low is None or self.high is None:
+            if self.dist is not None:
+                raise PydanticCustomError(
+                    "range_missing", "a distribution needs a range: give low and high too"
+                )
+            return self
+        if not self.low <= self.value <= self.high:
+            raise PydanticCustomError(
+                "range_order",
+                "the range must hold the value: low ({low}) <= value ({value}) <= high ({high})",
+                {"low": self.low, "value": self.value, "high": self.high},
+            )
+        return self
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether the number carries a range with some width."""
+        return self.low is not None and self.high is not None and self.high > self.low
 
     @classmethod
     def __get_pydantic_json_schema__(
@@ -95,24 +134,26 @@ class Quantity(_Frozen):
 
 
 def _salience_in_unit(q: Quantity) -> Quantity:
-    if not 0.0 <= q.value <= 1.0:
-        raise PydanticCustomError(
-            "salience_range",
-            "salience must lie between 0 and 1 (got {value}); "
-            "rescale 0-100 saliences by dividing by 100",
-            {"value": q.value},
-        )
+    for what, v in (("got", q.value), ("its low is", q.low), ("its high is", q.high)):
+        if v is not None and not 0.0 <= v <= 1.0:
+            raise PydanticCustomError(
+                "salience_range",
+                "salience must lie between 0 and 1 ({what} {value}); "
+                "rescale 0-100 saliences by dividing by 100",
+                {"what": what, "value": v},
+            )
     return q
 
 
 def _capability_positive(q: Quantity) -> Quantity:
-    if not q.value > 0.0:
-        raise PydanticCustomError(
-            "capability_range",
-            "capability must be greater than 0 (got {value}); "
-            "an actor without capability should be left out",
-            {"value": q.value},
-        )
+    for what, v in (("got", q.value), ("its low is", q.low)):
+        if v is not None and not v > 0.0:
+            raise PydanticCustomError(
+                "capability_range",
+                "capability must be greater than 0 ({what} {value}); "
+                "an actor without capability should be left out",
+                {"what": what, "value": v},
+            )
     return q
 
 
@@ -228,12 +269,34 @@ class IssueArrays:
     salience: np.ndarray
     low: float
     high: float
-    status_quo: float | None
+    status_quo: float | np.ndarray | None  # an array of draws in a Monte Carlo batch
     actual: float | None
 
     @property
     def width(self) -> float:
         return self.high - self.low
+
+
+def _values(q: Quantity | None) -> list[tuple[str, float]]:
+    """A quantity's value and the ends of its range, labelled for messages."""
+    if q is None:
+        return []
+    out = [("", q.value)]
+    if q.low is not None and q.high is not None:
+        out += [("'s low", q.low), ("'s high", q.high)]
+    return out
+
+
+class Perturbation(_Frozen):
+    """A quick look at uncertainty: every number without a range of its own gets one.
+
+    Positions and status quos get value +- ``relative`` x the scale's width; capabilities
+    and saliences value x (1 +- ``relative``); each clipped to what is allowed (the scale,
+    0..1, above 0), with the distribution ``dist``.
+    """
+
+    relative: float = Field(gt=0, le=1, description="The relative amount, e.g. 0.1.")
+    dist: Distribution = "triangular"
 
 
 def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any = None) -> Exception:
@@ -254,6 +317,10 @@ class Scenario(_Frozen):
     sources: tuple[Source, ...] = ()
     issues: tuple[Issue, ...] = Field(description="At least one issue.")
     actors: tuple[Actor, ...] = Field(description="At least one actor.")
+    perturb: Perturbation | None = Field(
+        default=None,
+        description="Give every number without a range of its own a relative one.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -273,14 +340,15 @@ class Scenario(_Frozen):
             seen[issue.id] = i
             for key in ("status_quo", "actual"):
                 q = getattr(issue, key)
-                if q is not None and not issue.scale.contains(q.value):
-                    raise _problem(
-                        "outside_scale",
-                        f"{key} {q.value:g} lies outside the issue's scale "
-                        f"{issue.scale.low:g}..{issue.scale.high:g}",
-                        ("issues", i, key),
-                        q.value,
-                    )
+                for what, v in _values(q):
+                    if not issue.scale.contains(v):
+                        raise _problem(
+                            "outside_scale",
+                            f"{key}{what} {v:g} lies outside the issue's scale "
+                            f"{issue.scale.low:g}..{issue.scale.high:g}",
+                            ("issues", i, key),
+                            v,
+                        )
         scales = {issue.id: issue.scale for issue in self.issues}
         seen_actor: dict[str, int] = {}
         for a, actor in enumerate(self.actors):
@@ -303,14 +371,15 @@ class Scenario(_Frozen):
                         issue_id,
                     )
                 scale = scales[issue_id]
-                if not scale.contains(stance.position.value):
-                    raise _problem(
-                        "outside_scale",
-                        f"position {stance.position.value:g} lies outside the scale "
-                        f"{scale.low:g}..{scale.high:g} of issue {issue_id!r}",
-                        (*loc, "position"),
-                        stance.position.value,
-                    )
+                for what, v in _values(stance.position):
+                    if not scale.contains(v):
+                        raise _problem(
+                            "outside_scale",
+                            f"position{what} {v:g} lies outside the scale "
+                            f"{scale.low:g}..{scale.high:g} of issue {issue_id!r}",
+                            (*loc, "position"),
+                            v,
+                        )
         for i, issue in enumerate(self.issues):
             stances = [a.stances[issue.id] for a in self.actors if issue.id in a.stances]
             if not stances:

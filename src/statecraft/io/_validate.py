@@ -104,7 +104,14 @@ def _describe(err: ErrorDetails, path: Path) -> tuple[str, Any, bool]:
         return "expected a list", value, True
     if kind in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
         return "expected a mapping (key: value pairs)", value, True
-    if kind in ("salience_range", "capability_range", "scale_order"):
+    if kind in (
+        "salience_range",
+        "capability_range",
+        "scale_order",
+        "range_incomplete",
+        "range_missing",
+        "range_order",
+    ):
         return err["msg"], None, False
     if "value" in ctx and "loc" in ctx:
         has = ctx["value"] is not None

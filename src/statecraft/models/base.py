@@ -52,6 +52,15 @@ class Model(ABC):
         self.check(issue)
         return float(self.predict_arrays(issue))
 
+    def predict_batch(self, issue: IssueArrays) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Forecasts for a batch of draws of one issue: arrays of shape (B, n), status quo (B,).
+
+        Returns the forecasts (B,) and model-specific per-draw extras (the expected utility
+        model: which dyads end in confrontation).
+        """
+        self.check(issue)
+        return np.asarray(self.predict_arrays(issue), dtype=float), {}
+
     def run(self, issue: IssueArrays) -> tuple[float, Any]:
         """The forecast for one issue and the model's details of how it got there.
 

@@ -814,6 +814,13 @@ class ExpectedUtility(Model):
         out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
         return np.asarray(out["forecast"][0])
 
+    def predict_batch(self, issue: IssueArrays) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        self.check(issue)
+        out = run_rounds(
+            issue.position, issue.capability, issue.salience, self.eu_options, record="summary"
+        )
+        return out["forecast"], {"confrontation": out["final_kind"] == CONFRONTATION}
+
     def run(self, issue: IssueArrays) -> tuple[float, EUResult]:
         self.check(issue)
         out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
