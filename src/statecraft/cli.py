@@ -11,7 +11,7 @@ import io
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -447,6 +447,170 @@ def _rounds_table(s: Scenario, issue_id: str, detail: object) -> Table:
         "and mean at the foot. The forecast is the last median."
     )
     return table
+
+
+_SPARK = " ▁▂▃▄▅▆▇█"
+
+
+def _sparkline(counts: Any, bins: int = 24) -> str:
+    """A text histogram: the counts regrouped into ``bins`` columns of block characters."""
+    import numpy as np
+
+    groups = np.array_split(np.asarray(counts), bins)
+    sums = np.array([g.sum() for g in groups], dtype=float)
+    top = sums.max()
+    if top <= 0:
+        return ""
+    levels = np.ceil(sums / top * (len(_SPARK) - 1)).astype(int)
+    return "".join(_SPARK[k] for k in levels)
+
+
+@app.command("simulate")
+def simulate_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="The model to run.")] = "compromise",
+    draws: Annotated[int, typer.Option("--draws", "-n", help="How many draws.", min=1)] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="The random seed.")] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Local processes to run on.", min=1)
+    ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(help="Address of a Dask scheduler to run on (needs statecraft[dask])."),
+    ] = None,
+    perturb: Annotated[
+        float | None,
+        typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
+    option: OptionList = None,
+) -> None:
+    """Monte Carlo over the scenario's uncertain numbers: each forecast with its spread."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from statecraft.analysis.uncertainty import simulate
+    from statecraft.scenario import Perturbation
+
+    s = _load(scenario)
+    options = _parse_options(option)
+    if fmt is OutputFormat.csv:
+        raise _fail("simulate prints a table or json")
+    if perturb is not None:
+        if not 0 < perturb <= 1:
+            raise _fail(f"--perturb must lie between 0 (excluded) and 1 (got {perturb})")
+        s = s.model_copy(update={"perturb": Perturbation(relative=perturb)})
+    err = Console(stderr=True, markup=False)
+    bar = Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("draws", total=draws)
+        try:
+            result = simulate(
+                s,
+                model,
+                draws=draws,
+                seed=seed,
+                options=options,
+                workers=workers,
+                dask=dask,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        except (StatecraftError, ValueError, RuntimeError) as exc:
+            raise _fail(str(exc)) from None
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_simulation(result)
+    if result.interrupted:
+        err.print(f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}")
+        raise typer.Exit(130)
+
+
+def _print_simulation(result: Any) -> None:
+    s = result.scenario
+    console = _console()
+    if not result.inputs:
+        console.print(
+            Text(
+                "The scenario has no uncertain numbers, so every draw is the same: give numbers "
+                "a range ({value, low, high}) or use --perturb.",
+                style="yellow",
+            )
+        )
+    model = result.models[0]
+    table = Table(
+        title=f"{s.title or s.name}: {model}, {result.draws:,} draws (seed {result.seed}), "
+        f"{len(result.inputs)} uncertain numbers",
+        title_justify="left",
+    )
+    for name, justify in (
+        ("Issue", "left"),
+        ("Status quo", "right"),
+        ("Mean", "right"),
+        ("Median", "right"),
+        ("80% interval", "right"),
+        ("95% interval", "right"),
+        ("Actual", "right"),
+        ("Distribution across the scale", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for summary in result.issues:
+        issue = s.issue(summary.issue)
+        d = _decimals(issue.scale.width)
+        lo80, hi80 = summary.interval80
+        lo95, hi95 = summary.interval95
+        table.add_row(
+            issue.id,
+            _fmt(None if issue.status_quo is None else issue.status_quo.value, d),
+            f"{summary.mean:.{d}f}",
+            f"{summary.median:.{d}f}",
+            f"{lo80:.{d}f} – {hi80:.{d}f}",
+            f"{lo95:.{d}f} – {hi95:.{d}f}",
+            _fmt(None if issue.actual is None else issue.actual.value, d),
+            f"{issue.scale.low:g} {_sparkline(summary.histogram)} {issue.scale.high:g}",
+        )
+    table.caption = (
+        "Intervals and the median are read from a histogram of 2,000 bins across each scale."
+    )
+    console.print(table)
+    for name, probabilities in result.biggest_winner.items():
+        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        wins = Table(
+            title=f"Probability of being the biggest winner ({name})",
+            title_justify="left",
+            width=60,
+        )
+        wins.add_column("Actor")
+        wins.add_column("Probability", justify="right")
+        for actor_id, p in ranked:
+            if p > 0:
+                wins.add_row(s.actor(actor_id).display_name, f"{p:.1%}")
+        console.print(wins)
+    if result.confrontation:
+        conf = Table(
+            title="How often each dyad ends headed for confrontation (expected utility)",
+            title_justify="left",
+        )
+        conf.add_column("Issue", no_wrap=True)
+        conf.add_column("Dyads (share of draws, 5% or more)")
+        for (issue_id, _), pairs in result.confrontation.items():
+            ranked_pairs = sorted(pairs.items(), key=lambda kv: -kv[1])
+            text = "; ".join(
+                f"{s.actor(a).display_name} – {s.actor(b).display_name} {share:.0%}"
+                for (a, b), share in ranked_pairs
+                if share >= 0.05
+            )
+            conf.add_row(issue_id, text or "none")
+        console.print(conf)
 
 
 @app.command("scenarios")

@@ -277,7 +277,7 @@ def forecast(
             IssueForecast(
                 issue=issue.id,
                 label=issue.label,
-                status_quo=arrays.status_quo,
+                status_quo=None if issue.status_quo is None else issue.status_quo.value,
                 actual=arrays.actual,
                 forecasts=values,
                 not_applicable=reasons,

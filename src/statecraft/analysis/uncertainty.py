@@ -129,21 +129,16 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
         for issue_id, stance in actor.stances.items():
             sc = scenario.issue(issue_id).scale
             scale = (sc.low, sc.high)
-            for kind, q in (
+            numbers: tuple[tuple[Kind, Quantity | None], ...] = (
                 ("position", stance.position),
                 ("salience", stance.salience),
                 ("capability", stance.capability),
-            ):
+            )
+            for kind, q in numbers:
                 if q is None:
                     continue
                 item = _input(
-                    scenario,
-                    q,
-                    f"{actor.id}.{issue_id}.{kind}",
-                    kind,
-                    actor.id,
-                    issue_id,
-                    scale,  # type: ignore[arg-type]
+                    scenario, q, f"{actor.id}.{issue_id}.{kind}", kind, actor.id, issue_id, scale
                 )
                 if item:
                     out.append(item)
@@ -342,8 +337,12 @@ def _best_counts(
                 position[:, row, col] = batch.position[:, k]
                 salience[:, row, col] = batch.salience[:, k]
     status_quo = np.stack(
-        [np.broadcast_to(batches[i.id].status_quo, (size,)) for _, i in issues], axis=1
-    )  # type: ignore[arg-type]
+        [
+            np.broadcast_to(np.asarray(batches[i.id].status_quo, dtype=float), (size,))
+            for _, i in issues
+        ],
+        axis=1,
+    )
     gain, _ = gains(
         position,
         salience,
@@ -580,17 +579,17 @@ def _execute_dask(
         ) from exc
     scenario, names, options, seed = args
     text = scenario.model_dump_json()
-    client = dask if isinstance(dask, Client) else Client(dask)
+    client = dask if isinstance(dask, Client) else Client(dask)  # type: ignore[no-untyped-call]
     try:
         futures = [
             client.submit(run_block, text, names, options, seed, k, size, pure=True)
             for k, size in blocks
         ]
-        for future in as_completed(futures):
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
             yield future.result()
     finally:
         if client is not dask:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]
 
 
 def _result(

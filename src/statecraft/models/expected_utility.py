@@ -802,7 +802,7 @@ class ExpectedUtility(Model):
         return ExpectedUtility(**asdict(replace(self.eu_options, **options)))
 
     def check(self, issue: IssueArrays) -> None:
-        n = issue.position.size
+        n = issue.position.shape[-1]
         if n > MAX_ACTORS:
             raise NotApplicable(
                 f"the expected utility model handles at most {MAX_ACTORS:,} actors on an "

@@ -1,0 +1,287 @@
+"""Uncertainty: ranges in scenarios, the Monte Carlo engine, reproducibility, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.analysis import uncertainty as u
+from statecraft.cli import app
+from statecraft.scenario import Perturbation
+
+runner = CliRunner()
+
+
+def _with_ranges(tiny: dict[str, Any]) -> sc.Scenario:
+    tiny["actors"][0]["stances"]["tax"]["position"] = {"value": 60, "low": 40, "high": 80}
+    tiny["actors"][1]["stances"]["tax"]["salience"] = {
+        "value": 0.5,
+        "low": 0.2,
+        "high": 0.9,
+        "dist": "uniform",
+    }
+    tiny["actors"][2]["capability"] = {"value": 2, "low": 1, "high": 4, "dist": "beta"}
+    tiny["issues"][0]["status_quo"] = {"value": 20, "low": 10, "high": 30, "dist": "normal"}
+    return sc.Scenario.model_validate(tiny)
+
+
+# --- ranges in the scenario ------------------------------------------------------------------
+def test_ranges_are_read_and_listed(tiny: dict[str, Any]) -> None:
+    s = _with_ranges(tiny)
+    inputs = {i.key: i for i in u.uncertain_inputs(s)}
+    assert set(inputs) == {"tax.status_quo", "c.capability", "a.tax.position", "b.tax.salience"}
+    assert inputs["a.tax.position"].dist == "triangular"
+    assert (inputs["b.tax.salience"].low, inputs["b.tax.salience"].high) == (0.2, 0.9)
+    assert inputs["c.capability"].dist == "beta"
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        (
+            ("actors", 0, "stances", "tax", "position"),
+            {"value": 60, "low": 70, "high": 80},
+            "the range must hold the value",
+        ),
+        (
+            ("actors", 0, "stances", "tax", "position"),
+            {"value": 60, "low": 50},
+            "give both low and high",
+        ),
+        (
+            ("actors", 0, "stances", "tax", "position"),
+            {"value": 60, "dist": "uniform"},
+            "a distribution needs a range",
+        ),
+        (
+            ("actors", 0, "stances", "tax", "position"),
+            {"value": 60, "low": 50, "high": 120},
+            "position's high 120 lies outside the scale 0..100",
+        ),
+        (
+            ("actors", 0, "stances", "tax", "salience"),
+            {"value": 0.5, "low": 0.2, "high": 1.2},
+            "salience must lie between 0 and 1 (its high is 1.2)",
+        ),
+        (
+            ("actors", 0, "capability"),
+            {"value": 2, "low": 0, "high": 3},
+            "capability must be greater than 0 (its low is 0.0)",
+        ),
+        (
+            ("issues", 0, "status_quo"),
+            {"value": 20, "low": -5, "high": 30},
+            "status_quo's low -5 lies outside the issue's scale",
+        ),
+        (
+            ("actors", 0, "stances", "tax", "position"),
+            {"value": 60, "low": 50, "high": 70, "dist": "lognormal"},
+            "Input should be",
+        ),
+    ],
+)
+def test_bad_ranges(
+    where: tuple[Any, ...], value: Any, message: str, tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    target: Any = tiny
+    for part in where[:-1]:
+        target = target[part]
+    target[where[-1]] = value
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(tiny, sort_keys=False))
+    with pytest.raises(sc.ScenarioError) as info:
+        sc.load(path)
+    assert message in str(info.value)
+    assert info.value.line is not None
+
+
+def test_perturbation_gives_every_number_a_range(tiny: dict[str, Any]) -> None:
+    tiny["perturb"] = {"relative": 0.1}
+    s = sc.Scenario.model_validate(tiny)
+    inputs = {i.key: i for i in u.uncertain_inputs(s)}
+    # positions: +-10% of the scale width, clipped to the scale; saliences: x(1 +- 0.1)
+    assert (inputs["a.tax.position"].low, inputs["a.tax.position"].high) == (50, 70)
+    assert (inputs["b.tax.position"].low, inputs["b.tax.position"].high) == (0, 10)
+    assert inputs["a.tax.salience"].high == 1.0  # 1.0 x 1.1 clipped to 1
+    assert inputs["a.date.position"].low == pytest.approx(1.0)
+    assert inputs["a.capability"].low == pytest.approx(2.7)
+    assert "c.tax.capability" in inputs  # per-issue capability too
+
+
+def test_bad_perturbation(tiny: dict[str, Any]) -> None:
+    tiny["perturb"] = {"relative": 1.5}
+    with pytest.raises(Exception, match="less than or equal to 1"):
+        sc.Scenario.model_validate(tiny)
+
+
+# --- distributions ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("dist", "mean"),
+    [("triangular", (10 + 40 + 20) / 3), ("uniform", 25.0), ("beta", (10 + 4 * 20 + 40) / 6)],
+)
+def test_sample_means(dist: str, mean: float) -> None:
+    item = u.UncertainInput("k", "position", "a", "x", 20.0, 10.0, 40.0, dist, (0.0, 100.0))
+    x = u.sample(item, np.random.default_rng(1), 200_000)
+    assert x.min() >= 10.0
+    assert x.max() <= 40.0
+    assert x.mean() == pytest.approx(mean, abs=0.05)
+
+
+def test_normal_is_truncated_to_what_is_allowed() -> None:
+    item = u.UncertainInput("k", "salience", "a", "x", 0.9, 0.6, 1.0, "normal", (0.0, 1.0))
+    x = u.sample(item, np.random.default_rng(2), 100_000)
+    assert x.max() <= 1.0
+    assert x.std() == pytest.approx(0.1, rel=0.25)  # sd (1.0 - 0.6) / 4, cut at 1
+
+
+# --- the Monte Carlo engine ------------------------------------------------------------------
+def test_without_uncertainty_every_draw_is_the_forecast() -> None:
+    r = u.simulate(sc.load("ec-emissions-1994"), "compromise", draws=5000)
+    s = r.summary("emissions", "compromise")
+    assert s.mean == pytest.approx(7.38995568685377, abs=1e-12)
+    width = 6 / u.BINS
+    assert abs(s.median - 7.39) <= width
+    assert s.interval95[1] - s.interval95[0] <= width
+    assert not r.inputs
+
+
+def test_quantiles_match_numpy_to_a_bin(tiny: dict[str, Any]) -> None:
+    s = _with_ranges(tiny)
+    r = u.simulate(s, "compromise", draws=20_000, seed=3)
+    values = np.concatenate(
+        [
+            sc.get_model("compromise").predict_batch(
+                u._issue_batch(s, "tax", u.draw_block(s, u.uncertain_inputs(s), 3, k, n), n)
+            )[0]
+            for k, n in u._blocks(20_000)
+        ]
+    )
+    summary = r.summary("tax", "compromise")
+    assert summary.mean == pytest.approx(values.mean(), abs=1e-9)
+    for q, got in (
+        (0.5, summary.median),
+        (0.1, summary.interval80[0]),
+        (0.975, summary.interval95[1]),
+    ):
+        assert abs(got - np.quantile(values, q)) <= 100 / u.BINS
+
+
+def test_same_seed_same_bytes_whatever_the_grouping_or_workers(tiny: dict[str, Any]) -> None:
+    s = _with_ranges(tiny)
+    models = ["compromise", "median", "nash", "expected-utility"]
+    one = u.simulate(s, models, draws=9000, seed=42)
+    two = u.simulate(s, models, draws=9000, seed=42, workers=2)
+    assert json.dumps(one.to_dict()) == json.dumps(two.to_dict())
+    # merging block summaries in another order and grouping changes nothing
+    blocks = u._blocks(9000)
+    parts = [u.run_block(s, models, {}, 42, k, n) for k, n in reversed(blocks)]
+    total = u._Summary(0, {}, {}, {}, {}, {})
+    grouped = u._Summary(0, {}, {}, {}, {}, {})
+    grouped.merge(parts[0])
+    grouped.merge(parts[1])
+    total.merge(parts[2])
+    total.merge(grouped)
+    again = u._result(s, models, 42, 9000, total)
+    assert json.dumps(again.to_dict()) == json.dumps(one.to_dict())
+    other = u.simulate(s, models, draws=9000, seed=43)
+    assert json.dumps(other.to_dict()) != json.dumps(one.to_dict())
+
+
+def test_dask_local_cluster_gives_the_same_bytes(tiny: dict[str, Any]) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    s = _with_ranges(tiny)
+    local = u.simulate(s, ["compromise", "nash"], draws=6000, seed=7)
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = u.simulate(s, ["compromise", "nash"], draws=6000, seed=7, dask=client)
+    assert json.dumps(remote.to_dict()) == json.dumps(local.to_dict())
+
+
+def test_winner_probabilities_sum_to_one(tiny: dict[str, Any]) -> None:
+    r = u.simulate(_with_ranges(tiny), "compromise", draws=3000, seed=1)
+    probabilities = r.biggest_winner["compromise"]
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    assert set(probabilities) == {"a", "b", "c"}
+
+
+def test_expected_utility_confrontation_shares() -> None:
+    s = sc.load("karabakh-2020").model_copy(update={"perturb": Perturbation(relative=0.1)})
+    r = u.simulate(s, "expected-utility", draws=500, seed=2)
+    shares = r.confrontation[("territory", "expected-utility")]
+    assert all(0.0 <= v <= 1.0 for v in shares.values())
+    assert max(shares.values()) > 0
+
+
+def test_interrupt_keeps_what_was_done(tiny: dict[str, Any]) -> None:
+    def stop(done: int, total: int) -> None:
+        if done >= u.BLOCK:
+            raise KeyboardInterrupt
+
+    r = u.simulate(_with_ranges(tiny), "compromise", draws=3 * u.BLOCK, progress=stop)
+    assert r.interrupted
+    assert r.draws == u.BLOCK
+    assert r.summary("tax", "compromise").draws == u.BLOCK
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"draws": 0}, "draws must be a positive integer"),
+        ({"workers": 0}, "workers must be a positive integer"),
+        ({"options": {"colour": 1}}, "unknown option 'colour'"),
+        ({"options": {"utility": "cubic"}, "model": "nash"}, "'quadratic' or 'linear'"),
+    ],
+)
+def test_bad_simulation_arguments(kwargs: dict[str, Any], message: str) -> None:
+    args: dict[str, Any] = {"model": "compromise", **kwargs}
+    with pytest.raises(ValueError, match=message):
+        u.simulate(sc.load("ec-emissions-1994"), **args)
+
+
+# --- the command line ------------------------------------------------------------------------
+def test_simulate_table() -> None:
+    result = runner.invoke(app, ["simulate", "karabakh-2020", "--perturb", "0.1", "-n", "3000"])
+    assert result.exit_code == 0, result.output
+    for text in ("80% interval", "95% interval", "Probability of being the biggest winner"):
+        assert text in result.output
+
+
+def test_simulate_json_is_reproducible() -> None:
+    args = ["simulate", "karabakh-2020", "--perturb", "0.1", "-n", "2000", "-s", "9", "-f", "json"]
+    first = runner.invoke(app, args)
+    second = runner.invoke(app, [*args, "--workers", "2"])
+    assert first.exit_code == 0
+    assert first.output == second.output
+    data = json.loads(first.output)
+    assert data["draws"] == 2000
+    assert set(data["issues"]["territory"]) == {"mean", "median", "interval80", "interval95"}
+
+
+def test_simulate_without_uncertainty_warns() -> None:
+    result = runner.invoke(app, ["simulate", "ec-emissions-1994", "-n", "100"])
+    assert result.exit_code == 0
+    assert "no uncertain numbers" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--perturb", "2"], "--perturb must lie between 0"),
+        (["-m", "voodoo"], "unknown model 'voodoo'"),
+        (["-n", "0"], "Invalid value"),
+        (["-f", "csv"], "simulate prints a table or json"),
+    ],
+)
+def test_simulate_bad_arguments(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["simulate", "ec-emissions-1994", *args])
+    assert result.exit_code == 2
+    assert message in result.output
