@@ -449,6 +449,16 @@ def _rounds_table(s: Scenario, issue_id: str, detail: object) -> Table:
     return table
 
 
+def _with_perturbation(s: Scenario, perturb: float | None) -> Scenario:
+    from statecraft.scenario import Perturbation
+
+    if perturb is None:
+        return s
+    if not 0 < perturb <= 1:
+        raise _fail(f"--perturb must lie between 0 (excluded) and 1 (got {perturb})")
+    return s.model_copy(update={"perturb": Perturbation(relative=perturb)})
+
+
 _SPARK = " ▁▂▃▄▅▆▇█"
 
 
@@ -491,16 +501,11 @@ def simulate_cmd(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from statecraft.analysis.uncertainty import simulate
-    from statecraft.scenario import Perturbation
 
-    s = _load(scenario)
+    s = _with_perturbation(_load(scenario), perturb)
     options = _parse_options(option)
     if fmt is OutputFormat.csv:
         raise _fail("simulate prints a table or json")
-    if perturb is not None:
-        if not 0 < perturb <= 1:
-            raise _fail(f"--perturb must lie between 0 (excluded) and 1 (got {perturb})")
-        s = s.model_copy(update={"perturb": Perturbation(relative=perturb)})
     err = Console(stderr=True, markup=False)
     bar = Progress(
         TextColumn("simulating"),
@@ -613,6 +618,97 @@ def _print_simulation(result: Any) -> None:
         console.print(conf)
 
 
+@app.command("compare")
+def compare_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    patch: Annotated[
+        list[str],
+        typer.Argument(help="Counterfactual patch files, or names of the scenario's built-ins."),
+    ],
+    model: Annotated[str, typer.Option("--model", "-m", help="The model to run.")] = "compromise",
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Also simulate each, with this many draws.", min=0)
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="The random seed.")] = 0,
+    perturb: Annotated[
+        float | None,
+        typer.Option(help="With --draws: give every number without a range a relative one."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
+    option: OptionList = None,
+) -> None:
+    """Forecast a scenario and counterfactual patches of it, side by side."""
+    from statecraft.analysis.counterfactual import compare, load_patch
+    from statecraft.analysis.uncertainty import uncertain_inputs
+
+    s = _with_perturbation(_load(scenario), perturb)
+    options = _parse_options(option)
+    if draws and not uncertain_inputs(s):
+        Console(stderr=True, markup=False).print(
+            "note: the scenario has no uncertain numbers, so the intervals are points: "
+            "give numbers a range or use --perturb"
+        )
+    if fmt is OutputFormat.csv:
+        raise _fail("compare prints a table or json")
+    try:
+        patches = [load_patch(p, scenario=s) for p in patch]
+        result = compare(s, patches, model, draws=draws, seed=seed, options=options)
+    except (StatecraftError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_comparison(result, model)
+
+
+def _print_comparison(result: Any, model: str) -> None:
+    console = _console()
+    s = result.base.scenario
+    runs = [("base", result.base), *((p.name, f) for p, f in result.patched)]
+    sims = {label: sim for (label, _), sim in zip(runs, result.simulations, strict=False)}
+    table = Table(title=f"{s.title or s.name}: counterfactuals ({model})", title_justify="left")
+    table.add_column("Issue", no_wrap=True)
+    for label, _ in runs:
+        table.add_column(label, justify="right")
+    table.add_column("Actual", justify="right")
+    for item in result.base.issues:
+        d = _decimals(s.issue(item.issue).scale.width)
+        base = item.forecasts.get(model)
+        cells: list[str | Text] = [item.issue]
+        for label, f in runs:
+            value = f.value(item.issue, model)
+            cell = Text(_fmt(value, d), style="bold")
+            if label != "base" and value is not None and base is not None:
+                cell.append(f" ({value - base:+.{d}f})", style="dim")
+            if label in sims:
+                summary = sims[label].summary(item.issue, model)
+                lo, hi = summary.interval80
+                cell.append(f"\n80%: {lo:.{d}f}–{hi:.{d}f}", style="dim")
+            cells.append(cell)
+        cells.append(_fmt(item.actual, d))
+        table.add_row(*cells)
+    table.caption = "In brackets: the difference from the base forecast."
+    console.print(table)
+    gains = Table(title="Who wins under each: gain from the status quo", title_justify="left")
+    gains.add_column("Actor")
+    for label, _ in runs:
+        gains.add_column(label, justify="right")
+    by_run = [{g.actor: g.gain for g in f.winners.ranking} for _, f in runs]
+    for actor in s.actors:
+        if actor.id in by_run[0]:
+            gains.add_row(
+                actor.display_name,
+                *("–" if actor.id not in g else f"{g[actor.id]:+.3f}" for g in by_run),
+            )
+    console.print(gains)
+    for label, f in runs:
+        console.print(Text(f"{label}: {f.winners.headline}", style="bold"))
+    for p, _ in result.patched:
+        console.print(Text(f"{p.name} assumes: {p.assumes}", style="dim"))
+
+
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""
@@ -621,9 +717,18 @@ def scenarios_cmd() -> None:
     table.add_column("Title")
     table.add_column("Actors", justify="right")
     table.add_column("Issues", justify="right")
+    table.add_column("Counterfactual patches")
+    from statecraft.analysis.counterfactual import builtin_patches
+
     for name in builtin_names():
         s = load(name)
-        table.add_row(name, s.title or "", str(len(s.actors)), str(len(s.issues)))
+        table.add_row(
+            name,
+            s.title or "",
+            str(len(s.actors)),
+            str(len(s.issues)),
+            ", ".join(builtin_patches(name)) or "–",
+        )
     _console().print(table)
 
 

@@ -1,0 +1,177 @@
+"""Counterfactual patches: applying them, refusing bad ones, and comparing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.analysis.counterfactual import (
+    Patch,
+    apply_patch,
+    builtin_patches,
+    compare,
+    load_patch,
+)
+from statecraft.cli import app
+
+runner = CliRunner()
+
+
+def _patch(*changes: dict[str, Any]) -> Patch:
+    return Patch.model_validate({"name": "p", "assumes": "a test", "changes": list(changes)})
+
+
+def test_set_shift_scale_by_hand(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    patched = apply_patch(
+        s,
+        _patch(
+            {"set": "salience", "actor": "b", "issue": "tax", "value": 1.0},
+            {"shift": "position", "actor": "a", "issue": "tax", "by": -10},
+            {"scale": "capability", "actor": "a", "by": 2},
+            {"set": "capability", "actor": "c", "issue": "tax", "value": 1},
+            {"set": "status_quo", "issue": "tax", "value": 30},
+        ),
+    )
+    assert patched.name == "tiny+p"
+    assert patched.actor("b").stances["tax"].salience.value == 1.0
+    assert patched.actor("a").stances["tax"].position.value == 50
+    assert patched.actor("a").capability.value == 6
+    assert patched.actor("c").capability_on("tax") == 1
+    assert patched.issue("tax").status_quo is not None
+    assert patched.issue("tax").status_quo.value == 30
+    note = patched.actor("b").stances["tax"].salience
+    assert note.source == "counterfactual p"
+    # compromise by hand: weights 6x1, 1x1, 1x0.25 at 50, 0, 100 -> (300 + 25) / 7.25
+    f = sc.forecast(patched, "compromise")
+    assert f.value("tax", "compromise") == pytest.approx(325 / 7.25)
+
+
+def test_remove_and_add_actors(tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    patched = apply_patch(
+        s,
+        _patch(
+            {"remove_actor": "c"},
+            {
+                "add_actor": {
+                    "id": "d",
+                    "capability": 1,
+                    "stances": {"tax": {"position": 10, "salience": 1}},
+                }
+            },
+        ),
+    )
+    assert patched.actor_ids == ("a", "b", "d")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"set": "salience", "actor": "zeta", "issue": "tax", "value": 1},
+            "unknown actor id 'zeta'",
+        ),
+        ({"set": "salience", "actor": "a", "issue": "oil", "value": 1}, "unknown issue id 'oil'"),
+        (
+            {"set": "salience", "actor": "a", "issue": "tax", "value": 1.5},
+            "salience must lie between",
+        ),
+        (
+            {"set": "position", "actor": "c", "issue": "date", "value": 5},
+            "takes no position on issue",
+        ),
+        ({"shift": "position", "actor": "a", "issue": "tax", "by": 100}, "outside the scale"),
+        ({"remove_actor": "zeta"}, "unknown actor id 'zeta'"),
+        ({"add_actor": {"id": "a", "capability": 1}}, "already in the scenario"),
+    ],
+)
+def test_bad_changes(change: dict[str, Any], message: str, tiny: dict[str, Any]) -> None:
+    s = sc.Scenario.model_validate(tiny)
+    with pytest.raises(sc.ScenarioError, match=message):
+        apply_patch(s, _patch(change))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"name": "p", "assumes": "x", "changes": [{"set": "salience", "shift": "position"}]},
+            "exactly one",
+        ),
+        (
+            {"name": "p", "assumes": "x", "changes": [{"set": "salience", "actor": "a"}]},
+            "needs a value",
+        ),
+        ({"name": "p", "changes": [{"remove_actor": "a"}]}, "Field required"),
+        ({"name": "p", "assumes": "x", "changes": []}, "at least 1 item"),
+        (
+            {"name": "p", "assumes": "x", "changes": [{"remove_actor": "a", "colour": 1}]},
+            "Extra inputs",
+        ),
+    ],
+)
+def test_bad_patch_files(data: dict[str, Any], message: str, tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(sc.ScenarioError, match=message) as info:
+        load_patch(path)
+    assert str(path) in str(info.value)
+
+
+def test_missing_patch_names_the_builtins() -> None:
+    s = sc.load("karabakh-2020")
+    with pytest.raises(sc.ScenarioError, match="the built-in patches are: eu-engaged"):
+        load_patch("us-disengaged", scenario=s)
+
+
+def test_karabakh_ships_the_asked_for_patches() -> None:
+    assert set(builtin_patches("karabakh-2020")) >= {
+        "us-engaged",
+        "turkey-neutral",
+        "russia-absent",
+        "eu-engaged",
+    }
+    s = sc.load("karabakh-2020")
+    for name in builtin_patches("karabakh-2020"):
+        patch = load_patch(name, scenario=s)
+        assert len(patch.assumes) > 100  # each says what it assumes
+        apply_patch(s, patch)
+
+
+def test_compare_differences_and_intervals() -> None:
+    s = sc.load("karabakh-2020").model_copy(
+        update={"perturb": sc.scenario.Perturbation(relative=0.1)}
+    )
+    result = compare(s, [load_patch("russia-absent", scenario=s)], draws=2000, seed=1)
+    rows = {(r["scenario"], r["issue"]): r for r in result.to_records()}
+    base = rows[("base", "peacekeepers")]["forecast"]
+    absent = rows[("russia-absent", "peacekeepers")]
+    assert absent["difference"] == pytest.approx(absent["forecast"] - base)
+    assert absent["difference"] < -10  # without Russia, far fewer Russian peacekeepers
+    assert len(result.simulations) == 2
+    data = result.to_dict()
+    assert set(data["intervals"]) == {"base", "russia-absent"}
+
+
+def test_compare_cli() -> None:
+    result = runner.invoke(app, ["compare", "karabakh-2020", "us-engaged", "russia-absent"])
+    assert result.exit_code == 0, result.output
+    assert "us-engaged" in result.output
+    assert "russia-absent assumes:" in result.output
+    data = json.loads(
+        runner.invoke(app, ["compare", "karabakh-2020", "turkey-neutral", "-f", "json"]).output
+    )
+    assert [p["name"] for p in data["patches"]] == ["turkey-neutral"]
+
+
+def test_compare_cli_bad_patch() -> None:
+    result = runner.invoke(app, ["compare", "karabakh-2020", "nowhere.yaml"])
+    assert result.exit_code == 2
+    assert "no such patch file" in result.output
