@@ -709,6 +709,110 @@ def _print_comparison(result: Any, model: str) -> None:
         console.print(Text(f"{p.name} assumes: {p.assumes}", style="dim"))
 
 
+class Method(StrEnum):
+    oat = "oat"
+    sobol = "sobol"
+    both = "both"
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="The model to run.")] = "compromise",
+    method: Annotated[
+        Method, typer.Option(help="oat (one at a time, a tornado), sobol, or both.")
+    ] = Method.oat,
+    samples: Annotated[
+        int, typer.Option(help="Sobol base sample size N, a power of two.", min=2)
+    ] = 1024,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="The random seed (Sobol).")] = 0,
+    perturb: Annotated[
+        float | None,
+        typer.Option(help="Give every number without a range of its own a relative one."),
+    ] = None,
+    issue: Annotated[
+        list[str] | None, typer.Option("--issue", "-i", help="Only this issue (repeatable).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Show the top inputs of each issue.", min=1)] = 10,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
+    option: OptionList = None,
+) -> None:
+    """Rank the uncertain numbers by how much they move each forecast."""
+    from statecraft.analysis.sensitivity import one_at_a_time, sobol_indices
+
+    s = _with_perturbation(_load(scenario), perturb)
+    options = _parse_options(option)
+    if fmt is OutputFormat.csv:
+        raise _fail("sensitivity prints a table or json")
+    for issue_id in issue or ():
+        if issue_id not in s.issue_ids:
+            raise _fail(
+                f"{scenario}: unknown issue id {issue_id!r} given to --issue; "
+                f"the issues are: {', '.join(s.issue_ids)}"
+            )
+    try:
+        oat = one_at_a_time(s, model, options=options) if method != Method.sobol else None
+        sob = (
+            sobol_indices(s, model, samples=samples, seed=seed, options=options)
+            if method != Method.oat
+            else None
+        )
+    except (StatecraftError, ValueError, RuntimeError) as exc:
+        raise _fail(str(exc)) from None
+    first = oat or sob
+    assert first is not None
+    if not first.inputs:
+        raise _fail(
+            f"{scenario}: the scenario has no uncertain numbers: give numbers a range "
+            "({value, low, high}) or use --perturb"
+        )
+    if fmt is OutputFormat.json:
+        data = {"oat": oat.to_dict() if oat else None, "sobol": sob.to_dict() if sob else None}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    console = _console()
+    issues = [i for i in s.issues if (not issue or i.id in issue) and i.id in first.base]
+    for item in issues:
+        d = _decimals(item.scale.width)
+        if oat:
+            swings = oat.tornado(item.id)[:top]
+            biggest = max((w.swing for w in swings), default=0.0) or 1.0
+            table = Table(
+                title=f"{item.label} ({item.id}): one at a time, {model}; "
+                f"base forecast {oat.base[item.id]:.{d}f}",
+                title_justify="left",
+            )
+            table.add_column("Input", no_wrap=True)
+            table.add_column("at low", justify="right")
+            table.add_column("at high", justify="right")
+            table.add_column("Swing", justify="right")
+            table.add_column("", no_wrap=True)
+            for w in swings:
+                bar = "█" * max(1, round(w.swing / biggest * 30)) if w.swing > 0 else ""
+                table.add_row(
+                    w.input, f"{w.at_low:.{d}f}", f"{w.at_high:.{d}f}", f"{w.swing:.{d}f}", bar
+                )
+            console.print(table)
+        if sob:
+            table = Table(
+                title=f"{item.label} ({item.id}): Sobol indices, {model}, N = {sob.samples}",
+                title_justify="left",
+            )
+            table.add_column("Input", no_wrap=True)
+            table.add_column("First order (S1)", justify="right")
+            table.add_column("Total (ST)", justify="right")
+            for x in sob.ranked_sobol(item.id)[:top]:
+                table.add_row(
+                    x.input,
+                    f"{x.first:.3f} ± {x.first_conf:.3f}",
+                    f"{x.total:.3f} ± {x.total_conf:.3f}",
+                )
+            table.caption = "± a 95% confidence half-width (bootstrap, SALib)."
+            console.print(table)
+
+
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""

@@ -1,0 +1,283 @@
+"""Sensitivity: which uncertain numbers move each forecast, and how much.
+
+- One at a time (the tornado): each uncertain number is set to the low and then the high end
+  of its range, all others at their values; inputs are ranked, per issue, by the swing of
+  the forecast between the two ends.
+- Variance-based: first-order and total Sobol indices (Sobol 2001; Saltelli et al. 2010,
+  "Variance based sensitivity analysis of model output", *Computer Physics Communications*
+  181(2): 259-270), sampled and estimated with SALib (Herman & Usher 2017, *Journal of Open
+  Source Software* 2(9): 97), each number drawn from its own distribution.
+
+Both evaluate the model on every variant at once, through the models' batch axis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from statecraft.analysis.uncertainty import UncertainInput, _build, _issue_batch, uncertain_inputs
+from statecraft.models import NotApplicable
+from statecraft.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Sensitivity", "SobolIndex", "Swing", "one_at_a_time", "sobol_indices"]
+
+#: Evaluations per model call in a Sobol study (memory stays bounded).
+CHUNK = 4096
+
+
+@dataclass(frozen=True)
+class Swing:
+    """How far one input moves one issue's forecast between the ends of its range."""
+
+    issue: str
+    input: str
+    at_low: float
+    at_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.at_high - self.at_low)
+
+
+@dataclass(frozen=True)
+class SobolIndex:
+    """First-order (S1) and total (ST) Sobol indices of one input on one issue."""
+
+    issue: str
+    input: str
+    first: float
+    first_conf: float
+    total: float
+    total_conf: float
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The result of a sensitivity study: per issue, the base forecast and the rankings."""
+
+    scenario: Scenario
+    model: str
+    inputs: tuple[UncertainInput, ...]
+    base: Mapping[str, float]
+    swings: tuple[Swing, ...] = ()
+    sobol: tuple[SobolIndex, ...] = ()
+    samples: int = 0
+
+    def tornado(self, issue: str) -> list[Swing]:
+        """The swings on one issue, largest first."""
+        return sorted((s for s in self.swings if s.issue == issue), key=lambda s: -s.swing)
+
+    def ranked_sobol(self, issue: str) -> list[SobolIndex]:
+        """The Sobol indices on one issue, by total index, largest first."""
+        rows = [s for s in self.sobol if s.issue == issue]
+        return sorted(rows, key=lambda s: -(s.total if np.isfinite(s.total) else -1.0))
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {
+                "issue": s.issue,
+                "input": s.input,
+                "method": "oat",
+                "at_low": s.at_low,
+                "at_high": s.at_high,
+                "swing": s.swing,
+            }
+            for s in self.swings
+        ] + [
+            {
+                "issue": s.issue,
+                "input": s.input,
+                "method": "sobol",
+                "S1": s.first,
+                "S1_conf": s.first_conf,
+                "ST": s.total,
+                "ST_conf": s.total_conf,
+            }
+            for s in self.sobol
+        ]
+        return pd.DataFrame.from_records(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        issues = [i.id for i in self.scenario.issues if i.id in self.base]
+        return {
+            "scenario": self.scenario.name,
+            "model": self.model,
+            "inputs": [i.key for i in self.inputs],
+            "base": dict(self.base),
+            "one_at_a_time": {
+                issue: [
+                    {"input": s.input, "at_low": s.at_low, "at_high": s.at_high, "swing": s.swing}
+                    for s in self.tornado(issue)
+                ]
+                for issue in issues
+            }
+            if self.swings
+            else None,
+            "sobol": {
+                issue: [
+                    {
+                        "input": s.input,
+                        "S1": _num(s.first),
+                        "S1_conf": _num(s.first_conf),
+                        "ST": _num(s.total),
+                        "ST_conf": _num(s.total_conf),
+                    }
+                    for s in self.ranked_sobol(issue)
+                ]
+                for issue in issues
+            }
+            if self.sobol
+            else None,
+            "samples": self.samples,
+        }
+
+
+def _num(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _evaluate(
+    scenario: Scenario,
+    model_name: str,
+    options: Mapping[str, Any],
+    draws: Mapping[str, np.ndarray],
+    size: int,
+) -> dict[str, np.ndarray]:
+    """Forecasts (size,) per issue for a batch of given input values."""
+    model = _build(model_name, options)
+    out: dict[str, np.ndarray] = {}
+    for issue in scenario.issues:
+        try:
+            forecast, _ = model.predict_batch(_issue_batch(scenario, issue.id, draws, size))
+        except NotApplicable:
+            continue
+        out[issue.id] = np.broadcast_to(np.asarray(forecast, dtype=float), (size,))
+    return out
+
+
+def one_at_a_time(
+    scenario: Scenario, model: str = "compromise", *, options: Mapping[str, Any] | None = None
+) -> Sensitivity:
+    """Swing each uncertain input over its range, the others at their values (a tornado)."""
+    inputs = uncertain_inputs(scenario)
+    size = 2 * len(inputs) + 1  # row 0: every input at its value
+    draws = {}
+    for k, item in enumerate(inputs):
+        column = np.full(size, item.value)
+        column[1 + 2 * k] = item.low
+        column[2 + 2 * k] = item.high
+        draws[item.key] = column
+    result = _evaluate(scenario, model, options or {}, draws, size)
+    swings = tuple(
+        Swing(issue, item.key, float(values[1 + 2 * k]), float(values[2 + 2 * k]))
+        for issue, values in result.items()
+        for k, item in enumerate(inputs)
+    )
+    base = {issue: float(values[0]) for issue, values in result.items()}
+    return Sensitivity(scenario, model, tuple(inputs), base, swings=swings)
+
+
+def _ppf(item: UncertainInput, u: np.ndarray) -> np.ndarray:
+    """The input's quantiles at ``u`` in [0, 1], for the distributions of
+    :func:`statecraft.analysis.uncertainty.sample`."""
+    from scipy import stats
+
+    low, high, mode = item.low, item.high, item.value
+    width = high - low
+    if item.dist == "uniform":
+        return low + width * u
+    if item.dist == "normal":
+        sd = width / 4.0
+        lo, hi = item.bounds
+        dist = stats.truncnorm((lo - mode) / sd, (hi - mode) / sd, loc=mode, scale=sd)
+        return np.asarray(dist.ppf(u))
+    if item.dist == "beta":
+        a = 1.0 + 4.0 * (mode - low) / width
+        b = 1.0 + 4.0 * (high - mode) / width
+        return np.asarray(low + width * stats.beta.ppf(u, a, b))
+    peak = min(max((mode - low) / width, 0.0), 1.0)
+    return np.asarray(stats.triang.ppf(u, peak, loc=low, scale=width))
+
+
+def sobol_indices(
+    scenario: Scenario,
+    model: str = "compromise",
+    *,
+    samples: int = 1024,
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
+) -> Sensitivity:
+    """First-order and total Sobol indices of every uncertain input on every issue.
+
+    ``samples`` is the base sample size N (a power of two); the model runs N (k + 2) times
+    for k inputs. Needs SALib (``pip install 'statecraft[sensitivity]'``).
+    """
+    try:
+        from SALib.analyze import sobol as analyze
+        from SALib.sample import sobol as sample
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise RuntimeError(
+            "Sobol indices need SALib: pip install 'statecraft[sensitivity]'"
+        ) from exc
+    if samples < 2 or samples & (samples - 1):
+        raise ValueError(f"samples must be a power of two, at least 2 (got {samples})")
+    inputs = uncertain_inputs(scenario)
+    if len(inputs) < 2:
+        raise ValueError("Sobol indices need at least two uncertain numbers in the scenario")
+    # SALib draws the design on the unit cube; each input's own quantile function maps it
+    # to that input's distribution (which leaves the indices' definition unchanged).
+    problem = {
+        "num_vars": len(inputs),
+        "names": [i.key for i in inputs],
+        "bounds": [[0.0, 1.0]] * len(inputs),
+    }
+    u = sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    x = np.column_stack([_ppf(item, u[:, j]) for j, item in enumerate(inputs)])
+    outputs: dict[str, list[np.ndarray]] = {}
+    for start in range(0, x.shape[0], CHUNK):
+        block = x[start : start + CHUNK]
+        draws = {item.key: block[:, j] for j, item in enumerate(inputs)}
+        for issue, values in _evaluate(
+            scenario, model, options or {}, draws, block.shape[0]
+        ).items():
+            outputs.setdefault(issue, []).append(values)
+    indices = []
+    base = _evaluate(scenario, model, options or {}, {}, 1)
+    for issue, parts in outputs.items():
+        y = np.concatenate(parts)
+        if np.ptp(y) == 0:
+            nan = float("nan")
+            indices += [SobolIndex(issue, item.key, 0.0, nan, 0.0, nan) for item in inputs]
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result = analyze.analyze(
+                problem, y, calc_second_order=False, seed=seed, print_to_console=False
+            )
+        indices += [
+            SobolIndex(
+                issue,
+                item.key,
+                float(result["S1"][j]),
+                float(result["S1_conf"][j]),
+                float(result["ST"][j]),
+                float(result["ST_conf"][j]),
+            )
+            for j, item in enumerate(inputs)
+        ]
+    return Sensitivity(
+        scenario,
+        model,
+        tuple(inputs),
+        {issue: float(v[0]) for issue, v in base.items()},
+        sobol=tuple(indices),
+        samples=samples,
+    )

@@ -1,0 +1,109 @@
+"""Sensitivity: the tornado by hand, Sobol indices on a case with a known answer, the CLI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.analysis.sensitivity import _ppf, one_at_a_time, sobol_indices
+from statecraft.analysis.uncertainty import UncertainInput
+from statecraft.cli import app
+
+runner = CliRunner()
+
+
+def _two_ranges(tiny: dict[str, Any]) -> sc.Scenario:
+    # on 'date' (no status quo): a at 2 (c 3, s 0.5) and b at 8 (c 1, s 1)
+    tiny["actors"][0]["stances"]["date"]["position"] = {"value": 2, "low": 0, "high": 4}
+    tiny["actors"][1]["stances"]["date"]["position"] = {"value": 8, "low": 7, "high": 9}
+    return sc.Scenario.model_validate(tiny)
+
+
+def test_tornado_by_hand(tiny: dict[str, Any]) -> None:
+    result = one_at_a_time(_two_ranges(tiny), "compromise")
+    # compromise on date: (1.5 x_a + 1 x_b) / 2.5; base (3 + 8) / 2.5 = 4.4
+    assert result.base["date"] == pytest.approx(4.4)
+    swings = {w.input: w for w in result.tornado("date")}
+    assert swings["a.date.position"].at_low == pytest.approx(8 / 2.5)
+    assert swings["a.date.position"].at_high == pytest.approx(14 / 2.5)
+    assert swings["b.date.position"].swing == pytest.approx(2 / 2.5)
+    assert [w.input for w in result.tornado("date")] == ["a.date.position", "b.date.position"]
+
+
+def test_sobol_on_a_linear_case(tiny: dict[str, Any]) -> None:
+    # The forecast is linear in the two positions, 0.6 x_a + 0.4 x_b, with uniform inputs of
+    # widths 4 and 2: variances (0.6*4)^2/12 and (0.4*2)^2/12, so S_a = 5.76 / (5.76 + 0.64)
+    tiny["actors"][0]["stances"]["date"]["position"] = {
+        "value": 2,
+        "low": 0,
+        "high": 4,
+        "dist": "uniform",
+    }
+    tiny["actors"][1]["stances"]["date"]["position"] = {
+        "value": 8,
+        "low": 7,
+        "high": 9,
+        "dist": "uniform",
+    }
+    s = sc.Scenario.model_validate(tiny)
+    result = sobol_indices(s, "compromise", samples=4096, seed=1)
+    indices = {x.input: x for x in result.ranked_sobol("date")}
+    expected = 5.76 / 6.4
+    assert indices["a.date.position"].first == pytest.approx(expected, abs=0.03)
+    assert indices["a.date.position"].total == pytest.approx(expected, abs=0.03)
+    assert indices["b.date.position"].total == pytest.approx(1 - expected, abs=0.03)
+
+
+@pytest.mark.parametrize("dist", ["triangular", "uniform", "normal", "beta"])
+def test_quantile_functions_match_the_sampler(dist: str) -> None:
+    from statecraft.analysis.uncertainty import sample
+
+    item = UncertainInput("k", "position", "a", "x", 30.0, 10.0, 60.0, dist, (0.0, 100.0))
+    drawn = np.sort(sample(item, np.random.default_rng(4), 50_000))
+    mapped = _ppf(item, np.linspace(0, 1, 50_002)[1:-1])
+    assert np.quantile(drawn, [0.1, 0.5, 0.9]) == pytest.approx(
+        np.quantile(mapped, [0.1, 0.5, 0.9]), abs=0.6
+    )
+
+
+def test_sobol_refuses_bad_samples(tiny: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="power of two"):
+        sobol_indices(_two_ranges(tiny), samples=100)
+
+
+def test_sensitivity_cli() -> None:
+    result = runner.invoke(
+        app, ["sensitivity", "karabakh-2020", "--perturb", "0.1", "-i", "territory", "--top", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "one at a time" in result.output
+    data = json.loads(
+        runner.invoke(
+            app,
+            [
+                "sensitivity",
+                "ec-emissions-1994",
+                "--perturb",
+                "0.2",
+                "--method",
+                "both",
+                "--samples",
+                "64",
+                "-f",
+                "json",
+            ],
+        ).output
+    )
+    assert data["oat"]["one_at_a_time"]["emissions"]
+    assert data["sobol"]["sobol"]["emissions"]
+
+
+def test_sensitivity_without_ranges() -> None:
+    result = runner.invoke(app, ["sensitivity", "ec-emissions-1994"])
+    assert result.exit_code == 2
+    assert "no uncertain numbers" in result.output
