@@ -285,3 +285,10 @@ def test_simulate_bad_arguments(args: list[str], message: str) -> None:
     result = runner.invoke(app, ["simulate", "ec-emissions-1994", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_model_that_applies_to_no_issue() -> None:
+    with pytest.raises(
+        ValueError, match="applies to no issue of ec-emissions-1994: the issue has no status quo"
+    ):
+        u.simulate(sc.load("ec-emissions-1994"), "nash", draws=10)

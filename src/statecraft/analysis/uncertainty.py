@@ -519,7 +519,18 @@ def simulate(
     if unknown:
         raise ValueError(f"unknown option {unknown[0]!r} for the models run")
     for name in names:
-        _build(name, options)  # options checked before any work
+        built = _build(name, options)  # options checked before any work
+        reasons = []
+        for issue in scenario.issues:
+            try:
+                built.check(scenario.arrays(issue.id))
+                break
+            except NotApplicable as why:
+                reasons.append(str(why))
+        else:
+            raise ValueError(
+                f"the model {name!r} applies to no issue of {scenario.name}: {reasons[0]}"
+            )
     blocks = _blocks(draws)
     args = (scenario, names, options, seed)
     total = _Summary(0, {}, {}, {}, {}, {})

@@ -482,18 +482,24 @@ MAX_ACTORS = 1_000
 #: block fit in the CPU's cache). Draws are independent, so blocks change no result.
 CHUNK = 1024
 
+#: The most cells (draws x n x n) of one array in a block: 4M numbers, 32 MB.
+BLOCK_CELLS = 4_000_000
+
 _FILL = {"risk": 1.0, "own": 0.0, "other": 0.0, "kind": NO_OFFER, "chosen": -1}
 
 
 def _round_in_blocks(
     x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, o: EUOptions
 ) -> tuple[np.ndarray, _Round]:
-    """:func:`one_round` over blocks of at most :data:`CHUNK` draws, joined."""
-    if x.shape[0] <= CHUNK:
+    """:func:`one_round` over blocks of at most :data:`CHUNK` draws (fewer for many actors,
+    so that a block's n x n arrays stay near :data:`BLOCK_CELLS` numbers), joined."""
+    n = x.shape[-1]
+    size = max(1, min(CHUNK, BLOCK_CELLS // (n * n)))
+    if x.shape[0] <= size:
         return one_round(x, c, s, span, o)
     parts = [
-        one_round(x[i : i + CHUNK], c[i : i + CHUNK], s[i : i + CHUNK], span[i : i + CHUNK], o)
-        for i in range(0, x.shape[0], CHUNK)
+        one_round(x[i : i + size], c[i : i + size], s[i : i + size], span[i : i + size], o)
+        for i in range(0, x.shape[0], size)
     ]
     moved = np.concatenate([p[0] for p in parts])
     joined = {
