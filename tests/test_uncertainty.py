@@ -292,3 +292,22 @@ def test_model_that_applies_to_no_issue() -> None:
         ValueError, match="applies to no issue of ec-emissions-1994: the issue has no status quo"
     ):
         u.simulate(sc.load("ec-emissions-1994"), "nash", draws=10)
+
+
+def test_simulate_cli_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = u.run_block
+    calls = {"n": 0}
+
+    def run_then_stop(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(u, "run_block", run_then_stop)
+    result = runner.invoke(
+        app, ["simulate", "karabakh-2020", "--perturb", "0.1", "-n", str(3 * u.BLOCK)]
+    )
+    assert result.exit_code == 130
+    assert "interrupted: kept the 4,096 draws done of 12,288" in result.output
+    assert "4,096 draws" in result.output  # the table of what was done

@@ -564,7 +564,7 @@ def _execute(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     text = scenario.model_dump_json()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
         futures = [
             pool.submit(run_block, text, names, options, seed, k, size) for k, size in blocks
         ]
@@ -575,6 +575,13 @@ def _execute(
             for future in futures:
                 future.cancel()
             raise
+
+
+def _ignore_interrupts() -> None:
+    """In worker processes: leave Ctrl-C to the parent, which stops the study cleanly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _execute_dask(
