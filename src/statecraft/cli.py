@@ -76,6 +76,22 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")]
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="The model to run.")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="The random seed.")]
+PerturbOpt = Annotated[
+    float | None,
+    typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),
+]
+TableOrJson = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+AnyFormat = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+def _table_or_json(fmt: OutputFormat, command: str) -> None:
+    if fmt is OutputFormat.csv:
+        raise _fail(f"{command} prints a table or json")
+
+
 def _console() -> Console:
     # markup=False: names, labels and titles are the user's text, never rich markup.
     console = Console(highlight=False, soft_wrap=False, markup=False)
@@ -307,7 +323,7 @@ def _load(source: str) -> Scenario:
 
 @app.command("forecast")
 def forecast_cmd(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    scenario: ScenarioArg,
     model: Annotated[
         list[str] | None,
         typer.Option(
@@ -316,9 +332,7 @@ def forecast_cmd(
             help="A model to run (repeatable). Default: every model that applies.",
         ),
     ] = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = OutputFormat.table,
+    fmt: AnyFormat = OutputFormat.table,
     primary: Annotated[
         str | None,
         typer.Option(help="The model whose forecast ranks the winners (default: the first)."),
@@ -358,14 +372,12 @@ def forecast_cmd(
 
 @app.command("rounds")
 def rounds_cmd(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    scenario: ScenarioArg,
     issue: Annotated[
         list[str] | None,
         typer.Option("--issue", "-i", help="Only this issue (repeatable; an issue id)."),
     ] = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = OutputFormat.table,
+    fmt: AnyFormat = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
     """Show the expected utility model's rounds: every actor's position, round by round."""
@@ -477,10 +489,10 @@ def _sparkline(counts: Any, bins: int = 24) -> str:
 
 @app.command("simulate")
 def simulate_cmd(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="The model to run.")] = "compromise",
+    scenario: ScenarioArg,
+    model: ModelOpt = "compromise",
     draws: Annotated[int, typer.Option("--draws", "-n", help="How many draws.", min=1)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="The random seed.")] = 0,
+    seed: SeedOpt = 0,
     workers: Annotated[
         int, typer.Option("--workers", "-w", help="Local processes to run on.", min=1)
     ] = 1,
@@ -488,13 +500,8 @@ def simulate_cmd(
         str | None,
         typer.Option(help="Address of a Dask scheduler to run on (needs statecraft[dask])."),
     ] = None,
-    perturb: Annotated[
-        float | None,
-        typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),
-    ] = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    perturb: PerturbOpt = None,
+    fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
     """Monte Carlo over the scenario's uncertain numbers: each forecast with its spread."""
@@ -504,8 +511,7 @@ def simulate_cmd(
 
     s = _with_perturbation(_load(scenario), perturb)
     options = _parse_options(option)
-    if fmt is OutputFormat.csv:
-        raise _fail("simulate prints a table or json")
+    _table_or_json(fmt, "simulate")
     err = Console(stderr=True, markup=False)
     bar = Progress(
         TextColumn("simulating"),
@@ -620,23 +626,18 @@ def _print_simulation(result: Any) -> None:
 
 @app.command("compare")
 def compare_cmd(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
+    scenario: ScenarioArg,
     patch: Annotated[
         list[str],
         typer.Argument(help="Counterfactual patch files, or names of the scenario's built-ins."),
     ],
-    model: Annotated[str, typer.Option("--model", "-m", help="The model to run.")] = "compromise",
+    model: ModelOpt = "compromise",
     draws: Annotated[
         int, typer.Option("--draws", "-n", help="Also simulate each, with this many draws.", min=0)
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="The random seed.")] = 0,
-    perturb: Annotated[
-        float | None,
-        typer.Option(help="With --draws: give every number without a range a relative one."),
-    ] = None,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    seed: SeedOpt = 0,
+    perturb: PerturbOpt = None,
+    fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
     """Forecast a scenario and counterfactual patches of it, side by side."""
@@ -650,8 +651,7 @@ def compare_cmd(
             "note: the scenario has no uncertain numbers, so the intervals are points: "
             "give numbers a range or use --perturb"
         )
-    if fmt is OutputFormat.csv:
-        raise _fail("compare prints a table or json")
+    _table_or_json(fmt, "compare")
     try:
         patches = [load_patch(p, scenario=s) for p in patch]
         result = compare(s, patches, model, draws=draws, seed=seed, options=options)
@@ -717,26 +717,21 @@ class Method(StrEnum):
 
 @app.command("sensitivity")
 def sensitivity_cmd(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="The model to run.")] = "compromise",
+    scenario: ScenarioArg,
+    model: ModelOpt = "compromise",
     method: Annotated[
         Method, typer.Option(help="oat (one at a time, a tornado), sobol, or both.")
     ] = Method.oat,
     samples: Annotated[
         int, typer.Option(help="Sobol base sample size N, a power of two.", min=2)
     ] = 1024,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="The random seed (Sobol).")] = 0,
-    perturb: Annotated[
-        float | None,
-        typer.Option(help="Give every number without a range of its own a relative one."),
-    ] = None,
+    seed: SeedOpt = 0,
+    perturb: PerturbOpt = None,
     issue: Annotated[
         list[str] | None, typer.Option("--issue", "-i", help="Only this issue (repeatable).")
     ] = None,
     top: Annotated[int, typer.Option(help="Show the top inputs of each issue.", min=1)] = 10,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
     """Rank the uncertain numbers by how much they move each forecast."""
@@ -744,8 +739,7 @@ def sensitivity_cmd(
 
     s = _with_perturbation(_load(scenario), perturb)
     options = _parse_options(option)
-    if fmt is OutputFormat.csv:
-        raise _fail("sensitivity prints a table or json")
+    _table_or_json(fmt, "sensitivity")
     for issue_id in issue or ():
         if issue_id not in s.issue_ids:
             raise _fail(
