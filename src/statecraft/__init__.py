@@ -8,16 +8,30 @@
 """
 
 from statecraft._version import __version__
+from statecraft.analysis.counterfactual import Comparison, Patch, apply_patch, compare, load_patch
+from statecraft.analysis.sensitivity import Sensitivity, one_at_a_time, sobol_indices
+from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.analysis.winners import ActorGain, Winners, winners
 from statecraft.errors import ScenarioError, StatecraftError
 from statecraft.io import Format, builtin_names, dumps, load, read_text, save
 from statecraft.models import Model, NotApplicable, UnknownModel, available_models, get_model
 from statecraft.runner import Forecast, IssueForecast, forecast
-from statecraft.scenario import Actor, Issue, IssueArrays, Quantity, Scale, Scenario, Source, Stance
+from statecraft.scenario import (
+    Actor,
+    Issue,
+    IssueArrays,
+    Perturbation,
+    Quantity,
+    Scale,
+    Scenario,
+    Source,
+    Stance,
+)
 
 __all__ = [
     "Actor",
     "ActorGain",
+    "Comparison",
     "Forecast",
     "Format",
     "Issue",
@@ -25,23 +39,33 @@ __all__ = [
     "IssueForecast",
     "Model",
     "NotApplicable",
+    "Patch",
+    "Perturbation",
     "Quantity",
     "Scale",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
+    "Simulation",
     "Source",
     "Stance",
     "StatecraftError",
     "UnknownModel",
     "Winners",
     "__version__",
+    "apply_patch",
     "available_models",
     "builtin_names",
+    "compare",
     "dumps",
     "forecast",
     "get_model",
     "load",
+    "load_patch",
+    "one_at_a_time",
     "read_text",
     "save",
+    "simulate",
+    "sobol_indices",
     "winners",
 ]
