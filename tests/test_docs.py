@@ -35,3 +35,29 @@ def test_readme_winner_claims_are_current() -> None:
     assert f.actual_winners.ranking[0].actor == "russia"
     assert f.winners.ranking[-1].actor == "artsakh"
     assert f.actual_winners.ranking[-1].actor == "artsakh"
+
+
+def test_codebook_simulation_figures_are_current() -> None:
+    codebook = Path(__file__).resolve().parents[1] / "docs" / "scenarios" / "karabakh-2020.md"
+    text = " ".join(codebook.read_text(encoding="utf-8").split())
+    quoted = re.findall(r"(\d+\.\d) \((\d+\.\d)–(\d+\.\d)\)", text.split("What the ranges give")[1])
+    result = sc.simulate(sc.load("karabakh-2020"), "compromise", draws=20_000, seed=0)
+    issues = [s for s in result.issues if s.model == "compromise"]
+    assert len(quoted) >= len(issues)
+    for (mean, lo, hi), summary in zip(quoted, issues, strict=False):
+        assert f"{summary.mean:.1f}" == mean, summary.issue
+        assert f"{summary.interval80[0]:.1f}" == lo, summary.issue
+        assert f"{summary.interval80[1]:.1f}" == hi, summary.issue
+
+
+def test_readme_winner_probabilities_are_current() -> None:
+    match = re.search(
+        r"Russia is the biggest winner \(compromise model\)\s+in (\d+)% of 20,000 draws "
+        r"\(seed 0\) and Azerbaijan in (\d+)%",
+        README,
+    )
+    assert match
+    result = sc.simulate(sc.load("karabakh-2020"), "compromise", draws=20_000, seed=0)
+    best = result.biggest_winner["compromise"]
+    assert f"{best['russia']:.0%}" == f"{match.group(1)}%"
+    assert f"{best['azerbaijan']:.0%}" == f"{match.group(2)}%"
