@@ -203,7 +203,15 @@ def test_dask_local_cluster_gives_the_same_bytes(tiny: dict[str, Any]) -> None:
         distributed.Client(cluster) as client,
     ):
         remote = u.simulate(s, ["compromise", "nash"], draws=6000, seed=7, dask=client)
+        by_address = u.simulate(
+            s, ["compromise", "nash"], draws=6000, seed=7, dask=cluster.scheduler_address
+        )
+        args = ["simulate", "karabakh-2020", "-n", "5000", "-s", "3", "-f", "json"]
+        cli = runner.invoke(app, [*args, "--dask", cluster.scheduler_address])
     assert json.dumps(remote.to_dict()) == json.dumps(local.to_dict())
+    assert json.dumps(by_address.to_dict()) == json.dumps(local.to_dict())
+    assert cli.exit_code == 0, cli.output
+    assert cli.output == runner.invoke(app, args).output
 
 
 def test_winner_probabilities_sum_to_one(tiny: dict[str, Any]) -> None:
