@@ -175,3 +175,41 @@ def test_compare_cli_bad_patch() -> None:
     result = runner.invoke(app, ["compare", "karabakh-2020", "nowhere.yaml"])
     assert result.exit_code == 2
     assert "no such patch file" in result.output
+
+
+def test_compare_draws_when_the_model_skips_an_issue(tiny: dict[str, Any], tmp_path: Path) -> None:
+    tiny["perturb"] = {"relative": 0.1}
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(yaml.safe_dump(tiny))
+    patch = tmp_path / "p.yaml"
+    patch.write_text(
+        yaml.safe_dump(
+            {
+                "name": "p",
+                "assumes": "a test",
+                "changes": [{"set": "status_quo", "issue": "tax", "value": 30}],
+            }
+        )
+    )
+    result = runner.invoke(app, ["compare", str(scenario), str(patch), "-m", "nash", "-n", "200"])
+    assert result.exit_code == 0, result.output
+
+
+def test_patch_errors_name_the_file_and_duplicates_are_refused(tmp_path: Path) -> None:
+    patch = tmp_path / "bad.yaml"
+    patch.write_text(
+        yaml.safe_dump(
+            {
+                "name": "foo",
+                "assumes": "x",
+                "changes": [{"set": "salience", "actor": "usa", "issue": "oil", "value": 1}],
+            }
+        )
+    )
+    result = runner.invoke(app, ["compare", "karabakh-2020", str(patch)])
+    assert result.exit_code == 2
+    assert f"error: {patch}" in result.output
+    assert "unknown issue id 'oil'" in result.output
+    twice = runner.invoke(app, ["compare", "karabakh-2020", "us-engaged", "us-engaged"])
+    assert twice.exit_code == 2
+    assert "two patches are named 'us-engaged'" in twice.output

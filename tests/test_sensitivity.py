@@ -29,10 +29,10 @@ def test_tornado_by_hand(tiny: dict[str, Any]) -> None:
     # compromise on date: (1.5 x_a + 1 x_b) / 2.5; base (3 + 8) / 2.5 = 4.4
     assert result.base["date"] == pytest.approx(4.4)
     swings = {w.input: w for w in result.tornado("date")}
-    assert swings["a.date.position"].at_low == pytest.approx(8 / 2.5)
-    assert swings["a.date.position"].at_high == pytest.approx(14 / 2.5)
-    assert swings["b.date.position"].swing == pytest.approx(2 / 2.5)
-    assert [w.input for w in result.tornado("date")] == ["a.date.position", "b.date.position"]
+    assert swings["a:date:position"].at_low == pytest.approx(8 / 2.5)
+    assert swings["a:date:position"].at_high == pytest.approx(14 / 2.5)
+    assert swings["b:date:position"].swing == pytest.approx(2 / 2.5)
+    assert [w.input for w in result.tornado("date")] == ["a:date:position", "b:date:position"]
 
 
 def test_sobol_on_a_linear_case(tiny: dict[str, Any]) -> None:
@@ -54,9 +54,9 @@ def test_sobol_on_a_linear_case(tiny: dict[str, Any]) -> None:
     result = sobol_indices(s, "compromise", samples=4096, seed=1)
     indices = {x.input: x for x in result.ranked_sobol("date")}
     expected = 5.76 / 6.4
-    assert indices["a.date.position"].first == pytest.approx(expected, abs=0.03)
-    assert indices["a.date.position"].total == pytest.approx(expected, abs=0.03)
-    assert indices["b.date.position"].total == pytest.approx(1 - expected, abs=0.03)
+    assert indices["a:date:position"].first == pytest.approx(expected, abs=0.03)
+    assert indices["a:date:position"].total == pytest.approx(expected, abs=0.03)
+    assert indices["b:date:position"].total == pytest.approx(1 - expected, abs=0.03)
 
 
 @pytest.mark.parametrize("dist", ["triangular", "uniform", "normal", "beta"])
@@ -107,3 +107,43 @@ def test_sensitivity_without_ranges() -> None:
     result = runner.invoke(app, ["sensitivity", "ec-emissions-1994"])
     assert result.exit_code == 2
     assert "no uncertain numbers" in result.output
+
+
+def test_single_uncertain_number_and_bad_options(tiny: dict[str, Any]) -> None:
+    tiny["actors"][0]["stances"]["date"]["position"] = {"value": 2, "low": 0, "high": 4}
+    s = sc.Scenario.model_validate(tiny)
+    result = sobol_indices(s, samples=256)
+    (index,) = result.ranked_sobol("date")
+    assert index.total == pytest.approx(1.0, abs=0.05)
+    with pytest.raises(ValueError, match="unknown option 'rounds'"):
+        one_at_a_time(s, "compromise", options={"rounds": 3})
+    with pytest.raises(ValueError, match="applies to no issue"):
+        one_at_a_time(
+            sc.Scenario.model_validate(
+                {
+                    **tiny,
+                    "issues": [tiny["issues"][1]],
+                    "actors": [
+                        {**a, "stances": {"date": a["stances"]["date"]}} for a in tiny["actors"][:2]
+                    ],
+                }
+            ),
+            "nash",
+        )
+
+
+def test_sensitivity_json_honours_issue_and_top_and_has_no_nan(
+    tiny: dict[str, Any], tmp_path: Any
+) -> None:
+    import yaml
+
+    tiny["actors"][1]["stances"]["date"]["salience"] = {"value": 1.0, "low": 0.0, "high": 1.0}
+    tiny["actors"][0]["stances"]["date"]["salience"] = {"value": 0.5, "low": 0.0, "high": 1.0}
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    out = runner.invoke(app, ["sensitivity", str(path), "-i", "date", "--top", "1", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    assert "NaN" not in out.output
+    data = json.loads(out.output)
+    assert list(data["oat"]["one_at_a_time"]) == ["date"]
+    assert len(data["oat"]["one_at_a_time"]["date"]) == 1

@@ -36,10 +36,10 @@ def _with_ranges(tiny: dict[str, Any]) -> sc.Scenario:
 def test_ranges_are_read_and_listed(tiny: dict[str, Any]) -> None:
     s = _with_ranges(tiny)
     inputs = {i.key: i for i in u.uncertain_inputs(s)}
-    assert set(inputs) == {"tax.status_quo", "c.capability", "a.tax.position", "b.tax.salience"}
-    assert inputs["a.tax.position"].dist == "triangular"
-    assert (inputs["b.tax.salience"].low, inputs["b.tax.salience"].high) == (0.2, 0.9)
-    assert inputs["c.capability"].dist == "beta"
+    assert set(inputs) == {"tax:status_quo", "c:capability", "a:tax:position", "b:tax:salience"}
+    assert inputs["a:tax:position"].dist == "triangular"
+    assert (inputs["b:tax:salience"].low, inputs["b:tax:salience"].high) == (0.2, 0.9)
+    assert inputs["c:capability"].dist == "beta"
 
 
 @pytest.mark.parametrize(
@@ -107,12 +107,12 @@ def test_perturbation_gives_every_number_a_range(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     inputs = {i.key: i for i in u.uncertain_inputs(s)}
     # positions: +-10% of the scale width, clipped to the scale; saliences: x(1 +- 0.1)
-    assert (inputs["a.tax.position"].low, inputs["a.tax.position"].high) == (50, 70)
-    assert (inputs["b.tax.position"].low, inputs["b.tax.position"].high) == (0, 10)
-    assert inputs["a.tax.salience"].high == 1.0  # 1.0 x 1.1 clipped to 1
-    assert inputs["a.date.position"].low == pytest.approx(1.0)
-    assert inputs["a.capability"].low == pytest.approx(2.7)
-    assert "c.tax.capability" in inputs  # per-issue capability too
+    assert (inputs["a:tax:position"].low, inputs["a:tax:position"].high) == (50, 70)
+    assert (inputs["b:tax:position"].low, inputs["b:tax:position"].high) == (0, 10)
+    assert inputs["a:tax:salience"].high == 1.0  # 1.0 x 1.1 clipped to 1
+    assert inputs["a:date:position"].low == pytest.approx(1.0)
+    assert inputs["a:capability"].low == pytest.approx(2.7)
+    assert "c:tax:capability" in inputs  # per-issue capability too
 
 
 def test_bad_perturbation(tiny: dict[str, Any]) -> None:
@@ -180,7 +180,7 @@ def test_same_seed_same_bytes_whatever_the_grouping_or_workers(tiny: dict[str, A
     two = u.simulate(s, models, draws=9000, seed=42, workers=2)
     assert json.dumps(one.to_dict()) == json.dumps(two.to_dict())
     # merging block summaries in another order and grouping changes nothing
-    blocks = u._blocks(9000)
+    blocks = list(u._blocks(9000))
     parts = [u.run_block(s, models, {}, 42, k, n) for k, n in reversed(blocks)]
     total = u._Summary(0, {}, {}, {}, {}, {})
     grouped = u._Summary(0, {}, {}, {}, {}, {})
@@ -271,7 +271,15 @@ def test_simulate_json_is_reproducible() -> None:
     assert first.output == second.output
     data = json.loads(first.output)
     assert data["draws"] == 2000
-    assert set(data["issues"]["territory"]) == {"mean", "median", "interval80", "interval95"}
+    assert set(data["issues"]["territory"]) == {
+        "mean",
+        "median",
+        "interval80",
+        "interval95",
+        "actual",
+        "histogram",
+    }
+    assert sum(data["issues"]["territory"]["histogram"]["counts"]) == 2000
 
 
 def test_simulate_without_uncertainty_warns() -> None:
@@ -319,3 +327,43 @@ def test_simulate_cli_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 130
     assert "interrupted: kept the 4,096 draws done of 12,288" in result.output
     assert "4,096 draws" in result.output  # the table of what was done
+
+
+def test_dotted_ids_never_share_draws(tmp_path: Path) -> None:
+    # actor 'a.b' and actor 'a''s capability on issue 'b' once had the same name
+    data = {
+        "name": "dots",
+        "issues": [{"id": "b", "label": "B"}],
+        "actors": [
+            {
+                "id": "a",
+                "capability": 1,
+                "stances": {
+                    "b": {
+                        "position": 0,
+                        "salience": 1,
+                        "capability": {"value": 1, "low": 0.5, "high": 1},
+                    }
+                },
+            },
+            {
+                "id": "a.b",
+                "capability": {"value": 100, "low": 99, "high": 101},
+                "stances": {"b": {"position": 100, "salience": 1}},
+            },
+        ],
+    }
+    s = sc.Scenario.model_validate(data)
+    keys = [i.key for i in u.uncertain_inputs(s)]
+    assert len(keys) == len(set(keys)) == 2
+    mean = u.simulate(s, "compromise", draws=4000).summary("b", "compromise").mean
+    assert mean > 98  # a.b, at 100, has about a hundred times a's weight
+
+
+def test_interrupt_with_workers_stops_promptly(tiny: dict[str, Any]) -> None:
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    r = u.simulate(_with_ranges(tiny), "compromise", draws=40 * u.BLOCK, workers=2, progress=stop)
+    assert r.interrupted
+    assert r.draws < 10 * u.BLOCK

@@ -78,7 +78,7 @@ class OutputFormat(StrEnum):
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="The model to run.")]
-SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="The random seed.")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="The random seed (0 or more).", min=0)]
 PerturbOpt = Annotated[
     float | None,
     typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),
@@ -468,7 +468,8 @@ def _with_perturbation(s: Scenario, perturb: float | None) -> Scenario:
         return s
     if not 0 < perturb <= 1:
         raise _fail(f"--perturb must lie between 0 (excluded) and 1 (got {perturb})")
-    return s.model_copy(update={"perturb": Perturbation(relative=perturb)})
+    dist = s.perturb.dist if s.perturb is not None else "triangular"
+    return s.model_copy(update={"perturb": Perturbation(relative=perturb, dist=dist)})
 
 
 _SPARK = " ▁▂▃▄▅▆▇█"
@@ -654,6 +655,10 @@ def compare_cmd(
     _table_or_json(fmt, "compare")
     try:
         patches = [load_patch(p, scenario=s) for p in patch]
+        names = [p.name for p in patches]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"two patches are named {twice[0]!r}; give each its own name")
         result = compare(s, patches, model, draws=draws, seed=seed, options=options)
     except (StatecraftError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -682,8 +687,15 @@ def _print_comparison(result: Any, model: str) -> None:
             cell = Text(_fmt(value, d), style="bold")
             if label != "base" and value is not None and base is not None:
                 cell.append(f" ({value - base:+.{d}f})", style="dim")
-            if label in sims:
-                summary = sims[label].summary(item.issue, model)
+            summary = (
+                next(
+                    (x for x in sims[label].issues if x.issue == item.issue and x.model == model),
+                    None,
+                )
+                if label in sims
+                else None
+            )
+            if summary is not None:
                 lo, hi = summary.interval80
                 cell.append(f"\n80%: {lo:.{d}f}–{hi:.{d}f}", style="dim")
             cells.append(cell)
@@ -763,7 +775,10 @@ def sensitivity_cmd(
             "({value, low, high}) or use --perturb"
         )
     if fmt is OutputFormat.json:
-        data = {"oat": oat.to_dict() if oat else None, "sobol": sob.to_dict() if sob else None}
+        data = {
+            "oat": oat.to_dict(issue, top) if oat else None,
+            "sobol": sob.to_dict(issue, top) if sob else None,
+        }
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     console = _console()

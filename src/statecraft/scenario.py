@@ -295,7 +295,7 @@ class Perturbation(_Frozen):
     0..1, above 0), with the distribution ``dist``.
     """
 
-    relative: float = Field(gt=0, le=1, description="The relative amount, e.g. 0.1.")
+    relative: StrictFloat = Field(gt=0, le=1, description="The relative amount, e.g. 0.1.")
     dist: Distribution = "triangular"
 
 

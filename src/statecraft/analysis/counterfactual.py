@@ -14,9 +14,9 @@ A patch is a YAML file that names what it changes and why::
       - {remove_actor: russia}
       - {add_actor: {id: un, name: United Nations, capability: 5, stances: {...}}}
 
-``set`` and ``shift`` take ``position``, ``salience``, ``capability`` (the actor's, or its
-capability on one issue when ``issue`` is given) and ``status_quo``; ``scale`` multiplies a
-capability or salience. A patched number keeps no range of its own: it is what the
+``set`` takes ``position``, ``salience``, ``capability`` (the actor's, or its capability on
+one issue when ``issue`` is given) and ``status_quo``; ``shift`` adds to a position or a
+status quo; ``scale`` multiplies a capability or salience. A patched number keeps no range of its own: it is what the
 counterfactual asserts. The patched scenario is validated like any other, and a patch that
 names an unknown actor or issue is refused with the place in the patch file.
 """
@@ -31,7 +31,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictFloat,
+    ValidationError,
+    model_validator,
+)
 
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError
@@ -102,6 +110,7 @@ class Patch(BaseModel):
     title: str | None = None
     assumes: str = Field(min_length=1, description="What the counterfactual takes for granted.")
     changes: tuple[Change, ...] = Field(min_length=1)
+    _file: str | None = PrivateAttr(default=None)  # where it was read from, for messages
 
 
 def _patch_folder(scenario_name: str) -> Any:
@@ -132,7 +141,10 @@ def load_patch(source: str | Path, *, scenario: Scenario | None = None) -> Patch
             raise ScenarioError(f"no such patch file{hint}", file=label)
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ScenarioError("the file is too large to be a patch", file=label)
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ScenarioError("the file is not UTF-8 text", file=label) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -145,11 +157,15 @@ def load_patch(source: str | Path, *, scenario: Scenario | None = None) -> Patch
     if not isinstance(data, dict):
         raise ScenarioError("a patch is a mapping with name, assumes and changes", file=label)
     try:
-        return Patch.model_validate(data)
+        patch = Patch.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-        raise ScenarioError(err["msg"], file=label, path=loc) from None
+        raise ScenarioError(
+            err["msg"].removeprefix("Value error, "), file=label, path=loc
+        ) from None
+    patch._file = label
+    return patch
 
 
 def apply_patch(scenario: Scenario, patch: Patch, *, file: str | None = None) -> Scenario:
@@ -157,7 +173,7 @@ def apply_patch(scenario: Scenario, patch: Patch, *, file: str | None = None) ->
     data = scenario.model_dump(mode="python")
     actors = {a["id"]: a for a in data["actors"]}
     issues = {i["id"]: i for i in data["issues"]}
-    where = file or patch.name
+    where = file or patch._file or patch.name
     for k, change in enumerate(patch.changes):
         path = ("changes", k)
         if change.actor is not None and change.actor not in actors:

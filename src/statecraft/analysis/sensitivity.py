@@ -13,13 +13,19 @@ Both evaluate the model on every variant at once, through the models' batch axis
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from statecraft.analysis.uncertainty import UncertainInput, _build, _issue_batch, uncertain_inputs
+from statecraft.analysis.uncertainty import (
+    UncertainInput,
+    _build,
+    _issue_batch,
+    check_models,
+    uncertain_inputs,
+)
 from statecraft.models import NotApplicable
 from statecraft.scenario import Scenario
 
@@ -72,7 +78,8 @@ class Sensitivity:
 
     def tornado(self, issue: str) -> list[Swing]:
         """The swings on one issue, largest first."""
-        return sorted((s for s in self.swings if s.issue == issue), key=lambda s: -s.swing)
+        rows = [s for s in self.swings if s.issue == issue]
+        return sorted(rows, key=lambda s: -(s.swing if np.isfinite(s.swing) else -1.0))
 
     def ranked_sobol(self, issue: str) -> list[SobolIndex]:
         """The Sobol indices on one issue, by total index, largest first."""
@@ -106,8 +113,14 @@ class Sensitivity:
         ]
         return pd.DataFrame.from_records(rows)
 
-    def to_dict(self) -> dict[str, Any]:
-        issues = [i.id for i in self.scenario.issues if i.id in self.base]
+    def to_dict(
+        self, issues: Sequence[str] | None = None, top: int | None = None
+    ) -> dict[str, Any]:
+        """JSON-ready; ``issues`` and ``top`` keep only those issues and the top inputs."""
+        wanted = [i.id for i in self.scenario.issues if i.id in self.base]
+        if issues:
+            wanted = [i for i in wanted if i in issues]
+        issues = wanted
         return {
             "scenario": self.scenario.name,
             "model": self.model,
@@ -115,8 +128,13 @@ class Sensitivity:
             "base": dict(self.base),
             "one_at_a_time": {
                 issue: [
-                    {"input": s.input, "at_low": s.at_low, "at_high": s.at_high, "swing": s.swing}
-                    for s in self.tornado(issue)
+                    {
+                        "input": s.input,
+                        "at_low": _num(s.at_low),
+                        "at_high": _num(s.at_high),
+                        "swing": _num(s.swing),
+                    }
+                    for s in self.tornado(issue)[:top]
                 ]
                 for issue in issues
             }
@@ -131,7 +149,7 @@ class Sensitivity:
                         "ST": _num(s.total),
                         "ST_conf": _num(s.total_conf),
                     }
-                    for s in self.ranked_sobol(issue)
+                    for s in self.ranked_sobol(issue)[:top]
                 ]
                 for issue in issues
             }
@@ -168,6 +186,7 @@ def one_at_a_time(
     scenario: Scenario, model: str = "compromise", *, options: Mapping[str, Any] | None = None
 ) -> Sensitivity:
     """Swing each uncertain input over its range, the others at their values (a tornado)."""
+    check_models(scenario, [model], options or {})
     inputs = uncertain_inputs(scenario)
     size = 2 * len(inputs) + 1  # row 0: every input at its value
     draws = {}
@@ -197,8 +216,7 @@ def _ppf(item: UncertainInput, u: np.ndarray) -> np.ndarray:
         return low + width * u
     if item.dist == "normal":
         sd = width / 4.0
-        lo, hi = item.bounds
-        dist = stats.truncnorm((lo - mode) / sd, (hi - mode) / sd, loc=mode, scale=sd)
+        dist = stats.truncnorm((low - mode) / sd, (high - mode) / sd, loc=mode, scale=sd)
         return np.asarray(dist.ppf(u))
     if item.dist == "beta":
         a = 1.0 + 4.0 * (mode - low) / width
@@ -230,9 +248,10 @@ def sobol_indices(
         ) from exc
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of two, at least 2 (got {samples})")
+    check_models(scenario, [model], options or {})
     inputs = uncertain_inputs(scenario)
-    if len(inputs) < 2:
-        raise ValueError("Sobol indices need at least two uncertain numbers in the scenario")
+    if not inputs:
+        raise ValueError("Sobol indices need at least one uncertain number in the scenario")
     # SALib draws the design on the unit cube; each input's own quantile function maps it
     # to that input's distribution (which leaves the indices' definition unchanged).
     problem = {

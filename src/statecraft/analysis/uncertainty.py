@@ -16,8 +16,9 @@ many, or on a Dask cluster.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,7 +54,7 @@ Kind = Literal["position", "salience", "capability", "status_quo"]
 class UncertainInput:
     """One uncertain number of a scenario and its distribution over [low, high]."""
 
-    key: str  # e.g. "turkey.territory.salience", "russia.capability", "territory.status_quo"
+    key: str  # "turkey:territory:salience", "russia:capability", "territory:status_quo"
     kind: Kind
     actor: str | None
     issue: str | None
@@ -62,6 +63,12 @@ class UncertainInput:
     high: float
     dist: str
     bounds: tuple[float, float]  # what the number may be at all (scale, 0..1, >0)
+
+
+def input_key(kind: Kind, actor: str | None, issue: str | None) -> str:
+    """The name of an uncertain number: ``actor:issue:kind``, ``actor:capability`` or
+    ``issue:status_quo``. Ids cannot hold ':', so no two numbers share a name."""
+    return ":".join(part for part in (actor, issue, kind) if part is not None)
 
 
 def _allowed(kind: Kind, scale: tuple[float, float]) -> tuple[float, float]:
@@ -106,7 +113,7 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
             item = _input(
                 scenario,
                 issue.status_quo,
-                f"{issue.id}.status_quo",
+                input_key("status_quo", None, issue.id),
                 "status_quo",
                 None,
                 issue.id,
@@ -118,7 +125,7 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
         item = _input(
             scenario,
             actor.capability,
-            f"{actor.id}.capability",
+            input_key("capability", actor.id, None),
             "capability",
             actor.id,
             None,
@@ -138,7 +145,13 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
                 if q is None:
                     continue
                 item = _input(
-                    scenario, q, f"{actor.id}.{issue_id}.{kind}", kind, actor.id, issue_id, scale
+                    scenario,
+                    q,
+                    input_key(kind, actor.id, issue_id),
+                    kind,
+                    actor.id,
+                    issue_id,
+                    scale,
                 )
                 if item:
                     out.append(item)
@@ -150,9 +163,9 @@ def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndar
 
     - triangular: low, mode at the value, high;
     - uniform: flat on [low, high];
-    - normal: mean at the value, standard deviation (high - low) / 4 (so [low, high] holds
-      about 95%), truncated to what the number may be (the scale, 0..1, above 0) by
-      redrawing what falls outside;
+    - normal: centred on the value with standard deviation (high - low) / 4, truncated to
+      [low, high] by redrawing what falls outside (so an off-centre value's mean moves
+      toward the middle of the range);
     - beta: the PERT beta on [low, high] with its mode at the value,
       a = 1 + 4 (value - low) / (high - low), b = 1 + 4 (high - value) / (high - low).
     """
@@ -161,7 +174,7 @@ def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndar
         return rng.uniform(low, high, size)
     if item.dist == "normal":
         sd = (high - low) / 4.0
-        lo, hi = item.bounds
+        lo, hi = low, high
         x = rng.normal(mode, sd, size)
         bad = (x < lo) | (x > hi)
         while bad.any():
@@ -199,18 +212,22 @@ def _issue_batch(
     capability = np.tile(base.capability, (size, 1))
     for k, actor_id in enumerate(base.actor_ids):
         stance = scenario.actor(actor_id).stances[issue_id]
-        for kind, target in (("position", position), ("salience", salience)):
-            values = draws.get(f"{actor_id}.{issue_id}.{kind}")
+        targets: tuple[tuple[Kind, np.ndarray], ...] = (
+            ("position", position),
+            ("salience", salience),
+        )
+        for kind, target in targets:
+            values = draws.get(input_key(kind, actor_id, issue_id))
             if values is not None:
                 target[:, k] = values
-        own = draws.get(f"{actor_id}.{issue_id}.capability")
+        own = draws.get(input_key("capability", actor_id, issue_id))
         if own is not None:
             capability[:, k] = own
-        elif stance.capability is None and f"{actor_id}.capability" in draws:
-            capability[:, k] = draws[f"{actor_id}.capability"]
+        elif stance.capability is None and input_key("capability", actor_id, None) in draws:
+            capability[:, k] = draws[input_key("capability", actor_id, None)]
     status_quo: float | np.ndarray | None = base.status_quo
-    if f"{issue_id}.status_quo" in draws:
-        status_quo = draws[f"{issue_id}.status_quo"]
+    if input_key("status_quo", None, issue_id) in draws:
+        status_quo = draws[input_key("status_quo", None, issue_id)]
     elif status_quo is not None:
         status_quo = np.full(size, status_quo)
     del n
@@ -354,6 +371,33 @@ def _best_counts(
     return np.bincount(winner, minlength=len(ranked)).astype(np.int64)
 
 
+def check_models(scenario: Scenario, names: Sequence[str], options: Mapping[str, Any]) -> None:
+    """Before any work: every model known, every option taken by one of them and valid, and
+    every model applicable to at least one issue. Raises ValueError naming the problem."""
+    for name in names:
+        get_model(name)
+    accepted = {o for name in names for o in type(get_model(name)).option_names()}
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        raise ValueError(
+            f"unknown option {unknown[0]!r} for the models run; their options are: "
+            + (", ".join(sorted(accepted)) or "none")
+        )
+    for name in names:
+        built = _build(name, options)
+        reasons = []
+        for issue in scenario.issues:
+            try:
+                built.check(scenario.arrays(issue.id))
+                break
+            except NotApplicable as why:
+                reasons.append(str(why))
+        else:
+            raise ValueError(
+                f"the model {name!r} applies to no issue of {scenario.name}: {reasons[0]}"
+            )
+
+
 def _build(name: str, options: Mapping[str, Any]) -> Model:
     cls = get_model(name)
     own = {k: v for k, v in options.items() if k in type(cls).option_names()}
@@ -470,22 +514,29 @@ class Simulation:
             },
         }
 
-    @staticmethod
-    def issues_dict(s: IssueSummary) -> dict[str, Any]:
+    def issues_dict(self, s: IssueSummary) -> dict[str, Any]:
+        actual = self.scenario.issue(s.issue).actual
         return {
             "mean": s.mean,
             "median": s.median,
             "interval80": list(s.interval80),
             "interval95": list(s.interval95),
+            "actual": None if actual is None else actual.value,
+            "histogram": {
+                "low": s.low,
+                "high": s.high,
+                "counts": [int(g.sum()) for g in np.array_split(s.histogram, 50)],
+            },
         }
 
 
 ProgressFn = Callable[[int, int], None]
 
 
-def _blocks(draws: int) -> list[tuple[int, int]]:
-    """(block index, size) for every block of a study of ``draws`` draws."""
-    return [(k, min(BLOCK, draws - k * BLOCK)) for k in range(math.ceil(draws / BLOCK))]
+def _blocks(draws: int) -> Iterator[tuple[int, int]]:
+    """(block index, size) for every block of a study of ``draws`` draws, lazily."""
+    for k in range(math.ceil(draws / BLOCK)):
+        yield k, min(BLOCK, draws - k * BLOCK)
 
 
 def simulate(
@@ -512,25 +563,7 @@ def simulate(
         raise ValueError(f"workers must be a positive integer, not {workers!r}")
     names = [model] if isinstance(model, str) else list(model)
     options = dict(options or {})
-    for name in names:
-        get_model(name)
-    accepted = {o for name in names for o in type(get_model(name)).option_names()}
-    unknown = sorted(set(options) - accepted)
-    if unknown:
-        raise ValueError(f"unknown option {unknown[0]!r} for the models run")
-    for name in names:
-        built = _build(name, options)  # options checked before any work
-        reasons = []
-        for issue in scenario.issues:
-            try:
-                built.check(scenario.arrays(issue.id))
-                break
-            except NotApplicable as why:
-                reasons.append(str(why))
-        else:
-            raise ValueError(
-                f"the model {name!r} applies to no issue of {scenario.name}: {reasons[0]}"
-            )
+    check_models(scenario, names, options)
     blocks = _blocks(draws)
     args = (scenario, names, options, seed)
     total = _Summary(0, {}, {}, {}, {}, {})
@@ -548,11 +581,15 @@ def simulate(
 
 def _execute(
     args: tuple[Scenario, list[str], dict[str, Any], int],
-    blocks: list[tuple[int, int]],
+    blocks: Iterator[tuple[int, int]],
     workers: int,
     dask: str | Any | None,
 ) -> Iterable[_Summary]:
-    """Yield block summaries (in any order: merging is exact)."""
+    """Yield block summaries (in any order: merging is exact).
+
+    With several processes or Dask, at most ``2 x workers`` blocks are in flight at once,
+    so memory stays bounded however many draws a study has.
+    """
     scenario, names, options, seed = args
     if dask is not None:
         yield from _execute_dask(args, blocks, dask)
@@ -561,20 +598,25 @@ def _execute(
         for k, size in blocks:
             yield run_block(scenario, names, options, seed, k, size)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
     text = scenario.model_dump_json()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts) as pool:
-        futures = [
-            pool.submit(run_block, text, names, options, seed, k, size) for k, size in blocks
-        ]
-        try:
-            for future in as_completed(futures):
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    pending: set[Future[_Summary]] = set()
+    try:
+        for k, size in blocks:
+            if len(pending) >= 2 * workers:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+            pending.add(pool.submit(run_block, text, names, options, seed, k, size))
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
                 yield future.result()
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+    finally:
+        # On Ctrl-C (or any stop) drop the queued blocks instead of running them out.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ignore_interrupts() -> None:
@@ -586,7 +628,7 @@ def _ignore_interrupts() -> None:
 
 def _execute_dask(
     args: tuple[Scenario, list[str], dict[str, Any], int],
-    blocks: list[tuple[int, int]],
+    blocks: Iterator[tuple[int, int]],
     dask: str | Any,
 ) -> Iterable[_Summary]:
     try:
@@ -597,14 +639,29 @@ def _execute_dask(
         ) from exc
     scenario, names, options, seed = args
     text = scenario.model_dump_json()
-    client = dask if isinstance(dask, Client) else Client(dask)  # type: ignore[no-untyped-call]
+    if isinstance(dask, Client):
+        client = dask
+    else:
+        try:
+            client = Client(dask, timeout="10s")  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise RuntimeError(f"cannot reach the Dask scheduler at {dask!r}: {exc}") from None
     try:
-        futures = [
+        window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        first = [
             client.submit(run_block, text, names, options, seed, k, size, pure=True)
-            for k, size in blocks
+            for k, size in itertools.islice(blocks, window)
         ]
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            yield future.result()
+        queue = as_completed(first)  # type: ignore[no-untyped-call]
+        for future in queue:
+            summary = future.result()
+            future.release()
+            nxt = next(blocks, None)
+            if nxt is not None:
+                queue.add(  # type: ignore[no-untyped-call]
+                    client.submit(run_block, text, names, options, seed, *nxt, pure=True)
+                )
+            yield summary
     finally:
         if client is not dask:
             client.close()  # type: ignore[no-untyped-call]
