@@ -16,9 +16,10 @@ A patch is a YAML file that names what it changes and why::
 
 ``set`` takes ``position``, ``salience``, ``capability`` (the actor's, or its capability on
 one issue when ``issue`` is given) and ``status_quo``; ``shift`` adds to a position or a
-status quo; ``scale`` multiplies a capability or salience. A patched number keeps no range of its own: it is what the
-counterfactual asserts. The patched scenario is validated like any other, and a patch that
-names an unknown actor or issue is refused with the place in the patch file.
+status quo; ``scale`` multiplies a capability or salience. A patched number keeps no range
+of its own: it is what the counterfactual asserts. The patched scenario is validated like
+any other, and a patch that names an unknown actor or issue is refused with the place in
+the patch file.
 """
 
 from __future__ import annotations
