@@ -822,6 +822,123 @@ def sensitivity_cmd(
             console.print(table)
 
 
+@app.command("backtest")
+def backtest_cmd(
+    path: Annotated[str, typer.Argument(help="A DEU-format table (tab- or comma-separated).")],
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="A model or baseline to score (repeatable; default: all). Baselines: "
+            "status-quo, commission, mean, median-position.",
+        ),
+    ] = None,
+    capability: Annotated[
+        str, typer.Option(help="The capability rule for the actors (see docs/backtest.md).")
+    ] = "equal",
+    replicates: Annotated[
+        int, typer.Option(help="Bootstrap resamples of the proposals.", min=10)
+    ] = 2000,
+    seed: SeedOpt = 0,
+    fmt: AnyFormat = OutputFormat.table,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            help="Write the per-issue forecasts (CSV) and the leaderboard (Markdown) here."
+        ),
+    ] = None,
+    option: OptionList = None,
+) -> None:
+    """Score every model and baseline against real decisions in a DEU-format table."""
+    from statecraft.analysis.backtest import BASELINES, backtest
+    from statecraft.io.deu import read_deu
+
+    options = _parse_options(option)
+    try:
+        table = read_deu(path, capability=capability)
+        names = list(model) if model else None
+        per_model = {
+            name: {k: v for k, v in options.items() if k in available_models()[name].option_names()}
+            for name in available_models()
+        }
+        accepted = {k for opts in per_model.values() for k in opts}
+        if set(options) - accepted:
+            raise ValueError(f"unknown option {sorted(set(options) - accepted)[0]!r}")
+        for name in names or ():
+            if name not in BASELINES and name not in available_models():
+                raise ValueError(
+                    f"unknown model or baseline {name!r}; the models are: "
+                    f"{', '.join(available_models())}; the baselines: {', '.join(BASELINES)}"
+                )
+        result = backtest(table, names, options=per_model, replicates=replicates, seed=seed)
+    except (StatecraftError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if out:
+        _write_backtest(result, out)
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(result.to_frame().to_csv(index=False, lineterminator="\n"))
+    else:
+        _console().print(_leaderboard_table(result, path))
+
+
+def _leaderboard_table(result: Any, path: str) -> Table:
+    table = Table(
+        title=f"Backtest on {path}: {len(result.table.issues)} issues of "
+        f"{len(result.table.proposals)} proposals (capability: {result.table.capability})",
+        title_justify="left",
+    )
+    for name in ("Model", "n", "MAE [95%]", "RMSE [95%]", "Median AE", "vs compromise [95%]"):
+        table.add_column(name, justify="left" if name == "Model" else "right", no_wrap=True)
+    for s in result.leaderboard():
+        diff = "–"
+        if s.vs_compromise is not None and s.vs_compromise_ci is not None:
+            low, high = s.vs_compromise_ci
+            diff = f"{s.vs_compromise:+.1f} [{low:+.1f}, {high:+.1f}]"
+        table.add_row(
+            s.model,
+            str(s.n),
+            f"{s.mae:.1f} [{s.mae_ci[0]:.1f}, {s.mae_ci[1]:.1f}]",
+            f"{s.rmse:.1f} [{s.rmse_ci[0]:.1f}, {s.rmse_ci[1]:.1f}]",
+            f"{s.median_ae:.1f}",
+            diff,
+        )
+    skipped = ", ".join(f"{reason}: {n}" for reason, n in result.table.skipped.items())
+    table.caption = (
+        "Errors on the 0-100 scale; intervals from "
+        f"{result.replicates:,} bootstrap resamples of proposals. "
+        "vs compromise: mean difference in absolute error on the issues both forecast "
+        "(negative is better). " + (f"Rows skipped or amended: {skipped}." if skipped else "")
+    )
+    return table
+
+
+def _write_backtest(result: Any, folder: str) -> None:
+    from pathlib import Path
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    result.to_frame().to_csv(target / "forecasts.csv", index=False)
+    lines = [
+        "| model | n | MAE | 95% interval | RMSE | median AE | vs compromise | 95% interval |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in result.leaderboard():
+        diff = "–" if s.vs_compromise is None else f"{s.vs_compromise:+.1f}"
+        dci = (
+            "–"
+            if s.vs_compromise_ci is None
+            else (f"{s.vs_compromise_ci[0]:+.1f} to {s.vs_compromise_ci[1]:+.1f}")
+        )
+        lines.append(
+            f"| {s.model} | {s.n} | {s.mae:.1f} | {s.mae_ci[0]:.1f} to {s.mae_ci[1]:.1f} | "
+            f"{s.rmse:.1f} | {s.median_ae:.1f} | {diff} | {dci} |"
+        )
+    (target / "leaderboard.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""

@@ -1,0 +1,119 @@
+"""The backtest: errors by hand on a small DEU table, intervals, the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from statecraft.analysis.backtest import backtest
+from statecraft.cli import app
+from statecraft.io.deu import read_deu
+from tests.conftest import SHARED_DATA, requires_shared
+from tests.test_deu import ROWS, _table
+
+runner = CliRunner()
+
+
+def test_errors_by_hand(tmp_path: Path) -> None:
+    result = backtest(read_deu(_table(tmp_path)), replicates=200)
+    scores = {s.model: s for s in result.scores}
+    # p1i1 (outcome 50): compromise 110/2.3; p1i2 (outcome 20): (0*1 + 100*0.5)/1.5
+    first, second = abs(110 / 2.3 - 50), abs(50 / 1.5 - 20)
+    assert scores["compromise"].mae == pytest.approx((first + second) / 2)
+    assert scores["compromise"].rmse == pytest.approx(((first**2 + second**2) / 2) ** 0.5)
+    # baselines: status quo only where there is a reference point; the Commission 100 and 0
+    assert (scores["status-quo"].n, scores["status-quo"].mae) == (1, 50.0)
+    assert scores["commission"].mae == pytest.approx((50 + 20) / 2)
+    assert scores["mean"].mae == pytest.approx((abs(160 / 3 - 50) + 30) / 2)
+    assert scores["median-position"].mae == pytest.approx((10 + 30) / 2)
+    # one proposal only: every bootstrap resample is the whole table
+    assert scores["compromise"].mae_ci == pytest.approx((scores["compromise"].mae,) * 2)
+    assert scores["mean"].vs_compromise == pytest.approx(
+        scores["mean"].mae - scores["compromise"].mae
+    )
+    # nash needs a status quo: it forecasts only the first issue
+    assert scores["nash"].n == 1
+
+
+def test_bootstrap_resamples_proposals(tmp_path: Path) -> None:
+    rows = [
+        *ROWS,
+        [
+            "p9",
+            "p9i1",
+            "Other",
+            "COD",
+            "QMV",
+            "01-01-05",
+            "10",
+            "90",
+            "",
+            "",
+            "50",
+            "50",
+            "",
+            "",
+            "0",
+            "90",
+        ],
+    ]
+    result = backtest(read_deu(_table(tmp_path, rows)), ["compromise"], replicates=500, seed=3)
+    (score,) = result.scores
+    low, high = score.mae_ci
+    assert low < score.mae < high  # two proposals: the resamples differ
+    again = backtest(read_deu(_table(tmp_path, rows)), ["compromise"], replicates=500, seed=3)
+    assert again.scores[0].mae_ci == score.mae_ci
+
+
+def test_groups_by_procedure_and_rule(tmp_path: Path) -> None:
+    result = backtest(read_deu(_table(tmp_path)), ["compromise"], replicates=50)
+    assert set(result.by_group) == {"procedure: COD", "voting rule: QMV"}
+    assert result.by_group["procedure: COD"]["compromise"][0] == 2
+
+
+def test_backtest_cli(tmp_path: Path) -> None:
+    path = _table(tmp_path)
+    table = runner.invoke(app, ["backtest", str(path), "--replicates", "50"])
+    assert table.exit_code == 0, table.output
+    assert "compromise" in table.output
+    assert "no outcome: 1" in table.output
+    data = json.loads(
+        runner.invoke(app, ["backtest", str(path), "-f", "json", "--replicates", "50"]).output
+    )
+    assert data["issues"] == 2
+    assert data["leaderboard"][0]["model"] in {"compromise", "mean"}
+    csv_out = runner.invoke(app, ["backtest", str(path), "-f", "csv", "--replicates", "50"]).output
+    assert csv_out.splitlines()[0].startswith(
+        "issue,proposal,procedure,voting_rule,actual,compromise"
+    )
+    out = tmp_path / "out"
+    runner.invoke(
+        app, ["backtest", str(path), "--out", str(out), "--replicates", "50", "-m", "mean"]
+    )
+    assert (out / "forecasts.csv").exists()
+    assert "| mean |" in (out / "leaderboard.md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-m", "oracle"], "unknown model or baseline 'oracle'"),
+        (["--capability", "gdp"], "unknown capability rule 'gdp'"),
+        (["-o", "colour=1"], "unknown option 'colour'"),
+    ],
+)
+def test_backtest_cli_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["backtest", str(_table(tmp_path)), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+@requires_shared
+def test_development_file_leaderboard() -> None:
+    result = backtest(read_deu(SHARED_DATA / "deu3" / "deu3-dev.tsv"), replicates=200)
+    scores = {s.model: s for s in result.scores}
+    assert f"{scores['compromise'].mae:.1f}" == "23.7"
+    assert scores["status-quo"].mae > scores["compromise"].mae
