@@ -117,3 +117,15 @@ def test_development_file_leaderboard() -> None:
     scores = {s.model: s for s in result.scores}
     assert f"{scores['compromise'].mae:.1f}" == "23.7"
     assert scores["status-quo"].mae > scores["compromise"].mae
+
+
+@requires_shared
+def test_docs_leaderboard_is_current(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "backtest.md").read_text()
+    quoted = page.split("<!-- leaderboard -->\n")[1].split("<!-- /leaderboard -->")[0]
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["backtest", str(SHARED_DATA / "deu3" / "deu3-dev.tsv"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert quoted == (out / "leaderboard.md").read_text()
