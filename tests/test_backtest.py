@@ -129,3 +129,16 @@ def test_docs_leaderboard_is_current(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert quoted == (out / "leaderboard.md").read_text()
+
+
+@requires_shared
+def test_readme_backtest_figures_are_current() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    result = backtest(read_deu(SHARED_DATA / "deu3" / "deu3-dev.tsv"), replicates=10)
+    scores = {s.model: s for s in result.scores}
+    text = " ".join(readme.split())
+    assert (
+        f"the compromise model has a mean absolute error of {scores['compromise'].mae:.1f}" in text
+    )
+    assert f"the expected utility model {scores['expected-utility'].mae:.1f}" in text
+    assert f"the status quo {scores['status-quo'].mae:.1f}" in text
