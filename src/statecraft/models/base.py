@@ -77,12 +77,21 @@ class Model(ABC):
 def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """Capability x salience: the weight of each actor in the one-issue models.
 
-    Capabilities are first divided by the largest on the issue (per draw, over the last
-    axis). Every model is invariant to a common scale of capabilities, and this keeps sums
-    of weights far from overflow and underflow whatever units a scenario uses.
+    The weights are relative: divided by the largest on the issue (per draw, over the last
+    axis), after the capabilities are divided by theirs, so that sums of weights stay far
+    from overflow and underflow whatever units a scenario uses. Every model is invariant to
+    a common scale of the weights. A relative weight below :data:`NEGLIGIBLE` counts as 0:
+    such an actor has no say (and no veto), whatever the other actors' scale.
     """
     c = np.asarray(capability, dtype=float)
     top = c.max(axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
         c = np.where(top > 0, c / top, c)
-    return np.asarray(c * np.asarray(salience, dtype=float))
+        w = c * np.asarray(salience, dtype=float)
+        top_w = w.max(axis=-1, keepdims=True)
+        w = np.where(top_w > 0, w / top_w, w)
+    return np.asarray(np.where(w < NEGLIGIBLE, 0.0, w))
+
+
+#: Relative weights below this count as 0 (see :func:`weights`).
+NEGLIGIBLE = 1e-12
