@@ -126,6 +126,16 @@ def _main(
     """Statecraft: forecasts of negotiations and conflicts."""
 
 
+def _check_ids(source: str, given: list[str] | None, known: tuple[str, ...], what: str) -> None:
+    """Refuse an id given to --actor or --issue that the scenario does not have."""
+    for item in given or ():
+        if item not in known:
+            raise _fail(
+                f"{source}: unknown {what} id {item!r} given to --{what}; "
+                f"the {what}s are: {', '.join(known)}"
+            )
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -350,12 +360,7 @@ def forecast_cmd(
     """Forecast every issue of a scenario and say who wins."""
     s = _load(scenario)
     options = _parse_options(option)
-    for actor_id in actor or ():
-        if actor_id not in s.actor_ids:
-            raise _fail(
-                f"{scenario}: unknown actor id {actor_id!r} given to --actor; "
-                f"the actors are: {', '.join(s.actor_ids)}"
-            )
+    _check_ids(scenario, actor, s.actor_ids, "actor")
     try:
         result = forecast(s, model or None, primary=primary, options=options)
     except (StatecraftError, ValueError) as exc:
@@ -383,12 +388,7 @@ def rounds_cmd(
     """Show the expected utility model's rounds: every actor's position, round by round."""
     s = _load(scenario)
     options = _parse_options(option)
-    for issue_id in issue or ():
-        if issue_id not in s.issue_ids:
-            raise _fail(
-                f"{scenario}: unknown issue id {issue_id!r} given to --issue; "
-                f"the issues are: {', '.join(s.issue_ids)}"
-            )
+    _check_ids(scenario, issue, s.issue_ids, "issue")
     try:
         result = forecast(s, "expected-utility", options=options)
     except (StatecraftError, ValueError) as exc:
@@ -752,12 +752,7 @@ def sensitivity_cmd(
     s = _with_perturbation(_load(scenario), perturb)
     options = _parse_options(option)
     _table_or_json(fmt, "sensitivity")
-    for issue_id in issue or ():
-        if issue_id not in s.issue_ids:
-            raise _fail(
-                f"{scenario}: unknown issue id {issue_id!r} given to --issue; "
-                f"the issues are: {', '.join(s.issue_ids)}"
-            )
+    _check_ids(scenario, issue, s.issue_ids, "issue")
     try:
         oat = one_at_a_time(s, model, options=options) if method != Method.sobol else None
         sob = (
