@@ -688,22 +688,26 @@ class EUResult:
     def views(self, round_index: int = -1) -> list[dict[str, Any]]:
         """Each actor's view of every other in one round: the quadrant of (own, other) EU."""
         t = range(self.rounds)[round_index]
-        rows = []
-        for i, viewer in enumerate(self.actor_ids):
-            for j, other in enumerate(self.actor_ids):
-                if i == j:
-                    continue
-                rows.append(
-                    {
-                        "round": t + 1,
-                        "actor": viewer,
-                        "other": other,
-                        "eu_own": float(self.own[t, i, j]),
-                        "eu_other": float(self.other[t, i, j]),
-                        "kind": KIND_NAMES[int(self.kind[t, i, j])],
-                    }
-                )
-        return rows
+        return [
+            {"round": t + 1, **row}
+            for row in self._view_rows(self.own[t], self.other[t], self.kind[t])
+        ]
+
+    def _view_rows(
+        self, own: np.ndarray, other: np.ndarray, kind: np.ndarray
+    ) -> list[dict[str, Any]]:
+        return [
+            {
+                "actor": viewer,
+                "other": seen,
+                "eu_own": float(own[i, j]),
+                "eu_other": float(other[i, j]),
+                "kind": KIND_NAMES[int(kind[i, j])],
+            }
+            for i, viewer in enumerate(self.actor_ids)
+            for j, seen in enumerate(self.actor_ids)
+            if i != j
+        ]
 
     def confrontations(self) -> list[tuple[str, str]]:
         """The dyads headed for confrontation once the bargaining stops, each once, sorted.
@@ -725,20 +729,7 @@ class EUResult:
 
     def final_views(self) -> list[dict[str, Any]]:
         """Each actor's view of every other on the final positions: the (own, other) quadrant."""
-        rows = []
-        for i, viewer in enumerate(self.actor_ids):
-            for j, other in enumerate(self.actor_ids):
-                if i != j:
-                    rows.append(
-                        {
-                            "actor": viewer,
-                            "other": other,
-                            "eu_own": float(self.final_own[i, j]),
-                            "eu_other": float(self.final_other[i, j]),
-                            "kind": KIND_NAMES[int(self.final_kind[i, j])],
-                        }
-                    )
-        return rows
+        return self._view_rows(self.final_own, self.final_other, self.final_kind)
 
     def to_frame(self) -> pd.DataFrame:
         """The trajectory as a DataFrame: one row per round and actor."""
