@@ -21,7 +21,7 @@ from rich.text import Text
 from statecraft._version import __version__
 from statecraft.errors import StatecraftError
 from statecraft.io import builtin_names, load
-from statecraft.models import available_models
+from statecraft.models import available_models, options_for
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -853,10 +853,7 @@ def backtest_cmd(
     try:
         table = read_deu(path, capability=capability)
         names = list(model) if model else None
-        per_model = {
-            name: {k: v for k, v in options.items() if k in available_models()[name].option_names()}
-            for name in available_models()
-        }
+        per_model = {name: options_for(name, options) for name in available_models()}
         accepted = {k for opts in per_model.values() for k in opts}
         if set(options) - accepted:
             raise ValueError(f"unknown option {sorted(set(options) - accepted)[0]!r}")

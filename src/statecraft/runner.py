@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from statecraft.analysis.winners import Winners, winners
 from statecraft.io import load
-from statecraft.models import Model, NotApplicable, available_models, get_model
+from statecraft.models import Model, NotApplicable, available_models, build_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -187,18 +187,6 @@ class Forecast:
         return data
 
 
-def _option_names(name: str) -> tuple[str, ...]:
-    get_model(name)  # a clear error for an unknown name
-    return available_models()[name].option_names()
-
-
-def _build(model: str | Model, options: Mapping[str, Any]) -> Model:
-    if isinstance(model, Model):
-        return model
-    names = _option_names(model)
-    return get_model(model, **{k: v for k, v in options.items() if k in names})
-
-
 def _applies(model: Model, scenario: Scenario) -> bool:
     for issue_id in scenario.issue_ids:
         try:
@@ -238,11 +226,11 @@ def forecast(
         wanted = [model]
     else:
         wanted = list(model)
-    models = [_build(m, options) for m in wanted]
+    models = [build_model(m, options) for m in wanted]
     if model is None:
         models = [m for m in models if _applies(m, scenario)]
     named = {m.name for m in models} & {m for m in wanted if isinstance(m, str)}
-    accepted = {name for m in named for name in _option_names(m)}
+    accepted = {name for m in named for name in available_models()[m].option_names()}
     unknown = sorted(set(options) - accepted)
     if unknown:
         raise ValueError(

@@ -21,12 +21,11 @@ import numpy as np
 
 from statecraft.analysis.uncertainty import (
     UncertainInput,
-    _build,
     _issue_batch,
     check_models,
     uncertain_inputs,
 )
-from statecraft.models import NotApplicable
+from statecraft.models import NotApplicable, build_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -171,7 +170,7 @@ def _evaluate(
     size: int,
 ) -> dict[str, np.ndarray]:
     """Forecasts (size,) per issue for a batch of given input values."""
-    model = _build(model_name, options)
+    model = build_model(model_name, options)
     out: dict[str, np.ndarray] = {}
     for issue in scenario.issues:
         try:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from statecraft.analysis.winners import gains
-from statecraft.models import Model, NotApplicable, get_model
+from statecraft.models import NotApplicable, build_model, get_model
 from statecraft.scenario import IssueArrays, Quantity, Scenario
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ def run_block(
     processes: scenarios hold read-only mappings, which do not pickle)."""
     if isinstance(scenario, str):
         scenario = _parse(scenario)
-    models = [_build(name, options) for name in model_names]
+    models = [build_model(name, options) for name in model_names]
     inputs = uncertain_inputs(scenario)
     draws = draw_block(scenario, inputs, seed, block, size)
     summary = _Summary(size, {}, {}, {}, {}, {})
@@ -384,7 +384,7 @@ def check_models(scenario: Scenario, names: Sequence[str], options: Mapping[str,
             + (", ".join(sorted(accepted)) or "none")
         )
     for name in names:
-        built = _build(name, options)
+        built = build_model(name, options)
         reasons = []
         for issue in scenario.issues:
             try:
@@ -396,12 +396,6 @@ def check_models(scenario: Scenario, names: Sequence[str], options: Mapping[str,
             raise ValueError(
                 f"the model {name!r} applies to no issue of {scenario.name}: {reasons[0]}"
             )
-
-
-def _build(name: str, options: Mapping[str, Any]) -> Model:
-    cls = get_model(name)
-    own = {k: v for k, v in options.items() if k in type(cls).option_names()}
-    return get_model(name, **own)
 
 
 @dataclass(frozen=True)

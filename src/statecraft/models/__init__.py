@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from statecraft.errors import StatecraftError
@@ -26,9 +27,11 @@ __all__ = [
     "NotApplicable",
     "UnknownModel",
     "available_models",
+    "build_model",
     "condorcet_winner",
     "get_model",
     "nash_bargaining",
+    "options_for",
     "weighted_mean",
     "weighted_median",
 ]
@@ -45,6 +48,20 @@ class UnknownModel(StatecraftError, ValueError):
 def available_models() -> dict[str, type[Model]]:
     """Registered models by name, in the order they are shown."""
     return dict(_REGISTRY)
+
+
+def options_for(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options among ``options`` that the named model takes (KeyError-free: an unknown
+    name raises :class:`UnknownModel`)."""
+    takes = type(get_model(name)).option_names()
+    return {k: v for k, v in options.items() if k in takes}
+
+
+def build_model(model: str | Model, options: Mapping[str, Any]) -> Model:
+    """A model from a name, given only the options it takes; an instance is kept as is."""
+    if isinstance(model, Model):
+        return model
+    return get_model(model, **options_for(model, options))
 
 
 def get_model(model: str | Model, **options: Any) -> Model:
