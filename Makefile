@@ -21,8 +21,8 @@ demo: $(STAMP)
 	$(BIN)/statecraft forecast karabakh-2020
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks docs
-	$(BIN)/ruff format --check src tests benchmarks docs
+	$(BIN)/ruff check src tests benchmarks docs scripts
+	$(BIN)/ruff format --check src tests benchmarks docs scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from statecraft.io.deu import DeuTable
+from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import NotApplicable, get_model
-from statecraft.scenario import IssueArrays
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,21 +32,21 @@ if TYPE_CHECKING:
 __all__ = ["BASELINES", "Backtest", "Score", "backtest"]
 
 
-def _status_quo(issue: IssueArrays) -> float | None:
-    return None if issue.status_quo is None else float(issue.status_quo)
+def _status_quo(issue: DeuIssue) -> float | None:
+    status_quo = issue.scenario.issues[0].status_quo
+    return None if status_quo is None else float(status_quo.value)
 
 
-def _commission(issue: IssueArrays) -> float | None:
-    if "com" not in issue.actor_ids:
-        return None
-    return float(issue.position[issue.actor_ids.index("com")])
+def _positions(issue: DeuIssue) -> np.ndarray:
+    return np.array(list(issue.positions.values()), dtype=float)
 
 
-BASELINES: dict[str, Callable[[IssueArrays], float | None]] = {
+#: The naive baselines. They read every position coded, whatever the capability rule.
+BASELINES: dict[str, Callable[[DeuIssue], float | None]] = {
     "status-quo": _status_quo,
-    "commission": _commission,
-    "mean": lambda issue: float(np.mean(issue.position)),
-    "median-position": lambda issue: float(np.median(issue.position)),
+    "commission": lambda issue: issue.positions.get("com"),
+    "mean": lambda issue: float(np.mean(_positions(issue))),
+    "median-position": lambda issue: float(np.median(_positions(issue))),
 }
 
 
@@ -150,7 +149,7 @@ def _forecast_all(
         arrays = item.scenario.arrays("x")
         for name in model_names:
             if name in BASELINES:
-                value = BASELINES[name](arrays)
+                value = BASELINES[name](item)
             else:
                 try:
                     value = built[name].predict(arrays)

@@ -23,18 +23,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io import MAX_FILE_BYTES
+from statecraft.io.eu_council import ACCESSION, era_on
 from statecraft.scenario import Scenario
 
-__all__ = ["CAPABILITIES", "DeuIssue", "DeuTable", "read_deu"]
+__all__ = [
+    "CAPABILITIES",
+    "CapabilityRule",
+    "DeuIssue",
+    "DeuTable",
+    "decision_date",
+    "read_deu",
+]
 
 #: Actors of DEU III, in the order of its columns.
 MEMBER_STATES = [
@@ -78,7 +87,12 @@ SOURCE = (
 
 @dataclass(frozen=True)
 class DeuIssue:
-    """One controversial issue: its scenario and what the backtest groups by."""
+    """One controversial issue: its scenario and what the backtest groups by.
+
+    ``positions`` (0-100) and ``saliences`` (0-1) hold every stance read, including those of
+    actors the capability rule left out; ``era`` is the Council voting regime the rule used
+    (None under ``equal``).
+    """
 
     scenario: Scenario
     issue: str
@@ -86,6 +100,9 @@ class DeuIssue:
     procedure: str | None
     voting_rule: str | None
     introduced: dt.date | None
+    positions: Mapping[str, float] = field(default_factory=dict)
+    saliences: Mapping[str, float] = field(default_factory=dict)  # 0..1
+    era: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,29 +118,143 @@ class DeuTable:
         return tuple(dict.fromkeys(i.proposal for i in self.issues))
 
 
-def _equal(actor: str, procedure: str | None, date: dt.date | None) -> float:
-    """Every actor weighs the same."""
-    return 1.0
+@dataclass(frozen=True)
+class CapabilityRule:
+    """How capable each actor of a DEU issue is.
+
+    ``equal`` gives every actor 1. The others weigh the member states by the Council votes
+    of the treaty era in force on the proposal's date (:mod:`statecraft.io.eu_council`),
+    each divided by the era's total so that the Council as a whole weighs 1, and give the
+    Commission and the Parliament a weight relative to that whole: ``commission`` under
+    every procedure; ``ep_cod`` where the Parliament must approve the act (co-decision,
+    ``COD``, and consent, ``AVC``/``APP``), ``ep_cns`` elsewhere (consultation). An actor
+    that weighs 0 is left out of the issue's scenario, and counted.
+    """
+
+    name: str
+    description: str
+    commission: float | None = None  # None: the equal rule
+    ep_cod: float = 0.0
+    ep_cns: float = 0.0
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for value in (self.commission or 0.0, self.ep_cod, self.ep_cns):
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"capability rule {self.name!r}: weights must be >= 0")
+
+    @staticmethod
+    def approves(procedure: str | None) -> bool:
+        """Whether the act needs the Parliament's approval under this procedure."""
+        return (procedure or "").strip().upper() in EP_APPROVES
+
+    @property
+    def by_era(self) -> bool:
+        return self.commission is not None
+
+    def capabilities(
+        self, actors: Sequence[str], procedure: str | None, date: dt.date | None
+    ) -> dict[str, float]:
+        """Each actor's capability on an issue (0 = no say), for the proposal's date."""
+        if self.commission is None:
+            return dict.fromkeys(actors, 1.0)
+        if date is None:
+            raise ValueError("the capability rule needs the proposal's date")
+        era = era_on(date)
+        total = era.total(date)
+        ep = self.ep_cod if self.approves(procedure) else self.ep_cns
+        out = {}
+        for actor in actors:
+            if actor == "com":
+                out[actor] = self.commission
+            elif actor == "ep":
+                out[actor] = ep
+            else:
+                out[actor] = era.weight(actor, date) / total
+        return out
 
 
-#: Named capability rules: actor, procedure and date -> capability (> 0).
-CAPABILITIES: dict[str, Callable[[str, str | None, dt.date | None], float]] = {
-    "equal": _equal,
+#: Procedures under which the act needs the Parliament's approval.
+EP_APPROVES = frozenset({"COD", "AVC", "APP"})
+
+
+def _fitted_rule() -> CapabilityRule:
+    from statecraft.analysis.fitted import load_fitted
+
+    params = load_fitted()["families"]["capability"]["parameters"]
+    return CapabilityRule(
+        "fitted",
+        "Council votes by era; the Commission's and the Parliament's weights fitted to the "
+        "DEU III development file (see docs/backtest.md)",
+        commission=float(params["commission"]),
+        ep_cod=float(params["ep_cod"]),
+        ep_cns=float(params["ep_cns"]),
+        source="src/statecraft/data/deu-fitted.json, made by scripts/fit_deu.py",
+    )
+
+
+#: Named capability rules; ``fitted`` is read from the parameters shipped with the package.
+CAPABILITIES: dict[str, Callable[[], CapabilityRule]] = {
+    "equal": lambda: CapabilityRule("equal", "every actor weighs 1"),
+    "council": lambda: CapabilityRule(
+        "council",
+        "the member states by the era's Council votes; the Commission and the Parliament "
+        "have no say (the Council's vote alone)",
+        commission=0.0,
+    ),
+    "bicameral": lambda: CapabilityRule(
+        "bicameral",
+        "the member states by the era's Council votes; the Parliament weighs as much as the "
+        "whole Council where the act needs its approval (co-decision, consent) and nothing "
+        "under consultation; the Commission has no vote",
+        commission=0.0,
+        ep_cod=1.0,
+    ),
+    "fitted": _fitted_rule,
 }
 
 
-def _date(text: str) -> dt.date | None:
-    """DEU's dd-mm-yy: two-digit years from 90 are 19xx, the rest 20xx."""
-    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})", text.strip())
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
+def decision_date(introduced: dt.date, actors: Iterable[str]) -> dt.date:
+    """The date whose treaty era applies: the proposal's, or the accession of the last state
+    among ``actors`` to join, if later. A state that takes a position is a member when the
+    issue is decided, so an issue proposed before it joined is decided no earlier."""
+    return max([introduced, *(ACCESSION.get(a, introduced) for a in actors)])
+
+
+def _date(text: str, *, excel_swapped: bool = False) -> dt.date | None:
+    """A DEU date: dd-mm-yy (two-digit years from 90 are 19xx, the rest 20xx), dd-mm-yyyy,
+    or yyyy-mm-dd. With ``excel_swapped``, yyyy-mm-dd is read as a dd-mm-yy date that a
+    spreadsheet turned into a year: its last two digits are the day and dd is the year."""
+    text = text.strip()
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        if excel_swapped:
+            year, day = day, year % 100
+    else:
+        match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})", text)
+        if not match:
+            return None
+        day, month, year = (int(g) for g in match.groups())
     if year < 100:
         year += 1900 if year >= 90 else 2000
     try:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _swapped_dates(texts: Iterable[str]) -> bool:
+    """Whether the yyyy-mm-dd dates of a column are spreadsheet-mangled dd-mm-yy ones.
+
+    A spreadsheet that takes "dd-mm-yy" for "yy-mm-dd" turns 14-07-04 into 2014-07-04 and,
+    as it reads two-digit years from 30 as 19xx, 30-11-05 into 1930-11-05. A yyyy-mm-dd
+    year before 1950, impossible for EU legislation of the DEU era, marks the column; then
+    every yyyy-mm-dd date in it is read back.
+    """
+    pattern = re.compile(r"(\d{4})-\d{1,2}-\d{1,2}")
+    years = [int(m.group(1)) for t in texts if (m := pattern.fullmatch(t.strip()))]
+    return any(y < 1950 for y in years)
 
 
 def _number(row: Mapping[str, str], column: str, *, file: str | None, line: int) -> float | None:
@@ -154,25 +285,28 @@ def _number(row: Mapping[str, str], column: str, *, file: str | None, line: int)
 def read_deu(
     source: str | Path,
     *,
-    capability: str = "equal",
+    capability: str | CapabilityRule = "equal",
     missing_salience: float | None = 50.0,
     text: str | None = None,
 ) -> DeuTable:
     """Read a DEU-format table (a path, or ``text`` with ``source`` naming it).
 
-    ``capability`` names a rule in :data:`CAPABILITIES`. DEU leaves some saliences empty
-    where it codes a position: ``missing_salience`` (on 0-100) is used for them, or None
-    leaves such actors out. The default, 50 (the middle of the scale), reproduces the
-    project's reference figure for the salience-weighted mean on the DEU III development
-    file (mean absolute error 23.7; leaving them out gives 23.78). Every use is counted in
-    :attr:`DeuTable.skipped`. Raises :class:`~statecraft.errors.ScenarioError` for a
-    malformed table.
+    ``capability`` names a rule in :data:`CAPABILITIES`, or is a :class:`CapabilityRule`.
+    DEU leaves some saliences empty where it codes a position: ``missing_salience`` (on
+    0-100) is used for them, or None leaves such actors out. The default, 50 (the middle of
+    the scale), reproduces the project's reference figure for the salience-weighted mean on
+    the DEU III development file (mean absolute error 23.7; leaving them out gives 23.78).
+    Every use is counted in :attr:`DeuTable.skipped`. Raises
+    :class:`~statecraft.errors.ScenarioError` for a malformed table.
     """
-    if capability not in CAPABILITIES:
+    if isinstance(capability, CapabilityRule):
+        rule = capability
+    elif capability in CAPABILITIES:
+        rule = CAPABILITIES[capability]()
+    else:
         raise ScenarioError(
             f"unknown capability rule {capability!r}; the rules are: {', '.join(CAPABILITIES)}"
         )
-    rule = CAPABILITIES[capability]
     label = str(source)
     if text is None:
         path = Path(source)
@@ -191,10 +325,12 @@ def read_deu(
             f"not a DEU table: missing column(s) {', '.join(missing)}", file=label, line=1
         )
     reader.fieldnames = columns
+    rows = list(reader)
+    swapped = _swapped_dates(row.get("intro") or "" for row in rows)
     present = [a for a in ACTORS if f"p{a}" in columns]
     skipped: Counter[str] = Counter()
     issues: list[DeuIssue] = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
         issue_id = (row.get("isnr") or "").strip()
         proposal = (row.get("prnr") or "").strip()
         outcome = _number(row, "out", file=label, line=line)
@@ -205,8 +341,10 @@ def read_deu(
             skipped["no outcome"] += 1
             continue
         procedure = (row.get("proc") or "").strip() or None
-        introduced = _date(row.get("intro") or "")
-        actors: list[dict[str, Any]] = []
+        introduced = _date(row.get("intro") or "", excel_swapped=swapped)
+        if swapped and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", (row.get("intro") or "").strip()):
+            skipped["date read back from yyyy-mm-dd as dd-mm-yy (a spreadsheet's mangling)"] += 1
+        stances: dict[str, tuple[float, float]] = {}
         for actor in present:
             position = _number(row, f"p{actor}", file=label, line=line)
             if position is None:
@@ -218,15 +356,35 @@ def read_deu(
                     continue
                 skipped[f"position without salience (set to {missing_salience:g})"] += 1
                 salience = missing_salience
+            stances[actor] = (position, salience)
+        era = None
+        date = introduced
+        if rule.by_era:
+            if introduced is None:
+                skipped["no date (the capability rule needs one)"] += 1
+                continue
+            date = decision_date(introduced, stances)
+            if date > introduced:
+                skipped["era moved to the accession of a state with a position"] += 1
+            era = era_on(date).name
+        weights = rule.capabilities(list(stances), procedure, date)
+        actors: list[dict[str, Any]] = []
+        for actor, (position, salience) in stances.items():
+            if weights[actor] <= 0:
+                skipped[f"{actor} left out (capability 0 under {rule.name!r})"] += 1
+                continue
             actors.append(
                 {
                     "id": actor,
-                    "capability": rule(actor, procedure, introduced),
+                    "capability": weights[actor],
                     "stances": {"x": {"position": position, "salience": salience / 100.0}},
                 }
             )
-        if len(actors) < 2:  # one position leaves nothing to bargain over
+        if len(stances) < 2:  # one position leaves nothing to bargain over
             skipped["fewer than two positions"] += 1
+            continue
+        if not actors:
+            skipped[f"no actor with a say under {rule.name!r}"] += 1
             continue
         if all(a["stances"]["x"]["salience"] == 0 for a in actors):
             skipped["every salience 0"] += 1
@@ -262,6 +420,9 @@ def read_deu(
                 procedure=procedure,
                 voting_rule=(row.get("counvte") or "").strip() or None,
                 introduced=introduced,
+                positions={a: p for a, (p, _) in stances.items()},
+                saliences={a: v / 100.0 for a, (_, v) in stances.items()},
+                era=era,
             )
         )
-    return DeuTable(tuple(issues), dict(skipped), capability)
+    return DeuTable(tuple(issues), dict(skipped), rule.name)
