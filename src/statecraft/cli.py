@@ -844,6 +844,31 @@ def backtest_cmd(
         ),
     ] = None,
     option: OptionList = None,
+    cv: Annotated[
+        bool,
+        typer.Option(
+            "--cv",
+            help="Also fit the fitted families on this file and score them by "
+            "cross-validation grouped by proposal (rows cv:FAMILY; needs statecraft[fit]).",
+        ),
+    ] = False,
+    fitted: Annotated[
+        bool,
+        typer.Option(
+            "--fitted",
+            help="Also score the parameters shipped with Statecraft (rows fitted:FAMILY); "
+            "in-sample on the file they were fitted on.",
+        ),
+    ] = False,
+    family: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--family",
+            help="A fitted family for --cv/--fitted (repeatable; default: all). Families: "
+            "sq-blend, salience-power, capability, eu-qt, combination.",
+        ),
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Folds of proposals for --cv.", min=2)] = 10,
 ) -> None:
     """Score every model and baseline against real decisions in a DEU-format table."""
     from statecraft.analysis.backtest import BASELINES, backtest
@@ -852,6 +877,9 @@ def backtest_cmd(
     options = _parse_options(option)
     try:
         table = read_deu(path, capability=capability)
+        extra, how = _fitted_forecasts(
+            table, path, cv=cv, fitted=fitted, family=family, folds=folds, seed=seed
+        )
         names = list(model) if model else None
         per_model = {name: options_for(name, options) for name in available_models()}
         accepted = {k for opts in per_model.values() for k in opts}
@@ -863,8 +891,16 @@ def backtest_cmd(
                     f"unknown model or baseline {name!r}; the models are: "
                     f"{', '.join(available_models())}; the baselines: {', '.join(BASELINES)}"
                 )
-        result = backtest(table, names, options=per_model, replicates=replicates, seed=seed)
-    except (StatecraftError, ValueError) as exc:
+        result = backtest(
+            table,
+            names,
+            options=per_model,
+            replicates=replicates,
+            seed=seed,
+            extra=extra,
+            fitted=how,
+        )
+    except (StatecraftError, ValueError, ImportError) as exc:
         raise _fail(str(exc)) from None
     if out:
         _write_backtest(result, out)
@@ -874,6 +910,67 @@ def backtest_cmd(
         sys.stdout.write(result.to_frame().to_csv(index=False, lineterminator="\n"))
     else:
         _console().print(_leaderboard_table(result, path))
+
+
+def _fitted_forecasts(
+    table: Any,
+    path: str,
+    *,
+    cv: bool,
+    fitted: bool,
+    family: list[str] | None,
+    folds: int,
+    seed: int,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The forecasts of the fitted families asked for, and how they were made."""
+    from statecraft.analysis import fitted as fit
+
+    families = list(family) if family else list(fit.FAMILIES)
+    if family and not (cv or fitted):
+        raise ValueError("--family chooses families for --cv or --fitted; give one of them")
+    extra: dict[str, Any] = {}
+    how: dict[str, Any] = {}
+    if cv:
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        err = Console(stderr=True, markup=False)
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        )
+        with bar:
+            task = bar.add_task("cross-validating", total=None)
+            result = fit.cross_validate(
+                table,
+                families,
+                folds=folds,
+                seed=seed,
+                progress=lambda what, done, total: bar.update(
+                    task, description=what, completed=done, total=total
+                ),
+            )
+        extra |= {f"cv:{f}": v for f, v in result.forecasts.items()}
+        how["cv"] = {
+            "folds": folds,
+            "seed": seed,
+            "grouped_by": "proposal",
+            "parameters_per_fold": {f: list(p) for f, p in result.parameters.items()},
+        }
+    if fitted:
+        shipped = fit.load_fitted()
+        in_sample = fit.sha256(path) == shipped["fitted_on"]["sha256"]
+        mark = " (in-sample)" if in_sample else ""
+        forecasts = fit.apply_fitted(table, None, families)
+        extra |= {f"fitted:{f}{mark}": v for f, v in forecasts.items()}
+        how["shipped"] = {
+            "fitted_on": shipped["fitted_on"],
+            "in_sample": in_sample,
+            "parameters": {f: shipped["families"][f]["parameters"] for f in families},
+        }
+    return extra, how
 
 
 def _leaderboard_table(result: Any, path: str) -> Table:
@@ -904,6 +1001,18 @@ def _leaderboard_table(result: Any, path: str) -> Table:
         "vs compromise: mean difference in absolute error on the issues both forecast "
         "(negative is better). " + (f"Rows skipped or amended: {skipped}." if skipped else "")
     )
+    shipped = result.fitted.get("shipped")
+    if shipped and shipped["in_sample"]:
+        table.caption += (
+            " The fitted:* rows are in-sample: their parameters were fitted on this very file. "
+            "Quote the cv:* rows (--cv) instead."
+        )
+    if "cv" in result.fitted:
+        cv = result.fitted["cv"]
+        table.caption += (
+            f" cv:* rows: out-of-fold forecasts, {cv['folds']} folds of proposals dealt from "
+            f"seed {cv['seed']}."
+        )
     return table
 
 

@@ -18,7 +18,7 @@ The baselines give every claim its yardstick:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -78,6 +78,7 @@ class Backtest:
     by_group: Mapping[str, Mapping[str, tuple[int, float]]]  # group -> model -> (n, MAE)
     replicates: int
     seed: int
+    fitted: Mapping[str, Any] = field(default_factory=dict)  # how extra forecasts were made
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per issue: its proposal, procedure, rule, outcome and every forecast."""
@@ -133,6 +134,7 @@ class Backtest:
                 group: {m: {"n": n, "mae": mae} for m, (n, mae) in models.items()}
                 for group, models in self.by_group.items()
             },
+            **({"fitted": dict(self.fitted)} if self.fitted else {}),
         }
 
 
@@ -171,12 +173,16 @@ def backtest(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     replicates: int = 2000,
     seed: int = 0,
+    extra: Mapping[str, np.ndarray] | None = None,
+    fitted: Mapping[str, Any] | None = None,
 ) -> Backtest:
     """Score models and baselines on a DEU table.
 
     ``models``: names of models and baselines (default: every model and baseline).
     ``options``: per model name, its options. Intervals come from ``replicates`` bootstrap
-    resamples of the proposals, drawn from ``seed``.
+    resamples of the proposals, drawn from ``seed``. ``extra``: forecasts made elsewhere,
+    one per issue (NaN where none), scored alongside, such as the out-of-fold forecasts of
+    :func:`statecraft.analysis.fitted.cross_validate`; ``fitted`` says how they were made.
     """
     from statecraft.models import available_models
 
@@ -187,6 +193,14 @@ def backtest(
         if name not in BASELINES:
             get_model(name)
     forecasts = _forecast_all(table, names, options or {})
+    for name, values in (extra or {}).items():
+        values = np.asarray(values, dtype=float)
+        if values.shape != (len(table.issues),):
+            raise ValueError(f"{name}: expected one forecast per issue ({len(table.issues)})")
+        if name in forecasts:
+            raise ValueError(f"{name}: the name of a model or baseline")
+        forecasts[name] = values
+        names.append(name)
     actual = np.array([float(i.scenario.issues[0].actual.value) for i in table.issues])  # type: ignore[union-attr]
     proposals = np.array([i.proposal for i in table.issues])
     groups = {p: np.flatnonzero(proposals == p) for p in dict.fromkeys(proposals)}
@@ -252,4 +266,5 @@ def backtest(
         by_group=by_group,
         replicates=replicates,
         seed=seed,
+        fitted=dict(fitted or {}),
     )

@@ -367,26 +367,26 @@ def read_deu(
             if date > introduced:
                 skipped["era moved to the accession of a state with a position"] += 1
             era = era_on(date).name
-        weights = rule.capabilities(list(stances), procedure, date)
-        actors: list[dict[str, Any]] = []
-        for actor, (position, salience) in stances.items():
-            if weights[actor] <= 0:
-                skipped[f"{actor} left out (capability 0 under {rule.name!r})"] += 1
-                continue
-            actors.append(
-                {
-                    "id": actor,
-                    "capability": weights[actor],
-                    "stances": {"x": {"position": position, "salience": salience / 100.0}},
-                }
-            )
         if len(stances) < 2:  # one position leaves nothing to bargain over
             skipped["fewer than two positions"] += 1
             continue
+        weights = rule.capabilities(list(stances), procedure, date)
+        actors: list[dict[str, Any]] = [
+            {
+                "id": actor,
+                "capability": weights[actor],
+                "stances": {"x": {"position": position, "salience": salience / 100.0}},
+            }
+            for actor, (position, salience) in stances.items()
+            if weights[actor] > 0
+        ]
         if not actors:
             skipped[f"no actor with a say under {rule.name!r}"] += 1
             continue
-        if all(a["stances"]["x"]["salience"] == 0 for a in actors):
+        for actor in stances:
+            if weights[actor] <= 0:
+                skipped[f"{actor} left out (capability 0 under {rule.name!r})"] += 1
+        if all(stances[a["id"]][1] == 0 for a in actors):
             skipped["every salience 0"] += 1
             continue
         reference = _number(row, "rp", file=label, line=line)
