@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo $$p && break; done)
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench fit-check clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Statecraft needs Python 3.11 or newer on PATH" >&2; exit 1; }
@@ -31,6 +31,10 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
+
+# Refit the DEU parameters and check that those shipped are current (about a minute).
+fit-check: $(STAMP)
+	$(BIN)/python scripts/fit_deu.py --check
 
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only

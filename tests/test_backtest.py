@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -124,11 +125,28 @@ def test_docs_leaderboard_is_current(tmp_path: Path) -> None:
     page = (Path(__file__).resolve().parents[1] / "docs" / "backtest.md").read_text()
     quoted = page.split("<!-- leaderboard -->\n")[1].split("<!-- /leaderboard -->")[0]
     out = tmp_path / "out"
-    result = runner.invoke(
-        app, ["backtest", str(SHARED_DATA / "deu3" / "deu3-dev.tsv"), "--out", str(out)]
-    )
+    families = ["sq-blend", "salience-power", "capability", "combination"]
+    args = ["backtest", str(SHARED_DATA / "deu3" / "deu3-dev.tsv"), "--out", str(out), "--cv"]
+    result = runner.invoke(app, args + [f"--family={f}" for f in families])
     assert result.exit_code == 0, result.output
     assert quoted == (out / "leaderboard.md").read_text()
+    command = " ".join(page.split("## Leaderboard")[1].split("`")[1].split())
+    assert command.endswith(" ".join(f"--family {f}" for f in families) + " --out DIR")
+
+
+@requires_shared
+def test_docs_generated_tables_are_current() -> None:
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "backtest_tables", root / "docs" / "backtest_tables.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = (root / "docs" / "backtest.md").read_text()
+    for name, text in module.tables(SHARED_DATA / "deu3" / "deu3-dev.tsv").items():
+        assert page.split(f"<!-- {name} -->\n")[1].split(f"<!-- /{name} -->")[0] == text
 
 
 @requires_shared
