@@ -316,3 +316,23 @@ def test_shipped_parameters_are_what_the_script_fits() -> None:
         assert [round(x, 4) for x in cv.repeat_mae[family]] == (
             cv_info["mae_by_repeat"][family][:2]
         )
+
+
+@requires_shared
+def test_cli_marks_in_sample_figures() -> None:
+    path = str(SHARED_DATA / "deu3" / "deu3-dev.tsv")
+    args = ["backtest", path, "-m", "compromise", "--replicates", "20"]
+    result = runner.invoke(app, [*args, "--capability", "fitted"])
+    assert result.exit_code == 0, result.output
+    assert "these figures are in-sample" in " ".join(result.output.split())
+    result = runner.invoke(app, [*args, "--fitted", "--family", "sq-blend", "--format", "json"])
+    models = {row["model"] for row in json.loads(result.output)["leaderboard"]}
+    assert "fitted:sq-blend (in-sample)" in models
+
+
+def test_read_deu_is_part_of_statecraft_io() -> None:
+    import statecraft.io
+
+    assert statecraft.io.read_deu is read_deu
+    with pytest.raises(AttributeError):
+        _ = statecraft.io.no_such_reader  # type: ignore[attr-defined]

@@ -1001,6 +1001,14 @@ def _leaderboard_table(result: Any, path: str) -> Table:
         "vs compromise: mean difference in absolute error on the issues both forecast "
         "(negative is better). " + (f"Rows skipped or amended: {skipped}." if skipped else "")
     )
+    if result.table.capability == "fitted":
+        from statecraft.analysis.fitted import load_fitted, sha256
+
+        if sha256(path) == load_fitted()["fitted_on"]["sha256"]:
+            table.caption += (
+                " The capability rule 'fitted' was fitted on this very file: these figures are "
+                "in-sample; quote cv:capability (--cv) instead."
+            )
     shipped = result.fitted.get("shipped")
     if shipped and shipped["in_sample"]:
         table.caption += (

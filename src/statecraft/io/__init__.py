@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io.native import dumps_json, dumps_yaml, parse_json, parse_yaml
@@ -23,6 +24,7 @@ __all__ = [
     "detect_format",
     "dumps",
     "load",
+    "read_deu",
     "read_text",
     "save",
 ]
@@ -164,3 +166,13 @@ def save(scenario: Scenario, path: str | Path, *, fmt: Format | str | None = Non
     chosen = _format(fmt) if fmt is not None else _SUFFIXES.get(path.suffix.lower(), Format.YAML)
     path.write_text(dumps(scenario, chosen), encoding="utf-8")
     return path
+
+
+def __getattr__(name: str) -> Any:
+    """``read_deu`` (the DEU table reader, :mod:`statecraft.io.deu`), imported on first use:
+    that module needs this one."""
+    if name == "read_deu":
+        from statecraft.io.deu import read_deu
+
+        return read_deu
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
