@@ -1048,6 +1048,120 @@ def _write_backtest(result: Any, folder: str) -> None:
     (target / "leaderboard.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@app.command("plot")
+def plot_cmd(
+    scenario: Annotated[
+        str, typer.Argument(help="A scenario (built-in name or file); for backtest, a DEU table.")
+    ],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="trajectories, issue-map, winners, quadrant, confrontations, distributions, "
+            "tornado, counterfactuals or backtest."
+        ),
+    ],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="The file to write: .png, .svg or .pdf.")
+    ],
+    issue: Annotated[
+        str | None,
+        typer.Option(help="The issue (trajectories, quadrant, tornado; default: the first)."),
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="The actor whose view (quadrant).")] = None,
+    model: Annotated[
+        str,
+        typer.Option("--model", "-m", help="The model (distributions, tornado, counterfactuals)."),
+    ] = "compromise",
+    patch: Annotated[
+        list[str] | None,
+        typer.Option("--patch", "-p", help="A counterfactual patch (counterfactuals; repeatable)."),
+    ] = None,
+    draws: Annotated[int, typer.Option(help="Monte Carlo draws (distributions).", min=1)] = 2000,
+    seed: SeedOpt = 0,
+) -> None:
+    """Draw a chart of a scenario's forecast, rounds, winners, dyads, uncertainty,
+    counterfactuals, or of a backtest, and write it to a file."""
+    from pathlib import Path
+
+    try:
+        from statecraft.report import charts
+    except ImportError as exc:  # pragma: no cover - matplotlib is in the dev install
+        raise _fail(str(exc)) from None
+    if kind not in charts.KINDS:
+        raise _fail(f"unknown chart {kind!r}; the charts are: {', '.join(charts.KINDS)}")
+    target = Path(output)
+    if target.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise _fail(f"cannot tell the image format of {output!r}: name a .png, .svg or .pdf file")
+    if kind == "quadrant" and actor is None:
+        raise _fail("the quadrant chart needs --actor: whose view to draw")
+    try:
+        figure = _chart(
+            charts,
+            scenario,
+            kind,
+            issue=issue,
+            actor=actor,
+            model=model,
+            patches=patch or [],
+            draws=draws,
+            seed=seed,
+        )
+        figure.savefig(target, dpi=150)
+    except (StatecraftError, ValueError, KeyError) as exc:
+        raise _fail(str(exc).strip("'\"")) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {target}")
+
+
+def _chart(
+    charts: Any,
+    source: str,
+    kind: str,
+    *,
+    issue: str | None,
+    actor: str | None,
+    model: str,
+    patches: list[str],
+    draws: int,
+    seed: int,
+) -> Any:
+    """Compute what a chart needs and draw it."""
+    if kind == "backtest":
+        from statecraft.analysis.backtest import backtest
+        from statecraft.io.deu import read_deu
+
+        return charts.backtest_chart(backtest(read_deu(source), replicates=10))
+    s = _load(source)
+    if issue is not None and issue not in s.issue_ids:
+        raise ValueError(f"unknown issue {issue!r}; the issues are: {', '.join(s.issue_ids)}")
+    if kind in ("trajectories", "issue-map", "winners", "quadrant", "confrontations"):
+        f = forecast(s)
+        if kind == "trajectories":
+            return charts.trajectories(f, issue)
+        if kind == "issue-map":
+            return charts.issue_map(f)
+        if kind == "winners":
+            return charts.winners_chart(f)
+        if kind == "quadrant":
+            return charts.quadrant(f, str(actor), issue)
+        return charts.confrontations(f)
+    if kind == "distributions":
+        from statecraft.analysis.uncertainty import simulate
+
+        return charts.distributions(simulate(s, model, draws=draws, seed=seed))
+    if kind == "tornado":
+        from statecraft.analysis.sensitivity import one_at_a_time
+
+        return charts.tornado(one_at_a_time(s, model), issue or s.issue_ids[0])
+    from statecraft.analysis.counterfactual import compare, load_patch
+
+    if not patches:
+        raise ValueError("the counterfactuals chart needs at least one --patch")
+    loaded = [load_patch(p, scenario=s) for p in patches]
+    return charts.counterfactuals(compare(s, loaded, model))
+
+
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""

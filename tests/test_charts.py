@@ -1,0 +1,135 @@
+"""Charts: each is drawn and holds what it should (series, lines, labels), not pixels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.analysis.counterfactual import compare, load_patch
+from statecraft.analysis.sensitivity import one_at_a_time
+from statecraft.analysis.uncertainty import simulate
+from statecraft.cli import app
+from statecraft.report import charts
+from tests.conftest import TINY
+
+matplotlib = pytest.importorskip("matplotlib")
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def karabakh() -> sc.Forecast:
+    return sc.forecast(sc.load("karabakh-2020"))
+
+
+def _labels(ax: object) -> list[str]:
+    return [line.get_label() for line in ax.get_lines()]  # type: ignore[attr-defined]
+
+
+def test_trajectories_one_line_per_actor_and_the_forecast(karabakh: sc.Forecast) -> None:
+    fig = charts.trajectories(karabakh, "territory")
+    ax = fig.axes[0]
+    labels = _labels(ax)
+    actors = [a for a in karabakh.scenario.actors if "territory" in a.stances]
+    assert len(labels) == len(actors) + 3  # actors, the forecast, status quo, actual outcome
+    assert {"forecast", "status quo", "actual outcome"} <= set(labels)
+    bold = next(line for line in ax.get_lines() if line.get_label() == "forecast")
+    assert bold.get_linewidth() > max(
+        line.get_linewidth() for line in ax.get_lines() if line.get_label() != "forecast"
+    )
+    rounds = karabakh.rounds()
+    assert len(bold.get_xdata()) == rounds[rounds["issue"] == "territory"]["round"].nunique()
+    assert "100 = Azerbaijan controls" in " ".join(ax.get_xlabel().split())
+
+
+def test_issue_map_has_every_issue_and_model(karabakh: sc.Forecast) -> None:
+    fig = charts.issue_map(karabakh)
+    assert len(fig.axes) == len(karabakh.scenario.issues)
+    for ax, issue in zip(fig.axes, karabakh.issues, strict=True):
+        applied = [m for m in karabakh.model_names if issue.forecasts.get(m) is not None]
+        assert set(applied) <= set(_labels(ax))
+        markers = ax.collections[0].get_offsets()
+        assert len(markers) == len(karabakh.scenario.arrays(issue.issue).actor_ids)
+
+
+def test_winners_bars_for_forecast_and_actual(karabakh: sc.Forecast) -> None:
+    ax = charts.winners_chart(karabakh).axes[0]
+    assert len(ax.patches) == 2 * len(karabakh.winners.ranking)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names[-1] == "Russia"  # the biggest winner at the top
+
+
+def test_quadrant_plots_every_other_actor(karabakh: sc.Forecast) -> None:
+    ax = charts.quadrant(karabakh, "russia", "status").axes[0]
+    dyads = karabakh.dyads()
+    others = dyads[(dyads["issue"] == "status") & (dyads["actor"] == "russia")]
+    assert len(ax.collections[0].get_offsets()) == len(others)
+    with pytest.raises(ValueError, match="no view of 'nobody'"):
+        charts.quadrant(karabakh, "nobody", "status")
+
+
+def test_confrontation_heat_map_is_symmetric(karabakh: sc.Forecast) -> None:
+    ax = charts.confrontations(karabakh).axes[0]
+    counts = np.asarray(ax.images[0].get_array())
+    assert (counts == counts.T).all()
+    expected = sum(len(pairs) for pairs in karabakh.confrontations().values())
+    assert counts.sum() == 2 * expected
+
+
+def test_distributions_tornado_and_counterfactuals() -> None:
+    s = sc.load("karabakh-2020")
+    fig = charts.distributions(simulate(s, "compromise", draws=500, seed=1))
+    assert len(fig.axes) == len(s.issues)
+    assert "median forecast" in _labels(fig.axes[0])
+    sens = one_at_a_time(s, "compromise")
+    ax = charts.tornado(sens, "territory", top=5).axes[0]
+    assert len(ax.patches) == 2 * 5  # a low and a high bar per input
+    patch = load_patch("us-engaged", scenario=s)
+    ax = charts.counterfactuals(compare(s, [patch])).axes[0]
+    assert len(ax.collections) == 2  # the base and one patch
+
+
+def test_tiny_scenario_without_rounds_has_no_trajectories() -> None:
+    f = sc.forecast(sc.Scenario.model_validate(TINY), "compromise")
+    with pytest.raises(ValueError, match="no rounds"):
+        charts.trajectories(f)
+
+
+def test_palette_is_okabe_ito_and_series_skip_black_and_vermillion() -> None:
+    assert len(charts.PALETTE) == 8
+    colours = {charts.style(k)["color"] for k in range(12)}
+    assert "#000000" not in colours
+    assert "#D55E00" not in colours
+    assert charts.style(0)["linestyle"] != charts.style(6)["linestyle"]
+
+
+@pytest.mark.parametrize("kind", ["winners", "issue-map", "confrontations"])
+def test_cli_writes_each_format(tmp_path: Path, kind: str) -> None:
+    for suffix in (".png", ".svg"):
+        out = tmp_path / f"chart{suffix}"
+        result = runner.invoke(app, ["plot", "karabakh-2020", kind, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    assert (tmp_path / "chart.svg").read_text().lstrip().startswith("<?xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["pie"], "unknown chart 'pie'"),
+        (["winners", "-o", "x.gif"], "name a .png, .svg or .pdf file"),
+        (["quadrant"], "the quadrant chart needs --actor"),
+        (["trajectories", "--issue", "nope"], "unknown issue 'nope'"),
+        (["counterfactuals"], "needs at least one --patch"),
+    ],
+)
+def test_cli_bad_plot_requests(tmp_path: Path, args: list[str], message: str) -> None:
+    argv = ["plot", "karabakh-2020", *args]
+    if "-o" not in args:
+        argv += ["-o", str(tmp_path / "x.png")]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2
+    assert message in result.output
