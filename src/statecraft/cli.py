@@ -1162,6 +1162,39 @@ def _chart(
     return charts.counterfactuals(compare(s, loaded, model))
 
 
+@app.command("report")
+def report_cmd(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a file.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")],
+    draws: Annotated[
+        int, typer.Option(help="Monte Carlo draws for the uncertainty section (0: none).", min=0)
+    ] = 0,
+    patch: Annotated[
+        list[str] | None,
+        typer.Option("--patch", "-p", help="A counterfactual patch to compare (repeatable)."),
+    ] = None,
+    model: ModelOpt = "compromise",
+    seed: SeedOpt = 0,
+) -> None:
+    """Write a self-contained HTML report: scenario, forecasts, winners, rounds,
+    confrontations, uncertainty, counterfactuals, method and limits."""
+    from statecraft.analysis.counterfactual import load_patch
+
+    try:
+        from statecraft.report.html import render_report
+    except ImportError as exc:  # pragma: no cover - the report extra is in the dev install
+        raise _fail(f"{exc}: pip install 'statecraft[report]'") from None
+    s = _load(scenario)
+    try:
+        patches = [load_patch(p, scenario=s) for p in patch or []]
+        path = render_report(s, output, draws=draws, seed=seed, patches=patches, model=model)
+    except (StatecraftError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {path}")
+
+
 @app.command("scenarios")
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""

@@ -1,0 +1,106 @@
+"""The HTML report: its sections, inline charts, no external loads, a print stylesheet."""
+
+from __future__ import annotations
+
+import collections
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.analysis.counterfactual import load_patch
+from statecraft.cli import app
+
+pytest.importorskip("jinja2")
+pytest.importorskip("matplotlib")
+from statecraft.report.html import EXTERNAL, report
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def karabakh_html() -> str:
+    s = sc.load("karabakh-2020")
+    return report(s, draws=500, seed=0, patches=[load_patch("us-engaged", scenario=s)]).html()
+
+
+def test_every_section_is_there(karabakh_html: str) -> None:
+    for section in (
+        "question",
+        "forecast",
+        "winners",
+        "bargaining",
+        "uncertainty",
+        "counterfactuals",
+        "method",
+    ):
+        assert f'<section id="{section}">' in karabakh_html
+    text = " ".join(karabakh_html.split())
+    assert "Biggest winner: Russia" in text
+    assert "What the models can and cannot say" in text
+    # every actor and every issue, with the sources of the capabilities
+    s = sc.load("karabakh-2020")
+    for actor in s.actors:
+        assert (actor.name or actor.id) in text
+    for issue in s.issues:
+        assert issue.label in text
+
+
+def test_charts_are_inline_and_nothing_is_fetched(karabakh_html: str) -> None:
+    s = sc.load("karabakh-2020")
+    # issue map, winners, a trajectory per issue, confrontations, distributions, counterfactuals
+    assert karabakh_html.count("<svg") == 2 + len(s.issues) + 1 + 1 + 1
+    assert "<img" not in karabakh_html
+    assert "<script" not in karabakh_html
+    assert "<link" not in karabakh_html
+    assert EXTERNAL.findall(karabakh_html) == []
+
+
+def test_ids_are_unique_and_references_resolve(karabakh_html: str) -> None:
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', karabakh_html))
+    assert [k for k, n in ids.items() if n > 1] == []
+    refs = re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', karabakh_html)
+    assert all((a or b) in ids for a, b in refs)
+
+
+def test_printable(karabakh_html: str) -> None:
+    assert "@media print" in karabakh_html
+    assert "@page" in karabakh_html
+
+
+def test_external_pattern_catches_loads() -> None:
+    for bad in ('<img src="https://x.org/a.png">', "url(//cdn.x/a.css)", "@import 'a.css'"):
+        assert EXTERNAL.search(bad)
+    assert not EXTERNAL.search('<use xlink:href="#glyph-1"/>')
+
+
+def test_without_draws_or_patches_those_sections_are_left_out() -> None:
+    html = report(sc.load("ec-emissions-1994")).html()
+    assert '<section id="uncertainty">' not in html
+    assert '<section id="counterfactuals">' not in html
+    assert '<section id="forecast">' in html
+
+
+def test_cli_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "ec-emissions-1994", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "no-such-patch"], "no-such-patch"),
+        (["-o", "/nonexistent/dir/r.html"], "cannot write"),
+    ],
+)
+def test_cli_bad_report_requests(tmp_path: Path, args: list[str], message: str) -> None:
+    argv = ["report", "karabakh-2020", *args]
+    if "-o" not in args:
+        argv += ["-o", str(tmp_path / "r.html")]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2
+    assert message in result.output
