@@ -103,6 +103,14 @@ def _console() -> Console:
     return console
 
 
+def _progress_bar(*columns: Any) -> Any:
+    """A progress bar on standard error that vanishes when done; off when not a terminal."""
+    from rich.progress import Progress
+
+    err = Console(stderr=True, markup=False)
+    return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+
+
 def _fail(message: str) -> typer.Exit:
     Console(stderr=True, highlight=False, soft_wrap=True, markup=False).print(
         Text(f"error: {message}", style="red")
@@ -506,22 +514,18 @@ def simulate_cmd(
     option: OptionList = None,
 ) -> None:
     """Monte Carlo over the scenario's uncertain numbers: each forecast with its spread."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
 
     from statecraft.analysis.uncertainty import simulate
 
     s = _with_perturbation(_load(scenario), perturb)
     options = _parse_options(option)
     _table_or_json(fmt, "simulate")
-    err = Console(stderr=True, markup=False)
-    bar = Progress(
+    bar = _progress_bar(
         TextColumn("simulating"),
         BarColumn(),
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
         TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
     )
     with bar:
         task = bar.add_task("draws", total=draws)
@@ -543,7 +547,9 @@ def simulate_cmd(
     else:
         _print_simulation(result)
     if result.interrupted:
-        err.print(f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}")
+        Console(stderr=True, markup=False).print(
+            f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"
+        )
         raise typer.Exit(130)
 
 
@@ -931,16 +937,9 @@ def _fitted_forecasts(
     extra: dict[str, Any] = {}
     how: dict[str, Any] = {}
     if cv:
-        from rich.progress import BarColumn, Progress, TextColumn
+        from rich.progress import BarColumn, TextColumn
 
-        err = Console(stderr=True, markup=False)
-        bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        )
+        bar = _progress_bar(TextColumn("{task.description}"), BarColumn())
         with bar:
             task = bar.add_task("cross-validating", total=None)
             result = fit.cross_validate(
