@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from statecraft.analysis.backtest import backtest
+from statecraft.analysis.backtest import backtest, forecast_table
 from statecraft.analysis.fitted import FAMILIES, load_fitted
 from statecraft.io.deu import read_deu
 
@@ -32,8 +32,8 @@ def capability_table(path: Path) -> str:
     for rule in RULES:
         table = read_deu(path, capability=rule)
         assert [i.issue for i in table.issues] == [i.issue for i in equal.issues]
-        result = backtest(table, list(MODELS), replicates=10)
-        extra |= {f"{m} [{rule}]": result.forecasts[m] for m in MODELS}
+        forecasts = forecast_table(table, MODELS)
+        extra |= {f"{m} [{rule}]": forecasts[m] for m in MODELS}
     result = backtest(equal, list(MODELS), extra=extra)
     lines = [
         "| model [capability rule] | MAE | 95% interval | vs compromise [equal] | 95% interval |",

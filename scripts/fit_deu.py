@@ -22,7 +22,7 @@ import numpy as np
 from rich.progress import Progress
 
 import statecraft
-from statecraft.analysis.backtest import backtest
+from statecraft.analysis.backtest import forecast_table, outcomes
 from statecraft.analysis.fitted import FAMILIES, cross_validate, sha256
 from statecraft.io.deu import read_deu
 
@@ -33,7 +33,7 @@ SHIPPED = ROOT / "src" / "statecraft" / "data" / "deu-fitted.json"
 
 def build(path: Path, folds: int, seed: int, repeats: int) -> dict[str, Any]:
     table = read_deu(path)
-    actual = np.array([float(i.scenario.issues[0].actual.value) for i in table.issues])  # type: ignore[union-attr]
+    actual = outcomes(table)
     with Progress(transient=True) as bar:
         task = bar.add_task("fitting", total=None)
 
@@ -43,7 +43,7 @@ def build(path: Path, folds: int, seed: int, repeats: int) -> dict[str, Any]:
         cv = cross_validate(
             table, FAMILIES, folds=folds, seed=seed, repeats=repeats, progress=progress
         )
-    base = backtest(table, ["compromise"], replicates=10).forecasts["compromise"]
+    base = forecast_table(table, ["compromise"])["compromise"]
     return {
         "about": "Parameters of Statecraft's fitted DEU models; see docs/backtest.md.",
         "made_by": "scripts/fit_deu.py",

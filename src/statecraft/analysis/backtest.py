@@ -29,12 +29,7 @@ from statecraft.models import NotApplicable, get_model
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BASELINES", "Backtest", "Score", "backtest"]
-
-
-def _status_quo(issue: DeuIssue) -> float | None:
-    status_quo = issue.scenario.issues[0].status_quo
-    return None if status_quo is None else float(status_quo.value)
+__all__ = ["BASELINES", "Backtest", "Score", "backtest", "forecast_table", "outcomes"]
 
 
 def _positions(issue: DeuIssue) -> np.ndarray:
@@ -43,7 +38,7 @@ def _positions(issue: DeuIssue) -> np.ndarray:
 
 #: The naive baselines. They read every position coded, whatever the capability rule.
 BASELINES: dict[str, Callable[[DeuIssue], float | None]] = {
-    "status-quo": _status_quo,
+    "status-quo": lambda issue: issue.status_quo,
     "commission": lambda issue: issue.positions.get("com"),
     "mean": lambda issue: float(np.mean(_positions(issue))),
     "median-position": lambda issue: float(np.median(_positions(issue))),
@@ -138,9 +133,19 @@ class Backtest:
         }
 
 
-def _forecast_all(
-    table: DeuTable, model_names: Sequence[str], options: Mapping[str, Mapping[str, Any]]
+def outcomes(table: DeuTable) -> np.ndarray:
+    """The decision outcome of every issue, in table order."""
+    return np.array([item.actual for item in table.issues])
+
+
+def forecast_table(
+    table: DeuTable,
+    model_names: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, np.ndarray]:
+    """Each model's or baseline's forecast of every issue, NaN where it does not apply.
+    ``options``: per model name, its options."""
+    options = options or {}
     out = {name: np.full(len(table.issues), np.nan) for name in model_names}
     built = {
         name: get_model(name, **options.get(name, {}))
@@ -192,7 +197,7 @@ def backtest(
     for name in names:
         if name not in BASELINES:
             get_model(name)
-    forecasts = _forecast_all(table, names, options or {})
+    forecasts = forecast_table(table, names, options)
     for name, values in (extra or {}).items():
         values = np.asarray(values, dtype=float)
         if values.shape != (len(table.issues),):
@@ -201,7 +206,7 @@ def backtest(
             raise ValueError(f"{name}: the name of a model or baseline")
         forecasts[name] = values
         names.append(name)
-    actual = np.array([float(i.scenario.issues[0].actual.value) for i in table.issues])  # type: ignore[union-attr]
+    actual = outcomes(table)
     proposals = np.array([i.proposal for i in table.issues])
     groups = {p: np.flatnonzero(proposals == p) for p in dict.fromkeys(proposals)}
     keys = list(groups)

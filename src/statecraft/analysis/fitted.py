@@ -35,7 +35,6 @@ fitted parameters needs only NumPy.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
@@ -48,8 +47,8 @@ from typing import Any
 
 import numpy as np
 
-from statecraft.io.deu import CapabilityRule, DeuIssue, DeuTable, decision_date
-from statecraft.models import NotApplicable, get_model
+from statecraft.analysis.backtest import forecast_table, outcomes
+from statecraft.io.deu import CapabilityRule, DeuTable, decision_date
 
 __all__ = [
     "FAMILIES",
@@ -98,20 +97,6 @@ def grouped_folds(proposals: Sequence[str], folds: int, seed: int) -> np.ndarray
     return np.array([fold_of[p] for p in proposals])
 
 
-def _model_forecasts(table: DeuTable, name: str, **options: Any) -> np.ndarray:
-    model = get_model(name, **options)
-    out = np.full(len(table.issues), np.nan)
-    for k, item in enumerate(table.issues):
-        with contextlib.suppress(NotApplicable):
-            out[k] = model.predict(item.scenario.arrays("x"))
-    return out
-
-
-def _status_quo(item: DeuIssue) -> float:
-    sq = item.scenario.issues[0].status_quo
-    return np.nan if sq is None else float(sq.value)
-
-
 class _Cache:
     """Forecasts computed once per table and reused by every family and fold."""
 
@@ -121,33 +106,28 @@ class _Cache:
         self._store: dict[str, np.ndarray] = {}
 
     def model(self, name: str, **options: Any) -> np.ndarray:
+        """A model's or baseline's forecasts (NaN where it does not apply), computed once."""
         key = json.dumps([name, options], sort_keys=True)
         if key not in self._store:
-            self._store[key] = _model_forecasts(self.table, name, **options)
+            self._store[key] = forecast_table(self.table, [name], {name: options})[name]
         return self._store[key]
 
+    def status_quo_or_compromise(self) -> np.ndarray:
+        """The status quo where there is one, the compromise forecast elsewhere."""
+        sq, compromise = self.model("status-quo"), self.model("compromise")
+        return np.where(np.isnan(sq), compromise, sq)
+
     def features(self) -> np.ndarray:
-        """(issues, len(COMBINED)): the forecasts the combination weighs, gaps filled."""
+        """(issues, len(COMBINED)): the forecasts the combination weighs, gaps filled with
+        the compromise forecast."""
         compromise = self.model("compromise")
-        sq = np.array([_status_quo(i) for i in self.table.issues])
-        com = np.array([i.positions.get("com", np.nan) for i in self.table.issues])
-        mean = np.array([np.mean(list(i.positions.values())) for i in self.table.issues])
-        columns = {
-            "compromise": compromise,
-            "median": self.model("median"),
-            "expected-utility": self.model("expected-utility"),
-            "status-quo": np.where(np.isnan(sq), compromise, sq),
-            "commission": np.where(np.isnan(com), compromise, com),
-            "mean": mean,
-        }
-        return np.column_stack([columns[c] for c in COMBINED])
+        columns = [np.where(np.isnan(f := self.model(c)), compromise, f) for c in COMBINED]
+        return np.column_stack(columns)
 
     def grid(self, family: str) -> tuple[list[dict[str, Any]], np.ndarray]:
         """The candidates of a grid family and their forecasts, (issues, candidates)."""
         if family == "sq-blend":
-            base = self.model("compromise")
-            sq = np.array([_status_quo(i) for i in self.table.issues])
-            sq = np.where(np.isnan(sq), base, sq)
+            base, sq = self.model("compromise"), self.status_quo_or_compromise()
             lam = np.array(LAMBDAS)
             return [{"lambda": x} for x in LAMBDAS], base[:, None] + lam * (sq - base)[:, None]
         if family == "salience-power":
@@ -267,9 +247,8 @@ def _predict_family(cache: _Cache, family: str, params: Mapping[str, Any]) -> np
         w = np.array([params["weights"][c] for c in COMBINED])
         return np.asarray(cache.features() @ w)
     if family == "sq-blend":
-        base = cache.model("compromise")
-        sq = np.array([_status_quo(i) for i in cache.table.issues])
-        return np.asarray(np.where(np.isnan(sq), base, base + params["lambda"] * (sq - base)))
+        base, sq = cache.model("compromise"), cache.status_quo_or_compromise()
+        return np.asarray(base + params["lambda"] * (sq - base))
     if family == "salience-power":
         return _salience_power(cache.table, [params["gamma"]])[:, 0]
     if family == "capability":
@@ -288,10 +267,6 @@ def _check(table: DeuTable, families: Sequence[str]) -> None:
             "the fitted families other than 'capability' are defined on the capability rule "
             f"'equal'; the table was read with {table.capability!r}"
         )
-
-
-def _actual(table: DeuTable) -> np.ndarray:
-    return np.array([float(i.scenario.issues[0].actual.value) for i in table.issues])  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -332,7 +307,7 @@ def cross_validate(
         raise ValueError("repeats must be at least 1")
     proposals = [i.proposal for i in table.issues]
     dealings = [grouped_folds(proposals, folds, seed + r) for r in range(repeats)]
-    actual = _actual(table)
+    actual = outcomes(table)
     cache = _Cache(table, progress)
     forecasts, parameters, fitted, repeat_mae = {}, {}, {}, {}
     everything = np.ones(len(table.issues), dtype=bool)

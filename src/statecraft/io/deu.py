@@ -104,6 +104,20 @@ class DeuIssue:
     saliences: Mapping[str, float] = field(default_factory=dict)  # 0..1
     era: str | None = None
 
+    @property
+    def actual(self) -> float:
+        """The decision outcome (every issue read has one)."""
+        actual = self.scenario.issues[0].actual
+        if actual is None:  # read_deu skips such rows; a hand-built issue may lack one
+            raise ValueError(f"issue {self.issue!r} has no outcome")
+        return actual.value
+
+    @property
+    def status_quo(self) -> float | None:
+        """The reference point, where DEU codes one."""
+        status_quo = self.scenario.issues[0].status_quo
+        return None if status_quo is None else status_quo.value
+
 
 @dataclass(frozen=True)
 class DeuTable:
@@ -221,12 +235,16 @@ def decision_date(introduced: dt.date, actors: Iterable[str]) -> dt.date:
     return max([introduced, *(ACCESSION.get(a, introduced) for a in actors)])
 
 
+#: A yyyy-mm-dd date (a plain ISO date, or a spreadsheet's mangling of dd-mm-yy).
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def _date(text: str, *, excel_swapped: bool = False) -> dt.date | None:
     """A DEU date: dd-mm-yy (two-digit years from 90 are 19xx, the rest 20xx), dd-mm-yyyy,
     or yyyy-mm-dd. With ``excel_swapped``, yyyy-mm-dd is read as a dd-mm-yy date that a
     spreadsheet turned into a year: its last two digits are the day and dd is the year."""
     text = text.strip()
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    iso = _ISO_DATE.fullmatch(text)
     if iso:
         year, month, day = (int(g) for g in iso.groups())
         if excel_swapped:
@@ -252,8 +270,7 @@ def _swapped_dates(texts: Iterable[str]) -> bool:
     year before 1950, impossible for EU legislation of the DEU era, marks the column; then
     every yyyy-mm-dd date in it is read back.
     """
-    pattern = re.compile(r"(\d{4})-\d{1,2}-\d{1,2}")
-    years = [int(m.group(1)) for t in texts if (m := pattern.fullmatch(t.strip()))]
+    years = [int(m.group(1)) for t in texts if (m := _ISO_DATE.fullmatch(t.strip()))]
     return any(y < 1950 for y in years)
 
 
@@ -342,7 +359,7 @@ def read_deu(
             continue
         procedure = (row.get("proc") or "").strip() or None
         introduced = _date(row.get("intro") or "", excel_swapped=swapped)
-        if swapped and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", (row.get("intro") or "").strip()):
+        if swapped and _ISO_DATE.fullmatch((row.get("intro") or "").strip()):
             skipped["date read back from yyyy-mm-dd as dd-mm-yy (a spreadsheet's mangling)"] += 1
         stances: dict[str, tuple[float, float]] = {}
         for actor in present:
