@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +81,98 @@ def write_yaml(tmp_path: Path) -> Callable[[Any, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _run_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test records its runs in a store of its own, never in the user's data folder."""
+    monkeypatch.setenv("STATECRAFT_STORE", str(tmp_path_factory.mktemp("store") / "runs.sqlite"))
+    monkeypatch.delenv("STATECRAFT_NO_STORE", raising=False)
+
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("initdb")
+    candidates = [Path(found).parent] if found else []
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+    for folder in candidates:
+        if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
+            return folder
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL server on a Unix socket, as a SQLAlchemy URL without a
+    database; skipped where PostgreSQL's programs or the psycopg driver are missing."""
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("psycopg")
+    folder = _postgres_bin()
+    if folder is None:
+        pytest.skip("PostgreSQL's initdb and pg_ctl are not installed")
+    as_user: list[str] = []
+    owner = None
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        runuser = shutil.which("runuser")
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            owner = None
+        if owner is None or runuser is None:
+            pytest.skip("running as root without a 'postgres' user to run PostgreSQL as")
+        as_user = [runuser, "-u", "postgres", "--"]
+    base = Path(tempfile.mkdtemp(prefix="statecraft-pg-"))
+    base.chmod(0o755)
+    if owner is not None:
+        os.chown(base, owner.pw_uid, owner.pw_gid)
+    data = base / "data"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    try:
+        subprocess.run(
+            [*as_user, str(folder / "initdb"), "-D", str(data), "-A", "trust", "-U", "statecraft"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *as_user,
+                str(folder / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(base / "log"),
+                "-o",
+                f"-k {base} -p {port} -c listen_addresses='' -c fsync=off",
+                "-w",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        pytest.skip(f"could not start a PostgreSQL server: {exc}")
+    try:
+        yield f"postgresql+psycopg://statecraft@/{{database}}?host={base}&port={port}"
+    finally:
+        subprocess.run(
+            [*as_user, str(folder / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A new, empty database on the throwaway server, as a SQLAlchemy URL."""
+    import sqlalchemy
+
+    name = f"t{uuid.uuid4().hex[:12]}"
+    engine = sqlalchemy.create_engine(
+        postgres_server.format(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return postgres_server.format(database=name)

@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from statecraft._cli_runs import NoStoreOpt, StoreOpt, recording, runs_app
+from statecraft._cli_util import OutputFormat, _console, _fail, _progress_bar
 from statecraft._version import __version__
 from statecraft.errors import StatecraftError
 from statecraft.io import builtin_names, load
@@ -33,9 +35,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-EXIT_BAD_INPUT = 2
-
+app.add_typer(runs_app, name="runs")
 
 OptionList = Annotated[
     list[str] | None,
@@ -70,12 +70,6 @@ def _parse_options(pairs: list[str] | None) -> dict[str, object]:
     return options
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="The model to run.")]
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="The random seed (0 or more).", min=0)]
@@ -90,32 +84,6 @@ AnyFormat = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, 
 def _table_or_json(fmt: OutputFormat, command: str) -> None:
     if fmt is OutputFormat.csv:
         raise _fail(f"{command} prints a table or json")
-
-
-def _console() -> Console:
-    # markup=False: names, labels and titles are the user's text, never rich markup.
-    console = Console(highlight=False, soft_wrap=False, markup=False)
-    if not console.is_terminal:
-        # Piped or captured output has no width to read: use one that fits the tables.
-        console = Console(
-            highlight=False, soft_wrap=False, markup=False, width=max(console.width, 120)
-        )
-    return console
-
-
-def _progress_bar(*columns: Any) -> Any:
-    """A progress bar on standard error that vanishes when done; off when not a terminal."""
-    from rich.progress import Progress
-
-    err = Console(stderr=True, markup=False)
-    return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True, markup=False).print(
-        Text(f"error: {message}", style="red")
-    )
-    return typer.Exit(EXIT_BAD_INPUT)
 
 
 def _version(value: bool) -> None:
@@ -341,6 +309,7 @@ def _load(source: str) -> Scenario:
 
 @app.command("forecast")
 def forecast_cmd(
+    ctx: typer.Context,
     scenario: ScenarioArg,
     model: Annotated[
         list[str] | None,
@@ -364,15 +333,19 @@ def forecast_cmd(
         ),
     ] = None,
     option: OptionList = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
 ) -> None:
     """Forecast every issue of a scenario and say who wins."""
     s = _load(scenario)
     options = _parse_options(option)
     _check_ids(scenario, actor, s.actor_ids, "actor")
-    try:
-        result = forecast(s, model or None, primary=primary, options=options)
-    except (StatecraftError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+    with recording(ctx, store, no_store) as record:
+        try:
+            result = forecast(s, model or None, primary=primary, options=options)
+        except (StatecraftError, ValueError) as exc:
+            raise _fail(str(exc)) from None
+        record(result)
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt is OutputFormat.csv:
@@ -498,6 +471,7 @@ def _sparkline(counts: Any, bins: int = 24) -> str:
 
 @app.command("simulate")
 def simulate_cmd(
+    ctx: typer.Context,
     scenario: ScenarioArg,
     model: ModelOpt = "compromise",
     draws: Annotated[int, typer.Option("--draws", "-n", help="How many draws.", min=1)] = 10_000,
@@ -512,6 +486,8 @@ def simulate_cmd(
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
 ) -> None:
     """Monte Carlo over the scenario's uncertain numbers: each forecast with its spread."""
     from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
@@ -527,7 +503,7 @@ def simulate_cmd(
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
         TimeRemainingColumn(),
     )
-    with bar:
+    with recording(ctx, store, no_store) as record, bar:
         task = bar.add_task("draws", total=draws)
         try:
             result = simulate(
@@ -542,6 +518,7 @@ def simulate_cmd(
             )
         except (StatecraftError, ValueError, RuntimeError) as exc:
             raise _fail(str(exc)) from None
+        record(result, parameters={"options": options_for(model, options), "perturb": perturb})
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -633,6 +610,7 @@ def _print_simulation(result: Any) -> None:
 
 @app.command("compare")
 def compare_cmd(
+    ctx: typer.Context,
     scenario: ScenarioArg,
     patch: Annotated[
         list[str],
@@ -646,6 +624,8 @@ def compare_cmd(
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
 ) -> None:
     """Forecast a scenario and counterfactual patches of it, side by side."""
     from statecraft.analysis.counterfactual import compare, load_patch
@@ -665,9 +645,14 @@ def compare_cmd(
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise ValueError(f"two patches are named {twice[0]!r}; give each its own name")
-        result = compare(s, patches, model, draws=draws, seed=seed, options=options)
     except (StatecraftError, ValueError) as exc:
         raise _fail(str(exc)) from None
+    with recording(ctx, store, no_store) as record:
+        try:
+            result = compare(s, patches, model, draws=draws, seed=seed, options=options)
+        except (StatecraftError, ValueError) as exc:
+            raise _fail(str(exc)) from None
+        record(result, parameters={"perturb": perturb})
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -825,6 +810,7 @@ def sensitivity_cmd(
 
 @app.command("backtest")
 def backtest_cmd(
+    ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="A DEU-format table (tab- or comma-separated).")],
     model: Annotated[
         list[str] | None,
@@ -875,39 +861,47 @@ def backtest_cmd(
         ),
     ] = None,
     folds: Annotated[int, typer.Option(help="Folds of proposals for --cv.", min=2)] = 10,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
 ) -> None:
     """Score every model and baseline against real decisions in a DEU-format table."""
     from statecraft.analysis.backtest import BASELINES, backtest
     from statecraft.io.deu import read_deu
 
     options = _parse_options(option)
-    try:
-        table = read_deu(path, capability=capability)
-        extra, how = _fitted_forecasts(
-            table, path, cv=cv, fitted=fitted, family=family, folds=folds, seed=seed
+    with recording(ctx, store, no_store) as record:
+        try:
+            table = read_deu(path, capability=capability)
+            extra, how = _fitted_forecasts(
+                table, path, cv=cv, fitted=fitted, family=family, folds=folds, seed=seed
+            )
+            names = list(model) if model else None
+            per_model = {name: options_for(name, options) for name in available_models()}
+            accepted = {k for opts in per_model.values() for k in opts}
+            if set(options) - accepted:
+                raise ValueError(f"unknown option {sorted(set(options) - accepted)[0]!r}")
+            for name in names or ():
+                if name not in BASELINES and name not in available_models():
+                    raise ValueError(
+                        f"unknown model or baseline {name!r}; the models are: "
+                        f"{', '.join(available_models())}; the baselines: {', '.join(BASELINES)}"
+                    )
+            result = backtest(
+                table,
+                names,
+                options=per_model,
+                replicates=replicates,
+                seed=seed,
+                extra=extra,
+                fitted=how,
+            )
+        except (StatecraftError, ValueError, ImportError) as exc:
+            raise _fail(str(exc)) from None
+        record(
+            result,
+            source=path,
+            parameters={"options": {n: per_model[n] for n in result.models if n in per_model}},
         )
-        names = list(model) if model else None
-        per_model = {name: options_for(name, options) for name in available_models()}
-        accepted = {k for opts in per_model.values() for k in opts}
-        if set(options) - accepted:
-            raise ValueError(f"unknown option {sorted(set(options) - accepted)[0]!r}")
-        for name in names or ():
-            if name not in BASELINES and name not in available_models():
-                raise ValueError(
-                    f"unknown model or baseline {name!r}; the models are: "
-                    f"{', '.join(available_models())}; the baselines: {', '.join(BASELINES)}"
-                )
-        result = backtest(
-            table,
-            names,
-            options=per_model,
-            replicates=replicates,
-            seed=seed,
-            extra=extra,
-            fitted=how,
-        )
-    except (StatecraftError, ValueError, ImportError) as exc:
-        raise _fail(str(exc)) from None
     if out:
         _write_backtest(result, out)
     if fmt is OutputFormat.json:

@@ -1,0 +1,379 @@
+"""The run store on the command line: recording runs, and ``statecraft runs ...``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from statecraft._cli_util import OutputFormat, _console, _fail
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="STATECRAFT_STORE",
+        help="The run store: a SQLite file or a database URL (default: runs.sqlite in the "
+        "user's data folder; env STATECRAFT_STORE).",
+        show_default=False,
+    ),
+]
+NoStoreOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-store",
+        envvar="STATECRAFT_NO_STORE",
+        help="Do not record this run in the run store (env STATECRAFT_NO_STORE=1).",
+    ),
+]
+
+# The arguments that say where to record, not what was run: never kept with a run (a
+# database URL may hold a password).
+_NOT_KEPT = ("store", "no_store")
+
+
+def _note(message: str) -> None:
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    err.print(Text(message, style="dim"))
+
+
+@contextmanager
+def recording(ctx: typer.Context, store: str | None, no_store: bool) -> Iterator[Any]:
+    """Open the run store for a command, yield a function that records a result, close.
+
+    A store named with --store or STATECRAFT_STORE that cannot be opened is an error,
+    before anything runs; the default store is best effort: a note, and the command goes
+    on without it. The function returns the run id, or None when nothing was recorded."""
+    from statecraft.store import StoreError, default_location, open_store
+
+    opened = None
+    if not no_store:
+        try:
+            opened = open_store(store or default_location())
+        except StoreError as exc:
+            if store:
+                raise _fail(f"{exc} (or give --no-store)") from None
+            _note(f"note: this run is not recorded: {exc}; give --store PATH or --no-store")
+    started = time.perf_counter()
+
+    def record(result: Any, **how: Any) -> str | None:
+        if opened is None:
+            return None
+        arguments = {
+            k: (str(v) if isinstance(v, Path) else v)
+            for k, v in ctx.params.items()
+            if k not in _NOT_KEPT
+        }
+        try:
+            run_id = opened.save(
+                result, arguments=arguments, elapsed=time.perf_counter() - started, **how
+            )
+        except StoreError as exc:
+            _note(f"note: this run is not recorded: {exc}")
+            return None
+        if Console(stderr=True).is_terminal:
+            _note(f"recorded as run {run_id} in {opened.location}")
+        return run_id
+
+    try:
+        yield record
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+# --- statecraft runs ---------------------------------------------------------------------
+
+runs_app = typer.Typer(
+    name="runs",
+    help="The run store: every forecast, simulate, compare and backtest run, kept with what "
+    "made it. List, show, export and compare past runs.",
+    no_args_is_help=True,
+)
+
+RunRef = Annotated[
+    str, typer.Argument(help="A run id, a prefix of one that names a single run, or 'latest'.")
+]
+
+
+@contextmanager
+def _reading(store: str | None, quiet: type[Exception] | None = None) -> Iterator[Any]:
+    """The store, opened to read; its errors end the command with a message (but for those
+    of the ``quiet`` kind, left to the caller)."""
+    from statecraft.store import StoreError, default_location, open_store
+
+    where = store or default_location()
+    try:
+        opened = open_store(where, create=False)
+    except StoreError as exc:
+        if quiet is not None and isinstance(exc, quiet):
+            raise
+        raise _fail(str(exc)) from None
+    try:
+        yield opened
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        opened.close()
+
+
+def _when(created: Any) -> str:
+    return str(created.tz_convert(None).strftime("%Y-%m-%d %H:%M:%S")) + " UTC"
+
+
+@runs_app.command("list")
+def list_cmd(
+    command: Annotated[
+        str | None,
+        typer.Option(help="Only runs of this command: forecast, simulate, compare or backtest."),
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option(help="Only runs on this scenario (or table file name).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many.", min=1)] = 20,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+    store: StoreOpt = None,
+) -> None:
+    """The runs recorded, newest first."""
+    import pandas as pd
+
+    from statecraft.store import NoStore, default_location
+
+    try:
+        with _reading(store, quiet=NoStore) as opened:
+            frame = opened.runs(command=command, scenario=scenario, limit=limit)
+            total = len(opened)
+            location = opened.location
+    except NoStore:
+        typer.echo(f"no runs recorded yet in {store or default_location()}")
+        return
+    if fmt is OutputFormat.json:
+        out = frame.assign(created=frame["created"].map(lambda t: t.isoformat()))
+        typer.echo(out.to_json(orient="records", indent=2, force_ascii=False))
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        return
+    table = Table(
+        title=f"Runs in {location}: {len(frame)} shown of {total}",
+        title_justify="left",
+    )
+    for name in ("Run", "Time", "Command", "Scenario", "Models", "Seed", "Status", "Version"):
+        table.add_column(name, style="bold" if name == "Run" else None)
+    for r in frame.itertuples():
+        table.add_row(
+            str(r.id),
+            _when(r.created),
+            str(r.command),
+            str(r.scenario),
+            str(r.models),
+            "–" if pd.isna(r.seed) else str(r.seed),
+            str(r.status),
+            str(r.version),
+        )
+    _console().print(table)
+
+
+def _value(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.4g}"
+    if isinstance(x, dict | list):
+        return json.dumps(x, ensure_ascii=False)
+    return "–" if x is None else str(x)
+
+
+def _records_table(title: str, records: list[dict[str, Any]], rows: int) -> Table:
+    table = Table(title=title, title_justify="left")
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    for c in columns:
+        table.add_column(c)
+    for r in records[:rows]:
+        table.add_row(*(_value(r.get(c)) for c in columns))
+    return table
+
+
+@runs_app.command("show")
+def show_cmd(
+    run: RunRef,
+    rows: Annotated[
+        int, typer.Option(help="Show at most this many rows of each result table.", min=1)
+    ] = 30,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = OutputFormat.table,
+    store: StoreOpt = None,
+) -> None:
+    """One run: how it was made and its result tables."""
+    if fmt is OutputFormat.csv:
+        raise _fail("runs show prints a table or json; `runs export ID --table NAME` gives CSV")
+    with _reading(store) as opened:
+        r = opened.get(run)
+    if fmt is OutputFormat.json:
+        data = r.to_dict()
+        data.pop("input")
+        data["input"] = {"kind": r.input_kind, "name": r.input_name, "sha256": r.input_hash}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    console = _console()
+    about = Table(title=f"Run {r.id}", title_justify="left", show_header=False)
+    about.add_column(style="bold")
+    about.add_column()
+    for what, value in (
+        ("time", r.created.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("command", r.command),
+        ("arguments", _value(dict(r.arguments))),
+        (r.input_kind, f"{r.input_name} (sha256 {r.input_hash[:16]}…)"),
+        ("models", ", ".join(r.models)),
+        ("parameters", _value(dict(r.parameters))),
+        ("seed", _value(r.seed)),
+        ("status", r.status),
+        ("statecraft", r.version),
+        ("seconds", "–" if r.elapsed is None else f"{r.elapsed:.2f}"),
+    ):
+        about.add_row(what, value)
+    console.print(about)
+    for name, (_, records) in r.tables.items():
+        more = len(records) - rows
+        title = f"{name} ({len(records)} rows{f', first {rows} shown' if more > 0 else ''})"
+        console.print(_records_table(title, records, rows))
+    console.print(
+        Text(
+            f"statecraft runs export {r.id} gives everything (--table NAME for one table "
+            "as CSV, --scenario for the input)",
+            style="dim",
+        )
+    )
+
+
+@runs_app.command("export")
+def export_cmd(
+    run: RunRef,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write here (default: standard output).")
+    ] = None,
+    table: Annotated[
+        str | None, typer.Option(help="Only this result table, as CSV (e.g. forecasts).")
+    ] = None,
+    scenario: Annotated[
+        bool,
+        typer.Option(
+            "--scenario",
+            help="Only the run's input: the scenario as a JSON file `statecraft forecast` "
+            "reads, or the DEU table as it was.",
+        ),
+    ] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Everything a run recorded, as JSON; or one table as CSV; or its scenario."""
+    if table and scenario:
+        raise _fail("give --table or --scenario, not both")
+    with _reading(store) as opened:
+        r = opened.get(run)
+    if scenario:
+        text = r.input
+    elif table:
+        try:
+            text = r.frame(table).to_csv(index=False, lineterminator="\n")
+        except KeyError as exc:
+            raise _fail(str(exc.args[0])) from None
+    else:
+        text = json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {output}")
+
+
+@runs_app.command("diff")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(help="The first run (id, prefix or 'latest').")],
+    b: Annotated[str, typer.Argument(help="The second run.")],
+    tolerance: Annotated[
+        float, typer.Option(help="Numbers closer than this count as equal.", min=0)
+    ] = 1e-9,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+    store: StoreOpt = None,
+) -> None:
+    """What differs between two runs: setup, scenario, and every number of their tables."""
+    from statecraft.store import diff
+
+    with _reading(store) as opened:
+        d = diff(opened.get(a), opened.get(b), tolerance=tolerance)
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(d.values.to_csv(index=False, lineterminator="\n"))
+        return
+    console = _console()
+    if d.same:
+        console.print(f"runs {d.a} and {d.b} agree: same setup, same input, same numbers")
+        return
+    for title, rows, first in (
+        ("Setup", d.setup, "what"),
+        ("Scenario", d.inputs, "path"),
+    ):
+        if not rows:
+            console.print(Text(f"{title}: the same", style="dim"))
+            continue
+        t = Table(title=f"{title}: what differs", title_justify="left")
+        for name in (first, d.a, d.b):
+            t.add_column(name)
+        for what, x, y in rows:
+            t.add_row(what, _value(x), _value(y))
+        console.print(t)
+    if d.unmatched:
+        t = Table(title="Result rows in one run only", title_justify="left")
+        for name in ("table", "key", "only in"):
+            t.add_column(name)
+        for row in d.unmatched:
+            t.add_row(*row)
+        console.print(t)
+    if d.values.empty:
+        console.print(Text("Results: the same numbers in the rows both have", style="dim"))
+        return
+    t = Table(title=f"Results: {len(d.values)} numbers differ", title_justify="left")
+    for name in ("table", "key", "column", d.a, d.b, "b − a"):
+        t.add_column(name, justify="right" if name in (d.a, d.b, "b − a") else "left")
+    for row in d.values.itertuples(index=False):
+        t.add_row(
+            str(row.table),
+            str(row.key),
+            str(row.column),
+            _value(_none(row.a)),
+            _value(_none(row.b)),
+            _value(_none(row.difference)),
+        )
+    console.print(t)
+
+
+def _none(x: Any) -> Any:
+    return None if x is None or (isinstance(x, float) and x != x) else x
+
+
+@runs_app.command("delete")
+def delete_cmd(
+    run: RunRef,
+    store: StoreOpt = None,
+) -> None:
+    """Remove one run from the store."""
+    with _reading(store) as opened:
+        run_id = opened.delete(run)
+    typer.echo(f"deleted run {run_id}")

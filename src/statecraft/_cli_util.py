@@ -1,0 +1,44 @@
+"""What the commands of the ``statecraft`` command line share: consoles, errors, formats."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+EXIT_BAD_INPUT = 2
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _console() -> Console:
+    # markup=False: names, labels and titles are the user's text, never rich markup.
+    console = Console(highlight=False, soft_wrap=False, markup=False)
+    if not console.is_terminal:
+        # Piped or captured output has no width to read: use one that fits the tables.
+        console = Console(
+            highlight=False, soft_wrap=False, markup=False, width=max(console.width, 120)
+        )
+    return console
+
+
+def _progress_bar(*columns: Any) -> Any:
+    """A progress bar on standard error that vanishes when done; off when not a terminal."""
+    from rich.progress import Progress
+
+    err = Console(stderr=True, markup=False)
+    return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False, soft_wrap=True, markup=False).print(
+        Text(f"error: {message}", style="red")
+    )
+    return typer.Exit(EXIT_BAD_INPUT)
