@@ -477,15 +477,33 @@ WRITER = textwrap.dedent(
     from statecraft.store import open_store
     from tests.test_store import _tiny
 
-    location, go, n = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    location, ready, go, n = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
     result = forecast(_tiny(), "compromise")
-    with open_store(location) as store:
+    if sys.argv[5] == "keep":
+        with open_store(location) as store:
+            ready.touch()
+            while not go.exists():
+                time.sleep(0.002)
+            for _ in range(n):
+                store.save(result)
+    else:  # open, save, close: as many short commands would
+        ready.touch()
         while not go.exists():
-            time.sleep(0.005)
+            time.sleep(0.002)
         for _ in range(n):
-            store.save(result)
+            with open_store(location) as store:
+                store.save(result)
     """
 )
+
+
+def _wait_for(paths: list[Path], procs: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + 60
+    while not all(p.exists() for p in paths):
+        for proc in procs:
+            assert proc.poll() is None, proc.communicate()[1].decode()
+        assert time.monotonic() < deadline, "a child process never got ready"
+        time.sleep(0.01)
 
 
 def _python(code: str, *args: str) -> subprocess.Popen[bytes]:
@@ -501,8 +519,9 @@ def _python(code: str, *args: str) -> subprocess.Popen[bytes]:
 def test_two_processes_writing_at_once_all_land(location: str, tmp_path: Path) -> None:
     open_store(location).close()  # created before, so that both find it
     go = tmp_path / "go"
-    writers = [_python(WRITER, location, str(go), "15") for _ in range(2)]
-    time.sleep(1.5)  # both started and waiting on the same signal
+    ready = [tmp_path / f"ready-{k}" for k in range(2)]
+    writers = [_python(WRITER, location, str(r), str(go), "15", "keep") for r in ready]
+    _wait_for(ready, writers)  # both have the store open and wait on the same signal
     go.touch()
     for w in writers:
         _, err = w.communicate(timeout=120)
@@ -512,6 +531,22 @@ def test_two_processes_writing_at_once_all_land(location: str, tmp_path: Path) -
         ids = s.runs()["id"].tolist()
         assert len(set(ids)) == 30
         assert all(s.get(i).frame("forecasts").shape[0] == 2 for i in ids)
+
+
+def test_processes_opening_a_new_store_at_once(tmp_path: Path) -> None:
+    """Short-lived writers that open a store not yet made, save and close, all at once:
+    SQLite's lock on switching to WAL and on the last close's checkpoint is waited out."""
+    location = str(tmp_path / "runs.sqlite")
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{k}" for k in range(4)]
+    writers = [_python(WRITER, location, str(r), str(go), "5", "reopen") for r in ready]
+    _wait_for(ready, writers)
+    go.touch()
+    for w in writers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err.decode()
+    with open_store(location) as s:
+        assert len(s) == 20
 
 
 KILLED = textwrap.dedent(
@@ -528,36 +563,34 @@ KILLED = textwrap.dedent(
         store.save(forecast(_tiny(), "compromise"))
         store.save(forecast(_tiny(), "median"))
 
-        plain = sm._SQLiteTx.execute
+        def stalling(plain):
+            def execute(self, sql, params=None):
+                rows = plain(self, sql, params)
+                if sql.startswith("INSERT INTO statecraft_results"):
+                    ready.touch()  # the run's row and one table are written, not committed
+                    time.sleep(600)
+                return rows
 
-        def stall(self, sql, params=None):
-            rows = plain(self, sql, params)
-            if sql.startswith("INSERT INTO statecraft_results"):
-                ready.touch()  # the run's row and one table are written, not committed
-                time.sleep(600)
-            return rows
+            return execute
 
-        sm._SQLiteTx.execute = stall
+        for tx in (sm._SQLiteTx, sm._SQLAlchemyTx):
+            tx.execute = stalling(tx.execute)
         store.save(forecast(_tiny(a=9), "compromise"))
     """
 )
 
 
-def test_a_killed_writer_leaves_the_earlier_runs(tmp_path: Path) -> None:
-    location = str(tmp_path / "runs.sqlite")
+def test_a_killed_writer_leaves_the_earlier_runs(location: str, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
     child = _python(KILLED, location, str(ready))
-    deadline = time.monotonic() + 60
-    while not ready.exists():
-        assert child.poll() is None, child.communicate()[1].decode()
-        assert time.monotonic() < deadline, "the writer never got half-way"
-        time.sleep(0.02)
+    _wait_for([ready], [child])
     os.kill(child.pid, signal.SIGKILL)
     child.communicate()
     assert child.returncode == -signal.SIGKILL
-    conn = sqlite3.connect(location)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    if "://" not in location:
+        conn = sqlite3.connect(location)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
     with open_store(location) as s:
         runs = s.runs()
         assert runs["models"].tolist() == ["median", "compromise"]  # the third is not there

@@ -36,6 +36,7 @@ import math
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -139,6 +140,11 @@ class _Backend(Protocol):
     def close(self) -> None: ...
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class _SQLiteTx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -161,14 +167,35 @@ class _SQLite:
                 raise StoreError(
                     f"cannot create the folder of the run store {path}: {exc.strerror or exc}"
                 ) from None
+        # Opening can meet a lock that SQLite's busy handler does not wait on (another
+        # process switching the file to WAL, or checkpointing as it closes): try again,
+        # with growing pauses, for as long as a writer would wait.
+        deadline = time.monotonic() + WAIT_S
+        pause = 0.005
+        while True:
+            try:
+                self._conn = self._connect(path)
+                break
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"cannot open the run store {path}: {exc}") from None
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the run store {path}: {exc}") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        # isolation_level=None: transactions are begun and ended here, explicitly.
+        conn = sqlite3.connect(path, timeout=WAIT_S, isolation_level=None)
         try:
-            # isolation_level=None: transactions are begun and ended here, explicitly.
-            self._conn = sqlite3.connect(path, timeout=WAIT_S, isolation_level=None)
-            self._conn.execute(f"PRAGMA busy_timeout = {int(WAIT_S * 1000)}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the run store {path}: {exc}") from None
+            conn.execute(f"PRAGMA busy_timeout = {int(WAIT_S * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[_Tx]:
