@@ -27,6 +27,8 @@ from statecraft.scenario import (
     Source,
     Stance,
 )
+from statecraft.store import Run, RunDiff, Store, open_store
+from statecraft.store import diff as diff_runs
 
 __all__ = [
     "Actor",
@@ -42,6 +44,8 @@ __all__ = [
     "Patch",
     "Perturbation",
     "Quantity",
+    "Run",
+    "RunDiff",
     "Scale",
     "Scenario",
     "ScenarioError",
@@ -50,6 +54,7 @@ __all__ = [
     "Source",
     "Stance",
     "StatecraftError",
+    "Store",
     "UnknownModel",
     "Winners",
     "__version__",
@@ -57,12 +62,14 @@ __all__ = [
     "available_models",
     "builtin_names",
     "compare",
+    "diff_runs",
     "dumps",
     "forecast",
     "get_model",
     "load",
     "load_patch",
     "one_at_a_time",
+    "open_store",
     "read_text",
     "save",
     "simulate",
