@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import html
 import re
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def test_every_section_is_there(karabakh_html: str) -> None:
         "bargaining",
         "uncertainty",
         "counterfactuals",
+        "coding",
         "method",
     ):
         assert f'<section id="{section}">' in karabakh_html
@@ -46,6 +48,24 @@ def test_every_section_is_there(karabakh_html: str) -> None:
         assert (actor.name or actor.id) in text
     for issue in s.issues:
         assert issue.label in text
+
+
+def test_every_number_has_its_source_and_note(karabakh_html: str) -> None:
+    """The appendix gives each position and salience with its source and note."""
+    appendix = karabakh_html.split('<section id="coding">')[1].split("</section>")[0]
+    text = " ".join(html.unescape(appendix).split())
+    s = sc.load("karabakh-2020")
+    shown = 0
+    for actor in s.actors:
+        for stance in actor.stances.values():
+            for q in (stance.position, stance.salience):
+                for words in (q.source, q.note):
+                    if words:
+                        assert " ".join(words.split()) in text
+                        shown += 1
+    assert shown > 50  # the flagship scenario sources its stances
+    rows = appendix.count("<tr>") - len(s.issues)  # less a header row per issue
+    assert rows == sum(len(a.stances) for a in s.actors)
 
 
 def test_charts_are_inline_and_nothing_is_fetched(karabakh_html: str) -> None:
