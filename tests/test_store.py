@@ -516,16 +516,23 @@ def _python(code: str, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def test_two_processes_writing_at_once_all_land(location: str, tmp_path: Path) -> None:
-    open_store(location).close()  # created before, so that both find it
+def _writers_at_once(
+    location: str, tmp_path: Path, *, processes: int, runs: int, mode: str
+) -> None:
+    """Start the writers, wait until each is ready, let them go together, see them end well."""
     go = tmp_path / "go"
-    ready = [tmp_path / f"ready-{k}" for k in range(2)]
-    writers = [_python(WRITER, location, str(r), str(go), "15", "keep") for r in ready]
-    _wait_for(ready, writers)  # both have the store open and wait on the same signal
+    ready = [tmp_path / f"ready-{k}" for k in range(processes)]
+    writers = [_python(WRITER, location, str(r), str(go), str(runs), mode) for r in ready]
+    _wait_for(ready, writers)
     go.touch()
     for w in writers:
         _, err = w.communicate(timeout=120)
         assert w.returncode == 0, err.decode()
+
+
+def test_two_processes_writing_at_once_all_land(location: str, tmp_path: Path) -> None:
+    open_store(location).close()  # created before, so that both find it
+    _writers_at_once(location, tmp_path, processes=2, runs=15, mode="keep")
     with open_store(location) as s:
         assert len(s) == 30
         ids = s.runs()["id"].tolist()
@@ -537,14 +544,7 @@ def test_processes_opening_a_new_store_at_once(tmp_path: Path) -> None:
     """Short-lived writers that open a store not yet made, save and close, all at once:
     SQLite's lock on switching to WAL and on the last close's checkpoint is waited out."""
     location = str(tmp_path / "runs.sqlite")
-    go = tmp_path / "go"
-    ready = [tmp_path / f"ready-{k}" for k in range(4)]
-    writers = [_python(WRITER, location, str(r), str(go), "5", "reopen") for r in ready]
-    _wait_for(ready, writers)
-    go.touch()
-    for w in writers:
-        _, err = w.communicate(timeout=120)
-        assert w.returncode == 0, err.decode()
+    _writers_at_once(location, tmp_path, processes=4, runs=5, mode="reopen")
     with open_store(location) as s:
         assert len(s) == 20
 
