@@ -11,6 +11,7 @@ import io
 import json
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -1223,6 +1224,66 @@ def models_cmd() -> None:
         defaults = ", ".join(f"{k}={v}" for k, v in cls().options.items()) or "–"
         table.add_row(name, cls.title, cls.citation, defaults)
     _console().print(table)
+
+
+@app.command("convert")
+def convert_cmd(
+    source: Annotated[str, typer.Argument(help="A scenario file, or a built-in scenario's name.")],
+    output: Annotated[str, typer.Argument(help="The file to write, or - for standard output.")],
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The input's format, when its content does not say: yaml, json, csv, ktab, "
+            "decide.",
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="The output's format (default: from its suffix, .yaml .json or .csv): yaml, "
+            "json, csv, ktab, decide.",
+        ),
+    ] = None,
+) -> None:
+    """Convert a scenario between formats: Statecraft's YAML, JSON and CSV table, KTAB's CSV,
+    and the decide exchange model's input. What the output cannot hold is listed."""
+    from statecraft.io import SUFFIXES, Format, dumps, losses
+
+    try:
+        s = load(source, fmt=from_)
+        if to is not None:
+            fmt = Format(to) if to in {f.value for f in Format} else None
+            if fmt is None:
+                raise ValueError(
+                    f"unknown format {to!r} for --to; the formats are: "
+                    + ", ".join(f.value for f in Format)
+                )
+        elif Path(output).suffix.lower() in SUFFIXES:
+            fmt = SUFFIXES[Path(output).suffix.lower()]
+        else:
+            raise ValueError(
+                f"cannot tell the output's format from {output!r}: give --to "
+                "(yaml, json, csv, ktab or decide)"
+            )
+        text = dumps(s, fmt)
+        lost = losses(s, fmt)
+    except (StatecraftError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    if lost:
+        err.print(f"note: the {fmt.value} format cannot hold all of {s.name}; left out or changed:")
+        for line in lost:
+            err.print(f"  - {line}")
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+    err.print(f"wrote {output} ({fmt.value})")
 
 
 @app.command("validate")

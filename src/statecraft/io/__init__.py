@@ -1,8 +1,10 @@
-"""Reading and writing scenarios: the native YAML/JSON format and the flat CSV table.
+"""Reading and writing scenarios: the native YAML/JSON format, the flat CSV table, KTAB's
+CSV format and the decide exchange model's input format.
 
 :func:`load` takes a built-in scenario's name or a path; :func:`read_text` parses text in a
-named format; :func:`dumps` and :func:`save` write. Files are refused by size before they are
-parsed (:data:`MAX_FILE_BYTES`).
+named format; :func:`dumps` and :func:`save` write; :func:`losses` says what a format cannot
+hold of a scenario. Files are refused by size before they are parsed
+(:data:`MAX_FILE_BYTES`).
 """
 
 from __future__ import annotations
@@ -13,17 +15,21 @@ from pathlib import Path
 from typing import Any
 
 from statecraft.errors import ScenarioError
+from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
+from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
 from statecraft.io.native import dumps_json, dumps_yaml, parse_json, parse_yaml
-from statecraft.io.table import dumps_csv, parse_csv
+from statecraft.io.table import csv_losses, dumps_csv, parse_csv
 from statecraft.scenario import Scenario
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "SUFFIXES",
     "Format",
     "builtin_names",
     "detect_format",
     "dumps",
     "load",
+    "losses",
     "read_deu",
     "read_text",
     "save",
@@ -39,17 +45,25 @@ class Format(StrEnum):
 
     YAML = "yaml"
     JSON = "json"
-    CSV = "csv"
+    CSV = "csv"  # Statecraft's flat table
+    KTAB = "ktab"  # KTAB's CSV (spatial model of politics)
+    DECIDE = "decide"  # the decide exchange model's input
 
 
-_SUFFIXES = {".yaml": Format.YAML, ".yml": Format.YAML, ".json": Format.JSON, ".csv": Format.CSV}
+#: The formats that a file's suffix names (KTAB's and decide's files are told by content).
+SUFFIXES = {".yaml": Format.YAML, ".yml": Format.YAML, ".json": Format.JSON, ".csv": Format.CSV}
 
 
 def detect_format(path: str | Path, text: str | None = None) -> Format:
-    """The format of a file, from its suffix, else from its first characters."""
+    """The format of a file: KTAB's and decide's from their content (their files end in
+    ``.csv`` or ``.txt``), else from the suffix, else from the first characters."""
+    if text is not None and is_decide(text):
+        return Format.DECIDE
+    if text is not None and is_ktab(text):
+        return Format.KTAB
     suffix = Path(path).suffix.lower()
-    if suffix in _SUFFIXES:
-        return _SUFFIXES[suffix]
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
     head = (text or "").lstrip()
     if head.startswith(("{", "[")):
         return Format.JSON
@@ -69,6 +83,10 @@ def read_text(
             return parse_yaml(text, file=file)
         if fmt is Format.JSON:
             return parse_json(text, file=file)
+        if fmt is Format.KTAB:
+            return parse_ktab(text, file=file)
+        if fmt is Format.DECIDE:
+            return parse_decide(text, file=file, name=name)
         return parse_csv(text, file=file, name=name)
     except RecursionError:
         raise ScenarioError(
@@ -148,22 +166,44 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
 
 
 def dumps(scenario: Scenario, fmt: Format | str = Format.YAML) -> str:
-    """The scenario as text in a format; reading it back gives an equal scenario.
-
-    The CSV table cannot hold everything (see :func:`statecraft.io.table.dumps_csv`).
+    """The scenario as text in a format. Reading YAML or JSON back gives an equal scenario;
+    the other formats cannot hold everything: :func:`losses` says what they lose.
     """
     fmt = _format(fmt)
     if fmt is Format.YAML:
         return dumps_yaml(scenario)
     if fmt is Format.JSON:
         return dumps_json(scenario)
+    if fmt is Format.KTAB:
+        return dumps_ktab(scenario)
+    if fmt is Format.DECIDE:
+        return dumps_decide(scenario)
     return dumps_csv(scenario)
+
+
+def losses(scenario: Scenario, fmt: Format | str) -> list[str]:
+    """What writing the scenario in a format would lose or change, one line each; empty
+    when the format holds all of it (YAML and JSON always do).
+
+    >>> losses(load("ec-emissions-1994"), "yaml")
+    []
+    >>> losses(load("ec-emissions-1994"), "decide")[0]
+    "the scenario's title and description (the file's name names it)"
+    """
+    fmt = _format(fmt)
+    if fmt in (Format.YAML, Format.JSON):
+        return []
+    if fmt is Format.KTAB:
+        return ktab_losses(scenario)
+    if fmt is Format.DECIDE:
+        return decide_losses(scenario)
+    return csv_losses(scenario)
 
 
 def save(scenario: Scenario, path: str | Path, *, fmt: Format | str | None = None) -> Path:
     """Write the scenario to a file, in the format its suffix names unless ``fmt`` is given."""
     path = Path(path)
-    chosen = _format(fmt) if fmt is not None else _SUFFIXES.get(path.suffix.lower(), Format.YAML)
+    chosen = _format(fmt) if fmt is not None else SUFFIXES.get(path.suffix.lower(), Format.YAML)
     path.write_text(dumps(scenario, chosen), encoding="utf-8")
     return path
 

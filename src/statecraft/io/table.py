@@ -23,7 +23,7 @@ from statecraft.errors import ScenarioError
 from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Quantity, Scenario
 
-__all__ = ["REQUIRED", "dumps_csv", "parse_csv"]
+__all__ = ["REQUIRED", "csv_losses", "dumps_csv", "parse_csv"]
 
 REQUIRED = ("actor", "issue", "capability", "position", "salience")
 _NUMBERS = ("capability", "position", "salience", "status_quo", "actual")
@@ -260,8 +260,9 @@ def dumps_csv(scenario: Scenario) -> str:
     """The scenario as the flat CSV table; columns that every row leaves empty are left out.
 
     Lost in the table: the scenario's title, description and sources, issue and actor
-    descriptions, and the source and note of an actor's overall capability where every one
-    of its rows overrides it.
+    descriptions, the ranges of uncertain numbers, and the source and note of an actor's
+    overall capability where every one of its rows overrides it; :func:`csv_losses` lists
+    them for a scenario.
     """
     records: list[dict[str, str]] = []
     overridden = {a.id for a in scenario.actors if any(st.capability for st in a.stances.values())}
@@ -299,3 +300,31 @@ def dumps_csv(scenario: Scenario) -> str:
     writer.writeheader()
     writer.writerows(records)
     return out.getvalue()
+
+
+def csv_losses(scenario: Scenario) -> list[str]:
+    """What writing the scenario as the flat CSV table would lose."""
+    from statecraft.io._common import quantities
+
+    lost: list[str] = []
+    if scenario.title or scenario.description or scenario.sources:
+        lost.append("the scenario's title, description and sources")
+    if scenario.perturb is not None:
+        lost.append("the scenario's perturb setting")
+    for issue in scenario.issues:
+        if issue.description:
+            lost.append(f"issue {issue.id}: its description")
+        if not any(issue.id in a.stances for a in scenario.actors):
+            lost.append(f"issue {issue.id}: no actor takes a position on it, so it has no row")
+    for actor in scenario.actors:
+        if actor.description:
+            lost.append(f"actor {actor.id}: its description")
+        if not actor.stances:
+            lost.append(f"actor {actor.id}: it takes no position, so it has no row")
+        elif all(st.capability is not None for st in actor.stances.values()) and (
+            actor.capability.source or actor.capability.note
+        ):
+            lost.append(f"actor {actor.id}: the source and note of its overall capability")
+    if any(q.uncertain for q in quantities(scenario)):
+        lost.append("the ranges (low, high, dist) of the uncertain numbers")
+    return lost

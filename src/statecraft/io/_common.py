@@ -1,0 +1,33 @@
+"""Helpers that the readers and writers of other tools' formats share."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from statecraft.scenario import Scenario
+
+_ID_BAD = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+def slug(text: str, fallback: str) -> str:
+    """An id made of the text (runs of other characters become ``-``), else ``fallback``."""
+    made = _ID_BAD.sub("-", text.strip()).strip("-._")[:64]
+    return made or fallback
+
+
+def quantities(scenario: Scenario) -> list[Any]:
+    """Every number of the scenario that can carry a source, a note or a range."""
+    out: list[Any] = []
+    for issue in scenario.issues:
+        out += [q for q in (issue.status_quo, issue.actual) if q is not None]
+    for actor in scenario.actors:
+        out.append(actor.capability)
+        for st in actor.stances.values():
+            out += [q for q in (st.position, st.salience, st.capability) if q is not None]
+    return out
+
+
+def has_provenance(scenario: Scenario) -> bool:
+    """Whether the scenario cites sources or gives any number a source or a note."""
+    return bool(scenario.sources) or any(q.source or q.note for q in quantities(scenario))
