@@ -23,7 +23,7 @@ from tests.conftest import SHARED_DATA, requires_shared
 
 def test_registry_names_and_citations() -> None:
     models = sc.available_models()
-    assert list(models) == ["compromise", "median", "nash", "expected-utility"]
+    assert list(models) == ["compromise", "median", "nash", "expected-utility", "spatial"]
     for cls in models.values():
         assert cls.citation
         assert cls.title

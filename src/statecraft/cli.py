@@ -257,6 +257,40 @@ def print_forecast(result: Forecast, console: Console | None = None) -> None:
     if result.details("expected-utility"):
         console.print()
         console.print(_confrontation_table(result))
+    if "spatial" in result.linked:
+        console.print()
+        console.print(_spatial_table(result))
+
+
+def _spatial_table(result: Forecast) -> Table:
+    """The spatial model's final position of every actor on each issue, and the probability
+    that its position prevails."""
+    details = result.linked["spatial"]
+    s = result.scenario
+    r = details.result
+    table = Table(
+        title=f"Spatial model (KTAB): final positions after {r.turns} turns, and the "
+        "probability that each actor's position prevails",
+        title_justify="left",
+    )
+    table.add_column("Actor")
+    for issue_id in details.issues:
+        table.add_column(s.issue(issue_id).label, justify="right")
+    table.add_column("P(prevails)", justify="right")
+    for row in details.actors():
+        table.add_row(
+            s.actor(row["actor"]).display_name,
+            *(_fmt(row["final"][i], _decimals(s.issue(i).scale.width)) for i in details.issues),
+            f"{row['probability']:.3f}",
+        )
+    caption = "Actors at one position share its probability, so the column can sum above 1."
+    if details.saliences_scaled:
+        caption += (
+            " Saliences were divided by the number of issues: KTAB reads each actor's "
+            "saliences as shares of its attention, at most 1 in all."
+        )
+    table.caption = caption
+    return table
 
 
 def _confrontation_table(result: Forecast) -> Table:

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from statecraft.analysis.winners import Winners, winners
 from statecraft.io import load
-from statecraft.models import Model, NotApplicable, available_models, build_model
+from statecraft.models import (
+    LinkedModel,
+    LinkedRun,
+    Model,
+    NotApplicable,
+    available_models,
+    build_model,
+    is_linked,
+)
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -50,6 +58,7 @@ class Forecast:
     winners: Winners
     winners_by_model: Mapping[str, Winners]
     actual_winners: Winners | None
+    linked: Mapping[str, Any] = field(default_factory=dict)  # linked models' details
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -177,6 +186,10 @@ class Forecast:
             else self.actual_winners.headline,
             "actual_winners": None if self.actual_winners is None else ranking(self.actual_winners),
         }
+        for name, detail in self.linked.items():
+            data[name] = detail.to_dict()
+            if name == "spatial":
+                data["actors"] = detail.actors()
         eu = self.details("expected-utility")
         if eu:
             data["rounds"] = {i: d.to_dict()["rounds"] for i, d in eu.items()}
@@ -220,8 +233,8 @@ def forecast(
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     options = dict(options or {})
-    if model is None:
-        wanted: list[str | Model] = list(available_models())
+    if model is None:  # the one-issue models; the linked ones run when named
+        wanted: list[str | Model] = [m for m in available_models() if not is_linked(m)]
     elif isinstance(model, str | Model):
         wanted = [model]
     else:
@@ -246,6 +259,13 @@ def forecast(
     if primary not in names:
         raise ValueError(f"the primary model {primary!r} is not among the models run")
 
+    linked: dict[str, LinkedRun | str] = {}
+    for m in models:
+        if isinstance(m, LinkedModel):
+            try:
+                linked[m.name] = m.run_scenario(scenario)
+            except NotApplicable as why:
+                linked[m.name] = str(why)
     issues = []
     for issue in scenario.issues:
         arrays = scenario.arrays(issue.id)
@@ -253,6 +273,17 @@ def forecast(
         reasons: dict[str, str] = {}
         details: dict[str, Any] = {}
         for m in models:
+            if m.name in linked:
+                run = linked[m.name]
+                if isinstance(run, str):
+                    values[m.name], reasons[m.name] = None, run
+                elif issue.id in run.not_applicable:
+                    values[m.name], reasons[m.name] = None, run.not_applicable[issue.id]
+                else:
+                    value = run.forecasts.get(issue.id)
+                    ok = value is not None and math.isfinite(value)
+                    values[m.name] = value if ok else None
+                continue
             try:
                 value, detail = m.run(arrays)
             except NotApplicable as why:
@@ -291,4 +322,5 @@ def forecast(
         winners=by_model[primary],
         winners_by_model=by_model,
         actual_winners=actual_winners,
+        linked={k: v.details for k, v in linked.items() if not isinstance(v, str)},
     )

@@ -1,7 +1,7 @@
 """The bargaining models, each a pure array function with a thin class, found by name.
 
 >>> sorted(available_models())
-['compromise', 'expected-utility', 'median', 'nash']
+['compromise', 'expected-utility', 'median', 'nash', 'spatial']
 """
 
 from __future__ import annotations
@@ -10,34 +10,40 @@ from collections.abc import Mapping
 from typing import Any
 
 from statecraft.errors import StatecraftError
-from statecraft.models.base import Model, NotApplicable
+from statecraft.models.base import LinkedModel, LinkedRun, Model, NotApplicable
 from statecraft.models.compromise import Compromise, weighted_mean
 from statecraft.models.expected_utility import EUOptions, EUResult, ExpectedUtility
 from statecraft.models.median import Median, condorcet_winner, weighted_median
 from statecraft.models.nash import Nash, nash_bargaining
+from statecraft.models.spatial import Spatial, run_spatial
 
 __all__ = [
     "Compromise",
     "EUOptions",
     "EUResult",
     "ExpectedUtility",
+    "LinkedModel",
+    "LinkedRun",
     "Median",
     "Model",
     "Nash",
     "NotApplicable",
+    "Spatial",
     "UnknownModel",
     "available_models",
     "build_model",
     "condorcet_winner",
     "get_model",
+    "is_linked",
     "nash_bargaining",
     "options_for",
+    "run_spatial",
     "weighted_mean",
     "weighted_median",
 ]
 
 _REGISTRY: dict[str, type[Model]] = {
-    cls.name: cls for cls in (Compromise, Median, Nash, ExpectedUtility)
+    cls.name: cls for cls in (Compromise, Median, Nash, ExpectedUtility, Spatial)
 }
 
 
@@ -48,6 +54,12 @@ class UnknownModel(StatecraftError, ValueError):
 def available_models() -> dict[str, type[Model]]:
     """Registered models by name, in the order they are shown."""
     return dict(_REGISTRY)
+
+
+def is_linked(model: str | Model | type[Model]) -> bool:
+    """Whether a model forecasts all the issues at once (it links them)."""
+    cls = model if isinstance(model, type) else type(get_model(model))
+    return issubclass(cls, LinkedModel)
 
 
 def options_for(name: str, options: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from statecraft.scenario import IssueArrays
+from statecraft.scenario import IssueArrays, Scenario
 
-__all__ = ["Model", "NotApplicable"]
+__all__ = ["LinkedModel", "LinkedRun", "Model", "NotApplicable"]
 
 
 class NotApplicable(Exception):
@@ -72,6 +74,32 @@ class Model(ABC):
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"{type(self).__name__}({opts})"
+
+
+@dataclass(frozen=True)
+class LinkedRun:
+    """What a linked-issue model gives: a forecast per issue, and its details."""
+
+    forecasts: Mapping[str, float | None]
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    details: Any = None
+
+
+class LinkedModel(Model):
+    """A model of all the issues at once (the issues are linked: actors trade or bargain
+    across them). It implements :meth:`run_scenario` instead of the one-issue methods."""
+
+    linked: ClassVar[bool] = True
+
+    def check(self, issue: IssueArrays) -> None:
+        raise NotApplicable(f"the {self.name} model forecasts all the issues at once")
+
+    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+        raise NotApplicable(f"the {self.name} model forecasts all the issues at once")
+
+    @abstractmethod
+    def run_scenario(self, scenario: Scenario) -> LinkedRun:
+        """Forecast every issue of the scenario together (raises :class:`NotApplicable`)."""
 
 
 def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:

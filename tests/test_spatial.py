@@ -1,0 +1,310 @@
+"""KTAB's spatial model: its building blocks by hand, KTAB's own reference runs, invariants,
+the model in forecasts and on the command line."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from typer.testing import CliRunner
+
+from statecraft import forecast
+from statecraft.cli import app
+from statecraft.io import load
+from statecraft.io._validate import build_scenario
+from statecraft.models import Spatial, get_model
+from statecraft.models.spatial import (
+    SpatialOptions,
+    _distance,
+    _risk,
+    _utility,
+    run_spatial,
+    scalar_pce,
+    vote,
+)
+from tests.conftest import SHARED_DATA, TINY, requires_shared
+
+runner = CliRunner()
+KTAB = SHARED_DATA / "cases" / "ktab"
+
+
+def _arrays(path: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    s = load(path)
+    x = np.array([[a.stances[i].position.value / 100 for i in s.issue_ids] for a in s.actors])
+    sal = np.array([[a.stances[i].salience.value for i in s.issue_ids] for a in s.actors])
+    return x, sal, np.array([a.capability.value for a in s.actors])
+
+
+# --- the building blocks, by hand ----------------------------------------------------------
+
+
+def test_votes_by_hand() -> None:
+    w, a, b = np.array(2.0), np.array(0.7), np.array(0.4)  # the voter prefers a by 0.3
+    assert vote("prop", w, a, b) == pytest.approx(0.6)
+    assert vote("binary", w, a, b) == pytest.approx(2.0)
+    assert vote("prop-bin", w, a, b) == pytest.approx(2 * (0.8 * 0.3 + 0.2))
+    assert vote("cubic", w, a, b) == pytest.approx(2 * 0.027)
+    assert vote("prop-cbc", w, a, b) == pytest.approx(2 * (0.15 + 0.0135))
+    assert vote("asym-prosp", w, a, b) == pytest.approx(2 * 0.3 * 2 / 3)
+    assert vote("asym-prosp", w, b, a) == pytest.approx(-0.6)  # losses weigh fully
+
+
+def test_two_option_election_by_hand() -> None:
+    # voters of weight 1 and 3; the first prefers option 0 by 0.5, the second option 1 by 0.2
+    u = np.array([[[1.0, 0.5], [0.3, 0.5]]])
+    p = scalar_pce(np.array([1.0, 3.0]), u, SpatialOptions())[0]
+    c01, c10 = 1e-8 + 0.5, 1e-8 + 0.6  # the coalitions for 0 over 1, and 1 over 0
+    assert p[0] == pytest.approx(c01 / (c01 + c10))
+    square = scalar_pce(np.array([1.0, 3.0]), u, SpatialOptions(victory="square"))[0]
+    assert square[0] == pytest.approx(c01**2 / (c01**2 + c10**2))
+
+
+def test_three_option_conditional_election() -> None:
+    # one voter: utilities 1, 0.5, 0 for options a, b, c
+    u = np.array([[[1.0, 0.5, 0.0]]])
+    p = scalar_pce(np.array([1.0]), u, SpatialOptions())[0]
+    e = 1e-8
+    pv = np.array(
+        [
+            [0.5, (0.5 + e) / (0.5 + 2 * e), (1 + e) / (1 + 2 * e)],
+            [e / (0.5 + 2 * e), 0.5, (0.5 + e) / (0.5 + 2 * e)],
+            [e / (1 + 2 * e), e / (0.5 + 2 * e), 0.5],
+        ]
+    )
+    want = pv.prod(axis=1) / pv.prod(axis=1).sum()
+    np.testing.assert_allclose(p, want, rtol=1e-9)
+
+
+def test_masked_options_do_not_count() -> None:
+    u = np.array([[[1.0, 0.5, 0.0], [0.2, 0.9, 0.1]]])
+    w = np.array([1.0, 2.0])
+    both = scalar_pce(w, u, SpatialOptions(), valid=np.array([[True, True, False]]))[0]
+    alone = scalar_pce(w, u[..., :2], SpatialOptions())[0]
+    np.testing.assert_allclose(both[:2], alone, rtol=1e-12)
+    assert both[2] == 0
+
+
+@pytest.mark.parametrize("pce", ["markov-uniform", "markov-incentive"])
+def test_markov_elections_are_distributions(pce: str) -> None:
+    rng = np.random.default_rng(3)
+    u = rng.random((1, 5, 4))
+    p = scalar_pce(rng.random(5) + 0.1, u, SpatialOptions(pce=pce))[0]  # type: ignore[arg-type]
+    assert p.sum() == pytest.approx(1)
+    assert (p >= 0).all()
+
+
+def test_risk_attitudes_by_hand() -> None:
+    p = np.array([0.2, 0.3, 0.5])
+    np.testing.assert_allclose(_risk(p, "mid"), [-0.5, 0.0, 1.0], atol=1e-12)
+    np.testing.assert_allclose(_risk(p, "min"), [0.0, 1 / 3, 1.0], atol=1e-12)
+    np.testing.assert_allclose(_risk(p, "max"), [-1.0, -1 / 3, 1.0], atol=1e-12)
+    assert (_risk(np.full(3, 1 / 3), "mid") == 0).all()  # KTAB divides by zero here
+
+
+def test_distance_and_utility_by_hand() -> None:
+    x = np.array([[0.0, 0.0]])
+    s2 = np.array([[0.3**2, 0.4**2]])
+    d = _distance(x, s2, np.array([[1.0, 0.5]]))[0, 0]
+    assert d == pytest.approx(np.sqrt((0.09 * 1 + 0.16 * 0.25) / 0.25))
+    assert _utility(np.array(0.5), np.array(0.0)) == pytest.approx(0.5)
+    assert _utility(np.array(0.5), np.array(1.0)) == pytest.approx(0.75)  # risk-averse
+    assert _utility(np.array(0.5), np.array(-0.5)) == pytest.approx(0.375)
+
+
+# --- KTAB's reference runs -------------------------------------------------------------------
+
+
+@requires_shared
+def test_ktab_reference_run_dummy_3dim() -> None:
+    """KTAB's examples/smp/doc/20170530_ref-dummyData_3Dim.txt, all defaults: 11 states,
+    the final positions and the probabilities of the first and last states."""
+    r = run_spatial(*_arrays(KTAB / "dummyData_3Dim.csv"))
+    assert r.turns == 10
+    assert r.ratios[-1] == pytest.approx(0.0045, abs=5e-5)
+    assert r.targets[0] == (6, 0, 6, 0, 0, 1, 1)
+    want = [
+        (78.56, 31.76, 74.05),
+        (78.56, 31.76, 74.05),
+        (82.45, 90.89, 0.07),
+        (67.12, 50.12, 63.73),
+        (78.60, 31.65, 74.11),
+        (79.88, 34.37, 75.16),
+        (78.60, 31.65, 74.11),
+    ]
+    np.testing.assert_allclose(r.final * 100, want, atol=1e-9)
+    first = [0.0047, 0.0302, 0.0054, 0.1492, 0.6001, 0.1447, 0.0656]
+    last = [0.3340, 0.3340, 0.0183, 0.0957, 0.1512, 0.4009, 0.1512]
+    np.testing.assert_allclose(r.probabilities[0], first, atol=5e-5)
+    np.testing.assert_allclose(r.probabilities[-1], last, atol=5e-5)
+    # the second state, from KTAB's position history (one decimal)
+    np.testing.assert_allclose(r.positions[1][0] * 100, [79.5, 44.7, 72.0], atol=0.05)
+    np.testing.assert_allclose(r.positions[1][6] * 100, [75.6, 24.8, 72.0], atol=0.05)
+
+
+@requires_shared
+def test_ktab_reference_run_soe_policy_competition() -> None:
+    """KTAB's 20170530_ref-SOE-Pol-Comp.txt: 28 states and the final positions."""
+    r = run_spatial(*_arrays(KTAB / "SOE-Pol-Comp.csv"))
+    assert r.turns == 27
+    assert r.ratios[-1] == pytest.approx(0.0083, abs=5e-5)
+    want = [
+        (43.18, 43.30),
+        (43.23, 43.27),
+        (38.66, 28.82),
+        (38.57, 28.79),
+        (38.66, 28.82),
+        (38.59, 29.52),
+        (38.72, 28.97),
+        (38.72, 28.97),
+        (38.71, 28.95),
+        (38.82, 30.72),
+        (38.82, 30.77),
+        (38.82, 30.77),
+        (15.00, 60.00),
+    ]
+    np.testing.assert_allclose(r.final * 100, want, atol=1e-9)
+    last = [0.2299, 0.2299, 0.1104, 0.1104, 0.1104, 0.2202]
+    np.testing.assert_allclose(r.probabilities[-1][:6], last, atol=5e-5)
+    assert r.probabilities[-1][-1] == pytest.approx(0.0002, abs=5e-5)
+
+
+# --- invariants ----------------------------------------------------------------------------
+
+unit = st.floats(0, 1, allow_nan=False)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = draw(st.integers(3, 7))
+    d = draw(st.integers(1, 3))
+    x = draw(arrays(float, (n, d), elements=unit))
+    s = draw(arrays(float, (n, d), elements=st.floats(0.05, 1)))
+    s = s / s.sum(axis=1, keepdims=True) * draw(st.floats(0.2, 1))
+    c = draw(arrays(float, n, elements=st.floats(0.1, 100)))
+    return x, s, c
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_positions_stay_within_the_initial_box(problem: Any) -> None:
+    x, s, c = problem
+    r = run_spatial(x, s, c, SpatialOptions(max_turns=12))
+    lo, hi = x.min(axis=0) - 1e-4, x.max(axis=0) + 1e-4  # bargains round to 1e-4
+    assert ((r.positions >= lo) & (r.positions <= hi)).all()
+    assert r.outcome_probabilities.sum() == pytest.approx(1)
+    assert ((r.probabilities >= 0) & (r.probabilities <= 1)).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(problems(), st.integers(0, 2**32 - 1))
+def test_runs_repeat_exactly(problem: Any, seed: int) -> None:
+    x, s, c = problem
+    for transition in ("deterministic", "stochastic"):
+        opts = SpatialOptions(max_turns=6, transition=transition, seed=seed)  # type: ignore[arg-type]
+        a, b = run_spatial(x, s, c, opts), run_spatial(x, s, c, opts)
+        np.testing.assert_array_equal(a.positions, b.positions)
+
+
+def test_everyone_at_one_point_stays_there() -> None:
+    x = np.full((4, 2), 0.3)
+    s = np.full((4, 2), 0.5)
+    r = run_spatial(x, s, np.arange(1.0, 5.0))
+    np.testing.assert_array_equal(r.final, x)
+    assert r.outcome_probabilities.tolist() == [1.0]
+
+
+# --- the model in forecasts ------------------------------------------------------------------
+
+
+def _complete() -> Any:
+    data = copy.deepcopy(TINY)
+    data["actors"][2]["stances"]["date"] = {"position": 5, "salience": 0.5}
+    return build_scenario(data, file=None)
+
+
+def test_spatial_forecast_on_a_scenario() -> None:
+    s = _complete()
+    f = forecast(s, "spatial")
+    details = f.linked["spatial"]
+    assert details.saliences_scaled  # actor a's saliences sum to 1.5
+    for issue in s.issues:
+        value = f.value(issue.id, "spatial")
+        assert value is not None
+        assert issue.scale.low <= value <= issue.scale.high
+    actors = f.to_dict()["actors"]
+    assert {a["actor"] for a in actors} == set(s.actor_ids)
+    assert set(actors[0]["final"]) == {"tax", "date"}
+    probs = [a["probability"] for a in actors]
+    assert probs == sorted(probs, reverse=True)
+
+
+def test_the_point_forecast_is_the_mean_or_the_mode() -> None:
+    s = _complete()
+    mean = forecast(s, get_model("spatial", point="mean"))
+    mode = forecast(s, get_model("spatial", point="mode"))
+    r = mean.linked["spatial"].result
+    tax = s.issue("tax").scale
+    want_mean = (r.outcome_probabilities @ r.outcomes)[0] * tax.width + tax.low
+    assert mean.value("tax", "spatial") == pytest.approx(want_mean)
+    best = r.outcomes[np.argmax(r.outcome_probabilities)][0] * tax.width + tax.low
+    assert mode.value("tax", "spatial") == pytest.approx(best)
+
+
+def test_spatial_needs_every_stance() -> None:
+    f = forecast(build_scenario(copy.deepcopy(TINY), file=None), ["compromise", "spatial"])
+    assert f.value("tax", "spatial") is None
+    why = f.issues[0].not_applicable["spatial"]
+    assert "every actor's position on every issue; c has none on date" in why
+    assert f.value("tax", "compromise") is not None
+
+
+def test_linked_models_run_only_when_named() -> None:
+    assert "spatial" not in forecast(_complete()).model_names
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"victory": "lanchester"}, "victory is one of linear, square"),
+        ({"pce": "x"}, "pce is one of conditional"),
+        ({"max_turns": 1}, "max_turns is a whole number of at least 2"),
+        ({"seed": -1}, "seed is a whole number of 0 or more"),
+        ({"point": "median"}, "point is one of mean, mode"),
+    ],
+)
+def test_bad_options(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Spatial(**options)
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+@requires_shared
+def test_cli_prints_final_positions_and_probabilities() -> None:
+    path = str(KTAB / "dummyData_3Dim.csv")
+    result = runner.invoke(app, ["forecast", path, "--model", "spatial"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "final positions after 10 turns" in out
+    assert "SActor-05" in out
+    assert "0.401" in out
+    data = json.loads(runner.invoke(app, ["forecast", path, "-m", "spatial", "-f", "json"]).output)
+    top = data["actors"][0]
+    assert top["actor"] == "SActor-05"
+    assert top["final"] == {"dim1": 79.88, "dim2": 34.37, "dim3": 75.16}
+    assert top["probability"] == pytest.approx(0.4009, abs=5e-5)
+
+
+def test_cli_spatial_option_errors(tmp_path: Any) -> None:
+    result = runner.invoke(
+        app, ["forecast", "karabakh-2020", "-m", "spatial", "-o", "victory=lanchester"]
+    )
+    assert result.exit_code == 2
+    assert "victory is one of" in result.output
