@@ -23,7 +23,14 @@ from tests.conftest import SHARED_DATA, requires_shared
 
 def test_registry_names_and_citations() -> None:
     models = sc.available_models()
-    assert list(models) == ["compromise", "median", "nash", "expected-utility", "spatial"]
+    assert list(models) == [
+        "compromise",
+        "median",
+        "nash",
+        "expected-utility",
+        "exchange",
+        "spatial",
+    ]
     for cls in models.values():
         assert cls.citation
         assert cls.title

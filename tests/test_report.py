@@ -35,6 +35,7 @@ def test_every_section_is_there(karabakh_html: str) -> None:
         "bargaining",
         "uncertainty",
         "counterfactuals",
+        "trades",
         "coding",
         "method",
     ):
@@ -48,6 +49,16 @@ def test_every_section_is_there(karabakh_html: str) -> None:
         assert (actor.name or actor.id) in text
     for issue in s.issues:
         assert issue.label in text
+
+
+def test_the_trades_of_the_exchange_model_are_shown(karabakh_html: str) -> None:
+    section = karabakh_html.split('<section id="trades">')[1].split("</section>")[0]
+    trades = sc.forecast(sc.load("karabakh-2020"), "exchange").linked["exchange"].trades(0)
+    assert trades
+    rows = section.split("<table>")[1].count("<tr>") - 1
+    assert rows == len(trades)
+    first = sc.load("karabakh-2020").actor(trades[0]["actor"]).display_name
+    assert html.escape(first) in section
 
 
 def test_every_number_has_its_source_and_note(karabakh_html: str) -> None:

@@ -260,6 +260,35 @@ def print_forecast(result: Forecast, console: Console | None = None) -> None:
     if "spatial" in result.linked:
         console.print()
         console.print(_spatial_table(result))
+    if "exchange" in result.linked:
+        console.print()
+        console.print(_exchange_table(result))
+
+
+def _exchange_table(result: Forecast) -> Table:
+    """The exchange model's trades of the first round: who gives way on what, to whom."""
+    details = result.linked["exchange"]
+    s = result.scenario
+    rounds = details.rounds
+    table = Table(
+        title=f"Exchange model: the trades of round 1 of {len(rounds)}, largest gain first",
+        title_justify="left",
+    )
+    for name in ("Actor", "gives way on", "by", "Partner", "gives way on", "by", "gain each"):
+        table.add_column(name, justify="right" if name in ("by", "gain each") else "left")
+    for t in details.trades(0):
+        table.add_row(
+            s.actor(t["actor"]).display_name,
+            s.issue(t["gives_way_on"]).label,
+            f"{t['by']:+.1f}",
+            s.actor(t["partner"]).display_name,
+            s.issue(t["partner_gives_way_on"]).label,
+            f"{t['partner_by']:+.1f}",
+            f"{min(t['gain'], t['partner_gain']):.3f}",
+        )
+    if not details.trades(0):
+        table.caption = "No two actors gain by trading: no exchange."
+    return table
 
 
 def _spatial_table(result: Forecast) -> Table:

@@ -1,7 +1,7 @@
 """The bargaining models, each a pure array function with a thin class, found by name.
 
 >>> sorted(available_models())
-['compromise', 'expected-utility', 'median', 'nash', 'spatial']
+['compromise', 'exchange', 'expected-utility', 'median', 'nash', 'spatial']
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from statecraft.errors import StatecraftError
 from statecraft.models.base import LinkedModel, LinkedRun, Model, NotApplicable
 from statecraft.models.compromise import Compromise, weighted_mean
+from statecraft.models.exchange import Exchange, run_exchange
 from statecraft.models.expected_utility import EUOptions, EUResult, ExpectedUtility
 from statecraft.models.median import Median, condorcet_winner, weighted_median
 from statecraft.models.nash import Nash, nash_bargaining
@@ -21,6 +22,7 @@ __all__ = [
     "Compromise",
     "EUOptions",
     "EUResult",
+    "Exchange",
     "ExpectedUtility",
     "LinkedModel",
     "LinkedRun",
@@ -37,13 +39,14 @@ __all__ = [
     "is_linked",
     "nash_bargaining",
     "options_for",
+    "run_exchange",
     "run_spatial",
     "weighted_mean",
     "weighted_median",
 ]
 
 _REGISTRY: dict[str, type[Model]] = {
-    cls.name: cls for cls in (Compromise, Median, Nash, ExpectedUtility, Spatial)
+    cls.name: cls for cls in (Compromise, Median, Nash, ExpectedUtility, Exchange, Spatial)
 }
 
 

@@ -66,6 +66,7 @@ class Report:
     simulation: Any | None = None
     comparison: Any | None = None
     created: str = ""
+    exchange: Forecast | None = None  # the exchange model's run, where issues can be traded
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
@@ -84,9 +85,10 @@ class Report:
                 "citation": m.citation,
                 "options": ", ".join(f"{k}={v!r}" for k, v in m.options.items()),
             }
-            for m in f.models
+            for m in (*f.models, *(self.exchange.models if self.exchange else ()))
         ]
         return env.get_template("report.html.j2").render(
+            exchange=self.exchange,
             f=f,
             s=f.scenario,
             charts=self.charts,
@@ -132,8 +134,11 @@ def report(
 
         comparison = compare(scenario, list(patches), model)
         made["counterfactuals"] = svg(charts.counterfactuals(comparison), "counterfactuals")
+    exchange = None
+    if len(scenario.issues) >= 2:  # the trades across issues that Stokman's model finds
+        exchange = forecast(scenario, "exchange")
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return Report(f, made, simulation, comparison, created)
+    return Report(f, made, simulation, comparison, created, exchange)
 
 
 def render_report(scenario: Scenario, path: str | Path, **kwargs: Any) -> Path:

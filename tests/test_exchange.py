@@ -1,0 +1,227 @@
+"""Stokman's exchange model: an exchange by hand, the greedy order, invariants, the model in
+forecasts and on the command line."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from statecraft import forecast, load
+from statecraft.cli import app
+from statecraft.io._validate import build_scenario
+from statecraft.models import Exchange
+from statecraft.models.exchange import _greedy, run_exchange
+from tests.conftest import TINY
+
+runner = CliRunner()
+
+# A wants p (100) more than q; B wants q (0) more than p; B is twice as capable.
+X = np.array([[100.0, 100.0], [0.0, 0.0]])
+S = np.array([[0.8, 0.2], [0.2, 0.8]])
+C = np.array([[1.0, 1.0], [2.0, 2.0]])
+ALL = np.ones((2, 2), dtype=bool)
+
+
+def test_one_exchange_by_hand() -> None:
+    first = run_exchange(X, S, C, ALL, rounds=1)[0]
+    # expected outcomes: p = (0.8 x 100) / (0.8 + 0.4), q = (0.2 x 100) / (0.2 + 1.6)
+    np.testing.assert_allclose(first.start, [80 / 1.2, 20 / 1.8])
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"]) == (0, 1)  # A demands p and supplies q
+    # equal gain: the rate is (0.8 + 0.2) / (0.2 + 0.8) = 1; the binding bound is A's full
+    # move on q, which shifts q by 100 x 0.2 / 1.8
+    shift = 100 * 0.2 / 1.8
+    assert trade["shift_on_i_demand"] == pytest.approx(shift)
+    assert trade["shift_on_j_demand"] == pytest.approx(shift)
+    assert trade["i_moves"] == pytest.approx(-100)
+    assert trade["j_moves"] == pytest.approx(shift * 1.2 / 0.4)
+    assert trade["gain_i"] == pytest.approx((0.8 - 0.2) * shift)
+    assert trade["gain_j"] == pytest.approx(trade["gain_i"])
+    np.testing.assert_allclose(first.voting, [80 / 1.2 + shift, 20 / 1.8 - shift])
+
+
+def test_positions_carry_over_as_decide_keeps_them() -> None:
+    rounds = run_exchange(X, S, C, ALL, rounds=2)
+    # each keeps 0.1 + 0.4 x (1 - salience) of its move: 0.42 here, on both sides
+    shift = 100 * 0.2 / 1.8
+    b_on_p = 0.42 * shift * 1.2 / 0.4
+    a_on_q = 100 - 0.42 * 100
+    want_p = (0.8 * 100 + 0.4 * b_on_p) / 1.2
+    want_q = (0.2 * a_on_q + 1.6 * 0) / 1.8
+    np.testing.assert_allclose(rounds[1].start, [want_p, want_q])
+    full = run_exchange(X, S, C, ALL, rounds=2, adjustment="full")
+    np.testing.assert_allclose(full[1].start, full[0].voting)
+
+
+def test_no_exchange_without_opposite_sides() -> None:
+    x = np.array([[100.0, 100.0], [0.0, 100.0], [50.0, 0.0]])
+    s = np.array([[0.8, 0.2], [0.2, 0.8], [0.5, 0.5]])
+    c = np.ones((3, 2))
+    x[2] = [0.0, 100.0]  # now nobody is on the other side of both outcomes from A
+    rounds = run_exchange(x, s, c, np.ones((3, 2), dtype=bool), rounds=5)
+    assert len(rounds) == 1  # nothing to trade, so it stops at once
+    assert rounds[0].exchanges == ()
+    np.testing.assert_allclose(rounds[0].voting, rounds[0].start)
+
+
+def test_equal_relative_saliences_give_no_exchange() -> None:
+    s = np.array([[0.5, 0.5], [0.3, 0.3]])
+    assert run_exchange(X, s, C, ALL, rounds=1)[0].exchanges == ()
+
+
+def test_random_rate_lies_between_the_break_even_rates() -> None:
+    for seed in range(20):
+        (trade,) = run_exchange(X, S, C, ALL, rounds=1, variant="random-rate", seed=seed)[
+            0
+        ].exchanges
+        rate = trade["shift_on_j_demand"] / trade["shift_on_i_demand"]
+        assert 0.2 / 0.8 <= rate <= 0.8 / 0.2
+        assert trade["gain_i"] > 0
+        assert trade["gain_j"] > 0
+    a = run_exchange(X, S, C, ALL, rounds=3, variant="random-rate", seed=4)
+    b = run_exchange(X, S, C, ALL, rounds=3, variant="random-rate", seed=4)
+    np.testing.assert_array_equal(a[-1].voting, b[-1].voting)
+
+
+def _sequential(key: np.ndarray, slots: np.ndarray) -> list[int]:
+    order = sorted(range(len(key)), key=lambda k: (-key[k], k))
+    used: set[int] = set()
+    taken = []
+    for k in order:
+        if used.isdisjoint(slots[k].tolist()):
+            taken.append(k)
+            used.update(slots[k].tolist())
+    return taken
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 30).flatmap(
+        lambda m: st.tuples(
+            st.lists(st.integers(0, 5), min_size=m, max_size=m),
+            st.lists(
+                st.lists(st.integers(0, 9), min_size=4, max_size=4, unique=True),
+                min_size=m,
+                max_size=m,
+            ),
+        )
+    )
+)
+def test_rounds_of_locally_best_exchanges_are_the_greedy_order(data: Any) -> None:
+    keys, slots = data
+    key = np.array(keys, dtype=float)  # ties are frequent: the earlier wins
+    slot = np.array(slots)
+    assert _greedy(key, slot, 10).tolist() == _sequential(key, slot)
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    n = draw(st.integers(2, 6))
+    e = draw(st.integers(2, 4))
+    x = np.array(
+        draw(
+            st.lists(st.lists(st.integers(0, 100), min_size=e, max_size=e), min_size=n, max_size=n)
+        ),
+        dtype=float,
+    )
+    s = (
+        np.array(
+            draw(
+                st.lists(
+                    st.lists(st.integers(1, 10), min_size=e, max_size=e), min_size=n, max_size=n
+                )
+            )
+        )
+        / 10
+    )
+    c = np.array(
+        draw(
+            st.lists(st.lists(st.integers(1, 10), min_size=e, max_size=e), min_size=n, max_size=n)
+        ),
+        dtype=float,
+    )
+    return x, s, c
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.sampled_from(["equal-gain", "random-rate"]))
+def test_every_exchange_gains_both_and_stays_in_range(problem: Any, variant: str) -> None:
+    x, s, c = problem
+    present = np.ones_like(x, dtype=bool)
+    rounds = run_exchange(x, s, c, present, rounds=4, variant=variant)
+    lo, hi = x.min(axis=0) - 1e-9, x.max(axis=0) + 1e-9
+    for r in rounds:
+        assert ((r.start >= lo) & (r.start <= hi)).all()
+        assert ((r.voting >= lo) & (r.voting <= hi)).all()
+        seen: set[tuple[int, int]] = set()
+        for t in r.exchanges:
+            assert t["gain_i"] > 0
+            assert t["gain_j"] > 0
+            slots = {(t["i"], t["i_supplies"]), (t["i"], t["j_supplies"])}
+            slots |= {(t["j"], t["i_supplies"]), (t["j"], t["j_supplies"])}
+            assert seen.isdisjoint(slots)  # each actor's position on an issue trades once
+            seen |= slots
+
+
+# --- in forecasts and on the command line ---------------------------------------------------
+
+
+def test_exchange_in_a_forecast() -> None:
+    f = forecast(load("karabakh-2020"), ["compromise", "exchange"])
+    d = f.linked["exchange"]
+    assert len(d.rounds) == 10
+    for issue in f.scenario.issues:
+        value = f.value(issue.id, "exchange")
+        assert value is not None
+        assert value == pytest.approx(float(d.rounds[-1].voting[d.issues.index(issue.id)]))
+    trades = d.trades(0)
+    assert trades
+    assert {t["actor"] for t in trades} <= set(f.scenario.actor_ids)
+    data = f.to_dict()["exchange"]
+    assert len(data["rounds"]) == 10
+    assert data["rounds"][0]["exchanges"][0]["gain"] == pytest.approx(trades[0]["gain"])
+
+
+def test_actors_sitting_an_issue_out_do_not_trade_on_it() -> None:
+    data = copy.deepcopy(TINY)  # actor c has no stance on 'date'
+    f = forecast(build_scenario(data, file=None), "exchange")
+    for r in f.linked["exchange"].rounds:
+        for t in r.exchanges:
+            assert "c" not in (f.scenario.actor_ids[t["i"]], f.scenario.actor_ids[t["j"]])
+
+
+def test_one_issue_is_nothing_to_trade() -> None:
+    f = forecast(load("ec-emissions-1994"), ["compromise", "exchange"])
+    assert f.value("emissions", "exchange") is None
+    assert "two issues or more" in f.issues[0].not_applicable["exchange"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"variant": "random"}, "variant is equal-gain or random-rate"),
+        ({"rounds": 0}, "rounds is a whole number of at least 1"),
+        ({"adjustment": "half"}, "adjustment is decide or full"),
+        ({"seed": -2}, "seed is a whole number of 0 or more"),
+    ],
+)
+def test_bad_options(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Exchange(**options)
+
+
+def test_cli_shows_the_trades() -> None:
+    result = runner.invoke(app, ["forecast", "karabakh-2020", "-m", "exchange"])
+    assert result.exit_code == 0, result.output
+    assert "Exchange model: the trades of round 1 of 10" in result.output
+    data = json.loads(
+        runner.invoke(app, ["forecast", "karabakh-2020", "-m", "exchange", "-f", "json"]).output
+    )
+    assert data["exchange"]["rounds"][0]["exchanges"]
