@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from statecraft._cli_util import OutputFormat, _console, _fail
+from statecraft._cli_util import OutputFormat, _console, _emit, _fail
 
 StoreOpt = Annotated[
     str | None,
@@ -289,14 +289,8 @@ def export_cmd(
             raise _fail(str(exc.args[0])) from None
     else:
         text = json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {output}")
+    if _emit(text, output):
+        typer.echo(f"wrote {output}")
 
 
 @runs_app.command("diff")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -42,3 +44,16 @@ def _fail(message: str) -> typer.Exit:
         Text(f"error: {message}", style="red")
     )
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _emit(text: str, output: str | None) -> bool:
+    """Write text to the file ``output``, or to standard output when it is None or ``-``;
+    True when a file was written. A file that cannot be written ends the command."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return False
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+    return True

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft._cli_runs import NoStoreOpt, StoreOpt, recording, runs_app
-from statecraft._cli_util import OutputFormat, _console, _fail, _progress_bar
+from statecraft._cli_util import OutputFormat, _console, _emit, _fail, _progress_bar
 from statecraft._version import __version__
 from statecraft.errors import StatecraftError
 from statecraft.io import builtin_names, load
@@ -1339,14 +1339,8 @@ def convert_cmd(
         err.print(f"note: the {fmt.value} format cannot hold all of {s.name}; left out or changed:")
         for line in lost:
             err.print(f"  - {line}")
-    if output == "-":
-        sys.stdout.write(text)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
-    err.print(f"wrote {output} ({fmt.value})")
+    if _emit(text, output):
+        err.print(f"wrote {output} ({fmt.value})")
 
 
 @app.command("validate")

@@ -31,3 +31,15 @@ def quantities(scenario: Scenario) -> list[Any]:
 def has_provenance(scenario: Scenario) -> bool:
     """Whether the scenario cites sources or gives any number a source or a note."""
     return bool(scenario.sources) or any(q.source or q.note for q in quantities(scenario))
+
+
+def common_losses(scenario: Scenario) -> list[str]:
+    """What neither KTAB's nor decide's format holds: provenance, ranges, roles."""
+    lost: list[str] = []
+    if has_provenance(scenario):
+        lost.append("the sources and notes of the numbers, and the scenario's sources")
+    if any(q.uncertain for q in quantities(scenario)):
+        lost.append("the ranges (low, high) of the uncertain numbers")
+    if any(a.roles for a in scenario.actors):
+        lost.append("the actors' roles")
+    return lost

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from statecraft.errors import ScenarioError
-from statecraft.io._common import has_provenance, quantities, slug
+from statecraft.io._common import common_losses, slug
 from statecraft.io._validate import build_scenario
 from statecraft.scenario import Scenario
 
@@ -218,13 +218,7 @@ def ktab_losses(scenario: Scenario) -> list[str]:
             lost.append(
                 f"actor {actor.id}: capabilities on single issues (KTAB has one power per actor)"
             )
-    if has_provenance(scenario):
-        lost.append("the sources and notes of the numbers, and the scenario's sources")
-    if any(q.uncertain for q in quantities(scenario)):
-        lost.append("the ranges (low, high) of the uncertain numbers")
-    if any(a.roles for a in scenario.actors):
-        lost.append("the actors' roles")
-    return lost
+    return lost + common_losses(scenario)
 
 
 def dumps_ktab(scenario: Scenario) -> str:
