@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,27 @@ def test_readme_backtest_figures_are_current() -> None:
     )
     assert f"the expected utility model {scores['expected-utility'].mae:.1f}" in text
     assert f"the status quo {scores['status-quo'].mae:.1f}" in text
+
+
+def test_linked_models_run_per_proposal(tmp_path: Path) -> None:
+    from statecraft import forecast
+    from statecraft.analysis.backtest import proposal_scenario
+
+    table = read_deu(_table(tmp_path))
+    p1 = [item for item in table.issues if item.proposal == "p1"]
+    s = proposal_scenario(p1)
+    assert s.issue_ids == ("p1i1", "p1i2")
+    assert [i.actual.value for i in s.issues if i.actual] == [item.actual for item in p1]
+    for item in p1:  # every stance of every issue, under the issue's id
+        for actor in item.scenario.actors:
+            if "x" in actor.stances:
+                got = s.actor(actor.id).stances[item.issue]
+                assert got.position == actor.stances["x"].position
+                assert s.actor(actor.id).capability_on(item.issue) == actor.capability_on("x")
+    result = backtest(table, ["exchange"], replicates=20)
+    values = dict(zip([i.issue for i in table.issues], result.forecasts["exchange"], strict=True))
+    direct = forecast(s, "exchange")
+    for item in p1:
+        assert values[item.issue] == pytest.approx(direct.value(item.issue, "exchange"))
+    one_issue = [i.issue for i in table.issues if i.proposal != "p1"]
+    assert all(math.isnan(values[i]) for i in one_issue)  # nothing to trade across

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from statecraft.io.deu import DeuIssue, DeuTable
-from statecraft.models import NotApplicable, get_model
+from statecraft.models import LinkedModel, NotApplicable, get_model
+from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,9 +153,14 @@ def forecast_table(
         for name in model_names
         if name not in BASELINES
     }
+    for name, model in built.items():
+        if isinstance(model, LinkedModel):
+            out[name] = _linked_forecasts(table, model)
     for k, item in enumerate(table.issues):
         arrays = item.scenario.arrays("x")
         for name in model_names:
+            if isinstance(built.get(name), LinkedModel):
+                continue
             if name in BASELINES:
                 value = BASELINES[name](item)
             else:
@@ -164,6 +170,70 @@ def forecast_table(
                     value = None
             if value is not None:
                 out[name][k] = value
+    return out
+
+
+def proposal_scenario(items: Sequence[DeuIssue]) -> Scenario:
+    """The issues of one proposal as one scenario, for the models that link issues: each
+    issue under its own id, each actor with a stance on the issues it took a position on
+    (its capability there, where the capability rule gives it a different one)."""
+    issues: list[dict[str, Any]] = []
+    stances: dict[str, dict[str, Any]] = {}
+    capability: dict[str, dict[str, float]] = {}
+    for item in items:
+        issue = item.scenario.issues[0]
+        issues.append(
+            {
+                "id": item.issue,
+                "label": item.issue,
+                "status_quo": issue.status_quo,
+                "actual": issue.actual,
+            }
+        )
+        for actor in item.scenario.actors:
+            stance = actor.stances.get("x")
+            if stance is None:
+                continue
+            stances.setdefault(actor.id, {})[item.issue] = stance
+            capability.setdefault(actor.id, {})[item.issue] = actor.capability_on("x")
+    actors = []
+    for actor_id, mine in stances.items():
+        top = max(capability[actor_id].values())
+        actors.append(
+            {
+                "id": actor_id,
+                "capability": top,
+                "stances": {
+                    issue: {"position": st.position, "salience": st.salience}
+                    | (
+                        {}
+                        if capability[actor_id][issue] == top
+                        else {"capability": capability[actor_id][issue]}
+                    )
+                    for issue, st in mine.items()
+                },
+            }
+        )
+    return Scenario.model_validate({"name": items[0].proposal, "issues": issues, "actors": actors})
+
+
+def _linked_forecasts(table: DeuTable, model: LinkedModel) -> np.ndarray:
+    """A linked model's forecasts: one run per proposal, on all its issues at once; NaN
+    where the model does not apply (e.g. the exchange model on a one-issue proposal)."""
+    out = np.full(len(table.issues), np.nan)
+    by_proposal: dict[str, list[int]] = {}
+    for k, item in enumerate(table.issues):
+        by_proposal.setdefault(item.proposal, []).append(k)
+    for rows in by_proposal.values():
+        items = [table.issues[k] for k in rows]
+        try:
+            run = model.run_scenario(proposal_scenario(items))
+        except NotApplicable:
+            continue
+        for k, item in zip(rows, items, strict=True):
+            value = run.forecasts.get(item.issue)
+            if value is not None:
+                out[k] = value
     return out
 
 
