@@ -1,0 +1,485 @@
+"""The web app's JSON API (FastAPI), under ``/api/``, and the page that uses it.
+
+Everything the page does goes through this API, documented by its OpenAPI schema at
+``/openapi.json``, so that a team can script it. Scenarios live in the server's memory under
+an id (``POST /api/scenarios`` with the file as the request body, in any format the readers
+know); a request names a scenario by that id or by a built-in's name, never by a path.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from statecraft._version import __version__
+from statecraft.errors import ScenarioError, StatecraftError
+from statecraft.io import builtin_names, detect_format, dumps, read_text
+from statecraft.io._validate import build_scenario
+from statecraft.models import available_models, get_model, is_linked, options_for
+from statecraft.runner import forecast
+from statecraft.scenario import Scenario
+from statecraft.web.studies import Busy, Studies
+
+__all__ = ["Limits", "create_app"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server; each refusal names its limit."""
+
+    upload_bytes: int = 1024 * 1024
+    actors: int = 250
+    issues: int = 100
+    draws: int = 200_000
+    studies: int = 2  # running at once
+    scenarios: int = 500  # kept in memory; the oldest go first
+
+
+class Problem(BaseModel):
+    """A refusal: what is wrong, and where in the scenario when it is about one."""
+
+    error: str = Field(description="The message, in the command line's words.")
+    path: list[str | int] | None = Field(
+        default=None, description="Where in the scenario, e.g. ['actors', 4, 'capability']."
+    )
+    line: int | None = None
+
+
+class ForecastRequest(BaseModel):
+    scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
+    models: list[str] | None = Field(
+        default=None, description="Models to run (default: the one-issue models that apply)."
+    )
+    options: dict[str, Any] = Field(default_factory=dict)
+    primary: str | None = None
+
+
+class StudyRequest(BaseModel):
+    scenario: str
+    model: str = "compromise"
+    draws: int = Field(default=2000, ge=1)
+    seed: int = Field(default=0, ge=0)
+    options: dict[str, Any] = Field(default_factory=dict)
+    perturb: float | None = Field(default=None, gt=0, le=1)
+
+
+class CompareRequest(BaseModel):
+    scenario: str
+    patches: list[str | dict[str, Any]] = Field(
+        description="Names of the scenario's built-in patches, or patches as data."
+    )
+    model: str = "compromise"
+    draws: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0)
+
+
+class ReportRequest(BaseModel):
+    scenario: str
+    draws: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0)
+    patches: list[str | dict[str, Any]] = Field(default_factory=list)
+    model: str = "compromise"
+
+
+def _problem(status: int, exc: Exception | str) -> HTTPException:
+    if isinstance(exc, ScenarioError):
+        detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
+    else:
+        detail = Problem(error=str(exc))
+    return HTTPException(status_code=status, detail=detail.model_dump())
+
+
+def create_app(
+    *,
+    token: str | None = None,
+    store: str | None = None,
+    record: bool = True,
+    limits: Limits | None = None,
+) -> FastAPI:
+    """The app. ``token``: every API request must carry it (``Authorization: Bearer``).
+    ``store``: the run store (default: the user's); ``record=False`` keeps no runs."""
+    limits = limits or Limits()
+    studies = Studies(limits.studies)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        studies.shutdown()  # running studies stop; none leaves a half-written run
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Statecraft",
+        version=__version__,
+        description="Forecast negotiations and conflicts with the bargaining models of "
+        "political science: scenarios, forecasts, Monte Carlo studies, counterfactuals, "
+        "reports and past runs.",
+    )
+    scenarios: OrderedDict[str, Scenario] = OrderedDict()
+    lock = threading.Lock()
+    app.state.studies = studies
+    app.state.limits = limits
+
+    async def authorised(authorization: str | None = Header(default=None)) -> None:
+        if token is None:
+            return
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not secrets.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(
+                status_code=401,
+                detail=Problem(
+                    error="this server needs its token: send 'Authorization: Bearer TOKEN'"
+                ).model_dump(),
+            )
+
+    guard = [Depends(authorised)]
+
+    @app.exception_handler(HTTPException)
+    async def _detail(request: Request, exc: HTTPException) -> JSONResponse:
+        body = exc.detail if isinstance(exc.detail, dict) else {"error": str(exc.detail)}
+        return JSONResponse(status_code=exc.status_code, content=body)
+
+    def checked(s: Scenario) -> Scenario:
+        if len(s.actors) > limits.actors:
+            raise _problem(
+                413,
+                f"the scenario has {len(s.actors)} actors; "
+                f"this server takes at most {limits.actors}",
+            )
+        if len(s.issues) > limits.issues:
+            raise _problem(
+                413,
+                f"the scenario has {len(s.issues)} issues; "
+                f"this server takes at most {limits.issues}",
+            )
+        return s
+
+    def keep(s: Scenario) -> str:
+        scenario_id = secrets.token_hex(6)
+        with lock:
+            scenarios[scenario_id] = s
+            while len(scenarios) > limits.scenarios:
+                scenarios.popitem(last=False)
+        return scenario_id
+
+    def scenario_of(ref: str) -> Scenario:
+        with lock:
+            if ref in scenarios:
+                return scenarios[ref]
+        if ref in builtin_names():
+            from statecraft.io import load
+
+            return load(ref)  # a built-in's name: never a path
+        raise _problem(
+            404,
+            f"no scenario {ref!r}: upload one to POST /api/scenarios, or name a built-in "
+            f"({', '.join(builtin_names())})",
+        )
+
+    def recorded(result: Any, **how: Any) -> str | None:
+        if not record:
+            return None
+        from statecraft.store import StoreError, open_store
+
+        try:
+            with open_store(store) as opened:
+                return opened.save(result, arguments={"via": "web"}, **how)
+        except StoreError:
+            return None
+
+    # --- scenarios ---------------------------------------------------------------------
+
+    @app.get("/api/scenarios", dependencies=guard)
+    def list_scenarios() -> dict[str, Any]:
+        """The built-in scenarios, and those uploaded or edited on this server."""
+        with lock:
+            mine = [{"id": k, "name": s.name, "title": s.title} for k, s in scenarios.items()]
+        builtins = []
+        for name in builtin_names():
+            from statecraft.analysis.counterfactual import builtin_patches
+            from statecraft.io import load
+
+            s = load(name)
+            builtins.append(
+                {
+                    "id": name,
+                    "name": s.name,
+                    "title": s.title,
+                    "patches": list(builtin_patches(name)),
+                }
+            )
+        return {"builtin": builtins, "uploaded": mine}
+
+    @app.post(
+        "/api/scenarios",
+        status_code=201,
+        dependencies=guard,
+        responses={413: {"model": Problem}, 422: {"model": Problem}},
+    )
+    async def upload(
+        request: Request,
+        name: str = Query(default="upload", description="The file's name (tells CSV from YAML)."),
+        fmt: str | None = Query(
+            default=None, alias="format", description="yaml, json, csv, ktab or decide"
+        ),
+    ) -> dict[str, Any]:
+        """Upload a scenario: the file as the request body, in any format the readers know."""
+        body = await request.body()
+        if len(body) > limits.upload_bytes:
+            raise _problem(
+                413,
+                f"the file is {len(body):,} bytes; "
+                f"this server takes at most {limits.upload_bytes:,}",
+            )
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _problem(
+                422, f"the file is not UTF-8 text (bad byte at offset {exc.start})"
+            ) from None
+        try:
+            chosen = fmt or detect_format(name, text)
+            s = checked(read_text(text, chosen, file=name, name=name.rsplit(".", 1)[0]))
+        except (StatecraftError, ValueError) as exc:
+            raise _problem(422, exc) from None
+        return {"id": keep(s), "scenario": s.to_data()}
+
+    @app.get("/api/scenarios/{ref}", dependencies=guard)
+    def get_scenario(ref: str) -> dict[str, Any]:
+        """A scenario as data (the native format's fields)."""
+        return {"id": ref, "scenario": scenario_of(ref).to_data()}
+
+    @app.put("/api/scenarios/{ref}", dependencies=guard, responses={422: {"model": Problem}})
+    def put_scenario(ref: str, data: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        """Replace a scenario with edited data (a built-in's name makes a new copy); a
+        problem is refused with where it is (``path``), in the command line's words."""
+        try:
+            s = checked(build_scenario(data, file=None))
+        except ScenarioError as exc:
+            raise _problem(422, exc) from None
+        if ref in builtin_names():
+            ref = keep(s)
+        else:
+            scenario_of(ref)
+            with lock:
+                scenarios[ref] = s
+        return {"id": ref, "scenario": s.to_data()}
+
+    @app.post("/api/validate", dependencies=guard, responses={422: {"model": Problem}})
+    def validate(data: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+        """Check scenario data without keeping it."""
+        try:
+            s = checked(build_scenario(data, file=None))
+        except ScenarioError as exc:
+            raise _problem(422, exc) from None
+        return {"ok": True, "actors": len(s.actors), "issues": len(s.issues)}
+
+    @app.get("/api/scenarios/{ref}/download", dependencies=guard)
+    def download(ref: str, fmt: str = Query(default="yaml", alias="format")) -> PlainTextResponse:
+        """The scenario as a file: yaml (default), json, csv, ktab or decide."""
+        s = scenario_of(ref)
+        try:
+            text = dumps(s, fmt)
+        except ScenarioError as exc:
+            raise _problem(422, exc) from None
+        suffix = {"yaml": "yaml", "json": "json"}.get(fmt, "csv" if fmt != "decide" else "txt")
+        return PlainTextResponse(
+            text,
+            headers={"Content-Disposition": f'attachment; filename="{s.name}.{suffix}"'},
+        )
+
+    # --- models and runs ---------------------------------------------------------------
+
+    @app.get("/api/models", dependencies=guard)
+    def models() -> list[dict[str, Any]]:
+        """The models, their sources and their options with defaults."""
+        return [
+            {
+                "name": name,
+                "title": cls.title,
+                "citation": cls.citation,
+                "linked": is_linked(name),
+                "options": get_model(name).options,
+            }
+            for name, cls in available_models().items()
+        ]
+
+    @app.post("/api/forecast", dependencies=guard, responses={422: {"model": Problem}})
+    def run_forecast(req: ForecastRequest) -> dict[str, Any]:
+        """Forecast every issue and rank the winners (``statecraft forecast``)."""
+        s = scenario_of(req.scenario)
+        try:
+            result = forecast(s, req.models or None, primary=req.primary, options=req.options)
+        except (StatecraftError, ValueError) as exc:
+            raise _problem(422, exc) from None
+        return {"run_id": recorded(result), "forecast": result.to_dict()}
+
+    @app.post(
+        "/api/studies",
+        status_code=202,
+        dependencies=guard,
+        responses={413: {"model": Problem}, 429: {"model": Problem}},
+    )
+    def start_study(req: StudyRequest) -> dict[str, Any]:
+        """Start a Monte Carlo study in the background; poll ``GET /api/studies/{id}``."""
+        if req.draws > limits.draws:
+            raise _problem(
+                413,
+                f"{req.draws:,} draws asked; this server runs at most {limits.draws:,} per study",
+            )
+        s = scenario_of(req.scenario)
+        if req.perturb is not None:
+            from statecraft.scenario import Perturbation
+
+            dist = s.perturb.dist if s.perturb is not None else "triangular"
+            s = s.model_copy(update={"perturb": Perturbation(relative=req.perturb, dist=dist)})
+        from statecraft.analysis.uncertainty import check_models, simulate
+
+        try:
+            check_models(s, [req.model], dict(req.options))
+        except (StatecraftError, ValueError) as exc:
+            raise _problem(422, exc) from None
+
+        def work(progress: Any) -> tuple[dict[str, Any], Any]:
+            result = simulate(
+                s, req.model, draws=req.draws, seed=req.seed, options=req.options, progress=progress
+            )
+            return result.to_dict(), result
+
+        try:
+            study = studies.start(
+                req.draws,
+                work,
+                lambda r: recorded(r, parameters={"options": options_for(req.model, req.options)}),
+            )
+        except Busy as exc:
+            raise _problem(429, exc) from None
+        return study.to_dict()
+
+    @app.get("/api/studies/{study_id}", dependencies=guard)
+    def get_study(study_id: str) -> dict[str, Any]:
+        """A study's progress, and its result when done."""
+        study = studies.get(study_id)
+        if study is None:
+            raise _problem(404, f"no study {study_id!r}")
+        return study.to_dict()
+
+    @app.delete("/api/studies/{study_id}", dependencies=guard)
+    def cancel_study(study_id: str) -> dict[str, Any]:
+        """Cancel a running study: it stops and records nothing."""
+        study = studies.cancel(study_id)
+        if study is None:
+            raise _problem(404, f"no study {study_id!r}")
+        return study.to_dict()
+
+    def patches_of(s: Scenario, given: list[str | dict[str, Any]]) -> list[Any]:
+        from statecraft.analysis.counterfactual import Patch, builtin_patches, load_patch
+
+        out = []
+        for p in given:
+            if isinstance(p, str):
+                if p not in builtin_patches(s.name):
+                    raise _problem(
+                        422, f"no built-in patch {p!r} for {s.name}; give the patch as data"
+                    )
+                out.append(load_patch(p, scenario=s))
+            else:
+                try:
+                    out.append(Patch.model_validate(p))
+                except ValueError as exc:
+                    raise _problem(422, f"a patch: {exc}") from None
+        return out
+
+    @app.post("/api/compare", dependencies=guard, responses={422: {"model": Problem}})
+    def run_compare(req: CompareRequest) -> dict[str, Any]:
+        """The scenario and its counterfactual patches side by side (``statecraft compare``)."""
+        if req.draws > limits.draws:
+            raise _problem(
+                413, f"{req.draws:,} draws asked; this server runs at most {limits.draws:,}"
+            )
+        from statecraft.analysis.counterfactual import compare
+
+        s = scenario_of(req.scenario)
+        try:
+            result = compare(
+                s, patches_of(s, req.patches), req.model, draws=req.draws, seed=req.seed
+            )
+        except (StatecraftError, ValueError) as exc:
+            raise _problem(422, exc) from None
+        return {"run_id": recorded(result), "comparison": result.to_dict()}
+
+    @app.post("/api/report", dependencies=guard, response_class=HTMLResponse)
+    def make_report(req: ReportRequest) -> HTMLResponse:
+        """The self-contained HTML report (``statecraft report``)."""
+        if req.draws > limits.draws:
+            raise _problem(
+                413, f"{req.draws:,} draws asked; this server runs at most {limits.draws:,}"
+            )
+        try:
+            from statecraft.report.html import report
+        except ImportError:
+            raise _problem(
+                501, "the report needs statecraft[report] (matplotlib, Jinja2)"
+            ) from None
+        s = scenario_of(req.scenario)
+        try:
+            html = report(
+                s,
+                draws=req.draws,
+                seed=req.seed,
+                patches=patches_of(s, req.patches),
+                model=req.model,
+            ).html()
+        except (StatecraftError, ValueError) as exc:
+            raise _problem(422, exc) from None
+        return HTMLResponse(
+            html, headers={"Content-Disposition": f'attachment; filename="{s.name}-report.html"'}
+        )
+
+    @app.get("/api/runs", dependencies=guard)
+    def list_runs(limit: int = Query(default=50, ge=1, le=1000)) -> list[dict[str, Any]]:
+        """Past runs from the run store, newest first."""
+        from statecraft.store import NoStore, StoreError, open_store
+
+        try:
+            with open_store(store, create=False) as opened:
+                frame = opened.runs(limit=limit)
+        except NoStore:
+            return []
+        except StoreError as exc:
+            raise _problem(503, exc) from None
+        frame = frame.assign(created=frame["created"].map(lambda t: t.isoformat()))
+        clean = frame.astype(object).where(frame.notna(), None)
+        return [{str(k): v for k, v in row.items()} for row in clean.to_dict(orient="records")]
+
+    @app.get("/api/runs/{run_id}", dependencies=guard)
+    def get_run(run_id: str) -> dict[str, Any]:
+        """One past run, whole."""
+        from statecraft.store import StoreError, open_store
+
+        try:
+            with open_store(store, create=False) as opened:
+                return opened.get(run_id).to_dict()
+        except StoreError as exc:
+            raise _problem(404, exc) from None
+
+    @app.get("/api/health")
+    def health() -> dict[str, Any]:
+        """Whether the server is up (needs no token)."""
+        return {"ok": True, "version": __version__, "token": token is not None}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        text = resources.files("statecraft.web").joinpath("static", "index.html").read_text("utf-8")
+        return HTMLResponse(text)
+
+    return app

@@ -1,0 +1,251 @@
+"""The web app's API: scenarios, validation at the cell, forecasts, studies in the background
+with progress and cancel, counterfactuals, reports, past runs, limits, the token."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx2")
+from fastapi.testclient import TestClient
+
+from statecraft.cli import app as cli
+from statecraft.web import Limits, create_app
+from tests.conftest import TINY
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    return str(tmp_path / "runs.sqlite")
+
+
+@pytest.fixture
+def client(store: str) -> Any:
+    with TestClient(create_app(store=store)) as c:
+        yield c
+
+
+def _upload(client: Any, data: Any, name: str = "tiny.yaml") -> Any:
+    return client.post(
+        "/api/scenarios", params={"name": name}, content=yaml.safe_dump(data).encode()
+    )
+
+
+def _wait(client: Any, study_id: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state: dict[str, Any] = client.get(f"/api/studies/{study_id}").json()
+        if state["status"] != "running":
+            return state
+        time.sleep(0.05)
+    raise AssertionError("the study did not end")
+
+
+def test_health_models_and_scenarios(client: Any) -> None:
+    assert client.get("/api/health").json()["ok"] is True
+    models = {m["name"]: m for m in client.get("/api/models").json()}
+    assert models["expected-utility"]["options"]["rounds"] == 8
+    assert models["spatial"]["linked"] is True
+    listed = client.get("/api/scenarios").json()
+    karabakh = next(s for s in listed["builtin"] if s["id"] == "karabakh-2020")
+    assert "us-engaged" in karabakh["patches"]
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/scenarios", "/api/forecast", "/api/studies", "/api/runs"):
+        assert path in schema["paths"]
+
+
+def test_upload_edit_download(client: Any) -> None:
+    made = _upload(client, TINY)
+    assert made.status_code == 201
+    ref = made.json()["id"]
+    assert client.get("/api/scenarios").json()["uploaded"][0]["id"] == ref
+    got = client.get(f"/api/scenarios/{ref}").json()["scenario"]
+    assert got["name"] == "tiny"
+    text = client.get(f"/api/scenarios/{ref}/download").text
+    assert yaml.safe_load(text)["actors"][0]["id"] == "a"
+    before = client.post("/api/forecast", json={"scenario": ref, "models": ["compromise"]})
+    edited = copy.deepcopy(got)
+    edited["actors"][1]["stances"]["tax"]["salience"] = 1.0  # Beta cares more about tax
+    assert client.put(f"/api/scenarios/{ref}", json=edited).status_code == 200
+    after = client.post("/api/forecast", json={"scenario": ref, "models": ["compromise"]})
+    tax = lambda r: r.json()["forecast"]["issues"]["tax"]["forecast"]["compromise"]  # noqa: E731
+    assert tax(after) < tax(before)  # Beta, at 0, pulls harder
+
+
+def test_errors_name_the_cell_in_the_command_lines_words(client: Any, tmp_path: Path) -> None:
+    bad = copy.deepcopy(TINY)
+    bad["actors"][0]["stances"]["tax"]["salience"] = 7
+    answer = _upload(client, bad)
+    assert answer.status_code == 422
+    problem = answer.json()
+    assert problem["path"] == ["actors", 0, "stances", "tax", "salience"]
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    cli_says = runner.invoke(cli, ["validate", str(path)]).output
+    assert problem["error"].split(": ", 1)[1] in cli_says  # the same words, less the file
+    assert problem["line"] is not None
+    checked = client.post("/api/validate", json=bad)
+    assert checked.status_code == 422
+    assert checked.json()["path"] == ["actors", 0, "stances", "tax", "salience"]
+    assert client.post("/api/validate", json=TINY).json()["ok"] is True
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"\xff\xfe not text", 422, "not UTF-8 text"),
+        (b"name: x\nissues: [", 422, "YAML"),
+        (b"x" * 2_000, 413, "at most 1,000"),
+    ],
+)
+def test_upload_refusals(store: str, body: bytes, status: int, message: str) -> None:
+    with TestClient(create_app(store=store, limits=Limits(upload_bytes=1000))) as c:
+        answer = c.post("/api/scenarios", params={"name": "x.yaml"}, content=body)
+    assert answer.status_code == status
+    assert message in answer.json()["error"]
+
+
+def test_size_limits(store: str) -> None:
+    with TestClient(create_app(store=store, limits=Limits(actors=2, draws=100))) as c:
+        answer = _upload(c, TINY)
+        assert answer.status_code == 413
+        assert "3 actors; this server takes at most 2" in answer.json()["error"]
+        study = c.post("/api/studies", json={"scenario": "karabakh-2020", "draws": 101})
+        assert study.status_code == 413
+        assert "at most 100 per study" in study.json()["error"]
+
+
+def test_no_path_is_ever_read(client: Any, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(yaml.safe_dump(TINY))
+    for ref in (str(secret), "../../etc/passwd", "/etc/passwd"):
+        answer = client.post("/api/forecast", json={"scenario": ref})
+        assert answer.status_code == 404
+    compare = client.post(
+        "/api/compare", json={"scenario": "karabakh-2020", "patches": [str(secret)]}
+    )
+    assert compare.status_code == 422
+    assert "no built-in patch" in compare.json()["error"]
+
+
+def test_forecast_is_recorded_and_runs_are_listed(client: Any) -> None:
+    assert client.get("/api/runs").json() == []  # no store yet
+    answer = client.post(
+        "/api/forecast", json={"scenario": "karabakh-2020", "models": ["compromise", "nash"]}
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["forecast"]["primary_model"] == "compromise"
+    runs = client.get("/api/runs").json()
+    assert [r["id"] for r in runs] == [body["run_id"]]
+    run = client.get(f"/api/runs/{body['run_id']}").json()
+    assert run["command"] == "forecast"
+    assert run["arguments"] == {"via": "web"}
+    assert client.get("/api/runs/ffffffff").status_code == 404
+
+
+def test_forecast_errors(client: Any) -> None:
+    answer = client.post(
+        "/api/forecast", json={"scenario": "karabakh-2020", "models": ["astrology"]}
+    )
+    assert answer.status_code == 422
+    assert "unknown model 'astrology'" in answer.json()["error"]
+
+
+def test_a_study_runs_in_the_background_and_finishes(client: Any) -> None:
+    started = client.post(
+        "/api/studies", json={"scenario": "karabakh-2020", "draws": 3000, "seed": 2}
+    )
+    assert started.status_code == 202
+    state = _wait(client, started.json()["id"])
+    assert state["status"] == "done"
+    assert state["done"] == state["total"] == 3000
+    assert state["result"]["draws"] == 3000
+    runs = client.get("/api/runs").json()
+    assert runs[0]["id"] == state["run_id"]
+    assert runs[0]["command"] == "simulate"
+
+
+def test_a_cancelled_study_records_nothing(client: Any) -> None:
+    started = client.post(
+        "/api/studies",
+        json={"scenario": "karabakh-2020", "model": "expected-utility", "draws": 100_000},
+    ).json()
+    cancelled = client.delete(f"/api/studies/{started['id']}")
+    assert cancelled.status_code == 200
+    state = _wait(client, started["id"])
+    assert state["status"] == "cancelled"
+    assert state["result"] is None
+    assert client.get("/api/runs").json() == []
+    assert client.get("/api/studies/nope").status_code == 404
+
+
+def test_studies_beyond_the_limit_are_refused(store: str) -> None:
+    with TestClient(create_app(store=store, limits=Limits(studies=1))) as c:
+        slow = {"scenario": "karabakh-2020", "model": "expected-utility", "draws": 100_000}
+        first = c.post("/api/studies", json=slow).json()
+        second = c.post("/api/studies", json=slow)
+        assert second.status_code == 429
+        assert (
+            "1 studies are running, the most this server runs at once" in (second.json()["error"])
+        )
+        c.delete(f"/api/studies/{first['id']}")
+        _wait(c, first["id"])
+        quick = {"scenario": "karabakh-2020", "draws": 500}
+        assert c.post("/api/studies", json=quick).status_code == 202
+
+
+def test_compare_and_report(client: Any) -> None:
+    answer = client.post(
+        "/api/compare", json={"scenario": "karabakh-2020", "patches": ["us-engaged"]}
+    )
+    assert answer.status_code == 200
+    scenarios = {r["scenario"] for r in answer.json()["comparison"]["forecasts"]}
+    assert scenarios == {"base", "us-engaged"}
+    pytest.importorskip("matplotlib")
+    report = client.post("/api/report", json={"scenario": "karabakh-2020"})
+    assert report.status_code == 200
+    assert '<section id="forecast">' in report.text
+    assert "attachment" in report.headers["content-disposition"]
+
+
+def test_the_token(store: str) -> None:
+    with TestClient(create_app(store=store, token="s3cret")) as c:
+        assert c.get("/api/health").status_code == 200  # needs no token
+        assert c.get("/api/models").status_code == 401
+        wrong = c.get("/api/models", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        assert "needs its token" in wrong.json()["error"]
+        right = c.get("/api/models", headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 200
+
+
+def test_serve_needs_a_token_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    refused = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert refused.exit_code == 2
+    assert "give a token" in refused.output
+    assert calls == []
+    ok = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--token", "t", "--port", "9000"])
+    assert ok.exit_code == 0, ok.output
+    assert "warning: listening on 0.0.0.0" in ok.output
+    assert calls == [{"host": "0.0.0.0", "port": 9000, "log_level": "warning"}]
+    local = runner.invoke(cli, ["serve"])
+    assert local.exit_code == 0
+    assert "warning" not in local.output
+    assert json.dumps(calls[-1]) == json.dumps(
+        {"host": "127.0.0.1", "port": 8765, "log_level": "warning"}
+    )
