@@ -94,6 +94,7 @@ def test_errors_name_the_cell_in_the_command_lines_words(client: Any, tmp_path: 
     cli_says = runner.invoke(cli, ["validate", str(path)]).output
     assert problem["error"].split(": ", 1)[1] in cli_says  # the same words, less the file
     assert problem["line"] is not None
+    assert problem["data"]["actors"][0]["stances"]["tax"]["salience"] == 7  # to show it
     checked = client.post("/api/validate", json=bad)
     assert checked.status_code == 422
     assert checked.json()["path"] == ["actors", 0, "stances", "tax", "salience"]
@@ -249,3 +250,12 @@ def test_serve_needs_a_token_beyond_this_machine(monkeypatch: pytest.MonkeyPatch
     assert json.dumps(calls[-1]) == json.dumps(
         {"host": "127.0.0.1", "port": 8765, "log_level": "warning"}
     )
+
+
+def test_the_page_and_its_files(client: Any) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "<title>Statecraft</title>" in page.text
+    for path in ("/static/app.js", "/static/app.css"):
+        assert client.get(path).status_code == 200
+    assert client.get("/static/../app.py").status_code == 404

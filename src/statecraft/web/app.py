@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from statecraft._version import __version__
@@ -53,6 +54,11 @@ class Problem(BaseModel):
         default=None, description="Where in the scenario, e.g. ['actors', 4, 'capability']."
     )
     line: int | None = None
+    data: dict[str, Any] | None = Field(
+        default=None,
+        description="An uploaded file's data when it parsed but did not hold, so that a "
+        "page can show the problem at its cell.",
+    )
 
 
 class ForecastRequest(BaseModel):
@@ -89,6 +95,24 @@ class ReportRequest(BaseModel):
     seed: int = Field(default=0, ge=0)
     patches: list[str | dict[str, Any]] = Field(default_factory=list)
     model: str = "compromise"
+
+
+def _raw(text: str, fmt: str) -> Any:
+    """A YAML or JSON file's data as it stands (safe loaders only), or None."""
+    import json
+
+    import yaml
+
+    try:
+        if fmt == "json":
+            data = json.loads(text)
+        elif fmt == "yaml":
+            data = yaml.safe_load(text)
+        else:
+            return None
+        return json.loads(json.dumps(data, default=str))  # dates and the like as text
+    except (ValueError, TypeError, yaml.YAMLError):
+        return None
 
 
 def _problem(status: int, exc: Exception | str) -> HTTPException:
@@ -249,6 +273,12 @@ def create_app(
         try:
             chosen = fmt or detect_format(name, text)
             s = checked(read_text(text, chosen, file=name, name=name.rsplit(".", 1)[0]))
+        except ScenarioError as exc:
+            problem = _problem(422, exc)
+            raw = _raw(text, chosen) if exc.path else None
+            if isinstance(raw, dict) and isinstance(problem.detail, dict):
+                problem.detail["data"] = raw
+            raise problem from None
         except (StatecraftError, ValueError) as exc:
             raise _problem(422, exc) from None
         return {"id": keep(s), "scenario": s.to_data()}
@@ -476,6 +506,12 @@ def create_app(
     def health() -> dict[str, Any]:
         """Whether the server is up (needs no token)."""
         return {"ok": True, "version": __version__, "token": token is not None}
+
+    app.mount(
+        "/static",
+        StaticFiles(directory=str(resources.files("statecraft.web").joinpath("static"))),
+        name="static",
+    )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:

@@ -1,0 +1,154 @@
+"""The web app in a real browser: headless Chromium driven by Playwright.
+
+Skipped, with a message, where Playwright or Chromium is missing (`.ci/run` installs
+Debian's ``chromium``). With ``STATECRAFT_SCREENSHOTS=DIR`` the tests also save the
+screenshots of the main views there (how docs/img/web-*.png are made).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytest.importorskip("fastapi")
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from tests.conftest import TINY  # noqa: E402
+
+CHROMIUM = next(
+    (p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None
+)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+
+# Chromium's flags for a closed machine: no background network, no sandbox as root.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from statecraft.web import create_app
+
+    store = tmp_path_factory.mktemp("web") / "runs.sqlite"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(store=str(store)), host="127.0.0.1", port=port, log_level="warning"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(server + "/")
+    pg.wait_for_selector('#grid input[data-path="actors.0.capability"]')
+    yield pg
+    context.close()
+    assert errors == [], errors  # no script error on the page
+
+
+def _shot(page: Any, name: str) -> None:
+    folder = os.environ.get("STATECRAFT_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"web-{name}.png"), full_page=True)
+
+
+def _forecast_of(page: Any, label: str) -> str:
+    row = page.locator("#results table tr", has_text=label).first
+    return str(row.locator("td").nth(2).inner_text())
+
+
+def test_edit_turkeys_salience_and_the_forecast_changes(page: Any) -> None:
+    assert page.locator("#grid tr", has_text="turkey").count() == 1  # karabakh-2020 loaded
+    page.click("#forecast")
+    page.wait_for_selector("#headline")
+    label = "Turkey's role in the settlement"
+    before = _forecast_of(page, label)
+    _shot(page, "forecast")
+    turkey = page.evaluate("state.data.actors.findIndex((a) => a.id === 'turkey')")
+    cell = page.locator(f'input[data-path="actors.{turkey}.stances.turkey_role.salience"]')
+    cell.fill("0.05")
+    cell.dispatch_event("change")
+    page.click("#forecast")
+    page.wait_for_function(
+        "([label, before]) => { const r = [...document.querySelectorAll('#results tr')]"
+        ".find((tr) => tr.innerText.includes(label));"
+        " return r && r.cells[2].innerText !== before; }",
+        arg=[label, before],
+    )
+    after = _forecast_of(page, label)
+    assert float(after) < float(before)  # Turkey wants a large role; caring less, it gets less
+    assert page.locator("#undo").is_enabled()
+
+
+def test_a_broken_upload_shows_the_error_at_its_cell(page: Any, tmp_path: Path) -> None:
+    bad = yaml.safe_load(yaml.safe_dump(TINY))
+    bad["actors"][0]["stances"]["tax"]["salience"] = 7
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    page.set_input_files("#upload", str(path))
+    page.wait_for_selector("#problem:not([hidden])")
+    assert "salience must lie between 0 and 1 (got 7.0)" in page.inner_text("#problem")
+    cell = page.locator('input[data-path="actors.0.stances.tax.salience"]')
+    assert "bad" in (cell.get_attribute("class") or "")
+    assert cell.input_value() == "7"
+    _shot(page, "error")
+    cell.fill("0.7")  # fixed where it stands, it runs
+    cell.dispatch_event("change")
+    page.wait_for_selector("#problem", state="hidden")
+    page.click("#forecast")
+    page.wait_for_selector("#headline")
+    assert "Tax rate" in page.inner_text("#results")
+
+
+def test_a_monte_carlo_study_finishes_its_progress_bar(page: Any) -> None:
+    page.fill("#draws", "20000")
+    page.click("#study")
+    page.wait_for_selector("#progress:not([hidden])")
+    page.wait_for_function("document.querySelector('#status').innerText.includes('done')")
+    assert page.evaluate("document.querySelector('#progress').value") == 20000
+    assert page.evaluate("document.querySelector('#progress').max") == 20000
+    assert "Monte Carlo: 20,000 draws" in page.inner_text("#results")
+    assert page.locator("#cancel").is_hidden()
+    _shot(page, "study")
