@@ -105,6 +105,7 @@ def test_edit_turkeys_salience_and_the_forecast_changes(page: Any) -> None:
     page.wait_for_selector("#headline")
     label = "Turkey's role in the settlement"
     before = _forecast_of(page, label)
+    page.wait_for_selector("#results figure.chart svg")  # the report's issue map
     _shot(page, "forecast")
     turkey = page.evaluate("state.data.actors.findIndex((a) => a.id === 'turkey')")
     cell = page.locator(f'input[data-path="actors.{turkey}.stances.turkey_role.salience"]')
@@ -151,4 +152,5 @@ def test_a_monte_carlo_study_finishes_its_progress_bar(page: Any) -> None:
     assert page.evaluate("document.querySelector('#progress').max") == 20000
     assert "Monte Carlo: 20,000 draws" in page.inner_text("#results")
     assert page.locator("#cancel").is_hidden()
+    page.wait_for_selector("#results figure.chart svg")  # the report's distributions chart
     _shot(page, "study")

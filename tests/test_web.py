@@ -73,6 +73,9 @@ def test_upload_edit_download(client: Any) -> None:
     assert got["name"] == "tiny"
     text = client.get(f"/api/scenarios/{ref}/download").text
     assert yaml.safe_load(text)["actors"][0]["id"] == "a"
+    for fmt, first in (("json", "{"), ("csv", "actor,issue"), ("decide", "'#A'")):
+        got_text = client.get(f"/api/scenarios/{ref}/download", params={"format": fmt}).text
+        assert got_text.startswith(first)
     before = client.post("/api/forecast", json={"scenario": ref, "models": ["compromise"]})
     edited = copy.deepcopy(got)
     edited["actors"][1]["stances"]["tax"]["salience"] = 1.0  # Beta cares more about tax
@@ -191,6 +194,20 @@ def test_a_cancelled_study_records_nothing(client: Any) -> None:
     assert client.get("/api/studies/nope").status_code == 404
 
 
+def test_two_studies_at_once_both_finish(client: Any) -> None:
+    ids = [
+        client.post(
+            "/api/studies", json={"scenario": "karabakh-2020", "draws": 20_000, "seed": seed}
+        ).json()["id"]
+        for seed in (1, 2)
+    ]
+    states = [_wait(client, i) for i in ids]
+    assert [s["status"] for s in states] == ["done", "done"]
+    assert states[0]["result"] != states[1]["result"]  # two seeds, two studies
+    recorded = {r["id"] for r in client.get("/api/runs").json()}
+    assert {s["run_id"] for s in states} <= recorded
+
+
 def test_studies_beyond_the_limit_are_refused(store: str) -> None:
     with TestClient(create_app(store=store, limits=Limits(studies=1))) as c:
         slow = {"scenario": "karabakh-2020", "model": "expected-utility", "draws": 100_000}
@@ -218,6 +235,22 @@ def test_compare_and_report(client: Any) -> None:
     assert report.status_code == 200
     assert '<section id="forecast">' in report.text
     assert "attachment" in report.headers["content-disposition"]
+
+
+def test_charts(client: Any) -> None:
+    pytest.importorskip("matplotlib")
+    for body in (
+        {"scenario": "karabakh-2020", "kind": "issue-map"},
+        {"scenario": "karabakh-2020", "kind": "trajectories", "issue": "territory"},
+        {"scenario": "karabakh-2020", "kind": "distributions", "draws": 500},
+    ):
+        answer = client.post("/api/chart", json=body)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("image/svg+xml")
+        assert answer.text.startswith("<svg")
+    wrong = client.post("/api/chart", json={"scenario": "karabakh-2020", "kind": "pie"})
+    assert wrong.status_code == 422
+    assert "unknown chart 'pie'" in wrong.json()["error"]
 
 
 def test_the_token(store: str) -> None:

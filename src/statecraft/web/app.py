@@ -89,6 +89,18 @@ class CompareRequest(BaseModel):
     seed: int = Field(default=0, ge=0)
 
 
+class ChartRequest(BaseModel):
+    scenario: str
+    kind: str = Field(
+        description="issue-map, winners, confrontations, trajectories (needs issue) or "
+        "distributions (a Monte Carlo study of model)."
+    )
+    issue: str | None = None
+    model: str = "compromise"
+    draws: int = Field(default=2000, ge=1)
+    seed: int = Field(default=0, ge=0)
+
+
 class ReportRequest(BaseModel):
     scenario: str
     draws: int = Field(default=0, ge=0)
@@ -474,6 +486,46 @@ def create_app(
         return HTMLResponse(
             html, headers={"Content-Disposition": f'attachment; filename="{s.name}-report.html"'}
         )
+
+    @app.post("/api/chart", dependencies=guard, responses={200: {"content": {"image/svg+xml": {}}}})
+    def chart(req: ChartRequest) -> PlainTextResponse:
+        """One of the report's charts as SVG, for the scenario as it stands."""
+        try:
+            from statecraft.report import charts
+            from statecraft.report.html import svg
+        except ImportError:
+            raise _problem(501, "charts need statecraft[report] (matplotlib, Jinja2)") from None
+        s = scenario_of(req.scenario)
+        if req.draws > limits.draws:
+            raise _problem(
+                413, f"{req.draws:,} draws asked; this server runs at most {limits.draws:,}"
+            )
+        try:
+            if req.kind == "distributions":
+                from statecraft.analysis.uncertainty import simulate
+
+                fig = charts.distributions(simulate(s, req.model, draws=req.draws, seed=req.seed))
+            elif req.kind in ("issue-map", "winners", "confrontations", "trajectories"):
+                f = forecast(s)
+                if req.kind == "trajectories":
+                    if req.issue not in s.issue_ids:
+                        raise ValueError(f"the trajectories chart needs an issue of {s.name}")
+                    fig = charts.trajectories(f, req.issue)
+                else:
+                    draw = {
+                        "issue-map": charts.issue_map,
+                        "winners": charts.winners_chart,
+                        "confrontations": charts.confrontations,
+                    }[req.kind]
+                    fig = draw(f)
+            else:
+                raise ValueError(
+                    f"unknown chart {req.kind!r}; the charts are: issue-map, winners, "
+                    "confrontations, trajectories, distributions"
+                )
+        except (StatecraftError, ValueError) as exc:
+            raise _problem(422, exc) from None
+        return PlainTextResponse(svg(fig, req.kind), media_type="image/svg+xml")
 
     @app.get("/api/runs", dependencies=guard)
     def list_runs(limit: int = Query(default=50, ge=1, le=1000)) -> list[dict[str, Any]]:

@@ -111,6 +111,12 @@ function render() {
     th.append(" – ");
     th.append(input(`issues.${k}.scale.high`, scale.high ?? 100));
     th.append(button("×", `remove the issue ${issue.id}`, () => removeIssue(k)));
+    th.append(document.createElement("br"));
+    const lowMeans = input(`issues.${k}.scale.low_meaning`, scale.low_meaning, "name");
+    lowMeans.placeholder = "low end means";
+    const highMeans = input(`issues.${k}.scale.high_meaning`, scale.high_meaning, "name");
+    highMeans.placeholder = "high end means";
+    th.append(lowMeans, document.createElement("br"), highMeans);
     const hint = document.createElement("div");
     hint.className = "hint";
     hint.textContent = "position / salience";
@@ -151,7 +157,10 @@ function edit(path, text) {
   let holder = state.data;
   for (const key of keys.slice(0, -1)) holder = holder[key] ?? (holder[key] = {});
   const last = keys[keys.length - 1];
-  if (last === "label" || last === "name") holder[last] = text;
+  if (["label", "name", "low_meaning", "high_meaning"].includes(last)) {
+    if (text.trim() === "" && last !== "label") delete holder[last];
+    else holder[last] = text;
+  }
   else setValue(holder, last, parsed(text));
   state.dirty = true;
   validate();
@@ -467,6 +476,23 @@ function showForecast(f, runId) {
   headline.id = "headline";
   out.append(h, table(["Issue", "Status quo", ...models, "Actual"], rows), headline);
   if (f.winners && f.winners.length) out.append(bars(f.winners));
+  figure("issue-map", "The actors on each issue's scale and each model's forecast (as in the report).");
+}
+
+async function figure(kind, caption, extra) {
+  // One of the report's charts, drawn by the server for the scenario as it stands.
+  try {
+    const markup = await api("POST", "/api/chart", { scenario: state.ref, kind, ...(extra || {}) });
+    const fig = document.createElement("figure");
+    fig.className = "chart";
+    fig.innerHTML = markup;
+    const cap = document.createElement("figcaption");
+    cap.textContent = caption;
+    fig.append(cap);
+    $("results").append(fig);
+  } catch (e) {
+    say("chart: " + e.message);
+  }
 }
 
 async function runForecast() {
@@ -523,6 +549,9 @@ async function poll(id, model) {
     issue, r.mean, r.median, r.interval80[0], r.interval80[1], r.actual,
   ]);
   out.append(h, table(["Issue", "Mean", "Median", "10%", "90%", "Actual"], rows));
+  figure("distributions", "The distribution of each issue's outcome over the draws.", {
+    model, draws: s.result.draws, seed: Number($("seed").value),
+  });
   loadRuns();
 }
 
