@@ -199,6 +199,12 @@ def create_app(
             )
         return s
 
+    def too_many(draws: int) -> None:
+        if draws > limits.draws:
+            raise _problem(
+                413, f"{draws:,} draws asked; this server runs at most {limits.draws:,} per study"
+            )
+
     def keep(s: Scenario) -> str:
         scenario_id = secrets.token_hex(6)
         with lock:
@@ -373,11 +379,7 @@ def create_app(
     )
     def start_study(req: StudyRequest) -> dict[str, Any]:
         """Start a Monte Carlo study in the background; poll ``GET /api/studies/{id}``."""
-        if req.draws > limits.draws:
-            raise _problem(
-                413,
-                f"{req.draws:,} draws asked; this server runs at most {limits.draws:,} per study",
-            )
+        too_many(req.draws)
         s = scenario_of(req.scenario)
         if req.perturb is not None:
             from statecraft.scenario import Perturbation
@@ -444,10 +446,7 @@ def create_app(
     @app.post("/api/compare", dependencies=guard, responses={422: {"model": Problem}})
     def run_compare(req: CompareRequest) -> dict[str, Any]:
         """The scenario and its counterfactual patches side by side (``statecraft compare``)."""
-        if req.draws > limits.draws:
-            raise _problem(
-                413, f"{req.draws:,} draws asked; this server runs at most {limits.draws:,}"
-            )
+        too_many(req.draws)
         from statecraft.analysis.counterfactual import compare
 
         s = scenario_of(req.scenario)
@@ -462,10 +461,7 @@ def create_app(
     @app.post("/api/report", dependencies=guard, response_class=HTMLResponse)
     def make_report(req: ReportRequest) -> HTMLResponse:
         """The self-contained HTML report (``statecraft report``)."""
-        if req.draws > limits.draws:
-            raise _problem(
-                413, f"{req.draws:,} draws asked; this server runs at most {limits.draws:,}"
-            )
+        too_many(req.draws)
         try:
             from statecraft.report.html import report
         except ImportError:
@@ -496,10 +492,7 @@ def create_app(
         except ImportError:
             raise _problem(501, "charts need statecraft[report] (matplotlib, Jinja2)") from None
         s = scenario_of(req.scenario)
-        if req.draws > limits.draws:
-            raise _problem(
-                413, f"{req.draws:,} draws asked; this server runs at most {limits.draws:,}"
-            )
+        too_many(req.draws)
         try:
             if req.kind == "distributions":
                 from statecraft.analysis.uncertainty import simulate

@@ -175,62 +175,58 @@ function undo() {
   validate();
 }
 
-function addStance(i, issue) {
+function mutate(change) {
+  // Every structural edit: keep a snapshot for undo, change, redraw, check.
   snapshot();
-  const scale = issue.scale || {};
-  const low = Number(scale.low ?? 0);
-  const high = Number(scale.high ?? 100);
-  state.data.actors[i].stances = state.data.actors[i].stances || {};
-  state.data.actors[i].stances[issue.id] = { position: (low + high) / 2, salience: 0.5 };
+  change();
   state.dirty = true;
   render();
   validate();
+}
+
+function addStance(i, issue) {
+  mutate(() => {
+    const scale = issue.scale || {};
+    const middle = (Number(scale.low ?? 0) + Number(scale.high ?? 100)) / 2;
+    state.data.actors[i].stances = state.data.actors[i].stances || {};
+    state.data.actors[i].stances[issue.id] = { position: middle, salience: 0.5 };
+  });
 }
 
 function removeActor(i) {
-  snapshot();
-  state.data.actors.splice(i, 1);
-  state.dirty = true;
-  render();
-  validate();
+  mutate(() => state.data.actors.splice(i, 1));
 }
 
 function removeIssue(k) {
-  snapshot();
-  const [gone] = state.data.issues.splice(k, 1);
-  for (const actor of state.data.actors) delete (actor.stances || {})[gone.id];
-  state.dirty = true;
-  render();
-  validate();
+  mutate(() => {
+    const [gone] = state.data.issues.splice(k, 1);
+    for (const actor of state.data.actors) delete (actor.stances || {})[gone.id];
+  });
 }
 
 function addActor() {
   const id = window.prompt("The new actor's id (letters, digits, - _ .)");
   if (!id) return;
-  snapshot();
-  const stances = {};
-  for (const issue of state.data.issues) {
-    const scale = issue.scale || {};
-    stances[issue.id] = { position: (Number(scale.low ?? 0) + Number(scale.high ?? 100)) / 2, salience: 0.5 };
-  }
-  state.data.actors.push({ id, capability: 1, stances });
-  state.dirty = true;
-  render();
-  validate();
+  mutate(() => {
+    const stances = {};
+    for (const issue of state.data.issues) {
+      const scale = issue.scale || {};
+      stances[issue.id] = { position: (Number(scale.low ?? 0) + Number(scale.high ?? 100)) / 2, salience: 0.5 };
+    }
+    state.data.actors.push({ id, capability: 1, stances });
+  });
 }
 
 function addIssue() {
   const id = window.prompt("The new issue's id (letters, digits, - _ .)");
   if (!id) return;
-  snapshot();
-  state.data.issues.push({ id, label: id, scale: { low: 0, high: 100 } });
-  for (const actor of state.data.actors) {
-    actor.stances = actor.stances || {};
-    actor.stances[id] = { position: 50, salience: 0.5 };
-  }
-  state.dirty = true;
-  render();
-  validate();
+  mutate(() => {
+    state.data.issues.push({ id, label: id, scale: { low: 0, high: 100 } });
+    for (const actor of state.data.actors) {
+      actor.stances = actor.stances || {};
+      actor.stances[id] = { position: 50, salience: 0.5 };
+    }
+  });
 }
 
 // --- problems, shown at the cell ---------------------------------------------------------------
