@@ -129,9 +129,19 @@ def test_size_limits(store: str) -> None:
         assert "at most 100 per study" in study.json()["error"]
 
 
-def test_no_path_is_ever_read(client: Any, tmp_path: Path) -> None:
+def test_no_path_is_ever_read(client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = tmp_path / "secret.yaml"
     secret.write_text(yaml.safe_dump(TINY))
+    # files named like a built-in scenario or patch, where the server runs, are not read
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "karabakh-2020").write_text(yaml.safe_dump(TINY))
+    (tmp_path / "us-engaged").write_text("name: x\nassumes: y\nchanges: []\n")
+    answer = client.post("/api/forecast", json={"scenario": "karabakh-2020"})
+    assert answer.json()["forecast"]["scenario"] == "karabakh-2020"
+    compared = client.post(
+        "/api/compare", json={"scenario": "karabakh-2020", "patches": ["us-engaged"]}
+    )
+    assert compared.status_code == 200
     for ref in (str(secret), "../../etc/passwd", "/etc/passwd"):
         answer = client.post("/api/forecast", json={"scenario": ref})
         assert answer.status_code == 404
@@ -243,6 +253,7 @@ def test_charts(client: Any) -> None:
         {"scenario": "karabakh-2020", "kind": "issue-map"},
         {"scenario": "karabakh-2020", "kind": "trajectories", "issue": "territory"},
         {"scenario": "karabakh-2020", "kind": "distributions", "draws": 500},
+        {"scenario": "karabakh-2020", "kind": "counterfactuals", "patches": ["us-engaged"]},
     ):
         answer = client.post("/api/chart", json=body)
         assert answer.status_code == 200, answer.text

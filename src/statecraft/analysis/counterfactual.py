@@ -128,11 +128,23 @@ def builtin_patches(scenario_name: str) -> tuple[str, ...]:
     )
 
 
-def load_patch(source: str | Path, *, scenario: Scenario | None = None) -> Patch:
-    """A patch from a file, or by name among the built-in patches of ``scenario``."""
+def builtin_patch(scenario: Scenario, name: str) -> Patch:
+    """A built-in patch of ``scenario`` by name, from the package only (never a file)."""
+    if name not in builtin_patches(scenario.name):
+        known = ", ".join(builtin_patches(scenario.name)) or "none"
+        raise ScenarioError(f"no built-in patch {name!r} for {scenario.name}; they are: {known}")
+    return load_patch(name, scenario=scenario, builtin=True)
+
+
+def load_patch(
+    source: str | Path, *, scenario: Scenario | None = None, builtin: bool = False
+) -> Patch:
+    """A patch from a file, or by name among the built-in patches of ``scenario`` (only
+    there with ``builtin=True``)."""
     path = Path(source)
     label = str(source)
-    if not path.exists() and scenario is not None and str(source) in builtin_patches(scenario.name):
+    is_builtin = scenario is not None and str(source) in builtin_patches(scenario.name)
+    if is_builtin and scenario is not None and (builtin or not path.exists()):
         text = _patch_folder(scenario.name).joinpath(f"{source}.yaml").read_text("utf-8")
         label = f"{source} (built-in patch of {scenario.name})"
     else:

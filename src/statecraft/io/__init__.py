@@ -29,6 +29,7 @@ __all__ = [
     "detect_format",
     "dumps",
     "load",
+    "load_builtin",
     "losses",
     "read_deu",
     "read_text",
@@ -135,7 +136,13 @@ def builtin_names() -> tuple[str, ...]:
     )
 
 
-def _load_builtin(name: str) -> Scenario:
+def load_builtin(name: str) -> Scenario:
+    """A built-in scenario by name, from the package only (never a file of that name)."""
+    if name not in builtin_names():
+        raise ScenarioError(
+            "no such built-in scenario; the built-ins are: " + ", ".join(builtin_names()),
+            file=name,
+        )
     text = resources.files("statecraft.scenarios").joinpath(f"{name}.yaml").read_text("utf-8")
     return parse_yaml(text, file=f"{name} (built-in)")
 
@@ -153,7 +160,7 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
     if fmt is not None:
         fmt = _format(fmt)
     if isinstance(source, str) and not path.exists() and source in builtin_names():
-        return _load_builtin(source)
+        return load_builtin(source)
     if not path.exists() and isinstance(source, str) and path.suffix == "":
         raise ScenarioError(
             "no such file, nor a built-in scenario; the built-ins are: "

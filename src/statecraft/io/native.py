@@ -100,8 +100,9 @@ def _line_map(root: yaml.Node, file: str | None) -> dict[Path, int]:
     return lines
 
 
-def parse_yaml(text: str, *, file: str | None = None) -> Scenario:
-    """Read a scenario from YAML text (safe loader; errors name the line)."""
+def load_yaml_data(text: str, *, file: str | None = None) -> tuple[Any, dict[Path, int]]:
+    """YAML text as plain data with the line of every value (safe loader, a cap on aliases);
+    the first step of :func:`parse_yaml`."""
     try:
         loader = _Loader(text)
         try:
@@ -120,6 +121,12 @@ def parse_yaml(text: str, *, file: str | None = None) -> Scenario:
         ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"malformed YAML: {exc}", file=file) from None
+    return data, lines
+
+
+def parse_yaml(text: str, *, file: str | None = None) -> Scenario:
+    """Read a scenario from YAML text (safe loader; errors name the line)."""
+    data, lines = load_yaml_data(text, file=file)
     return build_scenario(data, file=file, lines=lines)
 
 

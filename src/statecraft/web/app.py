@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from statecraft._version import __version__
 from statecraft.errors import ScenarioError, StatecraftError
-from statecraft.io import builtin_names, detect_format, dumps, read_text
+from statecraft.io import builtin_names, detect_format, dumps, load_builtin, read_text
 from statecraft.io._validate import build_scenario
 from statecraft.models import available_models, get_model, is_linked, options_for
 from statecraft.runner import forecast
@@ -92,13 +92,16 @@ class CompareRequest(BaseModel):
 class ChartRequest(BaseModel):
     scenario: str
     kind: str = Field(
-        description="issue-map, winners, confrontations, trajectories (needs issue) or "
-        "distributions (a Monte Carlo study of model)."
+        description="issue-map, winners, confrontations, trajectories (needs issue), "
+        "distributions (a Monte Carlo study of model) or counterfactuals (needs patches)."
     )
     issue: str | None = None
     model: str = "compromise"
     draws: int = Field(default=2000, ge=1)
     seed: int = Field(default=0, ge=0)
+    patches: list[str | dict[str, Any]] = Field(
+        default_factory=list, description="For counterfactuals: built-in names or data."
+    )
 
 
 class ReportRequest(BaseModel):
@@ -113,17 +116,17 @@ def _raw(text: str, fmt: str) -> Any:
     """A YAML or JSON file's data as it stands (safe loaders only), or None."""
     import json
 
-    import yaml
+    from statecraft.io.native import load_yaml_data
 
     try:
         if fmt == "json":
             data = json.loads(text)
         elif fmt == "yaml":
-            data = yaml.safe_load(text)
+            data, _ = load_yaml_data(text)  # the scenario reader's loader, alias cap and all
         else:
             return None
         return json.loads(json.dumps(data, default=str))  # dates and the like as text
-    except (ValueError, TypeError, yaml.YAMLError):
+    except (ValueError, TypeError, ScenarioError):
         return None
 
 
@@ -218,9 +221,7 @@ def create_app(
             if ref in scenarios:
                 return scenarios[ref]
         if ref in builtin_names():
-            from statecraft.io import load
-
-            return load(ref)  # a built-in's name: never a path
+            return load_builtin(ref)  # from the package: never a file of that name
         raise _problem(
             404,
             f"no scenario {ref!r}: upload one to POST /api/scenarios, or name a built-in "
@@ -248,9 +249,8 @@ def create_app(
         builtins = []
         for name in builtin_names():
             from statecraft.analysis.counterfactual import builtin_patches
-            from statecraft.io import load
 
-            s = load(name)
+            s = load_builtin(name)
             builtins.append(
                 {
                     "id": name,
@@ -426,16 +426,15 @@ def create_app(
         return study.to_dict()
 
     def patches_of(s: Scenario, given: list[str | dict[str, Any]]) -> list[Any]:
-        from statecraft.analysis.counterfactual import Patch, builtin_patches, load_patch
+        from statecraft.analysis.counterfactual import Patch, builtin_patch
 
         out = []
         for p in given:
             if isinstance(p, str):
-                if p not in builtin_patches(s.name):
-                    raise _problem(
-                        422, f"no built-in patch {p!r} for {s.name}; give the patch as data"
-                    )
-                out.append(load_patch(p, scenario=s))
+                try:
+                    out.append(builtin_patch(s, p))  # never a file: give others as data
+                except ScenarioError as exc:
+                    raise _problem(422, exc) from None
             else:
                 try:
                     out.append(Patch.model_validate(p))
@@ -498,6 +497,12 @@ def create_app(
                 from statecraft.analysis.uncertainty import simulate
 
                 fig = charts.distributions(simulate(s, req.model, draws=req.draws, seed=req.seed))
+            elif req.kind == "counterfactuals":
+                from statecraft.analysis.counterfactual import compare
+
+                if not req.patches:
+                    raise ValueError("the counterfactuals chart needs at least one patch")
+                fig = charts.counterfactuals(compare(s, patches_of(s, req.patches), req.model))
             elif req.kind in ("issue-map", "winners", "confrontations", "trajectories"):
                 f = forecast(s)
                 if req.kind == "trajectories":
@@ -514,7 +519,7 @@ def create_app(
             else:
                 raise ValueError(
                     f"unknown chart {req.kind!r}; the charts are: issue-map, winners, "
-                    "confrontations, trajectories, distributions"
+                    "confrontations, trajectories, distributions, counterfactuals"
                 )
         except (StatecraftError, ValueError) as exc:
             raise _problem(422, exc) from None

@@ -571,6 +571,7 @@ async function runCompare() {
     h.textContent = `Counterfactuals (${model})`;
     const rows = answer.comparison.forecasts.map((r) => [r.scenario, r.issue, r.forecast, r.difference]);
     out.append(h, table(["Scenario", "Issue", "Forecast", "Change"], rows));
+    figure("counterfactuals", "The base forecast and each counterfactual.", { patches, model });
     loadRuns();
   } catch (e) {
     say("error: " + e.message);
