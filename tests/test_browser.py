@@ -7,6 +7,7 @@ screenshots of the main views there (how docs/img/web-*.png are made).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -82,10 +83,15 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(server + "/")
-    pg.wait_for_selector('#grid input[data-path="actors.0.capability"]')
+    pg.wait_for_selector(_cell("actors", 0, "capability"))
     yield pg
     context.close()
     assert errors == [], errors  # no script error on the page
+
+
+def _cell(*path: str | int) -> str:
+    """The selector of the input at a path of the scenario (the page keeps it as JSON)."""
+    return "input[data-path='" + json.dumps(list(path), separators=(",", ":")) + "']"
 
 
 def _shot(page: Any, name: str) -> None:
@@ -108,7 +114,7 @@ def test_edit_turkeys_salience_and_the_forecast_changes(page: Any) -> None:
     page.wait_for_selector("#results figure.chart svg")  # the report's issue map
     _shot(page, "forecast")
     turkey = page.evaluate("state.data.actors.findIndex((a) => a.id === 'turkey')")
-    cell = page.locator(f'input[data-path="actors.{turkey}.stances.turkey_role.salience"]')
+    cell = page.locator(_cell("actors", turkey, "stances", "turkey_role", "salience"))
     cell.fill("0.05")
     cell.dispatch_event("change")
     page.click("#forecast")
@@ -131,7 +137,7 @@ def test_a_broken_upload_shows_the_error_at_its_cell(page: Any, tmp_path: Path) 
     page.set_input_files("#upload", str(path))
     page.wait_for_selector("#problem:not([hidden])")
     assert "salience must lie between 0 and 1 (got 7.0)" in page.inner_text("#problem")
-    cell = page.locator('input[data-path="actors.0.stances.tax.salience"]')
+    cell = page.locator(_cell("actors", 0, "stances", "tax", "salience"))
     assert "bad" in (cell.get_attribute("class") or "")
     assert cell.input_value() == "7"
     _shot(page, "error")

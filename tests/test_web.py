@@ -31,8 +31,13 @@ def store(tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(store: str) -> Any:
-    with TestClient(create_app(store=store)) as c:
+    with _client(store) as c:
         yield c
+
+
+def _client(store: str, **kw: Any) -> Any:
+    """A test client of the app, calling it by a local name (the app refuses others)."""
+    return TestClient(create_app(store=store, **kw), base_url="http://localhost")
 
 
 def _upload(client: Any, data: Any, name: str = "tiny.yaml") -> Any:
@@ -45,7 +50,7 @@ def _wait(client: Any, study_id: str, timeout: float = 60) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         state: dict[str, Any] = client.get(f"/api/studies/{study_id}").json()
-        if state["status"] != "running":
+        if state["status"] not in ("running", "recording"):
             return state
         time.sleep(0.05)
     raise AssertionError("the study did not end")
@@ -113,14 +118,14 @@ def test_errors_name_the_cell_in_the_command_lines_words(client: Any, tmp_path: 
     ],
 )
 def test_upload_refusals(store: str, body: bytes, status: int, message: str) -> None:
-    with TestClient(create_app(store=store, limits=Limits(upload_bytes=1000))) as c:
+    with _client(store, limits=Limits(upload_bytes=1000)) as c:
         answer = c.post("/api/scenarios", params={"name": "x.yaml"}, content=body)
     assert answer.status_code == status
     assert message in answer.json()["error"]
 
 
 def test_size_limits(store: str) -> None:
-    with TestClient(create_app(store=store, limits=Limits(actors=2, draws=100))) as c:
+    with _client(store, limits=Limits(actors=2, draws=100)) as c:
         answer = _upload(c, TINY)
         assert answer.status_code == 413
         assert "3 actors; this server takes at most 2" in answer.json()["error"]
@@ -219,7 +224,7 @@ def test_two_studies_at_once_both_finish(client: Any) -> None:
 
 
 def test_studies_beyond_the_limit_are_refused(store: str) -> None:
-    with TestClient(create_app(store=store, limits=Limits(studies=1))) as c:
+    with _client(store, limits=Limits(studies=1)) as c:
         slow = {"scenario": "karabakh-2020", "model": "expected-utility", "draws": 100_000}
         first = c.post("/api/studies", json=slow).json()
         second = c.post("/api/studies", json=slow)
@@ -265,7 +270,7 @@ def test_charts(client: Any) -> None:
 
 
 def test_the_token(store: str) -> None:
-    with TestClient(create_app(store=store, token="s3cret")) as c:
+    with _client(store, token="s3cret") as c:
         assert c.get("/api/health").status_code == 200  # needs no token
         assert c.get("/api/models").status_code == 401
         wrong = c.get("/api/models", headers={"Authorization": "Bearer nope"})
@@ -303,3 +308,77 @@ def test_the_page_and_its_files(client: Any) -> None:
     for path in ("/static/app.js", "/static/app.css"):
         assert client.get(path).status_code == 200
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_the_host_must_be_this_machine_without_a_token(store: str) -> None:
+    app = create_app(store=store)
+    with TestClient(app, base_url="http://attacker.example") as c:
+        answer = c.get("/api/models")
+        assert answer.status_code == 400
+        assert "answers to this machine only" in answer.json()["error"]
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+        assert c.get("/api/models").status_code == 200
+    with TestClient(create_app(store=store, token="t"), base_url="http://team.example") as c:
+        assert c.get("/api/models", headers={"Authorization": "Bearer t"}).status_code == 200
+
+
+def test_every_body_is_limited(store: str) -> None:
+    big = {"name": "x" * 5000, "issues": [], "actors": []}
+    with _client(store, limits=Limits(upload_bytes=1000)) as c:
+        for method, path in (("PUT", "/api/scenarios/karabakh-2020"), ("POST", "/api/validate")):
+            answer = c.request(method, path, json=big)
+            assert answer.status_code == 413
+            assert "this server takes at most 1,000" in answer.json()["error"]
+
+
+def test_slow_models_on_large_scenarios_and_busy_servers(store: str) -> None:
+    with _client(store, limits=Limits(heavy_cells=10)) as c:
+        slow = c.post(
+            "/api/forecast", json={"scenario": "karabakh-2020", "models": ["expected-utility"]}
+        )
+        assert slow.status_code == 413
+        assert "9 actors x 5 issues" in slow.json()["error"]
+        assert "at most 10 actor-issues" in slow.json()["error"]
+        quick = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
+        assert quick.status_code == 200
+    with _client(store, limits=Limits(runs=0)) as c:
+        busy = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
+        assert busy.status_code == 429
+        assert "0 runs are in progress" in busy.json()["error"]
+
+
+def test_patches_never_lead_outside_the_package(client: Any) -> None:
+    data = yaml.safe_load(yaml.safe_dump(TINY))
+    data["name"] = "../../../../etc"
+    ref = _upload(client, data).json()["id"]
+    answer = client.post("/api/compare", json={"scenario": ref, "patches": ["passwd"]})
+    assert answer.status_code == 422
+    assert "is not a built-in scenario" in answer.json()["error"]
+    bad = {"name": "p", "assumes": "x", "changes": []}
+    answer = client.post("/api/compare", json={"scenario": ref, "patches": [bad]})
+    assert answer.status_code == 422
+    assert answer.json()["path"] == ["changes"]
+    assert "pydantic" not in answer.json()["error"]
+    many = client.post(
+        "/api/compare", json={"scenario": "karabakh-2020", "patches": ["us-engaged"] * 11}
+    )
+    assert many.status_code == 413
+
+
+def test_any_name_downloads(client: Any) -> None:
+    data = yaml.safe_load(yaml.safe_dump(TINY))
+    data["name"] = 'Αθήνα "quoted"'
+    ref = _upload(client, data).json()["id"]
+    answer = client.get(f"/api/scenarios/{ref}/download")
+    assert answer.status_code == 200
+    assert "filename*=UTF-8''" in answer.headers["content-disposition"]
+
+
+def test_a_finished_study_cannot_be_cancelled(client: Any) -> None:
+    started = client.post("/api/studies", json={"scenario": "karabakh-2020", "draws": 500})
+    state = _wait(client, started.json()["id"])
+    assert state["status"] == "done"
+    late = client.delete(f"/api/studies/{state['id']}")
+    assert late.status_code == 409
+    assert "too late to cancel" in late.json()["error"]
+    assert client.get(f"/api/runs/{state['run_id']}").status_code == 200

@@ -57,6 +57,7 @@ __all__ = [
     "builtin_patches",
     "compare",
     "load_patch",
+    "patch_from_data",
 ]
 
 Field_ = Literal["position", "salience", "capability", "status_quo"]
@@ -119,7 +120,12 @@ def _patch_folder(scenario_name: str) -> Any:
 
 
 def builtin_patches(scenario_name: str) -> tuple[str, ...]:
-    """The names of the patches shipped with a built-in scenario."""
+    """The names of the patches shipped with a built-in scenario (none for any other name:
+    a scenario's name never leads outside the package's patch folders)."""
+    from statecraft.io import builtin_names
+
+    if scenario_name not in builtin_names():
+        return ()
     folder = _patch_folder(scenario_name)
     if not folder.is_dir():
         return ()
@@ -167,6 +173,12 @@ def load_patch(
             file=label,
             line=None if mark is None else mark.line + 1,
         ) from None
+    return patch_from_data(data, label=label)
+
+
+def patch_from_data(data: Any, *, label: str | None = None) -> Patch:
+    """A patch from plain data (a mapping with name, assumes and changes); a problem is a
+    :class:`ScenarioError` naming where it is, as for a patch file."""
     if not isinstance(data, dict):
         raise ScenarioError("a patch is a mapping with name, assumes and changes", file=label)
     try:

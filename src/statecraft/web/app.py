@@ -11,13 +11,14 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -38,12 +39,17 @@ __all__ = ["Limits", "create_app"]
 class Limits:
     """What one request may ask of the server; each refusal names its limit."""
 
-    upload_bytes: int = 1024 * 1024
+    upload_bytes: int = 1024 * 1024  # any request's body
     actors: int = 250
     issues: int = 100
-    draws: int = 200_000
+    draws: int = 200_000  # per study
+    chart_draws: int = 20_000  # drawn inside a request, for a chart or a report
     studies: int = 2  # running at once
-    scenarios: int = 500  # kept in memory; the oldest go first
+    runs: int = 4  # forecasts, comparisons, charts and reports running at once
+    heavy_cells: int = 2_000  # actors x issues for the expected utility and linked models
+    patches: int = 10  # per comparison
+    scenarios: int = 200  # kept in memory; the oldest go first
+    cells: int = 200_000  # actors x issues, summed over the scenarios kept
 
 
 class Problem(BaseModel):
@@ -130,6 +136,68 @@ def _raw(text: str, fmt: str) -> Any:
         return None
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class _Guard:
+    """ASGI middleware: the size of every request's body, and, without a token, the Host
+    header (only this machine's names: a page elsewhere cannot reach the app through a
+    DNS name rebound to 127.0.0.1)."""
+
+    def __init__(self, app: Any, *, body_bytes: int, local_only: bool) -> None:
+        self.app = app
+        self.body_bytes = body_bytes
+        self.local_only = local_only
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        refusal = None
+        if self.local_only:
+            host = headers.get("host", "")
+            name = host[1:].split("]")[0] if host.startswith("[") else host.split(":")[0]
+            if name not in LOCAL_HOSTS:
+                refusal = (400, f"this server answers to this machine only, not to {host!r}")
+        if refusal is None and scope["method"] in ("POST", "PUT", "PATCH"):
+            length = headers.get("content-length")
+            if length is None and "transfer-encoding" in headers:
+                refusal = (411, "send the body with a Content-Length")
+            elif length is not None and (not length.isdigit() or int(length) > self.body_bytes):
+                refusal = (
+                    413,
+                    f"the request's body is {length} bytes; "
+                    f"this server takes at most {self.body_bytes:,}",
+                )
+        if refusal is None:
+            await self.app(scope, receive, send)
+            return
+        import json
+
+        body = json.dumps({"error": refusal[1]}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": refusal[0],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    """A Content-Disposition that any name survives: an ASCII fallback and the UTF-8 name."""
+    from urllib.parse import quote
+
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    return {"Content-Disposition": disposition}
+
+
 def _problem(status: int, exc: Exception | str) -> HTTPException:
     if isinstance(exc, ScenarioError):
         detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
@@ -163,6 +231,7 @@ def create_app(
         "political science: scenarios, forecasts, Monte Carlo studies, counterfactuals, "
         "reports and past runs.",
     )
+    app.add_middleware(_Guard, body_bytes=limits.upload_bytes, local_only=token is None)
     scenarios: OrderedDict[str, Scenario] = OrderedDict()
     lock = threading.Lock()
     app.state.studies = studies
@@ -202,17 +271,52 @@ def create_app(
             )
         return s
 
-    def too_many(draws: int) -> None:
-        if draws > limits.draws:
+    busy = threading.BoundedSemaphore(limits.runs)
+
+    @contextmanager
+    def slot() -> Iterator[None]:
+        """One of the few requests that may compute at once; the others are refused."""
+        if not busy.acquire(blocking=False):
             raise _problem(
-                413, f"{draws:,} draws asked; this server runs at most {limits.draws:,} per study"
+                429,
+                f"{limits.runs} runs are in progress, the most this server computes at once; "
+                "try again in a moment",
             )
+        try:
+            yield
+        finally:
+            busy.release()
+
+    def affordable(s: Scenario, models: list[str] | None) -> None:
+        """Refuse the slow models (expected utility, the linked ones) on large scenarios."""
+        names = models or [m for m in available_models() if not is_linked(m)]
+        slow = [m for m in names if m in ("expected-utility", "exchange", "spatial")]
+        cells = len(s.actors) * len(s.issues)
+        if slow and cells > limits.heavy_cells:
+            raise _problem(
+                413,
+                f"the {slow[0]} model on {len(s.actors)} actors x {len(s.issues)} issues: "
+                f"this server runs it on at most {limits.heavy_cells:,} actor-issues "
+                "(run it from the command line, or leave the model out)",
+            )
+
+    def too_many(draws: int, most: int | None = None) -> None:
+        where = "per study" if most is None else "in one request"
+        most = limits.draws if most is None else most
+        if draws > most:
+            raise _problem(413, f"{draws:,} draws asked; this server runs at most {most:,} {where}")
 
     def keep(s: Scenario) -> str:
         scenario_id = secrets.token_hex(6)
         with lock:
             scenarios[scenario_id] = s
-            while len(scenarios) > limits.scenarios:
+
+            def cells() -> int:
+                return sum(len(x.actors) * len(x.issues) for x in scenarios.values())
+
+            while len(scenarios) > 1 and (
+                len(scenarios) > limits.scenarios or cells() > limits.cells
+            ):
                 scenarios.popitem(last=False)
         return scenario_id
 
@@ -275,13 +379,10 @@ def create_app(
         ),
     ) -> dict[str, Any]:
         """Upload a scenario: the file as the request body, in any format the readers know."""
-        body = await request.body()
-        if len(body) > limits.upload_bytes:
-            raise _problem(
-                413,
-                f"the file is {len(body):,} bytes; "
-                f"this server takes at most {limits.upload_bytes:,}",
-            )
+        body = await request.body()  # the size middleware has already capped it
+        return await run_in_threadpool(parse_upload, body, name, fmt)
+
+    def parse_upload(body: bytes, name: str, fmt: str | None) -> dict[str, Any]:
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -340,10 +441,7 @@ def create_app(
         except ScenarioError as exc:
             raise _problem(422, exc) from None
         suffix = {"yaml": "yaml", "json": "json"}.get(fmt, "csv" if fmt != "decide" else "txt")
-        return PlainTextResponse(
-            text,
-            headers={"Content-Disposition": f'attachment; filename="{s.name}.{suffix}"'},
-        )
+        return PlainTextResponse(text, headers=_attachment(f"{s.name}.{suffix}"))
 
     # --- models and runs ---------------------------------------------------------------
 
@@ -365,10 +463,12 @@ def create_app(
     def run_forecast(req: ForecastRequest) -> dict[str, Any]:
         """Forecast every issue and rank the winners (``statecraft forecast``)."""
         s = scenario_of(req.scenario)
-        try:
-            result = forecast(s, req.models or None, primary=req.primary, options=req.options)
-        except (StatecraftError, ValueError) as exc:
-            raise _problem(422, exc) from None
+        affordable(s, req.models)
+        with slot():
+            try:
+                result = forecast(s, req.models or None, primary=req.primary, options=req.options)
+            except (StatecraftError, ValueError) as exc:
+                raise _problem(422, exc) from None
         return {"run_id": recorded(result), "forecast": result.to_dict()}
 
     @app.post(
@@ -386,6 +486,7 @@ def create_app(
 
             dist = s.perturb.dist if s.perturb is not None else "triangular"
             s = s.model_copy(update={"perturb": Perturbation(relative=req.perturb, dist=dist)})
+        affordable(s, [req.model])
         from statecraft.analysis.uncertainty import check_models, simulate
 
         try:
@@ -419,48 +520,59 @@ def create_app(
 
     @app.delete("/api/studies/{study_id}", dependencies=guard)
     def cancel_study(study_id: str) -> dict[str, Any]:
-        """Cancel a running study: it stops and records nothing."""
+        """Cancel a running study: it stops and records nothing. A study that has already
+        finished its draws is not cancelled: 409, and it is recorded as done."""
         study = studies.cancel(study_id)
         if study is None:
             raise _problem(404, f"no study {study_id!r}")
+        if not study.cancel.is_set() and study.status != "cancelled":
+            raise _problem(409, f"study {study_id} is {study.status}: too late to cancel it")
         return study.to_dict()
 
-    def patches_of(s: Scenario, given: list[str | dict[str, Any]]) -> list[Any]:
-        from statecraft.analysis.counterfactual import Patch, builtin_patch
+    def patches_of(ref: str, s: Scenario, given: list[str | dict[str, Any]]) -> list[Any]:
+        """Patches by a built-in scenario's built-in patch names, or as data; never a file."""
+        from statecraft.analysis.counterfactual import builtin_patch, patch_from_data
 
+        if len(given) > limits.patches:
+            raise _problem(
+                413, f"{len(given)} patches; this server compares at most {limits.patches}"
+            )
         out = []
-        for p in given:
-            if isinstance(p, str):
-                try:
-                    out.append(builtin_patch(s, p))  # never a file: give others as data
-                except ScenarioError as exc:
-                    raise _problem(422, exc) from None
-            else:
-                try:
-                    out.append(Patch.model_validate(p))
-                except ValueError as exc:
-                    raise _problem(422, f"a patch: {exc}") from None
+        for k, p in enumerate(given):
+            try:
+                if isinstance(p, str):
+                    if ref not in builtin_names():
+                        raise ScenarioError(
+                            f"{ref} is not a built-in scenario, so it has no built-in patch "
+                            f"{p!r}: give the patch as data"
+                        )
+                    out.append(builtin_patch(s, p))  # from the package: never a file
+                else:
+                    out.append(patch_from_data(p, label=f"patch {k + 1}"))
+            except ScenarioError as exc:
+                raise _problem(422, exc) from None
         return out
 
     @app.post("/api/compare", dependencies=guard, responses={422: {"model": Problem}})
     def run_compare(req: CompareRequest) -> dict[str, Any]:
         """The scenario and its counterfactual patches side by side (``statecraft compare``)."""
-        too_many(req.draws)
+        too_many(req.draws, limits.chart_draws)
         from statecraft.analysis.counterfactual import compare
 
         s = scenario_of(req.scenario)
-        try:
-            result = compare(
-                s, patches_of(s, req.patches), req.model, draws=req.draws, seed=req.seed
-            )
-        except (StatecraftError, ValueError) as exc:
-            raise _problem(422, exc) from None
+        affordable(s, [req.model])
+        patches = patches_of(req.scenario, s, req.patches)
+        with slot():
+            try:
+                result = compare(s, patches, req.model, draws=req.draws, seed=req.seed)
+            except (StatecraftError, ValueError) as exc:
+                raise _problem(422, exc) from None
         return {"run_id": recorded(result), "comparison": result.to_dict()}
 
     @app.post("/api/report", dependencies=guard, response_class=HTMLResponse)
     def make_report(req: ReportRequest) -> HTMLResponse:
         """The self-contained HTML report (``statecraft report``)."""
-        too_many(req.draws)
+        too_many(req.draws, limits.chart_draws)
         try:
             from statecraft.report.html import report
         except ImportError:
@@ -468,30 +580,34 @@ def create_app(
                 501, "the report needs statecraft[report] (matplotlib, Jinja2)"
             ) from None
         s = scenario_of(req.scenario)
-        try:
-            html = report(
-                s,
-                draws=req.draws,
-                seed=req.seed,
-                patches=patches_of(s, req.patches),
-                model=req.model,
-            ).html()
-        except (StatecraftError, ValueError) as exc:
-            raise _problem(422, exc) from None
-        return HTMLResponse(
-            html, headers={"Content-Disposition": f'attachment; filename="{s.name}-report.html"'}
-        )
+        affordable(s, None)  # the report runs every one-issue model
+        patches = patches_of(req.scenario, s, req.patches)
+        with slot():
+            try:
+                html = report(
+                    s, draws=req.draws, seed=req.seed, patches=patches, model=req.model
+                ).html()
+            except (StatecraftError, ValueError) as exc:
+                raise _problem(422, exc) from None
+        return HTMLResponse(html, headers=_attachment(f"{s.name}-report.html"))
 
     @app.post("/api/chart", dependencies=guard, responses={200: {"content": {"image/svg+xml": {}}}})
     def chart(req: ChartRequest) -> PlainTextResponse:
         """One of the report's charts as SVG, for the scenario as it stands."""
-        try:
-            from statecraft.report import charts
-            from statecraft.report.html import svg
-        except ImportError:
-            raise _problem(501, "charts need statecraft[report] (matplotlib, Jinja2)") from None
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            raise _problem(501, "charts need statecraft[report] (matplotlib, Jinja2)")
         s = scenario_of(req.scenario)
-        too_many(req.draws)
+        too_many(req.draws, limits.chart_draws)
+        affordable(s, [req.model] if req.kind in ("distributions", "counterfactuals") else None)
+        with slot():
+            return _draw_chart(req, s)
+
+    def _draw_chart(req: ChartRequest, s: Scenario) -> PlainTextResponse:
+        from statecraft.report import charts
+        from statecraft.report.html import svg
+
         try:
             if req.kind == "distributions":
                 from statecraft.analysis.uncertainty import simulate
@@ -502,7 +618,9 @@ def create_app(
 
                 if not req.patches:
                     raise ValueError("the counterfactuals chart needs at least one patch")
-                fig = charts.counterfactuals(compare(s, patches_of(s, req.patches), req.model))
+                fig = charts.counterfactuals(
+                    compare(s, patches_of(req.scenario, s, req.patches), req.model)
+                )
             elif req.kind in ("issue-map", "winners", "confrontations", "trajectories"):
                 f = forecast(s)
                 if req.kind == "trajectories":

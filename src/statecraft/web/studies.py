@@ -31,7 +31,7 @@ class Study:
     id: str
     total: int
     done: int = 0
-    status: str = "running"  # running, done, cancelled, failed
+    status: str = "running"  # running, recording, done, cancelled, failed
     result: dict[str, Any] | None = None
     run_id: str | None = None
     error: str | None = None
@@ -62,7 +62,7 @@ class Studies:
 
     def running(self) -> int:
         with self._lock:
-            return sum(s.status == "running" for s in self._studies.values())
+            return sum(s.status in ("running", "recording") for s in self._studies.values())
 
     def start(
         self,
@@ -73,14 +73,18 @@ class Studies:
         """Start ``work(progress)``, which returns (the result as JSON-ready data, the result
         object); ``record`` keeps a completed result in the run store."""
         with self._lock:
-            if sum(s.status == "running" for s in self._studies.values()) >= self.limit:
+            if sum(s.status in ("running", "recording") for s in self._studies.values()) >= (
+                self.limit
+            ):
                 raise Busy(
                     f"{self.limit} studies are running, the most this server runs at once; "
                     "wait for one to finish or cancel one"
                 )
             study = Study(id=secrets.token_hex(6), total=total)
             self._studies[study.id] = study
-            finished = [k for k, s in self._studies.items() if s.status != "running"]
+            finished = [
+                k for k, s in self._studies.items() if s.status not in ("running", "recording")
+            ]
             for k in finished[: max(0, len(self._studies) - self.keep)]:
                 del self._studies[k]
 
@@ -92,11 +96,13 @@ class Studies:
         def run() -> None:
             try:
                 data, result = work(progress)
-                if study.cancel.is_set() or getattr(result, "interrupted", False):
-                    study.status = "cancelled"
-                    return
-                study.result = data
+                with self._lock:  # a cancel from now on comes too late, and says so
+                    if study.cancel.is_set() or getattr(result, "interrupted", False):
+                        study.status = "cancelled"
+                        return
+                    study.status = "recording"
                 study.run_id = record(result)
+                study.result = data
                 study.done = study.total
                 study.status = "done"
             except Exception as exc:  # a failed study says why, and records nothing
@@ -111,9 +117,11 @@ class Studies:
             return self._studies.get(study_id)
 
     def cancel(self, study_id: str) -> Study | None:
-        study = self.get(study_id)
-        if study is not None and study.status == "running":
-            study.cancel.set()
+        """Stop a running study; one already complete is left as it is (check its status)."""
+        with self._lock:
+            study = self._studies.get(study_id)
+            if study is not None and study.status == "running":
+                study.cancel.set()
         return study
 
     def shutdown(self) -> None:

@@ -72,9 +72,10 @@ function snapshot() {
 // --- the grid: actors by issues ---------------------------------------------------------------
 
 function input(path, current, cls) {
+  // path: the keys from the scenario's root to this number, e.g. ["actors", 4, "capability"]
   const box = document.createElement("input");
   box.value = current === undefined || current === null ? "" : current;
-  box.dataset.path = path;
+  box.dataset.path = JSON.stringify(path);
   if (cls) box.className = cls;
   box.addEventListener("change", () => edit(path, box.value));
   return box;
@@ -105,16 +106,16 @@ function render() {
   issues.forEach((issue, k) => {
     const th = document.createElement("th");
     const scale = issue.scale || {};
-    th.append(input(`issues.${k}.label`, issue.label, "name"));
+    th.append(input(["issues", k, "label"], issue.label, "name"));
     th.append(document.createElement("br"));
-    th.append(input(`issues.${k}.scale.low`, scale.low ?? 0));
+    th.append(input(["issues", k, "scale", "low"], scale.low ?? 0));
     th.append(" – ");
-    th.append(input(`issues.${k}.scale.high`, scale.high ?? 100));
+    th.append(input(["issues", k, "scale", "high"], scale.high ?? 100));
     th.append(button("×", `remove the issue ${issue.id}`, () => removeIssue(k)));
     th.append(document.createElement("br"));
-    const lowMeans = input(`issues.${k}.scale.low_meaning`, scale.low_meaning, "name");
+    const lowMeans = input(["issues", k, "scale", "low_meaning"], scale.low_meaning, "name");
     lowMeans.placeholder = "low end means";
-    const highMeans = input(`issues.${k}.scale.high_meaning`, scale.high_meaning, "name");
+    const highMeans = input(["issues", k, "scale", "high_meaning"], scale.high_meaning, "name");
     highMeans.placeholder = "high end means";
     th.append(lowMeans, document.createElement("br"), highMeans);
     const hint = document.createElement("div");
@@ -126,16 +127,16 @@ function render() {
   actors.forEach((actor, i) => {
     const row = grid.insertRow();
     row.insertCell().textContent = actor.id;
-    row.insertCell().append(input(`actors.${i}.name`, actor.name, "name"));
-    row.insertCell().append(input(`actors.${i}.capability`, value(actor.capability)));
+    row.insertCell().append(input(["actors", i, "name"], actor.name, "name"));
+    row.insertCell().append(input(["actors", i, "capability"], value(actor.capability)));
     for (const issue of issues) {
       const cell = row.insertCell();
       const stance = (actor.stances || {})[issue.id];
       if (stance) {
         const pair = document.createElement("div");
         pair.className = "cell";
-        pair.append(input(`actors.${i}.stances.${issue.id}.position`, value(stance.position)));
-        pair.append(input(`actors.${i}.stances.${issue.id}.salience`, value(stance.salience)));
+        pair.append(input(["actors", i, "stances", issue.id, "position"], value(stance.position)));
+        pair.append(input(["actors", i, "stances", issue.id, "salience"], value(stance.salience)));
         cell.append(pair);
       } else {
         cell.append(button("+", `give ${actor.id} a position on ${issue.id}`, () => addStance(i, issue)));
@@ -143,7 +144,21 @@ function render() {
     }
     row.insertCell().append(button("×", `remove ${actor.id}`, () => removeActor(i)));
   });
-  $("download").href = state.ref ? `/api/scenarios/${encodeURIComponent(state.ref)}/download` : "#";
+}
+
+async function downloadYaml(event) {
+  // The scenario as it stands on screen (edits sent first), through the API (with the token).
+  event.preventDefault();
+  if (!(await sync())) return;
+  const text = await api("GET", `/api/scenarios/${encodeURIComponent(state.ref)}/download?format=yaml`);
+  save(text, `${state.data.name}.yaml`, "application/yaml");
+}
+
+function save(text, name, type) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  link.download = name;
+  link.click();
 }
 
 function parsed(text) {
@@ -151,9 +166,8 @@ function parsed(text) {
   return text.trim() === "" || Number.isNaN(n) ? text : n;
 }
 
-function edit(path, text) {
+function edit(keys, text) {
   snapshot();
-  const keys = path.split(".");
   let holder = state.data;
   for (const key of keys.slice(0, -1)) holder = holder[key] ?? (holder[key] = {});
   const last = keys[keys.length - 1];
@@ -241,12 +255,14 @@ function showProblem(detail) {
   box.hidden = false;
   box.textContent = "error: " + detail.error;
   if (detail.path) {
-    const path = detail.path.filter((p) => !["value"].includes(p)).join(".");
+    // The input whose path is the problem's, or the nearest one above or below it.
+    const want = detail.path.filter((p) => p !== "value");
+    const inputs = [...document.querySelectorAll("[data-path]")].map((el) => [el, JSON.parse(el.dataset.path)]);
+    const same = (a, b, n) => a.slice(0, n).every((x, k) => String(x) === String(b[k]));
     let target = null;
-    for (let cut = path.split(".").length; cut > 0 && !target; cut--) {
-      const prefix = path.split(".").slice(0, cut).join(".");
-      target = document.querySelector(`[data-path="${CSS.escape(prefix)}"]`)
-        || document.querySelector(`[data-path^="${CSS.escape(prefix)}."]`);
+    for (let cut = want.length; cut > 0 && !target; cut--) {
+      const hit = inputs.find(([, p]) => p.length >= cut && same(p, want, cut));
+      if (hit) target = hit[0];
     }
     if (target) {
       target.classList.add("bad");
@@ -499,6 +515,7 @@ async function runForecast() {
       scenario: state.ref, models: chosenModels().length ? chosenModels() : null, options: options(),
     });
     showForecast(answer.forecast, answer.run_id);
+    state.last = { draws: 0 };
     say("done");
     loadRuns();
   } catch (e) {
@@ -527,9 +544,16 @@ async function runStudy() {
 }
 
 async function poll(id, model) {
-  const s = await api("GET", `/api/studies/${id}`);
+  let s;
+  try {
+    s = await api("GET", `/api/studies/${id}`);
+  } catch (e) {
+    $("cancel").hidden = true;
+    say("the study was lost: " + e.message);
+    return;
+  }
   $("progress").value = s.done;
-  if (s.status === "running") {
+  if (s.status === "running" || s.status === "recording") {
     setTimeout(() => poll(id, model), 200);
     return;
   }
@@ -537,6 +561,7 @@ async function poll(id, model) {
   state.study = null;
   say(`Monte Carlo ${s.status}` + (s.error ? ": " + s.error : ""));
   if (s.status !== "done") return;
+  state.last = { draws: Math.min(s.result.draws, 20000), seed: Number($("seed").value) };
   const out = $("results");
   out.replaceChildren();
   const h = document.createElement("h2");
@@ -552,7 +577,12 @@ async function poll(id, model) {
 }
 
 async function cancelStudy() {
-  if (state.study) await api("DELETE", `/api/studies/${state.study}`);
+  if (!state.study) return;
+  try {
+    await api("DELETE", `/api/studies/${state.study}`);
+  } catch (e) {
+    say(e.message); // finished meanwhile: too late to cancel
+  }
 }
 
 async function runCompare() {
@@ -583,11 +613,13 @@ async function downloadReport() {
   say("writing the report…");
   const patches = [...document.querySelectorAll("#patches input:checked")].map((b) => b.value);
   try {
-    const html = await api("POST", "/api/report", { scenario: state.ref, patches });
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([html], { type: "text/html" }));
-    link.download = `${state.data.name}-report.html`;
-    link.click();
+    // What is on screen: the model of the last run, its draws when it was a study.
+    const last = state.last || {};
+    const html = await api("POST", "/api/report", {
+      scenario: state.ref, patches, model: chosenModels()[0] || "compromise",
+      draws: last.draws || 0, seed: last.seed || 0,
+    });
+    save(html, `${state.data.name}-report.html`, "text/html");
     say("report written");
   } catch (e) {
     say("error: " + e.message);
@@ -635,6 +667,7 @@ async function start() {
   $("compare").addEventListener("click", runCompare);
   $("report").addEventListener("click", downloadReport);
   $("refresh-runs").addEventListener("click", loadRuns);
+  $("download").addEventListener("click", downloadYaml);
 }
 
 start().catch((e) => say("error: " + e.message));
