@@ -160,3 +160,12 @@ def test_a_monte_carlo_study_finishes_its_progress_bar(page: Any) -> None:
     assert page.locator("#cancel").is_hidden()
     page.wait_for_selector("#results figure.chart svg")  # the report's distributions chart
     _shot(page, "study")
+
+
+def test_the_expected_utility_models_charts_come_with_its_forecast(page: Any) -> None:
+    page.check("#models input[value='expected-utility']")
+    page.click("#forecast")
+    page.wait_for_function("document.querySelectorAll('#results figure.chart svg').length >= 7")
+    captions = page.locator("#results figcaption").all_inner_texts()
+    assert sum("positions by round" in c for c in captions) == 5  # one per issue
+    assert any("confrontation" in c for c in captions)

@@ -474,7 +474,7 @@ function bars(ranking) {
   return wrap;
 }
 
-function showForecast(f, runId) {
+async function showForecast(f, runId) {
   const out = $("results");
   out.replaceChildren();
   const h = document.createElement("h2");
@@ -488,7 +488,14 @@ function showForecast(f, runId) {
   headline.id = "headline";
   out.append(h, table(["Issue", "Status quo", ...models, "Actual"], rows), headline);
   if (f.winners && f.winners.length) out.append(bars(f.winners));
-  figure("issue-map", "The actors on each issue's scale and each model's forecast (as in the report).");
+  await figure("issue-map", "The actors on each issue's scale and each model's forecast (as in the report).");
+  if (models.includes("expected-utility")) {
+    // The expected utility model's rounds and confrontations, as in the report.
+    for (const id of Object.keys(f.issues)) {
+      await figure("trajectories", `${f.issues[id].label}: positions by round; the forecast in bold.`, { issue: id });
+    }
+    await figure("confrontations", "On how many issues each pair is headed for confrontation.");
+  }
 }
 
 async function figure(kind, caption, extra) {
