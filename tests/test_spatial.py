@@ -308,3 +308,9 @@ def test_cli_spatial_option_errors(tmp_path: Any) -> None:
     )
     assert result.exit_code == 2
     assert "victory is one of" in result.output
+
+
+def test_monte_carlo_says_it_runs_one_issue_models() -> None:
+    result = runner.invoke(app, ["simulate", "karabakh-2020", "-m", "spatial", "-n", "10"])
+    assert result.exit_code == 2
+    assert "the spatial model links the issues" in result.output

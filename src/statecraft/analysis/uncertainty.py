@@ -385,6 +385,12 @@ def check_models(scenario: Scenario, names: Sequence[str], options: Mapping[str,
         )
     for name in names:
         built = build_model(name, options)
+        if getattr(built, "linked", False):
+            raise ValueError(
+                f"the {name} model links the issues; Monte Carlo studies, sensitivity and "
+                "counterfactual intervals run the one-issue models for now (compromise, "
+                "median, nash, expected-utility)"
+            )
         reasons = []
         for issue in scenario.issues:
             try:
