@@ -43,18 +43,19 @@ FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _serve(store: Path, token: str | None = None) -> tuple[Any, threading.Thread, str]:
     import uvicorn
 
     from statecraft.web import create_app
 
-    store = tmp_path_factory.mktemp("web") / "runs.sqlite"
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     config = uvicorn.Config(
-        create_app(store=str(store)), host="127.0.0.1", port=port, log_level="warning"
+        create_app(store=str(store), token=token),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -63,7 +64,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not srv.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return srv, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    srv, thread, url = _serve(tmp_path_factory.mktemp("web") / "runs.sqlite")
+    yield url
     srv.should_exit = True
     thread.join(timeout=10)
 
@@ -169,3 +176,26 @@ def test_the_expected_utility_models_charts_come_with_its_forecast(page: Any) ->
     captions = page.locator("#results figcaption").all_inner_texts()
     assert sum("positions by round" in c for c in captions) == 5  # one per issue
     assert any("confrontation" in c for c in captions)
+
+
+def test_the_page_asks_for_the_token_once(browser: Any, tmp_path: Path) -> None:
+    srv, thread, url = _serve(tmp_path / "runs.sqlite", token="s3cret")
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        asked: list[str] = []
+
+        def answer(dialog: Any) -> None:
+            asked.append(dialog.message)
+            dialog.accept("s3cret")
+
+        page.on("dialog", answer)
+        page.goto(url + "/")
+        page.wait_for_selector(_cell("actors", 0, "capability"))
+        page.click("#forecast")
+        page.wait_for_selector("#headline")
+        assert asked == ["This server needs its token"]
+        context.close()
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
