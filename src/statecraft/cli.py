@@ -507,14 +507,11 @@ def _rounds_table(s: Scenario, issue_id: str, detail: object) -> Table:
 
 
 def _with_perturbation(s: Scenario, perturb: float | None) -> Scenario:
-    from statecraft.scenario import Perturbation
-
     if perturb is None:
         return s
     if not 0 < perturb <= 1:
         raise _fail(f"--perturb must lie between 0 (excluded) and 1 (got {perturb})")
-    dist = s.perturb.dist if s.perturb is not None else "triangular"
-    return s.model_copy(update={"perturb": Perturbation(relative=perturb, dist=dist)})
+    return s.with_perturbation(perturb)
 
 
 _SPARK = " ▁▂▃▄▅▆▇█"

@@ -441,6 +441,12 @@ class Scenario(_Frozen):
             actual=None if issue.actual is None else issue.actual.value,
         )
 
+    def with_perturbation(self, relative: float) -> Scenario:
+        """The scenario with every number without a range of its own given one of
+        ``relative``, keeping the distribution its own perturbation named, if any."""
+        dist = self.perturb.dist if self.perturb is not None else "triangular"
+        return self.model_copy(update={"perturb": Perturbation(relative=relative, dist=dist)})
+
     def to_data(self) -> dict[str, Any]:
         """Plain data for writing: numbers without source or note are written as numbers."""
         data: dict[str, Any] = _compact(self.model_dump(mode="python", exclude_defaults=True))

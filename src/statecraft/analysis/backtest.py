@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from statecraft.io._common import actor_data
 from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import LinkedModel, NotApplicable, get_model
 from statecraft.scenario import Scenario
@@ -178,8 +179,7 @@ def proposal_scenario(items: Sequence[DeuIssue]) -> Scenario:
     issue under its own id, each actor with a stance on the issues it took a position on
     (its capability there, where the capability rule gives it a different one)."""
     issues: list[dict[str, Any]] = []
-    stances: dict[str, dict[str, Any]] = {}
-    capability: dict[str, dict[str, float]] = {}
+    stances: dict[str, dict[str, tuple[Any, Any, float]]] = {}
     for item in items:
         issue = item.scenario.issues[0]
         issues.append(
@@ -192,28 +192,13 @@ def proposal_scenario(items: Sequence[DeuIssue]) -> Scenario:
         )
         for actor in item.scenario.actors:
             stance = actor.stances.get("x")
-            if stance is None:
-                continue
-            stances.setdefault(actor.id, {})[item.issue] = stance
-            capability.setdefault(actor.id, {})[item.issue] = actor.capability_on("x")
-    actors = []
-    for actor_id, mine in stances.items():
-        top = max(capability[actor_id].values())
-        actors.append(
-            {
-                "id": actor_id,
-                "capability": top,
-                "stances": {
-                    issue: {"position": st.position, "salience": st.salience}
-                    | (
-                        {}
-                        if capability[actor_id][issue] == top
-                        else {"capability": capability[actor_id][issue]}
-                    )
-                    for issue, st in mine.items()
-                },
-            }
-        )
+            if stance is not None:
+                stances.setdefault(actor.id, {})[item.issue] = (
+                    stance.position,
+                    stance.salience,
+                    actor.capability_on("x"),
+                )
+    actors = [actor_data(actor_id, mine) for actor_id, mine in stances.items()]
     return Scenario.model_validate({"name": items[0].proposal, "issues": issues, "actors": actors})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from statecraft.scenario import Scenario
@@ -43,3 +44,18 @@ def common_losses(scenario: Scenario) -> list[str]:
     if any(a.roles for a in scenario.actors):
         lost.append("the actors' roles")
     return lost
+
+
+def actor_data(actor_id: str, stances: Mapping[str, tuple[Any, Any, float]]) -> dict[str, Any]:
+    """An actor as scenario data from its stances, issue -> (position, salience, capability
+    on that issue): its capability is the largest, and each issue with a smaller one carries
+    its own."""
+    top = max(c for _, _, c in stances.values())
+    return {
+        "id": actor_id,
+        "capability": top,
+        "stances": {
+            issue: {"position": p, "salience": s} | ({} if c == top else {"capability": c})
+            for issue, (p, s, c) in stances.items()
+        },
+    }

@@ -19,7 +19,7 @@ import csv
 from typing import Any
 
 from statecraft.errors import ScenarioError
-from statecraft.io._common import common_losses, slug
+from statecraft.io._common import actor_data, common_losses, slug
 from statecraft.io._validate import build_scenario
 from statecraft.scenario import Scenario
 
@@ -135,27 +135,21 @@ def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") 
             item["description"] = info["description"]
         issue_data.append(item)
     ids = {i: d["id"] for i, d in zip(issues, issue_data, strict=True)}
-    actor_data: list[dict[str, Any]] = []
+    actors_out: list[dict[str, Any]] = []
     for actor_id, info in actors.items():
         mine = by_actor[actor_id]
         if not mine:
             continue
-        top = max(p for _, _, p in mine.values())
-        actor: dict[str, Any] = {
-            "id": slug(actor_id, f"actor-{len(actor_data) + 1}"),
-            "capability": top,
-            "stances": {
-                ids[i]: {"position": pos, "salience": sal}
-                | ({} if power == top else {"capability": power})
-                for i, (pos, sal, power) in mine.items()
-            },
-        }
+        actor = actor_data(
+            slug(actor_id, f"actor-{len(actors_out) + 1}"),
+            {ids[i]: stance for i, stance in mine.items()},
+        )
         if info["name"] and info["name"] != actor["id"]:
             actor["name"] = info["name"]
         if info["comment"]:
             actor["description"] = info["comment"]
-        actor_data.append(actor)
-    data = {"name": name, "issues": issue_data, "actors": actor_data}
+        actors_out.append(actor)
+    data = {"name": name, "issues": issue_data, "actors": actors_out}
     return build_scenario(data, file=file)
 
 

@@ -102,6 +102,14 @@ class LinkedModel(Model):
         """Forecast every issue of the scenario together (raises :class:`NotApplicable`)."""
 
 
+def whole_number(name: str, value: Any, least: int) -> int:
+    """An integer option, checked: ``least`` or more."""
+    if not isinstance(value, int) or value < least:
+        bound = "0 or more" if least == 0 else f"at least {least}"
+        raise ValueError(f"{name} is a whole number of {bound} (got {value!r})")
+    return value
+
+
 def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """Capability x salience: the weight of each actor in the one-issue models.
 

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from statecraft.models.base import LinkedModel, LinkedRun, NotApplicable
+from statecraft.models.base import LinkedModel, LinkedRun, NotApplicable, whole_number
 from statecraft.scenario import Scenario
 
 __all__ = ["Exchange", "ExchangeDetails", "ExchangeRound", "run_exchange"]
@@ -297,10 +297,8 @@ class Exchange(LinkedModel):
             raise ValueError(f"variant is equal-gain or random-rate (got {variant!r})")
         if adjustment not in ("decide", "full"):
             raise ValueError(f"adjustment is decide or full (got {adjustment!r})")
-        if not isinstance(rounds, int) or rounds < 1:
-            raise ValueError(f"rounds is a whole number of at least 1 (got {rounds!r})")
-        if not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed is a whole number of 0 or more (got {seed!r})")
+        whole_number("rounds", rounds, 1)
+        whole_number("seed", seed, 0)
         self._options: dict[str, Any] = {
             "variant": variant,
             "rounds": rounds,

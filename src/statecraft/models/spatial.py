@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from statecraft.models.base import LinkedModel, LinkedRun, NotApplicable
+from statecraft.models.base import LinkedModel, LinkedRun, NotApplicable, whole_number
 from statecraft.scenario import Scenario
 
 __all__ = ["Spatial", "SpatialDetails", "SpatialOptions", "SpatialResult", "run_spatial"]
@@ -573,10 +573,8 @@ class Spatial(LinkedModel):
                     f"the spatial model's option {key} is one of {', '.join(_CHOICES[key])} "
                     f"(got {value!r})"
                 )
-        if not isinstance(max_turns, int) or max_turns < 2:
-            raise ValueError(f"max_turns is a whole number of at least 2 (got {max_turns!r})")
-        if not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed is a whole number of 0 or more (got {seed!r})")
+        whole_number("max_turns", max_turns, 2)
+        whole_number("seed", seed, 0)
         self._given = {**given, "max_turns": max_turns, "seed": seed}
         self.opts = SpatialOptions(
             victory=victory,  # type: ignore[arg-type]

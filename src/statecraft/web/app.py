@@ -482,10 +482,7 @@ def create_app(
         too_many(req.draws)
         s = scenario_of(req.scenario)
         if req.perturb is not None:
-            from statecraft.scenario import Perturbation
-
-            dist = s.perturb.dist if s.perturb is not None else "triangular"
-            s = s.model_copy(update={"perturb": Perturbation(relative=req.perturb, dist=dist)})
+            s = s.with_perturbation(req.perturb)
         affordable(s, [req.model])
         from statecraft.analysis.uncertainty import check_models, simulate
 
