@@ -9,6 +9,7 @@ hold of a scenario. Files are refused by size before they are parsed
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -136,8 +137,11 @@ def builtin_names() -> tuple[str, ...]:
     )
 
 
+@functools.cache
 def load_builtin(name: str) -> Scenario:
-    """A built-in scenario by name, from the package only (never a file of that name)."""
+    """A built-in scenario by name, from the package only (never a file of that name).
+
+    Read once per process: built-ins do not change, and a scenario is immutable."""
     if name not in builtin_names():
         raise ScenarioError(
             "no such built-in scenario; the built-ins are: " + ", ".join(builtin_names()),
