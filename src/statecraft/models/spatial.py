@@ -332,12 +332,9 @@ def _unique(x: np.ndarray) -> list[int]:
     return reps
 
 
-def _prevailing(
-    x: np.ndarray, s2: np.ndarray, c: np.ndarray, r: np.ndarray, opts: SpatialOptions
-) -> np.ndarray:
-    """The probability that each actor's position prevails among the distinct positions,
-    each actor voting with its own risk-aware utility (``pDist``, ``posProb``)."""
-    reps, p = _outcome(x, s2, c, r, opts)
+def _prevailing(x: np.ndarray, reps: list[int], p: np.ndarray) -> np.ndarray:
+    """The probability that each actor's position prevails, from the election among the
+    distinct positions (:func:`_outcome`; KTAB's ``posProb``)."""
     near = np.linalg.norm(x[:, None, :] - x[reps][None, :, :], axis=-1) < POSITION_TOLERANCE
     last = len(reps) - 1 - np.argmax(near[:, ::-1], axis=1)  # KTAB takes the last match
     return np.asarray(p[last])
@@ -412,7 +409,7 @@ def run_spatial(
     idx = np.arange(n)
     for turn in range(1, opts.max_turns + 1):
         r, au = _setup(x, s2, c, opts)
-        probabilities.append(_prevailing(x, s2, c, r, opts))
+        probabilities.append(_prevailing(x, *_outcome(x, s2, c, r, opts)))
         p, gain = _challenges(au, c, sigma, opts)
         gain = np.where(idx[:, None] == idx[None, :], -np.inf, gain)
         best = np.argmax(gain, axis=1)
@@ -443,8 +440,8 @@ def run_spatial(
         if turn >= opts.min_turns and ratio < opts.stop_ratio:
             break
     r, _ = _setup(x, s2, c, opts)
-    probabilities.append(_prevailing(x, s2, c, r, opts))
     reps, outcome = _outcome(x, s2, c, r, opts)
+    probabilities.append(_prevailing(x, reps, outcome))
     return SpatialResult(
         actors=actors or tuple(str(i) for i in range(n)),
         dimensions=dimensions or tuple(str(k) for k in range(x.shape[1])),
