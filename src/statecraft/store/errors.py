@@ -1,0 +1,15 @@
+"""The run store's errors."""
+
+from __future__ import annotations
+
+from statecraft.errors import StatecraftError
+
+__all__ = ["NoStore", "StoreError"]
+
+
+class StoreError(StatecraftError):
+    """The run store cannot be opened, read or written."""
+
+
+class NoStore(StoreError):
+    """There is no store at the place named, and none was to be created."""

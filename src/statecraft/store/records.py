@@ -1,0 +1,268 @@
+"""What the run store keeps of a result: a recorded :class:`Run` as read back, and the
+record made of a result of forecast, simulate, compare or backtest before it is written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statecraft.store.errors import StoreError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from statecraft.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Run:
+    """One recorded run, as read back from the store."""
+
+    id: str
+    created: datetime
+    command: str
+    arguments: Mapping[str, Any]
+    input_kind: str  # "scenario" (its JSON) or "deu-table" (the file's text)
+    input_name: str | None
+    input_hash: str
+    input: str
+    models: tuple[str, ...]
+    parameters: Mapping[str, Any]
+    seed: int | None
+    version: str
+    status: str  # "complete" or "interrupted" (a simulation stopped early keeps its draws)
+    elapsed: float | None
+    document: Mapping[str, Any]  # the results as ``--format json`` prints them
+    tables: Mapping[str, tuple[tuple[str, ...], list[dict[str, Any]]]] = field(repr=False)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """One of the run's result tables as a DataFrame (see ``tables`` for the names)."""
+        import pandas as pd
+
+        if name not in self.tables:
+            raise KeyError(f"run {self.id} has no table {name!r}; it has: {', '.join(self.tables)}")
+        return pd.DataFrame.from_records(self.tables[name][1])
+
+    def scenario(self) -> Scenario:
+        """The scenario the run was made on, exactly as it was then."""
+        from statecraft.io.native import parse_json
+
+        if self.input_kind != "scenario":
+            raise StoreError(f"run {self.id} ran on a {self.input_kind}, not a scenario")
+        return parse_json(self.input, file=f"run {self.id}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything recorded, JSON-ready (the shape of ``statecraft runs export``)."""
+        return {
+            "id": self.id,
+            "created": self.created.isoformat(),
+            "command": self.command,
+            "arguments": dict(self.arguments),
+            "input": {
+                "kind": self.input_kind,
+                "name": self.input_name,
+                "sha256": self.input_hash,
+                "body": json.loads(self.input) if self.input_kind == "scenario" else self.input,
+            },
+            "models": list(self.models),
+            "parameters": dict(self.parameters),
+            "seed": self.seed,
+            "version": self.version,
+            "status": self.status,
+            "elapsed": self.elapsed,
+            "results": dict(self.document),
+            "tables": {
+                name: {"keys": list(keys), "records": records}
+                for name, (keys, records) in self.tables.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class _NewRun:
+    command: str
+    input_kind: str
+    input_name: str | None
+    input: str
+    input_hash: str
+    models: tuple[str, ...]
+    parameters: dict[str, Any]
+    seed: int | None
+    status: str
+    document: dict[str, Any]
+    tables: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]]
+
+
+def _json(data: Any) -> str:
+    """JSON for the store: NaN and infinities become null (JSON has no words for them)."""
+
+    def clean(x: Any) -> Any:
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        if isinstance(x, Mapping):
+            return {str(k): clean(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [clean(v) for v in x]
+        if hasattr(x, "item") and callable(x.item):  # NumPy scalars
+            return clean(x.item())
+        return x
+
+    return json.dumps(clean(data), ensure_ascii=False, allow_nan=False)
+
+
+def _scenario_input(scenario: Scenario) -> tuple[str, str]:
+    from statecraft.io.native import dumps_json
+
+    body = dumps_json(scenario)
+    return body, hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _ranking(model: str, w: Any) -> list[dict[str, Any]]:
+    return [{"model": model, "actor": g.actor, "name": g.name, "gain": g.gain} for g in w.ranking]
+
+
+def _describe(result: Any, source: str | Path | None) -> _NewRun:
+    """What to record of a result of forecast, simulate, compare or backtest."""
+    from statecraft.analysis.backtest import Backtest
+    from statecraft.analysis.counterfactual import Comparison
+    from statecraft.analysis.uncertainty import Simulation
+    from statecraft.runner import Forecast
+
+    if isinstance(result, Forecast):
+        body, digest = _scenario_input(result.scenario)
+        winners = [r for m, w in result.winners_by_model.items() for r in _ranking(m, w)]
+        if result.actual_winners is not None:
+            winners += _ranking("actual", result.actual_winners)
+        return _NewRun(
+            command="forecast",
+            input_kind="scenario",
+            input_name=result.scenario.name,
+            input=body,
+            input_hash=digest,
+            models=tuple(result.model_names),
+            parameters={
+                "primary": result.primary,
+                "options": {m.name: dict(m.options) for m in result.models},
+            },
+            seed=None,
+            status="complete",
+            document=result.to_dict(),
+            tables={
+                "forecasts": (("issue", "model"), result.to_records()),
+                "winners": (("model", "actor"), winners),
+            },
+        )
+    if isinstance(result, Simulation):
+        body, digest = _scenario_input(result.scenario)
+        return _NewRun(
+            command="simulate",
+            input_kind="scenario",
+            input_name=result.scenario.name,
+            input=body,
+            input_hash=digest,
+            models=tuple(result.models),
+            parameters={"draws": result.requested, "draws_done": result.draws},
+            seed=result.seed,
+            status="interrupted" if result.interrupted else "complete",
+            document=result.to_dict(),
+            tables={
+                "summary": (("issue", "model"), result.to_records()),
+                "biggest_winner": (
+                    ("model", "actor"),
+                    [
+                        {"model": m, "actor": a, "probability": p}
+                        for m, by_actor in result.biggest_winner.items()
+                        for a, p in by_actor.items()
+                    ],
+                ),
+            },
+        )
+    if isinstance(result, Comparison):
+        body, digest = _scenario_input(result.base.scenario)
+        labelled = [("base", result.base), *((p.name, f) for p, f in result.patched)]
+        tables: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]] = {
+            "forecasts": (("scenario", "issue", "model"), result.to_records()),
+            "winners": (
+                ("scenario", "model", "actor"),
+                [
+                    {"scenario": label, **r}
+                    for label, f in labelled
+                    for r in _ranking(f.primary, f.winners)
+                ],
+            ),
+        }
+        if result.simulations:
+            tables["intervals"] = (
+                ("scenario", "issue", "model"),
+                [
+                    {"scenario": label, **r}
+                    for (label, _), sim in zip(labelled, result.simulations, strict=True)
+                    for r in sim.to_records()
+                ],
+            )
+        seed = result.simulations[0].seed if result.simulations else None
+        return _NewRun(
+            command="compare",
+            input_kind="scenario",
+            input_name=result.base.scenario.name,
+            input=body,
+            input_hash=digest,
+            models=tuple(result.base.model_names),
+            parameters={
+                "patches": [p.model_dump(mode="json") for p, _ in result.patched],
+                "options": {m.name: dict(m.options) for m in result.base.models},
+                "draws": result.simulations[0].requested if result.simulations else 0,
+            },
+            seed=seed,
+            status="complete",
+            document=result.to_dict(),
+            tables=tables,
+        )
+    if isinstance(result, Backtest):
+        if source is None:
+            raise StoreError("a backtest is recorded with its table: give source=PATH")
+        raw = Path(source).read_bytes()
+        document = result.to_dict()
+        leaderboard = [
+            {
+                "model": s["model"],
+                "n": s["n"],
+                "mae": s["mae"],
+                "mae_low": s["mae_ci"][0],
+                "mae_high": s["mae_ci"][1],
+                "rmse": s["rmse"],
+                "median_ae": s["median_ae"],
+                "vs_compromise": s["vs_compromise"],
+            }
+            for s in document["leaderboard"]
+        ]
+        return _NewRun(
+            command="backtest",
+            input_kind="deu-table",
+            input_name=Path(source).name,
+            input=raw.decode("utf-8-sig", errors="replace"),
+            input_hash=hashlib.sha256(raw).hexdigest(),
+            models=tuple(result.models),
+            parameters={
+                "capability": result.table.capability,
+                "replicates": result.replicates,
+                "fitted": dict(result.fitted),
+            },
+            seed=result.seed,
+            status="complete",
+            document=document,
+            tables={
+                "forecasts": (("issue",), result.to_records()),
+                "leaderboard": (("model",), leaderboard),
+            },
+        )
+    raise TypeError(
+        "the store keeps the results of forecast, simulate, compare and backtest, "
+        f"not a {type(result).__name__}"
+    )
