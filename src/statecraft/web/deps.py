@@ -1,0 +1,228 @@
+"""What the web app's routes share: the server's state and the checks its requests pass.
+
+One :class:`WebState` per app, at ``app.state.web``, holds the limits, the scenarios kept in
+memory, the background studies and where runs are recorded; a route gets it with the
+dependency :data:`Web` and calls its checks in the order the route needs them (a refusal
+names its limit). :func:`authorised` is the token check of every API route but the health
+check's.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from statecraft import Scenario, ScenarioError, available_models, builtin_names, open_store
+from statecraft.api import StoreError, is_linked, load_builtin
+from statecraft.web.schemas import Problem
+from statecraft.web.studies import Studies
+
+__all__ = [
+    "Limits",
+    "Scenarios",
+    "Web",
+    "WebState",
+    "attachment",
+    "authorised",
+    "problem",
+    "web_state",
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server; each refusal names its limit."""
+
+    upload_bytes: int = 1024 * 1024  # any request's body
+    actors: int = 250
+    issues: int = 100
+    draws: int = 200_000  # per study
+    chart_draws: int = 20_000  # drawn inside a request, for a chart or a report
+    studies: int = 2  # running at once
+    runs: int = 4  # forecasts, comparisons, charts and reports running at once
+    heavy_cells: int = 2_000  # actors x issues for the expected utility and linked models
+    patches: int = 10  # per comparison
+    scenarios: int = 200  # kept in memory; the oldest go first
+    cells: int = 200_000  # actors x issues, summed over the scenarios kept
+
+
+def problem(status: int, exc: Exception | str) -> HTTPException:
+    """A refusal with a :class:`Problem` as its body; a scenario's error says where."""
+    if isinstance(exc, ScenarioError):
+        detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
+    else:
+        detail = Problem(error=str(exc))
+    return HTTPException(status_code=status, detail=detail.model_dump())
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """A Content-Disposition that any name survives: an ASCII fallback and the UTF-8 name."""
+    from urllib.parse import quote
+
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    disposition = f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    return {"Content-Disposition": disposition}
+
+
+def _costly(name: str) -> bool:
+    """Whether a model is too slow to run on a large scenario in a request."""
+    # TODO(issue 13): read the model's cost metadata
+    return name in ("expected-utility", "exchange", "spatial")
+
+
+class Scenarios:
+    """The scenarios uploaded or edited on this server, under an id; past the limits on
+    their number and their actor-issues, the oldest go first."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.lock = threading.Lock()
+        self._kept: OrderedDict[str, Scenario] = OrderedDict()
+
+    def keep(self, s: Scenario) -> str:
+        """Keep a scenario under a new id."""
+        scenario_id = secrets.token_hex(6)
+        with self.lock:
+            self._kept[scenario_id] = s
+
+            def cells() -> int:
+                return sum(len(x.actors) * len(x.issues) for x in self._kept.values())
+
+            while len(self._kept) > 1 and (
+                len(self._kept) > self.limits.scenarios or cells() > self.limits.cells
+            ):
+                self._kept.popitem(last=False)
+        return scenario_id
+
+    def get(self, scenario_id: str) -> Scenario | None:
+        with self.lock:
+            return self._kept.get(scenario_id)
+
+    def put(self, scenario_id: str, s: Scenario) -> None:
+        """Replace the scenario under an id."""
+        with self.lock:
+            self._kept[scenario_id] = s
+
+    def listing(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [{"id": k, "name": s.name, "title": s.title} for k, s in self._kept.items()]
+
+
+class WebState:
+    """One server's state, and the checks a request passes before the server computes."""
+
+    def __init__(
+        self, *, token: str | None, store: str | None, record: bool, limits: Limits
+    ) -> None:
+        self.token = token
+        self.store = store
+        self.record = record
+        self.limits = limits
+        self.studies = Studies(limits.studies)
+        self.scenarios = Scenarios(limits)
+        self._busy = threading.BoundedSemaphore(limits.runs)
+
+    def checked(self, s: Scenario) -> Scenario:
+        """The scenario, if it is within the limits on actors and issues."""
+        limits = self.limits
+        if len(s.actors) > limits.actors:
+            raise problem(
+                413,
+                f"the scenario has {len(s.actors)} actors; "
+                f"this server takes at most {limits.actors}",
+            )
+        if len(s.issues) > limits.issues:
+            raise problem(
+                413,
+                f"the scenario has {len(s.issues)} issues; "
+                f"this server takes at most {limits.issues}",
+            )
+        return s
+
+    def scenario_of(self, ref: str) -> Scenario:
+        """A kept scenario by its id, or a built-in by its name; else 404."""
+        kept = self.scenarios.get(ref)
+        if kept is not None:
+            return kept
+        if ref in builtin_names():
+            return load_builtin(ref)  # from the package: never a file of that name
+        raise problem(
+            404,
+            f"no scenario {ref!r}: upload one to POST /api/scenarios, or name a built-in "
+            f"({', '.join(builtin_names())})",
+        )
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """One of the few requests that may compute at once; the others are refused."""
+        if not self._busy.acquire(blocking=False):
+            raise problem(
+                429,
+                f"{self.limits.runs} runs are in progress, the most this server computes at "
+                "once; try again in a moment",
+            )
+        try:
+            yield
+        finally:
+            self._busy.release()
+
+    def affordable(self, s: Scenario, models: list[str] | None) -> None:
+        """Refuse the slow models (expected utility, the linked ones) on large scenarios."""
+        names = models or [m for m in available_models() if not is_linked(m)]
+        slow = [m for m in names if _costly(m)]
+        cells = len(s.actors) * len(s.issues)
+        if slow and cells > self.limits.heavy_cells:
+            raise problem(
+                413,
+                f"the {slow[0]} model on {len(s.actors)} actors x {len(s.issues)} issues: "
+                f"this server runs it on at most {self.limits.heavy_cells:,} actor-issues "
+                "(run it from the command line, or leave the model out)",
+            )
+
+    def too_many(self, draws: int, most: int | None = None) -> None:
+        """Refuse more draws than a study (or, given ``most``, one request) may make."""
+        where = "per study" if most is None else "in one request"
+        most = self.limits.draws if most is None else most
+        if draws > most:
+            raise problem(413, f"{draws:,} draws asked; this server runs at most {most:,} {where}")
+
+    def recorded(self, result: Any, **how: Any) -> str | None:
+        """Save a result in the run store: its run id, or None (not recording, or no store)."""
+        if not self.record:
+            return None
+        try:
+            with open_store(self.store) as opened:
+                return opened.save(result, arguments={"via": "web"}, **how)
+        except StoreError:
+            return None
+
+
+async def web_state(request: Request) -> WebState:
+    """The server's state (a dependency)."""
+    state: WebState = request.app.state.web
+    return state
+
+
+Web = Annotated[WebState, Depends(web_state)]
+
+
+async def authorised(request: Request, authorization: str | None = Header(default=None)) -> None:
+    """With a token, every request must carry it (``Authorization: Bearer``); else 401."""
+    token = (await web_state(request)).token
+    if token is None:
+        return
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(
+            status_code=401,
+            detail=Problem(
+                error="this server needs its token: send 'Authorization: Bearer TOKEN'"
+            ).model_dump(),
+        )

@@ -1,0 +1,72 @@
+"""Monte Carlo studies in the background: start one, poll it, cancel it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from statecraft import StatecraftError, simulate
+from statecraft.api import check_models, options_for
+from statecraft.web.deps import Web, authorised, problem
+from statecraft.web.schemas import Problem, StudyRequest
+from statecraft.web.studies import Busy
+
+__all__ = ["router"]
+
+router = APIRouter(dependencies=[Depends(authorised)])
+
+
+@router.post(
+    "/api/studies",
+    status_code=202,
+    responses={413: {"model": Problem}, 429: {"model": Problem}},
+)
+def start_study(req: StudyRequest, web: Web) -> dict[str, Any]:
+    """Start a Monte Carlo study in the background; poll ``GET /api/studies/{id}``."""
+    web.too_many(req.draws)
+    s = web.scenario_of(req.scenario)
+    if req.perturb is not None:
+        s = s.with_perturbation(req.perturb)
+    web.affordable(s, [req.model])
+    try:
+        check_models(s, [req.model], dict(req.options))
+    except (StatecraftError, ValueError) as exc:
+        raise problem(422, exc) from None
+
+    def work(progress: Any) -> tuple[dict[str, Any], Any]:
+        result = simulate(
+            s, req.model, draws=req.draws, seed=req.seed, options=req.options, progress=progress
+        )
+        return result.to_dict(), result
+
+    try:
+        study = web.studies.start(
+            req.draws,
+            work,
+            lambda r: web.recorded(r, parameters={"options": options_for(req.model, req.options)}),
+        )
+    except Busy as exc:
+        raise problem(429, exc) from None
+    return study.to_dict()
+
+
+@router.get("/api/studies/{study_id}")
+def get_study(study_id: str, web: Web) -> dict[str, Any]:
+    """A study's progress, and its result when done."""
+    study = web.studies.get(study_id)
+    if study is None:
+        raise problem(404, f"no study {study_id!r}")
+    return study.to_dict()
+
+
+@router.delete("/api/studies/{study_id}")
+def cancel_study(study_id: str, web: Web) -> dict[str, Any]:
+    """Cancel a running study: it stops and records nothing. A study that has already
+    finished its draws is not cancelled: 409, and it is recorded as done."""
+    study = web.studies.cancel(study_id)
+    if study is None:
+        raise problem(404, f"no study {study_id!r}")
+    if not study.cancel.is_set() and study.status != "cancelled":
+        raise problem(409, f"study {study_id} is {study.status}: too late to cancel it")
+    return study.to_dict()

@@ -1,0 +1,83 @@
+"""The web API's request bodies and its refusal (:class:`Problem`), as pydantic models: the
+OpenAPI schema at ``/openapi.json`` describes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "ChartRequest",
+    "CompareRequest",
+    "ForecastRequest",
+    "Problem",
+    "ReportRequest",
+    "StudyRequest",
+]
+
+
+class Problem(BaseModel):
+    """A refusal: what is wrong, and where in the scenario when it is about one."""
+
+    error: str = Field(description="The message, in the command line's words.")
+    path: list[str | int] | None = Field(
+        default=None, description="Where in the scenario, e.g. ['actors', 4, 'capability']."
+    )
+    line: int | None = None
+    data: dict[str, Any] | None = Field(
+        default=None,
+        description="An uploaded file's data when it parsed but did not hold, so that a "
+        "page can show the problem at its cell.",
+    )
+
+
+class ForecastRequest(BaseModel):
+    scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
+    models: list[str] | None = Field(
+        default=None, description="Models to run (default: the one-issue models that apply)."
+    )
+    options: dict[str, Any] = Field(default_factory=dict)
+    primary: str | None = None
+
+
+class StudyRequest(BaseModel):
+    scenario: str
+    model: str = "compromise"
+    draws: int = Field(default=2000, ge=1)
+    seed: int = Field(default=0, ge=0)
+    options: dict[str, Any] = Field(default_factory=dict)
+    perturb: float | None = Field(default=None, gt=0, le=1)
+
+
+class CompareRequest(BaseModel):
+    scenario: str
+    patches: list[str | dict[str, Any]] = Field(
+        description="Names of the scenario's built-in patches, or patches as data."
+    )
+    model: str = "compromise"
+    draws: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0)
+
+
+class ChartRequest(BaseModel):
+    scenario: str
+    kind: str = Field(
+        description="issue-map, winners, confrontations, trajectories (needs issue), "
+        "distributions (a Monte Carlo study of model) or counterfactuals (needs patches)."
+    )
+    issue: str | None = None
+    model: str = "compromise"
+    draws: int = Field(default=2000, ge=1)
+    seed: int = Field(default=0, ge=0)
+    patches: list[str | dict[str, Any]] = Field(
+        default_factory=list, description="For counterfactuals: built-in names or data."
+    )
+
+
+class ReportRequest(BaseModel):
+    scenario: str
+    draws: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0)
+    patches: list[str | dict[str, Any]] = Field(default_factory=list)
+    model: str = "compromise"
