@@ -1,9 +1,8 @@
-"""What the commands of the ``statecraft`` command line share: consoles, errors, formats."""
+"""What the commands of the ``statecraft`` command line share: consoles, errors, files."""
 
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -11,16 +10,13 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from statecraft import Scenario, StatecraftError, load
+
 EXIT_BAD_INPUT = 2
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-def _console() -> Console:
+def new_console() -> Console:
+    """A console on standard output for the tables."""
     # markup=False: names, labels and titles are the user's text, never rich markup.
     console = Console(highlight=False, soft_wrap=False, markup=False)
     if not console.is_terminal:
@@ -31,7 +27,7 @@ def _console() -> Console:
     return console
 
 
-def _progress_bar(*columns: Any) -> Any:
+def progress_bar(*columns: Any) -> Any:
     """A progress bar on standard error that vanishes when done; off when not a terminal."""
     from rich.progress import Progress
 
@@ -39,14 +35,22 @@ def _progress_bar(*columns: Any) -> Any:
     return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
 
 
-def _fail(message: str) -> typer.Exit:
+def fail(message: str) -> typer.Exit:
+    """Print ``error: message`` on standard error; the exit (status 2) for the caller to
+    raise."""
     Console(stderr=True, highlight=False, soft_wrap=True, markup=False).print(
         Text(f"error: {message}", style="red")
     )
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _emit(text: str, output: str | None) -> bool:
+def note(message: str) -> None:
+    """A dim line on standard error."""
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    err.print(Text(message, style="dim"))
+
+
+def emit(text: str, output: str | None) -> bool:
     """Write text to the file ``output``, or to standard output when it is None or ``-``;
     True when a file was written. A file that cannot be written ends the command."""
     if output is None or output == "-":
@@ -55,5 +59,13 @@ def _emit(text: str, output: str | None) -> bool:
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise _fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
     return True
+
+
+def load_scenario(source: str) -> Scenario:
+    """A scenario from a built-in name or a file; a bad one ends the command."""
+    try:
+        return load(source)
+    except StatecraftError as exc:
+        raise fail(str(exc)) from None

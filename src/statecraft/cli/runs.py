@@ -1,97 +1,21 @@
-"""The run store on the command line: recording runs, and ``statecraft runs ...``."""
+"""``statecraft runs ...``: list, show, export, compare and delete the runs recorded."""
 
 from __future__ import annotations
 
 import json
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from statecraft._cli_util import OutputFormat, _console, _emit, _fail
-
-StoreOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        envvar="STATECRAFT_STORE",
-        help="The run store: a SQLite file or a database URL (default: runs.sqlite in the "
-        "user's data folder; env STATECRAFT_STORE).",
-        show_default=False,
-    ),
-]
-NoStoreOpt = Annotated[
-    bool,
-    typer.Option(
-        "--no-store",
-        envvar="STATECRAFT_NO_STORE",
-        help="Do not record this run in the run store (env STATECRAFT_NO_STORE=1).",
-    ),
-]
-
-# The arguments that say where to record, not what was run: never kept with a run (a
-# database URL may hold a password).
-_NOT_KEPT = ("store", "no_store")
-
-
-def _note(message: str) -> None:
-    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
-    err.print(Text(message, style="dim"))
-
-
-@contextmanager
-def recording(ctx: typer.Context, store: str | None, no_store: bool) -> Iterator[Any]:
-    """Open the run store for a command, yield a function that records a result, close.
-
-    A store named with --store or STATECRAFT_STORE that cannot be opened is an error,
-    before anything runs; the default store is best effort: a note, and the command goes
-    on without it. The function returns the run id, or None when nothing was recorded."""
-    from statecraft.store import StoreError, default_location, open_store
-
-    opened = None
-    if not no_store:
-        try:
-            opened = open_store(store or default_location())
-        except StoreError as exc:
-            if store:
-                raise _fail(f"{exc} (or give --no-store)") from None
-            _note(f"note: this run is not recorded: {exc}; give --store PATH or --no-store")
-    started = time.perf_counter()
-
-    def record(result: Any, **how: Any) -> str | None:
-        if opened is None:
-            return None
-        arguments = {
-            k: (str(v) if isinstance(v, Path) else v)
-            for k, v in ctx.params.items()
-            if k not in _NOT_KEPT
-        }
-        try:
-            run_id = opened.save(
-                result, arguments=arguments, elapsed=time.perf_counter() - started, **how
-            )
-        except StoreError as exc:
-            _note(f"note: this run is not recorded: {exc}")
-            return None
-        if Console(stderr=True).is_terminal:
-            _note(f"recorded as run {run_id} in {opened.location}")
-        return run_id
-
-    try:
-        yield record
-    finally:
-        if opened is not None:
-            opened.close()
-
-
-# --- statecraft runs ---------------------------------------------------------------------
+from statecraft import diff_runs, open_store
+from statecraft.api import NoStore, StoreError, default_location
+from statecraft.cli.options import OutputFormat, StoreOpt
+from statecraft.cli.render import print_frame_csv, print_json
+from statecraft.cli.util import emit, fail, new_console
 
 runs_app = typer.Typer(
     name="runs",
@@ -109,19 +33,17 @@ RunRef = Annotated[
 def _reading(store: str | None, quiet: type[Exception] | None = None) -> Iterator[Any]:
     """The store, opened to read; its errors end the command with a message (but for those
     of the ``quiet`` kind, left to the caller)."""
-    from statecraft.store import StoreError, default_location, open_store
-
     where = store or default_location()
     try:
         opened = open_store(where, create=False)
     except StoreError as exc:
         if quiet is not None and isinstance(exc, quiet):
             raise
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     try:
         yield opened
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         opened.close()
 
@@ -148,8 +70,6 @@ def list_cmd(
     """The runs recorded, newest first."""
     import pandas as pd
 
-    from statecraft.store import NoStore, default_location
-
     try:
         with _reading(store, quiet=NoStore) as opened:
             frame = opened.runs(command=command, scenario=scenario, limit=limit)
@@ -163,7 +83,7 @@ def list_cmd(
         typer.echo(out.to_json(orient="records", indent=2, force_ascii=False))
         return
     if fmt is OutputFormat.csv:
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        print_frame_csv(frame)
         return
     table = Table(
         title=f"Runs in {location}: {len(frame)} shown of {total}",
@@ -182,7 +102,7 @@ def list_cmd(
             str(r.status),
             str(r.version),
         )
-    _console().print(table)
+    new_console().print(table)
 
 
 def _value(x: Any) -> str:
@@ -216,16 +136,16 @@ def show_cmd(
 ) -> None:
     """One run: how it was made and its result tables."""
     if fmt is OutputFormat.csv:
-        raise _fail("runs show prints a table or json; `runs export ID --table NAME` gives CSV")
+        raise fail("runs show prints a table or json; `runs export ID --table NAME` gives CSV")
     with _reading(store) as opened:
         r = opened.get(run)
     if fmt is OutputFormat.json:
         data = r.to_dict()
         data.pop("input")
         data["input"] = {"kind": r.input_kind, "name": r.input_name, "sha256": r.input_hash}
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        print_json(data)
         return
-    console = _console()
+    console = new_console()
     about = Table(title=f"Run {r.id}", title_justify="left", show_header=False)
     about.add_column(style="bold")
     about.add_column()
@@ -277,7 +197,7 @@ def export_cmd(
 ) -> None:
     """Everything a run recorded, as JSON; or one table as CSV; or its scenario."""
     if table and scenario:
-        raise _fail("give --table or --scenario, not both")
+        raise fail("give --table or --scenario, not both")
     with _reading(store) as opened:
         r = opened.get(run)
     if scenario:
@@ -286,10 +206,10 @@ def export_cmd(
         try:
             text = r.frame(table).to_csv(index=False, lineterminator="\n")
         except KeyError as exc:
-            raise _fail(str(exc.args[0])) from None
+            raise fail(str(exc.args[0])) from None
     else:
         text = json.dumps(r.to_dict(), indent=2, ensure_ascii=False) + "\n"
-    if _emit(text, output):
+    if emit(text, output):
         typer.echo(f"wrote {output}")
 
 
@@ -306,17 +226,15 @@ def diff_cmd(
     store: StoreOpt = None,
 ) -> None:
     """What differs between two runs: setup, scenario, and every number of their tables."""
-    from statecraft.store import diff
-
     with _reading(store) as opened:
-        d = diff(opened.get(a), opened.get(b), tolerance=tolerance)
+        d = diff_runs(opened.get(a), opened.get(b), tolerance=tolerance)
     if fmt is OutputFormat.json:
-        typer.echo(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
+        print_json(d.to_dict())
         return
     if fmt is OutputFormat.csv:
-        sys.stdout.write(d.values.to_csv(index=False, lineterminator="\n"))
+        print_frame_csv(d.values)
         return
-    console = _console()
+    console = new_console()
     if d.same:
         console.print(f"runs {d.a} and {d.b} agree: same setup, same input, same numbers")
         return

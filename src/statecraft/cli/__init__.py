@@ -1,0 +1,85 @@
+"""The ``statecraft`` command line: a thin layer over the public API.
+
+Every bad input ends with one message on standard error and exit status 2, never a
+traceback.
+
+This module builds the app and registers the commands, each defined in a module of its own
+(``forecast``, ``simulate``, ``compare``, ...); the options they share are in ``options``,
+the tables and JSON they print in ``render`` and the ``render_*`` modules. The command line
+imports Statecraft only through ``statecraft`` and ``statecraft.api``.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from statecraft import __version__
+from statecraft.cli.backtest import backtest_cmd
+from statecraft.cli.compare import compare_cmd
+from statecraft.cli.convert import convert_cmd, schema_cmd, validate_cmd
+from statecraft.cli.forecast import forecast_cmd, rounds_cmd
+from statecraft.cli.models import models_cmd, scenarios_cmd
+from statecraft.cli.plot import plot_cmd, report_cmd
+from statecraft.cli.render_forecast import print_forecast
+from statecraft.cli.runs import runs_app
+from statecraft.cli.sensitivity import sensitivity_cmd
+from statecraft.cli.serve import serve_cmd
+from statecraft.cli.simulate import simulate_cmd
+
+__all__ = ["app", "main", "print_forecast"]
+
+app = typer.Typer(
+    name="statecraft",
+    help="Forecast multi-actor negotiations and conflicts with the bargaining models of "
+    "political science, and say who wins them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(runs_app, name="runs")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"statecraft {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Statecraft: forecasts of negotiations and conflicts."""
+
+
+# In the order `statecraft --help` lists them.
+app.command("forecast")(forecast_cmd)
+app.command("rounds")(rounds_cmd)
+app.command("simulate")(simulate_cmd)
+app.command("compare")(compare_cmd)
+app.command("sensitivity")(sensitivity_cmd)
+app.command("backtest")(backtest_cmd)
+app.command("plot")(plot_cmd)
+app.command("report")(report_cmd)
+app.command("scenarios")(scenarios_cmd)
+app.command("models")(models_cmd)
+app.command("convert")(convert_cmd)
+app.command("serve")(serve_cmd)
+app.command("validate")(validate_cmd)
+app.command("schema")(schema_cmd)
+
+
+def main() -> None:
+    """Entry point of the ``statecraft`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted")
+        sys.exit(130)

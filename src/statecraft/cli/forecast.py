@@ -1,0 +1,109 @@
+"""``statecraft forecast`` and ``statecraft rounds``: a scenario's forecasts, and the rounds of
+the round-by-round model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from statecraft import StatecraftError, forecast
+from statecraft.cli.options import (
+    AnyFormat,
+    NoStoreOpt,
+    OptionList,
+    OutputFormat,
+    ScenarioArg,
+    StoreOpt,
+    check_ids,
+    parse_options,
+)
+from statecraft.cli.record import recording
+from statecraft.cli.render import print_frame_csv, print_json
+from statecraft.cli.render_details import print_rounds
+from statecraft.cli.render_forecast import actor_table, print_forecast, print_forecast_csv
+from statecraft.cli.util import fail, load_scenario, new_console
+
+# The model whose rounds ``statecraft rounds`` shows: the one model the command line names
+# (beside the default of the commands' --model).
+ROUNDS_MODEL = "expected-utility"
+
+
+def forecast_cmd(
+    ctx: typer.Context,
+    scenario: ScenarioArg,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="A model to run (repeatable). Default: every model that applies.",
+        ),
+    ] = None,
+    fmt: AnyFormat = OutputFormat.table,
+    primary: Annotated[
+        str | None,
+        typer.Option(help="The model whose forecast ranks the winners (default: the first)."),
+    ] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            "-a",
+            help="Also show this actor's gain issue by issue (repeatable; an actor id).",
+        ),
+    ] = None,
+    option: OptionList = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Forecast every issue of a scenario and say who wins."""
+    s = load_scenario(scenario)
+    options = parse_options(option)
+    check_ids(scenario, actor, s.actor_ids, "actor")
+    with recording(ctx, store, no_store) as record:
+        try:
+            result = forecast(s, model or None, primary=primary, options=options)
+        except (StatecraftError, ValueError) as exc:
+            raise fail(str(exc)) from None
+        record(result)
+    if fmt is OutputFormat.json:
+        print_json(result.to_dict())
+    elif fmt is OutputFormat.csv:
+        print_forecast_csv(result)
+    else:
+        print_forecast(result)
+        for actor_id in actor or ():
+            new_console().print(actor_table(result, actor_id))
+
+
+def rounds_cmd(
+    scenario: ScenarioArg,
+    issue: Annotated[
+        list[str] | None,
+        typer.Option("--issue", "-i", help="Only this issue (repeatable; an issue id)."),
+    ] = None,
+    fmt: AnyFormat = OutputFormat.table,
+    option: OptionList = None,
+) -> None:
+    """Show the expected utility model's rounds: every actor's position, round by round."""
+    s = load_scenario(scenario)
+    options = parse_options(option)
+    check_ids(scenario, issue, s.issue_ids, "issue")
+    try:
+        result = forecast(s, ROUNDS_MODEL, options=options)
+    except (StatecraftError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    details = {k: v for k, v in result.details(ROUNDS_MODEL).items() if not issue or k in issue}
+    if fmt is OutputFormat.json:
+        print_json(
+            {"scenario": s.name, "options": result.models[0].options}
+            | {"issues": {k: v.to_dict() for k, v in details.items()}}
+        )
+        return
+    frame = result.rounds(ROUNDS_MODEL)
+    frame = frame[frame["issue"].isin(list(details))]
+    if fmt is OutputFormat.csv:
+        print_frame_csv(frame)
+        return
+    print_rounds(new_console(), s, details)

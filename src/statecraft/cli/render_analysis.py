@@ -1,0 +1,193 @@
+"""The tables of the analyses of a scenario: a simulation, counterfactuals, sensitivity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from statecraft import Scenario
+from statecraft.cli.render import decimals, fmt, sparkline
+from statecraft.cli.util import new_console
+
+
+def print_simulation(result: Any) -> None:
+    """A simulation's forecasts with their spread, the chances of being the biggest winner,
+    and how often each dyad ends headed for confrontation."""
+    s = result.scenario
+    console = new_console()
+    if not result.inputs:
+        console.print(
+            Text(
+                "The scenario has no uncertain numbers, so every draw is the same: give numbers "
+                "a range ({value, low, high}) or use --perturb.",
+                style="yellow",
+            )
+        )
+    model = result.models[0]
+    table = Table(
+        title=f"{s.title or s.name}: {model}, {result.draws:,} draws (seed {result.seed}), "
+        f"{len(result.inputs)} uncertain numbers",
+        title_justify="left",
+    )
+    for name, justify in (
+        ("Issue", "left"),
+        ("Status quo", "right"),
+        ("Mean", "right"),
+        ("Median", "right"),
+        ("80% interval", "right"),
+        ("95% interval", "right"),
+        ("Actual", "right"),
+        ("Distribution across the scale", "left"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for summary in result.issues:
+        issue = s.issue(summary.issue)
+        d = decimals(issue.scale.width)
+        lo80, hi80 = summary.interval80
+        lo95, hi95 = summary.interval95
+        table.add_row(
+            issue.id,
+            fmt(None if issue.status_quo is None else issue.status_quo.value, d),
+            f"{summary.mean:.{d}f}",
+            f"{summary.median:.{d}f}",
+            f"{lo80:.{d}f} – {hi80:.{d}f}",
+            f"{lo95:.{d}f} – {hi95:.{d}f}",
+            fmt(None if issue.actual is None else issue.actual.value, d),
+            f"{issue.scale.low:g} {sparkline(summary.histogram)} {issue.scale.high:g}",
+        )
+    table.caption = (
+        "Intervals and the median are read from a histogram of 2,000 bins across each scale."
+    )
+    console.print(table)
+    for name, probabilities in result.biggest_winner.items():
+        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        wins = Table(
+            title=f"Probability of being the biggest winner ({name})",
+            title_justify="left",
+            width=60,
+        )
+        wins.add_column("Actor")
+        wins.add_column("Probability", justify="right")
+        for actor_id, p in ranked:
+            if p > 0:
+                wins.add_row(s.actor(actor_id).display_name, f"{p:.1%}")
+        console.print(wins)
+    if result.confrontation:
+        conf = Table(
+            title="How often each dyad ends headed for confrontation (expected utility)",
+            title_justify="left",
+        )
+        conf.add_column("Issue", no_wrap=True)
+        conf.add_column("Dyads (share of draws, 5% or more)")
+        for (issue_id, _), pairs in result.confrontation.items():
+            ranked_pairs = sorted(pairs.items(), key=lambda kv: -kv[1])
+            text = "; ".join(
+                f"{s.actor(a).display_name} – {s.actor(b).display_name} {share:.0%}"
+                for (a, b), share in ranked_pairs
+                if share >= 0.05
+            )
+            conf.add_row(issue_id, text or "none")
+        console.print(conf)
+
+
+def print_comparison(result: Any, model: str) -> None:
+    """The forecasts of the scenario and of each patch of it, side by side, and who wins."""
+    console = new_console()
+    s = result.base.scenario
+    runs = [("base", result.base), *((p.name, f) for p, f in result.patched)]
+    sims = {label: sim for (label, _), sim in zip(runs, result.simulations, strict=False)}
+    table = Table(title=f"{s.title or s.name}: counterfactuals ({model})", title_justify="left")
+    table.add_column("Issue", no_wrap=True)
+    for label, _ in runs:
+        table.add_column(label, justify="right")
+    table.add_column("Actual", justify="right")
+    for item in result.base.issues:
+        d = decimals(s.issue(item.issue).scale.width)
+        base = item.forecasts.get(model)
+        cells: list[str | Text] = [item.issue]
+        for label, f in runs:
+            value = f.value(item.issue, model)
+            cell = Text(fmt(value, d), style="bold")
+            if label != "base" and value is not None and base is not None:
+                cell.append(f" ({value - base:+.{d}f})", style="dim")
+            summary = (
+                next(
+                    (x for x in sims[label].issues if x.issue == item.issue and x.model == model),
+                    None,
+                )
+                if label in sims
+                else None
+            )
+            if summary is not None:
+                lo, hi = summary.interval80
+                cell.append(f"\n80%: {lo:.{d}f}–{hi:.{d}f}", style="dim")
+            cells.append(cell)
+        cells.append(fmt(item.actual, d))
+        table.add_row(*cells)
+    table.caption = "In brackets: the difference from the base forecast."
+    console.print(table)
+    gains = Table(title="Who wins under each: gain from the status quo", title_justify="left")
+    gains.add_column("Actor")
+    for label, _ in runs:
+        gains.add_column(label, justify="right")
+    by_run = [{g.actor: g.gain for g in f.winners.ranking} for _, f in runs]
+    for actor in s.actors:
+        if actor.id in by_run[0]:
+            gains.add_row(
+                actor.display_name,
+                *("–" if actor.id not in g else f"{g[actor.id]:+.3f}" for g in by_run),
+            )
+    console.print(gains)
+    for label, f in runs:
+        console.print(Text(f"{label}: {f.winners.headline}", style="bold"))
+    for p, _ in result.patched:
+        console.print(Text(f"{p.name} assumes: {p.assumes}", style="dim"))
+
+
+def print_sensitivity(
+    s: Scenario, oat: Any, sob: Any, model: str, issue: list[str] | None, top: int
+) -> None:
+    """For each issue, the inputs that move its forecast most: one at a time (a tornado)
+    and by their Sobol indices, whichever were computed."""
+    first = oat or sob
+    console = new_console()
+    issues = [i for i in s.issues if (not issue or i.id in issue) and i.id in first.base]
+    for item in issues:
+        d = decimals(item.scale.width)
+        if oat:
+            swings = oat.tornado(item.id)[:top]
+            biggest = max((w.swing for w in swings), default=0.0) or 1.0
+            table = Table(
+                title=f"{item.label} ({item.id}): one at a time, {model}; "
+                f"base forecast {oat.base[item.id]:.{d}f}",
+                title_justify="left",
+            )
+            table.add_column("Input", no_wrap=True)
+            table.add_column("at low", justify="right")
+            table.add_column("at high", justify="right")
+            table.add_column("Swing", justify="right")
+            table.add_column("", no_wrap=True)
+            for w in swings:
+                bar = "█" * max(1, round(w.swing / biggest * 30)) if w.swing > 0 else ""
+                table.add_row(
+                    w.input, f"{w.at_low:.{d}f}", f"{w.at_high:.{d}f}", f"{w.swing:.{d}f}", bar
+                )
+            console.print(table)
+        if sob:
+            table = Table(
+                title=f"{item.label} ({item.id}): Sobol indices, {model}, N = {sob.samples}",
+                title_justify="left",
+            )
+            table.add_column("Input", no_wrap=True)
+            table.add_column("First order (S1)", justify="right")
+            table.add_column("Total (ST)", justify="right")
+            for x in sob.ranked_sobol(item.id)[:top]:
+                table.add_row(
+                    x.input,
+                    f"{x.first:.3f} ± {x.first_conf:.3f}",
+                    f"{x.total:.3f} ± {x.total_conf:.3f}",
+                )
+            table.caption = "± a 95% confidence half-width (bootstrap, SALib)."
+            console.print(table)

@@ -1,0 +1,85 @@
+"""The backtest's leaderboard: a table on the terminal, or CSV and Markdown files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from statecraft.api import fitted
+
+
+def leaderboard_table(result: Any, path: str) -> Table:
+    """Every model's and baseline's errors, with their intervals, best first."""
+    table = Table(
+        title=f"Backtest on {path}: {len(result.table.issues)} issues of "
+        f"{len(result.table.proposals)} proposals (capability: {result.table.capability})",
+        title_justify="left",
+    )
+    for name in ("Model", "n", "MAE [95%]", "RMSE [95%]", "Median AE", "vs compromise [95%]"):
+        table.add_column(name, justify="left" if name == "Model" else "right", no_wrap=True)
+    for s in result.leaderboard():
+        diff = "–"
+        if s.vs_compromise is not None and s.vs_compromise_ci is not None:
+            low, high = s.vs_compromise_ci
+            diff = f"{s.vs_compromise:+.1f} [{low:+.1f}, {high:+.1f}]"
+        table.add_row(
+            s.model,
+            str(s.n),
+            f"{s.mae:.1f} [{s.mae_ci[0]:.1f}, {s.mae_ci[1]:.1f}]",
+            f"{s.rmse:.1f} [{s.rmse_ci[0]:.1f}, {s.rmse_ci[1]:.1f}]",
+            f"{s.median_ae:.1f}",
+            diff,
+        )
+    skipped = ", ".join(f"{reason}: {n}" for reason, n in result.table.skipped.items())
+    table.caption = (
+        "Errors on the 0-100 scale; intervals from "
+        f"{result.replicates:,} bootstrap resamples of proposals. "
+        "vs compromise: mean difference in absolute error on the issues both forecast "
+        "(negative is better). " + (f"Rows skipped or amended: {skipped}." if skipped else "")
+    )
+    if (
+        result.table.capability == "fitted"
+        and fitted.sha256(path) == fitted.load_fitted()["fitted_on"]["sha256"]
+    ):
+        table.caption += (
+            " The capability rule 'fitted' was fitted on this very file: these figures are "
+            "in-sample; quote cv:capability (--cv) instead."
+        )
+    shipped = result.fitted.get("shipped")
+    if shipped and shipped["in_sample"]:
+        table.caption += (
+            " The fitted:* rows are in-sample: their parameters were fitted on this very file. "
+            "Quote the cv:* rows (--cv) instead."
+        )
+    if "cv" in result.fitted:
+        cv = result.fitted["cv"]
+        table.caption += (
+            f" cv:* rows: out-of-fold forecasts, {cv['folds']} folds of proposals dealt from "
+            f"seed {cv['seed']}."
+        )
+    return table
+
+
+def write_backtest(result: Any, folder: str) -> None:
+    """Write the per-issue forecasts (forecasts.csv) and the leaderboard (leaderboard.md)."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    result.to_frame().to_csv(target / "forecasts.csv", index=False)
+    lines = [
+        "| model | n | MAE | 95% interval | RMSE | median AE | vs compromise | 95% interval |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in result.leaderboard():
+        diff = "–" if s.vs_compromise is None else f"{s.vs_compromise:+.1f}"
+        dci = (
+            "–"
+            if s.vs_compromise_ci is None
+            else (f"{s.vs_compromise_ci[0]:+.1f} to {s.vs_compromise_ci[1]:+.1f}")
+        )
+        lines.append(
+            f"| {s.model} | {s.n} | {s.mae:.1f} | {s.mae_ci[0]:.1f} to {s.mae_ci[1]:.1f} | "
+            f"{s.rmse:.1f} | {s.median_ae:.1f} | {diff} | {dci} |"
+        )
+    (target / "leaderboard.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

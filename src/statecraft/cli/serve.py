@@ -1,0 +1,56 @@
+"""``statecraft serve``: the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from statecraft.cli.options import NoStoreOpt, StoreOpt
+from statecraft.cli.util import fail
+
+
+def serve_cmd(
+    host: Annotated[
+        str, typer.Option(help="The address to listen on; 127.0.0.1 serves this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port.", min=1, max=65535)] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="STATECRAFT_TOKEN",
+            help="A secret every API request must carry (Authorization: Bearer TOKEN); "
+            "required to listen beyond this machine.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+) -> None:
+    """Serve the web app: build, run and read scenarios in the browser (needs statecraft[web])."""
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if not local and not token:
+        raise fail(
+            f"listening on {host} opens the app to other machines: give a token "
+            "(--token or STATECRAFT_TOKEN) that every request must carry"
+        )
+    try:
+        import uvicorn
+
+        from statecraft.api import create_app
+    except ImportError:
+        raise fail("the web app needs statecraft[web]: pip install 'statecraft[web]'") from None
+    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    if not local:
+        err.print(
+            f"warning: listening on {host}: other machines can reach the app; every API "
+            "request must carry the token"
+        )
+    err.print(f"Statecraft on http://{host}:{port}/ (the API: /api/, described at /openapi.json)")
+    uvicorn.run(
+        create_app(token=token, store=store, record=not no_store),
+        host=host,
+        port=port,
+        log_level="warning",
+    )
