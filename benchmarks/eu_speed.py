@@ -71,7 +71,7 @@ def main() -> None:
     total = timed(run_rounds, x, c, s, EUOptions(rounds=10), repeat=3)
     print(f"\nn = 160, 10 rounds (and the final view): {total:.3f} s (target: under 1 s)")
 
-    ec = sc.load("ec-emissions-1994").arrays("emissions")
+    ec = sc.issue_arrays(sc.load("ec-emissions-1994"), "emissions")
     rng = np.random.default_rng(1994)
     draws = 10_000
     shape = (draws, ec.position.size)

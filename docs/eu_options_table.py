@@ -20,7 +20,7 @@ ACTUAL = 8.833
 
 
 def table() -> str:
-    issue = sc.load("ec-emissions-1994").arrays("emissions")
+    issue = sc.issue_arrays(sc.load("ec-emissions-1994"), "emissions")
     lines = [
         "| probability | vote_risk | offer_choice | range | rounds=8 | tolerance | discount |",
         "|---|---|---|---|---|---|---|",

@@ -52,7 +52,7 @@ def test_issue_map_has_every_issue_and_model(karabakh: sc.Forecast) -> None:
         applied = [m for m in karabakh.model_names if issue.forecasts.get(m) is not None]
         assert set(applied) <= set(_labels(ax))
         markers = ax.collections[0].get_offsets()
-        assert len(markers) == len(karabakh.scenario.arrays(issue.issue).actor_ids)
+        assert len(markers) == len(sc.issue_arrays(karabakh.scenario, issue.issue).actor_ids)
 
 
 def test_winners_bars_for_forecast_and_actual(karabakh: sc.Forecast) -> None:

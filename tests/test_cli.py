@@ -218,7 +218,7 @@ def test_model_options_on_the_command_line() -> None:
         (("-o", "rounds"), "an option is NAME=VALUE"),
         (("-o", "colour=red"), "unknown option 'colour'"),
         (("-o", "probability=votes"), "probability must be one of pair, triples"),
-        (("-o", "rounds=0"), "rounds must lie between 1 and 1000"),
+        (("-o", "rounds=0"), "option rounds must be a whole number from 1 to 1000"),
     ],
 )
 def test_bad_model_options(args: tuple[str, ...], expected: str) -> None:

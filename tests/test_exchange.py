@@ -78,15 +78,15 @@ def test_equal_relative_saliences_give_no_exchange() -> None:
 
 def test_random_rate_lies_between_the_break_even_rates() -> None:
     for seed in range(20):
-        (trade,) = run_exchange(X, S, C, ALL, rounds=1, variant="random-rate", seed=seed)[
-            0
-        ].exchanges
+        (trade,) = run_exchange(
+            X, S, C, ALL, rounds=1, variant="random-rate", rng=np.random.default_rng(seed)
+        )[0].exchanges
         rate = trade["shift_on_j_demand"] / trade["shift_on_i_demand"]
         assert 0.2 / 0.8 <= rate <= 0.8 / 0.2
         assert trade["gain_i"] > 0
         assert trade["gain_j"] > 0
-    a = run_exchange(X, S, C, ALL, rounds=3, variant="random-rate", seed=4)
-    b = run_exchange(X, S, C, ALL, rounds=3, variant="random-rate", seed=4)
+    a = run_exchange(X, S, C, ALL, rounds=3, variant="random-rate", rng=np.random.default_rng(4))
+    b = run_exchange(X, S, C, ALL, rounds=3, variant="random-rate", rng=np.random.default_rng(4))
     np.testing.assert_array_equal(a[-1].voting, b[-1].voting)
 
 
@@ -206,10 +206,12 @@ def test_one_issue_is_nothing_to_trade() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"variant": "random"}, "variant is equal-gain or random-rate"),
-        ({"rounds": 0}, "rounds is a whole number of at least 1"),
-        ({"adjustment": "half"}, "adjustment is decide or full"),
-        ({"seed": -2}, "seed is a whole number of 0 or more"),
+        ({"variant": "random"}, "option variant must be one of equal-gain, random-rate"),
+        ({"rounds": 0}, r"option rounds must be a whole number from 1 to 100 \(got 0\)"),
+        ({"rounds": 10**9}, "option rounds must be a whole number from 1 to 100"),
+        ({"rounds": 2.0}, "option rounds must be a whole number"),
+        ({"adjustment": "half"}, "option adjustment must be one of decide, full"),
+        ({"seed": 2}, "unknown option 'seed' for the exchange model; its options are: variant"),
     ],
 )
 def test_bad_options(options: dict[str, Any], message: str) -> None:

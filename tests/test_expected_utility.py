@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import statecraft as sc
+from statecraft.models.eu_rounds import classify
 from statecraft.models.expected_utility import (
     CAPITULATION,
     COMPROMISE,
@@ -19,13 +20,12 @@ from statecraft.models.expected_utility import (
     NO_OFFER,
     EUOptions,
     ExpectedUtility,
-    classify,
     risk_exponents,
     run_rounds,
 )
 from tests import eu_reference as ref
 
-EC = sc.load("ec-emissions-1994").arrays("emissions")
+EC = sc.issue_arrays(sc.load("ec-emissions-1994"), "emissions")
 
 
 def _ec(**options: object) -> dict[str, np.ndarray]:
@@ -262,7 +262,7 @@ def test_positions_stay_within_the_initial_range(
     issue: tuple[np.ndarray, ...], options: EUOptions
 ) -> None:
     x, c, s = issue
-    out = run_rounds(x, c, s, replace(options, rounds=8))
+    out = run_rounds(x, c, s, options.model_copy(update={"rounds": 8}))
     assert out["positions"].min() >= x.min() - 1e-9
     assert out["positions"].max() <= x.max() + 1e-9
     assert x.min() - 1e-9 <= out["forecast"][0] <= x.max() + 1e-9
@@ -272,15 +272,15 @@ def test_positions_stay_within_the_initial_range(
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"probability": "votes"}, "probability must be one of pair, triples"),
-        ({"offer_choice": "biggest"}, "offer_choice must be one of"),
-        ({"rounds": 0}, "rounds must lie between 1 and 1000"),
-        ({"rounds": 2.5}, "rounds must be an integer"),
-        ({"q": 1.5}, "q must lie between 0 and 1"),
-        ({"t": "sometimes"}, "t must lie between 0 and 1 or be 'geometric'"),
-        ({"discount": 1.0}, "discount must lie between 0 and 1"),
-        ({"vote_risk": "yes"}, "vote_risk must be true or false"),
-        ({"colour": "red"}, "unexpected keyword argument 'colour'"),
+        ({"probability": "votes"}, "option probability must be one of pair, triples"),
+        ({"offer_choice": "biggest"}, "option offer_choice must be one of"),
+        ({"rounds": 0}, "option rounds must be a whole number from 1 to 1000"),
+        ({"rounds": 2.5}, "option rounds must be a whole number"),
+        ({"q": 1.5}, "option q must be a number from 0 to 1"),
+        ({"t": "sometimes"}, "option t must be a number from 0 to 1 or one of geometric"),
+        ({"discount": 1.0}, "option discount must be a number above 0 and below 1"),
+        ({"vote_risk": "yes"}, "option vote_risk must be true or false"),
+        ({"colour": "red"}, "unknown option 'colour' for the expected-utility model"),
     ],
 )
 def test_bad_options(options: dict[str, object], message: str) -> None:
@@ -352,7 +352,7 @@ def test_frames_need_the_model() -> None:
 
 
 def test_blocks_of_draws_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from statecraft.models import expected_utility
+    from statecraft.models import eu_rounds
 
     rng = np.random.default_rng(11)
     x = rng.uniform(0, 100, (50, 5))
@@ -360,7 +360,7 @@ def test_blocks_of_draws_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None
     s = rng.uniform(0, 1, (50, 5))
     o = EUOptions(stopping="tolerance", rounds=12)
     whole = run_rounds(x, c, s, o)
-    monkeypatch.setattr(expected_utility, "CHUNK", 7)
+    monkeypatch.setattr(eu_rounds, "CHUNK", 7)
     blocks = run_rounds(x, c, s, o)
     assert set(whole) == set(blocks)
     for key in whole:
@@ -380,7 +380,7 @@ def test_too_many_actors_is_not_applicable(monkeypatch: pytest.MonkeyPatch) -> N
 def test_settled_and_still_moving() -> None:
     # The Nakhchivan link among the five actors that declared a position on it; the other
     # four's stances (no source, added for the exchange model) keep it moving.
-    link = sc.load("karabakh-2020").arrays("nakhchivan_link")
+    link = sc.issue_arrays(sc.load("karabakh-2020"), "nakhchivan_link")
     declared = ("azerbaijan", "armenia", "russia", "turkey", "iran")
     keep = [link.actor_ids.index(a) for a in declared]
     link = replace(
@@ -390,16 +390,16 @@ def test_settled_and_still_moving() -> None:
         position=link.position[keep],
         salience=link.salience[keep],
     )
-    agreed = ExpectedUtility(rounds=20).run(link)[1]
+    agreed = ExpectedUtility(rounds=20).result(link)
     assert np.ptp(agreed.positions[-1]) == 0
     assert agreed.settled
-    ec = ExpectedUtility().run(EC)[1]
+    ec = ExpectedUtility().result(EC)
     assert not ec.settled  # Belgium, Luxembourg and Ireland are still moving in round 8
     assert ec.last_move > 0
 
 
 def test_records_pair_each_round_with_its_own_risk() -> None:
-    result = ExpectedUtility().run(EC)[1]
+    result = ExpectedUtility().result(EC)
     rows = result.trajectory_records()
     first = [r for r in rows if r["round"] == 0]
     assert all(r["risk"] is None for r in first)

@@ -46,17 +46,17 @@ def test_unknown_model_name() -> None:
 def test_compromise_by_hand(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     # tax: weights 3*1, 1*0.5, 4*0.25 (c's per-issue capability 4) -> (180 + 0 + 100) / 4.5
-    assert Compromise().predict(s.arrays("tax")) == pytest.approx(280 / 4.5)
+    assert Compromise().predict(sc.issue_arrays(s, "tax")) == pytest.approx(280 / 4.5)
     # date: weights 3*0.5, 1*1 -> (3 + 8) / 2.5
-    assert Compromise().predict(s.arrays("date")) == pytest.approx(4.4)
+    assert Compromise().predict(sc.issue_arrays(s, "date")) == pytest.approx(4.4)
 
 
 def test_median_by_hand(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     # tax: sorted 0 (0.5), 60 (3), 100 (1); half of 4.5 is reached at 60
-    assert Median().predict(s.arrays("tax")) == 60.0
+    assert Median().predict(sc.issue_arrays(s, "tax")) == 60.0
     # date: 2 (1.5), 8 (1): more than half the weight at 2
-    assert Median().predict(s.arrays("date")) == 2.0
+    assert Median().predict(sc.issue_arrays(s, "date")) == 2.0
 
 
 def test_median_tie_is_split_at_the_midpoint() -> None:
@@ -93,17 +93,17 @@ def test_nash_by_hand_linear() -> None:
 def test_nash_is_the_status_quo_when_someone_would_lose(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     # on tax the status quo is 20; b (at 0) loses from any move up, a and c from any move down
-    assert Nash().predict(s.arrays("tax")) == 20.0
+    assert Nash().predict(sc.issue_arrays(s, "tax")) == 20.0
 
 
 def test_nash_needs_a_status_quo(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     with pytest.raises(sc.NotApplicable, match="no status quo"):
-        Nash().predict(s.arrays("date"))
+        Nash().predict(sc.issue_arrays(s, "date"))
 
 
 def test_nash_rejects_unknown_utility() -> None:
-    with pytest.raises(ValueError, match="'quadratic' or 'linear'"):
+    with pytest.raises(ValueError, match="option utility must be one of quadratic, linear"):
         Nash(utility="cubic")  # type: ignore[arg-type]
 
 

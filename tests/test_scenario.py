@@ -32,13 +32,13 @@ def test_scenario_is_immutable(tiny: dict[str, Any]) -> None:
 
 def test_arrays_hold_only_the_actors_taking_part(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
-    tax = s.arrays("tax")
+    tax = sc.issue_arrays(s, "tax")
     assert tax.actor_ids == ("a", "b", "c")
     np.testing.assert_array_equal(tax.capability, [3, 1, 4])  # c's per-issue capability
     np.testing.assert_array_equal(tax.position, [60, 0, 100])
     np.testing.assert_array_equal(tax.salience, [1, 0.5, 0.25])
     assert (tax.status_quo, tax.actual, tax.width) == (20.0, 40.0, 100.0)
-    date = s.arrays("date")
+    date = sc.issue_arrays(s, "date")
     assert date.actor_ids == ("a", "b")
     assert date.status_quo is None
 
@@ -70,7 +70,7 @@ def test_csv_minimal_table(tmp_path: Path) -> None:
     assert s.issue("border").scale.high == 100
     # north's capability is 2 from its first row; its 'trade' row gives 3 for that issue
     assert s.actor("north").capability.value == 2
-    assert s.arrays("trade").capability.tolist() == [3.0]
+    assert sc.issue_arrays(s, "trade").capability.tolist() == [3.0]
 
 
 def test_save_and_load_by_suffix(tmp_path: Path, tiny: dict[str, Any]) -> None:

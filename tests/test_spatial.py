@@ -19,14 +19,13 @@ from statecraft.cli import app
 from statecraft.io import load
 from statecraft.io._validate import build_scenario
 from statecraft.models import Spatial, get_model
-from statecraft.models.spatial import (
-    SpatialOptions,
-    _distance,
+from statecraft.models.spatial import SpatialOptions, run_spatial
+from statecraft.models.spatial_blocks import (
     _risk,
-    _utility,
-    run_spatial,
+    risk_utility,
     scalar_pce,
     vote,
+    weighted_distance,
 )
 from tests.conftest import SHARED_DATA, TINY, requires_shared
 
@@ -110,11 +109,11 @@ def test_risk_attitudes_by_hand() -> None:
 def test_distance_and_utility_by_hand() -> None:
     x = np.array([[0.0, 0.0]])
     s2 = np.array([[0.3**2, 0.4**2]])
-    d = _distance(x, s2, np.array([[1.0, 0.5]]))[0, 0]
+    d = weighted_distance(x, s2, np.array([[1.0, 0.5]]))[0, 0]
     assert d == pytest.approx(np.sqrt((0.09 * 1 + 0.16 * 0.25) / 0.25))
-    assert _utility(np.array(0.5), np.array(0.0)) == pytest.approx(0.5)
-    assert _utility(np.array(0.5), np.array(1.0)) == pytest.approx(0.75)  # risk-averse
-    assert _utility(np.array(0.5), np.array(-0.5)) == pytest.approx(0.375)
+    assert risk_utility(np.array(0.5), np.array(0.0)) == pytest.approx(0.5)
+    assert risk_utility(np.array(0.5), np.array(1.0)) == pytest.approx(0.75)  # risk-averse
+    assert risk_utility(np.array(0.5), np.array(-0.5)) == pytest.approx(0.375)
 
 
 # --- KTAB's reference runs -------------------------------------------------------------------
@@ -206,8 +205,9 @@ def test_positions_stay_within_the_initial_box(problem: Any) -> None:
 def test_runs_repeat_exactly(problem: Any, seed: int) -> None:
     x, s, c = problem
     for transition in ("deterministic", "stochastic"):
-        opts = SpatialOptions(max_turns=6, transition=transition, seed=seed)  # type: ignore[arg-type]
-        a, b = run_spatial(x, s, c, opts), run_spatial(x, s, c, opts)
+        opts = SpatialOptions(max_turns=6, transition=transition)  # type: ignore[arg-type]
+        a = run_spatial(x, s, c, opts, rng=np.random.default_rng(seed))
+        b = run_spatial(x, s, c, opts, rng=np.random.default_rng(seed))
         np.testing.assert_array_equal(a.positions, b.positions)
 
 
@@ -271,11 +271,13 @@ def test_linked_models_run_only_when_named() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"victory": "lanchester"}, "victory is one of linear, square"),
-        ({"pce": "x"}, "pce is one of conditional"),
-        ({"max_turns": 1}, "max_turns is a whole number of at least 2"),
-        ({"seed": -1}, "seed is a whole number of 0 or more"),
-        ({"point": "median"}, "point is one of mean, mode"),
+        ({"victory": "lanchester"}, "option victory must be one of linear, square"),
+        ({"pce": "x"}, "option pce must be one of conditional"),
+        ({"max_turns": 1}, "option max_turns must be a whole number from 2 to 500"),
+        ({"max_turns": 10**9}, "option max_turns must be a whole number from 2 to 500"),
+        ({"stop_ratio": 2.0}, "option stop_ratio must be a number from 0 to 1"),
+        ({"seed": 1}, "unknown option 'seed' for the spatial model"),
+        ({"point": "median"}, "option point must be one of mean, mode"),
     ],
 )
 def test_bad_options(options: dict[str, Any], message: str) -> None:
@@ -307,10 +309,16 @@ def test_cli_spatial_option_errors(tmp_path: Any) -> None:
         app, ["forecast", "karabakh-2020", "-m", "spatial", "-o", "victory=lanchester"]
     )
     assert result.exit_code == 2
-    assert "victory is one of" in result.output
+    assert "option victory must be one of" in result.output
 
 
-def test_monte_carlo_says_it_runs_one_issue_models() -> None:
-    result = runner.invoke(app, ["simulate", "karabakh-2020", "-m", "spatial", "-n", "10"])
-    assert result.exit_code == 2
-    assert "the spatial model links the issues" in result.output
+def test_monte_carlo_runs_the_spatial_model() -> None:
+    result = runner.invoke(
+        app, ["simulate", "karabakh-2020", "-m", "spatial", "-n", "4", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["draws"] == 4
+    # every draw of the ranges gives a forecast of every issue, within its scale
+    for issue in data["issues"].values():
+        assert 0 <= issue["interval95"][0] <= issue["mean"] <= issue["interval95"][1] <= 100

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import statecraft as sc
 from statecraft.analysis import uncertainty as u
+from statecraft.arrays import draw_batch
 from statecraft.cli import app
 from statecraft.scenario import Perturbation
 
@@ -157,10 +158,10 @@ def test_quantiles_match_numpy_to_a_bin(tiny: dict[str, Any]) -> None:
     r = u.simulate(s, "compromise", draws=20_000, seed=3)
     values = np.concatenate(
         [
-            sc.get_model("compromise").predict_batch(
-                u._issue_batch(s, "tax", u.draw_block(s, u.uncertain_inputs(s), 3, k, n), n)
-            )[0]
-            for k, n in u._blocks(20_000)
+            sc.get_model("compromise").predict(
+                draw_batch(s, u.draw_block(s, u.uncertain_inputs(s), 3, k, n), n).issue("tax")
+            )
+            for k, n in u._blocks(20_000, u.BLOCK)
         ]
     )
     summary = r.summary("tax", "compromise")
@@ -180,7 +181,7 @@ def test_same_seed_same_bytes_whatever_the_grouping_or_workers(tiny: dict[str, A
     two = u.simulate(s, models, draws=9000, seed=42, workers=2)
     assert json.dumps(one.to_dict()) == json.dumps(two.to_dict())
     # merging block summaries in another order and grouping changes nothing
-    blocks = list(u._blocks(9000))
+    blocks = list(u._blocks(9000, u.BLOCK))
     parts = [u.run_block(s, models, {}, 42, k, n) for k, n in reversed(blocks)]
     total = u._Summary(0, {}, {}, {}, {}, {})
     grouped = u._Summary(0, {}, {}, {}, {}, {})
@@ -246,7 +247,7 @@ def test_interrupt_keeps_what_was_done(tiny: dict[str, Any]) -> None:
         ({"draws": 0}, "draws must be a positive integer"),
         ({"workers": 0}, "workers must be a positive integer"),
         ({"options": {"colour": 1}}, "unknown option 'colour'"),
-        ({"options": {"utility": "cubic"}, "model": "nash"}, "'quadratic' or 'linear'"),
+        ({"options": {"utility": "cubic"}, "model": "nash"}, "must be one of quadratic, linear"),
     ],
 )
 def test_bad_simulation_arguments(kwargs: dict[str, Any], message: str) -> None:

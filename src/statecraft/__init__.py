@@ -7,19 +7,20 @@
 7.39
 """
 
+from statecraft._front import forecast
 from statecraft._version import __version__
 from statecraft.analysis.counterfactual import Comparison, Patch, apply_patch, compare, load_patch
 from statecraft.analysis.sensitivity import Sensitivity, one_at_a_time, sobol_indices
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.analysis.winners import ActorGain, Winners, winners
+from statecraft.arrays import Batch, IssueArrays, issue_arrays, scenario_batch
 from statecraft.errors import ScenarioError, StatecraftError
 from statecraft.io import Format, builtin_names, dumps, load, read_text, save
 from statecraft.models import Model, NotApplicable, UnknownModel, available_models, get_model
-from statecraft.runner import Forecast, IssueForecast, forecast
+from statecraft.runner import Forecast, IssueForecast
 from statecraft.scenario import (
     Actor,
     Issue,
-    IssueArrays,
     Perturbation,
     Quantity,
     Scale,
@@ -33,6 +34,7 @@ from statecraft.store import diff as diff_runs
 __all__ = [
     "Actor",
     "ActorGain",
+    "Batch",
     "Comparison",
     "Forecast",
     "Format",
@@ -66,12 +68,14 @@ __all__ = [
     "dumps",
     "forecast",
     "get_model",
+    "issue_arrays",
     "load",
     "load_patch",
     "one_at_a_time",
     "open_store",
     "read_text",
     "save",
+    "scenario_batch",
     "simulate",
     "sobol_indices",
     "winners",

@@ -5,19 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statecraft.analysis.kernel import details_by_issue, evaluate
 from statecraft.analysis.winners import Winners, winners
-from statecraft.io import load
+from statecraft.arrays import scenario_batch
 from statecraft.models import (
-    LinkedModel,
-    LinkedRun,
+    Details,
+    IssueModel,
     Model,
-    NotApplicable,
     available_models,
     build_model,
-    is_linked,
+    build_models,
 )
 from statecraft.scenario import Scenario
 
@@ -58,7 +57,7 @@ class Forecast:
     winners: Winners
     winners_by_model: Mapping[str, Winners]
     actual_winners: Winners | None
-    linked: Mapping[str, Any] = field(default_factory=dict)  # linked models' details
+    linked: Mapping[str, Details] = field(default_factory=dict)  # linked models' details
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -72,39 +71,46 @@ class Forecast:
         raise KeyError(f"no issue {issue!r} in this forecast")
 
     def details(self, model: str) -> dict[str, Any]:
-        """A model's details per issue (e.g. the expected utility model's rounds)."""
+        """A one-issue model's details per issue (e.g. the expected utility model's rounds)."""
         return {i.issue: i.details[model] for i in self.issues if model in i.details}
 
-    def rounds(self, model: str = "expected-utility") -> pd.DataFrame:
-        """The trajectory of a round-based model: one row per issue, round and actor."""
-        import pandas as pd
+    def model_details(self) -> dict[str, Details]:
+        """Every model's details that has some, by model name: a linked model's own, a
+        one-issue model's gathered over the issues (:meth:`IssueModel.gather`)."""
+        out: dict[str, Details] = dict(self.linked)
+        for m in self.models:
+            if isinstance(m, IssueModel) and (per_issue := self.details(m.name)):
+                out[m.name] = m.gather(per_issue)
+        return out
 
-        details = self.details(model)
-        if not details:
-            raise ValueError(f"no rounds: the model {model!r} was not run or has no rounds")
-        return pd.DataFrame.from_records(
-            [
-                {"issue": issue, **row}
-                for issue, d in details.items()
-                for row in d.trajectory_records()
-            ]
-        )
+    def _with(self, method: str, model: str | None) -> tuple[str, dict[str, Any]]:
+        """The model (given, or the first run whose details have ``method``) and its
+        details per issue."""
+        for m in self.models if model is None else [m for m in self.models if m.name == model]:
+            details = self.details(m.name)
+            if details and all(hasattr(d, method) for d in details.values()):
+                return m.name, details
+        what = "a model that gives" if model is None else f"the model {model!r}, which gives"
+        raise ValueError(f"{what} {method.replace('_', ' ')} was not run (no rounds)")
 
-    def offers(self, model: str = "expected-utility") -> pd.DataFrame:
+    def rounds(self, model: str | None = None) -> pd.DataFrame:
+        """The trajectory of a round-based model (the first run, by default): one row per
+        issue, round and actor."""
+        return self._frame(model, "trajectory_records")
+
+    def offers(self, model: str | None = None) -> pd.DataFrame:
         """Every offer of every round: who would move toward whom, its class, whether taken."""
         return self._frame(model, "offers")
 
-    def dyads(self, model: str = "expected-utility") -> pd.DataFrame:
+    def dyads(self, model: str | None = None) -> pd.DataFrame:
         """Each actor's view of every other once bargaining stops: its own and the other's
         expected utility of challenging, and the class of the dyad (the quadrant)."""
         return self._frame(model, "final_views")
 
-    def _frame(self, model: str, method: str) -> pd.DataFrame:
+    def _frame(self, model: str | None, method: str) -> pd.DataFrame:
         import pandas as pd
 
-        details = self.details(model)
-        if not details:
-            raise ValueError(f"the model {model!r} was not run, or gives no {method}")
+        _, details = self._with(method, model)
         return pd.DataFrame.from_records(
             [
                 {"issue": issue, **row}
@@ -113,18 +119,28 @@ class Forecast:
             ]
         )
 
-    def confrontations(self, model: str = "expected-utility") -> dict[str, list[tuple[str, str]]]:
-        """The dyads headed for confrontation at the end, per issue (expected utility model)."""
-        return {issue: d.confrontations() for issue, d in self.details(model).items()}
+    def confrontations(self, model: str | None = None) -> dict[str, list[tuple[str, str]]]:
+        """The dyads headed for confrontation at the end, per issue (from the first model
+        run that classifies dyads, by default)."""
+        try:
+            _, details = self._with("confrontations", model)
+        except ValueError:
+            return {}
+        return {issue: d.confrontations() for issue, d in details.items()}
 
-    def escalation_index(self, model: str = "expected-utility") -> float | None:
+    def escalation_index(self, model: str | None = None) -> float | None:
         """The share of dyads headed for confrontation at the end, averaged over the issues
         with two actors or more.
 
         0 means that, once bargaining stops, no actor expects a confrontation on any issue;
-        1 that every pair of actors does on every issue. None without the model.
+        1 that every pair of actors does on every issue. None without a model that
+        classifies dyads.
         """
-        shares = [d.conflict_share() for d in self.details(model).values() if len(d.actor_ids) > 1]
+        try:
+            _, details = self._with("conflict_share", model)
+        except ValueError:
+            return None
+        shares = [d.conflict_share() for d in details.values() if len(d.actor_ids) > 1]
         return sum(shares) / len(shares) if shares else None
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -186,124 +202,76 @@ class Forecast:
             else self.actual_winners.headline,
             "actual_winners": None if self.actual_winners is None else ranking(self.actual_winners),
         }
-        for name, detail in self.linked.items():
-            data[name] = detail.to_dict()
-            if name == "spatial":
-                data["actors"] = detail.actors()
-        eu = self.details("expected-utility")
-        if eu:
-            data["rounds"] = {i: d.to_dict()["rounds"] for i, d in eu.items()}
-            data["confrontations"] = {
-                i: [list(p) for p in pairs] for i, pairs in self.confrontations().items()
-            }
-            data["escalation_index"] = self.escalation_index()
+        for name, detail in self.model_details().items():
+            if name in self.linked:
+                data[name] = detail.to_dict()
+            data.update(detail.forecast_fields())
         return data
 
 
-def _applies(model: Model, scenario: Scenario) -> bool:
-    for issue_id in scenario.issue_ids:
-        try:
-            model.check(scenario.arrays(issue_id))
-        except NotApplicable:
-            continue
-        return True
-    return False
-
-
 def forecast(
-    scenario: Scenario | str | Path,
+    scenario: Scenario,
     model: str | Model | Sequence[str | Model] | None = None,
     *,
     primary: str | None = None,
     options: Mapping[str, Any] | None = None,
+    seed: int = 0,
 ) -> Forecast:
     """Forecast every issue of a scenario with one or more models, and rank the winners.
 
-    ``scenario`` is a :class:`Scenario`, a built-in name or a path. ``model`` is a model
-    name or instance, a list of them, or None for every registered model that applies to at
-    least one issue. ``options`` go to every model named (not given as an instance) that
-    takes them, e.g. ``{"rounds": 5}`` to the expected utility model; an option no model
-    takes is an error. Winners are ranked under ``primary`` (default: the first model), and
-    also under every model and, where every outcome is known, the actual outcome.
+    ``model`` is a model name or instance, a list of them, or None for every registered
+    one-issue model that applies to at least one issue (the linked ones run when named).
+    ``options`` go to every model named (not given as an instance) that takes them, e.g.
+    ``{"rounds": 5}`` to the expected utility model; an option no model takes is an error.
+    ``seed`` seeds the generator of stochastic models. Winners are ranked under ``primary``
+    (default: the first model), and also under every model and, where every outcome is
+    known, the actual outcome.
 
-    >>> f = forecast("ec-emissions-1994", "compromise")
+    >>> from statecraft.io import load
+    >>> f = forecast(load("ec-emissions-1994"), "compromise")
     >>> round(f.value("emissions", "compromise"), 3)
     7.39
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load(scenario)
-    options = dict(options or {})
-    if model is None:  # the one-issue models; the linked ones run when named
-        wanted: list[str | Model] = [m for m in available_models() if not is_linked(m)]
-    elif isinstance(model, str | Model):
-        wanted = [model]
+    batch = scenario_batch(scenario)
+    if model is None:  # options go to the one-issue models that apply to some issue
+        chosen = [
+            name
+            for name, cls in available_models().items()
+            if not cls.links_issues
+            and len(build_model(name, options or {}).not_applicable(batch)) < batch.n_issues
+        ]
+        models = build_models(chosen, options)
     else:
-        wanted = list(model)
-    models = [build_model(m, options) for m in wanted]
-    if model is None:
-        models = [m for m in models if _applies(m, scenario)]
-    named = {m.name for m in models} & {m for m in wanted if isinstance(m, str)}
-    accepted = {name for m in named for name in available_models()[m].option_names()}
-    unknown = sorted(set(options) - accepted)
-    if unknown:
-        raise ValueError(
-            f"unknown option {unknown[0]!r} for the models run (options go to models given "
-            "by name); their options are: " + (", ".join(sorted(accepted)) or "none")
-        )
-    if not models:
-        raise ValueError("no model to run")
+        models = build_models(model, options)
     names = [m.name for m in models]
-    if len(set(names)) != len(names):
-        raise ValueError(f"a model is named twice: {', '.join(names)}")
     primary = primary or names[0]
     if primary not in names:
         raise ValueError(f"the primary model {primary!r} is not among the models run")
-
-    linked: dict[str, LinkedRun | str] = {}
-    for m in models:
-        if isinstance(m, LinkedModel):
-            try:
-                linked[m.name] = m.run_scenario(scenario)
-            except NotApplicable as why:
-                linked[m.name] = str(why)
+    outputs = evaluate(models, batch, seed=seed, detail=True)
     issues = []
-    for issue in scenario.issues:
-        arrays = scenario.arrays(issue.id)
+    for j, issue in enumerate(scenario.issues):
         values: dict[str, float | None] = {}
         reasons: dict[str, str] = {}
         details: dict[str, Any] = {}
-        for m in models:
-            if m.name in linked:
-                run = linked[m.name]
-                if isinstance(run, str):
-                    values[m.name], reasons[m.name] = None, run
-                elif issue.id in run.not_applicable:
-                    values[m.name], reasons[m.name] = None, run.not_applicable[issue.id]
-                else:
-                    value = run.forecasts.get(issue.id)
-                    ok = value is not None and math.isfinite(value)
-                    values[m.name] = value if ok else None
-                continue
-            try:
-                value, detail = m.run(arrays)
-            except NotApplicable as why:
-                values[m.name], reasons[m.name] = None, str(why)
-                continue
-            values[m.name] = value if math.isfinite(value) else None
-            if detail is not None:
-                details[m.name] = detail
+        for name, out in outputs.items():
+            value = float(out.forecasts[0, j])
+            values[name] = value if math.isfinite(value) else None
+            if issue.id in out.not_applicable:
+                reasons[name] = out.not_applicable[issue.id]
+            account = details_by_issue(out).get(issue.id)
+            if account is not None:
+                details[name] = account
         issues.append(
             IssueForecast(
                 issue=issue.id,
                 label=issue.label,
                 status_quo=None if issue.status_quo is None else issue.status_quo.value,
-                actual=arrays.actual,
+                actual=None if issue.actual is None else issue.actual.value,
                 forecasts=values,
                 not_applicable=reasons,
                 details=details,
             )
         )
-
     by_model = {
         name: winners(
             scenario,
@@ -322,5 +290,9 @@ def forecast(
         winners=by_model[primary],
         winners_by_model=by_model,
         actual_winners=actual_winners,
-        linked={k: v.details for k, v in linked.items() if not isinstance(v, str)},
+        linked={
+            m.name: d
+            for m in models
+            if m.links_issues and (d := outputs[m.name].details) is not None
+        },
     )

@@ -2,7 +2,7 @@
 
 A scenario is what an analyst knows about a negotiation or a conflict: who takes part, how
 strong each actor is, what each wants on each issue and how much it cares. Models read it
-through :meth:`Scenario.arrays`, which turns one issue into NumPy arrays.
+through :mod:`statecraft.arrays`, which turns it into NumPy arrays.
 
 Every number may be written plainly (``salience: 0.8``) or as a mapping that carries where it
 came from and why it was coded so (``salience: {value: 0.8, source: "...", note: "..."}``).
@@ -11,11 +11,9 @@ came from and why it was coded so (``salience: {value: 0.8, source: "...", note:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-import numpy as np
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -37,7 +35,6 @@ __all__ = [
     "Actor",
     "Distribution",
     "Issue",
-    "IssueArrays",
     "Perturbation",
     "Quantity",
     "Scale",
@@ -258,25 +255,6 @@ class Actor(_Frozen):
         return self.capability.value
 
 
-@dataclass(frozen=True)
-class IssueArrays:
-    """One issue as arrays for the models: the actors that take part, in scenario order."""
-
-    issue_id: str
-    actor_ids: tuple[str, ...]
-    capability: np.ndarray
-    position: np.ndarray
-    salience: np.ndarray
-    low: float
-    high: float
-    status_quo: float | np.ndarray | None  # an array of draws in a Monte Carlo batch
-    actual: float | None
-
-    @property
-    def width(self) -> float:
-        return self.high - self.low
-
-
 def _values(q: Quantity | None) -> list[tuple[str, float]]:
     """A quantity's value and the ends of its range, labelled for messages."""
     if q is None:
@@ -420,26 +398,6 @@ class Scenario(_Frozen):
             if actor.id == actor_id:
                 return actor
         raise KeyError(f"no actor {actor_id!r}; the actors are: {', '.join(self.actor_ids)}")
-
-    def arrays(self, issue_id: str) -> IssueArrays:
-        """The actors taking part in one issue, as float arrays in scenario order."""
-        issue = self.issue(issue_id)
-        taking_part = [a for a in self.actors if issue_id in a.stances]
-        return IssueArrays(
-            issue_id=issue_id,
-            actor_ids=tuple(a.id for a in taking_part),
-            capability=np.array([a.capability_on(issue_id) for a in taking_part], dtype=float),
-            position=np.array(
-                [a.stances[issue_id].position.value for a in taking_part], dtype=float
-            ),
-            salience=np.array(
-                [a.stances[issue_id].salience.value for a in taking_part], dtype=float
-            ),
-            low=issue.scale.low,
-            high=issue.scale.high,
-            status_quo=None if issue.status_quo is None else issue.status_quo.value,
-            actual=None if issue.actual is None else issue.actual.value,
-        )
 
     def with_perturbation(self, relative: float) -> Scenario:
         """The scenario with every number without a range of its own given one of

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from statecraft.analysis.kernel import evaluate
+from statecraft.arrays import scenario_batch
 from statecraft.io._common import actor_data
 from statecraft.io.deu import DeuIssue, DeuTable
-from statecraft.models import LinkedModel, NotApplicable, get_model
+from statecraft.models import get_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -146,32 +148,37 @@ def forecast_table(
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, np.ndarray]:
     """Each model's or baseline's forecast of every issue, NaN where it does not apply.
-    ``options``: per model name, its options."""
+    ``options``: per model name, its options.
+
+    Every model runs through the evaluation kernel once per proposal, on all its issues at
+    once (:func:`proposal_scenario`): the linked models link them, the one-issue models read
+    them one by one, as they would each issue alone.
+    """
     options = options or {}
     out = {name: np.full(len(table.issues), np.nan) for name in model_names}
-    built = {
-        name: get_model(name, **options.get(name, {}))
-        for name in model_names
-        if name not in BASELINES
-    }
-    for name, model in built.items():
-        if isinstance(model, LinkedModel):
-            out[name] = _linked_forecasts(table, model)
-    for k, item in enumerate(table.issues):
-        arrays = item.scenario.arrays("x")
-        for name in model_names:
-            if isinstance(built.get(name), LinkedModel):
-                continue
-            if name in BASELINES:
+    models = [
+        get_model(name, **options.get(name, {})) for name in model_names if name not in BASELINES
+    ]
+    if models:
+        for rows in _proposals(table):
+            batch = scenario_batch(proposal_scenario([table.issues[k] for k in rows]))
+            for name, output in evaluate(models, batch).items():
+                out[name][rows] = output.forecasts[0]
+    for name in model_names:
+        if name in BASELINES:
+            for k, item in enumerate(table.issues):
                 value = BASELINES[name](item)
-            else:
-                try:
-                    value = built[name].predict(arrays)
-                except NotApplicable:
-                    value = None
-            if value is not None:
-                out[name][k] = value
+                if value is not None:
+                    out[name][k] = value
     return out
+
+
+def _proposals(table: DeuTable) -> list[list[int]]:
+    """The rows of each proposal's issues, in the order proposals first appear."""
+    by_proposal: dict[str, list[int]] = {}
+    for k, item in enumerate(table.issues):
+        by_proposal.setdefault(item.proposal, []).append(k)
+    return list(by_proposal.values())
 
 
 def proposal_scenario(items: Sequence[DeuIssue]) -> Scenario:
@@ -200,26 +207,6 @@ def proposal_scenario(items: Sequence[DeuIssue]) -> Scenario:
                 )
     actors = [actor_data(actor_id, mine) for actor_id, mine in stances.items()]
     return Scenario.model_validate({"name": items[0].proposal, "issues": issues, "actors": actors})
-
-
-def _linked_forecasts(table: DeuTable, model: LinkedModel) -> np.ndarray:
-    """A linked model's forecasts: one run per proposal, on all its issues at once; NaN
-    where the model does not apply (e.g. the exchange model on a one-issue proposal)."""
-    out = np.full(len(table.issues), np.nan)
-    by_proposal: dict[str, list[int]] = {}
-    for k, item in enumerate(table.issues):
-        by_proposal.setdefault(item.proposal, []).append(k)
-    for rows in by_proposal.values():
-        items = [table.issues[k] for k in rows]
-        try:
-            run = model.run_scenario(proposal_scenario(items))
-        except NotApplicable:
-            continue
-        for k, item in zip(rows, items, strict=True):
-            value = run.forecasts.get(item.issue)
-            if value is not None:
-                out[k] = value
-    return out
 
 
 def _percentiles(values: np.ndarray) -> tuple[float, float]:

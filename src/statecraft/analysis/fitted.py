@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from statecraft.analysis.backtest import forecast_table, outcomes
+from statecraft.arrays import issue_arrays
 from statecraft.io.deu import CapabilityRule, DeuTable, decision_date
 
 __all__ = [
@@ -157,7 +158,7 @@ def _salience_power(table: DeuTable, gammas: Sequence[float]) -> np.ndarray:
     g = np.asarray(gammas)
     out = np.empty((len(table.issues), len(g)))
     for k, item in enumerate(table.issues):
-        arrays = item.scenario.arrays("x")
+        arrays = issue_arrays(item.scenario, "x")
         x, s, c = arrays.position, arrays.salience, arrays.capability / arrays.capability.max()
         with np.errstate(divide="ignore"):
             w = c[:, None] * np.where(s[:, None] > 0, s[:, None] ** g, 0.0)

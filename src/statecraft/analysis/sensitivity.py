@@ -19,13 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from statecraft.analysis.uncertainty import (
-    UncertainInput,
-    _issue_batch,
-    check_models,
-    uncertain_inputs,
-)
-from statecraft.models import NotApplicable, build_model
+from statecraft.analysis.draws import UncertainInput, uncertain_inputs
+from statecraft.analysis.kernel import run_model
+from statecraft.analysis.uncertainty import check_models
+from statecraft.arrays import draw_batch
+from statecraft.models import Model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -164,28 +162,31 @@ def _num(x: float) -> float | None:
 
 def _evaluate(
     scenario: Scenario,
-    model_name: str,
-    options: Mapping[str, Any],
+    model: Model,
     draws: Mapping[str, np.ndarray],
     size: int,
+    seed: int = 0,
+    block: int = 0,
 ) -> dict[str, np.ndarray]:
-    """Forecasts (size,) per issue for a batch of given input values."""
-    model = build_model(model_name, options)
-    out: dict[str, np.ndarray] = {}
-    for issue in scenario.issues:
-        try:
-            forecast, _ = model.predict_batch(_issue_batch(scenario, issue.id, draws, size))
-        except NotApplicable:
-            continue
-        out[issue.id] = np.broadcast_to(np.asarray(forecast, dtype=float), (size,))
-    return out
+    """Forecasts (size,) per issue for a batch of given input values (the issues the model
+    forecasts), through the evaluation kernel."""
+    out = run_model(model, draw_batch(scenario, draws, size), seed=seed, block=block)
+    return {
+        issue: out.forecasts[:, j]
+        for j, issue in enumerate(scenario.issue_ids)
+        if issue not in out.not_applicable
+    }
 
 
 def one_at_a_time(
-    scenario: Scenario, model: str = "compromise", *, options: Mapping[str, Any] | None = None
+    scenario: Scenario,
+    model: str | Model = "compromise",
+    *,
+    options: Mapping[str, Any] | None = None,
 ) -> Sensitivity:
-    """Swing each uncertain input over its range, the others at their values (a tornado)."""
-    check_models(scenario, [model], options or {})
+    """Swing each uncertain input over its range, the others at their values (a tornado).
+    ``model`` is a name or an instance, one-issue or linked."""
+    (built,) = check_models(scenario, [model], options or {})
     inputs = uncertain_inputs(scenario)
     size = 2 * len(inputs) + 1  # row 0: every input at its value
     draws = {}
@@ -194,14 +195,14 @@ def one_at_a_time(
         column[1 + 2 * k] = item.low
         column[2 + 2 * k] = item.high
         draws[item.key] = column
-    result = _evaluate(scenario, model, options or {}, draws, size)
+    result = _evaluate(scenario, built, draws, size)
     swings = tuple(
         Swing(issue, item.key, float(values[1 + 2 * k]), float(values[2 + 2 * k]))
         for issue, values in result.items()
         for k, item in enumerate(inputs)
     )
     base = {issue: float(values[0]) for issue, values in result.items()}
-    return Sensitivity(scenario, model, tuple(inputs), base, swings=swings)
+    return Sensitivity(scenario, built.name, tuple(inputs), base, swings=swings)
 
 
 def _ppf(item: UncertainInput, u: np.ndarray) -> np.ndarray:
@@ -227,7 +228,7 @@ def _ppf(item: UncertainInput, u: np.ndarray) -> np.ndarray:
 
 def sobol_indices(
     scenario: Scenario,
-    model: str = "compromise",
+    model: str | Model = "compromise",
     *,
     samples: int = 1024,
     seed: int = 0,
@@ -247,7 +248,7 @@ def sobol_indices(
         ) from exc
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of two, at least 2 (got {samples})")
-    check_models(scenario, [model], options or {})
+    (built,) = check_models(scenario, [model], options or {})
     inputs = uncertain_inputs(scenario)
     if not inputs:
         raise ValueError("Sobol indices need at least one uncertain number in the scenario")
@@ -265,11 +266,11 @@ def sobol_indices(
         block = x[start : start + CHUNK]
         draws = {item.key: block[:, j] for j, item in enumerate(inputs)}
         for issue, values in _evaluate(
-            scenario, model, options or {}, draws, block.shape[0]
+            scenario, built, draws, block.shape[0], seed, start // CHUNK
         ).items():
             outputs.setdefault(issue, []).append(values)
     indices = []
-    base = _evaluate(scenario, model, options or {}, {}, 1)
+    base = _evaluate(scenario, built, {}, 1, seed)
     for issue, parts in outputs.items():
         y = np.concatenate(parts)
         if np.ptp(y) == 0:
@@ -293,7 +294,7 @@ def sobol_indices(
         ]
     return Sensitivity(
         scenario,
-        model,
+        built.name,
         tuple(inputs),
         {issue: float(v[0]) for issue, v in base.items()},
         sobol=tuple(indices),

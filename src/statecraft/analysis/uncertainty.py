@@ -16,17 +16,20 @@ many, or on a Dask cluster.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
+from statecraft.analysis.kernel import draws_per_block, evaluate
+from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import gains
-from statecraft.models import NotApplicable, build_model, get_model
-from statecraft.scenario import IssueArrays, Quantity, Scenario
+from statecraft.arrays import Batch, draw_batch, scenario_batch
+from statecraft.models import Model, build_models
+from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +39,11 @@ __all__ = [
     "BLOCK",
     "Simulation",
     "UncertainInput",
+    "block_size",
+    "check_models",
     "draw_block",
+    "run_block",
+    "sample",
     "simulate",
     "uncertain_inputs",
 ]
@@ -46,202 +53,6 @@ __all__ = [
 BLOCK = 4096
 #: Histogram bins across each issue's scale: quantiles are read to 1/BINS of the width.
 BINS = 2000
-
-Kind = Literal["position", "salience", "capability", "status_quo"]
-
-
-@dataclass(frozen=True)
-class UncertainInput:
-    """One uncertain number of a scenario and its distribution over [low, high]."""
-
-    key: str  # "turkey:territory:salience", "russia:capability", "territory:status_quo"
-    kind: Kind
-    actor: str | None
-    issue: str | None
-    value: float
-    low: float
-    high: float
-    dist: str
-    bounds: tuple[float, float]  # what the number may be at all (scale, 0..1, >0)
-
-
-def input_key(kind: Kind, actor: str | None, issue: str | None) -> str:
-    """The name of an uncertain number: ``actor:issue:kind``, ``actor:capability`` or
-    ``issue:status_quo``. Ids cannot hold ':', so no two numbers share a name."""
-    return ":".join(part for part in (actor, issue, kind) if part is not None)
-
-
-def _allowed(kind: Kind, scale: tuple[float, float]) -> tuple[float, float]:
-    if kind in ("position", "status_quo"):
-        return scale
-    if kind == "salience":
-        return (0.0, 1.0)
-    return (np.finfo(float).tiny, np.inf)
-
-
-def _input(
-    scenario: Scenario,
-    q: Quantity,
-    key: str,
-    kind: Kind,
-    actor: str | None,
-    issue: str | None,
-    scale: tuple[float, float],
-) -> UncertainInput | None:
-    bounds = _allowed(kind, scale)
-    if q.low is not None and q.high is not None:
-        low, high, dist = q.low, q.high, q.dist or "triangular"
-    elif scenario.perturb is not None:
-        r = scenario.perturb.relative
-        spread = r * (scale[1] - scale[0]) if kind in ("position", "status_quo") else r * q.value
-        low = max(q.value - spread, bounds[0])
-        high = min(q.value + spread, bounds[1])
-        dist = scenario.perturb.dist
-    else:
-        return None
-    if high <= low:
-        return None
-    return UncertainInput(key, kind, actor, issue, q.value, low, high, dist, bounds)
-
-
-def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
-    """Every number of the scenario that carries a range, in a fixed order."""
-    out: list[UncertainInput] = []
-    for issue in scenario.issues:
-        if issue.status_quo is not None:
-            scale = (issue.scale.low, issue.scale.high)
-            item = _input(
-                scenario,
-                issue.status_quo,
-                input_key("status_quo", None, issue.id),
-                "status_quo",
-                None,
-                issue.id,
-                scale,
-            )
-            if item:
-                out.append(item)
-    for actor in scenario.actors:
-        item = _input(
-            scenario,
-            actor.capability,
-            input_key("capability", actor.id, None),
-            "capability",
-            actor.id,
-            None,
-            (0, 0),
-        )
-        if item:
-            out.append(item)
-        for issue_id, stance in actor.stances.items():
-            sc = scenario.issue(issue_id).scale
-            scale = (sc.low, sc.high)
-            numbers: tuple[tuple[Kind, Quantity | None], ...] = (
-                ("position", stance.position),
-                ("salience", stance.salience),
-                ("capability", stance.capability),
-            )
-            for kind, q in numbers:
-                if q is None:
-                    continue
-                item = _input(
-                    scenario,
-                    q,
-                    input_key(kind, actor.id, issue_id),
-                    kind,
-                    actor.id,
-                    issue_id,
-                    scale,
-                )
-                if item:
-                    out.append(item)
-    return out
-
-
-def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndarray:
-    """``size`` draws of one input.
-
-    - triangular: low, mode at the value, high;
-    - uniform: flat on [low, high];
-    - normal: centred on the value with standard deviation (high - low) / 4, truncated to
-      [low, high] by redrawing what falls outside (so an off-centre value's mean moves
-      toward the middle of the range);
-    - beta: the PERT beta on [low, high] with its mode at the value,
-      a = 1 + 4 (value - low) / (high - low), b = 1 + 4 (high - value) / (high - low).
-    """
-    low, high, mode = item.low, item.high, item.value
-    if item.dist == "uniform":
-        return rng.uniform(low, high, size)
-    if item.dist == "normal":
-        sd = (high - low) / 4.0
-        lo, hi = low, high
-        x = rng.normal(mode, sd, size)
-        bad = (x < lo) | (x > hi)
-        while bad.any():
-            x[bad] = rng.normal(mode, sd, int(bad.sum()))
-            bad = (x < lo) | (x > hi)
-        return x
-    if item.dist == "beta":
-        width = high - low
-        a = 1.0 + 4.0 * (mode - low) / width
-        b = 1.0 + 4.0 * (high - mode) / width
-        return low + width * rng.beta(a, b, size)
-    return rng.triangular(low, mode, high, size)
-
-
-def _generator(seed: int, block: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
-
-
-def draw_block(
-    scenario: Scenario, inputs: Sequence[UncertainInput], seed: int, block: int, size: int
-) -> dict[str, np.ndarray]:
-    """The draws of one block: ``{input key: values (size,)}``, always the same for a seed."""
-    rng = _generator(seed, block)
-    return {item.key: sample(item, rng, size) for item in inputs}
-
-
-def _issue_batch(
-    scenario: Scenario, issue_id: str, draws: Mapping[str, np.ndarray], size: int
-) -> IssueArrays:
-    """One issue's arrays for a block of draws: (size, n) and status quo (size,)."""
-    base = scenario.arrays(issue_id)
-    n = len(base.actor_ids)
-    position = np.tile(base.position, (size, 1))
-    salience = np.tile(base.salience, (size, 1))
-    capability = np.tile(base.capability, (size, 1))
-    for k, actor_id in enumerate(base.actor_ids):
-        stance = scenario.actor(actor_id).stances[issue_id]
-        targets: tuple[tuple[Kind, np.ndarray], ...] = (
-            ("position", position),
-            ("salience", salience),
-        )
-        for kind, target in targets:
-            values = draws.get(input_key(kind, actor_id, issue_id))
-            if values is not None:
-                target[:, k] = values
-        own = draws.get(input_key("capability", actor_id, issue_id))
-        if own is not None:
-            capability[:, k] = own
-        elif stance.capability is None and input_key("capability", actor_id, None) in draws:
-            capability[:, k] = draws[input_key("capability", actor_id, None)]
-    status_quo: float | np.ndarray | None = base.status_quo
-    if input_key("status_quo", None, issue_id) in draws:
-        status_quo = draws[input_key("status_quo", None, issue_id)]
-    elif status_quo is not None:
-        status_quo = np.full(size, status_quo)
-    del n
-    return IssueArrays(
-        issue_id=issue_id,
-        actor_ids=base.actor_ids,
-        capability=capability,
-        position=position,
-        salience=salience,
-        low=base.low,
-        high=base.high,
-        status_quo=status_quo,
-        actual=base.actual,
-    )
 
 
 @dataclass
@@ -283,9 +94,16 @@ def _parse(text: str) -> Scenario:
     return Scenario.model_validate_json(text)
 
 
+def block_size(scenario: Scenario) -> int:
+    """Draws per block: :data:`BLOCK`, fewer where a block's inputs would outgrow the memory
+    budget (only for scenarios of thousands of actor-issues). It depends on the scenario
+    alone, so a seed gives the same draws whatever models run and wherever."""
+    return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK)
+
+
 def run_block(
     scenario: Scenario | str,
-    model_names: Sequence[str],
+    models: Sequence[str | Model],
     options: Mapping[str, Any],
     seed: int,
     block: int,
@@ -293,26 +111,23 @@ def run_block(
 ) -> _Summary:
     """Draw one block, run every model on it and summarise. Pure: the same arguments give
     the same summary in any process. ``scenario`` may be its JSON text (for other
-    processes: scenarios hold read-only mappings, which do not pickle)."""
+    processes: scenarios hold read-only mappings, which do not pickle); models may be
+    names (given ``options``) or instances (which pickle)."""
     if isinstance(scenario, str):
         scenario = _parse(scenario)
-    models = [build_model(name, options) for name in model_names]
+    built = build_models(models, {} if all(isinstance(m, Model) for m in models) else options)
     inputs = uncertain_inputs(scenario)
-    draws = draw_block(scenario, inputs, seed, block, size)
+    batch = draw_batch(scenario, draw_block(scenario, inputs, seed, block, size), size)
+    outputs = evaluate(built, batch, seed=seed, block=block)
     summary = _Summary(size, {}, {}, {}, {}, {})
-    batches = {i.id: _issue_batch(scenario, i.id, draws, size) for i in scenario.issues}
     ranked = _ranked_actors(scenario)
-    for model in models:
-        outcome = np.full((size, len(scenario.issues)), np.nan)
+    for name, out in outputs.items():
         for j, issue in enumerate(scenario.issues):
-            batch = batches[issue.id]
-            try:
-                forecast, extras = model.predict_batch(batch)
-            except NotApplicable:
+            if issue.id in out.not_applicable:
                 continue
-            forecast = np.broadcast_to(np.asarray(forecast, dtype=float), (size,))
+            forecast = out.forecasts[:, j]
             ok = np.isfinite(forecast)
-            key = (issue.id, model.name)
+            key = (issue.id, name)
             width = issue.scale.high - issue.scale.low
             index = np.clip(
                 ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
@@ -320,88 +135,49 @@ def run_block(
             summary.counts[key] = np.bincount(index, minlength=BINS)
             summary.sums[key] = [math.fsum(forecast[ok])]
             summary.valid[key] = int(ok.sum())
-            outcome[:, j] = forecast
-            if "confrontation" in extras:
-                conf = extras["confrontation"]
+            conf = out.extras.get(issue.id, {}).get("confrontation")
+            if conf is not None:
                 summary.confrontation[key] = (conf | np.swapaxes(conf, 1, 2)).sum(axis=0)
         if ranked:
-            summary.best[model.name] = _best_counts(scenario, batches, outcome, ranked)
+            summary.best[name] = _best_counts(batch, out.forecasts, ranked)
     return summary
 
 
-def _best_counts(
-    scenario: Scenario,
-    batches: Mapping[str, IssueArrays],
-    outcome: np.ndarray,
-    ranked: Sequence[str],
-) -> np.ndarray:
+def _best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
     """How often each ranked actor has the highest gain, over the draws of a block."""
-    size = outcome.shape[0]
-    issues = [
-        (j, i)
-        for j, i in enumerate(scenario.issues)
-        if i.status_quo is not None and np.isfinite(outcome[:, j]).all()
+    cols = [
+        j
+        for j in range(batch.n_issues)
+        if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
     ]
-    if not issues:
+    if not cols:
         return np.zeros(len(ranked), dtype=np.int64)
-    position = np.full((size, len(ranked), len(issues)), np.nan)
-    salience = np.zeros((size, len(ranked), len(issues)))
-    for col, (_, issue) in enumerate(issues):
-        batch = batches[issue.id]
-        for k, actor_id in enumerate(batch.actor_ids):
-            if actor_id in ranked:
-                row = ranked.index(actor_id)
-                position[:, row, col] = batch.position[:, k]
-                salience[:, row, col] = batch.salience[:, k]
-    status_quo = np.stack(
-        [
-            np.broadcast_to(np.asarray(batches[i.id].status_quo, dtype=float), (size,))
-            for _, i in issues
-        ],
-        axis=1,
-    )
+    rows = [batch.actor_ids.index(a) for a in ranked]
+    position = batch.position[:, rows][:, :, cols]
+    salience = batch.salience[:, rows][:, :, cols]
     gain, _ = gains(
-        position,
-        salience,
-        outcome[:, [j for j, _ in issues]],
-        status_quo,
-        np.array([i.scale.width for _, i in issues]),
+        position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
     )
     winner = gain.argmax(axis=1)
     return np.bincount(winner, minlength=len(ranked)).astype(np.int64)
 
 
-def check_models(scenario: Scenario, names: Sequence[str], options: Mapping[str, Any]) -> None:
+def check_models(
+    scenario: Scenario, models: Sequence[str | Model], options: Mapping[str, Any]
+) -> list[Model]:
     """Before any work: every model known, every option taken by one of them and valid, and
-    every model applicable to at least one issue. Raises ValueError naming the problem."""
-    for name in names:
-        get_model(name)
-    accepted = {o for name in names for o in type(get_model(name)).option_names()}
-    unknown = sorted(set(options) - accepted)
-    if unknown:
-        raise ValueError(
-            f"unknown option {unknown[0]!r} for the models run; their options are: "
-            + (", ".join(sorted(accepted)) or "none")
-        )
-    for name in names:
-        built = build_model(name, options)
-        if getattr(built, "linked", False):
+    every model applicable to at least one issue. Returns the models; raises ValueError
+    naming the problem."""
+    built = build_models(models, options)
+    batch = scenario_batch(scenario)
+    for model in built:
+        reasons = model.not_applicable(batch)
+        if len(reasons) == batch.n_issues:
             raise ValueError(
-                f"the {name} model links the issues; Monte Carlo studies, sensitivity and "
-                "counterfactual intervals run the one-issue models for now (compromise, "
-                "median, nash, expected-utility)"
+                f"the model {model.name!r} applies to no issue of {scenario.name}: "
+                f"{next(iter(reasons.values()))}"
             )
-        reasons = []
-        for issue in scenario.issues:
-            try:
-                built.check(scenario.arrays(issue.id))
-                break
-            except NotApplicable as why:
-                reasons.append(str(why))
-        else:
-            raise ValueError(
-                f"the model {name!r} applies to no issue of {scenario.name}: {reasons[0]}"
-            )
+    return built
 
 
 @dataclass(frozen=True)
@@ -533,15 +309,9 @@ class Simulation:
 ProgressFn = Callable[[int, int], None]
 
 
-def _blocks(draws: int) -> Iterator[tuple[int, int]]:
-    """(block index, size) for every block of a study of ``draws`` draws, lazily."""
-    for k in range(math.ceil(draws / BLOCK)):
-        yield k, min(BLOCK, draws - k * BLOCK)
-
-
 def simulate(
     scenario: Scenario,
-    model: str | Sequence[str] = "compromise",
+    model: str | Model | Sequence[str | Model] = "compromise",
     *,
     draws: int = 10_000,
     seed: int = 0,
@@ -552,119 +322,35 @@ def simulate(
 ) -> Simulation:
     """Monte Carlo over the scenario's uncertain numbers: ``draws`` draws from ``seed``.
 
-    ``workers`` > 1 runs blocks in that many local processes; ``dask`` is the address of a
-    running Dask scheduler (or a ``dask.distributed.Client``) to run them on. Results are
-    byte-identical in every case. ``progress(done, total)`` is called after each block.
-    Ctrl-C stops the study and returns what was done (:attr:`Simulation.interrupted`).
+    ``model`` is a model name or instance, or a list of them; every model, one-issue or
+    linked, runs on every draw. ``workers`` > 1 runs blocks in that many local processes;
+    ``dask`` is the address of a running Dask scheduler (or a ``dask.distributed.Client``)
+    to run them on. Results are byte-identical in every case. ``progress(done, total)`` is
+    called after each block. Ctrl-C stops the study and returns what was done
+    (:attr:`Simulation.interrupted`).
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise ValueError(f"draws must be a positive integer, not {draws!r}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, not {workers!r}")
-    names = [model] if isinstance(model, str) else list(model)
     options = dict(options or {})
-    check_models(scenario, names, options)
-    blocks = _blocks(draws)
-    args = (scenario, names, options, seed)
+    built = check_models(scenario, [model] if isinstance(model, str | Model) else model, options)
     total = _Summary(0, {}, {}, {}, {}, {})
-    done = 0
+    blocks = _blocks(draws, block_size(scenario))
     try:
-        for summary in _execute(args, blocks, workers, dask):
+        for summary in execute(run_block, scenario, built, seed, blocks, workers, dask):
             total.merge(summary)
-            done += 1
             if progress:
                 progress(total.draws, draws)
     except KeyboardInterrupt:
         pass
-    return _result(scenario, names, seed, draws, total)
+    return _result(scenario, [m.name for m in built], seed, draws, total)
 
 
-def _execute(
-    args: tuple[Scenario, list[str], dict[str, Any], int],
-    blocks: Iterator[tuple[int, int]],
-    workers: int,
-    dask: str | Any | None,
-) -> Iterable[_Summary]:
-    """Yield block summaries (in any order: merging is exact).
-
-    With several processes or Dask, at most ``2 x workers`` blocks are in flight at once,
-    so memory stays bounded however many draws a study has.
-    """
-    scenario, names, options, seed = args
-    if dask is not None:
-        yield from _execute_dask(args, blocks, dask)
-        return
-    if workers == 1:
-        for k, size in blocks:
-            yield run_block(scenario, names, options, seed, k, size)
-        return
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-
-    text = scenario.model_dump_json()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
-    pending: set[Future[_Summary]] = set()
-    try:
-        for k, size in blocks:
-            if len(pending) >= 2 * workers:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-            pending.add(pool.submit(run_block, text, names, options, seed, k, size))
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-    finally:
-        # On Ctrl-C (or any stop) drop the queued blocks instead of running them out.
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _ignore_interrupts() -> None:
-    """In worker processes: leave Ctrl-C to the parent, which stops the study cleanly."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _execute_dask(
-    args: tuple[Scenario, list[str], dict[str, Any], int],
-    blocks: Iterator[tuple[int, int]],
-    dask: str | Any,
-) -> Iterable[_Summary]:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError as exc:  # pragma: no cover - depends on the extra
-        raise RuntimeError(
-            "running on Dask needs the dask extra: pip install 'statecraft[dask]'"
-        ) from exc
-    scenario, names, options, seed = args
-    text = scenario.model_dump_json()
-    if isinstance(dask, Client):
-        client = dask
-    else:
-        try:
-            client = Client(dask, timeout="10s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise RuntimeError(f"cannot reach the Dask scheduler at {dask!r}: {exc}") from None
-    try:
-        window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-        first = [
-            client.submit(run_block, text, names, options, seed, k, size, pure=True)
-            for k, size in itertools.islice(blocks, window)
-        ]
-        queue = as_completed(first)  # type: ignore[no-untyped-call]
-        for future in queue:
-            summary = future.result()
-            future.release()
-            nxt = next(blocks, None)
-            if nxt is not None:
-                queue.add(  # type: ignore[no-untyped-call]
-                    client.submit(run_block, text, names, options, seed, *nxt, pure=True)
-                )
-            yield summary
-    finally:
-        if client is not dask:
-            client.close()  # type: ignore[no-untyped-call]
+def _blocks(draws: int, size: int) -> Iterator[tuple[int, int]]:
+    """(block index, size) for every block of a study of ``draws`` draws, lazily."""
+    for k in range(math.ceil(draws / size)):
+        yield k, min(size, draws - k * size)
 
 
 def _result(
@@ -707,7 +393,7 @@ def _result(
     }
     confrontation: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
     for (issue_id, model_name), counts in total.confrontation.items():
-        actors = scenario.arrays(issue_id).actor_ids
+        actors = [a.id for a in scenario.actors if issue_id in a.stances]
         pairs = {}
         for i in range(len(actors)):
             for j in range(i + 1, len(actors)):

@@ -1,40 +1,62 @@
 """The bargaining models, each a pure array function with a thin class, found by name.
 
->>> sorted(available_models())
-['compromise', 'exchange', 'expected-utility', 'median', 'nash', 'spatial']
+Every model follows the contract of :mod:`statecraft.models.base` and is registered in
+:mod:`statecraft.models.registry`.
+
+>>> list(available_models())
+['compromise', 'median', 'nash', 'expected-utility', 'exchange', 'spatial']
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from statecraft.errors import StatecraftError
-from statecraft.models.base import LinkedModel, LinkedRun, Model, NotApplicable
+from statecraft.models.base import (
+    CONTRACT,
+    Details,
+    IssueModel,
+    Model,
+    ModelOptions,
+    NotApplicable,
+    OptionError,
+    Output,
+    PerIssue,
+    describe_option,
+)
 from statecraft.models.compromise import Compromise, weighted_mean
 from statecraft.models.exchange import Exchange, run_exchange
 from statecraft.models.expected_utility import EUOptions, EUResult, ExpectedUtility
 from statecraft.models.median import Median, condorcet_winner, weighted_median
 from statecraft.models.nash import Nash, nash_bargaining
+from statecraft.models.registry import registered
 from statecraft.models.spatial import Spatial, run_spatial
 
 __all__ = [
+    "CONTRACT",
     "Compromise",
+    "Details",
     "EUOptions",
     "EUResult",
     "Exchange",
     "ExpectedUtility",
-    "LinkedModel",
-    "LinkedRun",
+    "IssueModel",
     "Median",
     "Model",
+    "ModelOptions",
     "Nash",
     "NotApplicable",
+    "OptionError",
+    "Output",
+    "PerIssue",
     "Spatial",
     "UnknownModel",
     "available_models",
     "build_model",
+    "build_models",
     "condorcet_winner",
+    "describe_option",
     "get_model",
     "is_linked",
     "nash_bargaining",
@@ -45,10 +67,6 @@ __all__ = [
     "weighted_median",
 ]
 
-_REGISTRY: dict[str, type[Model]] = {
-    cls.name: cls for cls in (Compromise, Median, Nash, ExpectedUtility, Exchange, Spatial)
-}
-
 
 class UnknownModel(StatecraftError, ValueError):
     """A model name that is not registered."""
@@ -56,19 +74,29 @@ class UnknownModel(StatecraftError, ValueError):
 
 def available_models() -> dict[str, type[Model]]:
     """Registered models by name, in the order they are shown."""
-    return dict(_REGISTRY)
+    return dict(registered())
+
+
+def _class(name: str) -> type[Model]:
+    try:
+        return registered()[name]
+    except KeyError:
+        raise UnknownModel(
+            f"unknown model {name!r}; the models are: {', '.join(registered())}"
+        ) from None
 
 
 def is_linked(model: str | Model | type[Model]) -> bool:
     """Whether a model forecasts all the issues at once (it links them)."""
-    cls = model if isinstance(model, type) else type(get_model(model))
-    return issubclass(cls, LinkedModel)
+    if isinstance(model, str):
+        return _class(model).links_issues
+    return model.links_issues
 
 
 def options_for(name: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    """The options among ``options`` that the named model takes (KeyError-free: an unknown
-    name raises :class:`UnknownModel`)."""
-    takes = type(get_model(name)).option_names()
+    """The options among ``options`` that the named model takes (an unknown name raises
+    :class:`UnknownModel`)."""
+    takes = _class(name).option_names()
     return {k: v for k, v in options.items() if k in takes}
 
 
@@ -79,16 +107,35 @@ def build_model(model: str | Model, options: Mapping[str, Any]) -> Model:
     return get_model(model, **options_for(model, options))
 
 
+def build_models(
+    models: str | Model | Sequence[str | Model], options: Mapping[str, Any] | None = None
+) -> list[Model]:
+    """Models from names or instances (or a mix); ``options`` go to every model given by
+    name that takes them, and an option that none of those takes is an error. Two models
+    of the same name are an error (results are keyed by name)."""
+    wanted = [models] if isinstance(models, str | Model) else list(models)
+    options = dict(options or {})
+    built = [build_model(m, options) for m in wanted]
+    named = {m for m in wanted if isinstance(m, str)}
+    accepted = {o for name in named for o in _class(name).option_names()}
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        raise ValueError(
+            f"unknown option {unknown[0]!r} for the models run (options go to models given "
+            "by name); their options are: " + (", ".join(sorted(accepted)) or "none")
+        )
+    if not built:
+        raise ValueError("no model to run")
+    names = [m.name for m in built]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a model is named twice: {', '.join(names)}")
+    return built
+
+
 def get_model(model: str | Model, **options: Any) -> Model:
     """A model instance from its name (with options) or an instance, unchanged."""
     if isinstance(model, Model):
         if options:
             raise ValueError("options can only be given with a model name")
         return model
-    try:
-        cls = _REGISTRY[model]
-    except KeyError:
-        raise UnknownModel(
-            f"unknown model {model!r}; the models are: {', '.join(_REGISTRY)}"
-        ) from None
-    return cls(**options)
+    return _class(model)(**options)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from statecraft.models.base import Model, weights
-from statecraft.scenario import IssueArrays
+from statecraft.arrays import IssueArrays
+from statecraft.models.base import IssueModel, weights
 
 __all__ = ["Compromise", "weighted_mean"]
 
@@ -30,7 +30,7 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
         return np.asarray((w * x).sum(axis=-1) / total)
 
 
-class Compromise(Model):
+class Compromise(IssueModel):
     """The compromise model (Achen 2006): the capability x salience weighted mean."""
 
     name = "compromise"
@@ -41,5 +41,5 @@ class Compromise(Model):
         "Cambridge University Press."
     )
 
-    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+    def predict(self, issue: IssueArrays) -> np.ndarray:
         return weighted_mean(issue.position, issue.capability, issue.salience)

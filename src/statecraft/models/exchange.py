@@ -26,14 +26,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 
-from statecraft.models.base import LinkedModel, LinkedRun, NotApplicable, whole_number
-from statecraft.scenario import Scenario
+from statecraft.arrays import Batch
+from statecraft.models.base import Details, Model, ModelOptions, Output
 
-__all__ = ["Exchange", "ExchangeDetails", "ExchangeRound", "run_exchange"]
+__all__ = ["Exchange", "ExchangeDetails", "ExchangeOptions", "ExchangeRound", "run_exchange"]
 
 _MIN_GAIN = 1e-10  # decide: an exchange gaining less is no exchange
 FIXED_WEIGHT = 0.1  # decide: share of a move kept whatever the salience
@@ -151,7 +152,7 @@ def run_exchange(
     rounds: int = 10,
     variant: str = "equal-gain",
     adjustment: str = "decide",
-    seed: int = 0,
+    rng: np.random.Generator | None = None,
 ) -> list[ExchangeRound]:
     """Run the exchange model on arrays (actors x issues): positions, saliences (0-1),
     capabilities, and whether each actor takes part in each issue."""
@@ -160,7 +161,7 @@ def run_exchange(
     c = np.where(present, np.asarray(capabilities, dtype=float), 0.0)
     n, e = x.shape
     w = c * s
-    rng = np.random.default_rng(seed)
+    rng = rng if rng is not None else np.random.default_rng(0)
     history: list[ExchangeRound] = []
     for _ in range(rounds):
         start = _outcome(x, w)
@@ -229,7 +230,7 @@ def _externalities(
 
 
 @dataclass(frozen=True)
-class ExchangeDetails:
+class ExchangeDetails(Details):
     """What the exchange model says of a scenario."""
 
     issues: tuple[str, ...]
@@ -270,13 +271,30 @@ class ExchangeDetails:
         }
 
 
-class Exchange(LinkedModel):
+class ExchangeOptions(ModelOptions):
+    """The exchange model's options (docs/models/exchange.md)."""
+
+    variant: Literal["equal-gain", "random-rate"] = Field(
+        default="equal-gain",
+        description="How the partners share the gain of an exchange: equally, or at a random "
+        "rate (Stokman & Van Oosten 1994).",
+    )
+    rounds: int = Field(default=10, ge=1, le=100, description="Rounds of exchanges (decide: 10).")
+    adjustment: Literal["decide", "full"] = Field(
+        default="decide",
+        description="How much of its move an actor keeps for the next round: 0.1 + 0.4 x "
+        "(1 - salience) as decide, or all of it.",
+    )
+
+
+class Exchange(Model):
     """Stokman & Van Oosten's (1994) exchange model of voting positions: see
     :func:`run_exchange` and docs/models/exchange.md.
 
-    Options: ``variant`` (``equal-gain`` or ``random-rate``), ``rounds`` (10, as decide),
-    ``adjustment`` (``decide``: an actor keeps 0.1 + 0.4 x (1 - salience) of its move for the
-    next round; ``full``: all of it), ``seed`` (for ``random-rate``).
+    Options: ``variant`` (``equal-gain`` or ``random-rate``, whose rates come from the
+    generator the model is given), ``rounds`` (10, as decide), ``adjustment`` (``decide``: an
+    actor keeps 0.1 + 0.4 x (1 - salience) of its move for the next round; ``full``: all of
+    it). Each draw is one run (the rounds are sequential).
     """
 
     name: ClassVar[str] = "exchange"
@@ -285,70 +303,40 @@ class Exchange(LinkedModel):
         "Stokman & Van Oosten (1994), The exchange of voting positions, in European Community "
         "Decision Making; Stokman & Van den Bos (1992)"
     )
+    Options: ClassVar[type[ExchangeOptions]] = ExchangeOptions
+    opts: ExchangeOptions
+    links_issues = True
+    stochastic = True  # with variant="random-rate"
+    cost = "slow"
+    batched = False
 
-    def __init__(
-        self,
-        variant: str = "equal-gain",
-        rounds: int = 10,
-        adjustment: str = "decide",
-        seed: int = 0,
-    ) -> None:
-        if variant not in ("equal-gain", "random-rate"):
-            raise ValueError(f"variant is equal-gain or random-rate (got {variant!r})")
-        if adjustment not in ("decide", "full"):
-            raise ValueError(f"adjustment is decide or full (got {adjustment!r})")
-        whole_number("rounds", rounds, 1)
-        whole_number("seed", seed, 0)
-        self._options: dict[str, Any] = {
-            "variant": variant,
-            "rounds": rounds,
-            "adjustment": adjustment,
-            "seed": seed,
-        }
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        if batch.n_issues < 2:
+            why = "the exchange model needs two issues or more to trade across"
+            return dict.fromkeys(batch.issue_ids, why)
+        return {}
 
-    @classmethod
-    def option_names(cls) -> tuple[str, ...]:
-        return ("variant", "rounds", "adjustment", "seed")
-
-    @property
-    def options(self) -> dict[str, Any]:
-        return dict(self._options)
-
-    def run_scenario(self, scenario: Scenario) -> LinkedRun:
-        issues = scenario.issue_ids
-        if len(issues) < 2:
-            raise NotApplicable("the exchange model needs two issues or more to trade across")
-        actors = scenario.actors
-        present = np.array([[i in a.stances for i in issues] for a in actors])
-        x = np.array(
-            [
-                [a.stances[i].position.value if i in a.stances else 0.0 for i in issues]
-                for a in actors
-            ]
-        )
-        s = np.array(
-            [
-                [a.stances[i].salience.value if i in a.stances else 0.0 for i in issues]
-                for a in actors
-            ]
-        )
-        c = np.array([[a.capability_on(i) for i in issues] for a in actors])
-        o = self._options
-        history = run_exchange(
-            x,
-            s,
-            c,
-            present,
-            rounds=int(o["rounds"]),
-            variant=str(o["variant"]),
-            adjustment=str(o["adjustment"]),
-            seed=int(o["seed"]),
-        )
-        details = ExchangeDetails(
-            issues=tuple(issues), actors=scenario.actor_ids, rounds=tuple(history)
-        )
-        last = history[-1].voting
-        return LinkedRun(
-            forecasts={i: float(v) for i, v in zip(issues, last, strict=True)},
-            details=details,
-        )
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        reasons = self.not_applicable(batch)
+        forecasts = np.full((batch.size, batch.n_issues), np.nan)
+        if reasons:
+            return Output(forecasts, reasons)
+        o = self.opts
+        account = None
+        for b in range(batch.size):
+            history = run_exchange(
+                batch.position[b],
+                batch.salience[b],
+                batch.capability[b],
+                batch.present,
+                rounds=o.rounds,
+                variant=o.variant,
+                adjustment=o.adjustment,
+                rng=rng,
+            )
+            forecasts[b] = history[-1].voting
+            if detail and b == 0:
+                account = ExchangeDetails(
+                    issues=batch.issue_ids, actors=batch.actor_ids, rounds=tuple(history)
+                )
+        return Output(forecasts, reasons, details=account)

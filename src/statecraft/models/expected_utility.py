@@ -20,25 +20,41 @@ an actor axis, and no Python loop runs over actors. Every interpretive choice is
 
 from __future__ import annotations
 
-import numbers
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
-from statecraft.models.base import Model, NotApplicable, weights
-from statecraft.models.compromise import weighted_mean
-from statecraft.models.median import weighted_median
-from statecraft.scenario import IssueArrays
-
-if TYPE_CHECKING:
-    import pandas as pd
+from statecraft.arrays import IssueArrays
+from statecraft.models.base import IssueModel, NotApplicable
+from statecraft.models.eu_options import (
+    CAPITULATION,
+    COMPROMISE,
+    CONFRONTATION,
+    KIND_NAMES,
+    NO_OFFER,
+    EUOptions,
+)
+from statecraft.models.eu_result import EUDetails, EUResult
+from statecraft.models.eu_rounds import (
+    MAX_ACTORS,
+    SAME_POSITION,
+    expected_utilities,
+    probabilities,
+    risk_exponents,
+    round_forecast,
+    run_rounds,
+)
 
 __all__ = [
     "CAPITULATION",
     "COMPROMISE",
     "CONFRONTATION",
+    "KIND_NAMES",
+    "MAX_ACTORS",
     "NO_OFFER",
+    "SAME_POSITION",
+    "EUDetails",
     "EUOptions",
     "EUResult",
     "ExpectedUtility",
@@ -49,730 +65,8 @@ __all__ = [
     "run_rounds",
 ]
 
-Probability = Literal["pair", "triples"]
-Range = Literal["initial", "current"]
-BetterWorse = Literal["target", "challenger"]
-OfferChoice = Literal["smallest", "type", "scholz"]
-Stopping = Literal["rounds", "tolerance", "discount"]
 
-#: Offer classes, as stored in :attr:`EUResult.kind` (i's view of j; i is the one who moves).
-NO_OFFER, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
-KIND_NAMES = {
-    NO_OFFER: "none",
-    CONFRONTATION: "confrontation",
-    COMPROMISE: "compromise",
-    CAPITULATION: "capitulation",
-}
-
-
-@dataclass(frozen=True)
-class EUOptions:
-    """The named choices of the expected utility model; see ``docs/models/expected-utility.md``.
-
-    ``probability``: ``"pair"`` divides the votes for i over j by the absolute votes on that
-    pair, so that P_ij + P_ji = 1 (the paper, eq. 31); ``"triples"`` divides by the absolute
-    votes summed over every voter and every pair, as Scholz's code does.
-    ``vote_risk``: whether the votes behind P use each voter's risk exponent (Scholz's code)
-    or are linear in distance (the paper). The round's forecast always uses linear votes.
-    ``range``: D, the width of the positions' range, fixed at the ``"initial"`` positions (every
-    replication) or recomputed from the ``"current"`` ones each round.
-    ``better_worse``: the second distance in the 'better'/'worse' utilities: ``"target"`` is
-    |x_i - x_j| (the paper), ``"challenger"`` is |x_j - m|. Only matters when q < 1.
-    ``q``, ``t``: the Q and T of the expected utility; ``t="geometric"`` sets T = 1 when
-    |x_i - m| < |x_i - x_j| and 0 otherwise.
-    ``offer_choice``: of the offers an actor would accept, take the ``"smallest"`` move, or go
-    by ``"type"`` (confrontation, then compromise, then capitulation; the smallest move within
-    a type), or as Scholz's code: by type, with compromises chosen by the lowest weighted
-    position (``"scholz"``).
-    ``stopping``: ``"rounds"`` runs exactly ``rounds`` rounds; ``"tolerance"`` stops when the
-    forecast moves less than ``tolerance`` x D in a round; ``"discount"`` is our reading of
-    Bueno de Mesquita's rule (no published form): stop when the forecast moves less than
-    (1 - ``discount``) x D, the share lost by waiting a round. Both stop at ``rounds`` at the
-    latest.
-    """
-
-    probability: Probability = "triples"
-    vote_risk: bool = True
-    range: Range = "initial"
-    better_worse: BetterWorse = "target"
-    q: float = 1.0
-    t: float | Literal["geometric"] = 1.0
-    offer_choice: OfferChoice = "scholz"
-    stopping: Stopping = "rounds"
-    rounds: int = 8
-    tolerance: float = 1e-3
-    discount: float = 0.9
-
-    def __post_init__(self) -> None:
-        _choice("probability", self.probability, ("pair", "triples"))
-        _choice("range", self.range, ("initial", "current"))
-        _choice("better_worse", self.better_worse, ("target", "challenger"))
-        _choice("offer_choice", self.offer_choice, ("smallest", "type", "scholz"))
-        _choice("stopping", self.stopping, ("rounds", "tolerance", "discount"))
-        if not isinstance(self.vote_risk, bool):
-            raise ValueError(f"vote_risk must be true or false, not {self.vote_risk!r}")
-        if isinstance(self.rounds, bool) or not isinstance(self.rounds, numbers.Integral):
-            raise ValueError(f"rounds must be an integer, not {self.rounds!r}")
-        for name in ("tolerance", "discount", "q"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise ValueError(f"{name} must be a number, not {value!r}")
-        if not 1 <= self.rounds <= 1000:
-            raise ValueError(f"rounds must lie between 1 and 1000, not {self.rounds!r}")
-        if not 0 < self.tolerance < 1:
-            raise ValueError(f"tolerance must lie between 0 and 1, not {self.tolerance!r}")
-        if not 0 < self.discount < 1:
-            raise ValueError(f"discount must lie between 0 and 1, not {self.discount!r}")
-        if not 0 <= self.q <= 1:
-            raise ValueError(f"q must lie between 0 and 1, not {self.q!r}")
-        if self.t != "geometric" and not (
-            isinstance(self.t, int | float) and not isinstance(self.t, bool) and 0 <= self.t <= 1
-        ):
-            raise ValueError(f"t must lie between 0 and 1 or be 'geometric', not {self.t!r}")
-
-
-def _choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(allowed)}; not {value!r}")
-
-
-# --- the pieces of one round --------------------------------------------------------------------
-# Shapes: B draws, n actors. x, c, s, r are (B, n); span is (B,); matrices are (B, i, j).
-
-
-def _span(x: np.ndarray) -> np.ndarray:
-    """The width of the positions' range, per draw (B,). Zero means everyone agrees."""
-    return np.asarray(x.max(axis=-1) - x.min(axis=-1))
-
-
-def _scaled_distances(x: np.ndarray, span: np.ndarray) -> np.ndarray:
-    """|x_a - x_b| / D, shape (B, a, b); 0 where D is 0."""
-    safe = np.where(span > 0, span, 1.0)[:, None, None]
-    return np.asarray(np.abs(x[:, :, None] - x[:, None, :]) / safe)
-
-
-def round_forecast(x: np.ndarray, c: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The round's forecast (the weighted median, the Condorcet winner under linear votes)
-    and the capability x salience weighted mean; (B,) each.
-
-    Scholz et al. (2011, sec. 3.2) and every replication take the position that beats every
-    other in pairwise votes with linear utility; on one dimension that is the weighted
-    median (Black 1958). Ties are split at the midpoint as in
-    :func:`statecraft.models.weighted_median`.
-    """
-    w = weights(c, s)
-    return weighted_median(x, w), weighted_mean(x, c, s)
-
-
-@dataclass(frozen=True)
-class _Voters:
-    """Where every pair's midpoint falls among the sorted voters: shared by both passes."""
-
-    order: np.ndarray  # (B, n) voters sorted by position
-    below: np.ndarray  # (B, i, j) flat index into the prefix sums of the voters below mid_ij
-    left: np.ndarray  # (B, i, j) x_i < x_j
-    right: np.ndarray  # (B, i, j) x_i > x_j
-
-    @classmethod
-    def of(cls, x: np.ndarray) -> _Voters:
-        b, n = x.shape
-        order = np.argsort(x, axis=-1, kind="stable")
-        xs = np.take_along_axis(x, order, axis=-1)
-        mid = 0.5 * (x[:, :, None] + x[:, None, :])
-        m = _count_below(xs, mid)  # voters strictly below each midpoint
-        # flat index of cum[b, m, :] in a (B, n + 1, n) array, to add the column a to
-        below = (np.arange(b)[:, None, None] * (n + 1) + m) * n
-        xi, xj = x[:, :, None], x[:, None, :]
-        return cls(order, below, xi < xj, xi > xj)
-
-
-def probabilities(
-    x: np.ndarray,
-    c: np.ndarray,
-    s: np.ndarray,
-    r: np.ndarray | None,
-    span: np.ndarray,
-    *,
-    normaliser: Probability = "pair",
-    voters: _Voters | None = None,
-) -> np.ndarray:
-    r"""P[b, i, j]: the probability that i prevails over j, shape (B, i, j).
-
-    Voter k's vote for x_i over x_j is :math:`v_k = c_k s_k ((|x_k-x_j|/D)^{r_k} -
-    (|x_k-x_i|/D)^{r_k})` (r None: the paper's linear votes, every r = 1). The numerator is
-    the sum of the positive votes, over every voter including i and j. ``"pair"``: the
-    denominator is :math:`\sum_k |v_k|` on this pair, so :math:`P_{ij} + P_{ji} = 1`, and
-    P = 1/2 where i and j stand together. ``"triples"``: the denominator is
-    :math:`\sum_{k,a,b} |v_k(a, b)|` over every voter and ordered pair, as in Scholz's
-    code; P is then small and :math:`P_{ij} + P_{ji} < 1`.
-    """
-    positive = _positive_votes(x, weights(c, s), r, span, voters or _Voters.of(x))
-    total = positive + np.swapaxes(positive, 1, 2)  # the votes against i are those for j
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if normaliser == "pair":
-            return np.asarray(np.where(total > 0, positive / total, 0.5))
-        grand = total.sum(axis=(1, 2))[:, None, None]
-        return np.asarray(np.where(grand > 0, positive / grand, 0.0))
-
-
-def _positive_votes(
-    x: np.ndarray, w: np.ndarray, r: np.ndarray | None, span: np.ndarray, voters: _Voters
-) -> np.ndarray:
-    """S[b, i, j], the sum over voters of their positive votes for x_i over x_j.
-
-    Voter k prefers i to j exactly when it stands on i's side of the midpoint of x_i and
-    x_j, whatever its risk exponent. With voters sorted by position, those voters are a
-    prefix (x_i < x_j) or a suffix (x_i > x_j) of the sorted order, so with prefix sums of
-    w_k (|x_k - x_a|/D)^r_k over the sorted voters, for every position a, each pair costs
-    one look-up: O(n^2 log n) per draw instead of the O(n^3) of summing every triple.
-    Voters exactly at the midpoint vote 0 either way.
-    """
-    b, n = x.shape
-    order = voters.order
-    xs = np.take_along_axis(x, order, axis=-1)
-    ws = np.take_along_axis(w, order, axis=-1)
-    rs = None if r is None else np.take_along_axis(r, order, axis=-1)[:, :, None]
-    safe = np.where(span > 0, span, 1.0)[:, None, None]
-    u = _pow(np.abs(xs[:, :, None] - x[:, None, :]) / safe, rs)  # (B, voter, a)
-    cum = np.zeros((b, n + 1, n))
-    np.cumsum(ws[:, :, None] * u, axis=1, out=cum[:, 1:])
-    flat = cum.reshape(-1)
-    column = np.arange(n)
-    below_j = flat[voters.below + column[None, None, :]]
-    below_i = flat[voters.below + column[None, :, None]]
-    total_j, total_i = cum[:, n][:, None, :], cum[:, n][:, :, None]
-    positive = np.where(
-        voters.left,
-        below_j - below_i,
-        np.where(voters.right, (total_j - below_j) - (total_i - below_i), 0.0),
-    )
-    return np.asarray(np.clip(positive, 0.0, None))
-
-
-def _count_below(sorted_values: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """For each query, how many of its row's sorted values lie strictly below it.
-
-    A batched ``searchsorted``: one stable sort of the queries merged with the values,
-    queries first so that a value equal to a query counts as not below it.
-    """
-    b = sorted_values.shape[0]
-    flat = queries.reshape(b, -1)
-    q = flat.shape[1]
-    order = np.argsort(np.concatenate([flat, sorted_values], axis=1), axis=1, kind="stable")
-    is_value = order >= q
-    before: np.ndarray = np.cumsum(is_value, axis=1) - is_value
-    counts: np.ndarray = np.empty_like(before)
-    np.put_along_axis(counts, order, before, axis=1)
-    return counts[:, :q].reshape(queries.shape)
-
-
-def _pow(base: np.ndarray | float, r: np.ndarray | None) -> np.ndarray:
-    """base ** r, with r None meaning every r = 1 (no power to take)."""
-    return np.asarray(base if r is None else np.power(base, r))
-
-
-def expected_utilities(
-    x: np.ndarray,
-    s: np.ndarray,
-    p: np.ndarray,
-    forecast: np.ndarray,
-    r_view: np.ndarray | None,
-    span: np.ndarray,
-    *,
-    q: float = 1.0,
-    t: float | Literal["geometric"] = 1.0,
-    better_worse: BetterWorse = "target",
-) -> tuple[np.ndarray, np.ndarray]:
-    r"""Every actor's view of every pair: (own, other), each of shape (B, i, j).
-
-    ``own[i, j]`` is :math:`EU_{ij}`, i's expected utility of challenging j, and ``other[i, j]``
-    is i's estimate of :math:`EU_{ji}`, j's expected utility of challenging i; both use i's
-    risk exponent ``r_view[i]`` (None: every r = 1). With :math:`d = |x_i - x_j|/D`,
-
-    .. math::
-        EU_{ij} = s_j (P_{ij} U_s + (1 - P_{ij}) U_f) + (1 - s_j) U_s - Q U_{sq}
-                  - (1 - Q)(T U_b + (1 - T) U_w)
-
-    with :math:`U_s = 2 - 4(0.5 - 0.5d)^r`, :math:`U_f = 2 - 4(0.5 + 0.5d)^r`,
-    :math:`U_{sq} = 2 - 4(0.5)^r` and :math:`U_{b,w} = 2 - 4(0.5 \mp 0.25(|x_i - m| + e)/D)^r`,
-    m the round's forecast and e the second distance chosen by ``better_worse``
-    (Scholz, Calbert & Smith 2011, eqs. 5-7, 15-16, 22-25). Computed as
-    :math:`EU_{ij} = U_s - Q U_{sq} - s_j (1 - P_{ij})(U_s - U_f) - \dots`, which is the same.
-    """
-    d = _scaled_distances(x, span)
-    safe = np.where(span > 0, span, 1.0)[:, None]
-    dm = np.abs(x - forecast[:, None]) / safe  # |x_a - m| / D, (B, a)
-    r_i = None if r_view is None else r_view[:, :, None]
-    # U_s, U_f and U_sq depend on |x_i - x_j| and on i's r only: the same for both views
-    u_s = 2.0 - 4.0 * _pow(0.5 - 0.5 * d, r_i)
-    u_f = 2.0 - 4.0 * _pow(0.5 + 0.5 * d, r_i)
-    base = u_s - q * (2.0 - 4.0 * _pow(0.5, r_i))
-    gap = u_s - u_f
-    own = base - s[:, None, :] * (1.0 - p) * gap
-    other = base - s[:, :, None] * (1.0 - np.swapaxes(p, 1, 2)) * gap
-    if q < 1.0:
-        # i challenges j: |x_i - m| + (|x_i - x_j| or |x_j - m|); j challenges i, as i sees it
-        second = d if better_worse == "target" else dm[:, None, :]
-        second_o = d if better_worse == "target" else dm[:, :, None]
-        own = own - (1.0 - q) * _better_worse(dm[:, :, None], second, d, r_i, t)
-        other = other - (1.0 - q) * _better_worse(dm[:, None, :], second_o, d, r_i, t)
-    eye = np.eye(x.shape[-1], dtype=bool)[None]
-    return np.where(eye, 0.0, own), np.where(eye, 0.0, other)
-
-
-def _better_worse(
-    to_m: np.ndarray,
-    second: np.ndarray,
-    d: np.ndarray,
-    r: np.ndarray | None,
-    t: float | Literal["geometric"],
-) -> np.ndarray:
-    """T U_b + (1 - T) U_w for a challenger at ``to_m`` (= |x - m|/D) from the forecast."""
-    spread = 0.25 * (to_m + second)
-    u_b = 2.0 - 4.0 * _pow(np.clip(0.5 - spread, 0.0, None), r)
-    u_w = 2.0 - 4.0 * _pow(0.5 + spread, r)
-    weight = (to_m < d).astype(float) if t == "geometric" else float(t)
-    return np.asarray(weight * u_b + (1.0 - weight) * u_w)
-
-
-def risk_exponents(exposure: np.ndarray) -> np.ndarray:
-    r"""Risk exponents from each actor's exposure (the sum of others' EU of challenging it).
-
-    :math:`R_i = (2 e_i - e_{max} - e_{min}) / (e_{max} - e_{min})` in [-1, 1], and
-    :math:`r_i = (1 - R_i/3) / (1 + R_i/3)` in [0.5, 2] (Bueno de Mesquita 1985; Scholz et
-    al. 2011, eqs. 32-34). Where every exposure is equal, R = 0 and r = 1.
-    """
-    hi = exposure.max(axis=-1, keepdims=True)
-    lo = exposure.min(axis=-1, keepdims=True)
-    spread = hi - lo
-    with np.errstate(invalid="ignore", divide="ignore"):
-        big_r = np.where(spread > 0, (2.0 * exposure - hi - lo) / spread, 0.0)
-    big_r = np.clip(big_r, -1.0, 1.0)  # exactly [-1, 1] but for rounding
-    return np.asarray((1.0 - big_r / 3.0) / (1.0 + big_r / 3.0))
-
-
-def classify(own: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """The class of each dyad from i's view, with i the one who would move (B, i, j).
-
-    Confrontation: both expect to gain and j more than i (EU_ji > EU_ij > 0): i loses and
-    moves to x_j. Compromise: j gains, i loses, and j's gain is the larger
-    (EU_ji > -EU_ij > 0). Capitulation: j gains, i loses more than j gains
-    (0 < EU_ji <= -EU_ij). Otherwise i does not move on j's account.
-    """
-    a, b = own, other
-    losing = (a < 0) & (b > 0)
-    return np.asarray(
-        np.select(
-            [(a > 0) & (b > a), losing & (b > -a), losing],
-            [CONFRONTATION, COMPROMISE, CAPITULATION],
-            NO_OFFER,
-        )
-    )
-
-
-#: Positions closer than this share of D count as the same position: no offers between
-#: them, and no confrontation. Far below any coding's precision, and far above the rounding
-#: error of the expected utilities of such near neighbours (which would decide their signs).
-SAME_POSITION = 1e-6
-
-
-def _offers(
-    x: np.ndarray, own: np.ndarray, other: np.ndarray, span: np.ndarray, choice: OfferChoice
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each actor's accepted offer: new positions (B, n), kinds (B, i, j), chosen j (B, n)."""
-    kind = classify(own, other)
-    xi, xj = x[:, :, None], x[:, None, :]
-    same = np.abs(xi - xj) <= SAME_POSITION * span[:, None, None]
-    kind = np.where(same, NO_OFFER, kind)  # nothing to move toward
-    compromise = kind == COMPROMISE
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(compromise, np.abs(own / other), 1.0)
-    # a confrontation or capitulation moves i exactly onto x_j; a compromise part way
-    target = np.where(kind == NO_OFFER, xi, np.where(compromise, xi + (xj - xi) * share, xj))
-    move = np.abs(target - xi)
-    has = kind != NO_OFFER
-    if choice == "smallest":
-        eligible, key = has, move
-    else:
-        # by type first: only offers of the actor's best type (lowest class number) compete
-        best_type = np.where(has, kind, CAPITULATION + 1).min(axis=-1, keepdims=True)
-        eligible, key = has & (kind == best_type), move
-        if choice == "scholz":
-            # Scholz's code: compromises ranked by the EU-weighted position, lowest first
-            a, b = np.abs(own), np.abs(other)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                weighted = (a * xi + b * xj) / (a + b)
-            key = np.where(compromise, weighted, move)
-    chosen = np.where(eligible, key, np.inf).argmin(axis=-1)
-    any_offer = has.any(axis=-1)
-    new = np.take_along_axis(target, chosen[:, :, None], axis=-1)[:, :, 0]
-    return np.where(any_offer, new, x), kind, np.where(any_offer, chosen, -1)
-
-
-@dataclass(frozen=True)
-class _Round:
-    median: np.ndarray  # (B,) forecast at the start of the round
-    mean: np.ndarray
-    risk: np.ndarray  # (B, n)
-    own: np.ndarray  # (B, n, n)
-    other: np.ndarray
-    kind: np.ndarray
-    chosen: np.ndarray  # (B, n)
-
-
-def one_round(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, o: EUOptions
-) -> tuple[np.ndarray, _Round]:
-    """One round on a batch: risk, expected utilities, offers, moves (all simultaneous)."""
-    median, mean = round_forecast(x, c, s)
-    eu_kw: dict[str, Any] = {"q": o.q, "t": o.t, "better_worse": o.better_worse}
-    # 1. risk: with every r = 1, each actor's exposure to challenges from the others
-    voters = _Voters.of(x)
-    p1 = probabilities(x, c, s, None, span, normaliser=o.probability, voters=voters)
-    own1, _ = expected_utilities(x, s, p1, median, None, span, **eu_kw)
-    r = risk_exponents(own1.sum(axis=1))  # column sums: sum over challengers j of EU_ji
-    # 2. everything again with these r
-    p = (
-        probabilities(x, c, s, r, span, normaliser=o.probability, voters=voters)
-        if o.vote_risk
-        else p1
-    )
-    own, other = expected_utilities(x, s, p, median, r, span, **eu_kw)
-    new, kind, chosen = _offers(x, own, other, span, o.offer_choice)
-    return new, _Round(median, mean, r, own, other, kind, chosen)
-
-
-def run_rounds(
-    position: np.ndarray,
-    capability: np.ndarray,
-    salience: np.ndarray,
-    options: EUOptions | None = None,
-    *,
-    record: Literal["full", "summary"] = "full",
-) -> dict[str, np.ndarray]:
-    """Run the model on a batch of issues: arrays of shape (B, n), or (n,) for one.
-
-    Returns arrays with a leading batch axis B, T being the most rounds any draw ran:
-    ``positions`` (B, T+1, n) with round 0 the input, ``median`` and ``mean`` (B, T+1),
-    ``rounds`` (B,) the rounds each draw ran, ``forecast`` (B,), and the views on the final
-    positions ``final_own``, ``final_other``, ``final_kind`` (B, n, n). With
-    ``record="full"`` also every round's ``risk`` (B, T, n), ``own``, ``other`` and ``kind``
-    (B, T, n, n) and ``chosen`` (B, T, n) (the index of the actor whose offer each actor
-    took, -1 for none); ``"summary"`` leaves those out, for large batches. A draw that stops
-    early keeps its last positions; only draws still bargaining are computed each round.
-    """
-    o = options or EUOptions()
-    x = np.atleast_2d(np.asarray(position, dtype=float))
-    c = np.broadcast_to(np.atleast_2d(np.asarray(capability, dtype=float)), x.shape)
-    s = np.broadcast_to(np.atleast_2d(np.asarray(salience, dtype=float)), x.shape)
-    # A canonical order (by position, then capability, then salience) makes every sum and
-    # every tie-break independent of the order in which the scenario lists its actors.
-    order = np.lexsort((s, c, x), axis=-1)
-    x, c, s = (np.take_along_axis(a, order, axis=-1) for a in (x, c, s))
-    out = _run_sorted(x, c, s, o, full=record == "full")
-    return _unsort(out, order)
-
-
-#: The most actors on one issue the model takes: a round holds several n x n arrays per draw
-#: (1,000 actors: about 8 MB each).
-MAX_ACTORS = 1_000
-
-#: Draws per block within a round (measured: about 1,000 draws of 10 actors run a round
-#: 2.4x faster per draw than 10,000 at once on the development machine: the arrays of a
-#: block fit in the CPU's cache). Draws are independent, so blocks change no result.
-CHUNK = 1024
-
-#: The most cells (draws x n x n) of one array in a block: 4M numbers, 32 MB.
-BLOCK_CELLS = 4_000_000
-
-_FILL = {"risk": 1.0, "own": 0.0, "other": 0.0, "kind": NO_OFFER, "chosen": -1}
-
-
-def _round_in_blocks(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, o: EUOptions
-) -> tuple[np.ndarray, _Round]:
-    """:func:`one_round` over blocks of at most :data:`CHUNK` draws (fewer for many actors,
-    so that a block's n x n arrays stay near :data:`BLOCK_CELLS` numbers), joined."""
-    n = x.shape[-1]
-    size = max(1, min(CHUNK, BLOCK_CELLS // (n * n)))
-    if x.shape[0] <= size:
-        return one_round(x, c, s, span, o)
-    parts = [
-        one_round(x[i : i + size], c[i : i + size], s[i : i + size], span[i : i + size], o)
-        for i in range(0, x.shape[0], size)
-    ]
-    moved = np.concatenate([p[0] for p in parts])
-    joined = {
-        f.name: np.concatenate([getattr(p[1], f.name) for p in parts]) for f in fields(_Round)
-    }
-    return moved, _Round(**joined)
-
-
-def _unsort(out: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
-    """Put the actor axes of ``out`` back in the caller's order."""
-    inverse = np.argsort(order, axis=-1)
-    res = dict(out)
-    res["positions"] = np.take_along_axis(out["positions"], inverse[:, None, :], axis=-1)
-    for key in ("final_own", "final_other", "final_kind"):
-        m = np.take_along_axis(out[key], inverse[:, :, None], axis=1)
-        res[key] = np.take_along_axis(m, inverse[:, None, :], axis=2)
-    if "risk" not in out:
-        return res
-    t = out["risk"].shape[1]
-    inv_t = np.broadcast_to(inverse[:, None, :], (inverse.shape[0], t, inverse.shape[1]))
-    res["risk"] = np.take_along_axis(out["risk"], inv_t, axis=-1)
-    for key in ("own", "other", "kind"):
-        m = np.take_along_axis(out[key], inv_t[:, :, :, None], axis=2)
-        res[key] = np.take_along_axis(m, inv_t[:, :, None, :], axis=3)
-    chosen = np.take_along_axis(out["chosen"], inv_t, axis=-1)
-    mapped = np.take_along_axis(
-        np.broadcast_to(order[:, None, :], inv_t.shape), np.where(chosen >= 0, chosen, 0), axis=-1
-    )
-    res["chosen"] = np.where(chosen >= 0, mapped, -1)
-    return res
-
-
-def _run_sorted(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, o: EUOptions, *, full: bool
-) -> dict[str, np.ndarray]:
-    """:func:`run_rounds` on actors already in canonical order."""
-    b, n = x.shape
-    initial_span = _span(x)
-    active = initial_span > 0
-    ran = np.zeros(b, dtype=int)
-    positions, medians, means = [x], [], []
-    history: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("risk", "own", "other", "kind", "chosen")
-    }
-    for _ in range(o.rounds):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        median, mean = round_forecast(x, c, s)
-        medians.append(median)
-        means.append(mean)
-        span = initial_span if o.range == "initial" else _span(x)
-        moved_sub, info = _round_in_blocks(x[idx], c[idx], s[idx], span[idx], o)
-        new = x.copy()
-        new[idx] = moved_sub
-        ran[idx] += 1
-        if full:
-            for key, fill in _FILL.items():
-                value = getattr(info, key)
-                block = np.full((b, *value.shape[1:]), fill, dtype=value.dtype)
-                block[idx] = value
-                history[key].append(block)
-        if o.stopping != "rounds":
-            after, _ = round_forecast(moved_sub, c[idx], s[idx])
-            moved = np.abs(after - info.median) / np.where(span[idx] > 0, span[idx], 1.0)
-            limit = o.tolerance if o.stopping == "tolerance" else 1.0 - o.discount
-            active[idx[moved < limit]] = False
-        x = new
-        positions.append(x)
-        active &= _span(x) > 0
-    median_end, mean_end = round_forecast(x, c, s)
-    out: dict[str, np.ndarray] = {
-        "positions": np.stack(positions, axis=1),
-        "median": np.stack([*medians, median_end], axis=1),
-        "mean": np.stack([*means, mean_end], axis=1),
-        "rounds": ran,
-        "forecast": median_end,
-    }
-    if full:
-        empty = {"risk": (n,), "own": (n, n), "other": (n, n), "kind": (n, n), "chosen": (n,)}
-        for key, shape in empty.items():
-            dtype = int if key in ("kind", "chosen") else float
-            out[key] = (
-                np.stack(history[key], axis=1) if history[key] else np.zeros((b, 0, *shape), dtype)
-            )
-    # How every actor sees every other once the bargaining has stopped: the dyads still
-    # headed for confrontation at the end (no one moves on this evaluation).
-    span = initial_span if o.range == "initial" else _span(x)
-    _, final = _round_in_blocks(x, c, s, span, o)
-    agreed = (_span(x) == 0)[:, None, None]
-    out["final_own"] = np.where(agreed, 0.0, final.own)
-    out["final_other"] = np.where(agreed, 0.0, final.other)
-    out["final_kind"] = np.where(agreed, NO_OFFER, final.kind)
-    return out
-
-
-@dataclass(frozen=True)
-class EUResult:
-    """One issue's run of the expected utility model: trajectory, risks and dyads."""
-
-    actor_ids: tuple[str, ...]
-    positions: np.ndarray  # (T+1, n): round 0 is the input
-    median: np.ndarray  # (T+1,)
-    mean: np.ndarray  # (T+1,)
-    risk: np.ndarray  # (T, n)
-    own: np.ndarray  # (T, n, n)
-    other: np.ndarray  # (T, n, n)
-    kind: np.ndarray  # (T, n, n)
-    chosen: np.ndarray  # (T, n)
-    final_own: np.ndarray  # (n, n): the views on the final positions
-    final_other: np.ndarray
-    final_kind: np.ndarray
-    options: EUOptions = field(default_factory=EUOptions)
-
-    @property
-    def rounds(self) -> int:
-        return int(self.risk.shape[0])
-
-    @property
-    def forecast(self) -> float:
-        """The model's forecast: the weighted median of the final positions."""
-        return float(self.median[-1])
-
-    @property
-    def last_move(self) -> float:
-        """The largest move of any actor in the last round, in units of the initial range."""
-        if self.rounds == 0:
-            return 0.0
-        span = float(np.ptp(self.positions[0]))
-        moved = float(np.abs(self.positions[-1] - self.positions[-2]).max())
-        return moved / span if span > 0 else 0.0
-
-    @property
-    def settled(self) -> bool:
-        """Whether the positions had stopped moving when the bargaining stopped.
-
-        True when every actor ends at one position, or when the last round moved no actor
-        by more than :data:`SAME_POSITION` of the range. False means the forecast depends
-        on when the bargaining is stopped, and the model may be cycling.
-        """
-        span = float(np.ptp(self.positions[0]))
-        agreed = float(np.ptp(self.positions[-1])) <= SAME_POSITION * span
-        return agreed or self.last_move <= SAME_POSITION
-
-    def trajectory_records(self) -> list[dict[str, Any]]:
-        """One record per round and actor, round 0 being the scenario: the position after the
-        round, the risk exponent the actor bargained with in it, and the median and mean of
-        the positions after it."""
-        rows = []
-        for t in range(self.rounds + 1):
-            for k, actor in enumerate(self.actor_ids):
-                rows.append(
-                    {
-                        "round": t,
-                        "actor": actor,
-                        "position": float(self.positions[t, k]),
-                        "risk": float(self.risk[t - 1, k]) if t > 0 else None,
-                        "median": float(self.median[t]),
-                        "mean": float(self.mean[t]),
-                    }
-                )
-        return rows
-
-    def offers(self) -> list[dict[str, Any]]:
-        """Every offer an actor saw, round by round: who would move toward whom, and how."""
-        rows = []
-        for t in range(self.rounds):
-            for i, mover in enumerate(self.actor_ids):
-                for j, other in enumerate(self.actor_ids):
-                    kind = int(self.kind[t, i, j])
-                    if kind == NO_OFFER:
-                        continue
-                    rows.append(
-                        {
-                            "round": t + 1,
-                            "from": other,
-                            "to": mover,
-                            "kind": KIND_NAMES[kind],
-                            "accepted": bool(self.chosen[t, i] == j),
-                            "eu_own": float(self.own[t, i, j]),
-                            "eu_other": float(self.other[t, i, j]),
-                        }
-                    )
-        return rows
-
-    def views(self, round_index: int = -1) -> list[dict[str, Any]]:
-        """Each actor's view of every other in one round: the quadrant of (own, other) EU."""
-        t = range(self.rounds)[round_index]
-        return [
-            {"round": t + 1, **row}
-            for row in self._view_rows(self.own[t], self.other[t], self.kind[t])
-        ]
-
-    def _view_rows(
-        self, own: np.ndarray, other: np.ndarray, kind: np.ndarray
-    ) -> list[dict[str, Any]]:
-        return [
-            {
-                "actor": viewer,
-                "other": seen,
-                "eu_own": float(own[i, j]),
-                "eu_other": float(other[i, j]),
-                "kind": KIND_NAMES[int(kind[i, j])],
-            }
-            for i, viewer in enumerate(self.actor_ids)
-            for j, seen in enumerate(self.actor_ids)
-            if i != j
-        ]
-
-    def confrontations(self) -> list[tuple[str, str]]:
-        """The dyads headed for confrontation once the bargaining stops, each once, sorted.
-
-        A dyad is in confrontation when, on the final positions, one of its actors expects
-        both sides to gain from challenging the other (it would lose and have to give in).
-        """
-        pairs: set[tuple[str, str]] = set()
-        for i, j in zip(*np.nonzero(self.final_kind == CONFRONTATION), strict=True):
-            a, b = sorted((self.actor_ids[i], self.actor_ids[j]))
-            pairs.add((a, b))
-        return sorted(pairs)
-
-    def conflict_share(self) -> float:
-        """The share of the issue's dyads headed for confrontation at the end (0..1)."""
-        n = len(self.actor_ids)
-        pairs = n * (n - 1) // 2
-        return len(self.confrontations()) / pairs if pairs else 0.0
-
-    def final_views(self) -> list[dict[str, Any]]:
-        """Each actor's view of every other on the final positions: the (own, other) quadrant."""
-        return self._view_rows(self.final_own, self.final_other, self.final_kind)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The trajectory as a DataFrame: one row per round and actor."""
-        import pandas as pd
-
-        return pd.DataFrame.from_records(self.trajectory_records())
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: rounds (positions, median, mean, accepted moves) and the end state."""
-        accepted: dict[int, list[dict[str, Any]]] = {}
-        for offer in self.offers():
-            if offer["accepted"]:
-                accepted.setdefault(offer["round"], []).append(
-                    {"actor": offer["to"], "toward": offer["from"], "kind": offer["kind"]}
-                )
-        rounds = [
-            {
-                "round": t,
-                "positions": dict(zip(self.actor_ids, map(float, self.positions[t]), strict=True)),
-                "median": float(self.median[t]),
-                "mean": float(self.mean[t]),
-                "risk": (
-                    dict(zip(self.actor_ids, map(float, self.risk[t - 1]), strict=True))
-                    if t > 0
-                    else None
-                ),
-                "moves": accepted.get(t, []),
-            }
-            for t in range(self.rounds + 1)
-        ]
-        return {
-            "rounds": rounds,
-            "forecast": self.forecast,
-            "offers": self.offers(),
-            "final_views": self.final_views(),
-            "settled": self.settled,
-            "last_move": self.last_move,
-            "confrontations": [list(p) for p in self.confrontations()],
-            "conflict_share": self.conflict_share(),
-        }
-
-
-class ExpectedUtility(Model):
+class ExpectedUtility(IssueModel):
     """Bueno de Mesquita's expected utility model (Scholz, Calbert & Smith 2011 reading)."""
 
     name = "expected-utility"
@@ -783,20 +77,20 @@ class ExpectedUtility(Model):
         "Calbert, G. J. & Smith, G. A. (2011). Unravelling Bueno De Mesquita's group decision "
         "model. Journal of Theoretical Politics 23(4): 510-531."
     )
-
-    def __init__(self, **options: Any) -> None:
-        self.eu_options = EUOptions(**options)
-
-    @classmethod
-    def option_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(EUOptions))
+    Options: ClassVar[type[EUOptions]] = EUOptions
+    opts: EUOptions
+    cost = "slow"
 
     @property
-    def options(self) -> dict[str, Any]:
-        return asdict(self.eu_options)
+    def eu_options(self) -> EUOptions:
+        """The model's options (the name kept from before the model contract)."""
+        return self.opts
 
-    def with_options(self, **options: Any) -> ExpectedUtility:
-        return ExpectedUtility(**asdict(replace(self.eu_options, **options)))
+    def memory_per_draw(self, n_actors: int, n_issues: int) -> int:
+        # A draw's trajectory keeps a few (n x n) arrays per round only for its details; the
+        # summary a batch needs holds (rounds + 1) x n positions and about ten n x n arrays.
+        n = max(1, n_actors)
+        return 8 * (10 * n * n + (self.opts.rounds + 2) * n) * max(1, n_issues)
 
     def check(self, issue: IssueArrays) -> None:
         n = issue.position.shape[-1]
@@ -806,34 +100,54 @@ class ExpectedUtility(Model):
                 f"issue (this one has {n:,}): its memory grows with the square of the number"
             )
 
-    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+    def predict(self, issue: IssueArrays) -> np.ndarray:
         self.check(issue)
-        out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
-        return np.asarray(out["forecast"][0])
+        x, c, s = _batched(issue)
+        out = run_rounds(x, c, s, self.opts, record="summary")
+        forecast = out["forecast"]
+        return np.asarray(forecast if np.ndim(issue.position) > 1 else forecast[0])
 
-    def predict_batch(self, issue: IssueArrays) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        self.check(issue)
-        out = run_rounds(
-            issue.position, issue.capability, issue.salience, self.eu_options, record="summary"
-        )
-        return out["forecast"], {"confrontation": out["final_kind"] == CONFRONTATION}
-
-    def run(self, issue: IssueArrays) -> tuple[float, EUResult]:
-        self.check(issue)
-        out = run_rounds(issue.position, issue.capability, issue.salience, self.eu_options)
+    def run_issue(
+        self, issue: IssueArrays, rng: np.random.Generator, *, detail: bool = False
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], Any]:
+        x, c, s = _batched(issue)
+        if not detail:
+            out = run_rounds(x, c, s, self.opts, record="summary")
+            return out["forecast"], {"confrontation": out["final_kind"] == CONFRONTATION}, None
+        out = run_rounds(x, c, s, self.opts)
+        t = int(out["rounds"][0])
         result = EUResult(
             actor_ids=issue.actor_ids,
-            positions=out["positions"][0],
-            median=out["median"][0],
-            mean=out["mean"][0],
-            risk=out["risk"][0][: out["rounds"][0]],
-            own=out["own"][0][: out["rounds"][0]],
-            other=out["other"][0][: out["rounds"][0]],
-            kind=out["kind"][0][: out["rounds"][0]],
-            chosen=out["chosen"][0][: out["rounds"][0]],
+            positions=out["positions"][0][: t + 1],
+            median=out["median"][0][: t + 1],
+            mean=out["mean"][0][: t + 1],
+            risk=out["risk"][0][:t],
+            own=out["own"][0][:t],
+            other=out["other"][0][:t],
+            kind=out["kind"][0][:t],
+            chosen=out["chosen"][0][:t],
             final_own=out["final_own"][0],
             final_other=out["final_other"][0],
             final_kind=out["final_kind"][0],
-            options=self.eu_options,
+            options=self.opts,
         )
-        return result.forecast, result
+        return out["forecast"], {"confrontation": out["final_kind"] == CONFRONTATION}, result
+
+    def gather(self, accounts: Mapping[str, Any]) -> EUDetails:
+        return EUDetails(accounts)
+
+    def result(self, issue: IssueArrays) -> EUResult:
+        """The model's whole account of one issue (its first draw): rounds, offers, dyads."""
+        self.check(issue)
+        _, _, account = self.run_issue(issue, np.random.default_rng(0), detail=True)
+        if not isinstance(account, EUResult):  # pragma: no cover - run_issue always gives one
+            raise TypeError("no result")
+        return account
+
+
+def _batched(issue: IssueArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(B, n) arrays of an issue, with a draw axis added where it has none."""
+    return tuple(  # type: ignore[return-value]
+        np.atleast_2d(np.asarray(a, dtype=float))
+        for a in (issue.position, issue.capability, issue.salience)
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from statecraft.models.base import Model, weights
-from statecraft.scenario import IssueArrays
+from statecraft.arrays import IssueArrays
+from statecraft.models.base import IssueModel, weights
 
 __all__ = ["Median", "condorcet_winner", "weighted_median"]
 
@@ -74,7 +74,7 @@ def condorcet_winner(position: np.ndarray, weight: np.ndarray) -> float | None:
     return None
 
 
-class Median(Model):
+class Median(IssueModel):
     """The median voter model: the Condorcet winner under capability x salience weights."""
 
     name = "median"
@@ -85,5 +85,5 @@ class Median(Model):
         "Decides, ch. 10."
     )
 
-    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+    def predict(self, issue: IssueArrays) -> np.ndarray:
         return weighted_median(issue.position, weights(issue.capability, issue.salience))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 
-from statecraft.models.base import Model, NotApplicable, weights
-from statecraft.scenario import IssueArrays
+from statecraft.arrays import IssueArrays
+from statecraft.models.base import IssueModel, ModelOptions, NotApplicable, weights
 
 __all__ = ["Nash", "Utility", "nash_bargaining"]
 
@@ -93,7 +94,17 @@ def _log_slope(
         return np.asarray(np.where(active, w * terms, 0.0).sum(axis=-1))
 
 
-class Nash(Model):
+class NashOptions(ModelOptions):
+    """The Nash bargaining solution's options."""
+
+    utility: Utility = Field(
+        default="quadratic",
+        description="Each actor's utility of the distance from its position: quadratic "
+        "(Achen 2006) or linear.",
+    )
+
+
+class Nash(IssueModel):
     """The weighted Nash bargaining solution relative to the status quo (Nash 1950)."""
 
     name = "nash"
@@ -103,25 +114,11 @@ class Nash(Model):
         "by capability x salience as in Achen (2006), The European Union Decides, ch. 4, and "
         "Schneider, Finke & Bailer (2010), Political Studies 58(1): 85-103."
     )
+    Options: ClassVar[type[NashOptions]] = NashOptions
+    opts: NashOptions
+    needs_status_quo = True
 
-    def __init__(self, utility: Utility = "quadratic") -> None:
-        if utility not in ("quadratic", "linear"):
-            raise ValueError(f"utility must be 'quadratic' or 'linear', not {utility!r}")
-        self.utility: Utility = utility
-
-    @classmethod
-    def option_names(cls) -> tuple[str, ...]:
-        return ("utility",)
-
-    @property
-    def options(self) -> dict[str, Any]:
-        return {"utility": self.utility}
-
-    def check(self, issue: IssueArrays) -> None:
-        if issue.status_quo is None:
-            raise NotApplicable("the issue has no status quo (the disagreement point)")
-
-    def predict_arrays(self, issue: IssueArrays) -> np.ndarray:
+    def predict(self, issue: IssueArrays) -> np.ndarray:
         if issue.status_quo is None:
             raise NotApplicable("the issue has no status quo (the disagreement point)")
         return nash_bargaining(
@@ -129,5 +126,5 @@ class Nash(Model):
             issue.capability,
             issue.salience,
             issue.status_quo,
-            utility=self.utility,
+            utility=self.opts.utility,
         )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from statecraft.arrays import issue_arrays
 from statecraft.scenario import Issue
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def issue_map(forecast: Forecast) -> Figure:
     actors = scenario.actors
     top = max(a.capability.value for a in actors)
     for ax, item, result in zip(axes, scenario.issues, forecast.issues, strict=True):
-        arrays = scenario.arrays(item.id)
+        arrays = issue_arrays(scenario, item.id)
         size = 40 + 400 * arrays.capability / top
         ax.scatter(
             arrays.position,

@@ -1,0 +1,164 @@
+"""The uncertain numbers of a scenario and their draws.
+
+Every number with a range (``{value, low, high, dist}``, or the scenario's ``perturb``) is
+an uncertain input. Block k of a study draws them all from its own generator,
+``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(k,))))``, so that a block's
+draws are the same in any process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from statecraft.arrays import Kind, input_key
+from statecraft.scenario import Quantity, Scenario
+
+__all__ = ["UncertainInput", "draw_block", "input_key", "sample", "uncertain_inputs"]
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain number of a scenario and its distribution over [low, high]."""
+
+    key: str  # "turkey:territory:salience", "russia:capability", "territory:status_quo"
+    kind: Kind
+    actor: str | None
+    issue: str | None
+    value: float
+    low: float
+    high: float
+    dist: str
+    bounds: tuple[float, float]  # what the number may be at all (scale, 0..1, >0)
+
+
+def _allowed(kind: Kind, scale: tuple[float, float]) -> tuple[float, float]:
+    if kind in ("position", "status_quo"):
+        return scale
+    if kind == "salience":
+        return (0.0, 1.0)
+    return (np.finfo(float).tiny, np.inf)
+
+
+def _input(
+    scenario: Scenario,
+    q: Quantity,
+    key: str,
+    kind: Kind,
+    actor: str | None,
+    issue: str | None,
+    scale: tuple[float, float],
+) -> UncertainInput | None:
+    bounds = _allowed(kind, scale)
+    if q.low is not None and q.high is not None:
+        low, high, dist = q.low, q.high, q.dist or "triangular"
+    elif scenario.perturb is not None:
+        r = scenario.perturb.relative
+        spread = r * (scale[1] - scale[0]) if kind in ("position", "status_quo") else r * q.value
+        low = max(q.value - spread, bounds[0])
+        high = min(q.value + spread, bounds[1])
+        dist = scenario.perturb.dist
+    else:
+        return None
+    if high <= low:
+        return None
+    return UncertainInput(key, kind, actor, issue, q.value, low, high, dist, bounds)
+
+
+def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
+    """Every number of the scenario that carries a range, in a fixed order."""
+    out: list[UncertainInput] = []
+    for issue in scenario.issues:
+        if issue.status_quo is not None:
+            scale = (issue.scale.low, issue.scale.high)
+            item = _input(
+                scenario,
+                issue.status_quo,
+                input_key("status_quo", None, issue.id),
+                "status_quo",
+                None,
+                issue.id,
+                scale,
+            )
+            if item:
+                out.append(item)
+    for actor in scenario.actors:
+        item = _input(
+            scenario,
+            actor.capability,
+            input_key("capability", actor.id, None),
+            "capability",
+            actor.id,
+            None,
+            (0, 0),
+        )
+        if item:
+            out.append(item)
+        for issue_id, stance in actor.stances.items():
+            sc = scenario.issue(issue_id).scale
+            scale = (sc.low, sc.high)
+            numbers: tuple[tuple[Kind, Quantity | None], ...] = (
+                ("position", stance.position),
+                ("salience", stance.salience),
+                ("capability", stance.capability),
+            )
+            for kind, q in numbers:
+                if q is None:
+                    continue
+                item = _input(
+                    scenario,
+                    q,
+                    input_key(kind, actor.id, issue_id),
+                    kind,
+                    actor.id,
+                    issue_id,
+                    scale,
+                )
+                if item:
+                    out.append(item)
+    return out
+
+
+def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndarray:
+    """``size`` draws of one input.
+
+    - triangular: low, mode at the value, high;
+    - uniform: flat on [low, high];
+    - normal: centred on the value with standard deviation (high - low) / 4, truncated to
+      [low, high] by redrawing what falls outside (so an off-centre value's mean moves
+      toward the middle of the range);
+    - beta: the PERT beta on [low, high] with its mode at the value,
+      a = 1 + 4 (value - low) / (high - low), b = 1 + 4 (high - value) / (high - low).
+    """
+    low, high, mode = item.low, item.high, item.value
+    if item.dist == "uniform":
+        return rng.uniform(low, high, size)
+    if item.dist == "normal":
+        sd = (high - low) / 4.0
+        lo, hi = low, high
+        x = rng.normal(mode, sd, size)
+        bad = (x < lo) | (x > hi)
+        while bad.any():
+            x[bad] = rng.normal(mode, sd, int(bad.sum()))
+            bad = (x < lo) | (x > hi)
+        return x
+    if item.dist == "beta":
+        width = high - low
+        a = 1.0 + 4.0 * (mode - low) / width
+        b = 1.0 + 4.0 * (high - mode) / width
+        return low + width * rng.beta(a, b, size)
+    return rng.triangular(low, mode, high, size)
+
+
+def _generator(seed: int, block: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+
+
+def draw_block(
+    scenario: Scenario, inputs: Sequence[UncertainInput], seed: int, block: int, size: int
+) -> dict[str, np.ndarray]:
+    """The draws of one block: ``{input key: values (size,)}``, always the same for a seed."""
+    rng = _generator(seed, block)
+    return {item.key: sample(item, rng, size) for item in inputs}

@@ -1,0 +1,125 @@
+"""One evaluation kernel: every analysis runs its models through :func:`evaluate`.
+
+The forecast, Monte Carlo studies, sensitivity, counterfactuals, the backtest and the fitted
+families all hand the kernel a :class:`~statecraft.arrays.Batch` and a list of models (names
+or instances, :func:`statecraft.models.build_models`). The kernel gives each model its own
+generator, sub-seeded from the caller's seed, the block and the model's name, so that a
+stochastic model draws the same numbers whatever other models run beside it; and it runs a
+batch in chunks sized from a memory budget and the model's declared cost
+(:meth:`~statecraft.models.Model.memory_per_draw`), so that no chunk of any model grows past
+:data:`MEMORY_BUDGET` however many actors and issues a scenario has.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from statecraft.arrays import Batch
+from statecraft.models import Model, Output, PerIssue
+
+__all__ = [
+    "MEMORY_BUDGET",
+    "chunk_size",
+    "draws_per_block",
+    "evaluate",
+    "model_generator",
+    "not_applicable",
+]
+
+#: Bytes a chunk of draws may take at its peak, for any model.
+MEMORY_BUDGET = 256 * 2**20
+
+
+def model_generator(seed: int, block: int, model: Model) -> np.random.Generator:
+    """The generator of one model in one block of a study: from ``seed``, the block's index
+    and a stable hash of the model's name (never Python's salted ``hash``)."""
+    key = zlib.crc32(model.name.encode("utf-8"))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, key)))
+    )
+
+
+def _input_bytes(n_actors: int, n_issues: int) -> int:
+    """Bytes of one draw of the inputs: the batch's arrays and the drawn numbers."""
+    return 8 * (7 * max(1, n_actors) * max(1, n_issues) + 2 * max(1, n_actors + n_issues))
+
+
+def draws_per_block(n_actors: int, n_issues: int, most: int, budget: int = MEMORY_BUDGET) -> int:
+    """How many draws of a scenario's inputs fit the budget, at most ``most``."""
+    return int(max(1, min(most, budget // _input_bytes(n_actors, n_issues))))
+
+
+def chunk_size(model: Model, n_actors: int, n_issues: int, budget: int = MEMORY_BUDGET) -> int:
+    """The most draws one call of ``model`` takes, from its declared memory per draw."""
+    per = model.memory_per_draw(n_actors, n_issues) + _input_bytes(n_actors, n_issues)
+    return int(max(1, budget // max(1, per)))
+
+
+def not_applicable(models: Sequence[Model], batch: Batch) -> dict[str, dict[str, str]]:
+    """Per model name, the issues it cannot forecast in ``batch``, with the reason."""
+    return {m.name: m.not_applicable(batch) for m in models}
+
+
+def _join(parts: Sequence[Output]) -> Output:
+    extras: dict[str, dict[str, np.ndarray]] = {}
+    for issue in parts[0].extras:
+        extras[issue] = {
+            key: np.concatenate([p.extras[issue][key] for p in parts])
+            for key in parts[0].extras[issue]
+        }
+    return Output(
+        forecasts=np.concatenate([p.forecasts for p in parts]),
+        not_applicable=parts[0].not_applicable,
+        extras=extras,
+        details=parts[0].details,
+    )
+
+
+def run_model(
+    model: Model,
+    batch: Batch,
+    *,
+    seed: int = 0,
+    block: int = 0,
+    detail: bool = False,
+    budget: int = MEMORY_BUDGET,
+) -> Output:
+    """One model on a batch, in chunks that fit the budget; the same as one call."""
+    rng = model_generator(seed, block, model)
+    size = chunk_size(model, batch.n_actors, batch.n_issues, budget)
+    if batch.size <= size:
+        return model.evaluate(batch, rng, detail=detail)
+    parts = [
+        model.evaluate(batch.take(slice(i, i + size)), rng, detail=detail and i == 0)
+        for i in range(0, batch.size, size)
+    ]
+    return _join(parts)
+
+
+def evaluate(
+    models: Sequence[Model],
+    batch: Batch,
+    *,
+    seed: int = 0,
+    block: int = 0,
+    detail: bool = False,
+    budget: int = MEMORY_BUDGET,
+) -> dict[str, Output]:
+    """Every model on a batch: their outputs by name.
+
+    ``seed`` and ``block`` seed each model's generator (:func:`model_generator`); with
+    ``detail`` each model also gives its account of the first draw.
+    """
+    return {
+        m.name: run_model(m, batch, seed=seed, block=block, detail=detail, budget=budget)
+        for m in models
+    }
+
+
+def details_by_issue(output: Output) -> Mapping[str, Any]:
+    """A one-issue model's details per issue (empty for other models)."""
+    return output.details.issues if isinstance(output.details, PerIssue) else {}

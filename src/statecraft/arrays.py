@@ -1,0 +1,280 @@
+"""The arrays every model reads: draws x actors x issues, with a presence mask.
+
+A :class:`Batch` is a scenario as numbers, for ``B`` draws at once: capability, position and
+salience per draw, actor and issue; each actor's overall capability (its power); the status
+quo per draw and issue; and which actor takes part in which issue. It is built once from a
+:class:`~statecraft.scenario.Scenario` (:func:`scenario_batch`, one draw) or once per block
+of Monte Carlo draws (:func:`draw_batch`). Models never read scenario objects: one-issue
+models read one issue at a time (:meth:`Batch.issue`), linked models read the whole batch.
+
+>>> from statecraft.io import load
+>>> b = scenario_batch(load("ec-emissions-1994"))
+>>> b.size, b.n_actors, b.n_issues
+(1, 10, 1)
+>>> b.issue("emissions").position.shape
+(1, 10)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from statecraft.scenario import Scenario
+
+__all__ = [
+    "Batch",
+    "IssueArrays",
+    "Kind",
+    "draw_batch",
+    "input_key",
+    "issue_arrays",
+    "scenario_batch",
+]
+
+Kind = Literal["position", "salience", "capability", "status_quo"]
+
+
+def input_key(kind: Kind, actor: str | None, issue: str | None) -> str:
+    """The name of one number of a scenario: ``actor:issue:kind``, ``actor:capability`` or
+    ``issue:status_quo``. Ids cannot hold ':', so no two numbers share a name."""
+    return ":".join(part for part in (actor, issue, kind) if part is not None)
+
+
+@dataclass(frozen=True)
+class IssueArrays:
+    """One issue as arrays for the one-issue models: the actors that take part, in
+    scenario order. Arrays have the actor axis last; leading axes, if any, are draws."""
+
+    issue_id: str
+    actor_ids: tuple[str, ...]
+    capability: np.ndarray
+    position: np.ndarray
+    salience: np.ndarray
+    low: float
+    high: float
+    status_quo: float | np.ndarray | None  # an array of draws in a batch
+    actual: float | None
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """``B`` draws of a scenario as arrays: the one input of every model.
+
+    ``capability``, ``position`` and ``salience`` are (B, actors, issues); where an actor
+    sits an issue out (``present`` is False) its position is NaN and its salience and
+    capability 0. ``power`` (B, actors) is each actor's overall capability (models with one
+    power per actor read it). ``status_quo`` is (B, issues), NaN where an issue has none;
+    ``low``, ``high`` and ``actual`` (NaN where unknown) are per issue.
+    """
+
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    capability: np.ndarray
+    position: np.ndarray
+    salience: np.ndarray
+    power: np.ndarray
+    present: np.ndarray
+    status_quo: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    actual: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """The number of draws, B."""
+        return int(self.position.shape[0])
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issue_ids)
+
+    @property
+    def width(self) -> np.ndarray:
+        """Each issue's scale width (issues,)."""
+        return np.asarray(self.high - self.low)
+
+    @property
+    def has_status_quo(self) -> np.ndarray:
+        """Whether each issue has a status quo (issues,)."""
+        return np.asarray(np.isfinite(self.status_quo).all(axis=0))
+
+    def column(self, issue: int | str) -> int:
+        """The index of an issue given by index or id."""
+        if isinstance(issue, str):
+            try:
+                return self.issue_ids.index(issue)
+            except ValueError:
+                raise KeyError(
+                    f"no issue {issue!r}; the issues are: {', '.join(self.issue_ids)}"
+                ) from None
+        return int(issue)
+
+    def issue(self, issue: int | str) -> IssueArrays:
+        """One issue for the one-issue models: (B, k) arrays of the k actors taking part,
+        and the status quo (B,) (None where the issue has none)."""
+        j = self.column(issue)
+        rows = np.flatnonzero(self.present[:, j])
+        sq = self.status_quo[:, j]
+        actual = float(self.actual[j])
+        return IssueArrays(
+            issue_id=self.issue_ids[j],
+            actor_ids=tuple(self.actor_ids[k] for k in rows),
+            capability=self.capability[:, rows, j],
+            position=self.position[:, rows, j],
+            salience=self.salience[:, rows, j],
+            low=float(self.low[j]),
+            high=float(self.high[j]),
+            status_quo=sq.copy() if np.isfinite(sq).all() else None,
+            actual=actual if np.isfinite(actual) else None,
+        )
+
+    def take(self, draws: slice | Sequence[int] | np.ndarray) -> Batch:
+        """The same scenario for a subset of the draws (a slice or indices)."""
+        index = draws if isinstance(draws, slice) else np.asarray(draws, dtype=int)
+        return replace(
+            self,
+            capability=self.capability[index],
+            position=self.position[index],
+            salience=self.salience[index],
+            power=self.power[index],
+            status_quo=self.status_quo[index],
+        )
+
+    def reorder(self, order: Sequence[int] | np.ndarray) -> Batch:
+        """The same draws with the actors in another order (``order[k]`` goes k-th)."""
+        o = np.asarray(order, dtype=int)
+        return replace(
+            self,
+            actor_ids=tuple(self.actor_ids[k] for k in o),
+            capability=self.capability[:, o],
+            position=self.position[:, o],
+            salience=self.salience[:, o],
+            power=self.power[:, o],
+            present=self.present[o],
+        )
+
+    def scaled(self, factor: float) -> Batch:
+        """The same draws with every capability multiplied by ``factor``."""
+        return replace(self, capability=self.capability * factor, power=self.power * factor)
+
+
+def _base(scenario: Scenario) -> dict[str, np.ndarray]:
+    """The scenario's own values: (actors, issues) arrays, power and status quo."""
+    issues = scenario.issue_ids
+    actors = scenario.actors
+    present = np.array([[i in a.stances for i in issues] for a in actors], dtype=bool)
+    nan = float("nan")
+    position = np.array(
+        [[a.stances[i].position.value if i in a.stances else nan for i in issues] for a in actors]
+    )
+    salience = np.array(
+        [[a.stances[i].salience.value if i in a.stances else 0.0 for i in issues] for a in actors]
+    )
+    capability = np.array(
+        [[a.capability_on(i) if i in a.stances else 0.0 for i in issues] for a in actors]
+    )
+    power = np.array([a.capability.value for a in actors])
+    quos = [issue.status_quo for issue in scenario.issues]
+    sq = np.array([nan if q is None else q.value for q in quos])
+    return {
+        "present": present,
+        "position": position.reshape(len(actors), len(issues)),
+        "salience": salience.reshape(len(actors), len(issues)),
+        "capability": capability.reshape(len(actors), len(issues)),
+        "power": power,
+        "status_quo": sq,
+    }
+
+
+def _batch(scenario: Scenario, values: Mapping[str, np.ndarray]) -> Batch:
+    issues = scenario.issues
+    return Batch(
+        actor_ids=scenario.actor_ids,
+        issue_ids=scenario.issue_ids,
+        capability=values["capability"],
+        position=values["position"],
+        salience=values["salience"],
+        power=values["power"],
+        present=values["present"],
+        status_quo=values["status_quo"],
+        low=np.array([i.scale.low for i in issues]),
+        high=np.array([i.scale.high for i in issues]),
+        actual=np.array([float("nan") if i.actual is None else i.actual.value for i in issues]),
+    )
+
+
+def scenario_batch(scenario: Scenario) -> Batch:
+    """The scenario as a batch of one draw: every number at its value."""
+    base = _base(scenario)
+    return _batch(
+        scenario,
+        {k: v if k == "present" else v[None, ...] for k, v in base.items()},
+    )
+
+
+def draw_batch(scenario: Scenario, draws: Mapping[str, np.ndarray], size: int) -> Batch:
+    """``size`` draws of the scenario: each number named in ``draws`` (by
+    :func:`input_key`) takes its drawn values, every other number its value.
+
+    An actor's drawn overall capability applies on every issue where the actor has no
+    capability of its own.
+    """
+    base = _base(scenario)
+    out = {
+        k: v if k == "present" else np.repeat(v[None, ...], size, axis=0) for k, v in base.items()
+    }
+    for a, actor in enumerate(scenario.actors):
+        overall = draws.get(input_key("capability", actor.id, None))
+        if overall is not None:
+            out["power"][:, a] = overall
+        for j, issue_id in enumerate(scenario.issue_ids):
+            stance = actor.stances.get(issue_id)
+            if stance is None:
+                continue
+            kinds: tuple[Kind, ...] = ("position", "salience")
+            for kind in kinds:
+                values = draws.get(input_key(kind, actor.id, issue_id))
+                if values is not None:
+                    out[kind][:, a, j] = values
+            own = draws.get(input_key("capability", actor.id, issue_id))
+            if own is not None:
+                out["capability"][:, a, j] = own
+            elif stance.capability is None and overall is not None:
+                out["capability"][:, a, j] = overall
+    for j, issue_id in enumerate(scenario.issue_ids):
+        values = draws.get(input_key("status_quo", None, issue_id))
+        if values is not None:
+            out["status_quo"][:, j] = values
+    return _batch(scenario, out)
+
+
+def issue_arrays(scenario: Scenario, issue_id: str) -> IssueArrays:
+    """One issue of the scenario at its values: (k,) arrays of the actors taking part, in
+    scenario order, and a scalar status quo (what one-issue models take).
+
+    >>> from statecraft.io import load
+    >>> a = issue_arrays(load("ec-emissions-1994"), "emissions")
+    >>> a.position.shape, a.status_quo
+    ((10,), None)
+    """
+    scenario.issue(issue_id)  # KeyError naming the issues
+    one = scenario_batch(scenario).issue(issue_id)
+    return replace(
+        one,
+        capability=one.capability[0],
+        position=one.position[0],
+        salience=one.salience[0],
+        status_quo=None if one.status_quo is None else float(np.asarray(one.status_quo)[0]),
+    )
