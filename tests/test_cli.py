@@ -278,3 +278,17 @@ def test_option_for_a_model_that_is_not_run() -> None:
     result = run("forecast", "ec-emissions-1994", "-o", "utility=linear")
     assert result.exit_code == 2
     assert "unknown option 'utility'" in result.output
+
+
+def test_models_lists_one_models_options_from_its_declaration() -> None:
+    result = run("models", "exchange")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    # the bounds and defaults come from the model's declared options
+    assert "a whole number from 1 to 100" in out
+    assert "one of equal-gain, random-rate" in out
+    assert "equal-gain" in out
+    assert run("models", "compromise").exit_code == 0
+    bad = run("models", "kalai")
+    assert bad.exit_code == 2
+    assert "unknown model 'kalai'" in bad.output

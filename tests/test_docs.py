@@ -62,3 +62,21 @@ def test_readme_winner_probabilities_are_current() -> None:
     assert f"{best['azerbaijan']:.0%}" == f"{match.group(1)}%"
     assert f"{best['russia']:.0%}" == f"{match.group(2)}%"
     assert max(best, key=lambda actor: best[actor]) == "azerbaijan"
+
+
+def test_every_model_page_holds_its_derived_options_table() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
+    try:
+        import options_tables
+    finally:
+        sys.path.pop(0)
+    for name in sc.available_models():
+        assert options_tables.page(name).exists(), f"no doc page for the model {name}"
+        held = options_tables.current(name)
+        assert held is not None, f"docs/models/{name}.md has no <!-- options --> markers"
+        assert held == options_tables.table(name), (
+            f"docs/models/{name}.md's options table is stale: "
+            "run python docs/options_tables.py --write"
+        )

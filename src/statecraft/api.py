@@ -27,7 +27,7 @@ from statecraft.io import SUFFIXES, detect_format, load_builtin, losses
 from statecraft.io._validate import build_scenario
 from statecraft.io.deu import read_deu
 from statecraft.io.native import load_yaml_data
-from statecraft.models import is_linked, options_for
+from statecraft.models import is_linked, option_rows, options_for
 from statecraft.models.exchange import ExchangeDetails
 from statecraft.models.expected_utility import EUResult
 from statecraft.models.spatial import SpatialDetails
@@ -60,6 +60,7 @@ __all__ = [
     "load_builtin",
     "load_yaml_data",
     "losses",
+    "option_rows",
     "options_for",
     "patch_from_data",
     "read_deu",

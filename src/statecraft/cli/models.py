@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
 from rich.table import Table
 
 from statecraft import available_models, builtin_names, load
-from statecraft.api import builtin_patches
-from statecraft.cli.util import new_console
+from statecraft.api import builtin_patches, option_rows
+from statecraft.cli.util import fail, new_console
 
 
 def scenarios_cmd() -> None:
@@ -29,14 +32,37 @@ def scenarios_cmd() -> None:
     new_console().print(table)
 
 
-def models_cmd() -> None:
-    """List the models, with their sources."""
+def models_cmd(
+    name: Annotated[
+        str | None, typer.Argument(help="A model's name: list its options in full.")
+    ] = None,
+) -> None:
+    """List the models, with their sources and options (one model's options in full)."""
+    models = available_models()
+    if name is not None:
+        if name not in models:
+            raise fail(f"unknown model {name!r}; the models are: {', '.join(models)}")
+        cls = models[name]
+        table = Table(title=f"{cls.title}: options (-o NAME=VALUE)", title_justify="left")
+        table.add_column("Option", style="bold")
+        table.add_column("Allowed")
+        table.add_column("Default")
+        table.add_column("What it does", style="dim")
+        for row in option_rows(cls.Options):
+            default = row["default"]
+            shown = str(default).lower() if isinstance(default, bool) else str(default)
+            table.add_row(row["option"], row["allowed"], shown, row["description"])
+        if not cls.option_names():
+            table.caption = "The model has no options."
+        new_console().print(table)
+        return
     table = Table(title="Models", title_justify="left")
     table.add_column("Name", style="bold")
     table.add_column("Model")
     table.add_column("Source", style="dim")
     table.add_column("Options", style="dim")
-    for name, cls in available_models().items():
+    for model, cls in models.items():
         defaults = ", ".join(f"{k}={v}" for k, v in cls().options.items()) or "–"
-        table.add_row(name, cls.title, cls.citation, defaults)
+        table.add_row(model, cls.title, cls.citation, defaults)
+    table.caption = "statecraft models NAME lists a model's options in full."
     new_console().print(table)

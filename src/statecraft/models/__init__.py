@@ -24,6 +24,7 @@ from statecraft.models.base import (
     Output,
     PerIssue,
     describe_option,
+    option_rows,
 )
 from statecraft.models.compromise import Compromise, weighted_mean
 from statecraft.models.exchange import Exchange, run_exchange
@@ -60,6 +61,7 @@ __all__ = [
     "get_model",
     "is_linked",
     "nash_bargaining",
+    "option_rows",
     "options_for",
     "run_exchange",
     "run_spatial",

@@ -52,6 +52,7 @@ __all__ = [
     "Output",
     "PerIssue",
     "describe_option",
+    "option_rows",
     "weights",
 ]
 
@@ -137,6 +138,20 @@ def describe_option(options: type[ModelOptions], name: str) -> str:
     """What an option may be, from its declaration: 'a whole number from 1 to 1000'."""
     info = options.model_fields[name]
     return _kind(info.annotation, list(info.metadata))
+
+
+def option_rows(options: type[ModelOptions]) -> list[dict[str, Any]]:
+    """Each option of a model as a row: name, what it may be, default and description;
+    what ``statecraft models NAME``, the web form and the docs tables show."""
+    return [
+        {
+            "option": name,
+            "allowed": describe_option(options, name),
+            "default": info.default,
+            "description": info.description or "",
+        }
+        for name, info in options.model_fields.items()
+    ]
 
 
 def _option_error(model: str, options: type[ModelOptions], exc: ValidationError) -> OptionError:

@@ -74,9 +74,14 @@ class EUOptions(ModelOptions):
     better_worse: BetterWorse = Field(
         default="target", description="The second distance in the better/worse utilities."
     )
-    q: float = Field(default=1.0, ge=0.0, le=1.0, description="Q: the status quo's persistence.")
+    q: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Q: the chance the status quo holds without a challenge.",
+    )
     t: Annotated[float, Field(ge=0.0, le=1.0)] | Literal["geometric"] = Field(
-        default=1.0, description="T: the chance things get better if nobody challenges."
+        default=1.0, description="T: the chance things get better without a challenge."
     )
     offer_choice: OfferChoice = Field(
         default="scholz", description="Which of the acceptable offers an actor takes."

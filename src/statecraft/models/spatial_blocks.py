@@ -63,7 +63,11 @@ class SpatialOptions(ModelOptions):
     risk_adjust: RiskAdjust = Field(
         default="one-third", description="KTAB's BigRAdjust: how far risk attitudes adjust."
     )
-    risk_range: RiskRange = Field(default="mid", description="KTAB's BigRRange.")
+    risk_range: RiskRange = Field(
+        default="mid",
+        description="KTAB's BigRRange: the span of risk attitudes, min [0, 1], mid [-0.5, 1], "
+        "max [-1, 1].",
+    )
     commitment: Commitment = Field(
         default="semi", description="KTAB's ThirdPartyCommit: how third parties join."
     )
