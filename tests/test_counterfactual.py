@@ -213,3 +213,16 @@ def test_patch_errors_name_the_file_and_duplicates_are_refused(tmp_path: Path) -
     twice = runner.invoke(app, ["compare", "karabakh-2020", "us-engaged", "us-engaged"])
     assert twice.exit_code == 2
     assert "two patches are named 'us-engaged'" in twice.output
+
+
+def test_compare_intervals_with_a_linked_model() -> None:
+    # The exchange model's intervals: each is the Monte Carlo study of its own scenario (the
+    # same draws and seed as simulate gives alone), and the point forecasts are the model's.
+    s = sc.load("karabakh-2020")
+    patch = load_patch("us-engaged", scenario=s)
+    result = compare(s, [patch], "exchange", draws=60, seed=2)
+    alone = sc.simulate(apply_patch(s, patch), "exchange", draws=60, seed=2)
+    assert json.dumps(result.simulations[1].to_dict()) == json.dumps(alone.to_dict())
+    point = sc.forecast(s, "exchange")
+    assert result.base.value("territory", "exchange") == point.value("territory", "exchange")
+    assert set(result.to_dict()["intervals"]) == {"base", "us-engaged"}

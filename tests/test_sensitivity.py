@@ -147,3 +147,16 @@ def test_sensitivity_json_honours_issue_and_top_and_has_no_nan(
     data = json.loads(out.output)
     assert list(data["oat"]["one_at_a_time"]) == ["date"]
     assert len(data["oat"]["one_at_a_time"]["date"]) == 1
+
+
+@pytest.mark.parametrize("model", ["exchange", "spatial"])
+def test_linked_models_swing_from_their_point_forecast(model: str) -> None:
+    # Row 0 of a tornado is every input at its value: the model's point forecast.
+    s = sc.load("karabakh-2020")
+    result = one_at_a_time(s, model)
+    point = sc.forecast(s, model)
+    for issue in s.issue_ids:
+        assert result.base[issue] == pytest.approx(point.value(issue, model), abs=1e-9)
+    assert result.swings
+    # each swing sets one input to its low and its high end: some input moves some issue
+    assert any(abs(w.at_high - w.at_low) > 0 for w in result.swings)

@@ -368,3 +368,54 @@ def test_interrupt_with_workers_stops_promptly(tiny: dict[str, Any]) -> None:
     r = u.simulate(_with_ranges(tiny), "compromise", draws=40 * u.BLOCK, workers=2, progress=stop)
     assert r.interrupted
     assert r.draws < 10 * u.BLOCK
+
+
+def _without_ranges(data: Any) -> Any:
+    """A scenario's data with every range (low, high, dist) and the perturbation removed."""
+    if isinstance(data, dict):
+        return {
+            k: _without_ranges(v)
+            for k, v in data.items()
+            if k not in ("low", "high", "dist", "perturb")
+        }
+    if isinstance(data, list):
+        return [_without_ranges(v) for v in data]
+    return data
+
+
+@pytest.mark.parametrize("model", ["exchange", "spatial"])
+def test_linked_models_without_uncertainty_give_their_forecast(model: str) -> None:
+    # With no uncertain number every draw is the scenario itself, so the mean of the draws
+    # is the point forecast exactly (8 equal values: their sum and its halvings are exact).
+    s = sc.Scenario.model_validate(_without_ranges(sc.load("karabakh-2020").to_data()))
+    point = sc.forecast(s, model)
+    r = u.simulate(s, model, draws=8)
+    assert not r.inputs
+    for issue in s.issue_ids:
+        assert r.summary(issue, model).mean == point.value(issue, model), issue
+        assert r.summary(issue, model).draws == 8
+
+
+def test_stochastic_linked_model_same_bytes_in_other_processes() -> None:
+    # The random-rate exchange draws from the generator the kernel gives it (the study's
+    # seed, the block, the model's name), so two processes give the same bytes, and
+    # another seed other rates.
+    s = sc.load("karabakh-2020")
+    opts = {"variant": "random-rate"}
+    one = u.simulate(s, "exchange", draws=40, seed=5, options=opts)
+    two = u.simulate(s, "exchange", draws=40, seed=5, options=opts, workers=2)
+    assert json.dumps(one.to_dict()) == json.dumps(two.to_dict())
+    other = u.simulate(s, "exchange", draws=40, seed=6, options=opts)
+    assert json.dumps(other.to_dict()) != json.dumps(one.to_dict())
+
+
+def test_simulate_takes_model_instances(tiny: dict[str, Any]) -> None:
+    s = _with_ranges(tiny)
+    by_name = u.simulate(s, ["compromise", "nash"], draws=500, seed=1)
+    by_instance = u.simulate(
+        s, [sc.get_model("compromise"), sc.get_model("nash")], draws=500, seed=1
+    )
+    assert by_instance.models == ("compromise", "nash")
+    assert json.dumps(by_instance.to_dict()) == json.dumps(by_name.to_dict())
+    with pytest.raises(ValueError, match="named twice"):
+        u.simulate(s, [sc.get_model("compromise"), "compromise"], draws=10)

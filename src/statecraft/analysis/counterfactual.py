@@ -46,6 +46,7 @@ from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError
 from statecraft.io import MAX_FILE_BYTES
 from statecraft.io._validate import error_from_validation
+from statecraft.models import Model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -341,17 +342,20 @@ class Comparison:
 def compare(
     scenario: Scenario,
     patches: Sequence[Patch],
-    model: str = "compromise",
+    model: str | Model = "compromise",
     *,
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
 ) -> Comparison:
-    """Forecast the scenario and each patched copy; with ``draws`` > 0 also simulate each."""
+    """Forecast the scenario and each patched copy; with ``draws`` > 0 also simulate each.
+    ``model`` is a name or an instance, one-issue or linked; ``seed`` seeds both the draws
+    and the generator of a stochastic model."""
     variants = [apply_patch(scenario, p) for p in patches]
-    base = forecast(scenario, model, options=options)
+    base = forecast(scenario, model, options=options, seed=seed)
     patched = tuple(
-        (p, forecast(v, model, options=options)) for p, v in zip(patches, variants, strict=True)
+        (p, forecast(v, model, options=options, seed=seed))
+        for p, v in zip(patches, variants, strict=True)
     )
     sims: tuple[Simulation, ...] = ()
     if draws > 0:
