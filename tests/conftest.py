@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from statecraft.store import Store, open_store
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
@@ -176,3 +178,22 @@ def postgres_url(postgres_server: str) -> str:
         conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return postgres_server.format(database=name)
+
+
+# --- the run store: one per backend (SQLite by path, SQLite through SQLAlchemy, PostgreSQL)
+
+
+@pytest.fixture(params=["sqlite", "sqlalchemy-sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "runs.sqlite")
+    if request.param == "sqlalchemy-sqlite":
+        pytest.importorskip("sqlalchemy")
+        return f"sqlite+pysqlite:///{tmp_path / 'runs.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def store(location: str) -> Iterator[Store]:
+    with open_store(location) as opened:
+        yield opened
