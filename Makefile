@@ -20,9 +20,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/statecraft forecast karabakh-2020
 
+# ruff, then the layers and import rules of pyproject.toml's [tool.importlinter].
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks docs scripts
 	$(BIN)/ruff format --check src tests benchmarks docs scripts
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -40,4 +42,4 @@ bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

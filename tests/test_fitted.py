@@ -3,8 +3,11 @@ cross-validation grouped by proposal: small tables made here with hand-checked a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,7 @@ from statecraft.analysis import fitted
 from statecraft.analysis.backtest import backtest
 from statecraft.cli import app
 from statecraft.io.deu import CapabilityRule, _date, _swapped_dates, decision_date, read_deu
+from statecraft.io.deu_fitted import capability_rule, fitted_rule, load_fitted
 from statecraft.io.eu_council import ERAS, era_on, member_on
 from tests.conftest import SHARED_DATA, requires_shared
 from tests.test_deu import HEADER, ROWS, _table
@@ -115,12 +119,49 @@ def test_bicameral_rule_by_hand(tmp_path: Path) -> None:
     assert value == pytest.approx(60 * 87 / 95)
 
 
-def test_fitted_rule_uses_the_shipped_parameters(tmp_path: Path) -> None:
-    p = fitted.load_fitted()["families"]["capability"]["parameters"]
-    s = read_deu(_table(tmp_path), capability="fitted").issues[0].scenario
+def _fitted_by_hand(p: Mapping[str, float]) -> float:
+    """The compromise forecast of the first row under the rule ``fitted`` with parameters p:
+    com at 100 (salience 0.5), the EP at 60 (1.0, co-decision), Germany at 0 (0.8, 10 of the
+    87 Council votes of 26 January 2000)."""
     com, ep, de = p["commission"] * 0.5, p["ep_cod"] * 1.0, 10 / 87 * 0.8
-    expected = (com * 100 + ep * 60 + de * 0) / (com + ep + de)
-    assert sc.forecast(s, "compromise").value("x", "compromise") == pytest.approx(expected)
+    return (com * 100 + ep * 60 + de * 0) / (com + ep + de)
+
+
+def test_fitted_rule_by_hand(tmp_path: Path) -> None:
+    p = {"commission": 0.5, "ep_cod": 2.0, "ep_cns": 0.0}
+    s = read_deu(_table(tmp_path), capability=fitted_rule(p)).issues[0].scenario
+    # (0.25 * 100 + 2 * 60) / (0.25 + 2 + 8/87) = 145 * 87 / 203.75
+    assert _fitted_by_hand(p) == pytest.approx(145 * 87 / 203.75)
+    assert sc.forecast(s, "compromise").value("x", "compromise") == pytest.approx(145 * 87 / 203.75)
+
+
+def test_fitted_rule_uses_the_shipped_parameters(tmp_path: Path) -> None:
+    p = load_fitted()["families"]["capability"]["parameters"]
+    assert fitted.load_fitted is load_fitted  # the analyses re-export the reader of the file
+    rule = capability_rule("fitted")
+    assert (rule.name, rule.commission, rule.ep_cod, rule.ep_cns) == (
+        "fitted",
+        p["commission"],
+        p["ep_cod"],
+        p["ep_cns"],
+    )
+    s = read_deu(_table(tmp_path), capability=rule).issues[0].scenario
+    value = sc.forecast(s, "compromise").value("x", "compromise")
+    assert value == pytest.approx(_fitted_by_hand(p))
+
+
+def test_the_reader_takes_the_fitted_rule_not_its_name(tmp_path: Path) -> None:
+    """The DEU reader never reads the fitted parameters: the rule is passed in."""
+    with pytest.raises(sc.ScenarioError, match="pass the rule itself"):
+        read_deu(_table(tmp_path), capability="fitted")
+    with pytest.raises(sc.ScenarioError) as info:
+        capability_rule("gdp")
+    assert "the rules are: equal, council, bicameral, fitted" in str(info.value)
+    assert capability_rule("council") == CapabilityRule(
+        "council", capability_rule("council").description, commission=0.0
+    )
+    rule = CapabilityRule("t", "", commission=1.0)
+    assert capability_rule(rule) is rule
 
 
 def test_a_rule_needs_a_date(tmp_path: Path) -> None:
@@ -316,6 +357,21 @@ def test_shipped_parameters_are_what_the_script_fits() -> None:
         assert [round(x, 4) for x in cv.repeat_mae[family]] == (
             cv_info["mae_by_repeat"][family][:2]
         )
+
+
+def test_cli_takes_the_fitted_rule_by_name(tmp_path: Path) -> None:
+    args = ["backtest", str(_table(tmp_path)), "-m", "compromise", "--replicates", "20"]
+    result = runner.invoke(app, [*args, "--capability", "fitted", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    first = next(csv.DictReader(io.StringIO(result.output)))
+    assert first["issue"] == "p1i1"
+    p = load_fitted()["families"]["capability"]["parameters"]
+    assert float(first["compromise"]) == pytest.approx(_fitted_by_hand(p))
+    result = runner.invoke(app, [*args, "--capability", "gdp"])
+    assert result.exit_code == 2
+    assert "unknown capability rule 'gdp'; the rules are: equal, council, bicameral, fitted" in (
+        " ".join(result.output.split())
+    )
 
 
 @requires_shared

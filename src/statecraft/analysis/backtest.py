@@ -25,7 +25,7 @@ import numpy as np
 
 from statecraft.analysis.kernel import evaluate
 from statecraft.arrays import scenario_batch
-from statecraft.io._common import actor_data
+from statecraft.io import actor_data
 from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import get_model
 from statecraft.scenario import Scenario

@@ -44,8 +44,7 @@ from pydantic import (
 
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError
-from statecraft.io import MAX_FILE_BYTES
-from statecraft.io._validate import error_from_validation
+from statecraft.io import MAX_FILE_BYTES, error_from_validation
 from statecraft.models import Model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario

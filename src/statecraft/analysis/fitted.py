@@ -27,8 +27,10 @@ fitted on the others, and the out-of-fold forecasts are scored like any model. T
 a proposal never straddle training and test data.
 
 :func:`cross_validate` also fits on the whole table; ``scripts/fit_deu.py`` does so on the
-DEU III development file and writes the parameters that ship with the package
-(:func:`load_fitted`), used by :func:`apply_fitted` and the capability rule ``fitted``.
+DEU III development file and writes the parameters that ship with the package, read by
+:func:`load_fitted` (defined in :mod:`statecraft.io.deu_fitted`, as reading a file is I/O, and
+re-exported here) and used by :func:`apply_fitted` and the capability rule ``fitted``
+(:func:`statecraft.io.deu_fitted.capability_rule`).
 Fitting the combination needs SciPy (``pip install 'statecraft[fit]'``); applying any
 fitted parameters needs only NumPy.
 """
@@ -40,8 +42,6 @@ import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ import numpy as np
 from statecraft.analysis.backtest import forecast_table, outcomes
 from statecraft.arrays import issue_arrays
 from statecraft.io.deu import CapabilityRule, DeuTable, decision_date
+from statecraft.io.deu_fitted import load_fitted
 
 __all__ = [
     "FAMILIES",
@@ -78,14 +79,6 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 def sha256(path: str | Path) -> str:
     """The SHA-256 of a file, to record which data parameters were fitted on."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@cache
-def load_fitted() -> dict[str, Any]:
-    """The parameters shipped with the package (fitted by ``scripts/fit_deu.py``)."""
-    text = resources.files("statecraft").joinpath("data/deu-fitted.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
 
 
 def grouped_folds(proposals: Sequence[str], folds: int, seed: int) -> np.ndarray:

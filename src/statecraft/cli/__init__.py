@@ -6,7 +6,8 @@ traceback.
 This module builds the app and registers the commands, each defined in a module of its own
 (``forecast``, ``simulate``, ``compare``, ...); the options they share are in ``options``,
 the tables and JSON they print in ``render`` and the ``render_*`` modules. The command line
-imports Statecraft only through ``statecraft`` and ``statecraft.api``.
+imports Statecraft only through ``statecraft`` and ``statecraft.api``, and ``serve`` the web
+app's ``statecraft.web``; ``make lint`` checks it (docs/contributing/architecture.md).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from statecraft import StatecraftError, available_models
-from statecraft.api import BASELINES, backtest, options_for, read_deu
+from statecraft.api import BASELINES, backtest, capability_rule, options_for, read_deu
 from statecraft.api import fitted as fit
 from statecraft.cli.options import (
     AnyFormat,
@@ -83,7 +83,7 @@ def backtest_cmd(
     options = parse_options(option)
     with recording(ctx, store, no_store) as record:
         try:
-            table = read_deu(path, capability=capability)
+            table = read_deu(path, capability=capability_rule(capability))
             extra, how = fitted_forecasts(
                 table, path, cv=cv, fitted=fitted, family=family, folds=folds, seed=seed
             )

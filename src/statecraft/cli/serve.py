@@ -38,7 +38,7 @@ def serve_cmd(
     try:
         import uvicorn
 
-        from statecraft.api import create_app
+        from statecraft.web import create_app
     except ImportError:
         raise fail("the web app needs statecraft[web]: pip install 'statecraft[web]'") from None
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)

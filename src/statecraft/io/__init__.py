@@ -4,7 +4,12 @@ CSV format and the decide exchange model's input format.
 :func:`load` takes a built-in scenario's name or a path; :func:`read_text` parses text in a
 named format; :func:`dumps` and :func:`save` write; :func:`losses` says what a format cannot
 hold of a scenario. Files are refused by size before they are parsed
-(:data:`MAX_FILE_BYTES`).
+(:data:`MAX_FILE_BYTES`). :func:`read_deu` reads a DEU table (:mod:`statecraft.io.deu`).
+
+Other packages import from here, never from the private modules: :func:`build_scenario`
+(parsed data to a :class:`~statecraft.scenario.Scenario`, with one clear message for bad
+data), :func:`error_from_validation` (that message, for a pydantic error) and
+:func:`actor_data` (an actor as scenario data from its stances).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from statecraft.errors import ScenarioError
+from statecraft.io._common import MAX_FILE_BYTES, actor_data
+from statecraft.io._validate import build_scenario, error_from_validation
 from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
 from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
 from statecraft.io.native import dumps_json, dumps_yaml, parse_json, parse_yaml
@@ -26,9 +33,12 @@ __all__ = [
     "MAX_FILE_BYTES",
     "SUFFIXES",
     "Format",
+    "actor_data",
+    "build_scenario",
     "builtin_names",
     "detect_format",
     "dumps",
+    "error_from_validation",
     "load",
     "load_builtin",
     "losses",
@@ -36,10 +46,6 @@ __all__ = [
     "read_text",
     "save",
 ]
-
-#: The largest file accepted as a scenario. Real scenarios are a few kilobytes to a few
-#: hundred; anything bigger is refused before it is read, let alone parsed.
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 class Format(StrEnum):
@@ -220,8 +226,8 @@ def save(scenario: Scenario, path: str | Path, *, fmt: Format | str | None = Non
 
 
 def __getattr__(name: str) -> Any:
-    """``read_deu`` (the DEU table reader, :mod:`statecraft.io.deu`), imported on first use:
-    that module needs this one."""
+    """``read_deu`` (the DEU table reader, :mod:`statecraft.io.deu`), imported on first use,
+    so that ``import statecraft`` does not load the DEU reader and the EU Council's tables."""
     if name == "read_deu":
         from statecraft.io.deu import read_deu
 

@@ -1,4 +1,5 @@
-"""Helpers that the readers and writers of other tools' formats share."""
+"""What the readers and writers share: the size limit on files, and helpers for other tools'
+formats. Re-exported by :mod:`statecraft.io`, where other packages import them from."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from statecraft.scenario import Scenario
+
+#: The largest file accepted as a scenario. Real scenarios are a few kilobytes to a few
+#: hundred; anything bigger is refused before it is read, let alone parsed.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 _ID_BAD = re.compile(r"[^A-Za-z0-9_.\-]+")
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from statecraft.errors import ScenarioError
-from statecraft.io import MAX_FILE_BYTES
+from statecraft.io._common import MAX_FILE_BYTES
 from statecraft.io.eu_council import ACCESSION, era_on
 from statecraft.scenario import Scenario
 
@@ -192,22 +192,8 @@ class CapabilityRule:
 EP_APPROVES = frozenset({"COD", "AVC", "APP"})
 
 
-def _fitted_rule() -> CapabilityRule:
-    from statecraft.analysis.fitted import load_fitted
-
-    params = load_fitted()["families"]["capability"]["parameters"]
-    return CapabilityRule(
-        "fitted",
-        "Council votes by era; the Commission's and the Parliament's weights fitted to the "
-        "DEU III development file (see docs/backtest.md)",
-        commission=float(params["commission"]),
-        ep_cod=float(params["ep_cod"]),
-        ep_cns=float(params["ep_cns"]),
-        source="src/statecraft/data/deu-fitted.json, made by scripts/fit_deu.py",
-    )
-
-
-#: Named capability rules; ``fitted`` is read from the parameters shipped with the package.
+#: The a-priori capability rules, by name. The rule ``fitted`` is made from fitted parameters
+#: (:mod:`statecraft.io.deu_fitted`), which the reader never reads itself.
 CAPABILITIES: dict[str, Callable[[], CapabilityRule]] = {
     "equal": lambda: CapabilityRule("equal", "every actor weighs 1"),
     "council": lambda: CapabilityRule(
@@ -224,7 +210,6 @@ CAPABILITIES: dict[str, Callable[[], CapabilityRule]] = {
         commission=0.0,
         ep_cod=1.0,
     ),
-    "fitted": _fitted_rule,
 }
 
 
@@ -308,7 +293,8 @@ def read_deu(
 ) -> DeuTable:
     """Read a DEU-format table (a path, or ``text`` with ``source`` naming it).
 
-    ``capability`` names a rule in :data:`CAPABILITIES`, or is a :class:`CapabilityRule`.
+    ``capability`` names a rule in :data:`CAPABILITIES`, or is a :class:`CapabilityRule`
+    (the rule ``fitted``: :func:`statecraft.io.deu_fitted.capability_rule`).
     DEU leaves some saliences empty where it codes a position: ``missing_salience`` (on
     0-100) is used for them, or None leaves such actors out. The default, 50 (the middle of
     the scale), reproduces the project's reference figure for the salience-weighted mean on
@@ -320,6 +306,11 @@ def read_deu(
         rule = capability
     elif capability in CAPABILITIES:
         rule = CAPABILITIES[capability]()
+    elif capability == "fitted":
+        raise ScenarioError(
+            "the capability rule 'fitted' is made from fitted parameters: pass the rule "
+            "itself (statecraft.io.deu_fitted.capability_rule('fitted') for those that ship)"
+        )
     else:
         raise ScenarioError(
             f"unknown capability rule {capability!r}; the rules are: {', '.join(CAPABILITIES)}"
