@@ -218,7 +218,7 @@ def test_model_options_on_the_command_line() -> None:
         (("-o", "rounds"), "an option is NAME=VALUE"),
         (("-o", "colour=red"), "unknown option 'colour'"),
         (("-o", "probability=votes"), "probability must be one of pair, triples"),
-        (("-o", "rounds=0"), "option rounds must be a whole number from 1 to 1000"),
+        (("-o", "rounds=0"), "option rounds must be a whole number from 1 to 100"),
     ],
 )
 def test_bad_model_options(args: tuple[str, ...], expected: str) -> None:
@@ -285,7 +285,7 @@ def test_models_lists_one_models_options_from_its_declaration() -> None:
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
     # the bounds and defaults come from the model's declared options
-    assert "a whole number from 1 to 100" in out
+    assert "a whole number from 1 to 50" in out
     assert "one of equal-gain, random-rate" in out
     assert "equal-gain" in out
     assert run("models", "compromise").exit_code == 0

@@ -207,8 +207,8 @@ def test_one_issue_is_nothing_to_trade() -> None:
     ("options", "message"),
     [
         ({"variant": "random"}, "option variant must be one of equal-gain, random-rate"),
-        ({"rounds": 0}, r"option rounds must be a whole number from 1 to 100 \(got 0\)"),
-        ({"rounds": 10**9}, "option rounds must be a whole number from 1 to 100"),
+        ({"rounds": 0}, r"option rounds must be a whole number from 1 to 50 \(got 0\)"),
+        ({"rounds": 10**9}, "option rounds must be a whole number from 1 to 50"),
         ({"rounds": 2.0}, "option rounds must be a whole number"),
         ({"adjustment": "half"}, "option adjustment must be one of decide, full"),
         ({"seed": 2}, "unknown option 'seed' for the exchange model; its options are: variant"),

@@ -274,7 +274,7 @@ def test_positions_stay_within_the_initial_range(
     [
         ({"probability": "votes"}, "option probability must be one of pair, triples"),
         ({"offer_choice": "biggest"}, "option offer_choice must be one of"),
-        ({"rounds": 0}, "option rounds must be a whole number from 1 to 1000"),
+        ({"rounds": 0}, "option rounds must be a whole number from 1 to 100"),
         ({"rounds": 2.5}, "option rounds must be a whole number"),
         ({"q": 1.5}, "option q must be a number from 0 to 1"),
         ({"t": "sometimes"}, "option t must be a number from 0 to 1 or one of geometric"),

@@ -273,8 +273,8 @@ def test_linked_models_run_only_when_named() -> None:
     [
         ({"victory": "lanchester"}, "option victory must be one of linear, square"),
         ({"pce": "x"}, "option pce must be one of conditional"),
-        ({"max_turns": 1}, "option max_turns must be a whole number from 2 to 500"),
-        ({"max_turns": 10**9}, "option max_turns must be a whole number from 2 to 500"),
+        ({"max_turns": 1}, "option max_turns must be a whole number from 2 to 200"),
+        ({"max_turns": 10**9}, "option max_turns must be a whole number from 2 to 200"),
         ({"stop_ratio": 2.0}, "option stop_ratio must be a number from 0 to 1"),
         ({"seed": 1}, "unknown option 'seed' for the spatial model"),
         ({"point": "median"}, "option point must be one of mean, mode"),

@@ -89,7 +89,7 @@ class EUOptions(ModelOptions):
     stopping: Stopping = Field(
         default="rounds", description="Stop after the rounds, or when the forecast settles."
     )
-    rounds: int = Field(default=8, ge=1, le=1000, description="Rounds (the most, if stopping).")
+    rounds: int = Field(default=8, ge=1, le=100, description="Rounds (the most, if stopping).")
     tolerance: float = Field(
         default=1e-3, gt=0.0, lt=1.0, description="Settled: the forecast moves less than this x D."
     )

@@ -279,7 +279,7 @@ class ExchangeOptions(ModelOptions):
         description="How the partners share the gain of an exchange: equally, or at a random "
         "rate (Stokman & Van Oosten 1994).",
     )
-    rounds: int = Field(default=10, ge=1, le=100, description="Rounds of exchanges (decide: 10).")
+    rounds: int = Field(default=10, ge=1, le=50, description="Rounds of exchanges (decide: 10).")
     adjustment: Literal["decide", "full"] = Field(
         default="decide",
         description="How much of its move an actor keeps for the next round: 0.1 + 0.4 x "

@@ -74,8 +74,8 @@ class SpatialOptions(ModelOptions):
     interpolation: Interpolation = Field(
         default="s2p2", description="KTAB's InterVecBrgn: how a bargain is interpolated."
     )
-    max_turns: int = Field(default=100, ge=2, le=500, description="The most turns (maxIter).")
-    min_turns: int = Field(default=2, ge=1, le=500, description="The fewest turns (minIter).")
+    max_turns: int = Field(default=100, ge=2, le=200, description="The most turns (maxIter).")
+    min_turns: int = Field(default=2, ge=1, le=200, description="The fewest turns (minIter).")
     stop_ratio: float = Field(
         default=0.02,
         ge=0.0,
