@@ -185,3 +185,19 @@ def test_linked_models_run_per_proposal(tmp_path: Path) -> None:
         assert values[item.issue] == pytest.approx(direct.value(item.issue, "exchange"))
     one_issue = [i.issue for i in table.issues if i.proposal != "p1"]
     assert all(math.isnan(values[i]) for i in one_issue)  # nothing to trade across
+
+
+def test_models_as_instances(tmp_path: Path) -> None:
+    # A model given as an instance, with its own options, is scored under its name, and its
+    # forecasts are those the named model with the same options gives.
+    from statecraft.models import get_model
+
+    table = read_deu(_table(tmp_path))
+    by_instance = backtest(table, [get_model("nash", utility="linear")], replicates=20)
+    by_name = backtest(table, ["nash"], options={"nash": {"utility": "linear"}}, replicates=20)
+    assert by_instance.models == by_name.models == ("compromise", "nash")
+    assert by_instance.forecasts["nash"].tolist() == by_name.forecasts["nash"].tolist()
+    # p1i1: de stands at the status quo (0) with a positive weight, so any move away from 0
+    # costs it: the Nash solution stays at 0. p1i2 has no status quo: Nash does not apply.
+    assert by_instance.forecasts["nash"][0] == 0.0
+    assert math.isnan(by_instance.forecasts["nash"][1])

@@ -27,7 +27,7 @@ from statecraft.analysis.kernel import evaluate
 from statecraft.arrays import scenario_batch
 from statecraft.io import actor_data
 from statecraft.io.deu import DeuIssue, DeuTable
-from statecraft.models import get_model
+from statecraft.models import Model, get_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -144,32 +144,36 @@ def outcomes(table: DeuTable) -> np.ndarray:
 
 def forecast_table(
     table: DeuTable,
-    model_names: Sequence[str],
+    model_names: Sequence[str | Model],
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, np.ndarray]:
     """Each model's or baseline's forecast of every issue, NaN where it does not apply.
-    ``options``: per model name, its options.
+    Models are given by name (with their ``options``, per name) or as instances.
 
     Every model runs through the evaluation kernel once per proposal, on all its issues at
     once (:func:`proposal_scenario`): the linked models link them, the one-issue models read
     them one by one, as they would each issue alone.
     """
     options = options or {}
-    out = {name: np.full(len(table.issues), np.nan) for name in model_names}
     models = [
-        get_model(name, **options.get(name, {})) for name in model_names if name not in BASELINES
+        m if isinstance(m, Model) else get_model(m, **options.get(m, {}))
+        for m in model_names
+        if not (isinstance(m, str) and m in BASELINES)
     ]
+    baselines = [m for m in model_names if isinstance(m, str) and m in BASELINES]
+    out = {
+        name: np.full(len(table.issues), np.nan) for name in [*baselines, *(m.name for m in models)]
+    }
     if models:
         for rows in _proposals(table):
             batch = scenario_batch(proposal_scenario([table.issues[k] for k in rows]))
             for name, output in evaluate(models, batch).items():
                 out[name][rows] = output.forecasts[0]
-    for name in model_names:
-        if name in BASELINES:
-            for k, item in enumerate(table.issues):
-                value = BASELINES[name](item)
-                if value is not None:
-                    out[name][k] = value
+    for name in baselines:
+        for k, item in enumerate(table.issues):
+            value = BASELINES[name](item)
+            if value is not None:
+                out[name][k] = value
     return out
 
 
@@ -215,7 +219,7 @@ def _percentiles(values: np.ndarray) -> tuple[float, float]:
 
 def backtest(
     table: DeuTable,
-    models: Sequence[str] | None = None,
+    models: Sequence[str | Model] | None = None,
     *,
     options: Mapping[str, Mapping[str, Any]] | None = None,
     replicates: int = 2000,
@@ -225,7 +229,8 @@ def backtest(
 ) -> Backtest:
     """Score models and baselines on a DEU table.
 
-    ``models``: names of models and baselines (default: every model and baseline).
+    ``models``: names of models and baselines, or model instances (default: every model and
+    baseline).
     ``options``: per model name, its options. Intervals come from ``replicates`` bootstrap
     resamples of the proposals, drawn from ``seed``. ``extra``: forecasts made elsewhere,
     one per issue (NaN where none), scored alongside, such as the out-of-fold forecasts of
@@ -233,13 +238,15 @@ def backtest(
     """
     from statecraft.models import available_models
 
-    names = list(models) if models else [*available_models(), *BASELINES]
-    if "compromise" not in names:
-        names.insert(0, "compromise")  # the yardstick of every comparison
-    for name in names:
-        if name not in BASELINES:
-            get_model(name)
-    forecasts = forecast_table(table, names, options)
+    given = list(models) if models else [*available_models(), *BASELINES]
+    names = [m.name if isinstance(m, Model) else m for m in given]
+    if "compromise" not in names:  # the yardstick of every comparison
+        given.insert(0, "compromise")
+        names.insert(0, "compromise")
+    for m in given:
+        if isinstance(m, str) and m not in BASELINES:
+            get_model(m)
+    forecasts = forecast_table(table, given, options)
     for name, values in (extra or {}).items():
         values = np.asarray(values, dtype=float)
         if values.shape != (len(table.issues),):
