@@ -196,7 +196,7 @@ def test_models_as_instances(tmp_path: Path) -> None:
     by_instance = backtest(table, [get_model("nash", utility="linear")], replicates=20)
     by_name = backtest(table, ["nash"], options={"nash": {"utility": "linear"}}, replicates=20)
     assert by_instance.models == by_name.models == ("compromise", "nash")
-    assert by_instance.forecasts["nash"].tolist() == by_name.forecasts["nash"].tolist()
+    assert by_instance.forecasts["nash"].tobytes() == by_name.forecasts["nash"].tobytes()
     # p1i1: de stands at the status quo (0) with a positive weight, so any move away from 0
     # costs it: the Nash solution stays at 0. p1i2 has no status quo: Nash does not apply.
     assert by_instance.forecasts["nash"][0] == 0.0
