@@ -46,6 +46,7 @@ from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError
 from statecraft.io import MAX_FILE_BYTES
 from statecraft.io._validate import error_from_validation
+from statecraft.models import default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -341,13 +342,16 @@ class Comparison:
 def compare(
     scenario: Scenario,
     patches: Sequence[Patch],
-    model: str = "compromise",
+    model: str | None = None,
     *,
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
 ) -> Comparison:
-    """Forecast the scenario and each patched copy; with ``draws`` > 0 also simulate each."""
+    """Forecast the scenario and each patched copy under ``model`` (default: the first
+    registered model, :func:`~statecraft.models.default_model`); with ``draws`` > 0 also
+    simulate each."""
+    model = model or default_model()
     variants = [apply_patch(scenario, p) for p in patches]
     base = forecast(scenario, model, options=options)
     patched = tuple(
