@@ -199,3 +199,38 @@ def test_the_page_asks_for_the_token_once(browser: Any, tmp_path: Path) -> None:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def test_the_chart_picker_offers_and_draws_every_kind(page: Any, tmp_path: Path) -> None:
+    from statecraft.report.registry import CHARTS
+    from tests.test_deu import _table
+
+    offered = page.eval_on_selector_all("#chart-kind option", "els => els.map((e) => e.value)")
+    assert offered == list(CHARTS)  # from GET /api/charts, not a list in the page
+    # A chart of a forecast whose models give no rounds (only the first model is ticked).
+    page.select_option("#chart-kind", "confrontations")
+    assert page.locator("#chart-actor").is_hidden()
+    page.click("#draw")
+    page.wait_for_function("document.querySelector('#status').innerText.includes('needs')")
+    assert "needs a model that gives the dyads headed for confrontation" in page.inner_text(
+        "#status"
+    )
+    page.check("#models input[value='expected-utility']")
+    page.select_option("#chart-kind", "quadrant")
+    assert page.locator("#chart-actor").is_visible()
+    assert page.locator("#chart-table").is_hidden()
+    page.select_option("#chart-actor", "russia")
+    page.select_option("#chart-issue", "status")
+    page.click("#draw")
+    page.wait_for_selector("#results figure[data-kind='quadrant'] svg")
+    assert "Russia's view" in page.text_content("#results figure[data-kind='quadrant'] svg")
+    page.select_option("#chart-kind", "tornado")
+    page.click("#draw")
+    page.wait_for_selector("#results figure[data-kind='tornado'] svg")
+    # The backtest reads a DEU table, chosen here.
+    page.select_option("#chart-kind", "backtest")
+    assert page.locator("#chart-table").is_visible()
+    page.set_input_files("#chart-table", str(_table(tmp_path)))
+    page.click("#draw")
+    page.wait_for_selector("#results figure[data-kind='backtest'] svg")
+    _shot(page, "chart")

@@ -1,7 +1,9 @@
-"""Charts: each is drawn and holds what it should (series, lines, labels), not pixels."""
+"""Charts: each is drawn and holds what it should (series, lines, labels), not pixels; the
+chart registry says which charts a result can be drawn in, and the command line draws any."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from statecraft.analysis.sensitivity import one_at_a_time
 from statecraft.analysis.uncertainty import simulate
 from statecraft.cli import app
 from statecraft.report import charts
+from statecraft.report.registry import CHARTS, ChartInputs, MissingInput
 from tests.conftest import TINY
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -133,3 +136,62 @@ def test_cli_bad_plot_requests(tmp_path: Path, args: list[str], message: str) ->
     result = runner.invoke(app, argv)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_which_charts_a_forecast_meets_depends_on_its_models_details() -> None:
+    s = sc.load("karabakh-2020")
+    plain = sc.forecast(s, ["compromise", "nash"])
+    rounds = sc.forecast(s, ["compromise", "expected-utility"])
+    forecast_kinds = [k for k, c in CHARTS.items() if c.needs == "forecast"]
+    assert [k for k in forecast_kinds if CHARTS[k].met_by(plain)] == ["issue-map", "winners"]
+    assert [k for k in forecast_kinds if CHARTS[k].met_by(rounds)] == forecast_kinds
+    with pytest.raises(ValueError, match="needs a model that gives rounds of bargaining"):
+        CHARTS["trajectories"].make(s, ChartInputs(models=["compromise"]))
+
+
+def test_titles_name_the_model_by_its_title(karabakh: sc.Forecast) -> None:
+    title = sc.available_models()["expected-utility"].title
+    assert charts.trajectories(karabakh, "status").axes[0].get_title().startswith(title)
+    assert title in charts.confrontations(karabakh).axes[0].get_title()
+
+
+def test_a_missing_input_is_named_as_each_front_end_asks_for_it() -> None:
+    s = sc.load("karabakh-2020")
+    with pytest.raises(MissingInput) as caught:
+        CHARTS["quadrant"].make(s, ChartInputs())
+    assert str(caught.value) == "the quadrant chart needs an actor: whose view to draw"
+    assert caught.value.phrase("--actor") == "the quadrant chart needs --actor: whose view to draw"
+
+
+def test_the_plot_command_offers_every_kind_of_the_registry() -> None:
+    text = " ".join(runner.invoke(app, ["plot", "--help"]).output.split())
+    for kind in CHARTS:
+        assert kind in text
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        (["quadrant", "--actor", "russia", "--issue", "status"], "Russia's view"),
+        (["tornado", "--issue", "status"], "What moves the forecast of status most"),
+        (["distributions", "--draws", "200", "-m", "median"], "median forecast over 200 draws"),
+        (["counterfactuals", "-p", "us-engaged"], "Counterfactuals (compromise model)"),
+        (["trajectories"], "round by round: Territory"),  # the first issue
+    ],
+)
+def test_cli_draws_the_kinds_that_take_inputs(tmp_path: Path, args: list[str], title: str) -> None:
+    out = tmp_path / "chart.svg"
+    result = runner.invoke(app, ["plot", "karabakh-2020", *args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert title in html.unescape(out.read_text())
+
+
+def test_cli_draws_a_backtest_of_a_deu_table(tmp_path: Path) -> None:
+    from tests.test_deu import _table
+
+    out = tmp_path / "backtest.svg"
+    result = runner.invoke(app, ["plot", str(_table(tmp_path)), "backtest", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "Errors per model" in text
+    assert "Forecast against outcome" in text

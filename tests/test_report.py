@@ -135,3 +135,31 @@ def test_cli_bad_report_requests(tmp_path: Path, args: list[str], message: str) 
     result = runner.invoke(app, argv)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_sections_come_from_capabilities_and_classes_of_details(
+    karabakh_html: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statecraft.report import html as report_html
+
+    models = sc.available_models()
+    text = html.unescape(karabakh_html)
+    heading = f"<h2>Bargaining round by round: {models['expected-utility'].title}</h2>"
+    assert heading in text  # the model that bargains in rounds, by its title
+    assert f"<h2>Trades across issues: {models['exchange'].title}</h2>" in text
+    assert f"{models['compromise'].title}: the stated positions" in text  # the reference model
+    s = sc.load("karabakh-2020")
+    monkeypatch.setattr(report_html, "SECTIONS", {})  # no class of details has a section
+    bare = report(s).html()
+    assert '<section id="trades">' not in bare
+    assert "exchange" not in [m.name for m in report(s).forecast.models]
+
+    from statecraft.report import registry
+
+    def no_rounds(source: sc.Scenario, inputs: registry.ChartInputs) -> sc.Forecast:
+        return sc.forecast(source, ["compromise", "nash"])
+
+    monkeypatch.setitem(registry.COMPUTE, "forecast", no_rounds)  # no model bargains in rounds
+    plain = report(s).html()
+    assert '<section id="bargaining">' not in plain
+    assert plain.count("<svg") == 2  # the issue map and the winners

@@ -4,6 +4,7 @@ with progress and cancel, counterfactuals, reports, past runs, limits, the token
 from __future__ import annotations
 
 import copy
+import html
 import json
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from statecraft.cli import app as cli
 from statecraft.web import Limits, create_app
-from tests.conftest import TINY
+from tests.conftest import SHARED_DATA, TINY
 
 runner = CliRunner()
 
@@ -252,21 +253,94 @@ def test_compare_and_report(client: Any) -> None:
     assert "attachment" in report.headers["content-disposition"]
 
 
-def test_charts(client: Any) -> None:
+def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
+    kinds = {c["kind"]: c for c in client.get("/api/charts").json()}
+    assert list(kinds) == [
+        "trajectories",
+        "issue-map",
+        "winners",
+        "quadrant",
+        "confrontations",
+        "distributions",
+        "tornado",
+        "counterfactuals",
+        "backtest",
+    ]
+    assert kinds["trajectories"]["needs"] == "forecast"
+    assert kinds["trajectories"]["details"] == "trajectory_records"
+    assert kinds["trajectories"]["per_issue"] is True
+    assert kinds["quadrant"]["requires"] == ["actor"]
+    assert kinds["backtest"]["reads"] == "deu-table"
+    assert kinds["tornado"]["needs"] == "sensitivity"
+    models = client.get("/api/models").json()
+    assert [m["name"] for m in models if m["default"]] == ["compromise"]  # the first registered
+    assert {m["name"]: m["cost"] for m in models}["expected-utility"] == "slow"
+
+
+def test_a_forecast_says_which_charts_its_details_allow(client: Any) -> None:
+    def met(models: list[str]) -> list[str]:
+        body = {"scenario": "karabakh-2020", "models": models}
+        charts: list[str] = client.post("/api/forecast", json=body).json()["charts"]
+        return charts
+
+    assert met(["compromise", "nash"]) == ["issue-map", "winners"]  # no model bargains in rounds
+    assert met(["compromise", "expected-utility"]) == [
+        "trajectories",
+        "issue-map",
+        "winners",
+        "quadrant",
+        "confrontations",
+    ]
+
+
+def test_every_chart_kind_is_drawn(client: Any, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    for body in (
-        {"scenario": "karabakh-2020", "kind": "issue-map"},
-        {"scenario": "karabakh-2020", "kind": "trajectories", "issue": "territory"},
-        {"scenario": "karabakh-2020", "kind": "distributions", "draws": 500},
-        {"scenario": "karabakh-2020", "kind": "counterfactuals", "patches": ["us-engaged"]},
+    from tests.test_deu import _table
+
+    k = "karabakh-2020"
+    table = _table(tmp_path).read_text()
+    # Each kind, and a title only that chart has (the SVG keeps text as text).
+    for body, title in (
+        ({"scenario": k, "kind": "issue-map"}, "44-day war: positions"),
+        ({"scenario": k, "kind": "winners", "models": ["median"]}, "forecast (median)"),
+        ({"scenario": k, "kind": "trajectories", "issue": "territory"}, "round by round"),
+        ({"scenario": k, "kind": "trajectories"}, "Territory passing"),  # the first issue
+        (
+            {"scenario": k, "kind": "quadrant", "actor": "russia", "issue": "status"},
+            "Russia's view",
+        ),
+        ({"scenario": k, "kind": "confrontations"}, "Dyads headed for confrontation"),
+        ({"scenario": k, "kind": "distributions", "draws": 500}, "forecast over 500 draws"),
+        ({"scenario": k, "kind": "tornado", "issue": "status"}, "forecast of status most"),
+        ({"scenario": k, "kind": "counterfactuals", "patches": ["us-engaged"]}, "us-engaged"),
+        ({"kind": "backtest", "table": table, "models": ["compromise"]}, "Errors per model"),
     ):
         answer = client.post("/api/chart", json=body)
-        assert answer.status_code == 200, answer.text
+        assert answer.status_code == 200, (body["kind"], answer.text)
         assert answer.headers["content-type"].startswith("image/svg+xml")
         assert answer.text.startswith("<svg")
-    wrong = client.post("/api/chart", json={"scenario": "karabakh-2020", "kind": "pie"})
-    assert wrong.status_code == 422
-    assert "unknown chart 'pie'" in wrong.json()["error"]
+        assert title in html.unescape(answer.text), body["kind"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"kind": "pie"}, "unknown chart 'pie'"),
+        ({"kind": "quadrant"}, "the quadrant chart needs an actor"),
+        ({"kind": "counterfactuals"}, "needs at least one patch"),
+        ({"kind": "tornado", "issue": "nope"}, "unknown issue 'nope'"),
+        ({"kind": "backtest"}, "needs a DEU table"),
+        (
+            {"kind": "trajectories", "models": ["compromise"]},
+            "needs a model that gives rounds of bargaining",
+        ),
+    ],
+)
+def test_bad_chart_requests(client: Any, body: dict[str, Any], message: str) -> None:
+    pytest.importorskip("matplotlib")
+    answer = client.post("/api/chart", json={"scenario": "karabakh-2020", **body})
+    assert answer.status_code == 422
+    assert message in answer.json()["error"]
 
 
 def test_the_token(store: str) -> None:
@@ -305,7 +379,7 @@ def test_the_page_and_its_files(client: Any) -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert "<title>Statecraft</title>" in page.text
-    for path in ("/static/app.js", "/static/app.css"):
+    for path in ("/static/app.js", "/static/charts.js", "/static/app.css"):
         assert client.get(path).status_code == 200
     assert client.get("/static/../app.py").status_code == 404
 
@@ -341,10 +415,36 @@ def test_slow_models_on_large_scenarios_and_busy_servers(store: str) -> None:
         assert "at most 10 actor-issues" in slow.json()["error"]
         quick = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
         assert quick.status_code == 200
+    with _client(store, limits=Limits(heavy_cells=10)) as c:  # the backtest's DEU table
+        table = (SHARED_DATA / "deu3" / "deu3-dev.tsv").read_text()
+        body = {"kind": "backtest", "table": table, "models": ["expected-utility"]}
+        slow = c.post("/api/chart", json=body)
+        assert slow.status_code == 413
+        assert "on a DEU table of 4,987 actor-issues" in slow.json()["error"]
     with _client(store, limits=Limits(runs=0)) as c:
         busy = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
         assert busy.status_code == 429
         assert "0 runs are in progress" in busy.json()["error"]
+
+
+def test_slow_is_the_models_cost_not_its_name(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web app refuses a model by its ``cost`` metadata: a fast model declared slow is
+    refused too, and a slow one declared fast runs."""
+    from statecraft.web import deps
+
+    real = deps.available_models()
+    swapped = {
+        name: type(cls.__name__, (cls,), {"cost": "fast" if cls.cost == "slow" else "slow"})
+        for name, cls in real.items()
+    }
+    monkeypatch.setattr(deps, "available_models", lambda: swapped)
+    with _client(store, limits=Limits(heavy_cells=10)) as c:
+        for name, cls in real.items():
+            if cls.links_issues:
+                continue
+            body = {"scenario": "karabakh-2020", "models": [name]}
+            answer = c.post("/api/forecast", json=body)
+            assert answer.status_code == (413 if cls.cost == "fast" else 200), name
 
 
 def test_patches_never_lead_outside_the_package(client: Any) -> None:

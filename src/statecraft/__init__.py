@@ -16,7 +16,14 @@ from statecraft.analysis.winners import ActorGain, Winners, winners
 from statecraft.arrays import Batch, IssueArrays, issue_arrays, scenario_batch
 from statecraft.errors import ScenarioError, StatecraftError
 from statecraft.io import Format, builtin_names, dumps, load, read_text, save
-from statecraft.models import Model, NotApplicable, UnknownModel, available_models, get_model
+from statecraft.models import (
+    Model,
+    NotApplicable,
+    UnknownModel,
+    available_models,
+    default_model,
+    get_model,
+)
 from statecraft.runner import Forecast, IssueForecast
 from statecraft.scenario import (
     Actor,
@@ -64,6 +71,7 @@ __all__ = [
     "available_models",
     "builtin_names",
     "compare",
+    "default_model",
     "diff_runs",
     "dumps",
     "forecast",

@@ -4,7 +4,7 @@ The top-level ``statecraft`` namespace is the API for notebooks and scripts; a f
 needs a few of the pieces behind it: reading a scenario from data it already holds, the
 options a model takes, the counterfactual patches that ship with the built-in scenarios,
 checks made before any work, the backtest, its capability rules and its fitted families, the
-formats' losses, the run store's location and errors, the charts and the report, and the
+formats' losses, the run store's location and errors, the chart registry and the report, and the
 classes of the models' details (a front end picks how to show a model's details by their
 class, never by the model's name). They are re-exported here under their own names, so that
 a front end never imports a private or deep module (``statecraft.io._validate``, say) and a
@@ -32,13 +32,18 @@ from statecraft.models.expected_utility import EUResult
 from statecraft.models.spatial import SpatialDetails
 from statecraft.report import charts
 from statecraft.report.html import render_report, report, svg
+from statecraft.report.registry import CHARTS, Chart, ChartInputs, MissingInput, get_chart
 from statecraft.store import NoStore, StoreError, default_location
 
 __all__ = [
     "BASELINES",
+    "CHARTS",
     "SUFFIXES",
+    "Chart",
+    "ChartInputs",
     "EUResult",
     "ExchangeDetails",
+    "MissingInput",
     "NoStore",
     "SpatialDetails",
     "StoreError",
@@ -52,6 +57,7 @@ __all__ = [
     "default_location",
     "detect_format",
     "fitted",
+    "get_chart",
     "is_linked",
     "load_builtin",
     "load_yaml_data",

@@ -83,6 +83,15 @@ class Forecast:
                 out[m.name] = m.gather(per_issue)
         return out
 
+    def model_with(self, method: str) -> str | None:
+        """The first model run whose details, on every issue it forecast, have ``method``
+        (a capability, e.g. ``"trajectory_records"``: it bargains in rounds); None if none.
+        Front ends pick what to show by such capabilities, never by a model's name."""
+        try:
+            return self._with(method, None)[0]
+        except ValueError:
+            return None
+
     def _with(self, method: str, model: str | None) -> tuple[str, dict[str, Any]]:
         """The model (given, or the first run whose details have ``method``) and its
         details per issue."""

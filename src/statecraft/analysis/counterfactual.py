@@ -45,7 +45,7 @@ from pydantic import (
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError
 from statecraft.io import MAX_FILE_BYTES, error_from_validation
-from statecraft.models import Model
+from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -341,15 +341,17 @@ class Comparison:
 def compare(
     scenario: Scenario,
     patches: Sequence[Patch],
-    model: str | Model = "compromise",
+    model: str | Model | None = None,
     *,
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
 ) -> Comparison:
-    """Forecast the scenario and each patched copy; with ``draws`` > 0 also simulate each.
-    ``model`` is a name or an instance, one-issue or linked; ``seed`` seeds both the draws
-    and the generator of a stochastic model."""
+    """Forecast the scenario and each patched copy under ``model`` (a name or an instance,
+    one-issue or linked; default: the first registered model,
+    :func:`~statecraft.models.default_model`); with ``draws`` > 0 also simulate each.
+    ``seed`` seeds both the draws and the generator of a stochastic model."""
+    model = model or default_model()
     variants = [apply_patch(scenario, p) for p in patches]
     base = forecast(scenario, model, options=options, seed=seed)
     patched = tuple(

@@ -23,7 +23,7 @@ from statecraft.analysis.draws import UncertainInput, uncertain_inputs
 from statecraft.analysis.kernel import run_model
 from statecraft.analysis.uncertainty import check_models
 from statecraft.arrays import draw_batch
-from statecraft.models import Model
+from statecraft.models import Model, default_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -180,13 +180,14 @@ def _evaluate(
 
 def one_at_a_time(
     scenario: Scenario,
-    model: str | Model = "compromise",
+    model: str | Model | None = None,
     *,
     options: Mapping[str, Any] | None = None,
 ) -> Sensitivity:
     """Swing each uncertain input over its range, the others at their values (a tornado).
-    ``model`` is a name or an instance, one-issue or linked."""
-    (built,) = check_models(scenario, [model], options or {})
+    ``model`` is a name or an instance, one-issue or linked (default: the first registered
+    model, :func:`~statecraft.models.default_model`)."""
+    (built,) = check_models(scenario, [model or default_model()], options or {})
     inputs = uncertain_inputs(scenario)
     size = 2 * len(inputs) + 1  # row 0: every input at its value
     draws = {}
@@ -228,13 +229,14 @@ def _ppf(item: UncertainInput, u: np.ndarray) -> np.ndarray:
 
 def sobol_indices(
     scenario: Scenario,
-    model: str | Model = "compromise",
+    model: str | Model | None = None,
     *,
     samples: int = 1024,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
 ) -> Sensitivity:
-    """First-order and total Sobol indices of every uncertain input on every issue.
+    """First-order and total Sobol indices of every uncertain input on every issue, under
+    ``model`` (default: the first registered model).
 
     ``samples`` is the base sample size N (a power of two); the model runs N (k + 2) times
     for k inputs. Needs SALib (``pip install 'statecraft[sensitivity]'``).
@@ -248,7 +250,7 @@ def sobol_indices(
         ) from exc
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of two, at least 2 (got {samples})")
-    (built,) = check_models(scenario, [model], options or {})
+    (built,) = check_models(scenario, [model or default_model()], options or {})
     inputs = uncertain_inputs(scenario)
     if not inputs:
         raise ValueError("Sobol indices need at least one uncertain number in the scenario")

@@ -28,7 +28,7 @@ from statecraft.analysis.kernel import draws_per_block, evaluate
 from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import gains
 from statecraft.arrays import Batch, draw_batch, scenario_batch
-from statecraft.models import Model, build_models
+from statecraft.models import Model, build_models, default_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ ProgressFn = Callable[[int, int], None]
 
 def simulate(
     scenario: Scenario,
-    model: str | Model | Sequence[str | Model] = "compromise",
+    model: str | Model | Sequence[str | Model] | None = None,
     *,
     draws: int = 10_000,
     seed: int = 0,
@@ -322,8 +322,9 @@ def simulate(
 ) -> Simulation:
     """Monte Carlo over the scenario's uncertain numbers: ``draws`` draws from ``seed``.
 
-    ``model`` is a model name or instance, or a list of them; every model, one-issue or
-    linked, runs on every draw. ``workers`` > 1 runs blocks in that many local processes;
+    ``model`` is a model name or instance, or a list of them (default: the first registered
+    model, :func:`~statecraft.models.default_model`); every model, one-issue or linked, runs
+    on every draw. ``workers`` > 1 runs blocks in that many local processes;
     ``dask`` is the address of a running Dask scheduler (or a ``dask.distributed.Client``)
     to run them on. Results are byte-identical in every case. ``progress(done, total)`` is
     called after each block. Ctrl-C stops the study and returns what was done
@@ -334,6 +335,7 @@ def simulate(
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, not {workers!r}")
     options = dict(options or {})
+    model = default_model() if model is None else model
     built = check_models(scenario, [model] if isinstance(model, str | Model) else model, options)
     total = _Summary(0, {}, {}, {}, {}, {})
     blocks = _blocks(draws, block_size(scenario))

@@ -10,6 +10,7 @@ from rich.console import Console
 from statecraft import StatecraftError, compare, load_patch
 from statecraft.api import uncertain_inputs
 from statecraft.cli.options import (
+    DEFAULT_MODEL,
     ModelOpt,
     NoStoreOpt,
     OptionList,
@@ -36,7 +37,7 @@ def compare_cmd(
         list[str],
         typer.Argument(help="Counterfactual patch files, or names of the scenario's built-ins."),
     ],
-    model: ModelOpt = "compromise",
+    model: ModelOpt = DEFAULT_MODEL,
     draws: Annotated[
         int, typer.Option("--draws", "-n", help="Also simulate each, with this many draws.", min=0)
     ] = 0,

@@ -1,5 +1,11 @@
 """``statecraft forecast`` and ``statecraft rounds``: a scenario's forecasts, and the rounds of
-the round-by-round model."""
+the round-by-round model.
+
+The model whose rounds ``statecraft rounds`` shows is found, not named: the first registered
+one-issue model whose details have trajectories (:data:`ROUNDS`, a capability of the
+details), among the one-issue models that apply to the scenario (the expected utility model
+among those registered now).
+"""
 
 from __future__ import annotations
 
@@ -24,9 +30,8 @@ from statecraft.cli.render_details import print_rounds
 from statecraft.cli.render_forecast import actor_table, print_forecast, print_forecast_csv
 from statecraft.cli.util import fail, load_scenario, new_console
 
-# The model whose rounds ``statecraft rounds`` shows: the one model the command line names
-# (beside the default of the commands' --model).
-ROUNDS_MODEL = "expected-utility"
+#: What the details of a model that bargains in rounds have: its trajectories.
+ROUNDS = "trajectory_records"
 
 
 def forecast_cmd(
@@ -86,22 +91,27 @@ def rounds_cmd(
     fmt: AnyFormat = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
-    """Show the expected utility model's rounds: every actor's position, round by round."""
+    """Show the rounds of the model that bargains in rounds (the first registered one-issue
+    model whose details have trajectories): every actor's position, round by round."""
     s = load_scenario(scenario)
     options = parse_options(option)
     check_ids(scenario, issue, s.issue_ids, "issue")
     try:
-        result = forecast(s, ROUNDS_MODEL, options=options)
+        result = forecast(s, options=options)
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None
-    details = {k: v for k, v in result.details(ROUNDS_MODEL).items() if not issue or k in issue}
+    name = result.model_with(ROUNDS)
+    if name is None:
+        raise fail(f"{scenario}: no model that applies to it bargains in rounds")
+    model = next(m for m in result.models if m.name == name)
+    details = {k: v for k, v in result.details(name).items() if not issue or k in issue}
     if fmt is OutputFormat.json:
         print_json(
-            {"scenario": s.name, "options": result.models[0].options}
+            {"scenario": s.name, "options": model.options}
             | {"issues": {k: v.to_dict() for k, v in details.items()}}
         )
         return
-    frame = result.rounds(ROUNDS_MODEL)
+    frame = result.rounds(name)
     frame = frame[frame["issue"].isin(list(details))]
     if fmt is OutputFormat.csv:
         print_frame_csv(frame)

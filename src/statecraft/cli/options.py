@@ -7,8 +7,11 @@ from typing import Annotated
 
 import typer
 
-from statecraft import Scenario
+from statecraft import Scenario, default_model
 from statecraft.cli.util import fail
+
+#: The model a command runs when none is named: the first registered one.
+DEFAULT_MODEL = default_model()
 
 
 class OutputFormat(StrEnum):

@@ -7,113 +7,81 @@ from typing import Annotated, Any
 
 import typer
 
-from statecraft import StatecraftError, compare, forecast, load_patch, one_at_a_time, simulate
-from statecraft.cli.options import ModelOpt, SeedOpt
+from statecraft import StatecraftError, load_patch
+from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_deu
+from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
 from statecraft.cli.util import fail, load_scenario
+
+#: How this command asks for each input a chart may need.
+FLAGS = {"actor": "--actor", "patches": "--patch", "issue": "--issue", "model": "--model"}
+
+
+def _takes(name: str) -> str:
+    """The charts that read an input, for the options' help."""
+    return ", ".join(kind for kind, c in CHARTS.items() if name in c.takes)
 
 
 def plot_cmd(
     scenario: Annotated[
         str, typer.Argument(help="A scenario (built-in name or file); for backtest, a DEU table.")
     ],
-    kind: Annotated[
-        str,
-        typer.Argument(
-            help="trajectories, issue-map, winners, quadrant, confrontations, distributions, "
-            "tornado, counterfactuals or backtest."
-        ),
-    ],
+    kind: Annotated[str, typer.Argument(help=f"The chart: {', '.join(CHARTS)}.")],
     output: Annotated[
         str, typer.Option("--output", "-o", help="The file to write: .png, .svg or .pdf.")
     ],
     issue: Annotated[
         str | None,
-        typer.Option(help="The issue (trajectories, quadrant, tornado; default: the first)."),
+        typer.Option(help=f"The issue ({_takes('issue')}; default: the first)."),
     ] = None,
-    actor: Annotated[str | None, typer.Option(help="The actor whose view (quadrant).")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help=f"The actor whose view ({_takes('actor')}).")
+    ] = None,
     model: Annotated[
         str,
-        typer.Option("--model", "-m", help="The model (distributions, tornado, counterfactuals)."),
-    ] = "compromise",
+        typer.Option("--model", "-m", help=f"The model ({_takes('model')})."),
+    ] = DEFAULT_MODEL,
     patch: Annotated[
         list[str] | None,
-        typer.Option("--patch", "-p", help="A counterfactual patch (counterfactuals; repeatable)."),
+        typer.Option(
+            "--patch", "-p", help=f"A counterfactual patch ({_takes('patches')}; repeatable)."
+        ),
     ] = None,
-    draws: Annotated[int, typer.Option(help="Monte Carlo draws (distributions).", min=1)] = 2000,
+    draws: Annotated[
+        int, typer.Option(help=f"Monte Carlo draws ({_takes('draws')}).", min=1)
+    ] = 2000,
     seed: SeedOpt = 0,
 ) -> None:
     """Draw a chart of a scenario's forecast, rounds, winners, dyads, uncertainty,
-    counterfactuals, or of a backtest, and write it to a file."""
+    counterfactuals, or of a backtest, and write it to a file (the charts are those of
+    the chart registry, statecraft.report.registry)."""
     try:
-        from statecraft.api import charts
-    except ImportError as exc:  # pragma: no cover - matplotlib is in the dev install
+        chart = get_chart(kind)
+    except ValueError as exc:
         raise fail(str(exc)) from None
-    if kind not in charts.KINDS:
-        raise fail(f"unknown chart {kind!r}; the charts are: {', '.join(charts.KINDS)}")
     target = Path(output)
     if target.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot tell the image format of {output!r}: name a .png, .svg or .pdf file")
-    if kind == "quadrant" and actor is None:
-        raise fail("the quadrant chart needs --actor: whose view to draw")
     try:
-        figure = chart(
-            charts,
-            scenario,
-            kind,
-            issue=issue,
-            actor=actor,
-            model=model,
-            patches=patch or [],
-            draws=draws,
-            seed=seed,
+        if chart.reads == "deu-table":
+            source: Any = read_deu(scenario)
+            patches = []
+        else:
+            source = load_scenario(scenario)
+            patches = [load_patch(p, scenario=source) for p in patch or []]
+        inputs = ChartInputs(
+            issue=issue, actor=actor, model=model, patches=patches, draws=draws, seed=seed
         )
+        figure = chart.make(source, inputs)
         figure.savefig(target, dpi=150)
+    except MissingInput as exc:
+        raise fail(exc.phrase(FLAGS.get(exc.input, exc.input))) from None
     except (StatecraftError, ValueError, KeyError) as exc:
         raise fail(str(exc).strip("'\"")) from None
+    except ImportError as exc:  # pragma: no cover - matplotlib is in the dev install
+        raise fail(f"{exc}: pip install 'statecraft[report]'") from None
     except OSError as exc:
         raise fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {target}")
-
-
-def chart(
-    charts: Any,
-    source: str,
-    kind: str,
-    *,
-    issue: str | None,
-    actor: str | None,
-    model: str,
-    patches: list[str],
-    draws: int,
-    seed: int,
-) -> Any:
-    """Compute what a chart needs and draw it."""
-    if kind == "backtest":
-        from statecraft.api import backtest, read_deu
-
-        return charts.backtest_chart(backtest(read_deu(source), replicates=10))
-    s = load_scenario(source)
-    if issue is not None and issue not in s.issue_ids:
-        raise ValueError(f"unknown issue {issue!r}; the issues are: {', '.join(s.issue_ids)}")
-    if kind in ("trajectories", "issue-map", "winners", "quadrant", "confrontations"):
-        f = forecast(s)
-        if kind == "trajectories":
-            return charts.trajectories(f, issue)
-        if kind == "issue-map":
-            return charts.issue_map(f)
-        if kind == "winners":
-            return charts.winners_chart(f)
-        if kind == "quadrant":
-            return charts.quadrant(f, str(actor), issue)
-        return charts.confrontations(f)
-    if kind == "distributions":
-        return charts.distributions(simulate(s, model, draws=draws, seed=seed))
-    if kind == "tornado":
-        return charts.tornado(one_at_a_time(s, model), issue or s.issue_ids[0])
-    if not patches:
-        raise ValueError("the counterfactuals chart needs at least one --patch")
-    loaded = [load_patch(p, scenario=s) for p in patches]
-    return charts.counterfactuals(compare(s, loaded, model))
 
 
 def report_cmd(
@@ -126,7 +94,7 @@ def report_cmd(
         list[str] | None,
         typer.Option("--patch", "-p", help="A counterfactual patch to compare (repeatable)."),
     ] = None,
-    model: ModelOpt = "compromise",
+    model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
 ) -> None:
     """Write a self-contained HTML report: scenario, forecasts, winners, rounds,

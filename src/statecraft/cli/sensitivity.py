@@ -9,6 +9,7 @@ import typer
 
 from statecraft import StatecraftError, one_at_a_time, sobol_indices
 from statecraft.cli.options import (
+    DEFAULT_MODEL,
     ModelOpt,
     OptionList,
     OutputFormat,
@@ -34,7 +35,7 @@ class Method(StrEnum):
 
 def sensitivity_cmd(
     scenario: ScenarioArg,
-    model: ModelOpt = "compromise",
+    model: ModelOpt = DEFAULT_MODEL,
     method: Annotated[
         Method, typer.Option(help="oat (one at a time, a tornado), sobol, or both.")
     ] = Method.oat,

@@ -10,6 +10,7 @@ from rich.console import Console
 from statecraft import StatecraftError, simulate
 from statecraft.api import options_for
 from statecraft.cli.options import (
+    DEFAULT_MODEL,
     ModelOpt,
     NoStoreOpt,
     OptionList,
@@ -32,7 +33,7 @@ from statecraft.cli.util import fail, load_scenario, progress_bar
 def simulate_cmd(
     ctx: typer.Context,
     scenario: ScenarioArg,
-    model: ModelOpt = "compromise",
+    model: ModelOpt = DEFAULT_MODEL,
     draws: Annotated[int, typer.Option("--draws", "-n", help="How many draws.", min=1)] = 10_000,
     seed: SeedOpt = 0,
     workers: Annotated[

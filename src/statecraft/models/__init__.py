@@ -5,6 +5,8 @@ Every model follows the contract of :mod:`statecraft.models.base` and is registe
 
 >>> list(available_models())
 ['compromise', 'median', 'nash', 'expected-utility', 'exchange', 'spatial']
+>>> default_model()
+'compromise'
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ __all__ = [
     "build_model",
     "build_models",
     "condorcet_winner",
+    "default_model",
     "describe_option",
     "get_model",
     "is_linked",
@@ -77,6 +80,12 @@ class UnknownModel(StatecraftError, ValueError):
 def available_models() -> dict[str, type[Model]]:
     """Registered models by name, in the order they are shown."""
     return dict(registered())
+
+
+def default_model() -> str:
+    """The model a command or request runs when none is named: the first registered one
+    (the registry lists the reference model first)."""
+    return next(iter(registered()))
 
 
 def _class(name: str) -> type[Model]:

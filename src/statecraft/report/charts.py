@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from statecraft.runner import Forecast
 
 __all__ = [
-    "KINDS",
     "PALETTE",
     "backtest_chart",
     "confrontations",
@@ -60,19 +59,6 @@ _STYLES = ("-", "--", ":", "-.")
 #: The marks every chart shares.
 STATUS_QUO: dict[str, Any] = {"color": "#555555", "linestyle": "--", "linewidth": 1.2}
 ACTUAL: dict[str, Any] = {"color": "#D55E00", "linestyle": "-", "linewidth": 2.0}
-
-#: The chart kinds of ``statecraft plot`` and what each needs.
-KINDS = {
-    "trajectories": "the expected utility model's positions round by round (one issue)",
-    "issue-map": "actors on each issue's scale; every model's forecast and the status quo",
-    "winners": "gain per actor under the forecast and under the actual outcome",
-    "quadrant": "one actor's expected utility view of every other (one issue)",
-    "confrontations": "how often each pair of actors is headed for confrontation",
-    "distributions": "Monte Carlo outcome distributions per issue, with intervals",
-    "tornado": "one-at-a-time sensitivity of a forecast (one issue)",
-    "counterfactuals": "the base forecast against counterfactual patches",
-    "backtest": "predicted against actual outcomes, and error distributions per model",
-}
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
@@ -125,6 +111,12 @@ def _issue(forecast: Forecast, issue: str | None) -> Issue:
     raise ValueError(f"unknown issue {issue!r}; the issues are: {', '.join(i.id for i in issues)}")
 
 
+def _title_of(forecast: Forecast, method: str) -> str | None:
+    """The title of the first model run whose details have ``method`` (a capability)."""
+    name = forecast.model_with(method)
+    return next((m.title for m in forecast.models if m.name == name), None)
+
+
 def _reference_lines(ax: Axes, issue: Issue, *, vertical: bool) -> None:
     line = ax.axvline if vertical else ax.axhline
     if issue.status_quo is not None:
@@ -134,9 +126,10 @@ def _reference_lines(ax: Axes, issue: Issue, *, vertical: bool) -> None:
 
 
 def trajectories(forecast: Forecast, issue: str | None = None) -> Figure:
-    """Each actor's position round by round under the expected utility model, the model's
-    forecast (the weighted median of each round) in bold, the status quo and the actual
-    outcome as horizontal lines."""
+    """Each actor's position round by round under the first model run that bargains in
+    rounds (its details have trajectory records; the expected utility model's forecast is
+    the weighted median of each round) in bold, the status quo and the actual outcome as
+    horizontal lines."""
     item = _issue(forecast, issue)
     rounds = forecast.rounds()
     rounds = rounds[rounds["issue"] == item.id]
@@ -153,7 +146,8 @@ def trajectories(forecast: Forecast, issue: str | None = None) -> Figure:
     ax.set_xlabel(("round\n" + scale_ends(item, 100)).strip(), fontsize="small")
     ax.set_ylabel(scale_label(item, ends=False, width=40))
     ax.set_ylim(item.scale.low, item.scale.high)
-    ax.set_title(_wrap(f"Expected utility model, round by round: {item.label}", 70))
+    title = _title_of(forecast, "trajectory_records")
+    ax.set_title(_wrap(f"{title}, round by round: {item.label}", 70))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize="small")
     return fig
 
@@ -300,7 +294,8 @@ def quadrant(forecast: Forecast, actor: str, issue: str | None = None) -> Figure
 
 def confrontations(forecast: Forecast) -> Figure:
     """A heat map: on how many issues each pair of actors is headed for confrontation once
-    bargaining stops (expected utility model)."""
+    bargaining stops (under the first model run that classifies dyads, such as the expected
+    utility model)."""
     actors = [a.id for a in forecast.scenario.actors]
     index = {a: k for k, a in enumerate(actors)}
     counts = np.zeros((len(actors), len(actors)))
@@ -319,7 +314,8 @@ def confrontations(forecast: Forecast) -> Figure:
             if counts[i, j]:
                 ax.text(j, i, f"{counts[i, j]:.0f}", ha="center", va="center", fontsize=8)
     fig.colorbar(image, ax=ax, label="issues headed for confrontation")
-    ax.set_title("Dyads headed for confrontation (expected utility model)")
+    title = _title_of(forecast, "confrontations")
+    ax.set_title("Dyads headed for confrontation" + (f" ({title})" if title else ""))
     return fig
 
 

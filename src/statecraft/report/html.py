@@ -11,11 +11,14 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statecraft._version import __version__
+from statecraft.arrays import scenario_batch
+from statecraft.models import Details, available_models, default_model
+from statecraft.models.exchange import ExchangeDetails
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
 
     from statecraft.analysis.counterfactual import Patch
 
-__all__ = ["Report", "render_report", "report"]
+__all__ = ["SECTIONS", "Report", "Section", "render_report", "report"]
 
 LIMITS = (
     "The models turn the coded positions, saliences and capabilities into a forecast; they "
@@ -58,6 +61,22 @@ def svg(fig: Figure, name: str) -> str:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section of the report drawn from a linked model's details (chosen by their class,
+    :data:`SECTIONS`): its template, the model's name and title, its run and details."""
+
+    template: str
+    model: str
+    title: str
+    forecast: Forecast
+    details: Details
+
+
+#: The sections drawn from a linked model's details, by the class of the details.
+SECTIONS: dict[type[Details], str] = {ExchangeDetails: "trades.html.j2"}
+
+
+@dataclass(frozen=True)
 class Report:
     """What the report shows; :meth:`html` renders it."""
 
@@ -66,7 +85,9 @@ class Report:
     simulation: Any | None = None
     comparison: Any | None = None
     created: str = ""
-    exchange: Forecast | None = None  # the exchange model's run, where issues can be traded
+    sections: tuple[Section, ...] = ()  # from the linked models' details
+    captions: dict[str, str] = field(default_factory=dict)  # name -> caption
+    reference: str | None = None  # the reference model (default_model()), where it ran
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
@@ -78,6 +99,7 @@ class Report:
             lstrip_blocks=True,
         )
         f = self.forecast
+        linked = [m for sec in self.sections for m in sec.forecast.models]
         models = [
             {
                 "name": m.name,
@@ -85,16 +107,20 @@ class Report:
                 "citation": m.citation,
                 "options": ", ".join(f"{k}={v!r}" for k, v in m.options.items()),
             }
-            for m in (*f.models, *(self.exchange.models if self.exchange else ()))
+            for m in (*f.models, *linked)
         ]
+        titles = {m.name: m.title for m in (*f.models, *linked)}
         return env.get_template("report.html.j2").render(
-            exchange=self.exchange,
+            sections=self.sections,
             f=f,
             s=f.scenario,
             charts=self.charts,
+            captions=self.captions,
             simulation=self.simulation,
             comparison=self.comparison,
             models=models,
+            titles=titles,
+            reference=self.reference,
             limits=LIMITS,
             version=__version__,
             created=self.created,
@@ -107,38 +133,67 @@ def report(
     draws: int = 0,
     seed: int = 0,
     patches: Sequence[Patch] = (),
-    model: str = "compromise",
+    model: str | None = None,
 ) -> Report:
     """Forecast a scenario with every model, draw its charts and, when asked, simulate it
-    (``draws``) and compare it with counterfactual ``patches`` under ``model``."""
-    from statecraft.report import charts
+    (``draws``) and compare it with counterfactual ``patches`` under ``model`` (default: the
+    first registered model).
 
-    f = forecast(scenario)
-    made: dict[str, str] = {
-        "issue-map": svg(charts.issue_map(f), "issue-map"),
-        "winners": svg(charts.winners_chart(f), "winners"),
-    }
-    if "expected-utility" in f.model_names and f.details("expected-utility"):
-        for item in scenario.issues:
-            key = f"trajectories-{item.id}"
-            made[key] = svg(charts.trajectories(f, item.id), key)
-        made["confrontations"] = svg(charts.confrontations(f), "confrontations")
-    simulation = comparison = None
+    The figures are the charts of the registry (:data:`~statecraft.report.registry.CHARTS`)
+    drawn wherever their result is shown (``auto``) whose needs the results meet: those of
+    the forecast always (those that need a capability of the models' details, such as rounds,
+    where a model run has it), the simulation's with ``draws`` and the comparison's with
+    ``patches``. Every linked model that applies runs too, and the class of its details picks
+    its section (:data:`SECTIONS`; none for a class without one).
+    """
+    from statecraft.report.registry import CHARTS, COMPUTE, ChartInputs
+
+    inputs = ChartInputs(model=model or default_model(), draws=draws, seed=seed, patches=patches)
+    results: dict[str, Any] = {"forecast": COMPUTE["forecast"](scenario, inputs)}
     if draws > 0:
-        from statecraft.analysis.uncertainty import simulate
-
-        simulation = simulate(scenario, model, draws=draws, seed=seed)
-        made["distributions"] = svg(charts.distributions(simulation), "distributions")
+        results["simulation"] = COMPUTE["simulation"](scenario, inputs)
     if patches:
-        from statecraft.analysis.counterfactual import compare
-
-        comparison = compare(scenario, list(patches), model)
-        made["counterfactuals"] = svg(charts.counterfactuals(comparison), "counterfactuals")
-    exchange = None
-    if len(scenario.issues) >= 2:  # the trades across issues that Stokman's model finds
-        exchange = forecast(scenario, "exchange")
+        results["comparison"] = COMPUTE["comparison"](scenario, inputs)
+    made: dict[str, str] = {}
+    captions: dict[str, str] = {}
+    for chart in CHARTS.values():
+        result = results.get(chart.needs)
+        if not chart.auto or result is None or not chart.met_by(result):
+            continue
+        for item in scenario.issues if chart.per_issue else [None]:
+            key = chart.kind if item is None else f"{chart.kind}-{item.id}"
+            shown = inputs if item is None else replace(inputs, issue=item.id)
+            made[key] = svg(chart.draw(result, shown), key)
+            captions[key] = chart.caption_for(None if item is None else item.label)
+    f: Forecast = results["forecast"]
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return Report(f, made, simulation, comparison, created, exchange)
+    reference = default_model() if default_model() in f.model_names else None
+    return Report(
+        f,
+        made,
+        results.get("simulation"),
+        results.get("comparison"),
+        created,
+        _sections(scenario),
+        captions,
+        reference,
+    )
+
+
+def _sections(scenario: Scenario) -> tuple[Section, ...]:
+    """The sections of the linked models that apply to the scenario and whose details'
+    class has one (each model runs alone, as ``forecast(scenario, name)`` would)."""
+    batch = scenario_batch(scenario)
+    out = []
+    for name, cls in available_models().items():
+        if not cls.links_issues or len(cls().not_applicable(batch)) == batch.n_issues:
+            continue
+        run = forecast(scenario, name)
+        details = run.linked.get(name)
+        template = SECTIONS.get(type(details)) if details is not None else None
+        if template is not None and details is not None:
+            out.append(Section(template, name, cls.title, run, details))
+    return tuple(out)
 
 
 def render_report(scenario: Scenario, path: str | Path, **kwargs: Any) -> Path:

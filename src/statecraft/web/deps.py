@@ -47,7 +47,7 @@ class Limits:
     chart_draws: int = 20_000  # drawn inside a request, for a chart or a report
     studies: int = 2  # running at once
     runs: int = 4  # forecasts, comparisons, charts and reports running at once
-    heavy_cells: int = 2_000  # actors x issues for the expected utility and linked models
+    heavy_cells: int = 2_000  # actors x issues for the models whose cost is "slow"
     patches: int = 10  # per comparison
     scenarios: int = 200  # kept in memory; the oldest go first
     cells: int = 200_000  # actors x issues, summed over the scenarios kept
@@ -72,9 +72,10 @@ def attachment(filename: str) -> dict[str, str]:
 
 
 def _costly(name: str) -> bool:
-    """Whether a model is too slow to run on a large scenario in a request."""
-    # TODO(issue 13): read the model's cost metadata
-    return name in ("expected-utility", "exchange", "spatial")
+    """Whether a model is too slow to run on a large scenario in a request: its ``cost``
+    metadata says ``"slow"`` (an unknown name is left to the run, which names the models)."""
+    cls = available_models().get(name)
+    return cls is not None and cls.cost == "slow"
 
 
 class Scenarios:
@@ -174,14 +175,20 @@ class WebState:
             self._busy.release()
 
     def affordable(self, s: Scenario, models: list[str] | None) -> None:
-        """Refuse the slow models (expected utility, the linked ones) on large scenarios."""
+        """Refuse the slow models (their ``cost`` is ``"slow"``) on large scenarios;
+        ``None`` stands for every one-issue model."""
+        what = f"{len(s.actors)} actors x {len(s.issues)} issues"
+        self.affordable_cells(len(s.actors) * len(s.issues), models, what)
+
+    def affordable_cells(self, cells: int, models: list[str] | None, what: str) -> None:
+        """Refuse the slow models on more than the limit's actor-issues (``what`` says on
+        what, in words); ``None`` stands for every one-issue model."""
         names = models or [m for m in available_models() if not is_linked(m)]
         slow = [m for m in names if _costly(m)]
-        cells = len(s.actors) * len(s.issues)
         if slow and cells > self.limits.heavy_cells:
             raise problem(
                 413,
-                f"the {slow[0]} model on {len(s.actors)} actors x {len(s.issues)} issues: "
+                f"the {slow[0]} model on {what}: "
                 f"this server runs it on at most {self.limits.heavy_cells:,} actor-issues "
                 "(run it from the command line, or leave the model out)",
             )

@@ -7,6 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from statecraft import default_model
+
+#: The model of a request that names none: the first registered one.
+MODEL_DOC = "A model's name (default: the first registered model, see GET /api/models)."
+
 __all__ = [
     "ChartRequest",
     "CompareRequest",
@@ -43,7 +48,7 @@ class ForecastRequest(BaseModel):
 
 class StudyRequest(BaseModel):
     scenario: str
-    model: str = "compromise"
+    model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=2000, ge=1)
     seed: int = Field(default=0, ge=0)
     options: dict[str, Any] = Field(default_factory=dict)
@@ -55,23 +60,35 @@ class CompareRequest(BaseModel):
     patches: list[str | dict[str, Any]] = Field(
         description="Names of the scenario's built-in patches, or patches as data."
     )
-    model: str = "compromise"
+    model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=0, ge=0)
     seed: int = Field(default=0, ge=0)
 
 
 class ChartRequest(BaseModel):
-    scenario: str
-    kind: str = Field(
-        description="issue-map, winners, confrontations, trajectories (needs issue), "
-        "distributions (a Monte Carlo study of model) or counterfactuals (needs patches)."
+    scenario: str | None = Field(
+        default=None, description="A scenario id or a built-in (every chart but the backtest)."
     )
-    issue: str | None = None
-    model: str = "compromise"
+    kind: str = Field(description="A chart kind of GET /api/charts.")
+    issue: str | None = Field(default=None, description="The issue (default: the first).")
+    actor: str | None = Field(default=None, description="The actor whose view (quadrant).")
+    model: str = Field(
+        default_factory=default_model,
+        description="The model of a simulation, comparison or sensitivity study. " + MODEL_DOC,
+    )
+    models: list[str] | None = Field(
+        default=None,
+        description="The models of a forecast (default: the one-issue models that apply) or "
+        "a backtest (default: all).",
+    )
+    options: dict[str, Any] = Field(default_factory=dict)
     draws: int = Field(default=2000, ge=1)
     seed: int = Field(default=0, ge=0)
     patches: list[str | dict[str, Any]] = Field(
         default_factory=list, description="For counterfactuals: built-in names or data."
+    )
+    table: str | None = Field(
+        default=None, description="For the backtest: a DEU table's text (tab-separated)."
     )
 
 
@@ -80,4 +97,4 @@ class ReportRequest(BaseModel):
     draws: int = Field(default=0, ge=0)
     seed: int = Field(default=0, ge=0)
     patches: list[str | dict[str, Any]] = Field(default_factory=list)
-    model: str = "compromise"
+    model: str = Field(default_factory=default_model, description=MODEL_DOC)

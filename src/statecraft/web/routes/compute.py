@@ -1,6 +1,6 @@
-"""The models, and what a request computes while it waits: a forecast, a comparison with
-counterfactual patches, the HTML report and one of its charts. Each takes one of the few
-slots the server computes in at once (:meth:`WebState.slot`)."""
+"""The models and the charts, and what a request computes while it waits: a forecast, a
+comparison with counterfactual patches, the HTML report and any chart of the registry. Each
+takes one of the few slots the server computes in at once (:meth:`WebState.slot`)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,21 @@ from statecraft import (
     available_models,
     builtin_names,
     compare,
+    default_model,
     forecast,
     get_model,
-    simulate,
 )
-from statecraft.api import builtin_patch, charts, is_linked, patch_from_data, svg
+from statecraft.api import (
+    CHARTS,
+    Chart,
+    ChartInputs,
+    builtin_patch,
+    get_chart,
+    is_linked,
+    patch_from_data,
+    read_deu,
+    svg,
+)
 from statecraft.web.deps import Web, WebState, attachment, authorised, problem
 from statecraft.web.schemas import (
     ChartRequest,
@@ -45,6 +55,8 @@ def models() -> list[dict[str, Any]]:
             "title": cls.title,
             "citation": cls.citation,
             "linked": is_linked(name),
+            "cost": cls.cost,
+            "default": name == default_model(),
             "options": get_model(name).options,
         }
         for name, cls in available_models().items()
@@ -61,7 +73,11 @@ def run_forecast(req: ForecastRequest, web: Web) -> dict[str, Any]:
             result = forecast(s, req.models or None, primary=req.primary, options=req.options)
         except (StatecraftError, ValueError) as exc:
             raise problem(422, exc) from None
-    return {"run_id": web.recorded(result), "forecast": result.to_dict()}
+    return {
+        "run_id": web.recorded(result),
+        "forecast": result.to_dict(),
+        "charts": forecast_charts(result),
+    }
 
 
 def _patches_of(
@@ -113,7 +129,7 @@ def make_report(req: ReportRequest, web: Web) -> HTMLResponse:
     except ImportError:
         raise problem(501, "the report needs statecraft[report] (matplotlib, Jinja2)") from None
     s = web.scenario_of(req.scenario)
-    web.affordable(s, None)  # the report runs every one-issue model
+    web.affordable(s, list(available_models()))  # the report runs every model that applies
     patches = _patches_of(web, req.scenario, s, req.patches)
     with web.slot():
         try:
@@ -125,46 +141,65 @@ def make_report(req: ReportRequest, web: Web) -> HTMLResponse:
     return HTMLResponse(html, headers=attachment(f"{s.name}-report.html"))
 
 
+@router.get("/api/charts")
+def chart_kinds() -> list[dict[str, Any]]:
+    """The chart kinds (the chart registry): what each shows, needs and takes."""
+    return [c.to_dict() for c in CHARTS.values()]
+
+
 @router.post("/api/chart", responses={200: {"content": {"image/svg+xml": {}}}})
 def chart(req: ChartRequest, web: Web) -> PlainTextResponse:
-    """One of the report's charts as SVG, for the scenario as it stands."""
+    """Any chart of the registry as SVG: for the scenario as it stands, or for a DEU table."""
     if importlib.util.find_spec("matplotlib") is None:
         raise problem(501, "charts need statecraft[report] (matplotlib, Jinja2)")
-    s = web.scenario_of(req.scenario)
-    web.too_many(req.draws, web.limits.chart_draws)
-    web.affordable(s, [req.model] if req.kind in ("distributions", "counterfactuals") else None)
-    with web.slot():
-        return _draw_chart(web, req, s)
-
-
-def _draw_chart(web: WebState, req: ChartRequest, s: Scenario) -> PlainTextResponse:
     try:
-        if req.kind == "distributions":
-            fig = charts.distributions(simulate(s, req.model, draws=req.draws, seed=req.seed))
-        elif req.kind == "counterfactuals":
-            if not req.patches:
-                raise ValueError("the counterfactuals chart needs at least one patch")
-            fig = charts.counterfactuals(
-                compare(s, _patches_of(web, req.scenario, s, req.patches), req.model)
-            )
-        elif req.kind in ("issue-map", "winners", "confrontations", "trajectories"):
-            f = forecast(s)
-            if req.kind == "trajectories":
-                if req.issue not in s.issue_ids:
-                    raise ValueError(f"the trajectories chart needs an issue of {s.name}")
-                fig = charts.trajectories(f, req.issue)
-            else:
-                draw = {
-                    "issue-map": charts.issue_map,
-                    "winners": charts.winners_chart,
-                    "confrontations": charts.confrontations,
-                }[req.kind]
-                fig = draw(f)
-        else:
-            raise ValueError(
-                f"unknown chart {req.kind!r}; the charts are: issue-map, winners, "
-                "confrontations, trajectories, distributions, counterfactuals"
-            )
-    except (StatecraftError, ValueError) as exc:
+        kind = get_chart(req.kind)
+    except ValueError as exc:
         raise problem(422, exc) from None
-    return PlainTextResponse(svg(fig, req.kind), media_type="image/svg+xml")
+    web.too_many(req.draws, web.limits.chart_draws)
+    source = _source_of(web, req, kind)
+    patches = []
+    if isinstance(source, Scenario) and "patches" in kind.takes:
+        patches = _patches_of(web, str(req.scenario), source, req.patches)
+    inputs = ChartInputs(
+        issue=req.issue,
+        actor=req.actor,
+        model=req.model,
+        models=req.models,
+        patches=patches,
+        draws=req.draws,
+        seed=req.seed,
+        options=req.options,
+    )
+    with web.slot():
+        try:
+            fig = kind.make(source, inputs)
+        except (StatecraftError, ValueError) as exc:
+            raise problem(422, exc) from None
+    return PlainTextResponse(svg(fig, kind.kind), media_type="image/svg+xml")
+
+
+def _source_of(web: WebState, req: ChartRequest, kind: Chart) -> Any:
+    """The scenario, or the DEU table of a backtest, within the limits on slow models."""
+    one = [req.model] if "model" in kind.takes else req.models
+    if kind.reads == "deu-table":
+        if not req.table:
+            raise problem(422, f"the {kind.kind} chart needs a DEU table: give its text as table")
+        try:
+            table = read_deu("table", text=req.table)
+        except StatecraftError as exc:
+            raise problem(422, exc) from None
+        cells = sum(len(i.scenario.actors) for i in table.issues)
+        web.affordable_cells(cells, one, f"a DEU table of {cells:,} actor-issues")
+        return table
+    if req.scenario is None:
+        raise problem(422, f"the {kind.kind} chart needs a scenario")
+    s = web.scenario_of(req.scenario)
+    web.affordable(s, one)
+    return s
+
+
+def forecast_charts(result: Any) -> list[str]:
+    """The kinds of chart drawn from a forecast that this forecast can be drawn in: those
+    whose needs its models' details meet."""
+    return [k for k, c in CHARTS.items() if c.needs == "forecast" and c.met_by(result)]

@@ -9,6 +9,8 @@ const state = {
   token: null,
   builtins: [],
   study: null,
+  charts: [], // the chart registry (GET /api/charts)
+  defaultModel: null, // the model run when none is ticked (GET /api/models)
 };
 const $ = (id) => document.getElementById(id);
 
@@ -144,6 +146,7 @@ function render() {
     }
     row.insertCell().append(button("×", `remove ${actor.id}`, () => removeActor(i)));
   });
+  chartChoices(issues, actors);
 }
 
 async function downloadYaml(event) {
@@ -474,7 +477,7 @@ function bars(ranking) {
   return wrap;
 }
 
-async function showForecast(f, runId) {
+async function showForecast(f, runId, met) {
   const out = $("results");
   out.replaceChildren();
   const h = document.createElement("h2");
@@ -488,30 +491,9 @@ async function showForecast(f, runId) {
   headline.id = "headline";
   out.append(h, table(["Issue", "Status quo", ...models, "Actual"], rows), headline);
   if (f.winners && f.winners.length) out.append(bars(f.winners));
-  await figure("issue-map", "The actors on each issue's scale and each model's forecast (as in the report).");
-  if (models.includes("expected-utility")) {
-    // The expected utility model's rounds and confrontations, as in the report.
-    for (const id of Object.keys(f.issues)) {
-      await figure("trajectories", `${f.issues[id].label}: positions by round; the forecast in bold.`, { issue: id });
-    }
-    await figure("confrontations", "On how many issues each pair is headed for confrontation.");
-  }
-}
-
-async function figure(kind, caption, extra) {
-  // One of the report's charts, drawn by the server for the scenario as it stands.
-  try {
-    const markup = await api("POST", "/api/chart", { scenario: state.ref, kind, ...(extra || {}) });
-    const fig = document.createElement("figure");
-    fig.className = "chart";
-    fig.innerHTML = markup;
-    const cap = document.createElement("figcaption");
-    cap.textContent = caption;
-    fig.append(cap);
-    $("results").append(fig);
-  } catch (e) {
-    say("chart: " + e.message);
-  }
+  // The registry's charts of a forecast that its models' details allow (met), as in the report.
+  const issues = Object.entries(f.issues).map(([id, item]) => ({ id, label: item.label }));
+  await autoCharts("forecast", { models, options: options() }, met, issues);
 }
 
 async function runForecast() {
@@ -521,7 +503,7 @@ async function runForecast() {
     const answer = await api("POST", "/api/forecast", {
       scenario: state.ref, models: chosenModels().length ? chosenModels() : null, options: options(),
     });
-    showForecast(answer.forecast, answer.run_id);
+    showForecast(answer.forecast, answer.run_id, answer.charts);
     state.last = { draws: 0 };
     say("done");
     loadRuns();
@@ -532,7 +514,7 @@ async function runForecast() {
 
 async function runStudy() {
   if (!(await sync())) return;
-  const model = chosenModels()[0] || "compromise";
+  const model = chosenModels()[0] || state.defaultModel;
   try {
     const started = await api("POST", "/api/studies", {
       scenario: state.ref, model, draws: Number($("draws").value), seed: Number($("seed").value),
@@ -577,9 +559,7 @@ async function poll(id, model) {
     issue, r.mean, r.median, r.interval80[0], r.interval80[1], r.actual,
   ]);
   out.append(h, table(["Issue", "Mean", "Median", "10%", "90%", "Actual"], rows));
-  figure("distributions", "The distribution of each issue's outcome over the draws.", {
-    model, draws: s.result.draws, seed: Number($("seed").value),
-  });
+  autoCharts("simulation", { model, draws: state.last.draws, seed: state.last.seed, options: options() });
   loadRuns();
 }
 
@@ -594,12 +574,12 @@ async function cancelStudy() {
 
 async function runCompare() {
   if (!(await sync())) return;
-  const patches = [...document.querySelectorAll("#patches input:checked")].map((b) => b.value);
+  const patches = tickedPatches();
   if (!patches.length) {
     say("tick a patch to compare");
     return;
   }
-  const model = chosenModels()[0] || "compromise";
+  const model = chosenModels()[0] || state.defaultModel;
   try {
     const answer = await api("POST", "/api/compare", { scenario: state.ref, patches, model });
     const out = $("results");
@@ -608,7 +588,7 @@ async function runCompare() {
     h.textContent = `Counterfactuals (${model})`;
     const rows = answer.comparison.forecasts.map((r) => [r.scenario, r.issue, r.forecast, r.difference]);
     out.append(h, table(["Scenario", "Issue", "Forecast", "Change"], rows));
-    figure("counterfactuals", "The base forecast and each counterfactual.", { patches, model });
+    autoCharts("comparison", { patches, model });
     loadRuns();
   } catch (e) {
     say("error: " + e.message);
@@ -618,12 +598,12 @@ async function runCompare() {
 async function downloadReport() {
   if (!(await sync())) return;
   say("writing the report…");
-  const patches = [...document.querySelectorAll("#patches input:checked")].map((b) => b.value);
+  const patches = tickedPatches();
   try {
     // What is on screen: the model of the last run, its draws when it was a study.
     const last = state.last || {};
     const html = await api("POST", "/api/report", {
-      scenario: state.ref, patches, model: chosenModels()[0] || "compromise",
+      scenario: state.ref, patches, model: chosenModels()[0] || state.defaultModel,
       draws: last.draws || 0, seed: last.seed || 0,
     });
     save(html, `${state.data.name}-report.html`, "text/html");
@@ -648,17 +628,23 @@ async function loadRuns() {
 
 async function start() {
   const models = await api("GET", "/api/models");
+  state.defaultModel = (models.find((m) => m.default) || models[0]).name;
   const box = $("models");
   for (const m of models) {
     const label = document.createElement("label");
     const tick = document.createElement("input");
     tick.type = "checkbox";
     tick.value = m.name;
-    tick.checked = m.name === "compromise";
+    tick.checked = m.default;
     label.title = m.citation;
     label.append(tick, " " + m.name + " ");
     box.append(label);
   }
+  state.charts = await api("GET", "/api/charts");
+  for (const chart of state.charts) {
+    $("chart-kind").add(new Option(chart.kind, chart.kind));
+  }
+  showChartInputs();
   await loadList("karabakh-2020");
   await open($("pick").value);
   loadRuns();
@@ -675,6 +661,8 @@ async function start() {
   $("report").addEventListener("click", downloadReport);
   $("refresh-runs").addEventListener("click", loadRuns);
   $("download").addEventListener("click", downloadYaml);
+  $("chart-kind").addEventListener("change", showChartInputs);
+  $("draw").addEventListener("click", drawChart);
 }
 
 start().catch((e) => say("error: " + e.message));
