@@ -234,3 +234,28 @@ def test_the_chart_picker_offers_and_draws_every_kind(page: Any, tmp_path: Path)
     page.click("#draw")
     page.wait_for_selector("#results figure[data-kind='backtest'] svg")
     _shot(page, "chart")
+
+
+def test_model_options_are_a_form_made_from_their_declaration(page: Any) -> None:
+    # The expected utility model's rounds field carries the bounds the model declares.
+    rounds = page.locator(
+        "#model-options fieldset[data-model='expected-utility'] [data-option='rounds']"
+    )
+    assert rounds.get_attribute("min") == "1"
+    assert rounds.get_attribute("max") == "100"
+    # Nash with linear utility, chosen in its form, gives the library's linear forecast.
+    page.uncheck("#models input[value='compromise']")
+    page.check("#models input[value='nash']")
+    nash = page.locator("#model-options fieldset[data-model='nash']")
+    assert nash.is_visible()
+    nash.locator("[data-option='utility']").select_option("linear")
+    page.click("#forecast")
+    page.wait_for_selector("#headline")
+    label = "Russian peacekeepers and military presence"
+    shown = float(_forecast_of(page, label))
+    import statecraft as sc
+
+    linear = sc.forecast("karabakh-2020", "nash", options={"utility": "linear"})
+    quadratic = sc.forecast("karabakh-2020", "nash")
+    assert shown == pytest.approx(linear.value("peacekeepers", "nash"), abs=0.05)
+    assert abs(shown - (quadratic.value("peacekeepers", "nash") or 0)) > 1  # 52.6 vs 50.0

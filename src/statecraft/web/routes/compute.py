@@ -58,6 +58,7 @@ def models() -> list[dict[str, Any]]:
             "cost": cls.cost,
             "default": name == default_model(),
             "options": get_model(name).options,
+            "schema": cls.Options.model_json_schema(),
         }
         for name, cls in available_models().items()
     ]

@@ -393,16 +393,6 @@ async function newScenario() {
 
 // --- running --------------------------------------------------------------------------------
 
-function options() {
-  const out = {};
-  for (const pair of $("options").value.split(",")) {
-    const [name, ...rest] = pair.split("=");
-    if (!name.trim() || !rest.length) continue;
-    out[name.trim().replace(/-/g, "_")] = parsed(rest.join("=").trim());
-  }
-  return out;
-}
-
 function chosenModels() {
   return [...document.querySelectorAll("#models input:checked")].map((b) => b.value);
 }
@@ -640,6 +630,7 @@ async function start() {
     label.append(tick, " " + m.name + " ");
     box.append(label);
   }
+  optionForms(models);
   state.charts = await api("GET", "/api/charts");
   for (const chart of state.charts) {
     $("chart-kind").add(new Option(chart.kind, chart.kind));
