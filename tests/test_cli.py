@@ -292,3 +292,24 @@ def test_models_lists_one_models_options_from_its_declaration() -> None:
     bad = run("models", "kalai")
     assert bad.exit_code == 2
     assert "unknown model 'kalai'" in bad.output
+
+
+def test_forecast_seed_reaches_a_stochastic_model() -> None:
+    # The random-rate exchange draws its rates from the generator seeded by --seed: the same
+    # seed gives the same forecast as the library's, another seed other rates.
+    import json as _json
+
+    import statecraft as sc
+
+    def cli(seed: str) -> dict[str, Any]:
+        args = ["forecast", "karabakh-2020", "-m", "exchange", "-o", "variant=random-rate"]
+        result = run(*args, "--seed", seed, "-f", "json")
+        assert result.exit_code == 0, result.output
+        return dict(_json.loads(result.output)["issues"])
+
+    lib = sc.forecast("karabakh-2020", "exchange", options={"variant": "random-rate"}, seed=3)
+    three = cli("3")
+    for issue, item in three.items():
+        assert item["forecast"]["exchange"] == lib.value(issue, "exchange")
+    assert cli("3") == three
+    assert cli("4") != three

@@ -58,6 +58,7 @@ class Forecast:
     winners_by_model: Mapping[str, Winners]
     actual_winners: Winners | None
     linked: Mapping[str, Details] = field(default_factory=dict)  # linked models' details
+    seed: int = 0  # the seed of the stochastic models' generators
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -304,4 +305,5 @@ def forecast(
             for m in models
             if m.links_issues and (d := outputs[m.name].details) is not None
         },
+        seed=seed,
     )

@@ -20,6 +20,7 @@ from statecraft.cli.options import (
     OptionList,
     OutputFormat,
     ScenarioArg,
+    SeedOpt,
     StoreOpt,
     check_ids,
     parse_options,
@@ -59,16 +60,18 @@ def forecast_cmd(
         ),
     ] = None,
     option: OptionList = None,
+    seed: SeedOpt = 0,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
-    """Forecast every issue of a scenario and say who wins."""
+    """Forecast every issue of a scenario and say who wins (``--seed`` seeds the models that
+    draw random numbers, such as the spatial model's stochastic transition)."""
     s = load_scenario(scenario)
     options = parse_options(option)
     check_ids(scenario, actor, s.actor_ids, "actor")
     with recording(ctx, store, no_store) as record:
         try:
-            result = forecast(s, model or None, primary=primary, options=options)
+            result = forecast(s, model or None, primary=primary, options=options, seed=seed)
         except (StatecraftError, ValueError) as exc:
             raise fail(str(exc)) from None
         record(result)

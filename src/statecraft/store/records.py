@@ -150,7 +150,7 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
                 "primary": result.primary,
                 "options": {m.name: dict(m.options) for m in result.models},
             },
-            seed=None,
+            seed=result.seed,
             status="complete",
             document=result.to_dict(),
             tables={
