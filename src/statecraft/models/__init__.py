@@ -18,6 +18,7 @@ from statecraft.errors import StatecraftError
 from statecraft.models.base import (
     CONTRACT,
     Details,
+    DrawByDrawModel,
     IssueModel,
     Model,
     ModelOptions,
@@ -40,6 +41,7 @@ __all__ = [
     "CONTRACT",
     "Compromise",
     "Details",
+    "DrawByDrawModel",
     "EUOptions",
     "EUResult",
     "Exchange",

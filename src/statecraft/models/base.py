@@ -44,6 +44,7 @@ __all__ = [
     "CONTRACT",
     "Cost",
     "Details",
+    "DrawByDrawModel",
     "IssueModel",
     "Model",
     "ModelOptions",
@@ -282,6 +283,36 @@ class Model(ABC):
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"{type(self).__name__}({opts})"
+
+
+class DrawByDrawModel(Model):
+    """A model whose run is sequential (rounds of exchanges, turns of bargaining): it runs
+    the draws of a batch one at a time. Subclasses implement :meth:`run_draw` and
+    :meth:`Model.not_applicable`; ``batched`` is False."""
+
+    batched: ClassVar[bool] = False
+
+    @abstractmethod
+    def run_draw(
+        self, batch: Batch, draw: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, Details] | None:
+        """The forecast of every issue (issues,) for one draw, and the model's account of it;
+        None where the model gives no forecast for this draw."""
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        reasons = self.not_applicable(batch)
+        forecasts = np.full((batch.size, batch.n_issues), np.nan)
+        if reasons:
+            return Output(forecasts, reasons)
+        account = None
+        for b in range(batch.size):
+            run = self.run_draw(batch, b, rng)
+            if run is None:
+                continue
+            forecasts[b], details = run
+            if detail and b == 0:
+                account = details
+        return Output(forecasts, reasons, details=account)
 
 
 class IssueModel(Model):

@@ -32,7 +32,7 @@ import numpy as np
 from pydantic import Field
 
 from statecraft.arrays import Batch
-from statecraft.models.base import Details, Model, ModelOptions, Output
+from statecraft.models.base import Details, DrawByDrawModel, ModelOptions
 
 __all__ = ["Exchange", "ExchangeDetails", "ExchangeOptions", "ExchangeRound", "run_exchange"]
 
@@ -287,7 +287,7 @@ class ExchangeOptions(ModelOptions):
     )
 
 
-class Exchange(Model):
+class Exchange(DrawByDrawModel):
     """Stokman & Van Oosten's (1994) exchange model of voting positions: see
     :func:`run_exchange` and docs/models/exchange.md.
 
@@ -308,7 +308,6 @@ class Exchange(Model):
     links_issues = True
     stochastic = True  # with variant="random-rate"
     cost = "slow"
-    batched = False
 
     def not_applicable(self, batch: Batch) -> dict[str, str]:
         if batch.n_issues < 2:
@@ -316,27 +315,21 @@ class Exchange(Model):
             return dict.fromkeys(batch.issue_ids, why)
         return {}
 
-    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
-        reasons = self.not_applicable(batch)
-        forecasts = np.full((batch.size, batch.n_issues), np.nan)
-        if reasons:
-            return Output(forecasts, reasons)
+    def run_draw(
+        self, batch: Batch, draw: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, ExchangeDetails]:
         o = self.opts
-        account = None
-        for b in range(batch.size):
-            history = run_exchange(
-                batch.position[b],
-                batch.salience[b],
-                batch.capability[b],
-                batch.present,
-                rounds=o.rounds,
-                variant=o.variant,
-                adjustment=o.adjustment,
-                rng=rng,
-            )
-            forecasts[b] = history[-1].voting
-            if detail and b == 0:
-                account = ExchangeDetails(
-                    issues=batch.issue_ids, actors=batch.actor_ids, rounds=tuple(history)
-                )
-        return Output(forecasts, reasons, details=account)
+        history = run_exchange(
+            batch.position[draw],
+            batch.salience[draw],
+            batch.capability[draw],
+            batch.present,
+            rounds=o.rounds,
+            variant=o.variant,
+            adjustment=o.adjustment,
+            rng=rng,
+        )
+        details = ExchangeDetails(
+            issues=batch.issue_ids, actors=batch.actor_ids, rounds=tuple(history)
+        )
+        return history[-1].voting, details

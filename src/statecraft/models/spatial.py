@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from statecraft.arrays import Batch
-from statecraft.models.base import Details, Model, Output
+from statecraft.models.base import Details, DrawByDrawModel
 from statecraft.models.spatial_blocks import (
     MIN_GAIN,
     SpatialOptions,
@@ -208,7 +208,7 @@ class SpatialDetails(Details):
         }
 
 
-class Spatial(Model):
+class Spatial(DrawByDrawModel):
     """KTAB's spatial model of politics: all the issues at once, as dimensions of one space
     (Wise, Lester & Efird 2015; KTAB's ``examples/smp``). See :func:`run_spatial`.
 
@@ -229,7 +229,6 @@ class Spatial(Model):
     links_issues = True
     stochastic = True  # with transition="stochastic"
     cost = "slow"
-    batched = False
 
     def memory_per_draw(self, n_actors: int, n_issues: int) -> int:
         # Draws run one at a time: a run's (n x n x n) arrays are freed before the next, so
@@ -247,49 +246,39 @@ class Spatial(Model):
             )
         elif batch.n_actors < 2:
             why = "the spatial model needs two actors or more"
+        elif (batch.salience.sum(axis=2) == 0).any(axis=1).all():
+            why = "the spatial model needs every actor to care about some issue"
         return dict.fromkeys(batch.issue_ids, why) if why else {}
 
-    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
-        reasons = self.not_applicable(batch)
-        forecasts = np.full((batch.size, batch.n_issues), np.nan)
-        if reasons:
-            return Output(forecasts, reasons)
-        width = batch.width
-        account = None
-        for b in range(batch.size):
-            x = (batch.position[b] - batch.low) / width
-            s = batch.salience[b]
-            total = s.sum(axis=1)
-            if (total == 0).any():  # an actor that cares about nothing: no run
-                continue
-            scaled = bool((total > 1 + 1e-12).any())
-            if scaled:  # KTAB's saliences are shares of attention: at most 1 in all
-                s = s / batch.n_issues
-            result = run_spatial(
-                x,
-                s,
-                batch.power[b],
-                self.opts,
-                rng=rng,
-                actors=batch.actor_ids,
-                dimensions=batch.issue_ids,
-            )
-            if self.opts.point == "mean":
-                point = result.outcome_probabilities @ result.outcomes
-            else:
-                point = result.outcomes[int(np.argmax(result.outcome_probabilities))]
-            details = SpatialDetails(
-                result=result,
-                issues=batch.issue_ids,
-                low=batch.low,
-                width=width,
-                saliences_scaled=scaled,
-            )
-            forecasts[b] = details.on_scale(point)
-            if detail and b == 0:
-                account = details
-        if not np.isfinite(forecasts[0]).any() and batch.size == 1:
-            reasons = dict.fromkeys(
-                batch.issue_ids, "the spatial model needs every actor to care about some issue"
-            )
-        return Output(forecasts, reasons, details=account)
+    def run_draw(
+        self, batch: Batch, draw: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, SpatialDetails] | None:
+        x = (batch.position[draw] - batch.low) / batch.width
+        s = batch.salience[draw]
+        total = s.sum(axis=1)
+        if (total == 0).any():  # an actor that cares about nothing in this draw: no run
+            return None
+        scaled = bool((total > 1 + 1e-12).any())
+        if scaled:  # KTAB's saliences are shares of attention: at most 1 in all
+            s = s / batch.n_issues
+        result = run_spatial(
+            x,
+            s,
+            batch.power[draw],
+            self.opts,
+            rng=rng,
+            actors=batch.actor_ids,
+            dimensions=batch.issue_ids,
+        )
+        if self.opts.point == "mean":
+            point = result.outcome_probabilities @ result.outcomes
+        else:
+            point = result.outcomes[int(np.argmax(result.outcome_probabilities))]
+        details = SpatialDetails(
+            result=result,
+            issues=batch.issue_ids,
+            low=batch.low,
+            width=batch.width,
+            saliences_scaled=scaled,
+        )
+        return details.on_scale(point), details
