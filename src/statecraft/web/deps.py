@@ -72,9 +72,10 @@ def attachment(filename: str) -> dict[str, str]:
 
 
 def _costly(name: str) -> bool:
-    """Whether a model is too slow to run on a large scenario in a request."""
-    # TODO(issue 13): read the model's cost metadata
-    return name in ("expected-utility", "exchange", "spatial")
+    """Whether a model is too slow to run on a large scenario in a request: its ``cost``
+    metadata (an unknown name is left for the forecast to refuse)."""
+    cls = available_models().get(name)
+    return cls is not None and cls.cost == "slow"
 
 
 class Scenarios:
