@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
 import statecraft as sc
 
@@ -64,14 +66,35 @@ def test_readme_winner_probabilities_are_current() -> None:
     assert max(best, key=lambda actor: best[actor]) == "azerbaijan"
 
 
-def test_every_model_page_holds_its_derived_options_table() -> None:
-    import sys
+def _docs_script(name: str) -> Any:
+    path = Path(__file__).resolve().parents[1] / "docs" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
-    try:
-        import options_tables
-    finally:
-        sys.path.pop(0)
+
+def test_model_lists_are_made_from_the_registry() -> None:
+    index = _docs_script("models_index")
+    for key, text in index.blocks().items():
+        page = index.PAGES[key].read_text(encoding="utf-8")
+        assert f"{index.START}\n{text}{index.END}" in page, (
+            f"{index.PAGES[key]} is stale: run `python docs/models_index.py --write`"
+        )
+
+
+def test_every_registered_model_has_a_page_and_every_page_a_model() -> None:
+    index = _docs_script("models_index")
+    pages = {p.stem for p in (index.DOCS / "models").glob("*.md")}
+    assert pages == set(sc.available_models())
+    for name in sc.available_models():
+        assert index.page_title(name)
+
+
+def test_every_model_page_holds_its_derived_options_table() -> None:
+    options_tables = _docs_script("options_tables")
     for name in sc.available_models():
         assert options_tables.page(name).exists(), f"no doc page for the model {name}"
         held = options_tables.current(name)

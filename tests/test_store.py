@@ -81,7 +81,7 @@ def test_forecast_round_trip(store: Store) -> None:
     assert run.input_hash == hashlib.sha256(dumps_json(s).encode()).hexdigest()
     assert run.scenario() == s
     assert run.arguments == {"scenario": "tiny.yaml"}
-    assert run.seed is None
+    assert run.seed == 0  # the seed of the stochastic models, 0 unless given
     assert run.status == "complete"
     assert run.elapsed == 0.25
     assert run.version == store_module.__version__

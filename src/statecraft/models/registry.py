@@ -17,6 +17,7 @@ REGISTERED: tuple[str, ...] = (
     "statecraft.models.compromise:Compromise",
     "statecraft.models.median:Median",
     "statecraft.models.nash:Nash",
+    "statecraft.models.kalai_smorodinsky:KalaiSmorodinsky",
     "statecraft.models.expected_utility:ExpectedUtility",
     "statecraft.models.exchange:Exchange",
     "statecraft.models.spatial:Spatial",
