@@ -29,6 +29,18 @@ C = np.array([[1.0, 1.0], [2.0, 2.0]])
 ALL = np.ones((2, 2), dtype=bool)
 
 
+def test_a_vanishing_salience_prices_no_exchange() -> None:
+    """A salience of 5e-324, the smallest float, made the ratio of an actor's saliences
+    overflow (an error under this suite's warnings). The exchange it prices gains less than
+    1e-10, so there is none, and the outcome is the weighted mean of the positions:
+    p = (1 x 1 x 0 + 1 x 0.25 x 100) / 1.25 = 20, q = 100 (A's weight on it is nil)."""
+    x = np.array([[0.0, 0.0], [100.0, 100.0]])
+    s = np.array([[1.0, 5e-324], [0.25, 1.0]])
+    (only,) = run_exchange(x, s, np.ones((2, 2)), ALL)
+    assert only.exchanges == ()
+    np.testing.assert_allclose(only.voting, [20.0, 100.0])
+
+
 def test_one_exchange_by_hand() -> None:
     first = run_exchange(X, S, C, ALL, rounds=1)[0]
     # expected outcomes: p = (0.8 x 100) / (0.8 + 0.4), q = (0.2 x 100) / (0.2 + 1.6)

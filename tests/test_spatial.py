@@ -15,6 +15,7 @@ from hypothesis.extra.numpy import arrays
 from typer.testing import CliRunner
 
 from statecraft import forecast
+from statecraft.arrays import scenario_batch
 from statecraft.cli import app
 from statecraft.io import load
 from statecraft.io._validate import build_scenario
@@ -173,6 +174,18 @@ def test_ktab_reference_run_soe_policy_competition() -> None:
     assert r.probabilities[-1][-1] == pytest.approx(0.0002, abs=5e-5)
 
 
+def test_units_of_power_change_nothing() -> None:
+    """Two actors at 0 and 1 on one issue, powers 3 and 1 in any units: the first state's
+    election (linear victory law, conditional election of two options) gives the first
+    position 3 / (3 + 1) = 0.75. Before powers were rescaled to a largest of 100, KTAB's
+    floor of 1e-8 on each coalition gave (1e-8 + 3e-9) / (2e-8 + 4e-9) = 13/24 at powers
+    3e-9 and 1e-9."""
+    x, s = np.array([[0.0], [1.0]]), np.ones((2, 1))
+    for unit in (1e-9, 1.0, 1e9):
+        r = run_spatial(x, s, np.array([3.0, 1.0]) * unit)
+        np.testing.assert_allclose(r.probabilities[0], [0.75, 0.25], atol=1e-9)
+
+
 # --- invariants ----------------------------------------------------------------------------
 
 unit = st.floats(0, 1, allow_nan=False)
@@ -262,6 +275,22 @@ def test_spatial_needs_every_stance() -> None:
     why = f.issues[0].not_applicable["spatial"]
     assert "every actor's position on every issue; c has none on date" in why
     assert f.value("tax", "compromise") is not None
+
+
+def test_an_actor_that_cares_about_nothing_is_named() -> None:
+    """A salience of 1e-300 squares to 0, and the distances divide by the sum of the squared
+    saliences: such an actor cares about nothing, the model does not apply and says who,
+    through not_applicable as through evaluate (which divided 0 by 0 before)."""
+    data = copy.deepcopy(TINY)
+    data["actors"][2]["stances"]["date"] = {"position": 5, "salience": 1e-300}
+    data["actors"][2]["stances"]["tax"]["salience"] = 0.0
+    batch = scenario_batch(build_scenario(data, file=None))
+    model = get_model("spatial")
+    why = "the spatial model needs every actor to care about some issue; c cares about none"
+    assert model.not_applicable(batch) == {"tax": why, "date": why}
+    out = model.evaluate(batch, np.random.default_rng(0))
+    assert out.not_applicable == {"tax": why, "date": why}
+    assert np.isnan(out.forecasts).all()
 
 
 def test_linked_models_run_only_when_named() -> None:

@@ -16,6 +16,8 @@ A model declares, once, on its class:
   the arrays; ``"slow"``: rounds of bargaining, whose time grows faster than the number of
   actors), ``batched`` (a batch of draws runs as one vectorised call) and
   :meth:`Model.memory_per_draw`, from which blocks of draws are sized;
+- ``within_positions``: whether its forecast of an issue always lies within the range of
+  the positions of the actors taking part (whereas every model's lies within the scale);
 - ``exemptions``: the properties of the contract test it cannot honour, with the reason.
 
 One-issue models subclass :class:`IssueModel` and implement :meth:`IssueModel.predict` (and
@@ -59,8 +61,11 @@ __all__ = [
 
 Cost = Literal["fast", "slow"]
 
-#: The properties every model must have (the contract test checks each; a model that cannot
-#: honour one names it in ``exemptions`` with the reason).
+#: The properties every model must have (tests/test_contract.py checks each; a model that
+#: cannot honour one names it in ``exemptions`` with the reason): a batch of draws gives what
+#: each draw gives alone; the order of the actors and the units of capability change no
+#: forecast; forecasts lie within the scale; details are JSON without NaN; a seed gives the
+#: same bytes; and the issues it reports not applicable, and only those, have no forecast.
 CONTRACT = (
     "batch-equals-loop",
     "actor-order",
@@ -68,6 +73,7 @@ CONTRACT = (
     "within-scale",
     "json-details",
     "same-seed-same-bytes",
+    "not-applicable",
 )
 
 
@@ -234,6 +240,9 @@ class Model(ABC):
     needs_status_quo: ClassVar[bool] = False
     cost: ClassVar[Cost] = "fast"
     batched: ClassVar[bool] = True
+    #: Every forecast of an issue lies within the range of the positions of the actors that
+    #: take part in it (the contract test checks it where it is declared).
+    within_positions: ClassVar[bool] = True
     exemptions: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, options: ModelOptions | None = None, /, **kwargs: Any) -> None:

@@ -76,7 +76,7 @@ def _candidates(
     p, q = pairs[:, 0][:, None], pairs[:, 1][:, None]
     ok = present[a, p] & present[a, q] & present[b, p] & present[b, q]
     ok &= (left[a, p] != left[b, p]) & (left[a, q] != left[b, q])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # tiny saliences
         ra = s[a, p] / s[a, q]
         rb = s[b, p] / s[b, q]
     ok &= ra != rb
