@@ -18,12 +18,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "statecraft"
 #: Where a model's name may stand, with the reason.
 EXEMPT = {
     "models": "the models' own modules, and their registry",
-    "analysis/fitted.py": "its fitted families name the models they refit; being moved off "
-    "names separately (leave alone for now)",
-    "analysis/backtest.py": "its yardstick is named; being moved off names separately (leave "
-    "alone for now)",
+    "analysis/fitted.py": "a fitted family is a refit of particular published models (the "
+    "expected utility model's Q and T; a learnt combination of the compromise, median and "
+    "expected utility forecasts): the models it names are what the family is",
     "data/deu-fitted.json": "the fitted parameters that analysis/fitted.py writes and reads, "
-    "keyed by model (as fitted.py, for now)",
+    "keyed by the models they refit",
 }
 
 #: Quoted strings that are a model's name but do not stand for the model: (file, the text

@@ -17,7 +17,7 @@ models read one issue at a time (:meth:`Batch.issue`), linked models read the wh
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -27,9 +27,11 @@ from statecraft.scenario import Scenario
 
 __all__ = [
     "Batch",
+    "DrawPlan",
     "IssueArrays",
     "Kind",
     "draw_batch",
+    "draw_plan",
     "input_key",
     "issue_arrays",
     "scenario_batch",
@@ -128,12 +130,13 @@ class Batch:
         rows = np.flatnonzero(self.present[:, j])
         sq = self.status_quo[:, j]
         actual = float(self.actual[j])
+        take: slice | np.ndarray = slice(None) if len(rows) == self.n_actors else rows
         return IssueArrays(
             issue_id=self.issue_ids[j],
             actor_ids=tuple(self.actor_ids[k] for k in rows),
-            capability=self.capability[:, rows, j],
-            position=self.position[:, rows, j],
-            salience=self.salience[:, rows, j],
+            capability=self.capability[:, take, j],
+            position=self.position[:, take, j],
+            salience=self.salience[:, take, j],
             low=float(self.low[j]),
             high=float(self.high[j]),
             status_quo=sq.copy() if np.isfinite(sq).all() else None,
@@ -224,40 +227,73 @@ def scenario_batch(scenario: Scenario) -> Batch:
     )
 
 
-def draw_batch(scenario: Scenario, draws: Mapping[str, np.ndarray], size: int) -> Batch:
-    """``size`` draws of the scenario: each number named in ``draws`` (by
-    :func:`input_key`) takes its drawn values, every other number its value.
+@dataclass(frozen=True, eq=False)
+class DrawPlan:
+    """Where the drawn numbers of a scenario go in its batch, worked out once per study:
+    the scenario's own arrays, and for each drawn number the array and place it sets.
 
-    An actor's drawn overall capability applies on every issue where the actor has no
-    capability of its own.
+    Each ``write`` is ``(array, index, key)``: the array's name, the (actor, issue), actor
+    or issue index, and the :func:`input_key` of the draws that set it. An actor's drawn
+    overall capability also sets its capability on every issue where it has none of its own.
     """
-    base = _base(scenario)
-    out = {
-        k: v if k == "present" else np.repeat(v[None, ...], size, axis=0) for k, v in base.items()
-    }
+
+    scenario: Scenario
+    base: Mapping[str, np.ndarray]
+    writes: tuple[tuple[str, tuple[int, ...], str], ...]
+
+    def batch(self, draws: Mapping[str, np.ndarray], size: int) -> Batch:
+        """``size`` draws of the scenario; an array that no draw changes is the scenario's
+        own, broadcast over the draws (a read-only view: models never write to their
+        input)."""
+        touched = {name for name, _, _ in self.writes}
+        out: dict[str, np.ndarray] = {"present": self.base["present"]}
+        for name, value in self.base.items():
+            if name == "present":
+                continue
+            if name in touched:
+                out[name] = np.repeat(value[None, ...], size, axis=0)
+            else:
+                out[name] = np.broadcast_to(value, (size, *value.shape))
+        for name, where, key in self.writes:
+            out[name][(slice(None), *where)] = draws[key]  # type: ignore[index]
+        return _batch(self.scenario, out)
+
+
+def draw_plan(scenario: Scenario, keys: Collection[str]) -> DrawPlan:
+    """The plan that puts draws of the numbers named ``keys`` (by :func:`input_key`) in
+    the scenario's batch."""
+    keys = set(keys)
+    writes: list[tuple[str, tuple[int, ...], str]] = []
+    kinds: tuple[Kind, ...] = ("position", "salience")
     for a, actor in enumerate(scenario.actors):
-        overall = draws.get(input_key("capability", actor.id, None))
-        if overall is not None:
-            out["power"][:, a] = overall
+        overall = input_key("capability", actor.id, None)
+        if overall in keys:
+            writes.append(("power", (a,), overall))
         for j, issue_id in enumerate(scenario.issue_ids):
             stance = actor.stances.get(issue_id)
             if stance is None:
                 continue
-            kinds: tuple[Kind, ...] = ("position", "salience")
             for kind in kinds:
-                values = draws.get(input_key(kind, actor.id, issue_id))
-                if values is not None:
-                    out[kind][:, a, j] = values
-            own = draws.get(input_key("capability", actor.id, issue_id))
-            if own is not None:
-                out["capability"][:, a, j] = own
-            elif stance.capability is None and overall is not None:
-                out["capability"][:, a, j] = overall
+                key = input_key(kind, actor.id, issue_id)
+                if key in keys:
+                    writes.append((kind, (a, j), key))
+            own = input_key("capability", actor.id, issue_id)
+            if own in keys:
+                writes.append(("capability", (a, j), own))
+            elif stance.capability is None and overall in keys:
+                writes.append(("capability", (a, j), overall))
     for j, issue_id in enumerate(scenario.issue_ids):
-        values = draws.get(input_key("status_quo", None, issue_id))
-        if values is not None:
-            out["status_quo"][:, j] = values
-    return _batch(scenario, out)
+        key = input_key("status_quo", None, issue_id)
+        if key in keys:
+            writes.append(("status_quo", (j,), key))
+    return DrawPlan(scenario, _base(scenario), tuple(writes))
+
+
+def draw_batch(scenario: Scenario, draws: Mapping[str, np.ndarray], size: int) -> Batch:
+    """``size`` draws of the scenario: each number named in ``draws`` (by
+    :func:`input_key`) takes its drawn values, every other number its value
+    (:class:`DrawPlan`; a study makes the plan once and reuses it for every block)."""
+    return draw_plan(scenario, draws.keys()).batch(draws, size)
 
 
 def issue_arrays(scenario: Scenario, issue_id: str) -> IssueArrays:

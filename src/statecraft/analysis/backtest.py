@@ -27,7 +27,7 @@ from statecraft.analysis.kernel import evaluate
 from statecraft.arrays import scenario_batch
 from statecraft.io import actor_data
 from statecraft.io.deu import DeuIssue, DeuTable
-from statecraft.models import Model, get_model
+from statecraft.models import Model, default_model, get_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -240,9 +240,10 @@ def backtest(
 
     given = list(models) if models else [*available_models(), *BASELINES]
     names = [m.name if isinstance(m, Model) else m for m in given]
-    if "compromise" not in names:  # the yardstick of every comparison
-        given.insert(0, "compromise")
-        names.insert(0, "compromise")
+    yardstick = default_model()  # the first registered: the compromise model (Achen 2006)
+    if yardstick not in names:  # the yardstick of every comparison
+        given.insert(0, yardstick)
+        names.insert(0, yardstick)
     for m in given:
         if isinstance(m, str) and m not in BASELINES:
             get_model(m)
@@ -264,7 +265,7 @@ def backtest(
         np.concatenate([groups[keys[j]] for j in rng.integers(0, len(keys), len(keys))])
         for _ in range(replicates)
     ]
-    base_error = np.abs(forecasts["compromise"] - actual)
+    base_error = np.abs(forecasts[yardstick] - actual)
     scores = []
     for name in names:
         error = np.abs(forecasts[name] - actual)
@@ -282,7 +283,7 @@ def backtest(
             d = (error[idx] - base_error[idx])[shared[idx]]
             if d.size:
                 boot_diff.append(d.mean())
-        diff = None if name == "compromise" else float((error - base_error)[shared].mean())
+        diff = None if name == yardstick else float((error - base_error)[shared].mean())
         scores.append(
             Score(
                 model=name,

@@ -27,7 +27,7 @@ from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncert
 from statecraft.analysis.kernel import draws_per_block, evaluate
 from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import gains
-from statecraft.arrays import Batch, draw_batch, scenario_batch
+from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
 from statecraft.models import Model, build_models, default_model
 from statecraft.scenario import Scenario
 
@@ -94,6 +94,24 @@ def _parse(text: str) -> Scenario:
     return Scenario.model_validate_json(text)
 
 
+#: The uncertain inputs and the draw plan of the scenarios studied lately, by identity: a
+#: study works them out once, not once per block (the scenario is kept with them, so that
+#: its id is not reused while it is here).
+_STUDIES: dict[int, tuple[Scenario, list[UncertainInput], DrawPlan]] = {}
+
+
+def _study(scenario: Scenario) -> tuple[list[UncertainInput], DrawPlan]:
+    hit = _STUDIES.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1], hit[2]
+    inputs = uncertain_inputs(scenario)
+    plan = draw_plan(scenario, [i.key for i in inputs])
+    while len(_STUDIES) >= 8:
+        _STUDIES.pop(next(iter(_STUDIES)))
+    _STUDIES[id(scenario)] = (scenario, inputs, plan)
+    return inputs, plan
+
+
 def block_size(scenario: Scenario) -> int:
     """Draws per block: :data:`BLOCK`, fewer where a block's inputs would outgrow the memory
     budget (only for scenarios of thousands of actor-issues). It depends on the scenario
@@ -116,8 +134,8 @@ def run_block(
     if isinstance(scenario, str):
         scenario = _parse(scenario)
     built = build_models(models, {} if all(isinstance(m, Model) for m in models) else options)
-    inputs = uncertain_inputs(scenario)
-    batch = draw_batch(scenario, draw_block(scenario, inputs, seed, block, size), size)
+    inputs, plan = _study(scenario)
+    batch = plan.batch(draw_block(scenario, inputs, seed, block, size), size)
     outputs = evaluate(built, batch, seed=seed, block=block)
     summary = _Summary(size, {}, {}, {}, {}, {})
     ranked = _ranked_actors(scenario)
@@ -153,8 +171,11 @@ def _best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np
     if not cols:
         return np.zeros(len(ranked), dtype=np.int64)
     rows = [batch.actor_ids.index(a) for a in ranked]
-    position = batch.position[:, rows][:, :, cols]
-    salience = batch.salience[:, rows][:, :, cols]
+    # Views, not copies, where every actor is ranked and every issue counts (the usual case)
+    take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
+    take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
+    position = batch.position[:, take_rows][:, :, take_cols]
+    salience = batch.salience[:, take_rows][:, :, take_cols]
     gain, _ = gains(
         position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
     )
