@@ -350,6 +350,12 @@ def test_stochastic_is_declared(name: str) -> None:
         one = kernel.evaluate([m], batch, seed=1)[m.name].forecasts
         two = kernel.evaluate([m], batch, seed=2)[m.name].forecasts
         differ.append(one.tobytes() != two.tobytes())
+        if not m.stochastic:
+            # the kernel gives a deterministic model one shared generator: it must not draw
+            rng = np.random.default_rng(0)
+            state = rng.bit_generator.state
+            m.evaluate(batch, rng)
+            assert rng.bit_generator.state == state, f"{m!r} draws but is not stochastic"
     assert any(differ) == MODELS[name].stochastic
 
 
