@@ -313,3 +313,25 @@ def test_forecast_seed_reaches_a_stochastic_model() -> None:
         assert item["forecast"]["exchange"] == lib.value(issue, "exchange")
     assert cli("3") == three
     assert cli("4") != three
+
+
+def test_forecast_table_fits_100_columns() -> None:
+    # The flagship table in a 100-column terminal: nothing cut short, every forecast shown.
+    import io
+
+    from rich.console import Console
+
+    import statecraft as sc
+    from statecraft.cli.render_forecast import forecast_table
+
+    f = sc.forecast("karabakh-2020")
+    buf = io.StringIO()
+    Console(file=buf, width=100, highlight=False, markup=False).print(forecast_table(f))
+    out = buf.getvalue()
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    for item in f.issues:
+        for value in item.forecasts.values():
+            assert value is None or f"{value:.1f}" in out
+    assert "Status quo" in out
+    assert "Actual" in out

@@ -31,17 +31,16 @@ def print_simulation(result: Any) -> None:
         f"{len(result.inputs)} uncertain numbers",
         title_justify="left",
     )
-    for name, justify in (
-        ("Issue", "left"),
-        ("Status quo", "right"),
-        ("Mean", "right"),
-        ("Median", "right"),
-        ("80% interval", "right"),
-        ("95% interval", "right"),
-        ("Actual", "right"),
-        ("Distribution across the scale", "left"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    # Narrow terminals: the numbers never wrap; the issue ids and the headers give way, and
+    # the histogram is drawn narrower (below 100 columns its right end may be cut).
+    table.add_column("Issue", overflow="fold", min_width=8)
+    table.add_column("Status quo", justify="right", min_width=6)
+    for name in ("Mean", "Median", "80% interval", "95% interval"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Actual", justify="right", min_width=6)
+    table.add_column("Distribution across the scale", no_wrap=True, overflow="crop")
+    # A narrower histogram in a narrow terminal (24 bins need about 120 columns in all).
+    bins = max(8, min(24, console.width - 96))
     for summary in result.issues:
         issue = s.issue(summary.issue)
         d = decimals(issue.scale.width)
@@ -55,7 +54,7 @@ def print_simulation(result: Any) -> None:
             f"{lo80:.{d}f} – {hi80:.{d}f}",
             f"{lo95:.{d}f} – {hi95:.{d}f}",
             fmt(None if issue.actual is None else issue.actual.value, d),
-            f"{issue.scale.low:g} {sparkline(summary.histogram)} {issue.scale.high:g}",
+            f"{issue.scale.low:g} {sparkline(summary.histogram, bins)} {issue.scale.high:g}",
         )
     table.caption = (
         "Intervals and the median are read from a histogram of 2,000 bins across each scale."

@@ -19,8 +19,10 @@ def forecast_table(result: Forecast) -> Table:
     names = result.model_names
     known = any(item.actual is not None for item in result.issues)
     table = Table(title=s.title or s.name, title_justify="left", show_footer=known)
-    table.add_column("Issue", footer="mean error", no_wrap=True)
-    table.add_column("Status quo", justify="right")
+    # Narrow terminals: the issue ids fold, the headers break at their spaces and a model's
+    # name at its hyphens, and no column shrinks below what its numbers need.
+    table.add_column("Issue", footer="mean error", overflow="fold", min_width=8)
+    table.add_column("Status quo", justify="right", min_width=6)
     for n in names:
         errors = [
             e / s.issue(item.issue).scale.width * 100
@@ -28,8 +30,8 @@ def forecast_table(result: Forecast) -> Table:
             if (e := item.error(n)) is not None
         ]
         footer = f"{sum(errors) / len(errors):.1f}%" if errors else "–"
-        table.add_column(n, justify="right", no_wrap=True, footer=footer)
-    table.add_column("Actual", justify="right")
+        table.add_column(n.replace("-", "-\n"), justify="right", no_wrap=True, footer=footer)
+    table.add_column("Actual", justify="right", min_width=6)
     for item in result.issues:
         d = decimals(s.issue(item.issue).scale.width)
         cells: list[str | Text] = [item.issue, fmt(item.status_quo, d)]
