@@ -50,6 +50,10 @@ def current(name: str) -> str | None:
 
 def write(name: str) -> None:
     text = page(name).read_text(encoding="utf-8")
+    if current(name) is None:
+        raise SystemExit(
+            f"{page(name)} has no {START} ... {END} markers: add them where the table goes"
+        )
     pattern = re.escape(START) + r"\n(?:.*?\n)?" + re.escape(END)
     new = f"{START}\n{table(name)}\n{END}"
     page(name).write_text(re.sub(pattern, lambda _: new, text, flags=re.S), encoding="utf-8")

@@ -54,3 +54,19 @@ def test_forecast_accepts_a_name_a_list_and_model_instances() -> None:
 def test_errors_share_a_base_class() -> None:
     assert issubclass(sc.ScenarioError, sc.StatecraftError)
     assert issubclass(sc.UnknownModel, sc.StatecraftError)
+
+
+def test_every_entry_point_takes_a_name_as_well_as_a_scenario() -> None:
+    s = sc.load("karabakh-2020")
+    by_name = sc.simulate("karabakh-2020", "compromise", draws=300, seed=4)
+    by_scenario = sc.simulate(s, "compromise", draws=300, seed=4)
+    assert by_name.to_dict() == by_scenario.to_dict()
+    assert sc.one_at_a_time("karabakh-2020").base == sc.one_at_a_time(s).base
+    # a patch by its name, as the command line and the web app take it
+    by_patch_name = sc.compare("karabakh-2020", ["us-engaged"])
+    by_patch = sc.compare(s, [sc.load_patch("us-engaged", scenario=s)])
+    frame = by_patch_name.to_frame()
+    assert list(frame.columns)[:3] == ["scenario", "issue", "model"]
+    assert frame.equals(by_patch.to_frame())
+    assert set(frame["scenario"]) == {"base", "us-engaged"}
+    assert "built-in scenario's name" in (sc.simulate.__doc__ or "")

@@ -130,8 +130,11 @@ def test_docs_leaderboard_is_current(tmp_path: Path) -> None:
     args = ["backtest", str(SHARED_DATA / "deu3" / "deu3-dev.tsv"), "--out", str(out), "--cv"]
     result = runner.invoke(app, args + [f"--family={f}" for f in families])
     assert result.exit_code == 0, result.output
-    assert quoted == (out / "leaderboard.md").read_text()
     command = " ".join(page.split("## Leaderboard")[1].split("`")[1].split())
+    assert quoted == (out / "leaderboard.md").read_text(), (
+        "docs/backtest.md's leaderboard is stale: run `" + command + "` and paste DIR/"
+        "leaderboard.md between its <!-- leaderboard --> markers"
+    )
     assert command.endswith(" ".join(f"--family {f}" for f in families) + " --out DIR")
 
 
@@ -201,3 +204,11 @@ def test_models_as_instances(tmp_path: Path) -> None:
     # costs it: the Nash solution stays at 0. p1i2 has no status quo: Nash does not apply.
     assert by_instance.forecasts["nash"][0] == 0.0
     assert math.isnan(by_instance.forecasts["nash"][1])
+
+
+def test_no_model_is_named_like_a_baseline() -> None:
+    # The backtest scores models and baselines side by side, by name.
+    from statecraft.analysis.backtest import BASELINES
+    from statecraft.models import available_models
+
+    assert not set(available_models()) & set(BASELINES)

@@ -14,14 +14,16 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 def test_readme_karabakh_errors_are_current() -> None:
     match = re.search(
-        r"are ([\d.]+) \(compromise\), ([\d.]+) \(median\), ([\d.]+) \(Nash\) and ([\d.]+)\s+"
-        r"\(expected utility\)",
+        r"are ([\d.]+) \(compromise\), ([\d.]+) \(median\), ([\d.]+) \(Nash\), ([\d.]+)\s+"
+        r"\(Kalai-Smorodinsky\) and ([\d.]+)\s+\(expected utility\)",
         README,
     )
     assert match, "the README's sentence on the Karabakh errors has changed; update this test"
     f = sc.forecast("karabakh-2020")
     for quoted, model in zip(
-        match.groups(), ("compromise", "median", "nash", "expected-utility"), strict=True
+        match.groups(),
+        ("compromise", "median", "nash", "kalai-smorodinsky", "expected-utility"),
+        strict=True,
     ):
         errors = [
             item.error(model) / f.scenario.issue(item.issue).scale.width * 100 for item in f.issues

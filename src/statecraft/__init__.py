@@ -7,11 +7,11 @@
 7.39
 """
 
-from statecraft._front import forecast
+from statecraft._front import compare, forecast, one_at_a_time, simulate, sobol_indices
 from statecraft._version import __version__
-from statecraft.analysis.counterfactual import Comparison, Patch, apply_patch, compare, load_patch
-from statecraft.analysis.sensitivity import Sensitivity, one_at_a_time, sobol_indices
-from statecraft.analysis.uncertainty import Simulation, simulate
+from statecraft.analysis.counterfactual import Comparison, Patch, apply_patch, load_patch
+from statecraft.analysis.sensitivity import Sensitivity
+from statecraft.analysis.uncertainty import Simulation
 from statecraft.analysis.winners import ActorGain, Winners, winners
 from statecraft.arrays import Batch, IssueArrays, issue_arrays, scenario_batch
 from statecraft.errors import ScenarioError, StatecraftError

@@ -1,22 +1,58 @@
-"""The public forecast: a scenario, a built-in name or a path, read and run."""
+"""The public entry points that read a scenario: a :class:`Scenario`, a built-in name or a
+path, read with :func:`statecraft.load` and handed to the engine (which takes scenarios)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from statecraft.analysis.counterfactual import Comparison, Patch, load_patch
+from statecraft.analysis.counterfactual import compare as run_compare
+from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
+from statecraft.analysis.sensitivity import sobol_indices as run_sobol_indices
+from statecraft.analysis.uncertainty import simulate as run_simulate
 from statecraft.io import load
 from statecraft.models import Model
 from statecraft.runner import Forecast
 from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
 
-__all__ = ["forecast"]
+__all__ = ["compare", "forecast", "one_at_a_time", "simulate", "sobol_indices"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+ScenarioLike = Scenario | str | Path
+
+
+def _scenario(scenario: ScenarioLike) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load(scenario)
+
+
+def _reads_scenario(
+    func: Callable[Concatenate[Scenario, P], R],
+) -> Callable[Concatenate[ScenarioLike, P], R]:
+    """The engine's function, taking a scenario, a built-in name or a path."""
+
+    @functools.wraps(func)
+    def run(scenario: ScenarioLike, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return func(_scenario(scenario), *args, **kwargs)
+
+    run.__doc__ = (func.__doc__ or "").rstrip() + (
+        "\n\n    ``scenario`` may also be a built-in scenario's name or a path (read with"
+        "\n    :func:`statecraft.load`).\n"
+    )
+    return run
+
+
+simulate = _reads_scenario(run_simulate)
+one_at_a_time = _reads_scenario(run_one_at_a_time)
+sobol_indices = _reads_scenario(run_sobol_indices)
 
 
 def forecast(
-    scenario: Scenario | str | Path,
+    scenario: ScenarioLike,
     model: str | Model | Sequence[str | Model] | None = None,
     *,
     primary: str | None = None,
@@ -32,6 +68,26 @@ def forecast(
     >>> round(f.value("emissions", "compromise"), 3)
     7.39
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load(scenario)
-    return run_forecast(scenario, model, primary=primary, options=options, seed=seed)
+    return run_forecast(_scenario(scenario), model, primary=primary, options=options, seed=seed)
+
+
+def compare(
+    scenario: ScenarioLike,
+    patches: Sequence[Patch | str | Path],
+    model: str | Model | None = None,
+    *,
+    draws: int = 0,
+    seed: int = 0,
+    options: dict[str, Any] | None = None,
+) -> Comparison:
+    """Forecast the scenario and each patched copy (a :class:`Patch`, a built-in patch's name
+    or a patch file's path); the rest is
+    :func:`statecraft.analysis.counterfactual.compare`'s.
+
+    >>> c = compare("karabakh-2020", ["us-engaged"])
+    >>> sorted(set(c.to_frame()["scenario"]))
+    ['base', 'us-engaged']
+    """
+    s = _scenario(scenario)
+    given = [p if isinstance(p, Patch) else load_patch(p, scenario=s) for p in patches]
+    return run_compare(s, given, model, draws=draws, seed=seed, options=options)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import (
@@ -48,6 +48,9 @@ from statecraft.io import MAX_FILE_BYTES, error_from_validation
 from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Change",
@@ -316,6 +319,13 @@ class Comparison:
                         }
                     )
         return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """The records as a pandas DataFrame: one row per scenario (base and patches) and
+        issue, with the forecast and its difference from the base."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records())
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -279,6 +279,7 @@ class Simulation:
         ]
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per issue and model: draws, mean, median and the 80% and 95% intervals."""
         import pandas as pd
 
         return pd.DataFrame.from_records(self.to_records())

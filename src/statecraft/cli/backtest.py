@@ -56,7 +56,7 @@ def backtest_cmd(
         typer.Option(
             "--cv",
             help="Also fit the fitted families on this file and score them by "
-            "cross-validation grouped by proposal (rows cv:FAMILY; needs statecraft[fit]).",
+            "cross-validation grouped by proposal (rows cv:FAMILY; needs statecraft\\[fit]).",
         ),
     ] = False,
     fitted: Annotated[

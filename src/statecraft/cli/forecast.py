@@ -64,8 +64,7 @@ def forecast_cmd(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
-    """Forecast every issue of a scenario and say who wins (``--seed`` seeds the models that
-    draw random numbers, such as the spatial model's stochastic transition)."""
+    """Forecast every issue of a scenario and say who wins."""
     s = load_scenario(scenario)
     options = parse_options(option)
     check_ids(scenario, actor, s.actor_ids, "actor")

@@ -22,7 +22,15 @@ class OutputFormat(StrEnum):
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="The model to run.")]
-SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="The random seed (0 or more).", min=0)]
+SeedOpt = Annotated[
+    int,
+    typer.Option(
+        "--seed",
+        "-s",
+        help="The random seed (0 or more): of the draws, and of the models that draw.",
+        min=0,
+    ),
+]
 PerturbOpt = Annotated[
     float | None,
     typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),

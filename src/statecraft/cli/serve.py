@@ -28,7 +28,7 @@ def serve_cmd(
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
-    """Serve the web app: build, run and read scenarios in the browser (needs statecraft[web])."""
+    """Serve the web app: build, run and read scenarios in the browser (needs statecraft\\[web])."""
     local = host in ("127.0.0.1", "localhost", "::1")
     if not local and not token:
         raise fail(

@@ -41,7 +41,7 @@ def simulate_cmd(
     ] = 1,
     dask: Annotated[
         str | None,
-        typer.Option(help="Address of a Dask scheduler to run on (needs statecraft[dask])."),
+        typer.Option(help="Address of a Dask scheduler to run on (needs statecraft\\[dask])."),
     ] = None,
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,

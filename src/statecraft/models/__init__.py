@@ -135,9 +135,14 @@ def build_models(
     accepted = {o for name in named for o in _class(name).option_names()}
     unknown = sorted(set(options) - accepted)
     if unknown:
+        hint = (
+            " (a stochastic model's seed is the command's --seed, or seed= in Python)"
+            if unknown[0] == "seed"
+            else ""
+        )
         raise ValueError(
-            f"unknown option {unknown[0]!r} for the models run (options go to models given "
-            "by name); their options are: " + (", ".join(sorted(accepted)) or "none")
+            f"unknown option {unknown[0]!r} for the models run{hint}; their options are: "
+            + (", ".join(sorted(accepted)) or "none")
         )
     if not built:
         raise ValueError("no model to run")
