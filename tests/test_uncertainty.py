@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import statecraft as sc
@@ -419,3 +421,46 @@ def test_simulate_takes_model_instances(tiny: dict[str, Any]) -> None:
     assert json.dumps(by_instance.to_dict()) == json.dumps(by_name.to_dict())
     with pytest.raises(ValueError, match="named twice"):
         u.simulate(s, [sc.get_model("compromise"), "compromise"], draws=10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["triangular", "uniform", "normal", "beta"]),
+            st.floats(-50, 50),
+            st.floats(0.01, 40),
+            st.floats(0, 1),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(1, 300),
+)
+def test_draws_are_the_same_drawn_input_by_input(
+    specs: list[tuple[str, float, float, float]], size: int
+) -> None:
+    # draw_block draws runs of triangular or uniform inputs in one call: the same numbers,
+    # byte for byte and in the same order, as one call of sample per input.
+    from statecraft.analysis import draws as d
+
+    inputs = [
+        d.UncertainInput(
+            f"a{k}:capability",
+            "capability",
+            f"a{k}",
+            None,
+            low + at * width,
+            low,
+            low + width,
+            dist,
+            (-np.inf, np.inf),
+        )
+        for k, (dist, low, width, at) in enumerate(specs)
+    ]
+    got = d.draw_block(sc.load("ec-emissions-1994"), inputs, 5, 2, size)
+    rng = d._generator(5, 2)
+    want = {i.key: d.sample(i, rng, size) for i in inputs}
+    assert list(got) == list(want)
+    for key, values in want.items():
+        assert got[key].tobytes() == values.tobytes(), key
