@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -100,15 +101,20 @@ def _parse(text: str) -> Scenario:
 _STUDIES: dict[int, tuple[Scenario, list[UncertainInput], DrawPlan]] = {}
 
 
+_STUDIES_LOCK = threading.Lock()  # the web app runs studies in threads
+
+
 def _study(scenario: Scenario) -> tuple[list[UncertainInput], DrawPlan]:
-    hit = _STUDIES.get(id(scenario))
+    with _STUDIES_LOCK:
+        hit = _STUDIES.get(id(scenario))
     if hit is not None and hit[0] is scenario:
         return hit[1], hit[2]
     inputs = uncertain_inputs(scenario)
     plan = draw_plan(scenario, [i.key for i in inputs])
-    while len(_STUDIES) >= 8:
-        _STUDIES.pop(next(iter(_STUDIES)))
-    _STUDIES[id(scenario)] = (scenario, inputs, plan)
+    with _STUDIES_LOCK:
+        while len(_STUDIES) >= 8:
+            _STUDIES.pop(next(iter(_STUDIES)))
+        _STUDIES[id(scenario)] = (scenario, inputs, plan)
     return inputs, plan
 
 
