@@ -160,3 +160,17 @@ def test_linked_models_swing_from_their_point_forecast(model: str) -> None:
     assert result.swings
     # each swing sets one input to its low and its high end: some input moves some issue
     assert any(abs(w.at_high - w.at_low) > 0 for w in result.swings)
+
+
+def test_sobol_table_says_when_a_forecast_never_moves() -> None:
+    # Nash keeps Karabakh's territory at the status quo (0) whatever the draws: Artsakh,
+    # at 0 with a say and no range, vetoes any move. No input explains any variance, and the
+    # table says so in one line instead of printing indices of 0 with NaN half-widths.
+    result = runner.invoke(
+        app, ["sensitivity", "karabakh-2020", "-m", "nash", "--method", "sobol", "--samples", "16"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(territory): Sobol indices, nash: the forecast is the same in every sample" in (
+        " ".join(result.output.split())
+    )
+    assert "nan" not in result.output

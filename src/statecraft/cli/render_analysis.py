@@ -174,7 +174,13 @@ def print_sensitivity(
                     w.input, f"{w.at_low:.{d}f}", f"{w.at_high:.{d}f}", f"{w.swing:.{d}f}", bar
                 )
             console.print(table)
-        if sob:
+        ranked = sob.ranked_sobol(item.id) if sob else []
+        if sob and ranked and all(x.first_conf != x.first_conf for x in ranked):  # all NaN
+            console.print(
+                f"{item.label} ({item.id}): Sobol indices, {model}: the forecast is the same "
+                "in every sample, so no input explains any of its variance."
+            )
+        elif sob:
             table = Table(
                 title=f"{item.label} ({item.id}): Sobol indices, {model}, N = {sob.samples}",
                 title_justify="left",
@@ -182,11 +188,15 @@ def print_sensitivity(
             table.add_column("Input", no_wrap=True)
             table.add_column("First order (S1)", justify="right")
             table.add_column("Total (ST)", justify="right")
-            for x in sob.ranked_sobol(item.id)[:top]:
-                table.add_row(
-                    x.input,
-                    f"{x.first:.3f} ± {x.first_conf:.3f}",
-                    f"{x.total:.3f} ± {x.total_conf:.3f}",
-                )
+            for x in ranked[:top]:
+                table.add_row(x.input, _index(x.first, x.first_conf), _index(x.total, x.total_conf))
             table.caption = "± a 95% confidence half-width (bootstrap, SALib)."
             console.print(table)
+
+
+def _index(value: float, half_width: float) -> str:
+    """A Sobol index with its 95% half-width; without one (the forecast never moved, so
+    no input explains any of its variance) the index alone."""
+    if half_width != half_width:  # NaN
+        return f"{value:.3f} (the forecast never moves)"
+    return f"{value:.3f} ± {half_width:.3f}"
