@@ -406,3 +406,18 @@ def test_records_pair_each_round_with_its_own_risk() -> None:
     belgium_round_1 = next(r for r in rows if r["round"] == 1 and r["actor"] == "belgium")
     assert belgium_round_1["risk"] == pytest.approx(0.754, abs=5e-4)  # r of round 1
     assert belgium_round_1["position"] == pytest.approx(8.416, abs=5e-4)  # after round 1
+
+
+def test_escalation_index_is_the_mean_share_of_confronted_pairs() -> None:
+    # By its definition: per issue, the dyads headed for confrontation over all n(n-1)/2
+    # pairs of the actors taking part, averaged over the issues. Karabakh: 9 actors on
+    # each issue (36 pairs); 7, 8, 7, 8 and 16 dyads, so (7+8+7+8+16) / 36 / 5 = 46/180.
+    f = sc.forecast("karabakh-2020", "expected-utility")
+    pairs = f.confrontations()
+    shares = []
+    for item in f.issues:
+        n = len(f.details("expected-utility")[item.issue].actor_ids)
+        shares.append(len(pairs[item.issue]) / (n * (n - 1) / 2))
+    assert f.escalation_index() == pytest.approx(sum(shares) / len(shares))
+    assert f.escalation_index() == pytest.approx(46 / 180)
+    assert f.to_dict()["escalation_index"] == f.escalation_index()

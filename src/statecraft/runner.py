@@ -129,14 +129,20 @@ class Forecast:
             ]
         )
 
+    def _gathered(self, method: str, model: str | None) -> Any:
+        """The details gathered over the issues (:meth:`model_details`) of the model given,
+        or of the first model run, that have ``method``; None if none has."""
+        gathered = self.model_details()
+        for m in self.models:
+            if model in (None, m.name) and hasattr(gathered.get(m.name), method):
+                return gathered[m.name]
+        return None
+
     def confrontations(self, model: str | None = None) -> dict[str, list[tuple[str, str]]]:
         """The dyads headed for confrontation at the end, per issue (from the first model
         run that classifies dyads, by default)."""
-        try:
-            _, details = self._with("confrontations", model)
-        except ValueError:
-            return {}
-        return {issue: d.confrontations() for issue, d in details.items()}
+        details = self._gathered("confrontations", model)
+        return {} if details is None else dict(details.confrontations())
 
     def escalation_index(self, model: str | None = None) -> float | None:
         """The share of dyads headed for confrontation at the end, averaged over the issues
@@ -146,12 +152,8 @@ class Forecast:
         1 that every pair of actors does on every issue. None without a model that
         classifies dyads.
         """
-        try:
-            _, details = self._with("conflict_share", model)
-        except ValueError:
-            return None
-        shares = [d.conflict_share() for d in details.values() if len(d.actor_ids) > 1]
-        return sum(shares) / len(shares) if shares else None
+        details = self._gathered("escalation_index", model)
+        return None if details is None else details.escalation_index()
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat record per issue and model, ready for pandas."""

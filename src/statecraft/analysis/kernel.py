@@ -27,7 +27,6 @@ __all__ = [
     "draws_per_block",
     "evaluate",
     "model_generator",
-    "not_applicable",
 ]
 
 #: Bytes a chunk of draws may take at its peak, for any model.
@@ -66,11 +65,6 @@ def chunk_size(model: Model, n_actors: int, n_issues: int, budget: int = MEMORY_
     """The most draws one call of ``model`` takes, from its declared memory per draw."""
     per = model.memory_per_draw(n_actors, n_issues) + _input_bytes(n_actors, n_issues)
     return int(max(1, budget // max(1, per)))
-
-
-def not_applicable(models: Sequence[Model], batch: Batch) -> dict[str, dict[str, str]]:
-    """Per model name, the issues it cannot forecast in ``batch``, with the reason."""
-    return {m.name: m.not_applicable(batch) for m in models}
 
 
 def _join(parts: Sequence[Output]) -> Output:

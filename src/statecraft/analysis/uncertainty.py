@@ -139,7 +139,7 @@ def run_block(
     names (given ``options``) or instances (which pickle)."""
     if isinstance(scenario, str):
         scenario = _parse(scenario)
-    built = build_models(models, {} if all(isinstance(m, Model) for m in models) else options)
+    built = build_models(models, options)
     inputs, plan = _study(scenario)
     batch = plan.batch(draw_block(scenario, inputs, seed, block, size), size)
     outputs = evaluate(built, batch, seed=seed, block=block)

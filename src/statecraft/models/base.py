@@ -56,6 +56,7 @@ __all__ = [
     "PerIssue",
     "describe_option",
     "option_rows",
+    "status_quo_of",
     "weights",
 ]
 
@@ -294,6 +295,14 @@ class Model(ABC):
         return f"{type(self).__name__}({opts})"
 
 
+def status_quo_of(issue: IssueArrays) -> float | np.ndarray:
+    """The issue's status quo (per draw in a batch); :class:`NotApplicable` where it has
+    none, for the models that bargain from it (the disagreement point)."""
+    if issue.status_quo is None:
+        raise NotApplicable("the issue has no status quo (the disagreement point)")
+    return issue.status_quo
+
+
 class DrawByDrawModel(Model):
     """A model whose run is sequential (rounds of exchanges, turns of bargaining): it runs
     the draws of a batch one at a time. Subclasses implement :meth:`run_draw` and
@@ -334,8 +343,8 @@ class IssueModel(Model):
 
     def check(self, issue: IssueArrays) -> None:
         """Raise :class:`NotApplicable` when the model cannot forecast ``issue``."""
-        if self.needs_status_quo and issue.status_quo is None:
-            raise NotApplicable("the issue has no status quo (the disagreement point)")
+        if self.needs_status_quo:
+            status_quo_of(issue)
 
     @abstractmethod
     def predict(self, issue: IssueArrays) -> np.ndarray:

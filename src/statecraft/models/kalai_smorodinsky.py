@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import Field
 
 from statecraft.arrays import IssueArrays
-from statecraft.models.base import IssueModel, ModelOptions, NotApplicable, weights
+from statecraft.models.base import IssueModel, ModelOptions, status_quo_of, weights
 from statecraft.models.nash import ITERATIONS, Utility
 
 __all__ = ["Ideal", "KSOptions", "KalaiSmorodinsky", "Weighting", "kalai_smorodinsky"]
@@ -148,13 +148,11 @@ class KalaiSmorodinsky(IssueModel):
     needs_status_quo = True
 
     def predict(self, issue: IssueArrays) -> np.ndarray:
-        if issue.status_quo is None:
-            raise NotApplicable("the issue has no status quo (the disagreement point)")
         return kalai_smorodinsky(
             issue.position,
             issue.capability,
             issue.salience,
-            issue.status_quo,
+            status_quo_of(issue),
             utility=self.opts.utility,
             ideal=self.opts.ideal,
             weighting=self.opts.weighting,

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import Field
 
 from statecraft.arrays import IssueArrays
-from statecraft.models.base import IssueModel, ModelOptions, NotApplicable, weights
+from statecraft.models.base import IssueModel, ModelOptions, status_quo_of, weights
 
 __all__ = ["Nash", "Utility", "nash_bargaining"]
 
@@ -119,12 +119,10 @@ class Nash(IssueModel):
     needs_status_quo = True
 
     def predict(self, issue: IssueArrays) -> np.ndarray:
-        if issue.status_quo is None:
-            raise NotApplicable("the issue has no status quo (the disagreement point)")
         return nash_bargaining(
             issue.position,
             issue.capability,
             issue.salience,
-            issue.status_quo,
+            status_quo_of(issue),
             utility=self.opts.utility,
         )
