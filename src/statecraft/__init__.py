@@ -14,7 +14,7 @@ from statecraft.analysis.sensitivity import Sensitivity
 from statecraft.analysis.uncertainty import Simulation
 from statecraft.analysis.winners import ActorGain, Winners, winners
 from statecraft.arrays import Batch, IssueArrays, issue_arrays, scenario_batch
-from statecraft.errors import ScenarioError, StatecraftError
+from statecraft.errors import MemoryLimitError, ScenarioError, StatecraftError
 from statecraft.io import Format, builtin_names, dumps, load, read_text, save
 from statecraft.models import (
     Model,
@@ -48,6 +48,7 @@ __all__ = [
     "Issue",
     "IssueArrays",
     "IssueForecast",
+    "MemoryLimitError",
     "Model",
     "NotApplicable",
     "Patch",

@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["ScenarioError", "StatecraftError", "format_location"]
+__all__ = ["MemoryLimitError", "ScenarioError", "StatecraftError", "format_location"]
 
 
 class StatecraftError(Exception):
     """Base class of every error Statecraft raises on purpose."""
+
+
+class MemoryLimitError(StatecraftError, MemoryError):
+    """A computation that would need more memory than it may take, refused before it
+    starts; the message gives both figures."""
 
 
 def format_location(path: Sequence[str | int]) -> str:

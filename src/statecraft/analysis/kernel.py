@@ -12,21 +12,29 @@ batch in chunks sized from a memory budget and the model's declared cost
 
 from __future__ import annotations
 
+import os
+import resource
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from statecraft.arrays import Batch
+from statecraft.errors import MemoryLimitError
 from statecraft.models import Model, Output, PerIssue
 
 __all__ = [
     "MEMORY_BUDGET",
+    "check_memory",
     "chunk_size",
+    "chunks",
     "draws_per_block",
     "evaluate",
+    "input_bytes",
+    "memory_limit",
     "model_generator",
+    "peak_memory",
 ]
 
 #: Bytes a chunk of draws may take at its peak, for any model.
@@ -51,20 +59,112 @@ def model_generator(seed: int, block: int, model: Model) -> np.random.Generator:
     )
 
 
-def _input_bytes(n_actors: int, n_issues: int) -> int:
+def input_bytes(n_actors: int, n_issues: int) -> int:
     """Bytes of one draw of the inputs: the batch's arrays and the drawn numbers."""
     return 8 * (7 * max(1, n_actors) * max(1, n_issues) + 2 * max(1, n_actors + n_issues))
 
 
 def draws_per_block(n_actors: int, n_issues: int, most: int, budget: int = MEMORY_BUDGET) -> int:
     """How many draws of a scenario's inputs fit the budget, at most ``most``."""
-    return int(max(1, min(most, budget // _input_bytes(n_actors, n_issues))))
+    return int(max(1, min(most, budget // input_bytes(n_actors, n_issues))))
 
 
 def chunk_size(model: Model, n_actors: int, n_issues: int, budget: int = MEMORY_BUDGET) -> int:
     """The most draws one call of ``model`` takes, from its declared memory per draw."""
-    per = model.memory_per_draw(n_actors, n_issues) + _input_bytes(n_actors, n_issues)
+    per = model.memory_per_draw(n_actors, n_issues) + input_bytes(n_actors, n_issues)
     return int(max(1, budget // max(1, per)))
+
+
+def _size(text: str) -> int:
+    """Bytes from ``2000000000``, ``512M``, ``2G`` or ``1.5GiB``."""
+    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = t[-1:] if t[-1:] in units else ""
+    return int(float(t.removesuffix(unit)) * units[unit])
+
+
+def memory_limit() -> tuple[int, str] | None:
+    """The most memory one computation may take, and where that figure comes from: the
+    ``STATECRAFT_MEMORY`` environment variable (bytes, or with K, M, G), else the process's
+    own address-space limit (``ulimit -v``, which the web app's workers set), else the
+    memory this machine has available now (``MemAvailable`` in ``/proc/meminfo``); None
+    where none is known."""
+    given = os.environ.get("STATECRAFT_MEMORY", "").strip()
+    if given:
+        try:
+            return _size(given), "STATECRAFT_MEMORY"
+        except (ValueError, KeyError):
+            raise MemoryLimitError(
+                f"STATECRAFT_MEMORY must be a size such as 4G or 512M (got {given!r})"
+            ) from None
+    soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if soft != resource.RLIM_INFINITY:
+        return soft, "the process's memory limit"
+    try:
+        with open("/proc/meminfo", encoding="ascii") as lines:
+            for line in lines:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024, "the memory this machine has free"
+    except OSError:
+        pass
+    return None
+
+
+def peak_memory(model: Model, n_actors: int, n_issues: int, draws: int) -> int:
+    """Bytes one call of ``model`` on ``draws`` draws needs at its peak, beyond the batch
+    it is given: a chunk's draws (:func:`chunk_size`) and one run (:meth:`Model.run_memory`)."""
+    chunk = min(draws, chunk_size(model, n_actors, n_issues))
+    return model.run_memory(n_actors, n_issues) + chunk * (
+        model.memory_per_draw(n_actors, n_issues) + input_bytes(n_actors, n_issues)
+    )
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
+
+
+def check_memory(
+    models: Sequence[Model], n_actors: int, n_issues: int, *, draws: int = 1, held: int = 0
+) -> None:
+    """Refuse, before any work, a computation that cannot fit :func:`memory_limit`: the
+    peak of the hungriest model on ``draws`` draws of a scenario of this size, plus
+    ``held`` bytes the caller keeps meanwhile (a block of drawn inputs). The message says
+    both figures and where the limit comes from."""
+    limit = memory_limit()
+    if limit is None or not models:
+        return
+    most, where = limit
+    need = {m.name: peak_memory(m, n_actors, n_issues, draws) + held for m in models}
+    name = max(need, key=lambda k: need[k])
+    if need[name] > most:
+        raise MemoryLimitError(
+            f"the {name} model on {n_actors:,} actors x {n_issues:,} issues needs about "
+            f"{_gib(need[name])} at its peak; {where} allows {_gib(most)} "
+            "(use fewer actors or issues, another model, or set STATECRAFT_MEMORY)"
+        )
+
+
+def chunks(
+    model: Model,
+    batch: Batch,
+    *,
+    seed: int = 0,
+    block: int = 0,
+    detail: bool = False,
+    budget: int = MEMORY_BUDGET,
+) -> Iterator[tuple[slice, Output]]:
+    """One model on a batch, a chunk of draws at a time (sized from the budget): each
+    chunk's draws and its output, in order, from one generator, so that the chunks together
+    are the same as one call. A caller that summarises chunk by chunk never holds a whole
+    batch's per-draw extras."""
+    rng = model_generator(seed, block, model)
+    size = chunk_size(model, batch.n_actors, batch.n_issues, budget)
+    if batch.size <= size:
+        yield slice(0, batch.size), model.evaluate(batch, rng, detail=detail)
+        return
+    for i in range(0, batch.size, size):
+        part = slice(i, min(i + size, batch.size))
+        yield part, model.evaluate(batch.take(part), rng, detail=detail and i == 0)
 
 
 def _join(parts: Sequence[Output]) -> Output:
@@ -91,16 +191,13 @@ def run_model(
     detail: bool = False,
     budget: int = MEMORY_BUDGET,
 ) -> Output:
-    """One model on a batch, in chunks that fit the budget; the same as one call."""
-    rng = model_generator(seed, block, model)
-    size = chunk_size(model, batch.n_actors, batch.n_issues, budget)
-    if batch.size <= size:
-        return model.evaluate(batch, rng, detail=detail)
+    """One model on a batch, in chunks that fit the budget; the same as one call. A batch
+    that cannot fit the machine is refused first (:func:`check_memory`)."""
+    check_memory([model], batch.n_actors, batch.n_issues, draws=batch.size)
     parts = [
-        model.evaluate(batch.take(slice(i, i + size)), rng, detail=detail and i == 0)
-        for i in range(0, batch.size, size)
+        out for _, out in chunks(model, batch, seed=seed, block=block, detail=detail, budget=budget)
     ]
-    return _join(parts)
+    return parts[0] if len(parts) == 1 else _join(parts)
 
 
 def evaluate(

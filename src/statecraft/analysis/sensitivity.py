@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from statecraft.analysis.draws import UncertainInput, uncertain_inputs
-from statecraft.analysis.kernel import run_model
+from statecraft.analysis.kernel import draws_per_block, memory_limit, run_model
 from statecraft.analysis.uncertainty import check_models
 from statecraft.arrays import draw_batch
+from statecraft.errors import MemoryLimitError
 from statecraft.models import Model, default_model
 from statecraft.scenario import Scenario
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Sensitivity", "SobolIndex", "Swing", "one_at_a_time", "sobol_indices"]
 
-#: Evaluations per model call in a Sobol study (memory stays bounded).
+#: Evaluations per model call (fewer where a batch of them would outgrow the kernel's
+#: memory budget): memory stays bounded however many inputs a scenario has.
 CHUNK = 4096
 
 
@@ -190,13 +192,19 @@ def one_at_a_time(
     (built,) = check_models(scenario, [model or default_model()], options or {})
     inputs = uncertain_inputs(scenario)
     size = 2 * len(inputs) + 1  # row 0: every input at its value
-    draws = {}
-    for k, item in enumerate(inputs):
-        column = np.full(size, item.value)
-        column[1 + 2 * k] = item.low
-        column[2 + 2 * k] = item.high
-        draws[item.key] = column
-    result = _evaluate(scenario, built, draws, size)
+    values = np.array([item.value for item in inputs])
+    ends = np.column_stack([[i.low for i in inputs], [i.high for i in inputs]]).ravel()
+    parts: dict[str, list[np.ndarray]] = {}
+    step = _rows(scenario)
+    for start in range(0, size, step):
+        rows = np.arange(start, min(start + step, size))
+        x = np.repeat(values[None, :], len(rows), axis=0)
+        swung = rows > 0  # row 1 + 2k holds input k at its low end, row 2 + 2k at its high
+        x[np.flatnonzero(swung), (rows[swung] - 1) // 2] = ends[rows[swung] - 1]
+        draws = {item.key: x[:, k] for k, item in enumerate(inputs)}
+        for issue, got in _evaluate(scenario, built, draws, len(rows), 0, start // step).items():
+            parts.setdefault(issue, []).append(got)
+    result = {issue: np.concatenate(got) for issue, got in parts.items()}
     swings = tuple(
         Swing(issue, item.key, float(values[1 + 2 * k]), float(values[2 + 2 * k]))
         for issue, values in result.items()
@@ -204,6 +212,26 @@ def one_at_a_time(
     )
     base = {issue: float(values[0]) for issue, values in result.items()}
     return Sensitivity(scenario, built.name, tuple(inputs), base, swings=swings)
+
+
+def _rows(scenario: Scenario) -> int:
+    """Evaluations per model call: at most :data:`CHUNK`, fewer on a large scenario."""
+    return draws_per_block(len(scenario.actors), len(scenario.issues), CHUNK)
+
+
+def _check_sobol(scenario: Scenario, samples: int, k: int) -> None:
+    """Refuse a Sobol design that cannot fit the machine's memory, before drawing it: the
+    design on the unit cube and its quantiles (N (k + 2) rows of k numbers each), the
+    forecasts of every issue, and SALib's bootstrap (100 resamples of N, four arrays)."""
+    limit = memory_limit()
+    rows = samples * (k + 2)
+    need = 8 * rows * (2 * k + len(scenario.issues)) + 8 * 4 * 100 * samples
+    if limit is not None and need > limit[0]:
+        raise MemoryLimitError(
+            f"Sobol indices with N = {samples:,} on {k:,} uncertain inputs run the model "
+            f"{rows:,} times and need about {need / 2**30:,.1f} GiB; {limit[1]} allows "
+            f"{limit[0] / 2**30:,.1f} GiB: give a smaller N"
+        )
 
 
 def _ppf(item: UncertainInput, u: np.ndarray) -> np.ndarray:
@@ -254,6 +282,7 @@ def sobol_indices(
     inputs = uncertain_inputs(scenario)
     if not inputs:
         raise ValueError("Sobol indices need at least one uncertain number in the scenario")
+    _check_sobol(scenario, samples, len(inputs))
     # SALib draws the design on the unit cube; each input's own quantile function maps it
     # to that input's distribution (which leaves the indices' definition unchanged).
     problem = {
@@ -264,11 +293,12 @@ def sobol_indices(
     u = sample.sample(problem, samples, calc_second_order=False, seed=seed)
     x = np.column_stack([_ppf(item, u[:, j]) for j, item in enumerate(inputs)])
     outputs: dict[str, list[np.ndarray]] = {}
-    for start in range(0, x.shape[0], CHUNK):
-        block = x[start : start + CHUNK]
+    step = _rows(scenario)
+    for start in range(0, x.shape[0], step):
+        block = x[start : start + step]
         draws = {item.key: block[:, j] for j, item in enumerate(inputs)}
         for issue, values in _evaluate(
-            scenario, built, draws, block.shape[0], seed, start // CHUNK
+            scenario, built, draws, block.shape[0], seed, start // step
         ).items():
             outputs.setdefault(issue, []).append(values)
     indices = []

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
-from statecraft.analysis.kernel import draws_per_block, evaluate
+from statecraft.analysis.kernel import check_memory, chunks, draws_per_block, input_bytes
 from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import gains
 from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
-from statecraft.models import Model, build_models, default_model
+from statecraft.models import Model, Output, build_models, default_model
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -142,16 +142,29 @@ def run_block(
     built = build_models(models, options)
     inputs, plan = _study(scenario)
     batch = plan.batch(draw_block(scenario, inputs, seed, block, size), size)
-    outputs = evaluate(built, batch, seed=seed, block=block)
     summary = _Summary(size, {}, {}, {}, {}, {})
     ranked = _ranked_actors(scenario)
-    for name, out in outputs.items():
+    for model in built:
+        check_memory([model], batch.n_actors, batch.n_issues, draws=batch.size)
+        parts: list[np.ndarray] = []
+        skip: Mapping[str, str] = {}
+        # Chunk by chunk: a chunk's per-draw extras (confrontations, n x n per draw) and
+        # gains (actors x issues per draw) are summarised and let go before the next.
+        for part, out in chunks(model, batch, seed=seed, block=block):
+            parts.append(out.forecasts)
+            skip = out.not_applicable
+            _reduce_extras(summary, scenario, model.name, out)
+            if ranked:
+                best = _best_counts(batch.take(part), out.forecasts, ranked)
+                old = summary.best.get(model.name)
+                summary.best[model.name] = best if old is None else old + best
+        forecasts = parts[0] if len(parts) == 1 else np.concatenate(parts)
         for j, issue in enumerate(scenario.issues):
-            if issue.id in out.not_applicable:
+            if issue.id in skip:
                 continue
-            forecast = out.forecasts[:, j]
+            forecast = forecasts[:, j]
             ok = np.isfinite(forecast)
-            key = (issue.id, name)
+            key = (issue.id, model.name)
             width = issue.scale.high - issue.scale.low
             index = np.clip(
                 ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
@@ -159,12 +172,19 @@ def run_block(
             summary.counts[key] = np.bincount(index, minlength=BINS)
             summary.sums[key] = [math.fsum(forecast[ok])]
             summary.valid[key] = int(ok.sum())
-            conf = out.extras.get(issue.id, {}).get("confrontation")
-            if conf is not None:
-                summary.confrontation[key] = (conf | np.swapaxes(conf, 1, 2)).sum(axis=0)
-        if ranked:
-            summary.best[name] = _best_counts(batch, out.forecasts, ranked)
     return summary
+
+
+def _reduce_extras(summary: _Summary, scenario: Scenario, name: str, out: Output) -> None:
+    """Add a chunk's confrontations (either side's) to the summary's counts."""
+    for issue in scenario.issues:
+        conf = out.extras.get(issue.id, {}).get("confrontation")
+        if conf is None or issue.id in out.not_applicable:
+            continue
+        counts = (conf | np.swapaxes(conf, 1, 2)).sum(axis=0)
+        key = (issue.id, name)
+        old = summary.confrontation.get(key)
+        summary.confrontation[key] = counts if old is None else old + counts
 
 
 def _best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
@@ -193,10 +213,14 @@ def check_models(
     scenario: Scenario, models: Sequence[str | Model], options: Mapping[str, Any]
 ) -> list[Model]:
     """Before any work: every model known, every option taken by one of them and valid, and
-    every model applicable to at least one issue. Returns the models; raises ValueError
-    naming the problem."""
+    every model applicable to at least one issue, and a block of draws within the machine's
+    memory (:func:`~statecraft.analysis.kernel.check_memory`). Returns the models; raises
+    ValueError (or :class:`~statecraft.errors.MemoryLimitError`) naming the problem."""
     built = build_models(models, options)
     batch = scenario_batch(scenario)
+    n, m = batch.n_actors, batch.n_issues
+    held = block_size(scenario) * input_bytes(n, m)
+    check_memory(built, n, m, draws=block_size(scenario), held=held)
     for model in built:
         reasons = model.not_applicable(batch)
         if len(reasons) == batch.n_issues:

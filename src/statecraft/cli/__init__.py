@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from statecraft import __version__
+from statecraft import StatecraftError, __version__
 from statecraft.cli.backtest import backtest_cmd
 from statecraft.cli.compare import compare_cmd
 from statecraft.cli.convert import convert_cmd, schema_cmd, validate_cmd
@@ -30,6 +30,7 @@ from statecraft.cli.runs import runs_app
 from statecraft.cli.sensitivity import sensitivity_cmd
 from statecraft.cli.serve import serve_cmd
 from statecraft.cli.simulate import simulate_cmd
+from statecraft.cli.util import fail
 
 __all__ = ["app", "main", "print_forecast"]
 
@@ -84,3 +85,11 @@ def main() -> None:
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
+    except StatecraftError as exc:  # a command that did not catch its own: still one line
+        raise SystemExit(fail(str(exc)).exit_code) from None
+    except MemoryError:
+        fail(
+            "this machine ran out of memory: use fewer draws, actors or issues, or set "
+            "STATECRAFT_MEMORY so that the computation is refused before it starts"
+        )
+        sys.exit(1)

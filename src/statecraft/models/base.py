@@ -15,7 +15,8 @@ A model declares, once, on its class:
   draws from the generator), ``needs_status_quo``, ``cost`` (``"fast"``: a closed form over
   the arrays; ``"slow"``: rounds of bargaining, whose time grows faster than the number of
   actors), ``batched`` (a batch of draws runs as one vectorised call) and
-  :meth:`Model.memory_per_draw`, from which blocks of draws are sized;
+  :meth:`Model.memory_per_draw`, from which blocks of draws are sized, and
+  :meth:`Model.run_memory`, what one call needs at its peak whatever the draws;
 - ``within_positions``: whether its forecast of an issue always lies within the range of
   the positions of the actors taking part (whereas every model's lies within the scale);
 - ``exemptions``: the properties of the contract test it cannot honour, with the reason.
@@ -280,6 +281,13 @@ class Model(ABC):
         """Bytes one draw needs at the peak of :meth:`evaluate` (an estimate, for sizing
         blocks of draws): by default a few (actors x issues) arrays of floats."""
         return 8 * 8 * max(1, n_actors) * max(1, n_issues)
+
+    def run_memory(self, n_actors: int, n_issues: int) -> int:
+        """Bytes one call of :meth:`evaluate` needs at its peak whatever the number of draws
+        (a draw-by-draw model's one run, freed before the next draw's): 0 by default. The
+        kernel adds it to :meth:`memory_per_draw` when it sizes chunks and refuses a call
+        that cannot fit the machine (:func:`statecraft.analysis.kernel.check_memory`)."""
+        return 0
 
     @abstractmethod
     def not_applicable(self, batch: Batch) -> dict[str, str]:

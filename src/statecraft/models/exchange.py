@@ -309,6 +309,14 @@ class Exchange(DrawByDrawModel):
     stochastic = True  # with variant="random-rate"
     cost = "slow"
 
+    def run_memory(self, n_actors: int, n_issues: int) -> int:
+        # Every candidate exchange of a round is computed at once: about a dozen float
+        # arrays over (pairs of actors) x (pairs of issues). tracemalloc's peak of one run
+        # was 105 to 110 bytes per pair-pair at 50 x 20, 100 x 50, 200 x 4 and 250 x 20
+        # (benchmarks/memory_peaks.py).
+        pairs = n_actors * (n_actors - 1) // 2 * (n_issues * (n_issues - 1) // 2)
+        return 112 * pairs + 1024 * n_actors * n_issues
+
     def not_applicable(self, batch: Batch) -> dict[str, str]:
         if batch.n_issues < 2:
             why = "the exchange model needs two issues or more to trade across"

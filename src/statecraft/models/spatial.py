@@ -264,6 +264,12 @@ class Spatial(DrawByDrawModel):
         # a block of draws holds only their inputs and forecasts.
         return 8 * 4 * max(1, n_actors) * max(1, n_issues)
 
+    def run_memory(self, n_actors: int, n_issues: int) -> int:
+        # A run's (n x n x n) arrays of the third parties' contributions: tracemalloc's peak
+        # of one run was 78 to 85 bytes per actor cubed at 50, 100, 150, 200 and 250 actors,
+        # whatever the issues (benchmarks/memory_peaks.py).
+        return 88 * n_actors**3 + 512 * n_actors**2 + 64 * n_actors * n_issues
+
     def not_applicable(self, batch: Batch) -> dict[str, str]:
         why = None
         if not batch.present.all():
