@@ -30,7 +30,7 @@ from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import gains
 from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
 from statecraft.models import Model, build_models, default_model
-from statecraft.scenario import Scenario
+from statecraft.scenario import Issue, Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -157,7 +157,7 @@ def run_block(
                 ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
             )
             summary.counts[key] = np.bincount(index, minlength=BINS)
-            summary.sums[key] = [math.fsum(forecast[ok])]
+            summary.sums[key] = [math.fsum(np.ldexp(forecast[ok], -_exponent(issue)))]
             summary.valid[key] = int(ok.sum())
             conf = out.extras.get(issue.id, {}).get("confrontation")
             if conf is not None:
@@ -165,6 +165,12 @@ def run_block(
         if ranked:
             summary.best[name] = _best_counts(batch, out.forecasts, ranked)
     return summary
+
+
+def _exponent(issue: Issue) -> int:
+    """The power of two of the largest end of an issue's scale: sums of forecasts are kept
+    divided by it, which is exact and cannot overflow on scales near 1e308."""
+    return int(np.frexp(max(abs(issue.scale.low), abs(issue.scale.high)))[1])
 
 
 def _best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
@@ -400,7 +406,11 @@ def _result(
                     issue=issue.id,
                     model=name,
                     draws=n,
-                    mean=math.fsum(total.sums[key]) / n if n else float("nan"),
+                    mean=(
+                        math.ldexp(math.fsum(total.sums[key]) / n, _exponent(issue))
+                        if n
+                        else float("nan")
+                    ),
                     median=_quantile(counts, 0.5, low, high),
                     interval80=(
                         _quantile(counts, 0.1, low, high),

@@ -43,10 +43,14 @@ def confrontation_table(result: Forecast, model: str, details: Mapping[str, EURe
             f"{detail.conflict_share():.0%}",
             "; ".join(names) if names else "none: the model sees this outcome as stable",
         )
-    caption = (
-        f"Escalation index {index:.2f}: the share of dyads headed for confrontation, averaged "
-        "over the issues with two actors or more (0 = none, 1 = every pair on every issue)."
-    )
+    if index is None:
+        caption = "No escalation index: no issue has two actors, so there is no dyad to count."
+    else:
+        caption = (
+            f"Escalation index {index:.2f}: the share of dyads headed for confrontation, "
+            "averaged over the issues with two actors or more (0 = none, 1 = every pair on "
+            "every issue)."
+        )
     if not all(d.settled for d in details.values()):
         caption += (
             " 'Still moving': actors moved in the last round, so the forecast depends on when "
