@@ -48,6 +48,7 @@ from statecraft.io import MAX_FILE_BYTES, error_from_validation
 from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -345,7 +346,7 @@ class Comparison:
                 label: sim.to_dict()["by_model"]
                 for label, sim in zip(labels, self.simulations, strict=True)
             }
-        return out
+        return dict(strict_json(out))
 
 
 def compare(

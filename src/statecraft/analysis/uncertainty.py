@@ -31,6 +31,7 @@ from statecraft.analysis.winners import gains
 from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
 from statecraft.models import Model, build_models, default_model
 from statecraft.scenario import Issue, Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,6 +168,13 @@ def run_block(
     return summary
 
 
+#: Why a number of a simulation's JSON is null (:func:`~statecraft.textsafe.strict_json`).
+_WHY_NULL = {
+    "issues": "the model gave a forecast in no draw",
+    "by_model": "the model gave a forecast in no draw",
+}
+
+
 def _exponent(issue: Issue) -> int:
     """The power of two of the largest end of an issue's scale: sums of forecasts are kept
     divided by it, which is exact and cannot overflow on scales near 1e308."""
@@ -297,32 +305,45 @@ class Simulation:
         return pd.DataFrame.from_records(self.to_records())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario.name,
-            "models": list(self.models),
-            "seed": self.seed,
-            "draws": self.draws,
-            "requested": self.requested,
-            "interrupted": self.interrupted,
-            "uncertain_inputs": [
-                {"key": i.key, "value": i.value, "low": i.low, "high": i.high, "dist": i.dist}
-                for i in self.inputs
-            ],
-            "issues": {
-                s.issue: self.issues_dict(s) for s in self.issues if s.model == self.models[0]
-            },
-            "by_model": {
-                m: {s.issue: self.issues_dict(s) for s in self.issues if s.model == m}
-                for m in self.models
-            },
-            "biggest_winner": {m: dict(v) for m, v in self.biggest_winner.items()},
-            "confrontation": {
-                f"{issue}|{model}": [
-                    {"actors": list(pair), "share": share} for pair, share in pairs.items()
-                ]
-                for (issue, model), pairs in self.confrontation.items()
-            },
-        }
+        return dict(
+            strict_json(
+                {
+                    "scenario": self.scenario.name,
+                    "models": list(self.models),
+                    "seed": self.seed,
+                    "draws": self.draws,
+                    "requested": self.requested,
+                    "interrupted": self.interrupted,
+                    "uncertain_inputs": [
+                        {
+                            "key": i.key,
+                            "value": i.value,
+                            "low": i.low,
+                            "high": i.high,
+                            "dist": i.dist,
+                        }
+                        for i in self.inputs
+                    ],
+                    "issues": {
+                        s.issue: self.issues_dict(s)
+                        for s in self.issues
+                        if s.model == self.models[0]
+                    },
+                    "by_model": {
+                        m: {s.issue: self.issues_dict(s) for s in self.issues if s.model == m}
+                        for m in self.models
+                    },
+                    "biggest_winner": {m: dict(v) for m, v in self.biggest_winner.items()},
+                    "confrontation": {
+                        f"{issue}|{model}": [
+                            {"actors": list(pair), "share": share} for pair, share in pairs.items()
+                        ]
+                        for (issue, model), pairs in self.confrontation.items()
+                    },
+                },
+                why=_WHY_NULL,
+            )
+        )
 
     def issues_dict(self, s: IssueSummary) -> dict[str, Any]:
         actual = self.scenario.issue(s.issue).actual
