@@ -66,9 +66,12 @@ def csv_records(records: Any) -> list[dict[Any, Any]]:
 def csv_frame(frame: Any) -> Any:
     """A copy of a pandas DataFrame with every text cell and column name neutralised
     (:func:`csv_cell`); numeric columns are left as they are."""
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        kind = out[column].dtype
+        if not (is_numeric_dtype(kind) or is_bool_dtype(kind)):  # text (object or string)
             out[column] = out[column].map(csv_cell)
     out.columns = [csv_cell(c) for c in out.columns]
     return out
