@@ -27,8 +27,8 @@ import numpy as np
 from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
 from statecraft.analysis.kernel import draws_per_block, evaluate
 from statecraft.analysis.parallel import execute
-from statecraft.analysis.winners import gains
-from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
+from statecraft.analysis.winners import best_counts
+from statecraft.arrays import DrawPlan, draw_plan, scenario_batch
 from statecraft.models import Model, build_models, default_model
 from statecraft.scenario import Issue, Scenario
 from statecraft.textsafe import strict_json
@@ -164,43 +164,18 @@ def run_block(
             if conf is not None:
                 summary.confrontation[key] = (conf | np.swapaxes(conf, 1, 2)).sum(axis=0)
         if ranked:
-            summary.best[name] = _best_counts(batch, out.forecasts, ranked)
+            summary.best[name] = best_counts(batch, out.forecasts, ranked)
     return summary
 
 
 #: Why a number of a simulation's JSON is null (:func:`~statecraft.textsafe.strict_json`).
-_WHY_NULL = {
-    "issues": "the model gave a forecast in no draw",
-    "by_model": "the model gave a forecast in no draw",
-}
+_WHY_NULL = dict.fromkeys(("issues", "by_model"), "the model gave a forecast in no draw")
 
 
 def _exponent(issue: Issue) -> int:
     """The power of two of the largest end of an issue's scale: sums of forecasts are kept
     divided by it, which is exact and cannot overflow on scales near 1e308."""
     return int(np.frexp(max(abs(issue.scale.low), abs(issue.scale.high)))[1])
-
-
-def _best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
-    """How often each ranked actor has the highest gain, over the draws of a block."""
-    cols = [
-        j
-        for j in range(batch.n_issues)
-        if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
-    ]
-    if not cols:
-        return np.zeros(len(ranked), dtype=np.int64)
-    rows = [batch.actor_ids.index(a) for a in ranked]
-    # Views, not copies, where every actor is ranked and every issue counts (the usual case)
-    take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
-    take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
-    position = batch.position[:, take_rows][:, :, take_cols]
-    salience = batch.salience[:, take_rows][:, :, take_cols]
-    gain, _ = gains(
-        position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
-    )
-    winner = gain.argmax(axis=1)
-    return np.bincount(winner, minlength=len(ranked)).astype(np.int64)
 
 
 def check_models(
