@@ -4,7 +4,8 @@ The top-level ``statecraft`` namespace is the API for notebooks and scripts; a f
 needs a few of the pieces behind it: reading a scenario from data it already holds, the
 options a model takes, the counterfactual patches that ship with the built-in scenarios,
 checks made before any work, the backtest, its capability rules and its fitted families, the
-formats' losses, the run store's location and errors, the chart registry and the report, and the
+formats' losses, the run store's location and errors, the chart registry and the report,
+what makes output text safe (:mod:`statecraft.textsafe`: strict JSON, CSV cells), and the
 classes of the models' details (a front end picks how to show a model's details by their
 class, never by the model's name). They are re-exported here under their own names, so that
 a front end never imports a private or deep module (``statecraft.io._validate``, say) and a
@@ -18,6 +19,7 @@ is not here: this module sits below the front ends (docs/contributing/architectu
 
 from __future__ import annotations
 
+from statecraft import textsafe
 from statecraft.analysis import fitted
 from statecraft.analysis.backtest import BASELINES, backtest
 from statecraft.analysis.counterfactual import builtin_patch, builtin_patches, patch_from_data
@@ -69,5 +71,6 @@ __all__ = [
     "render_report",
     "report",
     "svg",
+    "textsafe",
     "uncertain_inputs",
 ]

@@ -19,6 +19,7 @@ from statecraft.models import (
     build_models,
 )
 from statecraft.scenario import Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -218,7 +219,7 @@ class Forecast:
             if name in self.linked:
                 data[name] = detail.to_dict()
             data.update(detail.forecast_fields())
-        return data
+        return dict(strict_json(data))
 
 
 def forecast(

@@ -10,6 +10,7 @@ came from and why it was coded so (``salience: {value: 0.8, source: "...", note:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -182,6 +183,13 @@ class Scale(_Frozen):
             raise PydanticCustomError(
                 "scale_order",
                 "the scale's low end ({low}) must be below its high end ({high})",
+                {"low": self.low, "high": self.high},
+            )
+        if math.isinf(self.high - self.low):
+            raise PydanticCustomError(
+                "scale_width",
+                "the scale's width, high - low = {high} - ({low}), is too large for a "
+                "floating-point number (over 1.8e308); state the scale in a larger unit",
                 {"low": self.low, "high": self.high},
             )
         return self

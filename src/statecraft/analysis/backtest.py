@@ -29,6 +29,7 @@ from statecraft.io import actor_data
 from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import Model, default_model, get_model
 from statecraft.scenario import Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,35 +107,44 @@ class Backtest:
         return sorted(self.scores, key=lambda s: s.mae)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "issues": len(self.table.issues),
-            "proposals": len(self.table.proposals),
-            "skipped": dict(self.table.skipped),
-            "capability": self.table.capability,
-            "bootstrap": {"replicates": self.replicates, "seed": self.seed, "over": "proposals"},
-            "leaderboard": [
+        """JSON-ready, strict: what is not a finite number is null, with the reason."""
+        return dict(
+            strict_json(
                 {
-                    "model": s.model,
-                    "n": s.n,
-                    "mae": s.mae,
-                    "mae_ci": list(s.mae_ci),
-                    "rmse": s.rmse,
-                    "rmse_ci": list(s.rmse_ci),
-                    "median_ae": s.median_ae,
-                    "median_ae_ci": list(s.median_ae_ci),
-                    "vs_compromise": s.vs_compromise,
-                    "vs_compromise_ci": None
-                    if s.vs_compromise_ci is None
-                    else list(s.vs_compromise_ci),
+                    "issues": len(self.table.issues),
+                    "proposals": len(self.table.proposals),
+                    "skipped": dict(self.table.skipped),
+                    "capability": self.table.capability,
+                    "bootstrap": {
+                        "replicates": self.replicates,
+                        "seed": self.seed,
+                        "over": "proposals",
+                    },
+                    "leaderboard": [
+                        {
+                            "model": s.model,
+                            "n": s.n,
+                            "mae": s.mae,
+                            "mae_ci": list(s.mae_ci),
+                            "rmse": s.rmse,
+                            "rmse_ci": list(s.rmse_ci),
+                            "median_ae": s.median_ae,
+                            "median_ae_ci": list(s.median_ae_ci),
+                            "vs_compromise": s.vs_compromise,
+                            "vs_compromise_ci": None
+                            if s.vs_compromise_ci is None
+                            else list(s.vs_compromise_ci),
+                        }
+                        for s in self.leaderboard()
+                    ],
+                    "by_group": {
+                        group: {m: {"n": n, "mae": mae} for m, (n, mae) in models.items()}
+                        for group, models in self.by_group.items()
+                    },
+                    **({"fitted": dict(self.fitted)} if self.fitted else {}),
                 }
-                for s in self.leaderboard()
-            ],
-            "by_group": {
-                group: {m: {"n": n, "mae": mae} for m, (n, mae) in models.items()}
-                for group, models in self.by_group.items()
-            },
-            **({"fitted": dict(self.fitted)} if self.fitted else {}),
-        }
+            )
+        )
 
 
 def outcomes(table: DeuTable) -> np.ndarray:

@@ -48,6 +48,7 @@ from statecraft.io import MAX_FILE_BYTES, error_from_validation
 from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -339,13 +340,24 @@ class Comparison:
                 for label, f in (("base", self.base), *((p.name, f) for p, f in self.patched))
             },
         }
+        nulls: list[dict[str, str]] = []
         if self.simulations:
             labels = ["base", *(p.name for p, _ in self.patched)]
-            out["intervals"] = {
-                label: sim.to_dict()["by_model"]
-                for label, sim in zip(labels, self.simulations, strict=True)
+            sims = {
+                label: sim.to_dict() for label, sim in zip(labels, self.simulations, strict=True)
             }
-        return out
+            out["intervals"] = {label: d["by_model"] for label, d in sims.items()}
+            # the simulations' nulls that were kept, at their place here
+            for label, d in sims.items():
+                for n in d.get("nulls", []):
+                    if n["path"].startswith("/by_model/"):
+                        where = n["path"].removeprefix("/by_model")
+                        label_key = label.replace("~", "~0").replace("/", "~1")
+                        nulls.append({**n, "path": f"/intervals/{label_key}{where}"})
+        data = dict(strict_json(out))
+        if nulls:
+            data["nulls"] = [*data.get("nulls", []), *nulls]
+        return data
 
 
 def compare(

@@ -8,8 +8,9 @@ draws are the same in any process.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -58,7 +59,7 @@ def _input(
         r = scenario.perturb.relative
         spread = r * (scale[1] - scale[0]) if kind in ("position", "status_quo") else r * q.value
         low = max(q.value - spread, bounds[0])
-        high = min(q.value + spread, bounds[1])
+        high = min(q.value + spread, bounds[1], _LARGEST)
         dist = scenario.perturb.dist
     else:
         return None
@@ -121,7 +122,33 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
     return out
 
 
+#: The largest finite float: a capability near it perturbed upward stops there.
+_LARGEST = float(np.finfo(float).max)
+
+#: Inputs whose range reaches past 2**SAFE_EXPONENT (or lies within 2**-SAFE_EXPONENT of 0)
+#: are drawn on the range scaled by a power of two, and scaled back (:func:`sample`).
+SAFE_EXPONENT = 500
+
+
 def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndarray:
+    """``size`` draws of one input (:func:`_sample`). A range near 1e308 (or 1e-300) is
+    drawn scaled by a power of two into [0.5, 1) and scaled back, exactly as it would be
+    drawn (the same numbers from the generator) without the overflow of products of widths
+    (NumPy's triangular multiplies two of them)."""
+    top = max(abs(item.low), abs(item.high))
+    e = int(np.frexp(top)[1]) if top > 0 else 0
+    if -SAFE_EXPONENT < e <= SAFE_EXPONENT:
+        return _sample(item, rng, size)
+    small = replace(
+        item,
+        low=math.ldexp(item.low, -e),
+        high=math.ldexp(item.high, -e),
+        value=math.ldexp(item.value, -e),
+    )
+    return np.asarray(np.ldexp(_sample(small, rng, size), e))
+
+
+def _sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndarray:
     """``size`` draws of one input.
 
     - triangular: low, mode at the value, high;

@@ -16,6 +16,7 @@ import os
 import resource
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "chunks",
     "draws_per_block",
     "evaluate",
+    "in_safe_range",
     "input_bytes",
     "memory_limit",
     "model_generator",
@@ -156,15 +158,18 @@ def chunks(
     """One model on a batch, a chunk of draws at a time (sized from the budget): each
     chunk's draws and its output, in order, from one generator, so that the chunks together
     are the same as one call. A caller that summarises chunk by chunk never holds a whole
-    batch's per-draw extras."""
+    batch's per-draw extras. The model runs on the batch brought into the safe range
+    (:func:`in_safe_range`), and its outputs are put back on the batch's scales."""
+    safe, power = in_safe_range(batch)
     rng = model_generator(seed, block, model)
     size = chunk_size(model, batch.n_actors, batch.n_issues, budget)
     if batch.size <= size:
-        yield slice(0, batch.size), model.evaluate(batch, rng, detail=detail)
+        yield slice(0, batch.size), _restore(model.evaluate(safe, rng, detail=detail), power, batch)
         return
     for i in range(0, batch.size, size):
         part = slice(i, min(i + size, batch.size))
-        yield part, model.evaluate(batch.take(part), rng, detail=detail and i == 0)
+        out = model.evaluate(safe.take(part), rng, detail=detail and i == 0)
+        yield part, _restore(out, power, batch)
 
 
 def _join(parts: Sequence[Output]) -> Output:
@@ -179,6 +184,74 @@ def _join(parts: Sequence[Output]) -> Output:
         not_applicable=parts[0].not_applicable,
         extras=extras,
         details=parts[0].details,
+    )
+
+
+#: Numbers whose magnitude lies outside [2**-SAFE_EXPONENT, 2**SAFE_EXPONENT] are scaled into
+#: it before a model runs (:func:`in_safe_range`): far from overflow in products of three or
+#: four of them (capability x salience x distance, squares of distances) and from underflow.
+SAFE_EXPONENT = 64
+
+
+def _power_of_two(top: np.ndarray) -> np.ndarray:
+    """The exponent ``e`` such that ``top * 2**-e`` lies in [0.5, 1), or 0 where ``top``
+    already lies within the safe range (or is 0)."""
+    _, e = np.frexp(top)
+    safe = (top == 0) | ((e > -SAFE_EXPONENT) & (e <= SAFE_EXPONENT))
+    return np.asarray(np.where(safe, 0, e))
+
+
+def in_safe_range(batch: Batch) -> tuple[Batch, int]:
+    """The batch with its numbers brought into a range where no model overflows, and the
+    power of two that puts its positions back on the scenario's scales.
+
+    Positions (and the scales, status quos and outcomes) are multiplied by one power of
+    two, the same for every issue, when the largest end of any scale lies outside the safe
+    range (scales near 1e308, or near 1e-300); capabilities and powers by a power of two
+    per draw when the draw's largest lies outside it (capabilities near 1e308 or 5e-324).
+    Powers of two are exact, and every model is unchanged by a common scale of the positions
+    and of the capabilities (the contract's ``capability-scale``), so the forecasts are the
+    same numbers as on the scenario's own scales, without the overflow; a batch already in
+    the safe range is returned as it is (power 0).
+    """
+    ends = np.abs(np.concatenate([batch.low, batch.high]))
+    k = int(_power_of_two(np.asarray(ends.max())))
+    power = batch.power.max(axis=-1) if batch.n_actors else np.zeros(batch.size)
+    strength = np.maximum(batch.capability.max(axis=(1, 2)), power)
+    m = _power_of_two(strength)
+    if k == 0 and not m.any():
+        return batch, 0
+    out = batch
+    if k:
+        out = replace(
+            out,
+            position=np.ldexp(batch.position, -k),
+            status_quo=np.ldexp(batch.status_quo, -k),
+            low=np.ldexp(batch.low, -k),
+            high=np.ldexp(batch.high, -k),
+            actual=np.ldexp(batch.actual, -k),
+        )
+    if m.any():
+        out = replace(
+            out,
+            capability=np.ldexp(batch.capability, -m[:, None, None]),
+            power=np.ldexp(batch.power, -m[:, None]),
+        )
+    return out, k
+
+
+def _restore(output: Output, power: int, batch: Batch) -> Output:
+    """A model's output on a batch from :func:`in_safe_range`, back on the scales of
+    ``batch`` (times ``2**power``, within the scale: a model that rounds its forecast to a
+    number of decimals may round past the end of a scale brought near 1)."""
+    if power == 0:
+        return output
+    with np.errstate(over="ignore"):
+        forecasts = np.clip(np.ldexp(output.forecasts, power), batch.low, batch.high)
+    return replace(
+        output,
+        forecasts=forecasts,
+        details=None if output.details is None else output.details.scaled(power),
     )
 
 

@@ -26,6 +26,7 @@ from statecraft.arrays import draw_batch
 from statecraft.errors import MemoryLimitError
 from statecraft.models import Model, default_model
 from statecraft.scenario import Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,46 +121,58 @@ class Sensitivity:
         if issues:
             wanted = [i for i in wanted if i in issues]
         issues = wanted
-        return {
-            "scenario": self.scenario.name,
-            "model": self.model,
-            "inputs": [i.key for i in self.inputs],
-            "base": dict(self.base),
-            "one_at_a_time": {
-                issue: [
-                    {
-                        "input": s.input,
-                        "at_low": _num(s.at_low),
-                        "at_high": _num(s.at_high),
-                        "swing": _num(s.swing),
-                    }
-                    for s in self.tornado(issue)[:top]
-                ]
-                for issue in issues
-            }
-            if self.swings
-            else None,
-            "sobol": {
-                issue: [
-                    {
-                        "input": s.input,
-                        "S1": _num(s.first),
-                        "S1_conf": _num(s.first_conf),
-                        "ST": _num(s.total),
-                        "ST_conf": _num(s.total_conf),
-                    }
-                    for s in self.ranked_sobol(issue)[:top]
-                ]
-                for issue in issues
-            }
-            if self.sobol
-            else None,
-            "samples": self.samples,
-        }
+        data: dict[str, Any] = strict_json(
+            {
+                "scenario": self.scenario.name,
+                "model": self.model,
+                "inputs": [i.key for i in self.inputs],
+                "base": dict(self.base),
+                "one_at_a_time": {
+                    issue: [
+                        {
+                            "input": s.input,
+                            "at_low": _num(s.at_low),
+                            "at_high": _num(s.at_high),
+                            "swing": _num(s.swing),
+                        }
+                        for s in self.tornado(issue)[:top]
+                    ]
+                    for issue in issues
+                }
+                if self.swings
+                else None,
+                "sobol": {
+                    issue: [
+                        {
+                            "input": s.input,
+                            "S1": _num(s.first),
+                            "S1_conf": _num(s.first_conf),
+                            "ST": _num(s.total),
+                            "ST_conf": _num(s.total_conf),
+                        }
+                        for s in self.ranked_sobol(issue)[:top]
+                    ]
+                    for issue in issues
+                }
+                if self.sobol
+                else None,
+                "samples": self.samples,
+            },
+            why=_WHY_NULL,
+        )
+        return data
 
 
-def _num(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
+#: Why a number of a sensitivity's JSON is null (:func:`~statecraft.textsafe.strict_json`).
+_WHY_NULL = {
+    "one_at_a_time": "the model gave no forecast with the input at that end of its range",
+    "sobol": "the forecast is the same in every sample, so no input explains any of its variance",
+    "base": "the model gave no forecast of the issue",
+}
+
+
+def _num(x: float) -> float:
+    return float(x)
 
 
 def _evaluate(

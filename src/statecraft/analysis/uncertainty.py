@@ -27,10 +27,11 @@ import numpy as np
 from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
 from statecraft.analysis.kernel import check_memory, chunks, draws_per_block, input_bytes
 from statecraft.analysis.parallel import execute
-from statecraft.analysis.winners import gains
-from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
+from statecraft.analysis.winners import best_counts
+from statecraft.arrays import DrawPlan, draw_plan, scenario_batch
 from statecraft.models import Model, Output, build_models, default_model
-from statecraft.scenario import Scenario
+from statecraft.scenario import Issue, Scenario
+from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,7 +156,7 @@ def run_block(
             skip = out.not_applicable
             _reduce_extras(summary, scenario, model.name, out)
             if ranked:
-                best = _best_counts(batch.take(part), out.forecasts, ranked)
+                best = best_counts(batch.take(part), out.forecasts, ranked)
                 old = summary.best.get(model.name)
                 summary.best[model.name] = best if old is None else old + best
         forecasts = parts[0] if len(parts) == 1 else np.concatenate(parts)
@@ -170,7 +171,7 @@ def run_block(
                 ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
             )
             summary.counts[key] = np.bincount(index, minlength=BINS)
-            summary.sums[key] = [math.fsum(forecast[ok])]
+            summary.sums[key] = [math.fsum(np.ldexp(forecast[ok], -_exponent(issue)))]
             summary.valid[key] = int(ok.sum())
     return summary
 
@@ -187,26 +188,14 @@ def _reduce_extras(summary: _Summary, scenario: Scenario, name: str, out: Output
         summary.confrontation[key] = counts if old is None else old + counts
 
 
-def _best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
-    """How often each ranked actor has the highest gain, over the draws of a block."""
-    cols = [
-        j
-        for j in range(batch.n_issues)
-        if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
-    ]
-    if not cols:
-        return np.zeros(len(ranked), dtype=np.int64)
-    rows = [batch.actor_ids.index(a) for a in ranked]
-    # Views, not copies, where every actor is ranked and every issue counts (the usual case)
-    take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
-    take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
-    position = batch.position[:, take_rows][:, :, take_cols]
-    salience = batch.salience[:, take_rows][:, :, take_cols]
-    gain, _ = gains(
-        position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
-    )
-    winner = gain.argmax(axis=1)
-    return np.bincount(winner, minlength=len(ranked)).astype(np.int64)
+#: Why a number of a simulation's JSON is null (:func:`~statecraft.textsafe.strict_json`).
+_WHY_NULL = dict.fromkeys(("issues", "by_model"), "the model gave a forecast in no draw")
+
+
+def _exponent(issue: Issue) -> int:
+    """The power of two of the largest end of an issue's scale: sums of forecasts are kept
+    divided by it, which is exact and cannot overflow on scales near 1e308."""
+    return int(np.frexp(max(abs(issue.scale.low), abs(issue.scale.high)))[1])
 
 
 def check_models(
@@ -315,32 +304,45 @@ class Simulation:
         return pd.DataFrame.from_records(self.to_records())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "scenario": self.scenario.name,
-            "models": list(self.models),
-            "seed": self.seed,
-            "draws": self.draws,
-            "requested": self.requested,
-            "interrupted": self.interrupted,
-            "uncertain_inputs": [
-                {"key": i.key, "value": i.value, "low": i.low, "high": i.high, "dist": i.dist}
-                for i in self.inputs
-            ],
-            "issues": {
-                s.issue: self.issues_dict(s) for s in self.issues if s.model == self.models[0]
-            },
-            "by_model": {
-                m: {s.issue: self.issues_dict(s) for s in self.issues if s.model == m}
-                for m in self.models
-            },
-            "biggest_winner": {m: dict(v) for m, v in self.biggest_winner.items()},
-            "confrontation": {
-                f"{issue}|{model}": [
-                    {"actors": list(pair), "share": share} for pair, share in pairs.items()
-                ]
-                for (issue, model), pairs in self.confrontation.items()
-            },
-        }
+        return dict(
+            strict_json(
+                {
+                    "scenario": self.scenario.name,
+                    "models": list(self.models),
+                    "seed": self.seed,
+                    "draws": self.draws,
+                    "requested": self.requested,
+                    "interrupted": self.interrupted,
+                    "uncertain_inputs": [
+                        {
+                            "key": i.key,
+                            "value": i.value,
+                            "low": i.low,
+                            "high": i.high,
+                            "dist": i.dist,
+                        }
+                        for i in self.inputs
+                    ],
+                    "issues": {
+                        s.issue: self.issues_dict(s)
+                        for s in self.issues
+                        if s.model == self.models[0]
+                    },
+                    "by_model": {
+                        m: {s.issue: self.issues_dict(s) for s in self.issues if s.model == m}
+                        for m in self.models
+                    },
+                    "biggest_winner": {m: dict(v) for m, v in self.biggest_winner.items()},
+                    "confrontation": {
+                        f"{issue}|{model}": [
+                            {"actors": list(pair), "share": share} for pair, share in pairs.items()
+                        ]
+                        for (issue, model), pairs in self.confrontation.items()
+                    },
+                },
+                why=_WHY_NULL,
+            )
+        )
 
     def issues_dict(self, s: IssueSummary) -> dict[str, Any]:
         actual = self.scenario.issue(s.issue).actual
@@ -424,7 +426,11 @@ def _result(
                     issue=issue.id,
                     model=name,
                     draws=n,
-                    mean=math.fsum(total.sums[key]) / n if n else float("nan"),
+                    mean=(
+                        math.ldexp(math.fsum(total.sums[key]) / n, _exponent(issue))
+                        if n
+                        else float("nan")
+                    ),
                     median=_quantile(counts, 0.5, low, high),
                     interval80=(
                         _quantile(counts, 0.1, low, high),

@@ -20,18 +20,19 @@ not ranked. The definition is documented in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from statecraft.arrays import Batch
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ActorGain", "Winners", "gains", "winners"]
+__all__ = ["ActorGain", "Winners", "best_counts", "gains", "winners"]
 
 
 def gains(
@@ -175,3 +176,25 @@ def winners(scenario: Scenario, outcome: Mapping[str, float], *, label: str = "o
         for k in ranked
     )
     return Winners(label=label, ranking=ranking, issues=tuple(i.id for i in used), skipped=skipped)
+
+
+def best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
+    """How often each ranked actor has the highest gain, over the draws of a block."""
+    cols = [
+        j
+        for j in range(batch.n_issues)
+        if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
+    ]
+    if not cols:
+        return np.zeros(len(ranked), dtype=np.int64)
+    rows = [batch.actor_ids.index(a) for a in ranked]
+    # Views, not copies, where every actor is ranked and every issue counts (the usual case)
+    take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
+    take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
+    position = batch.position[:, take_rows][:, :, take_cols]
+    salience = batch.salience[:, take_rows][:, :, take_cols]
+    gain, _ = gains(
+        position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
+    )
+    winner = gain.argmax(axis=1)
+    return np.bincount(winner, minlength=len(ranked)).astype(np.int64)

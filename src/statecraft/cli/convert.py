@@ -57,7 +57,7 @@ def convert_cmd(
         lost = losses(s, fmt)
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None
-    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
     if lost:
         err.print(f"note: the {fmt.value} format cannot hold all of {s.name}; left out or changed:")
         for line in lost:

@@ -29,6 +29,8 @@ def scenarios_cmd() -> None:
             str(len(s.issues)),
             ", ".join(builtin_patches(name)) or "–",
         )
+    if not all(builtin_patches(name) for name in builtin_names()):
+        table.caption = "– = the scenario has no built-in counterfactual patch."
     new_console().print(table)
 
 
@@ -64,5 +66,9 @@ def models_cmd(
     for model, cls in models.items():
         defaults = ", ".join(f"{k}={v}" for k, v in cls().options.items()) or "–"
         table.add_row(model, cls.title, cls.citation, defaults)
-    table.caption = "statecraft models NAME lists a model's options in full."
+    table.caption = "statecraft models NAME lists a model's options in full." + (
+        "\n– = the model has no options."
+        if any(not cls.option_names() for cls in models.values())
+        else ""
+    )
     new_console().print(table)

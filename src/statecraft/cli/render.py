@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import math
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import typer
+
+from statecraft.api import textsafe
 
 _SPARK = " ▁▂▃▄▅▆▇█"
 
@@ -25,13 +27,40 @@ def count(n: int, noun: str) -> str:
 
 
 def decimals(width: float) -> int:
-    """How many decimals to show of a number on a scale this wide."""
+    """How many decimals to show of a number on a scale this wide (:data:`SIGNIFICANT` for
+    a scale under 0.001 wide, whose numbers :func:`fmt` shows to four significant digits)."""
+    if width < 1e-3:
+        return SIGNIFICANT
     return 1 if width >= 50 else 2 if width >= 10 else 3
 
 
-def fmt(value: float | None, decimals: int) -> str:
-    """A number with these decimals, or a dash for None."""
-    return "–" if value is None else f"{value:.{decimals}f}"
+#: What :func:`decimals` gives for a scale too narrow for fixed decimals.
+SIGNIFICANT = -1
+
+#: The dash of a cell without a number; every table that shows one says why (:func:`dashes`).
+DASH = "–"
+
+
+def fmt(value: float | None, decimals: int, *, sign: bool = False) -> str:
+    """A number with these decimals (a leading + with ``sign``), or :data:`DASH` for None
+    and for what is not a finite number. Numbers of 1e12 or more (scales near 1e308), and
+    every number of a scale under 0.001 wide, are shown to four significant digits: 1.7e+308,
+    not 309 digits."""
+    if value is None or not math.isfinite(value):
+        return DASH
+    plus = "+" if sign else ""
+    if decimals < 0 or abs(value) >= 1e12:
+        return f"{value:{plus}.4g}"
+    return f"{value:{plus}.{decimals}f}"
+
+
+def dashes(caption: str | None, reasons: Iterable[str]) -> str | None:
+    """A table's caption with what its dashes mean: ``– = no status quo; ...``."""
+    said = sorted(set(reasons))
+    if not said:
+        return caption
+    line = f"{DASH} = " + "; ".join(said) + "."
+    return f"{caption}\n{line}" if caption else line
 
 
 def sparkline(counts: Any, bins: int = 24) -> str:
@@ -48,19 +77,25 @@ def sparkline(counts: Any, bins: int = 24) -> str:
 
 
 def print_json(data: Any) -> None:
-    """JSON-ready data on standard output, indented, not escaping non-ASCII text."""
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON-ready data on standard output, indented, not escaping non-ASCII text; strict
+    JSON: a number that is not finite is null, with the reason under ``"nulls"``
+    (:func:`statecraft.textsafe.dumps`)."""
+    typer.echo(textsafe.dumps(data, indent=2, ensure_ascii=False))
 
 
 def print_records_csv(records: Sequence[Mapping[str, Any]]) -> None:
-    """Flat records as CSV on standard output, with the first record's keys as header."""
+    """Flat records as CSV on standard output, with the first record's keys as header; text
+    that a spreadsheet would run as a formula is neutralised (:func:`statecraft.textsafe.
+    csv_records`)."""
+    safe = textsafe.csv_records(records)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(safe[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(safe)
     sys.stdout.write(out.getvalue())
 
 
 def print_frame_csv(frame: Any) -> None:
-    """A pandas DataFrame as CSV on standard output, without its index."""
-    sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    """A pandas DataFrame as CSV on standard output, without its index; text that a
+    spreadsheet would run as a formula is neutralised (:func:`statecraft.textsafe.csv_frame`)."""
+    sys.stdout.write(textsafe.csv_frame(frame).to_csv(index=False, lineterminator="\n"))

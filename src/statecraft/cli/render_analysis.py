@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import Scenario
-from statecraft.cli.render import decimals, fmt, sparkline
+from statecraft.cli.render import dashes, decimals, fmt, sparkline
 from statecraft.cli.util import new_console
 
 
@@ -41,6 +41,7 @@ def print_simulation(result: Any) -> None:
     table.add_column("Distribution across the scale", no_wrap=True, overflow="crop")
     # A narrower histogram in a narrow terminal (24 bins need about 120 columns in all).
     bins = max(8, min(24, console.width - 96))
+    why: list[str] = []
     for summary in result.issues:
         issue = s.issue(summary.issue)
         d = decimals(issue.scale.width)
@@ -49,15 +50,22 @@ def print_simulation(result: Any) -> None:
         table.add_row(
             issue.id,
             fmt(None if issue.status_quo is None else issue.status_quo.value, d),
-            f"{summary.mean:.{d}f}",
-            f"{summary.median:.{d}f}",
-            f"{lo80:.{d}f} – {hi80:.{d}f}",
-            f"{lo95:.{d}f} – {hi95:.{d}f}",
+            fmt(summary.mean, d),
+            fmt(summary.median, d),
+            f"{fmt(lo80, d)} to {fmt(hi80, d)}",
+            f"{fmt(lo95, d)} to {fmt(hi95, d)}",
             fmt(None if issue.actual is None else issue.actual.value, d),
             f"{issue.scale.low:g} {sparkline(summary.histogram, bins)} {issue.scale.high:g}",
         )
-    table.caption = (
-        "Intervals and the median are read from a histogram of 2,000 bins across each scale."
+        if issue.status_quo is None:
+            why.append("status quo: the issue has none")
+        if issue.actual is None:
+            why.append("actual: the real outcome is not known")
+        if summary.draws == 0:
+            why.append("mean, median, intervals: the model gave a forecast in no draw")
+    table.caption = dashes(
+        "Intervals and the median are read from a histogram of 2,000 bins across each scale.",
+        why,
     )
     console.print(table)
     for name, probabilities in result.biggest_winner.items():
@@ -102,6 +110,7 @@ def print_comparison(result: Any, model: str) -> None:
     for label, _ in runs:
         table.add_column(label, justify="right")
     table.add_column("Actual", justify="right")
+    why: list[str] = []
     for item in result.base.issues:
         d = decimals(s.issue(item.issue).scale.width)
         base = item.forecasts.get(model)
@@ -109,8 +118,10 @@ def print_comparison(result: Any, model: str) -> None:
         for label, f in runs:
             value = f.value(item.issue, model)
             cell = Text(fmt(value, d), style="bold")
+            if value is None:
+                why.append(f"{model} does not apply to the issue (in that run)")
             if label != "base" and value is not None and base is not None:
-                cell.append(f" ({value - base:+.{d}f})", style="dim")
+                cell.append(f" ({fmt(value - base, d, sign=True)})", style="dim")
             summary = (
                 next(
                     (x for x in sims[label].issues if x.issue == item.issue and x.model == model),
@@ -121,23 +132,28 @@ def print_comparison(result: Any, model: str) -> None:
             )
             if summary is not None:
                 lo, hi = summary.interval80
-                cell.append(f"\n80%: {lo:.{d}f}–{hi:.{d}f}", style="dim")
+                cell.append(f"\n80%: {fmt(lo, d)} to {fmt(hi, d)}", style="dim")
             cells.append(cell)
         cells.append(fmt(item.actual, d))
+        if item.actual is None:
+            why.append("actual: the real outcome is not known")
         table.add_row(*cells)
-    table.caption = "In brackets: the difference from the base forecast."
+    table.caption = dashes("In brackets: the difference from the base forecast.", why)
     console.print(table)
     gains = Table(title="Who wins under each: gain from the status quo", title_justify="left")
     gains.add_column("Actor")
     for label, _ in runs:
         gains.add_column(label, justify="right")
     by_run = [{g.actor: g.gain for g in f.winners.ranking} for _, f in runs]
+    gaps = False
     for actor in s.actors:
         if actor.id in by_run[0]:
-            gains.add_row(
-                actor.display_name,
-                *("–" if actor.id not in g else f"{g[actor.id]:+.3f}" for g in by_run),
-            )
+            gains.add_row(actor.display_name, *(fmt(g.get(actor.id), 3, sign=True) for g in by_run))
+            gaps = gaps or any(actor.id not in g for g in by_run)
+    gains.caption = dashes(
+        None,
+        ["no gain in that run: no status quo or no forecast on the actor's issues"] if gaps else [],
+    )
     console.print(gains)
     for label, f in runs:
         console.print(Text(f"{label}: {f.winners.headline}", style="bold"))
@@ -160,7 +176,7 @@ def print_sensitivity(
             biggest = max((w.swing for w in swings), default=0.0) or 1.0
             table = Table(
                 title=f"{item.label} ({item.id}): one at a time, {model}; "
-                f"base forecast {oat.base[item.id]:.{d}f}",
+                f"base forecast {fmt(oat.base[item.id], d)}",
                 title_justify="left",
             )
             table.add_column("Input", no_wrap=True)
@@ -168,11 +184,14 @@ def print_sensitivity(
             table.add_column("at high", justify="right")
             table.add_column("Swing", justify="right")
             table.add_column("", no_wrap=True)
+            why: list[str] = []
             for w in swings:
                 bar = "█" * max(1, round(w.swing / biggest * 30)) if w.swing > 0 else ""
-                table.add_row(
-                    w.input, f"{w.at_low:.{d}f}", f"{w.at_high:.{d}f}", f"{w.swing:.{d}f}", bar
-                )
+                cells = [fmt(w.at_low, d), fmt(w.at_high, d), fmt(w.swing, d)]
+                if "–" in cells:
+                    why.append("the model gave no forecast with the input at that end")
+                table.add_row(w.input, *cells, bar)
+            table.caption = dashes(None, why)
             console.print(table)
         ranked = sob.ranked_sobol(item.id) if sob else []
         if sob and ranked and all(x.first_conf != x.first_conf for x in ranked):  # all NaN

@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
-from statecraft.api import fitted
+from statecraft.api import fitted, textsafe
 
 
 def leaderboard_table(result: Any, path: str) -> Table:
@@ -19,8 +19,10 @@ def leaderboard_table(result: Any, path: str) -> Table:
     )
     for name in ("Model", "n", "MAE [95%]", "RMSE [95%]", "Median AE", "vs compromise [95%]"):
         table.add_column(name, justify="left" if name == "Model" else "right", no_wrap=True)
+    undiffed = False
     for s in result.leaderboard():
         diff = "–"
+        undiffed = undiffed or s.vs_compromise is None or s.vs_compromise_ci is None
         if s.vs_compromise is not None and s.vs_compromise_ci is not None:
             low, high = s.vs_compromise_ci
             diff = f"{s.vs_compromise:+.1f} [{low:+.1f}, {high:+.1f}]"
@@ -39,6 +41,10 @@ def leaderboard_table(result: Any, path: str) -> Table:
         "vs compromise: mean difference in absolute error on the issues both forecast "
         "(negative is better). " + (f"Rows skipped or amended: {skipped}." if skipped else "")
     )
+    if undiffed:
+        table.caption += (
+            " – = no difference: the compromise model itself, or no issue that both forecast."
+        )
     if (
         result.table.capability == "fitted"
         and fitted.sha256(path) == fitted.load_fitted()["fitted_on"]["sha256"]
@@ -66,7 +72,7 @@ def write_backtest(result: Any, folder: str) -> None:
     """Write the per-issue forecasts (forecasts.csv) and the leaderboard (leaderboard.md)."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    result.to_frame().to_csv(target / "forecasts.csv", index=False)
+    textsafe.csv_frame(result.to_frame()).to_csv(target / "forecasts.csv", index=False)
     lines = [
         "| model | n | MAE | 95% interval | RMSE | median AE | vs compromise | 95% interval |",
         "|---|---|---|---|---|---|---|---|",

@@ -43,10 +43,14 @@ def confrontation_table(result: Forecast, model: str, details: Mapping[str, EURe
             f"{detail.conflict_share():.0%}",
             "; ".join(names) if names else "none: the model sees this outcome as stable",
         )
-    caption = (
-        f"Escalation index {index:.2f}: the share of dyads headed for confrontation, averaged "
-        "over the issues with two actors or more (0 = none, 1 = every pair on every issue)."
-    )
+    if index is None:
+        caption = "No escalation index: no issue has two actors, so there is no dyad to count."
+    else:
+        caption = (
+            f"Escalation index {index:.2f}: the share of dyads headed for confrontation, "
+            "averaged over the issues with two actors or more (0 = none, 1 = every pair on "
+            "every issue)."
+        )
     if not all(d.settled for d in details.values()):
         caption += (
             " 'Still moving': actors moved in the last round, so the forecast depends on when "
@@ -100,11 +104,11 @@ def exchange_table(result: Forecast, model: str, details: ExchangeDetails) -> Ta
         table.add_row(
             s.actor(t["actor"]).display_name,
             s.issue(t["gives_way_on"]).label,
-            f"{t['by']:+.1f}",
+            fmt(t["by"], 1, sign=True),
             s.actor(t["partner"]).display_name,
             s.issue(t["partner_gives_way_on"]).label,
-            f"{t['partner_by']:+.1f}",
-            f"{min(t['gain'], t['partner_gain']):.3f}",
+            fmt(t["partner_by"], 1, sign=True),
+            fmt(min(t["gain"], t["partner_gain"]), 3),
         )
     if not details.trades(0):
         table.caption = "No two actors gain by trading: no exchange."
@@ -158,12 +162,12 @@ def rounds_table(s: Scenario, issue_id: str, detail: EUResult) -> Table:
         table.add_column(
             f"r{t}",
             justify="right",
-            footer=f"{detail.median[t]:.{d}f}\n{detail.mean[t]:.{d}f}",
+            footer=f"{fmt(detail.median[t], d)}\n{fmt(detail.mean[t], d)}",
         )
     for k, actor_id in enumerate(detail.actor_ids):
         table.add_row(
             s.actor(actor_id).display_name,
-            *(f"{detail.positions[t, k]:.{d}f}" for t in shown),
+            *(fmt(detail.positions[t, k], d) for t in shown),
         )
     table.caption = (
         "r0: the scenario's positions; rK: the positions after round K, with their median "

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import Forecast
-from statecraft.cli.render import decimals, fmt, print_records_csv
+from statecraft.cli.render import DASH, dashes, decimals, fmt, print_records_csv
 from statecraft.cli.render_details import detail_tables
 from statecraft.cli.util import new_console
 
@@ -19,6 +19,7 @@ def forecast_table(result: Forecast) -> Table:
     names = result.model_names
     known = any(item.actual is not None for item in result.issues)
     table = Table(title=s.title or s.name, title_justify="left", show_footer=known)
+    why: list[str] = []
     # Narrow terminals: the issue ids fold, the headers break at their spaces and a model's
     # name at its hyphens, and no column shrinks below what its numbers need.
     table.add_column("Issue", footer="mean error", overflow="fold", min_width=8)
@@ -29,24 +30,30 @@ def forecast_table(result: Forecast) -> Table:
             for item in result.issues
             if (e := item.error(n)) is not None
         ]
-        footer = f"{sum(errors) / len(errors):.1f}%" if errors else "–"
+        footer = f"{sum(errors) / len(errors):.1f}%" if errors else DASH
+        if known and not errors:
+            why.append(f"mean error of {n}: it forecast no issue whose outcome is known")
         table.add_column(n.replace("-", "-\n"), justify="right", no_wrap=True, footer=footer)
     table.add_column("Actual", justify="right", min_width=6)
     for item in result.issues:
         d = decimals(s.issue(item.issue).scale.width)
         cells: list[str | Text] = [item.issue, fmt(item.status_quo, d)]
+        if item.status_quo is None:
+            why.append("no status quo: the issue has none")
         for n in names:
             cell = Text(fmt(item.forecasts[n], d), style="bold")
+            if item.forecasts[n] is None:
+                why.append("the model does not apply to the issue (the reason is said below)")
             error = item.error(n)
             if error is not None:
-                cell.append(f"\nerr {error:.{d}f}", style="dim")
+                cell.append(f"\nerr {fmt(error, d)}", style="dim")
             cells.append(cell)
         cells.append(fmt(item.actual, d))
+        if item.actual is None:
+            why.append("actual: the real outcome is not known")
         table.add_row(*cells)
-    if known:
-        table.caption = (
-            "err = |forecast - actual|; the mean error is in % of each issue's scale width."
-        )
+    caption = "err = |forecast - actual|; the mean error is in % of each issue's scale width."
+    table.caption = dashes(caption if known else None, why)
     return table
 
 
@@ -59,6 +66,7 @@ def winners_table(result: Forecast) -> Table:
         title=f"Who wins: gain from the status quo (forecast: {result.primary})",
         title_justify="left",
     )
+    why: list[str] = []
     table.add_column("#", justify="right")
     table.add_column("Actor")
     with_roles = any(a.roles for a in result.scenario.actors)
@@ -71,14 +79,20 @@ def winners_table(result: Forecast) -> Table:
         cells = [str(k), g.name]
         if with_roles:
             cells.append(", ".join(result.scenario.actor(g.actor).roles))
-        cells.append(f"{g.gain:+.3f}")
+        cells.append(fmt(g.gain, 3, sign=True))
         if actual:
             a = actual_gain.get(g.actor)
-            cells.append("–" if a is None else f"{a:+.3f}")
+            cells.append(fmt(a, 3, sign=True))
+            if a is None:
+                why.append(
+                    "gain (actual): the actor has no stance on an issue whose actual outcome "
+                    "and status quo are known"
+                )
         table.add_row(*cells)
-    table.caption = (
+    table.caption = dashes(
         "gain = salience-weighted mean over issues of (|status quo - position| - "
-        "|outcome - position|) / scale width; from -1 to +1."
+        "|outcome - position|) / scale width; from -1 to +1.",
+        why,
     )
     return table
 
@@ -97,6 +111,7 @@ def actor_table(result: Forecast, actor_id: str) -> Table:
     for name, _ in outcomes:
         table.add_column(f"gain ({name})", justify="right")
     by_actor = {name: {g.actor: g for g in w.ranking} for name, w in outcomes}
+    why: list[str] = []
     for issue in s.issues:
         stance = a.stances.get(issue.id)
         if stance is None:
@@ -105,9 +120,15 @@ def actor_table(result: Forecast, actor_id: str) -> Table:
         for name, _ in outcomes:
             g = by_actor[name].get(actor_id)
             v = None if g is None else g.by_issue.get(issue.id)
-            cells.append("–" if v is None else f"{v:+.3f}")
+            cells.append(fmt(v, 3, sign=True))
+            if v is None:
+                why.append(
+                    f"no gain under {name}: the issue has no status quo, or no forecast or outcome"
+                )
         table.add_row(*cells)
-    table.caption = "gain on an issue = (|status quo - position| - |outcome - position|) / width"
+    table.caption = dashes(
+        "gain on an issue = (|status quo - position| - |outcome - position|) / width", why
+    )
     return table
 
 

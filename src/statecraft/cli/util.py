@@ -17,12 +17,17 @@ EXIT_BAD_INPUT = 2
 
 def new_console() -> Console:
     """A console on standard output for the tables."""
-    # markup=False: names, labels and titles are the user's text, never rich markup.
-    console = Console(highlight=False, soft_wrap=False, markup=False)
+    # markup=False, emoji=False: names, labels and titles are the user's text, never rich
+    # markup nor emoji codes (an input x:a:position is not x🅰position).
+    console = Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
     if not console.is_terminal:
         # Piped or captured output has no width to read: use one that fits the tables.
         console = Console(
-            highlight=False, soft_wrap=False, markup=False, width=max(console.width, 120)
+            highlight=False,
+            soft_wrap=False,
+            markup=False,
+            emoji=False,
+            width=max(console.width, 120),
         )
     return console
 
@@ -46,7 +51,7 @@ def fail(message: str) -> typer.Exit:
 
 def note(message: str) -> None:
     """A dim line on standard error."""
-    err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
     err.print(Text(message, style="dim"))
 
 

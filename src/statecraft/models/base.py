@@ -32,7 +32,7 @@ import types
 import typing
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 import annotated_types
@@ -192,6 +192,13 @@ class Details(ABC):
         """Keys this model adds at the top level of a forecast's JSON (none by default)."""
         return {}
 
+    def scaled(self, power: int) -> Details:
+        """The details of a run on positions divided by ``2**power`` (the kernel runs scales
+        near 1e308 or 1e-300 so, :func:`statecraft.analysis.kernel.in_safe_range`), put back
+        on the scenario's scales: every position and distance times ``2**power`` (exact).
+        Details without positions are returned as they are."""
+        return self
+
 
 @dataclass(frozen=True)
 class PerIssue(Details):
@@ -201,6 +208,15 @@ class PerIssue(Details):
 
     def to_dict(self) -> dict[str, Any]:
         return {issue: d.to_dict() for issue, d in self.issues.items()}
+
+    def scaled(self, power: int) -> Details:
+        return replace(
+            self,
+            issues={
+                issue: d.scaled(power) if isinstance(d, Details) else d
+                for issue, d in self.issues.items()
+            },
+        )
 
     def to_records(self) -> list[dict[str, Any]]:
         return [

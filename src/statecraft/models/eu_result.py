@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +39,14 @@ class EUResult(Details):
     @property
     def rounds(self) -> int:
         return int(self.risk.shape[0])
+
+    def scaled(self, power: int) -> EUResult:
+        return replace(
+            self,
+            positions=np.ldexp(self.positions, power),
+            median=np.ldexp(self.median, power),
+            mean=np.ldexp(self.mean, power),
+        )
 
     @property
     def forecast(self) -> float:

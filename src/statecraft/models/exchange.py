@@ -24,7 +24,7 @@ gives the same set as taking them one by one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, ClassVar, Literal
 
@@ -236,6 +236,27 @@ class ExchangeDetails(Details):
     issues: tuple[str, ...]
     actors: tuple[str, ...]
     rounds: tuple[ExchangeRound, ...]
+
+    def scaled(self, power: int) -> ExchangeDetails:
+        """Positions, moves, shifts, gains and externalities (salience x distance) are all
+        in the units of the positions: each times ``2**power``."""
+        moved = ("i_moves", "j_moves", "shift_on_i_demand", "shift_on_j_demand")
+        rounds = tuple(
+            ExchangeRound(
+                start=np.ldexp(r.start, power),
+                voting=np.ldexp(r.voting, power),
+                exchanges=tuple(
+                    {
+                        k: float(np.ldexp(v, power)) if k in (*moved, "gain_i", "gain_j") else v
+                        for k, v in x.items()
+                    }
+                    for x in r.exchanges
+                ),
+                externalities=np.ldexp(r.externalities, power),
+            )
+            for r in self.rounds
+        )
+        return replace(self, rounds=rounds)
 
     def trades(self, round_index: int = 0) -> list[dict[str, Any]]:
         """The exchanges of one round (the first by default) by name: who gives way on

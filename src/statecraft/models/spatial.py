@@ -32,7 +32,7 @@ loop over actors (the per-actor elections of step 4 are batched with masks).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -177,10 +177,16 @@ class SpatialDetails(Details):
     width: np.ndarray
     saliences_scaled: bool  # divided by the number of issues (see docs/models/spatial.md)
 
+    def scaled(self, power: int) -> SpatialDetails:
+        return replace(self, low=np.ldexp(self.low, power), width=np.ldexp(self.width, power))
+
     def on_scale(self, x: np.ndarray) -> np.ndarray:
         """Positions on [0, 1] as points of the issues' scales (to 9 decimals: KTAB's
         positions are multiples of 1e-4 of the scale, and the product adds noise)."""
-        return np.asarray(np.round(self.low + np.asarray(x) * self.width, 9))
+        v = self.low + np.asarray(x) * self.width
+        with np.errstate(over="ignore", invalid="ignore"):  # scales near 1e308: not rounded
+            rounded = np.round(v, 9)
+        return np.asarray(np.where(np.isfinite(rounded), rounded, v))
 
     def actors(self) -> list[dict[str, Any]]:
         """Each actor's final position per issue and the probability that it prevails

@@ -166,6 +166,7 @@ def _markov(
         inc = np.where(pair, coal * pv, 0.0) + np.where(np.eye(pv.shape[-1], dtype=bool), 1e-10, 0)
         inc = np.where(pair, inc, 0.0)
         q_chal = inc / np.maximum(inc.sum(axis=-2, keepdims=True), 1e-300)  # Q[i->j]
+    start = p
     for _ in range(1000):
         if model == "markov-uniform":
             q = (pv * (p[..., :, None] + p[..., None, :])).sum(axis=-1) / count
@@ -176,7 +177,32 @@ def _markov(
         p = (p + q) / 2
         if done:
             return np.asarray(p)
-    raise RuntimeError(f"the {model} election did not converge in 1,000 iterations")
+    # A chain that mixes slowly (victory probabilities of 1e-6 under the binary law): the
+    # limit of the same iteration, p <- L p with L = (I + A) / 2, by squaring L.
+    if model == "markov-uniform":
+        step = (pv.sum(axis=-1)[..., None] * np.eye(pv.shape[-1]) + pv) / count[..., None]
+    else:
+        own = (pv * np.swapaxes(q_chal, -1, -2)).sum(axis=-1)
+        step = own[..., None] * np.eye(pv.shape[-1]) + pv * q_chal
+    return _limit((np.eye(pv.shape[-1]) + step) / 2, start)
+
+
+def _limit(lazy: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """``lim L^t p`` for the lazy chain ``L`` (..., M, M) (columns summing to 1) from ``p``
+    (..., M): by squaring, L^(2^k), until it stops changing (at most 2^64 steps), each
+    square's columns rescaled to sum to 1 (rounding would otherwise compound). A lazy
+    chain is aperiodic, so the limit exists, reducible or not; it is the point the power
+    iteration tends to, reached in at most 64 matrix products however slowly it mixes."""
+    power = lazy
+    for _ in range(64):
+        nxt = power @ power
+        nxt = nxt / np.maximum(nxt.sum(axis=-2, keepdims=True), 1e-300)
+        done = np.all(np.abs(nxt - power) <= 1e-12)
+        power = nxt
+        if done:
+            break
+    p = (power @ start[..., None])[..., 0]
+    return np.asarray(np.clip(p, 0.0, None))
 
 
 def risk_utility(d: np.ndarray, r: np.ndarray) -> np.ndarray:

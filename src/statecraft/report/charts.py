@@ -6,6 +6,10 @@ the Okabe-Ito palette, chosen to stay distinguishable under the common forms of 
 blindness (Okabe & Ito 2008, "Color Universal Design"); beyond eight series the line style
 changes too. Axes carry the issue's scale, its unit and what its ends mean.
 
+Every piece of a scenario's own text (names, labels, titles, what a scale's ends mean) goes
+through :func:`statecraft.textsafe.plain` before it reaches matplotlib, so that a ``$`` in
+it is drawn as a ``$``, never read as mathtext.
+
 Needs matplotlib: ``pip install 'statecraft[report]'``.
 """
 
@@ -19,6 +23,7 @@ import numpy as np
 
 from statecraft.arrays import issue_arrays
 from statecraft.scenario import Issue
+from statecraft.textsafe import plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -87,16 +92,17 @@ def scale_ends(issue: Issue, width: int = 90) -> str:
     scale = issue.scale
     meanings = []
     if scale.low_meaning:
-        meanings.append(f"{scale.low:g} = {scale.low_meaning}")
+        meanings.append(f"{scale.low:g} = {plain(scale.low_meaning)}")
     if scale.high_meaning:
-        meanings.append(f"{scale.high:g} = {scale.high_meaning}")
+        meanings.append(f"{scale.high:g} = {plain(scale.high_meaning)}")
     return _wrap("; ".join(meanings), width)
 
 
 def scale_label(issue: Issue, *, ends: bool = True, width: int = 90) -> str:
     """An axis label for an issue's scale: its name, its unit and, with ``ends``, what its
     ends mean, wrapped to ``width`` characters."""
-    text = _wrap(issue.label + (f" ({issue.scale.unit})" if issue.scale.unit else ""), width)
+    unit = f" ({plain(issue.scale.unit)})" if issue.scale.unit else ""
+    text = _wrap(plain(issue.label) + unit, width)
     meaning = scale_ends(issue, width) if ends else ""
     return text + ("\n" + meaning if meaning else "")
 
@@ -136,7 +142,7 @@ def trajectories(forecast: Forecast, issue: str | None = None) -> Figure:
     fig = _figure()
     ax = fig.add_subplot()
     for k, (actor, rows) in enumerate(rounds.groupby("actor", sort=False)):
-        name = forecast.scenario.actor(str(actor)).name or str(actor)
+        name = plain(forecast.scenario.actor(str(actor)).name or str(actor))
         ax.plot(rows["round"], rows["position"], linewidth=1.2, label=name, **style(k))
     median = rounds.groupby("round")["median"].first()
     ax.plot(
@@ -147,7 +153,7 @@ def trajectories(forecast: Forecast, issue: str | None = None) -> Figure:
     ax.set_ylabel(scale_label(item, ends=False, width=40))
     ax.set_ylim(item.scale.low, item.scale.high)
     title = _title_of(forecast, "trajectory_records")
-    ax.set_title(_wrap(f"{title}, round by round: {item.label}", 70))
+    ax.set_title(_wrap(f"{title}, round by round: {plain(item.label)}", 70))
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize="small")
     return fig
 
@@ -180,7 +186,12 @@ def issue_map(forecast: Forecast) -> Figure:
             arrays.position, np.arange(len(arrays.position)) % 3, arrays.actor_ids, strict=True
         ):
             ax.annotate(
-                actor, (x, y), xytext=(0, 9), textcoords="offset points", ha="center", fontsize=7
+                plain(actor),
+                (x, y),
+                xytext=(0, 9),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
             )
         for k, model in enumerate(forecast.model_names):
             value = result.forecasts.get(model)
@@ -198,7 +209,7 @@ def issue_map(forecast: Forecast) -> Figure:
                 handles.append(h)
                 labels.append(lab)
     fig.legend(handles, labels, loc="outside right upper", fontsize="small")
-    fig.suptitle(_wrap(f"{scenario.title or scenario.name}: positions and forecasts", 80))
+    fig.suptitle(_wrap(f"{plain(scenario.title or scenario.name)}: positions and forecasts", 80))
     return fig
 
 
@@ -212,7 +223,7 @@ def winners_chart(forecast: Forecast) -> Figure:
         else {}
     )
     order = sorted(predicted, key=lambda a: predicted[a])
-    names = [forecast.scenario.actor(a).name or a for a in order]
+    names = [plain(forecast.scenario.actor(a).name or a) for a in order]
     y = np.arange(len(order))
     fig = _figure(8.0, 1.0 + 0.4 * len(order))
     ax = fig.add_subplot()
@@ -258,7 +269,7 @@ def quadrant(forecast: Forecast, actor: str, issue: str | None = None) -> Figure
     ax.scatter(rows["eu_own"], rows["eu_other"], s=60, color=PALETTE[5], zorder=3)
     for _, row in rows.iterrows():
         ax.annotate(
-            str(row["other"]),
+            plain(str(row["other"])),
             (row["eu_own"], row["eu_other"]),
             xytext=(4, 4),
             textcoords="offset points",
@@ -285,10 +296,10 @@ def quadrant(forecast: Forecast, actor: str, issue: str | None = None) -> Figure
             fontsize=8,
             color="#555555",
         )
-    name = forecast.scenario.actor(actor).name or actor
+    name = plain(forecast.scenario.actor(actor).name or actor)
     ax.set_xlabel(f"{name}'s expected utility of challenging the other")
     ax.set_ylabel(f"the other's expected utility of challenging {name}")
-    ax.set_title(f"{name}'s view: {item.label}")
+    ax.set_title(f"{name}'s view: {plain(item.label)}")
     return fig
 
 
@@ -306,7 +317,7 @@ def confrontations(forecast: Forecast) -> Figure:
     fig = _figure(7.0, 6.0)
     ax = fig.add_subplot()
     image = ax.imshow(counts, cmap="Oranges", vmin=0, vmax=max(1, len(forecast.issues)))
-    names = [forecast.scenario.actor(a).name or a for a in actors]
+    names = [plain(forecast.scenario.actor(a).name or a) for a in actors]
     ax.set_xticks(range(len(actors)), names, rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(actors)), names, fontsize=8)
     for i in range(len(actors)):
@@ -342,7 +353,7 @@ def distributions(simulation: Simulation, model: str | None = None) -> Figure:
         ax.set_ylabel("share of draws", fontsize="small")
         ax.set_xlabel(scale_label(item), fontsize="small")
     axes[0].legend(loc="upper left", fontsize="small")
-    fig.suptitle(f"{chosen} forecast over {simulation.draws:,} draws")
+    fig.suptitle(f"{plain(chosen)} forecast over {simulation.draws:,} draws")
     return fig
 
 
@@ -361,9 +372,9 @@ def tornado(sensitivity: Sensitivity, issue: str, top: int = 12) -> Figure:
     ax.barh(y, lows, left=base, color=PALETTE[5], label="input at its low value")
     ax.barh(y, highs, left=base, color=PALETTE[1], label="input at its high value")
     ax.axvline(base, color="#000000", linewidth=1)
-    ax.set_yticks(y, [s.input for s in swings], fontsize=8)
-    ax.set_xlabel(f"forecast of {issue} (base {base:.3g})")
-    ax.set_title(f"What moves the forecast of {issue} most")
+    ax.set_yticks(y, [plain(s.input) for s in swings], fontsize=8)
+    ax.set_xlabel(f"forecast of {plain(issue)} (base {base:.3g})")
+    ax.set_title(f"What moves the forecast of {plain(issue)} most")
     ax.legend(loc="lower right", fontsize="small")
     return fig
 
@@ -389,13 +400,13 @@ def counterfactuals(comparison: Comparison, model: str | None = None) -> Figure:
             s=50,
             color=style(k)["color"],
             marker="os^Dv<>p"[k % 8],
-            label=label,
+            label=plain(label),
             zorder=3,
         )
-    ax.set_yticks(y, [i.label for i in issues], fontsize=8)
+    ax.set_yticks(y, [plain(i.label) for i in issues], fontsize=8)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("forecast, as a share of each issue's scale (0 = low end, 1 = high end)")
-    ax.set_title(f"Counterfactuals ({chosen} model)")
+    ax.set_title(f"Counterfactuals ({plain(chosen)} model)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     return fig
 
@@ -414,14 +425,19 @@ def backtest_chart(result: Backtest, models: Sequence[str] | None = None) -> Fig
         if k >= 3:
             continue
         left.scatter(
-            result.actual[ok], forecast[ok], s=12, alpha=0.6, color=style(k)["color"], label=name
+            result.actual[ok],
+            forecast[ok],
+            s=12,
+            alpha=0.6,
+            color=style(k)["color"],
+            label=plain(name),
         )
     left.plot([0, 100], [0, 100], color="#555555", linewidth=1, linestyle="--", label="perfect")
     left.set_xlabel("actual outcome (0-100 DEU scale)")
     left.set_ylabel("forecast (0-100 DEU scale)")
     left.set_title("Forecast against outcome")
     left.legend(fontsize="small")
-    right.boxplot(errors, orientation="horizontal", tick_labels=chosen)
+    right.boxplot(errors, orientation="horizontal", tick_labels=[plain(c) for c in chosen])
     right.set_xlabel("absolute error (points on the 0-100 scale)")
     right.set_title("Errors per model")
     return fig

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -98,6 +99,7 @@ class Report:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        env.filters["num"] = number
         f = self.forecast
         linked = [m for sec in self.sections for m in sec.forecast.models]
         models = [
@@ -121,10 +123,25 @@ class Report:
             models=models,
             titles=titles,
             reference=self.reference,
+            sits_out=any(
+                i not in a.stances for a in f.scenario.actors for i in f.scenario.issue_ids
+            ),
             limits=LIMITS,
             version=__version__,
             created=self.created,
         )
+
+
+def number(value: float | None, decimals: int = 1, sign: bool = False) -> str:
+    """A number of a table of the report: ``decimals`` decimals, four significant digits
+    from 1e12 up (scales near 1e308), and "–" for None and what is not a finite number
+    (every table that can show one says why beneath it)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    plus = "+" if sign else ""
+    if abs(value) >= 1e12:
+        return f"{value:{plus}.4g}"
+    return f"{value:{plus}.{decimals}f}"
 
 
 def report(
