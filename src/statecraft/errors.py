@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["ScenarioError", "StatecraftError", "format_location"]
+__all__ = ["MAX_MESSAGE", "ScenarioError", "StatecraftError", "format_location", "shown"]
+
+#: The longest message a :class:`ScenarioError` gives: whatever the file holds, its error
+#: is one line of bounded length (a cell of a megabyte is shown by its start).
+MAX_MESSAGE = 1000
 
 
 class StatecraftError(Exception):
@@ -23,9 +27,17 @@ def format_location(path: Sequence[str | int]) -> str:
     return out
 
 
-def _show(value: Any) -> str:
+def shown(value: Any, limit: int = 80) -> str:
+    """A value as a message shows it: its ``repr``, cut to ``limit`` characters."""
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _one_line(text: str) -> str:
+    """The text on one line: line breaks and the blanks around them become one space."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 class ScenarioError(StatecraftError):
@@ -71,11 +83,14 @@ class ScenarioError(StatecraftError):
 
     @property
     def message(self) -> str:
+        """One line, at most :data:`MAX_MESSAGE` characters: where, what is wrong and what
+        is allowed, and the value that was found."""
         text = self.problem
         if self.has_value:
-            text = f"{text} (got {_show(self.value)})"
+            text = f"{text} (got {shown(self.value)})"
         where = self.location
-        return f"{where}: {text}" if where else text
+        message = _one_line(f"{where}: {text}" if where else text)
+        return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
 
     def with_context(self, *, file: str | None = None, line: int | None = None) -> ScenarioError:
         """A copy that also names the file and line (kept if already set)."""

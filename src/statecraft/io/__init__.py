@@ -22,6 +22,7 @@ from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import MAX_FILE_BYTES, actor_data
+from statecraft.io._text import check_text, decode
 from statecraft.io._validate import build_scenario, error_from_validation
 from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
 from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
@@ -86,6 +87,7 @@ def read_text(
 ) -> Scenario:
     """Parse scenario text in a given format. ``name`` names a CSV table's scenario."""
     fmt = _format(fmt)
+    text = check_text(text, file=file)
     try:
         if fmt is Format.YAML:
             return parse_yaml(text, file=file)
@@ -112,27 +114,31 @@ def _format(fmt: Format | str) -> Format:
 
 def _read_file(path: Path) -> str:
     label = str(path)
-    if not path.exists():
-        raise ScenarioError("no such file", file=label)
-    if not path.is_file():
-        raise ScenarioError("not a file (a folder?)", file=label)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(
-            f"the file is {size / 1024 / 1024:.1f} MiB; a scenario file may be at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-            file=label,
-        )
     try:
+        if not path.exists():
+            raise ScenarioError("no such file", file=label)
+        if not path.is_file():
+            raise ScenarioError("not a file (a folder?)", file=label)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"the file is {size / 1024 / 1024:.1f} MiB; a scenario file may be at most "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+                file=label,
+            )
         raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=label) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError(f"cannot read the file: {reason}", file=label) from None
+    return decode(raw, file=label)
+
+
+def _exists(path: Path) -> bool:
+    """Whether the path exists; a name the system cannot look up (too long, a NUL) does not."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"the file is not UTF-8 text (bad byte at offset {exc.start})", file=label
-        ) from None
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def builtin_names() -> tuple[str, ...]:
@@ -169,9 +175,10 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
     path = Path(source)
     if fmt is not None:
         fmt = _format(fmt)
-    if isinstance(source, str) and not path.exists() and source in builtin_names():
+    exists = _exists(path)
+    if isinstance(source, str) and not exists and source in builtin_names():
         return load_builtin(source)
-    if not path.exists() and isinstance(source, str) and path.suffix == "":
+    if not exists and isinstance(source, str) and path.suffix == "":
         raise ScenarioError(
             "no such file, nor a built-in scenario; the built-ins are: "
             + ", ".join(builtin_names()),
