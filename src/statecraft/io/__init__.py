@@ -9,7 +9,8 @@ hold of a scenario. Files are refused by size before they are parsed
 Other packages import from here, never from the private modules: :func:`build_scenario`
 (parsed data to a :class:`~statecraft.scenario.Scenario`, with one clear message for bad
 data), :func:`error_from_validation` (that message, for a pydantic error) and
-:func:`actor_data` (an actor as scenario data from its stances).
+:func:`actor_data` (an actor as scenario data from its stances), :func:`read_file` (a file's
+text, refused cleanly) and :func:`load_yaml_data` (YAML as plain data with its lines).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from statecraft.io._text import check_text, decode
 from statecraft.io._validate import build_scenario, error_from_validation
 from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
 from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
-from statecraft.io.native import dumps_json, dumps_yaml, parse_json, parse_yaml
+from statecraft.io.native import dumps_json, dumps_yaml, load_yaml_data, parse_json, parse_yaml
 from statecraft.io.table import csv_losses, dumps_csv, parse_csv
 from statecraft.scenario import Scenario
 
@@ -42,8 +43,10 @@ __all__ = [
     "error_from_validation",
     "load",
     "load_builtin",
+    "load_yaml_data",
     "losses",
     "read_deu",
+    "read_file",
     "read_text",
     "save",
 ]
@@ -112,7 +115,11 @@ def _format(fmt: Format | str) -> Format:
         raise ScenarioError(f"unknown format {fmt!r}; the formats are: {allowed}") from None
 
 
-def _read_file(path: Path) -> str:
+def read_file(path: str | Path, *, what: str = "a scenario file") -> str:
+    """A file's text, refused (a :class:`ScenarioError` naming the file) when it is missing,
+    larger than :data:`MAX_FILE_BYTES`, unreadable, not UTF-8 or holding NUL characters;
+    ``what`` names the kind of file in the message on size."""
+    path = Path(path)
     label = str(path)
     try:
         if not path.exists():
@@ -122,7 +129,7 @@ def _read_file(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ScenarioError(
-                f"the file is {size / 1024 / 1024:.1f} MiB; a scenario file may be at most "
+                f"the file is {size / 1024 / 1024:.1f} MiB; {what} may be at most "
                 f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
                 file=label,
             )
@@ -184,7 +191,7 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
             + ", ".join(builtin_names()),
             file=str(source),
         )
-    text = _read_file(path)
+    text = read_file(path)
     chosen = fmt if fmt is not None else detect_format(path, text)
     return read_text(text, chosen, file=str(path), name=path.stem)
 
