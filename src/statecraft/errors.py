@@ -72,7 +72,10 @@ class ScenarioError(StatecraftError):
         """File, line and field path, as far as they are known."""
         parts = []
         if self.file:
-            parts.append(self.file)
+            file = self.file
+            if len(file) > 200:  # a path that long is shown by its ends
+                file = file[:97] + "..." + file[-100:]
+            parts.append(file)
         if self.line is not None:
             parts.append(f"line {self.line}")
         where = ", ".join(parts)
