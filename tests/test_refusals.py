@@ -228,26 +228,23 @@ def test_deu_every_salience_zero(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("prnr", "isnr", "column", "value"),
-    [
-        ("p1", "-i1", "isnr", "-i1"),
-        ("p1", "issue one", "isnr", "issue one"),
-        ("p1", "i" * 65, "isnr", "i" * 65),
-        ("2001/0267/COD", "i1", "prnr", "2001/0267/COD"),
-        ("", "i1", "prnr", ""),
-    ],
-)
-def test_deu_ids_are_checked_without_pydantic_text(
-    prnr: str, isnr: str, column: str, value: str, tmp_path: Path
-) -> None:
-    path = deu(tmp_path, "", f"{prnr}\t{isnr}\tCars\t26-01-00\t100\t0\t50\t50\t0\t50")
+@pytest.mark.parametrize("isnr", ["-i1", "issue one", "i" * 65, "i/1"])
+def test_deu_issue_ids_are_checked_without_pydantic_text(isnr: str, tmp_path: Path) -> None:
+    path = deu(tmp_path, "", f"p1\t{isnr}\tCars\t26-01-00\t100\t0\t50\t50\t0\t50")
     message = deu_refusal(path)  # the row is on line 3: line 2 is blank
-    assert message.startswith(
-        f"{path}, line 3: column {column!r}: an id starts with a letter or digit and holds "
-        "only letters, digits, '_', '-' and '.' (at most 64 characters) (got "
+    shown = repr(isnr) if len(repr(isnr)) <= 80 else repr(isnr)[:77] + "..."
+    assert message == (
+        f"{path}, line 3: column 'isnr': an id starts with a letter or digit and holds "
+        f"only letters, digits, '_', '-' and '.' (at most 64 characters) (got {shown})"
     )
-    assert "pydantic" not in message
+
+
+def test_deu_proposal_ids_are_names(tmp_path: Path) -> None:
+    """A proposal id names a scenario, which may be any text; an empty one is skipped."""
+    row = "\ti1\tCars\t26-01-00\t100\t0\t50\t50\t0\t50"
+    table = read_deu(deu(tmp_path, "2001/0267/COD" + row, row.replace("i1", "i2")))
+    assert [i.proposal for i in table.issues] == ["2001/0267/COD"]
+    assert table.skipped == {"no proposal id": 1}
 
 
 def test_deu_duplicate_issue_names_both_lines(tmp_path: Path) -> None:

@@ -281,15 +281,13 @@ def read_deu(
         if not issue_id:
             skipped["no issue id"] += 1
             continue
-        for column, value in (("isnr", issue_id), ("prnr", proposal)):
-            if not ID.fullmatch(value):
-                raise ScenarioError(
-                    f"column {column!r}: {ID_RULE}",
-                    file=label,
-                    line=line,
-                    value=value,
-                    has_value=True,
-                )
+        if not ID.fullmatch(issue_id):  # the issue's id in its proposal's scenario
+            raise ScenarioError(
+                f"column 'isnr': {ID_RULE}", file=label, line=line, value=issue_id, has_value=True
+            )
+        if not proposal:
+            skipped["no proposal id"] += 1
+            continue
         if issue_id in seen:
             raise ScenarioError(
                 f"issue {issue_id!r} has two rows, lines {seen[issue_id]} and {line}; "
