@@ -104,6 +104,8 @@ WEIRD = [
     "nan", "NaN", "-nan", "inf", "-Infinity", "Infinity", ".inf", ".nan", "1e999", "-1e400",
     "9" * 400, "9" * 5000, "170", "-5", "0", "", "x", "1e-320", "5e-324", "0x10", "1_000",
     "٣", "1,5", "'", '"', "#A", "{", "[", "&a", "*a", "!!python/object:os.system",
+    "!!int x", "!!float x", "!!timestamp 2001-99-99", "!!binary @", "!!set {a}", "&a [*a]",
+    "!!int 0x1F", "? [a]", "---",
 ]  # fmt: skip
 LONG = ["a" * 140_000, '"' + "b" * 140_000 + '"', "'" + "c" * 140_000 + "'", "{" * 50_000]
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -270,6 +272,10 @@ _NESTS = {
     "yaml-block": lambda n: "".join("  " * k + "- \n" for k in range(min(n, 300))),
     "yaml-mappings": lambda n: "".join("  " * k + "a:\n" for k in range(min(n, 300))),
     "yaml-dashes": lambda n: "- " * n + "x",
+    "yaml-cycle": lambda n: "name: &a [" * (n % 5 + 1) + "*a" + "]" * (n % 5 + 1),
+    "yaml-aliases": lambda n: "".join(
+        f"a{k}: &a{k} [*a{k - 1}, *a{k - 1}]\n" for k in range(1, 30)
+    ).replace("*a0, *a0", "x")[: n * 40],
 }
 
 

@@ -319,6 +319,30 @@ def test_yaml_control_character(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("text", ["&a [*a]\n", "name: x\nissues: &a {b: *a}\n"])
+def test_yaml_alias_inside_its_anchor(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    assert refusal(path).startswith(
+        f"{path}, line {text.count(chr(10))}: the YAML nests more than 64 levels deep, too deep "
+        "for a scenario (is an alias inside the anchor it names?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("!!int abc", "!!int"), ("!!float x", "!!float"), ("!!timestamp 2001-99-99", "!!timestamp")],
+)
+def test_yaml_value_its_tag_cannot_take(value: str, tag: str, tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: x\ntitle: {value}\n")
+    written = value.split(" ", 1)[1]
+    assert (
+        refusal(path)
+        == f"{path}, line 2: malformed YAML: not a valid {tag} value (got {written!r})"
+    )
+
+
 def test_json_error_names_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text('{\n  "name": "x",\n  "title": oops\n}')

@@ -31,6 +31,21 @@ class _Loader(yaml.SafeLoader):
     ``true``/``false`` are booleans, and numbers are read as in JSON.
     """
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A node's value; one that its tag cannot take (``!!int abc``, ``!!timestamp
+        2001-99-99``) is refused with its line, not with the constructor's exception."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError):
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            scalar = isinstance(node, yaml.ScalarNode)
+            raise ScenarioError(
+                f"malformed YAML: not a valid {tag} value",
+                line=node.start_mark.line + 1,
+                value=node.value if scalar else None,
+                has_value=scalar,
+            ) from None
+
 
 _BOOL, _INT, _FLOAT = ("tag:yaml.org,2002:" + t for t in ("bool", "int", "float"))
 _Loader.yaml_implicit_resolvers = {
@@ -91,6 +106,10 @@ _Loader.add_constructor(_FLOAT, _construct_float)
 #: Nodes a scenario file may hold. A real scenario has a few thousand; the cap stops
 #: alias-expansion attacks ("billion laughs") before they expand.
 MAX_NODES = 200_000
+#: How deep a scenario file may nest. A scenario nests six levels at most
+#: (``actors[0].stances.x.position.value``); an alias inside the node it names (``&a [*a]``)
+#: would nest without end.
+MAX_DEPTH = 64
 
 
 def _line_map(root: yaml.Node, file: str | None) -> dict[Path, int]:
@@ -105,6 +124,13 @@ def _line_map(root: yaml.Node, file: str | None) -> dict[Path, int]:
                 f"the YAML expands to more than {MAX_NODES:,} values, too many for a scenario "
                 "(are anchors and aliases nested?)",
                 file=file,
+            )
+        if len(path) > MAX_DEPTH:
+            raise ScenarioError(
+                f"the YAML nests more than {MAX_DEPTH} levels deep, too deep for a scenario "
+                "(is an alias inside the anchor it names?)",
+                file=file,
+                line=node.start_mark.line + 1,
             )
         lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
