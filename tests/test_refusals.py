@@ -291,6 +291,7 @@ JSON_HEAD = '{"name": "x", "issues": [{"id": "a", "label": "A", "scale": {"low":
         ("-Infinity", "NaN and Infinity are not JSON numbers; give a finite number"),
         ("1e400", "the number is too large: numbers lie within ±1.8e308"),
         ("-" + "9" * 400, "the number is too large: numbers lie within ±1.8e308"),
+        ("9" * 309, "the number is too large: numbers lie within ±1.8e308"),  # 1e309 - 1
     ],
 )
 def test_json_refuses_what_json_does_not_hold(number: str, problem: str, tmp_path: Path) -> None:
@@ -300,7 +301,7 @@ def test_json_refuses_what_json_does_not_hold(number: str, problem: str, tmp_pat
     assert refusal(path) == f"{path} (issues[0].scale.low): {problem} (got {shown})"
 
 
-@pytest.mark.parametrize("number", ["1e999", "-1e400", "9" * 400])
+@pytest.mark.parametrize("number", ["1e999", "-1e400", "9" * 400, "9" * 309])
 def test_yaml_refuses_numbers_beyond_a_float(number: str, tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(f"name: x\nissues:\n  - id: a\n    scale: {{low: {number}, high: 1}}\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any
 
 import yaml
@@ -79,9 +80,9 @@ def _too_large(node: yaml.Node) -> ScenarioError:
 def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
     assert isinstance(node, yaml.ScalarNode)
     text = loader.construct_scalar(node)
-    if len(text.lstrip("+-0")) > 309:  # beyond any float, and Python's limit on digits
-        raise _too_large(node)
-    return int(text, 10)
+    if len(text.lstrip("+-0")) > 309 or abs(value := int(text, 10)) > sys.float_info.max:
+        raise _too_large(node)  # the length first: Python refuses ints of 4,300 digits
+    return value
 
 
 def _construct_float(loader: yaml.SafeLoader, node: yaml.Node) -> float:
@@ -231,9 +232,9 @@ def _float(written: str) -> float:
 
 
 def _int(written: str) -> int | float:
-    if len(written.lstrip("-0")) > 309:
-        return _refused(written, _TOO_LARGE)
-    return int(written)
+    if len(written.lstrip("-0")) > 309 or abs(value := int(written)) > sys.float_info.max:
+        return _refused(written, _TOO_LARGE)  # the length first: ints of 4,300 digits fail
+    return value
 
 
 def _first_refused(data: Any) -> tuple[Path, _Refused] | None:
