@@ -67,6 +67,10 @@ SCENARIO_COMMANDS: dict[str, Command] = {
     "validate": lambda f, _: ["validate", str(f)],
     "convert": lambda f, out: ["convert", str(f), str(out / "out.yaml")],
     "simulate": lambda f, _: ["simulate", str(f), "--draws", "10", "--no-store"],
+    "sensitivity": lambda f, _: ["sensitivity", str(f)],
+    "compare": lambda f, _: ["compare", str(f), "some-patch", "--no-store"],
+    "plot": lambda f, out: ["plot", str(f), "winners", "-o", str(out / "x.png")],
+    "report": lambda f, out: ["report", str(f), "-o", str(out / "x.html")],
 }
 
 
@@ -95,4 +99,6 @@ def test_bad_deu_tables(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_bytes(raw)
     result = runner.invoke(app, ["backtest", str(path), "--replicates", "10", "--no-store"])
+    one_error_line(result, path, expected)
+    result = runner.invoke(app, ["plot", str(path), "backtest", "-o", str(tmp_path / "x.png")])
     one_error_line(result, path, expected)
