@@ -69,7 +69,7 @@ def test_csv_not_a_number(tmp_path: Path) -> None:
     path.write_text("actor,issue,capability,position,salience\na,x,1,high,0.5\n")
     err = _error(path)
     assert err.line == 2
-    assert "'position': expected a number" in err.problem
+    assert "'position': expected a finite number" in err.problem
     assert err.value == "high"
 
 
@@ -404,7 +404,9 @@ def test_deep_nesting_refused(tmp_path: Path) -> None:
 def test_huge_json_integer(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_text('{"name": ' + "9" * 5000 + "}")
-    assert "a number has too many digits" in _error(path).problem
+    err = _error(path)
+    assert err.problem == "the number is too large: numbers lie within ±1.8e308"
+    assert err.path == ("name",)
 
 
 def test_unknown_format_name(tmp_path: Path) -> None:

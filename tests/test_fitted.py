@@ -167,9 +167,12 @@ def test_the_reader_takes_the_fitted_rule_not_its_name(tmp_path: Path) -> None:
 def test_a_rule_needs_a_date(tmp_path: Path) -> None:
     rows = [list(ROWS[0])]
     rows[0][5] = ""
-    table = read_deu(_table(tmp_path, rows), capability="council")
-    assert table.issues == ()
-    assert table.skipped["no date (the capability rule needs one)"] == 1
+    with pytest.raises(sc.ScenarioError) as info:
+        read_deu(_table(tmp_path, rows), capability="council")
+    assert info.value.problem == (
+        "no issue of the DEU table can be used: every row was skipped "
+        "(no date (the capability rule needs one): 1)"
+    )
 
 
 def test_capability_rule_rejects_negative_weights() -> None:

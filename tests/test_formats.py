@@ -94,10 +94,10 @@ def test_ktab_first_lines_in_the_wild() -> None:
         ("a,b\n", "a KTAB file has a first line", None),
         ("T,d,x,y,\nActor,Description,Power,P,S\na,b,1,2,3\n", "number of actors", 1),
         ("T,d,1,2,\nActor,Description,Power,P,S\na,b,1,2,3\n", "the header must have", 2),
-        ("T,d,2,1,\nActor,Description,Power,P,S\na,b,1,2,3\n", "says 2 actors", None),
+        ("T,d,2,1,\nActor,Description,Power,P,S\na,b,1,2,3\n", "says 2 actors", 1),
         ("T,d,1,1,\nActor,Description,Power,P,S\na,b,1,2\n", "needs 5 cells", 3),
-        ("T,d,1,1,\nActor,Description,Power,P,S\na,b,lots,2,3\n", "power: expected a number", 3),
-        ("T,d,1,1,\nActor,Description,Power,P,S\na,b,1,2,300\n", "salience", None),
+        ("T,d,1,1,\nActor,Description,Power,P,S\na,b,lots,2,3\n", "power: expected a finite", 3),
+        ("T,d,1,1,\nActor,Description,Power,P,S\na,b,1,2,300\n", "values lie on 0..100", 3),
     ],
 )
 def test_ktab_bad_input(text: str, message: str, line: int | None) -> None:
@@ -137,7 +137,7 @@ def test_decide_by_hand() -> None:
         (("'#D'\t'us'", "'#D'\t'nobody'"), "no #A record: 'nobody'"),
         (("'#D'\t'eu'\t'cuts'", "'#D'\t'eu'\t'nothing'"), "no #P record: 'nothing'"),
         (("0.9\t0.6", "0.9\t0"), "power must be above 0"),
-        (("0.9\t0.6", "0.9\tmuch"), "power: expected a number"),
+        (("0.9\t0.6", "0.9\tmuch"), "power: expected a finite number"),
         (("0.9\t0.6", "1.9\t0.6"), "salience"),
         (("'#M'\t'money'\t7", "'#X'\t'money'\t7"), "starts with #A"),
         (("'#M'\t'money'\t7", ""), "needs two #M scale points"),

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["MemoryLimitError", "ScenarioError", "StatecraftError", "format_location"]
+__all__ = [
+    "MAX_MESSAGE",
+    "MemoryLimitError",
+    "ScenarioError",
+    "StatecraftError",
+    "format_location",
+    "shown",
+]
+
+#: The longest message a :class:`ScenarioError` gives: whatever the file holds, its error
+#: is one line of bounded length (a cell of a megabyte is shown by its start).
+MAX_MESSAGE = 1000
 
 
 class StatecraftError(Exception):
@@ -28,9 +39,17 @@ def format_location(path: Sequence[str | int]) -> str:
     return out
 
 
-def _show(value: Any) -> str:
+def shown(value: Any, limit: int = 80) -> str:
+    """A value as a message shows it: its ``repr``, cut to ``limit`` characters."""
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _one_line(text: str) -> str:
+    """The text on one line: line breaks and the blanks around them become one space."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 class ScenarioError(StatecraftError):
@@ -65,7 +84,10 @@ class ScenarioError(StatecraftError):
         """File, line and field path, as far as they are known."""
         parts = []
         if self.file:
-            parts.append(self.file)
+            file = self.file
+            if len(file) > 200:  # a path that long is shown by its ends
+                file = file[:97] + "..." + file[-100:]
+            parts.append(file)
         if self.line is not None:
             parts.append(f"line {self.line}")
         where = ", ".join(parts)
@@ -76,11 +98,14 @@ class ScenarioError(StatecraftError):
 
     @property
     def message(self) -> str:
+        """One line, at most :data:`MAX_MESSAGE` characters: where, what is wrong and what
+        is allowed, and the value that was found."""
         text = self.problem
         if self.has_value:
-            text = f"{text} (got {_show(self.value)})"
+            text = f"{text} (got {shown(self.value)})"
         where = self.location
-        return f"{where}: {text}" if where else text
+        message = _one_line(f"{where}: {text}" if where else text)
+        return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
 
     def with_context(self, *, file: str | None = None, line: int | None = None) -> ScenarioError:
         """A copy that also names the file and line (kept if already set)."""

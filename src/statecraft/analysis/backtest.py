@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from statecraft.analysis.kernel import evaluate
 from statecraft.arrays import scenario_batch
-from statecraft.io import actor_data
+from statecraft.io import actor_data, error_from_validation
 from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import Model, default_model, get_model
 from statecraft.scenario import Scenario
@@ -220,7 +221,11 @@ def proposal_scenario(items: Sequence[DeuIssue]) -> Scenario:
                     actor.capability_on("x"),
                 )
     actors = [actor_data(actor_id, mine) for actor_id, mine in stances.items()]
-    return Scenario.model_validate({"name": items[0].proposal, "issues": issues, "actors": actors})
+    data = {"name": items[0].proposal, "issues": issues, "actors": actors}
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:  # a table built by hand: read_deu checks the ids
+        raise error_from_validation(exc, file=f"proposal {items[0].proposal!r}", lines={}) from None
 
 
 def _percentiles(values: np.ndarray) -> tuple[float, float]:

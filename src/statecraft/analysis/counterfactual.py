@@ -25,13 +25,12 @@ the patch file.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -44,7 +43,7 @@ from pydantic import (
 
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError
-from statecraft.io import MAX_FILE_BYTES, error_from_validation
+from statecraft.io import error_from_validation, load_yaml_data, read_file
 from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
@@ -154,35 +153,32 @@ def load_patch(
     path = Path(source)
     label = str(source)
     is_builtin = scenario is not None and str(source) in builtin_patches(scenario.name)
-    if is_builtin and scenario is not None and (builtin or not path.exists()):
+    try:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a name the system cannot look up (too long, a NUL)
+        is_file = False
+    if is_builtin and scenario is not None and (builtin or not is_file):
         text = _patch_folder(scenario.name).joinpath(f"{source}.yaml").read_text("utf-8")
         label = f"{source} (built-in patch of {scenario.name})"
     else:
-        if not path.is_file():
+        if not is_file:
             known = builtin_patches(scenario.name) if scenario is not None else ()
             hint = f"; the built-in patches are: {', '.join(known)}" if known else ""
             raise ScenarioError(f"no such patch file{hint}", file=label)
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ScenarioError("the file is too large to be a patch", file=label)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise ScenarioError("the file is not UTF-8 text", file=label) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ScenarioError(
-            f"malformed YAML: {getattr(exc, 'problem', exc)}",
-            file=label,
-            line=None if mark is None else mark.line + 1,
-        ) from None
-    return patch_from_data(data, label=label)
+        text = read_file(path, what="a patch file")
+    data, lines = load_yaml_data(text, file=label)
+    return patch_from_data(data, label=label, lines=lines)
 
 
-def patch_from_data(data: Any, *, label: str | None = None) -> Patch:
+def patch_from_data(
+    data: Any,
+    *,
+    label: str | None = None,
+    lines: Mapping[tuple[str | int, ...], int] | None = None,
+) -> Patch:
     """A patch from plain data (a mapping with name, assumes and changes); a problem is a
-    :class:`ScenarioError` naming where it is, as for a patch file."""
+    :class:`ScenarioError` naming where it is, as for a patch file (and its line, where
+    ``lines`` gives the line of each field, as :func:`statecraft.io.load_yaml_data` does)."""
     if not isinstance(data, dict):
         raise ScenarioError("a patch is a mapping with name, assumes and changes", file=label)
     try:
@@ -190,8 +186,12 @@ def patch_from_data(data: Any, *, label: str | None = None) -> Patch:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        found = [(lines or {}).get(loc[:end]) for end in range(len(loc), -1, -1)]
         raise ScenarioError(
-            err["msg"].removeprefix("Value error, "), file=label, path=loc
+            err["msg"].removeprefix("Value error, "),
+            file=label,
+            path=loc,
+            line=next((n for n in found if n is not None), None),
         ) from None
     patch._file = label
     return patch

@@ -9,7 +9,8 @@ hold of a scenario. Files are refused by size before they are parsed
 Other packages import from here, never from the private modules: :func:`build_scenario`
 (parsed data to a :class:`~statecraft.scenario.Scenario`, with one clear message for bad
 data), :func:`error_from_validation` (that message, for a pydantic error) and
-:func:`actor_data` (an actor as scenario data from its stances).
+:func:`actor_data` (an actor as scenario data from its stances), :func:`read_file` (a file's
+text, refused cleanly) and :func:`load_yaml_data` (YAML as plain data with its lines).
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import MAX_FILE_BYTES, actor_data
+from statecraft.io._text import check_text, decode
 from statecraft.io._validate import build_scenario, error_from_validation
 from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
 from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
-from statecraft.io.native import dumps_json, dumps_yaml, parse_json, parse_yaml
+from statecraft.io.native import dumps_json, dumps_yaml, load_yaml_data, parse_json, parse_yaml
 from statecraft.io.table import csv_losses, dumps_csv, parse_csv
 from statecraft.scenario import Scenario
 
@@ -41,8 +43,10 @@ __all__ = [
     "error_from_validation",
     "load",
     "load_builtin",
+    "load_yaml_data",
     "losses",
     "read_deu",
+    "read_file",
     "read_text",
     "save",
 ]
@@ -86,6 +90,7 @@ def read_text(
 ) -> Scenario:
     """Parse scenario text in a given format. ``name`` names a CSV table's scenario."""
     fmt = _format(fmt)
+    text = check_text(text, file=file)
     try:
         if fmt is Format.YAML:
             return parse_yaml(text, file=file)
@@ -110,29 +115,37 @@ def _format(fmt: Format | str) -> Format:
         raise ScenarioError(f"unknown format {fmt!r}; the formats are: {allowed}") from None
 
 
-def _read_file(path: Path) -> str:
+def read_file(path: str | Path, *, what: str = "a scenario file") -> str:
+    """A file's text, refused (a :class:`ScenarioError` naming the file) when it is missing,
+    larger than :data:`MAX_FILE_BYTES`, unreadable, not UTF-8 or holding NUL characters;
+    ``what`` names the kind of file in the message on size."""
+    path = Path(path)
     label = str(path)
-    if not path.exists():
-        raise ScenarioError("no such file", file=label)
-    if not path.is_file():
-        raise ScenarioError("not a file (a folder?)", file=label)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(
-            f"the file is {size / 1024 / 1024:.1f} MiB; a scenario file may be at most "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-            file=label,
-        )
     try:
+        if not path.exists():
+            raise ScenarioError("no such file", file=label)
+        if not path.is_file():
+            raise ScenarioError("not a file (a folder?)", file=label)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"the file is {size / 1024 / 1024:.1f} MiB; {what} may be at most "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+                file=label,
+            )
         raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the file: {exc.strerror}", file=label) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError(f"cannot read the file: {reason}", file=label) from None
+    return decode(raw, file=label)
+
+
+def _exists(path: Path) -> bool:
+    """Whether the path exists; a name the system cannot look up (too long, a NUL) does not."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"the file is not UTF-8 text (bad byte at offset {exc.start})", file=label
-        ) from None
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def builtin_names() -> tuple[str, ...]:
@@ -169,15 +182,16 @@ def load(source: str | Path, *, fmt: Format | str | None = None) -> Scenario:
     path = Path(source)
     if fmt is not None:
         fmt = _format(fmt)
-    if isinstance(source, str) and not path.exists() and source in builtin_names():
+    exists = _exists(path)
+    if isinstance(source, str) and not exists and source in builtin_names():
         return load_builtin(source)
-    if not path.exists() and isinstance(source, str) and path.suffix == "":
+    if not exists and isinstance(source, str) and path.suffix == "":
         raise ScenarioError(
             "no such file, nor a built-in scenario; the built-ins are: "
             + ", ".join(builtin_names()),
             file=str(source),
         )
-    text = _read_file(path)
+    text = read_file(path)
     chosen = fmt if fmt is not None else detect_format(path, text)
     return read_text(text, chosen, file=str(path), name=path.stem)
 

@@ -16,11 +16,13 @@ format cannot hold is listed by :func:`decide_losses` rather than dropped silent
 from __future__ import annotations
 
 import csv
+import math
 from typing import Any
 
-from statecraft.errors import ScenarioError
+from statecraft.errors import ScenarioError, shown
 from statecraft.io._common import actor_data, common_losses, slug
-from statecraft.io._validate import build_scenario
+from statecraft.io._text import csv_error, text_lines
+from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Scenario
 
 __all__ = ["decide_losses", "dumps_decide", "is_decide", "parse_decide"]
@@ -30,40 +32,88 @@ _KINDS = ("#A", "#P", "#M", "#D")
 _CELLS = {"#A": (1, 3), "#P": (1, 3), "#M": (2, 3), "#D": (5, 5)}
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
+def _delimiter(line: str) -> str:
+    return "\t" if "\t" in line else ";" if ";" in line else ","
+
+
+def _records(text: str, file: str | None) -> list[tuple[int, list[str]]]:
     out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text_lines(text), start=1):
         line = raw.strip()
         if not line:
             continue
-        delimiter = "\t" if "\t" in line else ";" if ";" in line else ","
-        cells = next(csv.reader([line], delimiter=delimiter, quotechar="'"))
+        try:
+            cells = next(csv.reader([line], delimiter=_delimiter(line), quotechar="'"))
+        except csv.Error as exc:
+            raise csv_error(exc, file=file, line=number) from None
         out.append((number, [c.strip().strip("'").strip() for c in cells]))
     return out
 
 
 def is_decide(text: str) -> bool:
-    """Whether text looks like a decide input file: its first record is ``#A``."""
-    records = _records("\n".join(text.splitlines()[:5]))
-    return bool(records) and records[0][1][0] in _KINDS
+    """Whether text looks like a decide input file: its first record (within the first five
+    lines) starts with a decide kind (``#A``, ``#P``, ``#M`` or ``#D``). The csv module is not
+    used here: a first line of any length is told, never refused."""
+    for raw in text.split("\n", 5)[:5]:
+        line = raw.strip()
+        if line:
+            first = line.split(_delimiter(line), 1)[0]
+            return first.strip().strip("'").strip() in _KINDS
+    return False
+
+
+def _cell_number(cell: str, what: str, *, file: str | None, line: int) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ScenarioError(
+            f"{what}: expected a finite number", file=file, line=line, value=cell, has_value=True
+        )
+    return value
+
+
+def _once(
+    seen: dict[Any, int], key: Any, what: str, *, file: str | None, line: int, rule: str
+) -> None:
+    """Refuse a second record for the same key, naming the line of each."""
+    if key in seen:
+        raise ScenarioError(
+            f"{what} twice, on lines {seen[key]} and {line}; {rule}", file=file, line=line
+        )
+    seen[key] = line
+
+
+def _unique_id(
+    made: dict[str, tuple[str, int]], new: str, given: str, *, file: str | None, line: int
+) -> None:
+    """Refuse two names that become the same id (``a b`` and ``a-b`` both give ``a-b``)."""
+    if new in made and made[new][0] != given:
+        first, at = made[new]
+        raise ScenarioError(
+            f"{shown(first)} (line {at}) and {shown(given)} (line {line}) both become the id "
+            f"{new!r}; rename one",
+            file=file,
+            line=line,
+        )
+    made[new] = (given, line)
 
 
 def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") -> Scenario:
-    """A scenario from decide input text; ``name`` is the scenario's (the file's stem)."""
+    """A scenario from decide input text; ``name`` is the scenario's (the file's stem).
+
+    A second ``#A`` record for an actor, ``#P`` for an issue or ``#D`` for an actor and an
+    issue is refused, naming both lines (decide itself would keep one of them silently).
+    """
     actors: dict[str, dict[str, Any]] = {}
     issues: dict[str, dict[str, Any]] = {}
-    points: dict[str, list[float]] = {}
+    points: dict[str, list[tuple[float, int]]] = {}
     stances: list[tuple[int, str, str, float, float, float]] = []
-
-    def number(cell: str, what: str, line: int) -> float:
-        try:
-            return float(cell)
-        except ValueError:
-            raise ScenarioError(
-                f"{what}: expected a number", file=file, line=line, value=cell, has_value=True
-            ) from None
-
-    for line, cells in _records(text):
+    seen_stance: dict[tuple[str, str], int] = {}
+    seen_actor: dict[str, int] = {}
+    seen_issue: dict[str, int] = {}
+    for line, cells in _records(text, file):
         kind = cells[0]
         if kind not in _CELLS:
             raise ScenarioError(
@@ -79,33 +129,37 @@ def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") 
         if len([c for c in cells[1:] if c != ""]) < least:
             raise ScenarioError(f"a {kind} record is missing cells", file=file, line=line)
         if kind == "#A":
+            what = f"#A actor {shown(rest[0])}"
+            _once(seen_actor, rest[0], what, file=file, line=line, rule="one #A per actor")
             actors[rest[0]] = {"name": rest[1], "comment": rest[2], "line": line}
         elif kind == "#P":
+            what = f"#P issue {shown(rest[0])}"
+            _once(seen_issue, rest[0], what, file=file, line=line, rule="one #P per issue")
             issues[rest[0]] = {"name": rest[1], "description": rest[2], "line": line}
         elif kind == "#M":
-            points.setdefault(rest[0], []).append(number(rest[1], "scale point", line))
+            point = _cell_number(rest[1], "scale point", file=file, line=line)
+            points.setdefault(rest[0], []).append((point, line))
         else:
-            stances.append(
-                (
-                    line,
-                    rest[0],
-                    rest[1],
-                    number(rest[2], "position", line),
-                    number(rest[3], "salience", line),
-                    number(rest[4], "power", line),
-                )
-            )
+            what = f"#D for actor {shown(rest[0])} on issue {shown(rest[1])}"
+            rule = "one #D per actor and issue"
+            _once(seen_stance, (rest[0], rest[1]), what, file=file, line=line, rule=rule)
+            numbers = [
+                _cell_number(rest[k], label, file=file, line=line)
+                for k, label in ((2, "position"), (3, "salience"), (4, "power"))
+            ]
+            stances.append((line, rest[0], rest[1], *numbers))  # type: ignore[arg-type]
     if not actors or not issues:
         raise ScenarioError("a decide file needs #A actors and #P issues", file=file)
     by_actor: dict[str, dict[str, tuple[float, float, float]]] = {a: {} for a in actors}
+    stance_lines: dict[tuple[str, str], int] = {}
     for line, who, issue, position, salience, power in stances:
         if who not in actors:
             raise ScenarioError(
-                f"#D names an actor with no #A record: {who!r}", file=file, line=line
+                f"#D names an actor with no #A record: {shown(who)}", file=file, line=line
             )
         if issue not in issues:
             raise ScenarioError(
-                f"#D names an issue with no #P record: {issue!r}", file=file, line=line
+                f"#D names an issue with no #P record: {shown(issue)}", file=file, line=line
             )
         if power <= 0:
             raise ScenarioError(
@@ -117,25 +171,35 @@ def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") 
                 has_value=True,
             )
         by_actor[who][issue] = (position, salience, power)
+        stance_lines[(who, issue)] = line
+    lines: dict[Path, int] = {}
     issue_data: list[dict[str, Any]] = []
+    ids: dict[str, str] = {}
+    made: dict[str, tuple[str, int]] = {}
     for issue_id, info in issues.items():
         scale = points.get(issue_id, [])
-        if len(scale) < 2 or min(scale) == max(scale):
+        values = [v for v, _ in scale]
+        if len(values) < 2 or min(values) == max(values):
             raise ScenarioError(
-                f"issue {issue_id!r} needs two #M scale points, its lowest and highest",
+                f"issue {shown(issue_id)} needs two #M scale points, its lowest and highest",
                 file=file,
                 line=info["line"],
             )
         item: dict[str, Any] = {
             "id": slug(issue_id, f"issue-{len(issue_data) + 1}"),
             "label": info["name"] or issue_id,
-            "scale": {"low": min(scale), "high": max(scale)},
+            "scale": {"low": min(values), "high": max(values)},
         }
+        _unique_id(made, item["id"], issue_id, file=file, line=info["line"])
         if info["description"] and info["description"] != info["name"]:
             item["description"] = info["description"]
+        k = len(issue_data)
+        lines[("issues", k)] = info["line"]
+        lines[("issues", k, "scale")] = scale[0][1]
+        ids[issue_id] = item["id"]
         issue_data.append(item)
-    ids = {i: d["id"] for i, d in zip(issues, issue_data, strict=True)}
     actors_out: list[dict[str, Any]] = []
+    made = {}
     for actor_id, info in actors.items():
         mine = by_actor[actor_id]
         if not mine:
@@ -144,13 +208,18 @@ def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") 
             slug(actor_id, f"actor-{len(actors_out) + 1}"),
             {ids[i]: stance for i, stance in mine.items()},
         )
+        _unique_id(made, actor["id"], actor_id, file=file, line=info["line"])
         if info["name"] and info["name"] != actor["id"]:
             actor["name"] = info["name"]
         if info["comment"]:
             actor["description"] = info["comment"]
+        a = len(actors_out)
+        lines[("actors", a)] = info["line"]
+        for issue in mine:
+            lines[("actors", a, "stances", ids[issue])] = stance_lines[(actor_id, issue)]
         actors_out.append(actor)
     data = {"name": name, "issues": issue_data, "actors": actors_out}
-    return build_scenario(data, file=file)
+    return build_scenario(data, file=file, lines=lines)
 
 
 def _text(value: str) -> str:

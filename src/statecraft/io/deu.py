@@ -20,19 +20,25 @@ with fewer than two positions are skipped, and counted with their reason.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from statecraft.errors import ScenarioError
-from statecraft.io._common import MAX_FILE_BYTES
+from statecraft.io._deu_rows import ID, ID_RULE, ISO_DATE
+from statecraft.io._deu_rows import date as _date
+from statecraft.io._deu_rows import number as _number
+from statecraft.io._deu_rows import read as _read
+from statecraft.io._deu_rows import swapped_dates as _swapped_dates
+from statecraft.io._deu_rows import table as _table
+from statecraft.io._text import check_text
+from statecraft.io._validate import error_from_validation
 from statecraft.io.eu_council import ACCESSION, era_on
 from statecraft.scenario import Scenario
 
@@ -77,7 +83,7 @@ MEMBER_STATES = [
     "uk",
 ]
 ACTORS = ("com", "ep", *MEMBER_STATES)
-REQUIRED = ("prnr", "isnr", "rp", "out")
+
 
 SOURCE = (
     "DEU III: Arregui & Perarnaud (2021), A new dataset on legislative decision-making in "
@@ -220,70 +226,6 @@ def decision_date(introduced: dt.date, actors: Iterable[str]) -> dt.date:
     return max([introduced, *(ACCESSION.get(a, introduced) for a in actors)])
 
 
-#: A yyyy-mm-dd date (a plain ISO date, or a spreadsheet's mangling of dd-mm-yy).
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def _date(text: str, *, excel_swapped: bool = False) -> dt.date | None:
-    """A DEU date: dd-mm-yy (two-digit years from 90 are 19xx, the rest 20xx), dd-mm-yyyy,
-    or yyyy-mm-dd. With ``excel_swapped``, yyyy-mm-dd is read as a dd-mm-yy date that a
-    spreadsheet turned into a year: its last two digits are the day and dd is the year."""
-    text = text.strip()
-    iso = _ISO_DATE.fullmatch(text)
-    if iso:
-        year, month, day = (int(g) for g in iso.groups())
-        if excel_swapped:
-            year, day = day, year % 100
-    else:
-        match = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})", text)
-        if not match:
-            return None
-        day, month, year = (int(g) for g in match.groups())
-    if year < 100:
-        year += 1900 if year >= 90 else 2000
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _swapped_dates(texts: Iterable[str]) -> bool:
-    """Whether the yyyy-mm-dd dates of a column are spreadsheet-mangled dd-mm-yy ones.
-
-    A spreadsheet that takes "dd-mm-yy" for "yy-mm-dd" turns 14-07-04 into 2014-07-04 and,
-    as it reads two-digit years from 30 as 19xx, 30-11-05 into 1930-11-05. A yyyy-mm-dd
-    year before 1950, impossible for EU legislation of the DEU era, marks the column; then
-    every yyyy-mm-dd date in it is read back.
-    """
-    years = [int(m.group(1)) for t in texts if (m := _ISO_DATE.fullmatch(t.strip()))]
-    return any(y < 1950 for y in years)
-
-
-def _number(row: Mapping[str, str], column: str, *, file: str | None, line: int) -> float | None:
-    text = (row.get(column) or "").strip()
-    if text == "" or text.upper() in ("NA", "."):
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ScenarioError(
-            f"column {column!r}: expected a number or an empty cell",
-            file=file,
-            line=line,
-            value=text,
-            has_value=True,
-        ) from None
-    if not 0.0 <= value <= 100.0:
-        raise ScenarioError(
-            f"column {column!r}: DEU values lie on 0-100",
-            file=file,
-            line=line,
-            value=value,
-            has_value=True,
-        )
-    return value
-
-
 def read_deu(
     source: str | Path,
     *,
@@ -316,41 +258,50 @@ def read_deu(
             f"unknown capability rule {capability!r}; the rules are: {', '.join(CAPABILITIES)}"
         )
     label = str(source)
-    if text is None:
-        path = Path(source)
-        if not path.is_file():
-            raise ScenarioError("no such file", file=label)
-        if path.stat().st_size > 64 * MAX_FILE_BYTES:
-            raise ScenarioError("the file is too large to be a DEU table", file=label)
-        text = path.read_text(encoding="utf-8-sig")
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = "\t" if first.count("\t") >= first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in columns]
-    if missing:
-        raise ScenarioError(
-            f"not a DEU table: missing column(s) {', '.join(missing)}", file=label, line=1
-        )
-    reader.fieldnames = columns
-    rows = list(reader)
-    swapped = _swapped_dates(row.get("intro") or "" for row in rows)
+    text = _read(Path(source), label) if text is None else check_text(text, file=label)
+    header_at, columns, rows = _table(text, label)
     present = [a for a in ACTORS if f"p{a}" in columns]
+    if not present:
+        raise ScenarioError(
+            "not a DEU table: no actor column; it needs p<actor> columns (positions, with "
+            "s<actor> for saliences) for some of the actors " + ", ".join(ACTORS),
+            file=label,
+            line=header_at,
+        )
+    if not rows:
+        raise ScenarioError("the DEU table has a header but no rows", file=label, line=header_at)
+    swapped = _swapped_dates(row.get("intro") or "" for _, row in rows)
     skipped: Counter[str] = Counter()
     issues: list[DeuIssue] = []
-    for line, row in enumerate(rows, start=2):
+    seen: dict[str, int] = {}
+    for line, row in rows:
         issue_id = (row.get("isnr") or "").strip()
         proposal = (row.get("prnr") or "").strip()
         outcome = _number(row, "out", file=label, line=line)
         if not issue_id:
             skipped["no issue id"] += 1
             continue
+        if not ID.fullmatch(issue_id):  # the issue's id in its proposal's scenario
+            raise ScenarioError(
+                f"column 'isnr': {ID_RULE}", file=label, line=line, value=issue_id, has_value=True
+            )
+        if not proposal:
+            skipped["no proposal id"] += 1
+            continue
+        if issue_id in seen:
+            raise ScenarioError(
+                f"issue {issue_id!r} has two rows, lines {seen[issue_id]} and {line}; "
+                "an issue has one row",
+                file=label,
+                line=line,
+            )
+        seen[issue_id] = line
         if outcome is None:
             skipped["no outcome"] += 1
             continue
         procedure = (row.get("proc") or "").strip() or None
         introduced = _date(row.get("intro") or "", excel_swapped=swapped)
-        if swapped and _ISO_DATE.fullmatch((row.get("intro") or "").strip()):
+        if swapped and ISO_DATE.fullmatch((row.get("intro") or "").strip()):
             skipped["date read back from yyyy-mm-dd as dd-mm-yy (a spreadsheet's mangling)"] += 1
         stances: dict[str, tuple[float, float]] = {}
         for actor in present:
@@ -408,7 +359,7 @@ def read_deu(
         if reference is not None:
             issue["status_quo"] = reference
         data = {
-            "name": re.sub(r"[^A-Za-z0-9_.\-]", "-", issue_id)[:64],
+            "name": issue_id,
             "title": f"{name} ({issue_id})" if name else issue_id,
             "sources": [{"id": "deu3", "citation": SOURCE}],
             "issues": [issue],
@@ -416,10 +367,8 @@ def read_deu(
         }
         try:
             scenario = Scenario.model_validate(data)
-        except Exception as exc:  # pragma: no cover - the checks above make it valid
-            raise ScenarioError(
-                f"row cannot be read as a scenario: {exc}", file=label, line=line
-            ) from None
+        except ValidationError as exc:  # pragma: no cover - the checks above make it valid
+            raise error_from_validation(exc, file=label, lines={(): line}) from None
         issues.append(
             DeuIssue(
                 scenario=scenario,
@@ -432,5 +381,11 @@ def read_deu(
                 saliences={a: v / 100.0 for a, (_, v) in stances.items()},
                 era=era,
             )
+        )
+    if not issues:
+        reasons = "; ".join(f"{why}: {n}" for why, n in skipped.items())
+        raise ScenarioError(
+            f"no issue of the DEU table can be used: every row was skipped ({reasons})",
+            file=label,
         )
     return DeuTable(tuple(issues), dict(skipped), rule.name)

@@ -19,21 +19,24 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import common_losses, slug
-from statecraft.io._validate import build_scenario
+from statecraft.io._text import csv_rows
+from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Scenario
 
 __all__ = ["dumps_ktab", "is_ktab", "ktab_losses", "parse_ktab"]
 
 
-def _rows(text: str) -> list[list[str]]:
+def _rows(text: str, file: str | None) -> list[tuple[int, list[str]]]:
+    """The rows that are not blank, each with the line it starts on."""
     return [
-        [cell.strip() for cell in row]
-        for row in csv.reader(io.StringIO(text))
+        (line, [cell.strip() for cell in row])
+        for line, row in csv_rows(text, file=file)
         if any(cell.strip() for cell in row)
     ]
 
@@ -60,7 +63,12 @@ def _first_line(row: list[str]) -> tuple[str, str, int, int] | None:
 def is_ktab(text: str) -> bool:
     """Whether text looks like a KTAB scenario: a first line with the name, description and
     two counts, then a header that starts ``Actor, Description``."""
-    rows = _rows("\n".join(text.splitlines()[:2]))
+    # Split at commas, as KTAB does, rather than with the csv module: a first line of any
+    # length is told, never refused.
+    rows = [
+        [cell.strip().strip('"').strip() for cell in line.split(",")]
+        for line in text.split("\n", 2)[:2]
+    ]
     if len(rows) < 2:
         return False
     header = [c.lower() for c in rows[1]]
@@ -84,32 +92,58 @@ def _header(issue_id: str, label: str, k: int) -> str | None:
     return None
 
 
+def _value(cell: str, what: str, *, file: str | None, line: int, top: float | None) -> float:
+    """A number as written in the cell; with ``top``, one on KTAB's 0..top."""
+    try:
+        value = float(cell)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ScenarioError(
+            f"{what}: expected a finite number", file=file, line=line, value=cell, has_value=True
+        )
+    if top is not None and not 0 <= value <= top:
+        raise ScenarioError(
+            f"{what}: KTAB's values lie on 0..{top:g}",
+            file=file,
+            line=line,
+            value=cell,
+            has_value=True,
+        )
+    return value
+
+
 def parse_ktab(text: str, *, file: str | None = None) -> Scenario:
-    """A scenario from KTAB CSV text; each dimension becomes an issue on a 0-100 scale."""
-    rows = _rows(text)
+    """A scenario from KTAB CSV text; each dimension becomes an issue on a 0-100 scale.
+
+    Positions and saliences must lie on 0..100 (a message shows them as written); blank
+    lines are skipped, and every message names the line of the file as an editor counts it.
+    """
+    rows = _rows(text, file)
     if len(rows) < 3:
         raise ScenarioError(
             "a KTAB file has a first line (name, description, actors, dimensions), a header "
             "and a row per actor",
             file=file,
         )
-    first = _first_line(rows[0])
+    first_at, first_row = rows[0]
+    first = _first_line(first_row)
     if first is None or first[3] < 1:
         raise ScenarioError(
             "the first line must give the name, the description, the number of actors and "
             "the number of dimensions",
             file=file,
-            line=1,
+            line=first_at,
         )
     name, description, n_actors, n_dims = first
-    header = rows[1]
+    header_at, header = rows[1]
     want = 3 + 2 * n_dims
     if len([c for c in header if c]) < want:
         raise ScenarioError(
             f"the header must have Actor, Description, Power and a position and a salience "
             f"column for each of the {n_dims} dimensions ({want} columns)",
             file=file,
-            line=2,
+            line=header_at,
         )
     dims = [_dimension(header[3 + 2 * k], k) for k in range(n_dims)]
     if len({d for d, _ in dims}) < n_dims:
@@ -119,9 +153,11 @@ def parse_ktab(text: str, *, file: str | None = None) -> Scenario:
         raise ScenarioError(
             f"the first line says {n_actors} actors, and the file has {len(body)} actor rows",
             file=file,
+            line=first_at,
         )
     actors: list[dict[str, Any]] = []
-    for line, row in enumerate(body, start=3):
+    lines: dict[Path, int] = {}
+    for a, (line, row) in enumerate(body):
         cells = list(row)
         while cells and not cells[-1]:
             cells.pop()
@@ -132,30 +168,21 @@ def parse_ktab(text: str, *, file: str | None = None) -> Scenario:
                 file=file,
                 line=line,
             )
-
-        def number(cell: str, what: str, line: int = line) -> float:
-            try:
-                return float(cell)
-            except ValueError:
-                raise ScenarioError(
-                    f"{what}: expected a number", file=file, line=line, value=cell, has_value=True
-                ) from None
-
+        stances: dict[str, Any] = {}
+        for k, (dim, label) in enumerate(dims):
+            position = _value(cells[3 + 2 * k], f"{label} position", file=file, line=line, top=100)
+            salience = _value(cells[4 + 2 * k], f"{label} salience", file=file, line=line, top=100)
+            stances[dim] = {"position": position, "salience": salience / 100}
         actor: dict[str, Any] = {
-            "id": slug(cells[0], f"actor-{line - 2}"),
-            "capability": number(cells[2], "power"),
-            "stances": {
-                dim: {
-                    "position": number(cells[3 + 2 * k], f"{label} position"),
-                    "salience": number(cells[4 + 2 * k], f"{label} salience") / 100,
-                }
-                for k, (dim, label) in enumerate(dims)
-            },
+            "id": slug(cells[0], f"actor-{a + 1}"),
+            "capability": _value(cells[2], "power", file=file, line=line, top=None),
+            "stances": stances,
         }
         if cells[0] != actor["id"]:
             actor["name"] = cells[0]
         if cells[1]:
             actor["description"] = cells[1]  # KTAB's long name, e.g. "Xi Jinping"
+        lines[("actors", a)] = line
         actors.append(actor)
     data = {
         "name": slug(name.replace(" ", "-"), "ktab-scenario"),
@@ -164,7 +191,9 @@ def parse_ktab(text: str, *, file: str | None = None) -> Scenario:
         "issues": [{"id": d, "label": label} for d, label in dims],
         "actors": actors,
     }
-    return build_scenario(data, file=file)
+    lines[("issues",)] = header_at
+    lines[("name",)] = lines[("title",)] = lines[("description",)] = first_at
+    return build_scenario(data, file=file, lines=lines)
 
 
 def _number(x: float) -> str:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Mapping
 from typing import Any
 
-from statecraft.errors import ScenarioError
+from statecraft.errors import ScenarioError, shown
+from statecraft.io._text import csv_rows
 from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Quantity, Scenario
 
@@ -44,15 +46,18 @@ OPTIONAL = (
 
 def _number(text: str, *, column: str, file: str | None, line: int) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
         raise ScenarioError(
-            f"column {column!r}: expected a number",
+            f"column {column!r}: expected a finite number",
             file=file,
             line=line,
             value=text,
             has_value=True,
-        ) from None
+        )
+    return value
 
 
 def _quantity(
@@ -66,12 +71,8 @@ def _quantity(
 
 def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> Scenario:
     """Read a scenario from the flat CSV table (errors name the line and column)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise ScenarioError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from None
-    rows_with_lines = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
+    rows = csv_rows(text, file=file, strict=True)
+    rows_with_lines = [(line, r) for line, r in rows if any(c.strip() for c in r)]
     if not rows_with_lines:
         raise ScenarioError("the scenario is empty: the CSV table has no rows", file=file, line=1)
     header_line, header = rows_with_lines[0]
@@ -87,13 +88,13 @@ def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> 
     unknown = [c for c in columns if c not in REQUIRED and c not in OPTIONAL]
     if unknown:
         raise ScenarioError(
-            f"unknown column {unknown[0]!r}; allowed: {', '.join((*REQUIRED, *OPTIONAL))}",
+            f"unknown column {shown(unknown[0])}; allowed: {', '.join((*REQUIRED, *OPTIONAL))}",
             file=file,
             line=header_line,
         )
     if len(set(columns)) != len(columns):
         dup = next(c for c in columns if columns.count(c) > 1)
-        raise ScenarioError(f"duplicate column {dup!r}", file=file, line=header_line)
+        raise ScenarioError(f"duplicate column {shown(dup)}", file=file, line=header_line)
     if len(rows_with_lines) == 1:
         raise ScenarioError(
             "the scenario is empty: the CSV table has a header but no rows", file=file, line=1
@@ -152,7 +153,7 @@ def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> 
                 )
                 if given != _value(actor["capability"]):
                     raise ScenarioError(
-                        f"actor {actor_id!r}: column 'actor_capability' differs from an "
+                        f"actor {shown(actor_id)}: column 'actor_capability' differs from an "
                         "earlier row of the same actor",
                         file=file,
                         line=line,
@@ -162,7 +163,7 @@ def parse_csv(text: str, *, file: str | None = None, name: str = "scenario") -> 
         a = list(actors).index(actor_id)
         if issue_id in actor["stances"]:
             raise ScenarioError(
-                f"actor {actor_id!r} has two rows for issue {issue_id!r} "
+                f"actor {shown(actor_id)} has two rows for issue {shown(issue_id)} "
                 f"(first on line {lines[('actors', a, 'stances', issue_id)]})",
                 file=file,
                 line=line,
@@ -229,8 +230,8 @@ def _fold(
     for key, value in updates.items():
         if key in target and target[key] != value and key not in provisional:
             raise ScenarioError(
-                f"{owner} {name!r}: {what} {key!r} differs from an earlier row of the same "
-                f"{owner} ({target[key]!r})",
+                f"{owner} {shown(name)}: {what} {key!r} differs from an earlier row of the "
+                f"same {owner} ({shown(target[key])})",
                 file=file,
                 line=line,
                 value=value,
