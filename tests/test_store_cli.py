@@ -92,15 +92,19 @@ def test_a_named_store_that_cannot_open_stops_the_command(tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
-def test_the_default_store_is_best_effort(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_store_that_cannot_open_stops_the_command_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a_file = tmp_path / "file"
     a_file.write_text("x")
     monkeypatch.delenv("STATECRAFT_STORE")
     monkeypatch.setattr("platformdirs.user_data_path", lambda app: a_file / app)
     result = _cli("forecast", "karabakh-2020", "-m", "compromise")
-    assert result.exit_code == 0
-    assert "note: this run is not recorded: cannot create the folder" in result.output
-    assert "Forecast (compromise)" in result.output
+    assert result.exit_code == 2
+    assert "error: cannot create the folder of the run store" in result.output
+    assert "--no-store" in result.output
+    assert "Forecast (compromise)" not in result.output  # nothing ran
+    assert _cli("forecast", "karabakh-2020", "-m", "compromise", "--no-store").exit_code == 0
 
 
 def test_runs_show_export_and_diff(tmp_path: Path) -> None:

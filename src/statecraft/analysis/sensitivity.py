@@ -23,6 +23,7 @@ from statecraft.analysis.draws import UncertainInput, uncertain_inputs
 from statecraft.analysis.kernel import run_model
 from statecraft.analysis.uncertainty import check_models
 from statecraft.arrays import draw_batch
+from statecraft.errors import check_seed
 from statecraft.models import Model, default_model
 from statecraft.scenario import Scenario
 
@@ -241,6 +242,7 @@ def sobol_indices(
     ``samples`` is the base sample size N (a power of two); the model runs N (k + 2) times
     for k inputs. Needs SALib (``pip install 'statecraft[sensitivity]'``).
     """
+    seed = check_seed(seed)
     try:
         from SALib.analyze import sobol as analyze
         from SALib.sample import sobol as sample

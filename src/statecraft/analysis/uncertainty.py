@@ -29,6 +29,7 @@ from statecraft.analysis.kernel import draws_per_block, evaluate
 from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import gains
 from statecraft.arrays import Batch, DrawPlan, draw_plan, scenario_batch
+from statecraft.errors import check_seed
 from statecraft.models import Model, build_models, default_model
 from statecraft.scenario import Scenario
 
@@ -358,6 +359,7 @@ def simulate(
     called after each block. Ctrl-C stops the study and returns what was done
     (:attr:`Simulation.interrupted`).
     """
+    seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise ValueError(f"draws must be a positive integer, not {draws!r}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:

@@ -59,7 +59,7 @@ from statecraft.store.backends import _SQLAlchemy as _SQLAlchemy
 from statecraft.store.backends import _SQLAlchemyTx as _SQLAlchemyTx
 from statecraft.store.backends import _SQLiteTx as _SQLiteTx
 from statecraft.store.check import Check, check_store
-from statecraft.store.errors import NoStore, StoreError
+from statecraft.store.errors import NoRun, NoStore, StoreError
 from statecraft.store.reading import _Reader
 from statecraft.store.records import SEED_MAX, Run, _describe, _json, _NewRun
 from statecraft.store.rundiff import RunDiff, diff
@@ -70,6 +70,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SEED_MAX",
     "Check",
+    "NoRun",
     "NoStore",
     "Run",
     "RunDiff",
@@ -214,18 +215,17 @@ class Store(_Reader):
             return self._version(tx)
 
     def check_writable(self) -> None:
-        """Write to the store, and commit, and take the write back: a
-        :class:`StoreError` if the store cannot record a run (read-only, disk full, no
-        permission), so that a server finds out when it starts, not after a forecast."""
+        """Write to the store and commit, taking the write back in the same transaction: a
+        :class:`StoreError` if the store cannot record a run (a read-only file, a full disk,
+        no permission), found before anything runs rather than after."""
         if not self.writable:
             raise StoreError(f"the run store {self.location} was opened to read only")
         with self._tx(write=True, doing="write to") as tx:
-            stamp = datetime.now(UTC).isoformat()
             tx.execute("DELETE FROM statecraft_meta WHERE key = 'write_check'")
             tx.execute(
-                "INSERT INTO statecraft_meta (key, value) VALUES ('write_check', :v)", {"v": stamp}
+                "INSERT INTO statecraft_meta (key, value) VALUES ('write_check', :v)",
+                {"v": datetime.now(UTC).isoformat()},
             )
-        with self._tx(write=True, doing="write to") as tx:
             tx.execute("DELETE FROM statecraft_meta WHERE key = 'write_check'")
 
     def check(self) -> Check:

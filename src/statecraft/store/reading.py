@@ -10,12 +10,15 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from statecraft.store.backends import _Backend, _Tx
-from statecraft.store.errors import StoreError
+from statecraft.store.errors import NoRun, StoreError
 from statecraft.store.records import Run, _read_run, _Unreadable
 from statecraft.store.schema import _RUN_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+_LISTED = "id, created, command, input_name, input_hash, models, seed, status, version, elapsed"
 
 
 class _Reader:
@@ -61,20 +64,18 @@ class _Reader:
         if ref == "latest":
             rows = tx.execute("SELECT id FROM statecraft_runs ORDER BY created DESC LIMIT 1")
             if not rows:
-                raise StoreError(f"no runs recorded in {self.location} yet")
+                raise NoRun(f"no runs recorded in {self.location} yet")
             return str(rows[0][0])
         if not ref or not all(c in "0123456789abcdef" for c in ref.lower()):
-            raise StoreError(f"a run is named by its id, a prefix of it, or 'latest' (got {ref!r})")
+            raise NoRun(f"a run is named by its id, a prefix of it, or 'latest' (got {ref!r})")
         rows = tx.execute(
             "SELECT id FROM statecraft_runs WHERE id LIKE :p ORDER BY id LIMIT 3",
             {"p": ref.lower() + "%"},
         )
         if not rows:
-            raise StoreError(
-                f"no run {ref!r} in {self.location}; `statecraft runs list` shows them"
-            )
+            raise NoRun(f"no run {ref!r} in {self.location}; `statecraft runs list` shows them")
         if len(rows) > 1:
-            raise StoreError(
+            raise NoRun(
                 f"{ref!r} names more than one run ({', '.join(r[0] for r in rows[:2])}...): "
                 "give more of the id"
             )
@@ -128,15 +129,15 @@ class _Reader:
         import pandas as pd
 
         where, params = self._where(command, scenario)
-        sql = (
-            "SELECT id, created, command, input_name, input_hash, models, seed, status, "
-            f"version, elapsed FROM statecraft_runs{where} ORDER BY created DESC"
-        )
+        sql = f"SELECT {_LISTED} FROM statecraft_runs{where} ORDER BY created DESC"
         if limit is not None:
             sql += " LIMIT :limit"
             params["limit"] = int(limit)
-        with self._tx(write=False, doing="read") as tx:
-            rows = tx.execute(sql, params)
+        try:
+            with self._tx(write=False, doing="read") as tx:
+                rows = tx.execute(sql, params)
+        except StoreError:  # a damaged page: read the runs one by one, naming those lost
+            rows = self._one_by_one(where, params, limit)
         frame = pd.DataFrame(
             [_listed(r) for r in rows],
             columns=[
@@ -156,6 +157,28 @@ class _Reader:
         frame["seed"] = frame["seed"].astype("Int64")
         frame["elapsed"] = frame["elapsed"].astype(float)
         return frame
+
+    def _one_by_one(
+        self, where: str, params: dict[str, Any], limit: int | None
+    ) -> list[tuple[Any, ...]]:
+        """The rows of :meth:`runs`, each read on its own: a run on a damaged page is a row
+        that holds only its id (listed as unreadable). A StoreError if not even the ids can
+        be read."""
+        with self._tx(write=False, doing="read") as tx:
+            ids = [r[0] for r in tx.execute("SELECT id FROM statecraft_runs")]
+        join = " AND " if where else " WHERE "
+        rows: list[tuple[Any, ...]] = []
+        for run_id in ids:
+            try:
+                with self._db.transaction(write=False) as tx:
+                    rows += tx.execute(
+                        f"SELECT {_LISTED} FROM statecraft_runs{where}{join}id = :id",
+                        {**params, "id": run_id},
+                    )
+            except self._db.errors:
+                rows.append((run_id, *(None,) * 9))
+        rows.sort(key=lambda r: str(r[1] or ""), reverse=True)
+        return rows[:limit] if limit is not None else rows
 
     def table(
         self, name: str, *, command: str | None = None, scenario: str | None = None
