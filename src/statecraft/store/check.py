@@ -50,11 +50,11 @@ def _integrity(store: Store) -> tuple[str, ...] | None:
     if store._db.dialect != "sqlite":
         return None
     try:
-        with store._tx(write=False, doing="check") as tx:
+        with store._db.transaction(write=False) as tx:
             rows = tx.execute(f"PRAGMA integrity_check({MAX_PROBLEMS})")
-    except StoreError as exc:
-        return (str(exc),)
-    return tuple(str(r[0]) for r in rows) or ("ok",)
+    except store._db.errors as exc:
+        return (f"the check could not finish: {store._db.scrub(str(exc))}",)
+    return tuple(line for r in rows for line in str(r[0]).splitlines() if line) or ("ok",)
 
 
 def check_store(store: Store) -> Check:
