@@ -11,7 +11,7 @@ from statecraft.store.records import _read_run, _Unreadable
 from statecraft.store.schema import _RUN_COLUMNS
 
 if TYPE_CHECKING:
-    from statecraft.store import Store
+    from statecraft.store.reading import _Reader
 
 # SQLite's integrity check stops after this many problems: enough to see the damage.
 MAX_PROBLEMS = 100
@@ -46,7 +46,7 @@ class Check:
         }
 
 
-def _integrity(store: Store) -> tuple[str, ...] | None:
+def _integrity(store: _Reader) -> tuple[str, ...] | None:
     if store._db.dialect != "sqlite":
         return None
     try:
@@ -57,7 +57,7 @@ def _integrity(store: Store) -> tuple[str, ...] | None:
     return tuple(line for r in rows for line in str(r[0]).splitlines() if line) or ("ok",)
 
 
-def check_store(store: Store) -> Check:
+def check_store(store: _Reader) -> Check:
     """SQLite's integrity check (on SQLite), then every run read as :meth:`Store.get` reads
     it, each on its own: a run on a damaged page or with a row of bad JSON is named with
     what is wrong, and the others are read."""
