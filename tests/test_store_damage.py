@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from statecraft import forecast, load
@@ -326,3 +328,53 @@ def test_an_empty_store_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     assert "no runs recorded yet" in _cli("runs", "list", "--store", str(path)).stdout
     assert _cli("runs", "show", "latest", "--store", str(path)).exit_code == 2
+
+
+# --- whatever the bytes ---------------------------------------------------------------------
+
+_BASE: list[bytes] = []
+
+
+def _base_store() -> bytes:
+    """The bytes of a store of three runs, made once."""
+    if not _BASE:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp())
+        _three(folder / "runs.sqlite")
+        _BASE.append((folder / "runs.sqlite").read_bytes())
+    return _BASE[0]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=600)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_whatever_the_bytes_no_runs_command_crashes(patches: list[tuple[float, bytes]]) -> None:
+    """Bytes overwritten anywhere in a store (the header included): every runs command ends
+    with status 0, 1 (check: damaged) or 2 and a message, never a traceback."""
+    import tempfile
+
+    data = bytearray(_base_store())
+    for where, junk in patches:
+        at = int(where * len(data))
+        data[at : at + len(junk)] = junk
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "runs.sqlite"
+        path.write_bytes(bytes(data))
+        for args in (
+            ["list"],
+            ["list", "-f", "json"],
+            ["check"],
+            ["show", "latest"],
+            ["export", "latest"],
+            ["diff", "latest", "latest"],
+        ):
+            result = _cli("runs", *args, "--store", str(path))  # no traceback, no exception
+            assert result.exit_code in (0, 1, 2), (args, result.output)
+            if result.exit_code == 2:
+                assert result.stderr.startswith("error: "), (args, result.output)

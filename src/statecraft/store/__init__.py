@@ -116,10 +116,8 @@ class Store(_Reader):
         except StoreError:
             backend.close()
             raise
-        except Exception as exc:
+        except Exception as exc:  # the database's errors, and whatever a damaged file gives
             backend.close()
-            if not isinstance(exc, backend.errors):
-                raise
             raise StoreError(self._explain(exc, "open")) from None
 
     def __repr__(self) -> str:
