@@ -92,15 +92,19 @@ def test_a_named_store_that_cannot_open_stops_the_command(tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
-def test_the_default_store_is_best_effort(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_default_store_that_cannot_open_stops_the_command_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a_file = tmp_path / "file"
     a_file.write_text("x")
     monkeypatch.delenv("STATECRAFT_STORE")
     monkeypatch.setattr("platformdirs.user_data_path", lambda app: a_file / app)
     result = _cli("forecast", "karabakh-2020", "-m", "compromise")
-    assert result.exit_code == 0
-    assert "note: this run is not recorded: cannot create the folder" in result.output
-    assert "Forecast (compromise)" in result.output
+    assert result.exit_code == 2
+    assert "error: cannot create the folder of the run store" in result.output
+    assert "--no-store" in result.output
+    assert "Forecast (compromise)" not in result.output  # nothing ran
+    assert _cli("forecast", "karabakh-2020", "-m", "compromise", "--no-store").exit_code == 0
 
 
 def test_runs_show_export_and_diff(tmp_path: Path) -> None:
@@ -187,3 +191,20 @@ def test_two_cli_processes_at_once(tmp_path: Path) -> None:
         assert p.returncode == 0, err.decode()
     with open_store(location) as s:
         assert len(s) == 6
+
+
+def test_runs_export_csv_neutralises_formulas(tmp_path: Path) -> None:
+    """A label a spreadsheet would run as a formula is exported with a leading quote
+    (OWASP's advice for CSV injection); the forecasts stay numbers."""
+    data = json.loads(json.dumps(TINY))
+    data["issues"][0]["label"] = "=cmd|' /C calc'!A0"
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data))
+    assert _cli("forecast", str(path), "-m", "compromise").exit_code == 0
+    text = _cli("runs", "export", "latest", "--table", "forecasts").output
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["label"] for r in rows} == {"'=cmd|' /C calc'!A0", "Start date"}
+    assert all(float(r["forecast"]) >= 0 for r in rows)

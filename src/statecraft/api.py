@@ -24,6 +24,7 @@ from statecraft.analysis import fitted
 from statecraft.analysis.backtest import BASELINES, backtest
 from statecraft.analysis.counterfactual import builtin_patch, builtin_patches, patch_from_data
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
+from statecraft.errors import SEED_MAX, check_seed
 from statecraft.io import SUFFIXES, build_scenario, detect_format, load_builtin, losses
 from statecraft.io.deu import read_deu
 from statecraft.io.deu_fitted import capability_rule
@@ -35,17 +36,20 @@ from statecraft.models.spatial import SpatialDetails
 from statecraft.report import charts
 from statecraft.report.html import render_report, report, svg
 from statecraft.report.registry import CHARTS, Chart, ChartInputs, MissingInput, get_chart
-from statecraft.store import NoStore, StoreError, default_location
+from statecraft.store import NoRun, NoStore, StoreError, default_location
+from statecraft.store import mask as mask_location
 
 __all__ = [
     "BASELINES",
     "CHARTS",
+    "SEED_MAX",
     "SUFFIXES",
     "Chart",
     "ChartInputs",
     "EUResult",
     "ExchangeDetails",
     "MissingInput",
+    "NoRun",
     "NoStore",
     "SpatialDetails",
     "StoreError",
@@ -56,6 +60,7 @@ __all__ = [
     "capability_rule",
     "charts",
     "check_models",
+    "check_seed",
     "default_location",
     "detect_format",
     "fitted",
@@ -64,6 +69,7 @@ __all__ = [
     "load_builtin",
     "load_yaml_data",
     "losses",
+    "mask_location",
     "option_rows",
     "options_for",
     "patch_from_data",

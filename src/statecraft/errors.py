@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 __all__ = [
     "MAX_MESSAGE",
+    "SEED_MAX",
     "MemoryLimitError",
     "ScenarioError",
     "StatecraftError",
+    "check_seed",
     "format_location",
     "shown",
 ]
@@ -17,6 +20,9 @@ __all__ = [
 #: The longest message a :class:`ScenarioError` gives: whatever the file holds, its error
 #: is one line of bounded length (a cell of a megabyte is shown by its start).
 MAX_MESSAGE = 1000
+
+#: The largest seed: the run store keeps a seed as a signed 64-bit integer (SQL's BIGINT).
+SEED_MAX = 2**63 - 1
 
 
 class StatecraftError(Exception):
@@ -37,6 +43,23 @@ def format_location(path: Sequence[str | int]) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def check_seed(seed: Any) -> int:
+    """The seed as an int, if it is a whole number from 0 to :data:`SEED_MAX`; else a
+    ValueError that says so. Every function and command that takes a seed calls it, so that
+    a seed is refused where it is given, never taken and then not recorded."""
+    try:
+        value = None if isinstance(seed, bool) else operator.index(seed)
+    except TypeError:
+        value = None
+    if value is None or not 0 <= value <= SEED_MAX:
+        if isinstance(seed, int) and seed.bit_length() > 200:
+            text = f"a number of {seed.bit_length()} binary digits"
+        else:
+            text = shown(seed)
+        raise ValueError(f"the seed must be a whole number from 0 to {SEED_MAX} (got {text})")
+    return value
 
 
 def shown(value: Any, limit: int = 80) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from statecraft.analysis.kernel import details_by_issue, evaluate
 from statecraft.analysis.winners import Winners, winners
 from statecraft.arrays import scenario_batch
+from statecraft.errors import check_seed
 from statecraft.models import (
     Details,
     IssueModel,
@@ -245,6 +246,7 @@ def forecast(
     >>> round(f.value("emissions", "compromise"), 3)
     7.39
     """
+    seed = check_seed(seed)
     batch = scenario_batch(scenario)
     if model is None:  # options go to the one-issue models that apply to some issue
         chosen = [

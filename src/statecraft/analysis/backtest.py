@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from statecraft.analysis.kernel import evaluate
 from statecraft.arrays import scenario_batch
+from statecraft.errors import check_seed
 from statecraft.io import actor_data, error_from_validation
 from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import Model, default_model, get_model
@@ -251,6 +252,7 @@ def backtest(
     one per issue (NaN where none), scored alongside, such as the out-of-fold forecasts of
     :func:`statecraft.analysis.fitted.cross_validate`; ``fitted`` says how they were made.
     """
+    seed = check_seed(seed)
     from statecraft.models import available_models
 
     given = list(models) if models else [*available_models(), *BASELINES]

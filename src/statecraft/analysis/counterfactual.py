@@ -42,7 +42,7 @@ from pydantic import (
 )
 
 from statecraft.analysis.uncertainty import Simulation, simulate
-from statecraft.errors import ScenarioError
+from statecraft.errors import ScenarioError, check_seed
 from statecraft.io import error_from_validation, load_yaml_data, read_file
 from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
@@ -373,6 +373,7 @@ def compare(
     one-issue or linked; default: the first registered model,
     :func:`~statecraft.models.default_model`); with ``draws`` > 0 also simulate each.
     ``seed`` seeds both the draws and the generator of a stochastic model."""
+    seed = check_seed(seed)
     model = model or default_model()
     variants = [apply_patch(scenario, p) for p in patches]
     base = forecast(scenario, model, options=options, seed=seed)

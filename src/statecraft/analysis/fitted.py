@@ -49,6 +49,7 @@ import numpy as np
 
 from statecraft.analysis.backtest import forecast_table, outcomes
 from statecraft.arrays import issue_arrays
+from statecraft.errors import check_seed
 from statecraft.io.deu import CapabilityRule, DeuTable, decision_date
 from statecraft.io.deu_fitted import load_fitted
 
@@ -296,6 +297,7 @@ def cross_validate(
     MAE of each dealing is kept, to show how much the figure owes to the dealing; the
     forecasts and parameters returned are those of ``seed``.
     """
+    seed = check_seed(seed)
     _check(table, families)
     if repeats < 1:
         raise ValueError("repeats must be at least 1")

@@ -23,7 +23,7 @@ from statecraft.analysis.draws import UncertainInput, uncertain_inputs
 from statecraft.analysis.kernel import draws_per_block, memory_limit, run_model
 from statecraft.analysis.uncertainty import check_models
 from statecraft.arrays import draw_batch
-from statecraft.errors import MemoryLimitError
+from statecraft.errors import MemoryLimitError, check_seed
 from statecraft.models import Model, default_model
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
@@ -282,6 +282,7 @@ def sobol_indices(
     ``samples`` is the base sample size N (a power of two); the model runs N (k + 2) times
     for k inputs. Needs SALib (``pip install 'statecraft[sensitivity]'``).
     """
+    seed = check_seed(seed)
     try:
         from SALib.analyze import sobol as analyze
         from SALib.sample import sobol as sample

@@ -29,6 +29,7 @@ from statecraft.analysis.kernel import check_memory, chunks, draws_per_block, in
 from statecraft.analysis.parallel import execute
 from statecraft.analysis.winners import best_counts
 from statecraft.arrays import DrawPlan, draw_plan, scenario_batch
+from statecraft.errors import check_seed
 from statecraft.models import Model, Output, build_models, default_model
 from statecraft.scenario import Issue, Scenario
 from statecraft.textsafe import strict_json
@@ -384,6 +385,7 @@ def simulate(
     called after each block. Ctrl-C stops the study and returns what was done
     (:attr:`Simulation.interrupted`).
     """
+    seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
         raise ValueError(f"draws must be a positive integer, not {draws!r}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:

@@ -114,14 +114,15 @@ def backtest_cmd(
             source=path,
             parameters={"options": {n: per_model[n] for n in result.models if n in per_model}},
         )
-    if out:
-        write_backtest(result, out)
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-    elif fmt is OutputFormat.csv:
-        print_frame_csv(result.to_frame())
-    else:
-        new_console().print(leaderboard_table(result, path))
+        # written and printed under `with`: a run that could not be recorded still shows them
+        if out:
+            write_backtest(result, out)
+        if fmt is OutputFormat.json:
+            print_json(result.to_dict())
+        elif fmt is OutputFormat.csv:
+            print_frame_csv(result.to_frame())
+        else:
+            new_console().print(leaderboard_table(result, path))
 
 
 def fitted_forecasts(

@@ -71,7 +71,8 @@ def compare_cmd(
         except (StatecraftError, ValueError) as exc:
             raise fail(str(exc)) from None
         record(result, parameters={"perturb": perturb})
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-        return
-    print_comparison(result, model)
+        # printed under `with`: a run that could not be recorded still shows its results
+        if fmt is OutputFormat.json:
+            print_json(result.to_dict())
+        else:
+            print_comparison(result, model)

@@ -74,14 +74,15 @@ def forecast_cmd(
         except (StatecraftError, ValueError) as exc:
             raise fail(str(exc)) from None
         record(result)
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-    elif fmt is OutputFormat.csv:
-        print_forecast_csv(result)
-    else:
-        print_forecast(result)
-        for actor_id in actor or ():
-            new_console().print(actor_table(result, actor_id))
+        # printed under `with`: a run that could not be recorded still shows its results
+        if fmt is OutputFormat.json:
+            print_json(result.to_dict())
+        elif fmt is OutputFormat.csv:
+            print_forecast_csv(result)
+        else:
+            print_forecast(result)
+            for actor_id in actor or ():
+                new_console().print(actor_table(result, actor_id))
 
 
 def rounds_cmd(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from statecraft import Scenario, default_model
+from statecraft.api import SEED_MAX, check_seed
 from statecraft.cli.util import fail
 
 #: The model a command runs when none is named: the first registered one.
@@ -22,13 +23,23 @@ class OutputFormat(StrEnum):
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario's name or a file path.")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="The model to run.")]
+
+
+def _seed(value: int) -> int:
+    """A seed the run store can keep, 0 to 2**63 - 1; else the option's error (status 2)."""
+    try:
+        return check_seed(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 SeedOpt = Annotated[
     int,
     typer.Option(
         "--seed",
         "-s",
-        help="The random seed (0 or more): of the draws, and of the models that draw.",
-        min=0,
+        help=f"The random seed, 0 to {SEED_MAX}: of the draws, and of the models that draw.",
+        callback=_seed,
     ),
 ]
 PerturbOpt = Annotated[

@@ -24,18 +24,26 @@ _NOT_KEPT = ("store", "no_store")
 def recording(ctx: typer.Context, store: str | None, no_store: bool) -> Iterator[Any]:
     """Open the run store for a command, yield a function that records a result, close.
 
-    A store named with --store or STATECRAFT_STORE that cannot be opened is an error,
-    before anything runs; the default store is best effort: a note, and the command goes
-    on without it. The function returns the run id, or None when nothing was recorded."""
+    The store (named with --store or STATECRAFT_STORE, or the default one) is opened and
+    written to before anything runs: one that cannot record a run (it cannot be made, is
+    damaged, read-only, of a newer schema, on a full disk) ends the command there, status 2,
+    with a message that names it and --no-store. A run that cannot be recorded after all
+    (the disk filled while it ran, say) keeps its results: the command prints them (the
+    block under ``with`` prints), then the error, and ends with status 2. The function
+    returns the run id, or None with --no-store."""
     opened = None
     if not no_store:
         try:
             opened = open_store(store or default_location())
         except StoreError as exc:
-            if store:
-                raise fail(f"{exc} (or give --no-store)") from None
-            note(f"note: this run is not recorded: {exc}; give --store PATH or --no-store")
+            raise fail(f"{exc} (or give --no-store)") from None
+        try:
+            opened.check_writable()
+        except StoreError as exc:
+            opened.close()
+            raise fail(f"{exc} (or give --no-store)") from None
     started = time.perf_counter()
+    failed: list[str] = []
 
     def record(result: Any, **how: Any) -> str | None:
         if opened is None:
@@ -50,14 +58,23 @@ def recording(ctx: typer.Context, store: str | None, no_store: bool) -> Iterator
                 result, arguments=arguments, elapsed=time.perf_counter() - started, **how
             )
         except StoreError as exc:
-            note(f"note: this run is not recorded: {exc}")
+            failed.append(str(exc))
             return None
         if Console(stderr=True).is_terminal:
             note(f"recorded as run {run_id} in {opened.location}")
         return run_id
 
+    def not_recorded() -> typer.Exit:
+        return fail(f"this run is not recorded: {failed[0]} (its results are above; --no-store)")
+
     try:
         yield record
+    except BaseException:
+        if failed:
+            not_recorded()  # said; the exit already under way (e.g. 130) stands
+        raise
     finally:
         if opened is not None:
             opened.close()
+    if failed:
+        raise not_recorded()

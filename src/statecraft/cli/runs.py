@@ -12,10 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import diff_runs, open_store
-from statecraft.api import NoStore, StoreError, default_location
-from statecraft.cli.options import OutputFormat, StoreOpt
+from statecraft.api import NoStore, StoreError, default_location, mask_location, textsafe
+from statecraft.cli.options import OutputFormat, StoreOpt, TableOrJson, table_or_json
 from statecraft.cli.render import print_frame_csv, print_json
-from statecraft.cli.util import emit, fail, new_console
+from statecraft.cli.util import emit, fail, new_console, note
 
 runs_app = typer.Typer(
     name="runs",
@@ -30,12 +30,14 @@ RunRef = Annotated[
 
 
 @contextmanager
-def _reading(store: str | None, quiet: type[Exception] | None = None) -> Iterator[Any]:
-    """The store, opened to read; its errors end the command with a message (but for those
-    of the ``quiet`` kind, left to the caller)."""
+def _reading(
+    store: str | None, quiet: type[Exception] | None = None, *, write: bool = False
+) -> Iterator[Any]:
+    """The store, opened read-only (``write``: to change it); its errors end the command
+    with a message, status 2 (but for those of the ``quiet`` kind, left to the caller)."""
     where = store or default_location()
     try:
-        opened = open_store(where, create=False)
+        opened = open_store(where, create=False, write=write)
     except StoreError as exc:
         if quiet is not None and isinstance(exc, quiet):
             raise
@@ -49,6 +51,10 @@ def _reading(store: str | None, quiet: type[Exception] | None = None) -> Iterato
 
 
 def _when(created: Any) -> str:
+    import pandas as pd
+
+    if pd.isna(created):
+        return "–"
     return str(created.tz_convert(None).strftime("%Y-%m-%d %H:%M:%S")) + " UTC"
 
 
@@ -67,26 +73,39 @@ def list_cmd(
     ] = OutputFormat.table,
     store: StoreOpt = None,
 ) -> None:
-    """The runs recorded, newest first."""
+    """The runs recorded, newest first. A run that cannot be read is listed as
+    ``unreadable`` (see `statecraft runs check`)."""
     import pandas as pd
 
     try:
         with _reading(store, quiet=NoStore) as opened:
             frame = opened.runs(command=command, scenario=scenario, limit=limit)
-            total = len(opened)
+            try:
+                total: int | None = len(opened)
+            except StoreError:
+                total = None
             location = opened.location
     except NoStore:
-        typer.echo(f"no runs recorded yet in {store or default_location()}")
+        typer.echo(f"no runs recorded yet in {mask_location(store or default_location())}")
         return
+    lost = frame.loc[frame["status"] == "unreadable", "id"].tolist()
+    if lost:
+        note(
+            f"note: {len(lost)} run{'s' if len(lost) > 1 else ''} cannot be read "
+            f"({', '.join(lost[:5])}{', ...' if len(lost) > 5 else ''}): "
+            "`statecraft runs check` says why"
+        )
     if fmt is OutputFormat.json:
-        out = frame.assign(created=frame["created"].map(lambda t: t.isoformat()))
+        out = frame.assign(
+            created=frame["created"].map(lambda t: None if pd.isna(t) else t.isoformat())
+        )
         typer.echo(out.to_json(orient="records", indent=2, force_ascii=False))
         return
     if fmt is OutputFormat.csv:
         print_frame_csv(frame)
         return
     table = Table(
-        title=f"Runs in {location}: {len(frame)} shown of {total}",
+        title=f"Runs in {location}: {len(frame)} shown of {'?' if total is None else total}",
         title_justify="left",
     )
     for name in ("Run", "Time", "Command", "Scenario", "Models", "Seed", "Status", "Version"):
@@ -204,7 +223,8 @@ def export_cmd(
         text = r.input
     elif table:
         try:
-            text = r.frame(table).to_csv(index=False, lineterminator="\n")
+            frame = textsafe.csv_frame(r.frame(table))  # no cell a spreadsheet would run
+            text = frame.to_csv(index=False, lineterminator="\n")
         except KeyError as exc:
             raise fail(str(exc.args[0])) from None
     else:
@@ -285,7 +305,49 @@ def delete_cmd(
     run: RunRef,
     store: StoreOpt = None,
 ) -> None:
-    """Remove one run from the store."""
-    with _reading(store) as opened:
+    """Remove one run from the store (a run that cannot be read too)."""
+    with _reading(store, write=True) as opened:
         run_id = opened.delete(run)
     typer.echo(f"deleted run {run_id}")
+
+
+@runs_app.command("check")
+def check_cmd(
+    fmt: TableOrJson = OutputFormat.table,
+    store: StoreOpt = None,
+) -> None:
+    """Check the store: SQLite's integrity check, and every run read back. Says which runs
+    cannot be read; exit status 0 when all is well, 1 when the store is damaged, 2 when it
+    cannot be checked at all."""
+    table_or_json(fmt, "runs check")
+    with _reading(store) as opened:
+        found = opened.check()
+    if fmt is OutputFormat.json:
+        print_json(found.to_dict())
+    else:
+        console = new_console()
+        if found.integrity is None:
+            console.print("integrity: not checked (SQLite's check; the database checks its own)")
+        elif found.integrity == ("ok",):
+            console.print("integrity: ok (SQLite's PRAGMA integrity_check)")
+        else:
+            console.print("integrity: damaged (SQLite's PRAGMA integrity_check says:)")
+            for line in found.integrity:
+                console.print(f"  {line}")
+        if found.error is not None:
+            console.print(f"runs: cannot be listed: {found.error}")
+        else:
+            readable = found.runs - len(found.unreadable)
+            console.print(f"runs: {readable} of {found.runs} read back whole")
+        if found.unreadable:
+            t = Table(title="Runs that cannot be read", title_justify="left")
+            t.add_column("run", style="bold")
+            t.add_column("what is wrong")
+            for run_id, why in found.unreadable:
+                t.add_row(run_id, why)
+            console.print(t)
+            console.print(
+                "`statecraft runs delete ID` removes such a run; `runs export` saves the others"
+            )
+    if found.damaged:
+        raise typer.Exit(1)

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from statecraft import open_store
+from statecraft.api import StoreError, default_location
 from statecraft.cli.options import NoStoreOpt, StoreOpt
 from statecraft.cli.util import fail
 
@@ -41,6 +43,14 @@ def serve_cmd(
         from statecraft.web import create_app
     except ImportError:
         raise fail("the web app needs statecraft[web]: pip install 'statecraft[web]'") from None
+    if not no_store:  # a store that cannot record is found now, not after a forecast
+        try:
+            with open_store(store or default_location()) as opened:
+                opened.check_writable()
+        except StoreError as exc:
+            raise fail(
+                f"{exc}: the server could not record its runs (or give --no-store)"
+            ) from None
     err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
     if not local:
         err.print(

@@ -61,28 +61,30 @@ def simulate_cmd(
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
         TimeRemainingColumn(),
     )
-    with recording(ctx, store, no_store) as record, bar:
-        task = bar.add_task("draws", total=draws)
-        try:
-            result = simulate(
-                s,
-                model,
-                draws=draws,
-                seed=seed,
-                options=options,
-                workers=workers,
-                dask=dask,
-                progress=lambda done, total: bar.update(task, completed=done),
-            )
-        except (StatecraftError, ValueError, RuntimeError) as exc:
-            raise fail(str(exc)) from None
+    with recording(ctx, store, no_store) as record:
+        with bar:
+            task = bar.add_task("draws", total=draws)
+            try:
+                result = simulate(
+                    s,
+                    model,
+                    draws=draws,
+                    seed=seed,
+                    options=options,
+                    workers=workers,
+                    dask=dask,
+                    progress=lambda done, total: bar.update(task, completed=done),
+                )
+            except (StatecraftError, ValueError, RuntimeError) as exc:
+                raise fail(str(exc)) from None
         record(result, parameters={"options": options_for(model, options), "perturb": perturb})
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-    else:
-        print_simulation(result)
-    if result.interrupted:
-        Console(stderr=True, markup=False).print(
-            f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"
-        )
-        raise typer.Exit(130)
+        # printed under `with`: a run that could not be recorded still shows its results
+        if fmt is OutputFormat.json:
+            print_json(result.to_dict())
+        else:
+            print_simulation(result)
+        if result.interrupted:
+            Console(stderr=True, markup=False).print(
+                f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"
+            )
+            raise typer.Exit(130)

@@ -16,13 +16,22 @@ SQLite store runs in write-ahead-log mode and takes the write lock at the start 
 transaction (``BEGIN IMMEDIATE``), waiting up to 30 s for another writer, so processes
 writing to one store at once all land. The schema carries a version: a store written by an
 older Statecraft is migrated when opened, one written by a newer one is refused with a
-message, never misread.
+message, never misread. A store opened to read (``write=False``) is opened read-only, so
+that a store the user may not write can still be listed and exported.
+
+Every failure of the database (a damaged file, a full disk, a read-only file, a server that
+cannot be reached) is a :class:`StoreError` whose message names the store, its password
+masked (:func:`mask`); a row that cannot be read is named, never a crash:
+:meth:`Store.runs` lists it as ``unreadable``, :meth:`Store.get` says what is wrong with it,
+and :meth:`Store.check` (``statecraft runs check``) runs SQLite's integrity check and reads
+every run.
 
 The parts: :mod:`~statecraft.store.schema` (the tables, the schema version and the
 migrations), :mod:`~statecraft.store.backends` (SQLite and SQLAlchemy),
-:mod:`~statecraft.store.records` (:class:`Run`, and what is recorded of a result) and
-:mod:`~statecraft.store.rundiff` (comparing two runs); :class:`Store` and :func:`open_store`
-are defined here.
+:mod:`~statecraft.store.records` (:class:`Run`, what is recorded of a result, and reading a
+row back), :mod:`~statecraft.store.rundiff` (comparing two runs) and
+:mod:`~statecraft.store.check` (the check of a damaged store); :class:`Store` and
+:func:`open_store` are defined here.
 
 >>> import tempfile, pathlib
 >>> from statecraft import forecast, load
@@ -36,31 +45,32 @@ are defined here.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from statecraft._version import __version__
 from statecraft.store.backends import ENV as ENV
 from statecraft.store.backends import WAIT_S as WAIT_S
-from statecraft.store.backends import _Backend, _backend, _Tx, default_location
+from statecraft.store.backends import _Backend, _backend, _Tx, default_location, mask
 from statecraft.store.backends import _SQLAlchemy as _SQLAlchemy
 from statecraft.store.backends import _SQLAlchemyTx as _SQLAlchemyTx
 from statecraft.store.backends import _SQLiteTx as _SQLiteTx
-from statecraft.store.errors import NoStore, StoreError
-from statecraft.store.records import Run, _describe, _json, _NewRun
+from statecraft.store.check import Check, check_store
+from statecraft.store.errors import NoRun, NoStore, StoreError
+from statecraft.store.reading import _Reader
+from statecraft.store.records import SEED_MAX, Run, _describe, _json, _NewRun
 from statecraft.store.rundiff import RunDiff, diff
 from statecraft.store.rundiff import _changes as _changes
 from statecraft.store.schema import _MIGRATIONS, _RUN_COLUMNS, _SCHEMA_V1, _TABLES, SCHEMA_VERSION
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 __all__ = [
     "SCHEMA_VERSION",
+    "SEED_MAX",
+    "Check",
+    "NoRun",
     "NoStore",
     "Run",
     "RunDiff",
@@ -68,6 +78,7 @@ __all__ = [
     "StoreError",
     "default_location",
     "diff",
+    "mask",
     "open_store",
 ]
 
@@ -75,27 +86,42 @@ __all__ = [
 # _MIGRATIONS from this package's namespace (where the tests replace them to try a migration).
 
 
-def open_store(location: str | Path | None = None, *, create: bool = True) -> Store:
+def open_store(
+    location: str | Path | None = None, *, create: bool = True, write: bool = True
+) -> Store:
     """Open (and create or migrate if need be) the run store at ``location``: a SQLite file
     path, a ``sqlite:///`` URL or a SQLAlchemy database URL; by default
-    :func:`default_location`. With ``create=False`` a missing SQLite file is an error."""
-    return Store(_backend(location or default_location(), create=create))
+    :func:`default_location`. With ``create=False`` a missing SQLite file is an error
+    (:class:`NoStore`). With ``write=False`` the store is opened to read only: nothing is
+    created or migrated, and a SQLite file is opened read-only (a store without runs, or
+    none at all, is :class:`NoStore`)."""
+    where = location or default_location()
+    if isinstance(where, str):
+        where = where.strip()
+    return Store(_backend(where, create=create and write, write=write), write=write)
 
 
-class Store:
+class Store(_Reader):
     """A run store; open one with :func:`open_store`. Usable as a context manager."""
 
-    def __init__(self, backend: _Backend) -> None:
+    def __init__(self, backend: _Backend, *, write: bool = True) -> None:
         self._db = backend
-        self.location = backend.location
+        self.location = backend.location  # a database URL's password is masked
+        self.writable = write
         try:
-            self._prepare()
+            if write:
+                self._prepare()
+            else:
+                self._check_readable()
         except StoreError:
             backend.close()
             raise
-        except Exception as exc:  # sqlite3.DatabaseError, SQLAlchemy's errors
+        except Exception as exc:  # the database's errors, and whatever a damaged file gives
             backend.close()
-            raise StoreError(f"{self.location} is not a usable run store: {exc}") from None
+            raise StoreError(self._explain(exc, "open")) from None
+
+    def __repr__(self) -> str:
+        return f"<Store {self.location}{'' if self.writable else ' (read-only)'}>"
 
     def __enter__(self) -> Store:
         return self
@@ -143,17 +169,67 @@ class Store:
                     {"v": str(step + 1)},
                 )
 
-    @staticmethod
-    def _version(tx: _Tx) -> int:
+    def _check_readable(self) -> None:
+        """Opened to read: a store with the current schema (or none: :class:`NoStore`)."""
+        with self._db.transaction(write=False) as tx:
+            present = self._db.tables(tx) & set(_TABLES)
+            if not present:
+                raise NoStore(f"no runs recorded in {self.location} yet")
+            if present != set(_TABLES):
+                raise StoreError(
+                    f"{self.location} lacks some of a run store's tables "
+                    f"({', '.join(sorted(set(_TABLES) - present))}): it is not a run store "
+                    "this version can read"
+                )
+            version = self._version(tx)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the run store {self.location} has schema version {version}, written "
+                f"by a newer Statecraft than this one ({__version__}, schema "
+                f"{SCHEMA_VERSION}): upgrade Statecraft to read it"
+            )
+        if version < SCHEMA_VERSION:
+            raise StoreError(
+                f"the run store {self.location} has schema version {version}, older than this "
+                f"Statecraft's ({SCHEMA_VERSION}): open it once with write access (e.g. "
+                "record a run in it) to migrate it"
+            )
+
+    def _version(self, tx: _Tx) -> int:
         rows = tx.execute("SELECT value FROM statecraft_meta WHERE key = 'schema_version'")
         if not rows:
-            raise StoreError("the run store has no schema version")
-        return int(rows[0][0])
+            raise StoreError(f"the run store {self.location} has no schema version")
+        try:
+            return int(rows[0][0])
+        except (TypeError, ValueError):
+            raise StoreError(
+                f"the run store {self.location} has a schema version that is not a whole "
+                f"number ({str(rows[0][0])[:40]!r}): it is damaged"
+            ) from None
 
     @property
     def schema_version(self) -> int:
-        with self._db.transaction(write=False) as tx:
+        with self._tx(write=False, doing="read") as tx:
             return self._version(tx)
+
+    def check_writable(self) -> None:
+        """Write to the store and commit, taking the write back in the same transaction: a
+        :class:`StoreError` if the store cannot record a run (a read-only file, a full disk,
+        no permission), found before anything runs rather than after."""
+        if not self.writable:
+            raise StoreError(f"the run store {self.location} was opened to read only")
+        with self._tx(write=True, doing="write to") as tx:
+            tx.execute("DELETE FROM statecraft_meta WHERE key = 'write_check'")
+            tx.execute(
+                "INSERT INTO statecraft_meta (key, value) VALUES ('write_check', :v)",
+                {"v": datetime.now(UTC).isoformat()},
+            )
+            tx.execute("DELETE FROM statecraft_meta WHERE key = 'write_check'")
+
+    def check(self) -> Check:
+        """SQLite's integrity check (on a SQLite store) and a reading of every run: which
+        runs cannot be read, and why (``statecraft runs check``)."""
+        return check_store(self)
 
     # writing -----------------------------------------------------------------------------
 
@@ -177,6 +253,12 @@ class Store:
         return self._insert(new, dict(arguments or {}), elapsed)
 
     def _insert(self, new: _NewRun, arguments: dict[str, Any], elapsed: float | None) -> str:
+        if not self.writable:
+            raise StoreError(f"the run store {self.location} was opened to read only")
+        if new.seed is not None and not 0 <= new.seed <= SEED_MAX:
+            raise StoreError(
+                f"cannot record a run with the seed {new.seed}: a seed runs from 0 to {SEED_MAX}"
+            )
         created = datetime.now(UTC).isoformat(timespec="microseconds")
         try:
             with self._db.transaction(write=True) as tx:
@@ -214,8 +296,8 @@ class Store:
                     )
         except StoreError:
             raise
-        except Exception as exc:
-            raise StoreError(f"cannot record the run in {self.location}: {exc}") from None
+        except Exception as exc:  # the database's errors, and any other: never half a run
+            raise StoreError(self._explain(exc, "record the run in")) from None
         return run_id
 
     @staticmethod
@@ -227,8 +309,11 @@ class Store:
         raise StoreError("could not draw a free run id")  # pragma: no cover - 2**32 ids
 
     def delete(self, ref: str) -> str:
-        """Remove a run (and its tables); its input stays if another run shares it."""
-        with self._db.transaction(write=True) as tx:
+        """Remove a run (and its tables); its input stays if another run shares it. A run
+        that cannot be read can be deleted."""
+        if not self.writable:
+            raise StoreError(f"the run store {self.location} was opened to read only")
+        with self._tx(write=True, doing="delete from") as tx:
             run_id = self._resolve(tx, ref)
             tx.execute("DELETE FROM statecraft_results WHERE run_id = :id", {"id": run_id})
             tx.execute("DELETE FROM statecraft_runs WHERE id = :id", {"id": run_id})
@@ -239,157 +324,3 @@ class Store:
         return run_id
 
     # reading -----------------------------------------------------------------------------
-
-    def _resolve(self, tx: _Tx, ref: str) -> str:
-        ref = ref.strip()
-        if ref == "latest":
-            rows = tx.execute("SELECT id FROM statecraft_runs ORDER BY created DESC LIMIT 1")
-            if not rows:
-                raise StoreError(f"no runs recorded in {self.location} yet")
-            return str(rows[0][0])
-        if not ref or not all(c in "0123456789abcdef" for c in ref.lower()):
-            raise StoreError(f"a run is named by its id, a prefix of it, or 'latest' (got {ref!r})")
-        rows = tx.execute(
-            "SELECT id FROM statecraft_runs WHERE id LIKE :p ORDER BY id LIMIT 3",
-            {"p": ref.lower() + "%"},
-        )
-        if not rows:
-            raise StoreError(
-                f"no run {ref!r} in {self.location}; `statecraft runs list` shows them"
-            )
-        if len(rows) > 1:
-            raise StoreError(
-                f"{ref!r} names more than one run ({', '.join(r[0] for r in rows[:2])}...): "
-                "give more of the id"
-            )
-        return str(rows[0][0])
-
-    def resolve(self, ref: str) -> str:
-        """The full id of the run named by ``ref``: an id, a unique prefix, or ``latest``."""
-        with self._db.transaction(write=False) as tx:
-            return self._resolve(tx, ref)
-
-    def get(self, ref: str) -> Run:
-        """One run, whole: its input, parameters, results and tables."""
-        with self._db.transaction(write=False) as tx:
-            run_id = self._resolve(tx, ref)
-            row = tx.execute(
-                f"SELECT {_RUN_COLUMNS} FROM statecraft_runs WHERE id = :id", {"id": run_id}
-            )[0]
-            kind, body = tx.execute(
-                "SELECT kind, body FROM statecraft_inputs WHERE hash = :h", {"h": row[4]}
-            )[0]
-            tables = {
-                name: (tuple(json.loads(keys)), json.loads(records))
-                for name, keys, records in tx.execute(
-                    "SELECT name, key_columns, records FROM statecraft_results "
-                    "WHERE run_id = :id ORDER BY name",
-                    {"id": run_id},
-                )
-            }
-        return Run(
-            id=row[0],
-            created=datetime.fromisoformat(row[1]),
-            command=row[2],
-            arguments=json.loads(row[3]),
-            input_hash=row[4],
-            input_name=row[5],
-            models=tuple(json.loads(row[6])),
-            parameters=json.loads(row[7]),
-            seed=None if row[8] is None else int(row[8]),
-            version=row[9],
-            status=row[10],
-            elapsed=None if row[11] is None else float(row[11]),
-            document=json.loads(row[12]),
-            input_kind=kind,
-            input=body,
-            tables=tables,
-        )
-
-    def _where(self, command: str | None, scenario: str | None) -> tuple[str, dict[str, Any]]:
-        clauses, params = [], {}
-        if command:
-            clauses.append("command = :command")
-            params["command"] = command
-        if scenario:
-            clauses.append("input_name = :scenario")
-            params["scenario"] = scenario
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
-
-    def runs(
-        self, *, command: str | None = None, scenario: str | None = None, limit: int | None = None
-    ) -> pd.DataFrame:
-        """The runs, newest first, one row each: id, time (UTC), command, scenario (or table
-        file), its hash, models, seed, status, version and seconds taken."""
-        import pandas as pd
-
-        where, params = self._where(command, scenario)
-        sql = (
-            "SELECT id, created, command, input_name, input_hash, models, seed, status, "
-            f"version, elapsed FROM statecraft_runs{where} ORDER BY created DESC"
-        )
-        if limit is not None:
-            sql += " LIMIT :limit"
-            params["limit"] = int(limit)
-        with self._db.transaction(write=False) as tx:
-            rows = tx.execute(sql, params)
-        frame = pd.DataFrame(
-            [
-                (
-                    r[0],
-                    pd.Timestamp(r[1]),
-                    r[2],
-                    r[3],
-                    r[4],
-                    ", ".join(json.loads(r[5])),
-                    r[6],
-                    r[7],
-                    r[8],
-                    r[9],
-                )
-                for r in rows
-            ],
-            columns=[
-                "id",
-                "created",
-                "command",
-                "scenario",
-                "sha256",
-                "models",
-                "seed",
-                "status",
-                "version",
-                "elapsed",
-            ],
-        )
-        frame["seed"] = frame["seed"].astype("Int64")
-        frame["elapsed"] = frame["elapsed"].astype(float)
-        return frame
-
-    def table(
-        self, name: str, *, command: str | None = None, scenario: str | None = None
-    ) -> pd.DataFrame:
-        """One result table across runs, oldest first, with each row's run id and time:
-        e.g. ``table("forecasts", scenario="karabakh-2020")`` follows a forecast over time."""
-        import pandas as pd
-
-        where, params = self._where(command, scenario)
-        params["name"] = name
-        join = " AND " if where else " WHERE "
-        with self._db.transaction(write=False) as tx:
-            rows = tx.execute(
-                "SELECT r.id, r.created, x.records FROM statecraft_runs r JOIN "
-                "statecraft_results x ON x.run_id = r.id"
-                f"{where}{join}x.name = :name ORDER BY r.created",
-                params,
-            )
-        records = [
-            {"run": run_id, "created": pd.Timestamp(created), **rec}
-            for run_id, created, body in rows
-            for rec in json.loads(body)
-        ]
-        return pd.DataFrame.from_records(records)
-
-    def __len__(self) -> int:
-        with self._db.transaction(write=False) as tx:
-            return int(tx.execute("SELECT COUNT(*) FROM statecraft_runs")[0][0])

@@ -4,17 +4,33 @@ database through SQLAlchemy, each behind the same small transaction interface.""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from statecraft.store.errors import NoStore, StoreError
 
 ENV = "STATECRAFT_STORE"
 WAIT_S = 30.0  # how long a writer waits for another to finish before giving up
+
+
+# scheme://user:SECRET@rest: the secret runs to the last @ before a space, so that a password
+# holding an unescaped @ is hidden whole (at worst, more than the password is hidden)
+_USERINFO = re.compile(
+    r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*):(?P<secret>[^\s]*)@(?P<rest>[^@\s]*)"
+)
+
+
+def mask(text: str) -> str:
+    """``text`` with the password of every database URL in it replaced by ``***``:
+    ``mysql://analyst:hunter2@host/db`` becomes ``mysql://analyst:***@host/db``. Paths and
+    URLs without a password are left as they are."""
+    return _USERINFO.sub(lambda m: f"{m['head']}:***@{m['rest']}", text)
 
 
 class _Tx(Protocol):
@@ -24,8 +40,13 @@ class _Tx(Protocol):
 
 
 class _Backend(Protocol):
-    location: str
+    location: str  # where the store is, fit to print: a database URL's password masked
     dialect: str
+    errors: tuple[type[BaseException], ...]  # the errors of the database and its driver
+
+    def scrub(self, text: str) -> str:
+        """``text`` (an error's message) without the store's password."""
+        ...
 
     def transaction(self, *, write: bool) -> Any:
         """A context manager giving a _Tx, committed on success and rolled back on error."""
@@ -51,11 +72,20 @@ class _SQLiteTx:
 
 class _SQLite:
     dialect = "sqlite"
+    # UnicodeDecodeError: SQLite's own message about a damaged schema can quote its bytes,
+    # which the sqlite3 module then fails to decode.
+    errors: tuple[type[BaseException], ...] = (
+        sqlite3.Error,
+        OverflowError,
+        OSError,
+        UnicodeDecodeError,
+    )
 
-    def __init__(self, path: Path, *, create: bool) -> None:
+    def __init__(self, path: Path, *, create: bool, write: bool = True) -> None:
         self.location = str(path)
+        self.write = write
         if not path.exists():
-            if not create:
+            if not create or not write:
                 raise NoStore(f"no run store at {path} yet")
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,13 +100,18 @@ class _SQLite:
         pause = 0.005
         while True:
             try:
-                self._conn = self._connect(path)
+                self._conn = self._connect(path) if write else self._connect_readonly(path)
                 break
             except sqlite3.OperationalError as exc:
                 if not _busy(exc) or time.monotonic() > deadline:
                     raise StoreError(f"cannot open the run store {path}: {exc}") from None
             except sqlite3.Error as exc:
                 raise StoreError(f"cannot open the run store {path}: {exc}") from None
+            except UnicodeDecodeError:
+                raise StoreError(
+                    f"cannot open the run store {path}: its schema is damaged "
+                    "(SQLite's message about it is not even text)"
+                ) from None
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
 
@@ -88,10 +123,30 @@ class _SQLite:
             conn.execute(f"PRAGMA busy_timeout = {int(WAIT_S * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):
             conn.close()
             raise
         return conn
+
+    @staticmethod
+    def _connect_readonly(path: Path) -> sqlite3.Connection:
+        # mode=ro reads a store the user may not write (a file or folder without write
+        # permission). A store in WAL mode whose -shm file cannot be made (a read-only folder)
+        # opens only as immutable: SQLite then takes no locks, so it is the last resort.
+        uri = f"file:{quote(str(path.absolute()))}"
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=WAIT_S, isolation_level=None)
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                raise
+            conn = sqlite3.connect(
+                f"{uri}?immutable=1", uri=True, timeout=WAIT_S, isolation_level=None
+            )
+        return conn
+
+    def scrub(self, text: str) -> str:
+        return text
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[_Tx]:
@@ -126,6 +181,9 @@ class _SQLAlchemyTx:
 
 class _SQLAlchemy:
     def __init__(self, url: str) -> None:
+        self._secrets = [m["secret"] for m in _USERINFO.finditer(url) if m["secret"]]
+        self.location = mask(url)
+        self.errors: tuple[type[BaseException], ...] = (OSError,)
         try:
             from sqlalchemy import create_engine
             from sqlalchemy.engine import make_url
@@ -134,13 +192,26 @@ class _SQLAlchemy:
                 "a database URL as the run store needs SQLAlchemy and a driver: "
                 "pip install 'statecraft[postgres]'"
             ) from None
+        from sqlalchemy.exc import SQLAlchemyError
+
+        self.errors = (SQLAlchemyError, OSError, OverflowError)
         try:
             parsed = make_url(url)
+            if parsed.password:
+                self._secrets.append(str(parsed.password))
             self._engine = create_engine(parsed, pool_pre_ping=True)
         except Exception as exc:  # a bad URL or a driver that is not installed
-            raise StoreError(f"cannot use {url!r} as the run store: {exc}") from None
-        self.location = parsed.render_as_string(hide_password=True)
+            raise StoreError(
+                f"cannot use {self.location!r} as the run store: {self.scrub(str(exc))}"
+            ) from None
         self.dialect = self._engine.dialect.name
+
+    def scrub(self, text: str) -> str:
+        """The text without the URL's password, in a URL or on its own."""
+        text = mask(text)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[_Tx]:
@@ -168,10 +239,11 @@ def default_location() -> str:
     return str(platformdirs.user_data_path("statecraft") / "runs.sqlite")
 
 
-def _backend(location: str | Path, *, create: bool) -> _Backend:
+def _backend(location: str | Path, *, create: bool, write: bool = True) -> _Backend:
     text = str(location)
     if "://" not in text:
-        return _SQLite(Path(text).expanduser(), create=create)
+        return _SQLite(Path(text).expanduser(), create=create, write=write)
     if text.startswith("sqlite:///"):
-        return _SQLite(Path(text.removeprefix("sqlite:///")).expanduser(), create=create)
+        path = Path(text.removeprefix("sqlite:///")).expanduser()
+        return _SQLite(path, create=create, write=write)
     return _SQLAlchemy(text)

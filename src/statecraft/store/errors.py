@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from statecraft.errors import StatecraftError
 
-__all__ = ["NoStore", "StoreError"]
+__all__ = ["NoRun", "NoStore", "StoreError"]
 
 
 class StoreError(StatecraftError):
@@ -13,3 +13,7 @@ class StoreError(StatecraftError):
 
 class NoStore(StoreError):
     """There is no store at the place named, and none was to be created."""
+
+
+class NoRun(StoreError):
+    """No run answers to the name given (an id, a prefix of one, or ``latest``)."""

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statecraft.errors import SEED_MAX as SEED_MAX
 from statecraft.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -97,6 +98,62 @@ class _NewRun:
     status: str
     document: dict[str, Any]
     tables: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]]
+
+
+class _Unreadable(Exception):
+    """A recorded row that cannot be read back: the message says what is wrong with it."""
+
+
+def _parsed(what: str, text: Any, kind: type | tuple[type, ...]) -> Any:
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise _Unreadable(f"its {what} is not JSON ({exc})") from None
+    if not isinstance(value, kind):
+        raise _Unreadable(f"its {what} is not the JSON expected")
+    return value
+
+
+def _read_run(
+    row: tuple[Any, ...], inputs: list[tuple[Any, ...]], tables: list[tuple[Any, ...]]
+) -> Run:
+    """A run from its row of statecraft_runs (the columns of ``_RUN_COLUMNS``), its input's
+    row and its tables' rows; :class:`_Unreadable` says what cannot be read."""
+    if not inputs:
+        raise _Unreadable(f"its input (sha256 {str(row[4])[:16]}…) is missing")
+    kind, body = inputs[0]
+    read: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]] = {}
+    for name, keys, records in tables:
+        rows = _parsed(f"table {name!r}", records, list)
+        if not all(isinstance(r, dict) for r in rows):
+            raise _Unreadable(f"its table {name!r} is not a list of rows")
+        read[str(name)] = (tuple(map(str, _parsed(f"table {name!r}'s keys", keys, list))), rows)
+    try:
+        created = datetime.fromisoformat(row[1])
+        seed = None if row[8] is None else int(row[8])
+        elapsed = None if row[11] is None else float(row[11])
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise _Unreadable(f"its time, seed or seconds cannot be read ({exc})") from None
+    if kind == "scenario":
+        _parsed("scenario", body, dict)
+    return Run(
+        id=str(row[0]),
+        created=created,
+        command=str(row[2]),
+        arguments=_parsed("arguments", row[3], dict),
+        input_hash=str(row[4]),
+        input_name=row[5],
+        models=tuple(map(str, _parsed("models", row[6], list))),
+        parameters=_parsed("parameters", row[7], dict),
+        seed=seed,
+        version=str(row[9]),
+        status=str(row[10]),
+        elapsed=elapsed,
+        document=_parsed("results", row[12], dict),
+        input_kind=str(kind),
+        input=str(body),
+        tables=read,
+    )
 
 
 def _json(data: Any) -> str:

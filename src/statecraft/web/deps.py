@@ -9,6 +9,7 @@ check's.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections import OrderedDict
@@ -23,6 +24,8 @@ from statecraft import Scenario, ScenarioError, available_models, builtin_names,
 from statecraft.api import StoreError, is_linked, load_builtin
 from statecraft.web.schemas import Problem
 from statecraft.web.studies import Studies
+
+_log = logging.getLogger("statecraft.web")
 
 __all__ = [
     "Limits",
@@ -200,15 +203,21 @@ class WebState:
         if draws > most:
             raise problem(413, f"{draws:,} draws asked; this server runs at most {most:,} {where}")
 
-    def recorded(self, result: Any, **how: Any) -> str | None:
-        """Save a result in the run store: its run id, or None (not recording, or no store)."""
+    def recorded(self, result: Any, **how: Any) -> dict[str, Any]:
+        """Save a result in the run store. The fields a response carries:
+        ``{"run_id": ID, "not_recorded": None}``, or ``{"run_id": None, "not_recorded": WHY}``
+        when the server keeps no runs (--no-store) or the store failed (a full disk, say):
+        the result stands, and the response and the server's log say why (the store's
+        password masked)."""
         if not self.record:
-            return None
+            return {"run_id": None, "not_recorded": "this server keeps no runs (--no-store)"}
         try:
             with open_store(self.store) as opened:
-                return opened.save(result, arguments={"via": "web"}, **how)
-        except StoreError:
-            return None
+                run_id = opened.save(result, arguments={"via": "web"}, **how)
+        except StoreError as exc:
+            _log.warning("a run was not recorded: %s", exc)
+            return {"run_id": None, "not_recorded": str(exc)}
+        return {"run_id": run_id, "not_recorded": None}
 
 
 async def web_state(request: Request) -> WebState:

@@ -3,14 +3,26 @@ OpenAPI schema at ``/openapi.json`` describes them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from statecraft import default_model
+from statecraft.api import SEED_MAX, check_seed
 
 #: The model of a request that names none: the first registered one.
 MODEL_DOC = "A model's name (default: the first registered model, see GET /api/models)."
+
+#: A seed: 0 to 2**63 - 1, the largest the run store keeps; another is refused (422) with the
+#: message of the command line, not taken and then left unrecorded.
+Seed = Annotated[
+    int,
+    AfterValidator(check_seed),
+    Field(
+        description=f"The random seed, 0 to {SEED_MAX}.",
+        json_schema_extra={"minimum": 0, "maximum": SEED_MAX},
+    ),
+]
 
 __all__ = [
     "ChartRequest",
@@ -50,7 +62,7 @@ class StudyRequest(BaseModel):
     scenario: str
     model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=2000, ge=1)
-    seed: int = Field(default=0, ge=0)
+    seed: Seed = 0
     options: dict[str, Any] = Field(default_factory=dict)
     perturb: float | None = Field(default=None, gt=0, le=1)
 
@@ -62,7 +74,7 @@ class CompareRequest(BaseModel):
     )
     model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=0, ge=0)
-    seed: int = Field(default=0, ge=0)
+    seed: Seed = 0
 
 
 class ChartRequest(BaseModel):
@@ -83,7 +95,7 @@ class ChartRequest(BaseModel):
     )
     options: dict[str, Any] = Field(default_factory=dict)
     draws: int = Field(default=2000, ge=1)
-    seed: int = Field(default=0, ge=0)
+    seed: Seed = 0
     patches: list[str | dict[str, Any]] = Field(
         default_factory=list, description="For counterfactuals: built-in names or data."
     )
@@ -95,6 +107,6 @@ class ChartRequest(BaseModel):
 class ReportRequest(BaseModel):
     scenario: str
     draws: int = Field(default=0, ge=0)
-    seed: int = Field(default=0, ge=0)
+    seed: Seed = 0
     patches: list[str | dict[str, Any]] = Field(default_factory=list)
     model: str = Field(default_factory=default_model, description=MODEL_DOC)

@@ -34,6 +34,7 @@ class Study:
     status: str = "running"  # running, recording, done, cancelled, failed
     result: dict[str, Any] | None = None
     run_id: str | None = None
+    not_recorded: str | None = None  # why a completed study is not in the run store
     error: str | None = None
     started: float = field(default_factory=time.time)
     cancel: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -45,6 +46,7 @@ class Study:
             "done": self.done,
             "total": self.total,
             "run_id": self.run_id,
+            "not_recorded": self.not_recorded,
             "error": self.error,
             "result": self.result,
         }
@@ -68,7 +70,7 @@ class Studies:
         self,
         total: int,
         work: Callable[[Callable[[int, int], None]], tuple[dict[str, Any], Any]],
-        record: Callable[[Any], str | None],
+        record: Callable[[Any], dict[str, Any]],
     ) -> Study:
         """Start ``work(progress)``, which returns (the result as JSON-ready data, the result
         object); ``record`` keeps a completed result in the run store."""
@@ -101,7 +103,8 @@ class Studies:
                         study.status = "cancelled"
                         return
                     study.status = "recording"
-                study.run_id = record(result)
+                recorded = record(result)  # {"run_id": ..., "not_recorded": ...}
+                study.run_id, study.not_recorded = recorded["run_id"], recorded["not_recorded"]
                 study.result = data
                 study.done = study.total
                 study.status = "done"

@@ -75,7 +75,7 @@ def run_forecast(req: ForecastRequest, web: Web) -> dict[str, Any]:
         except (StatecraftError, ValueError) as exc:
             raise problem(422, exc) from None
     return {
-        "run_id": web.recorded(result),
+        **web.recorded(result),
         "forecast": result.to_dict(),
         "charts": forecast_charts(result),
     }
@@ -118,7 +118,7 @@ def run_compare(req: CompareRequest, web: Web) -> dict[str, Any]:
             result = compare(s, patches, req.model, draws=req.draws, seed=req.seed)
         except (StatecraftError, ValueError) as exc:
             raise problem(422, exc) from None
-    return {"run_id": web.recorded(result), "comparison": result.to_dict()}
+    return {**web.recorded(result), "comparison": result.to_dict()}
 
 
 @router.post("/api/report", response_class=HTMLResponse)
