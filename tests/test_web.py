@@ -43,7 +43,10 @@ def _client(store: str, **kw: Any) -> Any:
 
 def _upload(client: Any, data: Any, name: str = "tiny.yaml") -> Any:
     return client.post(
-        "/api/scenarios", params={"name": name}, content=yaml.safe_dump(data).encode()
+        "/api/scenarios",
+        params={"name": name},
+        content=yaml.safe_dump(data).encode(),
+        headers={"Content-Type": "application/yaml"},
     )
 
 
@@ -120,7 +123,12 @@ def test_errors_name_the_cell_in_the_command_lines_words(client: Any, tmp_path: 
 )
 def test_upload_refusals(store: str, body: bytes, status: int, message: str) -> None:
     with _client(store, limits=Limits(upload_bytes=1000)) as c:
-        answer = c.post("/api/scenarios", params={"name": "x.yaml"}, content=body)
+        answer = c.post(
+            "/api/scenarios",
+            params={"name": "x.yaml"},
+            content=body,
+            headers={"Content-Type": "application/octet-stream"},
+        )
     assert answer.status_code == status
     assert message in answer.json()["error"]
 
@@ -366,12 +374,13 @@ def test_serve_needs_a_token_beyond_this_machine(monkeypatch: pytest.MonkeyPatch
     ok = runner.invoke(cli, ["serve", "--host", "0.0.0.0", "--token", "t", "--port", "9000"])
     assert ok.exit_code == 0, ok.output
     assert "warning: listening on 0.0.0.0" in ok.output
-    assert calls == [{"host": "0.0.0.0", "port": 9000, "log_level": "warning"}]
+    graceful = {"timeout_graceful_shutdown": 2}
+    assert calls == [{"host": "0.0.0.0", "port": 9000, "log_level": "warning", **graceful}]
     local = runner.invoke(cli, ["serve"])
     assert local.exit_code == 0
     assert "warning" not in local.output
     assert json.dumps(calls[-1]) == json.dumps(
-        {"host": "127.0.0.1", "port": 8765, "log_level": "warning"}
+        {"host": "127.0.0.1", "port": 8765, "log_level": "warning", **graceful}
     )
 
 

@@ -10,6 +10,8 @@ from rich.console import Console
 from statecraft.cli.options import NoStoreOpt, StoreOpt
 from statecraft.cli.util import fail
 
+GRACEFUL_SECONDS = 2
+
 
 def serve_cmd(
     host: Annotated[
@@ -30,6 +32,11 @@ def serve_cmd(
 ) -> None:
     """Serve the web app: build, run and read scenarios in the browser (needs statecraft\\[web])."""
     local = host in ("127.0.0.1", "localhost", "::1")
+    if token is not None and not token.strip():
+        raise fail(
+            "the token is empty: give a secret (--token or STATECRAFT_TOKEN), or none to "
+            "serve this machine only"
+        )
     if not local and not token:
         raise fail(
             f"listening on {host} opens the app to other machines: give a token "
@@ -53,4 +60,7 @@ def serve_cmd(
         host=host,
         port=port,
         log_level="warning",
+        # On SIGTERM or Ctrl-C, requests still computing get this long before the app's
+        # workers are stopped (which ends them at once): the server is gone within 5 s.
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from statecraft import default_model
+from statecraft import ScenarioError, default_model
 
 #: The model of a request that names none: the first registered one.
 MODEL_DOC = "A model's name (default: the first registered model, see GET /api/models)."
@@ -19,6 +19,7 @@ __all__ = [
     "Problem",
     "ReportRequest",
     "StudyRequest",
+    "problem_detail",
 ]
 
 
@@ -35,6 +36,15 @@ class Problem(BaseModel):
         description="An uploaded file's data when it parsed but did not hold, so that a "
         "page can show the problem at its cell.",
     )
+
+
+def problem_detail(exc: Exception | str) -> dict[str, Any]:
+    """A refusal's body: the error's words, and where in the scenario for a scenario's."""
+    if isinstance(exc, ScenarioError):
+        detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
+    else:
+        detail = Problem(error=str(exc))
+    return detail.model_dump()
 
 
 class ForecastRequest(BaseModel):
