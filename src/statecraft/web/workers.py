@@ -167,8 +167,8 @@ class Lease:
 
         Raises :class:`Overrun` past a limit (naming ``what`` ran past it), :class:`Refused`
         for the job's refusals, :class:`Stopped` when cancelled, :class:`Died` otherwise."""
-        deadline = time.monotonic() + seconds
         worker = self.worker = self.worker or self.pool.start()
+        deadline = time.monotonic() + seconds  # from when the worker is there
         if self.cancelled or self.pool.closed:
             raise Stopped("the server is stopping" if self.pool.closed else "cancelled")
         try:
