@@ -366,7 +366,18 @@ def test_serve_needs_a_token_beyond_this_machine(monkeypatch: pytest.MonkeyPatch
     calls: list[dict[str, Any]] = []
     import uvicorn
 
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    def run(server: Any) -> None:
+        c = server.config
+        calls.append(
+            {
+                "host": c.host,
+                "port": c.port,
+                "log_level": c.log_level,
+                "timeout_graceful_shutdown": c.timeout_graceful_shutdown,
+            }
+        )
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     refused = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert refused.exit_code == 2
     assert "give a token" in refused.output

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import threading
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -55,12 +56,22 @@ def serve_cmd(
             "request must carry the token"
         )
     err.print(f"Statecraft on http://{host}:{port}/ (the API: /api/, described at /openapi.json)")
-    uvicorn.run(
-        create_app(token=token, store=store, record=not no_store),
-        host=host,
-        port=port,
-        log_level="warning",
-        # On SIGTERM or Ctrl-C, requests still computing get this long before the app's
-        # workers are stopped (which ends them at once): the server is gone within 5 s.
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-    )
+    app = create_app(token=token, store=store, record=not no_store)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            # Stop the workers now: requests computing end at once (503), studies are
+            # cancelled, and the server is gone well within five seconds.
+            threading.Thread(target=app.state.web.stop, daemon=True).start()
+
+    Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            # A request that still has not ended is cancelled after this long.
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
+    ).run()
