@@ -4,6 +4,7 @@ error, the token, and SIGTERM with work running."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -46,6 +47,15 @@ def _pid(*args: Any, **kwargs: Any) -> tuple[None, dict[str, Any], list[str]]:
 def _client(tmp_path: Path, **kw: Any) -> TestClient:
     app = create_app(store=str(tmp_path / "runs.sqlite"), **kw)
     return TestClient(app, base_url="http://localhost", raise_server_exceptions=False)
+
+
+def _client_at(store: str, **kw: Any) -> TestClient:
+    return TestClient(create_app(store=store, **kw), base_url="http://localhost")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> str:
+    return str(tmp_path / "runs.sqlite")
 
 
 def _gone(pid: int, within: float = 3.0) -> bool:
@@ -217,6 +227,60 @@ def test_an_empty_token_is_refused(tmp_path: Path) -> None:
         assert c.get("/api/health").json()["token"] is True
     with _client(tmp_path) as c:
         assert c.get("/api/health").json()["token"] is False
+
+
+def test_serve_needs_a_token_beyond_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, Any]] = []
+    import uvicorn
+
+    def run(server: Any) -> None:
+        c = server.config
+        calls.append(
+            {
+                "host": c.host,
+                "port": c.port,
+                "log_level": c.log_level,
+                "timeout_graceful_shutdown": c.timeout_graceful_shutdown,
+            }
+        )
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    refused = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert refused.exit_code == 2
+    assert "give a token" in refused.output
+    assert calls == []
+    ok = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--token", "t", "--port", "9000"])
+    assert ok.exit_code == 0, ok.output
+    assert "warning: listening on 0.0.0.0" in ok.output
+    graceful = {"timeout_graceful_shutdown": 2}
+    assert calls == [{"host": "0.0.0.0", "port": 9000, "log_level": "warning", **graceful}]
+    local = CliRunner().invoke(cli, ["serve"])
+    assert local.exit_code == 0
+    assert "warning" not in local.output
+    assert json.dumps(calls[-1]) == json.dumps(
+        {"host": "127.0.0.1", "port": 8765, "log_level": "warning", **graceful}
+    )
+
+
+def test_the_host_must_be_this_machine_without_a_token(store: str) -> None:
+    app = create_app(store=store)
+    with TestClient(app, base_url="http://attacker.example") as c:
+        answer = c.get("/api/models")
+        assert answer.status_code == 400
+        assert "answers to this machine only" in answer.json()["error"]
+    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
+        assert c.get("/api/models").status_code == 200
+    with TestClient(create_app(store=store, token="t"), base_url="http://team.example") as c:
+        assert c.get("/api/models", headers={"Authorization": "Bearer t"}).status_code == 200
+
+
+def test_every_body_is_limited(store: str) -> None:
+    big = {"name": "x" * 5000, "issues": [], "actors": []}
+    with _client_at(store, limits=Limits(upload_bytes=1000)) as c:
+        for method, path in (("PUT", "/api/scenarios/karabakh-2020"), ("POST", "/api/validate")):
+            answer = c.request(method, path, json=big)
+            assert answer.status_code == 413
+            assert "this server takes at most 1,000" in answer.json()["error"]
 
 
 # --- a live server: raw sockets and SIGTERM ---------------------------------------------------

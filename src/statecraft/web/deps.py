@@ -125,7 +125,7 @@ class WebState:
         self.store = store
         self.record = record
         self.limits = limits
-        self.studies = Studies(limits)
+        self.studies = Studies(limits.studies, limits.study_seconds, limits.worker_bytes)
         self.scenarios = Scenarios(limits)
         self.pool = Pool(limits.runs, limits.worker_bytes)
 

@@ -15,12 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from statecraft.web.workers import Busy, Died, Lease, Overrun, Pool, Refused, Stopped
-
-if TYPE_CHECKING:
-    from statecraft.web.deps import Limits
 
 __all__ = ["Busy", "Studies", "Study"]
 
@@ -56,15 +53,16 @@ class Study:
 
 
 class Studies:
-    """The studies of one server: at most ``limits.studies`` running at once."""
+    """The studies of one server: at most ``limit`` running at once, each for at most
+    ``seconds`` in a worker of at most ``memory`` bytes (the server's ``Limits``)."""
 
-    def __init__(self, limits: Limits, keep: int = 100) -> None:
-        self.limit = limits.studies
-        self.seconds = limits.study_seconds
+    def __init__(self, limit: int, seconds: float, memory: int | None, keep: int = 100) -> None:
+        self.limit = limit
+        self.seconds = seconds
         self.keep = keep
         self._lock = threading.Lock()
         self._studies: dict[str, Study] = {}
-        self._pool = Pool(limits.studies, limits.worker_bytes)
+        self._pool = Pool(limit, memory)
 
     def running(self) -> int:
         with self._lock:
