@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import threading
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -11,6 +12,8 @@ from statecraft import open_store
 from statecraft.api import StoreError, default_location
 from statecraft.cli.options import NoStoreOpt, StoreOpt
 from statecraft.cli.util import fail
+
+GRACEFUL_SECONDS = 2
 
 
 def serve_cmd(
@@ -32,6 +35,11 @@ def serve_cmd(
 ) -> None:
     """Serve the web app: build, run and read scenarios in the browser (needs statecraft\\[web])."""
     local = host in ("127.0.0.1", "localhost", "::1")
+    if token is not None and not token.strip():
+        raise fail(
+            "the token is empty: give a secret (--token or STATECRAFT_TOKEN), or none to "
+            "serve this machine only"
+        )
     if not local and not token:
         raise fail(
             f"listening on {host} opens the app to other machines: give a token "
@@ -58,9 +66,22 @@ def serve_cmd(
             "request must carry the token"
         )
     err.print(f"Statecraft on http://{host}:{port}/ (the API: /api/, described at /openapi.json)")
-    uvicorn.run(
-        create_app(token=token, store=store, record=not no_store),
-        host=host,
-        port=port,
-        log_level="warning",
-    )
+    app = create_app(token=token, store=store, record=not no_store)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            # Stop the workers now: requests computing end at once (503), studies are
+            # cancelled, and the server is gone well within five seconds.
+            threading.Thread(target=app.state.web.stop, daemon=True).start()
+
+    Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            # A request that still has not ended is cancelled after this long.
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
+    ).run()

@@ -12,71 +12,24 @@ requests pass (:mod:`statecraft.web.deps`), the request and refusal bodies
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from statecraft import __version__
 from statecraft.web.deps import Limits, WebState
+from statecraft.web.guard import Guard
 from statecraft.web.routes import compute, runs, scenarios, server, studies
 
 __all__ = ["Limits", "create_app"]
-
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-class _Guard:
-    """ASGI middleware: the size of every request's body, and, without a token, the Host
-    header (only this machine's names: a page elsewhere cannot reach the app through a
-    DNS name rebound to 127.0.0.1)."""
-
-    def __init__(self, app: Any, *, body_bytes: int, local_only: bool) -> None:
-        self.app = app
-        self.body_bytes = body_bytes
-        self.local_only = local_only
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        refusal = None
-        if self.local_only:
-            host = headers.get("host", "")
-            name = host[1:].split("]")[0] if host.startswith("[") else host.split(":")[0]
-            if name not in LOCAL_HOSTS:
-                refusal = (400, f"this server answers to this machine only, not to {host!r}")
-        if refusal is None and scope["method"] in ("POST", "PUT", "PATCH"):
-            length = headers.get("content-length")
-            if length is None and "transfer-encoding" in headers:
-                refusal = (411, "send the body with a Content-Length")
-            elif length is not None and (not length.isdigit() or int(length) > self.body_bytes):
-                refusal = (
-                    413,
-                    f"the request's body is {length} bytes; "
-                    f"this server takes at most {self.body_bytes:,}",
-                )
-        if refusal is None:
-            await self.app(scope, receive, send)
-            return
-        body = json.dumps({"error": refusal[1]}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": refusal[0],
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
 
 
 def create_app(
@@ -86,14 +39,19 @@ def create_app(
     record: bool = True,
     limits: Limits | None = None,
 ) -> FastAPI:
-    """The app. ``token``: every API request must carry it (``Authorization: Bearer``).
-    ``store``: the run store (default: the user's); ``record=False`` keeps no runs."""
+    """The app. ``token``: every API request must carry it (``Authorization: Bearer``); an
+    empty one is refused (ValueError). ``store``: the run store (default: the user's);
+    ``record=False`` keeps no runs."""
+    if token is not None and not token.strip():
+        raise ValueError(
+            "the token is empty: give a secret, or no token to serve this machine only"
+        )
     web = WebState(token=token, store=store, record=record, limits=limits or Limits())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        web.studies.shutdown()  # running studies stop; none leaves a half-written run
+        web.stop()  # every worker stops; no study leaves a half-written run
 
     app = FastAPI(
         lifespan=lifespan,
@@ -103,15 +61,12 @@ def create_app(
         "political science: scenarios, forecasts, Monte Carlo studies, counterfactuals, "
         "reports and past runs.",
     )
-    app.add_middleware(_Guard, body_bytes=web.limits.upload_bytes, local_only=token is None)
+    app.add_middleware(Guard, body_bytes=web.limits.upload_bytes, local_only=token is None)
     app.state.web = web
     app.state.studies = web.studies
     app.state.limits = web.limits
 
-    @app.exception_handler(HTTPException)
-    async def _detail(request: Request, exc: HTTPException) -> JSONResponse:
-        body = exc.detail if isinstance(exc.detail, dict) else {"error": str(exc.detail)}
-        return JSONResponse(status_code=exc.status_code, content=body)
+    _errors(app)
 
     for routes in (scenarios, compute, studies, runs, server):
         app.include_router(routes.router)
@@ -121,3 +76,62 @@ def create_app(
         name="static",
     )
     return app
+
+
+def _errors(app: FastAPI) -> None:
+    """Every error as a :class:`~statecraft.web.schemas.Problem` ({"error": ...}), the
+    framework's own too, and nothing of the server's internals."""
+
+    @app.exception_handler(HTTPException)
+    async def _detail(request: Request, exc: HTTPException) -> JSONResponse:
+        if isinstance(exc.detail, dict):
+            body = exc.detail
+        elif exc.status_code == 404:
+            body = {"error": f"nothing here: {request.url.path}"}
+        elif exc.status_code == 405:
+            body = {"error": f"{request.method} is not allowed on {request.url.path}"}
+        else:
+            body = {"error": str(exc.detail)}
+        return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        first = errors[0] if errors else {}
+        sentence = _readable(first)
+        if len(errors) > 1:
+            sentence += f" (and {len(errors) - 1} more)"
+        loc = [x for x in first.get("loc", ())[1:] if isinstance(x, str | int)]
+        return JSONResponse(status_code=422, content={"error": sentence, "path": loc or None})
+
+    @app.exception_handler(Exception)
+    async def _fault(request: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger("statecraft.web").error(
+            "internal error on %s %s", request.method, request.url.path, exc_info=exc
+        )
+        return JSONResponse(
+            status_code=500,
+            content={"error": "internal error: the server could not answer this request"},
+        )
+
+
+_WHERE = {"body": "the request's body", "query": "the query", "path": "the path"}
+
+
+def _readable(error: Any) -> str:
+    """One of pydantic's errors as a sentence: the field, what is wrong, what was given."""
+    loc = list(error.get("loc", ()))
+    where = _WHERE.get(str(loc[0]), "the request") if loc else "the request"
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "")
+        return f"{where} is not valid JSON ({reason})"
+    field = ".".join(str(x) for x in loc[1:])
+    subject = f"{field} in {where}" if field else where
+    if error.get("type") == "missing":
+        return f"{subject} is missing: it is required"
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    given = error.get("input")
+    shown = ""
+    if isinstance(given, bool | int | float) or (isinstance(given, str) and len(given) <= 40):
+        shown = f", not {given!r}"
+    return f"{subject}: {message[:1].lower()}{message[1:]}{shown}"

@@ -13,17 +13,17 @@ import logging
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from statecraft import Scenario, ScenarioError, available_models, builtin_names, open_store
+from statecraft import Scenario, available_models, builtin_names, open_store
 from statecraft.api import StoreError, is_linked, load_builtin
-from statecraft.web.schemas import Problem
+from statecraft.web.schemas import Problem, problem_detail
 from statecraft.web.studies import Studies
+from statecraft.web.workers import Busy, Died, Overrun, Pool, Refused, Stopped
 
 _log = logging.getLogger("statecraft.web")
 
@@ -48,8 +48,11 @@ class Limits:
     issues: int = 100
     draws: int = 200_000  # per study
     chart_draws: int = 20_000  # drawn inside a request, for a chart or a report
-    studies: int = 2  # running at once
-    runs: int = 4  # forecasts, comparisons, charts and reports running at once
+    studies: int = 2  # running at once, each in a worker process
+    runs: int = 4  # forecasts, comparisons, charts and reports running at once, likewise
+    seconds: float = 60.0  # wall-clock limit of a forecast, comparison, chart or report
+    study_seconds: float = 900.0  # wall-clock limit of a study
+    worker_bytes: int | None = 2 << 30  # each worker's address space (None: no limit)
     heavy_cells: int = 2_000  # actors x issues for the models whose cost is "slow"
     patches: int = 10  # per comparison
     scenarios: int = 200  # kept in memory; the oldest go first
@@ -58,11 +61,7 @@ class Limits:
 
 def problem(status: int, exc: Exception | str) -> HTTPException:
     """A refusal with a :class:`Problem` as its body; a scenario's error says where."""
-    if isinstance(exc, ScenarioError):
-        detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
-    else:
-        detail = Problem(error=str(exc))
-    return HTTPException(status_code=status, detail=detail.model_dump())
+    return HTTPException(status_code=status, detail=problem_detail(exc))
 
 
 def attachment(filename: str) -> dict[str, str]:
@@ -129,9 +128,14 @@ class WebState:
         self.store = store
         self.record = record
         self.limits = limits
-        self.studies = Studies(limits.studies)
+        self.studies = Studies(limits.studies, limits.study_seconds, limits.worker_bytes)
         self.scenarios = Scenarios(limits)
-        self._busy = threading.BoundedSemaphore(limits.runs)
+        self.pool = Pool(limits.runs, limits.worker_bytes)
+
+    def stop(self) -> None:
+        """Stop every worker: running requests and studies end at once, recording nothing."""
+        self.pool.close()
+        self.studies.shutdown()
 
     def checked(self, s: Scenario) -> Scenario:
         """The scenario, if it is within the limits on actors and issues."""
@@ -163,19 +167,27 @@ class WebState:
             f"({', '.join(builtin_names())})",
         )
 
-    @contextmanager
-    def slot(self) -> Iterator[None]:
-        """One of the few requests that may compute at once; the others are refused."""
-        if not self._busy.acquire(blocking=False):
-            raise problem(
-                429,
-                f"{self.limits.runs} runs are in progress, the most this server computes at "
-                "once; try again in a moment",
-            )
+    def compute(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in a worker process (:mod:`statecraft.web.jobs`), within the
+        limits; ``what`` names the computation in refusals. One of the few requests that
+        may compute at once: the others are refused with 429."""
+        busy = (
+            f"{self.limits.runs} runs are in progress, the most this server computes at "
+            "once; try again in a moment"
+        )
         try:
-            yield
-        finally:
-            self._busy.release()
+            with self.pool.lease(busy) as lease:
+                return lease.run(fn, *args, seconds=self.limits.seconds, what=what)
+        except Busy as exc:
+            raise problem(503 if self.pool.closed else 429, exc) from None
+        except Overrun as exc:
+            raise problem(503 if exc.kind == "time" else 507, exc) from None
+        except Refused as exc:
+            raise HTTPException(status_code=exc.status, detail=exc.detail) from None
+        except Stopped as exc:
+            raise problem(503, f"the {what} was stopped: {exc}") from None
+        except Died as exc:
+            raise problem(500, f"internal error: {exc}") from None
 
     def affordable(self, s: Scenario, models: list[str] | None) -> None:
         """Refuse the slow models (their ``cost`` is ``"slow"``) on large scenarios;

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from statecraft import default_model
+from statecraft import ScenarioError, default_model
 from statecraft.api import SEED_MAX, check_seed
 
 #: The model of a request that names none: the first registered one.
@@ -31,6 +31,7 @@ __all__ = [
     "Problem",
     "ReportRequest",
     "StudyRequest",
+    "problem_detail",
 ]
 
 
@@ -47,6 +48,15 @@ class Problem(BaseModel):
         description="An uploaded file's data when it parsed but did not hold, so that a "
         "page can show the problem at its cell.",
     )
+
+
+def problem_detail(exc: Exception | str) -> dict[str, Any]:
+    """A refusal's body: the error's words, and where in the scenario for a scenario's."""
+    if isinstance(exc, ScenarioError):
+        detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
+    else:
+        detail = Problem(error=str(exc))
+    return detail.model_dump()
 
 
 class ForecastRequest(BaseModel):

@@ -1,10 +1,11 @@
-"""Monte Carlo studies in the background, for the web app: progress, cancel, a limit.
+"""Monte Carlo studies in the background, for the web app: progress, cancel, limits.
 
-Each study runs :func:`statecraft.analysis.uncertainty.simulate` in a thread of its own,
-with a progress callback that records how many draws are done and that stops the study
-when it is cancelled (by raising ``KeyboardInterrupt`` there, which ``simulate`` catches to
-return what it did). A study is recorded in the run store only when it completes: a
-cancelled or failed one leaves nothing there.
+Each study runs :func:`statecraft.web.jobs.study` in a worker process of its own
+(:mod:`statecraft.web.workers`), watched by a thread of the server that passes on how many
+draws are done. Cancelling a study stops its worker. A study that runs past the server's
+limits (``study_seconds``, ``worker_bytes``) fails and says which. A study is recorded in
+the run store, by the server, only when it completes: a cancelled or failed one leaves
+nothing there.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from statecraft.web.workers import Busy, Died, Lease, Overrun, Pool, Refused, Stopped
+
 __all__ = ["Busy", "Studies", "Study"]
-
-
-class Busy(Exception):
-    """As many studies are running as the server allows."""
 
 
 @dataclass
@@ -37,7 +35,11 @@ class Study:
     not_recorded: str | None = None  # why a completed study is not in the run store
     error: str | None = None
     started: float = field(default_factory=time.time)
-    cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+    lease: Lease | None = field(default=None, repr=False)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,14 +55,16 @@ class Study:
 
 
 class Studies:
-    """The studies of one server: at most ``limit`` running at once."""
+    """The studies of one server: at most ``limit`` running at once, each for at most
+    ``seconds`` in a worker of at most ``memory`` bytes (the server's ``Limits``)."""
 
-    def __init__(self, limit: int, keep: int = 100) -> None:
+    def __init__(self, limit: int, seconds: float, memory: int | None, keep: int = 100) -> None:
         self.limit = limit
+        self.seconds = seconds
         self.keep = keep
         self._lock = threading.Lock()
         self._studies: dict[str, Study] = {}
-        self._pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="study")
+        self._pool = Pool(limit, memory)
 
     def running(self) -> int:
         with self._lock:
@@ -69,20 +73,21 @@ class Studies:
     def start(
         self,
         total: int,
-        work: Callable[[Callable[[int, int], None]], tuple[dict[str, Any], Any]],
+        job: Callable[..., Any],
+        args: tuple[Any, ...],
         record: Callable[[Any], dict[str, Any]],
     ) -> Study:
-        """Start ``work(progress)``, which returns (the result as JSON-ready data, the result
-        object); ``record`` keeps a completed result in the run store."""
+        """Start ``job(*args, progress=...)`` in a worker: it returns (the result object,
+        the result as JSON-ready data); ``record`` keeps a completed result in the run
+        store. Raises :class:`Busy` when as many studies run as the server allows."""
+        busy = (
+            f"{self.limit} studies are running, the most this server runs at once; "
+            "wait for one to finish or cancel one"
+        )
+        slot = self._pool.lease(busy)
+        lease = slot.__enter__()  # held by the study's thread until the study ends
+        study = Study(id=secrets.token_hex(6), total=total, lease=lease)
         with self._lock:
-            if sum(s.status in ("running", "recording") for s in self._studies.values()) >= (
-                self.limit
-            ):
-                raise Busy(
-                    f"{self.limit} studies are running, the most this server runs at once; "
-                    "wait for one to finish or cancel one"
-                )
-            study = Study(id=secrets.token_hex(6), total=total)
             self._studies[study.id] = study
             finished = [
                 k for k, s in self._studies.items() if s.status not in ("running", "recording")
@@ -90,16 +95,16 @@ class Studies:
             for k in finished[: max(0, len(self._studies) - self.keep)]:
                 del self._studies[k]
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int) -> None:
             study.done = done
-            if study.cancel.is_set():
-                raise KeyboardInterrupt  # simulate() stops and returns what it has
 
         def run() -> None:
             try:
-                data, result = work(progress)
+                result, data = lease.run(
+                    job, *args, seconds=self.seconds, what="study", progress=progress
+                )
                 with self._lock:  # a cancel from now on comes too late, and says so
-                    if study.cancel.is_set() or getattr(result, "interrupted", False):
+                    if study.cancelled or getattr(result, "interrupted", False):
                         study.status = "cancelled"
                         return
                     study.status = "recording"
@@ -108,11 +113,22 @@ class Studies:
                 study.result = data
                 study.done = study.total
                 study.status = "done"
-            except Exception as exc:  # a failed study says why, and records nothing
-                study.error = str(exc)
+            except Stopped:
+                with self._lock:
+                    study.status = "cancelled"
+            except (Overrun, Refused, Died) as exc:  # a failed study says why, records nothing
+                with self._lock:
+                    if not study.cancelled:
+                        study.error = str(exc)
+                        study.status = "failed"
+            except Exception as exc:  # not recorded: said without the internals
+                study.error = f"internal error: the study could not be kept ({type(exc).__name__})"
                 study.status = "failed"
+            finally:
+                study.lease = None
+                slot.__exit__(None, None, None)
 
-        self._pool.submit(run)
+        threading.Thread(target=run, name=f"study-{study.id}", daemon=True).start()
         return study
 
     def get(self, study_id: str) -> Study | None:
@@ -123,12 +139,18 @@ class Studies:
         """Stop a running study; one already complete is left as it is (check its status)."""
         with self._lock:
             study = self._studies.get(study_id)
-            if study is not None and study.status == "running":
-                study.cancel.set()
+            if study is None or study.status != "running":
+                return study
+            study.status = "cancelled"
+            lease = study.lease
+        if lease is not None:
+            lease.cancel()  # its worker stops; the study's thread ends and records nothing
         return study
 
     def shutdown(self) -> None:
+        """Stop every study's worker: the studies end as cancelled, recording nothing."""
         with self._lock:
             for s in self._studies.values():
-                s.cancel.set()
-        self._pool.shutdown(wait=True)
+                if s.status == "running":
+                    s.status = "cancelled"
+        self._pool.close()

@@ -1,6 +1,7 @@
 """The models and the charts, and what a request computes while it waits: a forecast, a
 comparison with counterfactual patches, the HTML report and any chart of the registry. Each
-takes one of the few slots the server computes in at once (:meth:`WebState.slot`)."""
+is checked here, then computed in one of the server's few worker processes, within its
+limits (:meth:`WebState.compute`, :mod:`statecraft.web.jobs`)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,7 @@ from statecraft import (
     StatecraftError,
     available_models,
     builtin_names,
-    compare,
     default_model,
-    forecast,
     get_model,
 )
 from statecraft.api import (
@@ -30,8 +29,8 @@ from statecraft.api import (
     is_linked,
     patch_from_data,
     read_deu,
-    svg,
 )
+from statecraft.web import jobs
 from statecraft.web.deps import Web, WebState, attachment, authorised, problem
 from statecraft.web.schemas import (
     ChartRequest,
@@ -69,16 +68,10 @@ def run_forecast(req: ForecastRequest, web: Web) -> dict[str, Any]:
     """Forecast every issue and rank the winners (``statecraft forecast``)."""
     s = web.scenario_of(req.scenario)
     web.affordable(s, req.models)
-    with web.slot():
-        try:
-            result = forecast(s, req.models or None, primary=req.primary, options=req.options)
-        except (StatecraftError, ValueError) as exc:
-            raise problem(422, exc) from None
-    return {
-        **web.recorded(result),
-        "forecast": result.to_dict(),
-        "charts": forecast_charts(result),
-    }
+    result, data, charts = web.compute(
+        "forecast", jobs.prediction, s, req.models or None, req.primary, req.options
+    )
+    return {**web.recorded(result), "forecast": data, "charts": charts}
 
 
 def _patches_of(
@@ -113,32 +106,22 @@ def run_compare(req: CompareRequest, web: Web) -> dict[str, Any]:
     s = web.scenario_of(req.scenario)
     web.affordable(s, [req.model])
     patches = _patches_of(web, req.scenario, s, req.patches)
-    with web.slot():
-        try:
-            result = compare(s, patches, req.model, draws=req.draws, seed=req.seed)
-        except (StatecraftError, ValueError) as exc:
-            raise problem(422, exc) from None
-    return {**web.recorded(result), "comparison": result.to_dict()}
+    result, data = web.compute(
+        "comparison", jobs.comparison, s, patches, req.model, req.draws, req.seed
+    )
+    return {**web.recorded(result), "comparison": data}
 
 
 @router.post("/api/report", response_class=HTMLResponse)
 def make_report(req: ReportRequest, web: Web) -> HTMLResponse:
     """The self-contained HTML report (``statecraft report``)."""
     web.too_many(req.draws, web.limits.chart_draws)
-    try:
-        from statecraft.api import report
-    except ImportError:
-        raise problem(501, "the report needs statecraft[report] (matplotlib, Jinja2)") from None
+    if importlib.util.find_spec("matplotlib") is None or importlib.util.find_spec("jinja2") is None:
+        raise problem(501, "the report needs statecraft[report] (matplotlib, Jinja2)")
     s = web.scenario_of(req.scenario)
     web.affordable(s, list(available_models()))  # the report runs every model that applies
     patches = _patches_of(web, req.scenario, s, req.patches)
-    with web.slot():
-        try:
-            html = report(
-                s, draws=req.draws, seed=req.seed, patches=patches, model=req.model
-            ).html()
-        except (StatecraftError, ValueError) as exc:
-            raise problem(422, exc) from None
+    html = web.compute("report", jobs.report, s, patches, req.model, req.draws, req.seed)
     return HTMLResponse(html, headers=attachment(f"{s.name}-report.html"))
 
 
@@ -172,16 +155,14 @@ def chart(req: ChartRequest, web: Web) -> PlainTextResponse:
         seed=req.seed,
         options=req.options,
     )
-    with web.slot():
-        try:
-            fig = kind.make(source, inputs)
-        except (StatecraftError, ValueError) as exc:
-            raise problem(422, exc) from None
-    return PlainTextResponse(svg(fig, kind.kind), media_type="image/svg+xml")
+    drawn = web.compute("chart", jobs.chart, source, kind.kind, inputs)
+    return PlainTextResponse(drawn, media_type="image/svg+xml")
 
 
-def _source_of(web: WebState, req: ChartRequest, kind: Chart) -> Any:
-    """The scenario, or the DEU table of a backtest, within the limits on slow models."""
+def _source_of(web: WebState, req: ChartRequest, kind: Chart) -> Scenario | str:
+    """The scenario, or the DEU table's text of a backtest, within the limits on slow
+    models (the table is read here to count it, and again in the worker, which draws it:
+    its text travels faster than the table)."""
     one = [req.model] if "model" in kind.takes else req.models
     if kind.reads == "deu-table":
         if not req.table:
@@ -192,15 +173,9 @@ def _source_of(web: WebState, req: ChartRequest, kind: Chart) -> Any:
             raise problem(422, exc) from None
         cells = sum(len(i.scenario.actors) for i in table.issues)
         web.affordable_cells(cells, one, f"a DEU table of {cells:,} actor-issues")
-        return table
+        return req.table
     if req.scenario is None:
         raise problem(422, f"the {kind.kind} chart needs a scenario")
     s = web.scenario_of(req.scenario)
     web.affordable(s, one)
     return s
-
-
-def forecast_charts(result: Any) -> list[str]:
-    """The kinds of chart drawn from a forecast that this forecast can be drawn in: those
-    whose needs its models' details meet."""
-    return [k for k, c in CHARTS.items() if c.needs == "forecast" and c.met_by(result)]

@@ -6,8 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from statecraft import StatecraftError, simulate
+from statecraft import StatecraftError
 from statecraft.api import check_models, options_for
+from statecraft.web import jobs
 from statecraft.web.deps import Web, authorised, problem
 from statecraft.web.schemas import Problem, StudyRequest
 from statecraft.web.studies import Busy
@@ -34,20 +35,15 @@ def start_study(req: StudyRequest, web: Web) -> dict[str, Any]:
     except (StatecraftError, ValueError) as exc:
         raise problem(422, exc) from None
 
-    def work(progress: Any) -> tuple[dict[str, Any], Any]:
-        result = simulate(
-            s, req.model, draws=req.draws, seed=req.seed, options=req.options, progress=progress
-        )
-        return result.to_dict(), result
-
     try:
         study = web.studies.start(
             req.draws,
-            work,
+            jobs.study,
+            (s, req.model, req.draws, req.seed, dict(req.options)),
             lambda r: web.recorded(r, parameters={"options": options_for(req.model, req.options)}),
         )
     except Busy as exc:
-        raise problem(429, exc) from None
+        raise problem(429, exc) from None  # or the server is stopping
     return study.to_dict()
 
 
@@ -67,6 +63,6 @@ def cancel_study(study_id: str, web: Web) -> dict[str, Any]:
     study = web.studies.cancel(study_id)
     if study is None:
         raise problem(404, f"no study {study_id!r}")
-    if not study.cancel.is_set() and study.status != "cancelled":
+    if not study.cancelled:
         raise problem(409, f"study {study_id} is {study.status}: too late to cancel it")
     return study.to_dict()

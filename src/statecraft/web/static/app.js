@@ -23,6 +23,8 @@ async function api(method, path, body, raw) {
   if (state.token) headers.Authorization = "Bearer " + state.token;
   let payload;
   if (raw !== undefined) {
+    // The file as it is, in any format: a type a page elsewhere cannot send unasked.
+    headers["Content-Type"] = "application/octet-stream";
     payload = raw;
   } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";

@@ -1,0 +1,71 @@
+"""What the web app's worker processes compute: one function per kind of request.
+
+Each runs in a worker (:mod:`statecraft.web.workers`) and returns picklable values: the
+result object, when the server records it in the run store, and what the response sends.
+A :class:`~statecraft.StatecraftError` or ``ValueError`` raised here is refused with 422
+and the error's words; the fork server imports this module, and so Statecraft and its
+models, once, before any worker starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from statecraft import Scenario, compare, forecast, simulate
+from statecraft.api import CHARTS, ChartInputs, get_chart, read_deu
+
+__all__ = ["chart", "comparison", "forecast_charts", "prediction", "report", "study"]
+
+
+def forecast_charts(result: Any) -> list[str]:
+    """The kinds of chart drawn from a forecast that this forecast can be drawn in: those
+    whose needs its models' details meet."""
+    return [k for k, c in CHARTS.items() if c.needs == "forecast" and c.met_by(result)]
+
+
+def prediction(
+    s: Scenario, models: list[str] | None, primary: str | None, options: dict[str, Any]
+) -> tuple[Any, dict[str, Any], list[str]]:
+    """A forecast (``statecraft forecast``): the result, its data and the charts it allows."""
+    result = forecast(s, models, primary=primary, options=options)
+    return result, result.to_dict(), forecast_charts(result)
+
+
+def comparison(
+    s: Scenario, patches: Sequence[Any], model: str, draws: int, seed: int
+) -> tuple[Any, dict[str, Any]]:
+    """The scenario and its counterfactual patches (``statecraft compare``)."""
+    result = compare(s, list(patches), model, draws=draws, seed=seed)
+    return result, result.to_dict()
+
+
+def report(s: Scenario, patches: Sequence[Any], model: str, draws: int, seed: int) -> str:
+    """The self-contained HTML report (``statecraft report``)."""
+    from statecraft.api import report as make
+
+    return make(s, draws=draws, seed=seed, patches=list(patches), model=model).html()
+
+
+def chart(source: Scenario | str, kind: str, inputs: ChartInputs) -> str:
+    """A chart of the registry as SVG text, for a scenario or for a DEU table's text."""
+    from statecraft.api import svg
+
+    made = get_chart(kind)
+    drawn = made.make(
+        source if isinstance(source, Scenario) else read_deu("table", text=source), inputs
+    )
+    return svg(drawn, made.kind)
+
+
+def study(
+    s: Scenario,
+    model: str,
+    draws: int,
+    seed: int,
+    options: dict[str, Any],
+    progress: Callable[[int, int], None],
+) -> tuple[Any, dict[str, Any]]:
+    """A Monte Carlo study (``statecraft simulate``), saying how many draws are done."""
+    result = simulate(s, model, draws=draws, seed=seed, options=options, progress=progress)
+    return result, result.to_dict()
