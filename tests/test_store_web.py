@@ -88,10 +88,14 @@ def test_a_store_says_where_it_is_without_the_password(tmp_path: Path) -> None:
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """uvicorn.run replaced: the servers `serve` would have started."""
-    pytest.importorskip("uvicorn")
+    """uvicorn.Server.run replaced: the servers `serve` would have started."""
+    uvicorn = pytest.importorskip("uvicorn")
     started: list[dict[str, Any]] = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw))
+
+    def run(server: Any) -> None:
+        started.append({"host": server.config.host, "port": server.config.port})
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     return started
 
 
