@@ -377,3 +377,31 @@ def test_sigterm_stops_the_server_and_its_workers(
     server.wait(timeout=5)
     assert time.monotonic() - began < 5
     assert all(_gone(pid, within=5 - (time.monotonic() - began)) for pid in workers)
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000),
+        ("deep.json", b'{"name": "x", "actors": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"),
+        ("deep.yaml", b"name: " + b"[" * 5_000 + b"]" * 5_000),
+        ("deepish.json", b'{"name": "x", "description": ' + b"[" * 900 + b"]" * 900 + b"}"),
+        ("long.csv", b"actor,issue,position\n" + b"a" * (300 << 10) + b",b,1\n"),
+        ("long.yaml", b"name: x\ndescription: " + b"d" * (300 << 10) + b"\n"),
+    ],
+)
+def test_files_the_readers_refuse_are_refused_over_the_web(
+    tmp_path: Path, name: str, body: bytes
+) -> None:
+    """Deep nesting and fields past the csv module's limit: 422 with the reader's reason,
+    never a 500 (the details for a refusal with a path re-read the file)."""
+    with _client(tmp_path) as c:
+        answer = c.post(
+            "/api/scenarios",
+            params={"name": name},
+            content=body,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+    assert answer.status_code == 422, answer.text[:300]
+    assert "Traceback" not in answer.text
+    assert answer.json()["error"].strip()

@@ -40,8 +40,8 @@ def _raw(text: str, fmt: str) -> Any:
         else:
             return None
         return json.loads(json.dumps(data, default=str))  # dates and the like as text
-    except (ValueError, TypeError, ScenarioError):
-        return None
+    except (ValueError, TypeError, RecursionError, ScenarioError):
+        return None  # the refusal stands without the data beside it
 
 
 @router.get("/api/scenarios")
