@@ -139,6 +139,25 @@ def test_a_study_past_its_time_fails_and_records_nothing(
         assert c.get("/api/runs").json() == []
 
 
+class _Swells:
+    """Small as a pickle; past any limit once unpickled."""
+
+    def __reduce__(self) -> tuple[type, tuple[int]]:
+        return bytearray, (4 << 30,)
+
+
+def test_a_job_too_big_to_receive_is_refused_by_name() -> None:
+    """A worker that cannot even receive its job (while unpickling it, or while reading
+    bytes the server is still sending) says so, and the server names the limit."""
+    pool = Pool(1, 256 << 20)  # a worker starts at about 140 MiB of address space
+    with pool.lease("busy") as lease:
+        for job in (_Swells(), b"x" * (200 << 20)):
+            with pytest.raises(Overrun, match="memory limit of 256 MiB"):
+                lease.run(len, job, seconds=30, what="job")
+            assert lease.run(sum, [5], seconds=30, what="sum") == 5  # a new worker
+    pool.close()
+
+
 def test_the_pool_directly() -> None:
     pool = Pool(1, 1 << 30)
     with pool.lease("busy") as lease:

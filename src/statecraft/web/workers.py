@@ -104,6 +104,10 @@ def _worker_main(conn: Connection, memory: int | None) -> None:
             fn, args, kwargs, progress = conn.recv()
         except (EOFError, OSError):
             return
+        except MemoryError:  # the job itself (a scenario's arrays) past the limit
+            with suppress(Exception):
+                conn.send(("memory", None))
+            return
         if progress:
             kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", done))}
         try:
@@ -121,6 +125,14 @@ def _worker_main(conn: Connection, memory: int | None) -> None:
                 conn.send(("refused", (422, problem_detail(exc))))
             else:
                 conn.send(("crash", traceback.format_exc()))
+
+
+def _said_memory(worker: _Worker) -> bool:
+    """Whether a worker that broke the pipe said first that a job was past its limit."""
+    with suppress(Exception):
+        if worker.conn.poll(1):
+            return bool(worker.conn.recv()[0] == "memory")
+    return False
 
 
 class _Worker:
@@ -186,6 +198,9 @@ class Lease:
                 if progress is not None:
                     progress(value)
         except (EOFError, OSError, BrokenPipeError):
+            if _said_memory(worker):  # it stopped reading a job too big for its limit
+                self.drop()
+                raise self._memory(what) from None
             self.drop()
             if self.cancelled or self.pool.closed:
                 raise Stopped(
@@ -199,12 +214,13 @@ class Lease:
             raise Refused(*value)
         self.drop()
         if kind == "memory":
-            raise Overrun(
-                "memory",
-                f"the {what} ran past this server's memory limit of {gib(self.pool.memory or 0)}",
-            )
+            raise self._memory(what)
         log.error("a %s failed in its worker:\n%s", what, value)
         raise Died(f"the {what} failed")
+
+    def _memory(self, what: str) -> Overrun:
+        limit = gib(self.pool.memory or 0)
+        return Overrun("memory", f"the {what} ran past this server's memory limit of {limit}")
 
     def cancel(self) -> None:
         """Stop the job running in this slot (from another thread): it raises Stopped."""
