@@ -363,6 +363,20 @@ def test_too_large_refused_before_parsing(tmp_path: Path) -> None:
     assert "a scenario file may be at most 4 MiB" in err.problem
 
 
+def test_a_deu_table_too_large_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statecraft.io import _deu_rows, read_deu
+
+    monkeypatch.setattr(_deu_rows, "MAX_TABLE_BYTES", 3 << 20)  # not 256 MiB of disk
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"," * ((3 << 20) + 1))
+    with pytest.raises(sc.ScenarioError) as info:
+        read_deu(path)
+    assert info.value.problem == "the file is 3.0 MiB; a DEU table may be at most 3 MiB"
+    assert info.value.file == str(path)
+
+
 def test_alias_bomb_refused(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     for k in range(1, 8):

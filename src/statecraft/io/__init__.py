@@ -23,7 +23,7 @@ from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import MAX_FILE_BYTES, actor_data
-from statecraft.io._text import check_text, decode
+from statecraft.io._text import check_text, read_file
 from statecraft.io._validate import build_scenario, error_from_validation
 from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
 from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
@@ -113,31 +113,6 @@ def _format(fmt: Format | str) -> Format:
     except ValueError:
         allowed = ", ".join(f.value for f in Format)
         raise ScenarioError(f"unknown format {fmt!r}; the formats are: {allowed}") from None
-
-
-def read_file(path: str | Path, *, what: str = "a scenario file") -> str:
-    """A file's text, refused (a :class:`ScenarioError` naming the file) when it is missing,
-    larger than :data:`MAX_FILE_BYTES`, unreadable, not UTF-8 or holding NUL characters;
-    ``what`` names the kind of file in the message on size."""
-    path = Path(path)
-    label = str(path)
-    try:
-        if not path.exists():
-            raise ScenarioError("no such file", file=label)
-        if not path.is_file():
-            raise ScenarioError("not a file (a folder?)", file=label)
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                f"the file is {size / 1024 / 1024:.1f} MiB; {what} may be at most "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-                file=label,
-            )
-        raw = path.read_bytes()
-    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ScenarioError(f"cannot read the file: {reason}", file=label) from None
-    return decode(raw, file=label)
 
 
 def _exists(path: Path) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import MAX_FILE_BYTES
-from statecraft.io._text import csv_rows, decode, text_lines
+from statecraft.io._text import csv_rows, read_file, text_lines
 from statecraft.scenario import ID_PATTERN
 
 __all__ = [
@@ -101,22 +101,9 @@ def number(row: Mapping[str, str], column: str, *, file: str | None, line: int) 
     return value
 
 
-def read(path: Path, label: str) -> str:
+def read(path: Path) -> str:
     """A DEU file's text (UTF-8), refused by size before it is read."""
-    try:
-        if not path.is_file():
-            raise ScenarioError("no such file", file=label)
-        if path.stat().st_size > MAX_TABLE_BYTES:
-            raise ScenarioError(
-                f"the file is too large to be a DEU table (at most "
-                f"{MAX_TABLE_BYTES // 1024 // 1024} MiB)",
-                file=label,
-            )
-        raw = path.read_bytes()
-    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ScenarioError(f"cannot read the file: {reason}", file=label) from None
-    return decode(raw, file=label)
+    return read_file(path, what="a DEU table", most=MAX_TABLE_BYTES)
 
 
 def table(text: str, label: str) -> tuple[int, list[str], list[tuple[int, dict[str, str]]]]:

@@ -18,9 +18,11 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from statecraft.errors import ScenarioError
+from statecraft.io._common import MAX_FILE_BYTES
 
 __all__ = ["MAX_CELL", "check_text", "csv_error", "csv_rows", "decode", "position", "text_lines"]
 
@@ -111,3 +113,30 @@ def csv_error(exc: csv.Error, *, file: str | None, line: int | None) -> Scenario
     if "field larger than field limit" in problem:
         problem = f"a cell is longer than {MAX_CELL:,} characters, the most a CSV cell may hold"
     return ScenarioError(f"malformed CSV: {problem}", file=file, line=line)
+
+
+def read_file(
+    path: str | Path, *, what: str = "a scenario file", most: int = MAX_FILE_BYTES
+) -> str:
+    """A file's text, refused (a :class:`ScenarioError` naming the file) when it is missing,
+    larger than ``most`` bytes, unreadable, not UTF-8 or holding NUL characters; ``what``
+    names the kind of file in the message on size."""
+    path = Path(path)
+    label = str(path)
+    try:
+        if not path.exists():
+            raise ScenarioError("no such file", file=label)
+        if not path.is_file():
+            raise ScenarioError("not a file (a folder?)", file=label)
+        size = path.stat().st_size
+        if size > most:
+            raise ScenarioError(
+                f"the file is {size / 1024 / 1024:.1f} MiB; {what} may be at most "
+                f"{most // 1024 // 1024} MiB",
+                file=label,
+            )
+        raw = path.read_bytes()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError(f"cannot read the file: {reason}", file=label) from None
+    return decode(raw, file=label)

@@ -258,7 +258,7 @@ def read_deu(
             f"unknown capability rule {capability!r}; the rules are: {', '.join(CAPABILITIES)}"
         )
     label = str(source)
-    text = _read(Path(source), label) if text is None else check_text(text, file=label)
+    text = _read(Path(source)) if text is None else check_text(text, file=label)
     header_at, columns, rows = _table(text, label)
     present = [a for a in ACTORS if f"p{a}" in columns]
     if not present:
