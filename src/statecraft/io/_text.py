@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,3 +141,16 @@ def read_file(
         reason = getattr(exc, "strerror", None) or str(exc)
         raise ScenarioError(f"cannot read the file: {reason}", file=label) from None
     return decode(raw, file=label)
+
+
+def finite_cell(cell: str, what: str, *, file: str | None, line: int) -> float:
+    """A table cell's number, refused unless it is finite."""
+    try:
+        value = float(cell)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ScenarioError(
+            f"{what}: expected a finite number", file=file, line=line, value=cell, has_value=True
+        )
+    return value

@@ -16,12 +16,11 @@ format cannot hold is listed by :func:`decide_losses` rather than dropped silent
 from __future__ import annotations
 
 import csv
-import math
 from typing import Any
 
 from statecraft.errors import ScenarioError, shown
 from statecraft.io._common import actor_data, common_losses, slug
-from statecraft.io._text import csv_error, text_lines
+from statecraft.io._text import csv_error, finite_cell, text_lines
 from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Scenario
 
@@ -60,18 +59,6 @@ def is_decide(text: str) -> bool:
             first = line.split(_delimiter(line), 1)[0]
             return first.strip().strip("'").strip() in _KINDS
     return False
-
-
-def _cell_number(cell: str, what: str, *, file: str | None, line: int) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ScenarioError(
-            f"{what}: expected a finite number", file=file, line=line, value=cell, has_value=True
-        )
-    return value
 
 
 def _once(
@@ -137,14 +124,14 @@ def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") 
             _once(seen_issue, rest[0], what, file=file, line=line, rule="one #P per issue")
             issues[rest[0]] = {"name": rest[1], "description": rest[2], "line": line}
         elif kind == "#M":
-            point = _cell_number(rest[1], "scale point", file=file, line=line)
+            point = finite_cell(rest[1], "scale point", file=file, line=line)
             points.setdefault(rest[0], []).append((point, line))
         else:
             what = f"#D for actor {shown(rest[0])} on issue {shown(rest[1])}"
             rule = "one #D per actor and issue"
             _once(seen_stance, (rest[0], rest[1]), what, file=file, line=line, rule=rule)
             numbers = [
-                _cell_number(rest[k], label, file=file, line=line)
+                finite_cell(rest[k], label, file=file, line=line)
                 for k, label in ((2, "position"), (3, "salience"), (4, "power"))
             ]
             stances.append((line, rest[0], rest[1], *numbers))  # type: ignore[arg-type]

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import common_losses, slug
-from statecraft.io._text import csv_rows
+from statecraft.io._text import csv_rows, finite_cell
 from statecraft.io._validate import Path, build_scenario
 from statecraft.scenario import Scenario
 
@@ -94,14 +93,7 @@ def _header(issue_id: str, label: str, k: int) -> str | None:
 
 def _value(cell: str, what: str, *, file: str | None, line: int, top: float | None) -> float:
     """A number as written in the cell; with ``top``, one on KTAB's 0..top."""
-    try:
-        value = float(cell)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ScenarioError(
-            f"{what}: expected a finite number", file=file, line=line, value=cell, has_value=True
-        )
+    value = finite_cell(cell, what, file=file, line=line)
     if top is not None and not 0 <= value <= top:
         raise ScenarioError(
             f"{what}: KTAB's values lie on 0..{top:g}",

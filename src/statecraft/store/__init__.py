@@ -156,11 +156,7 @@ class Store(_Reader):
             else:
                 version = self._version(tx)
             if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the run store {self.location} has schema version {version}, written "
-                    f"by a newer Statecraft than this one ({__version__}, schema "
-                    f"{SCHEMA_VERSION}): upgrade Statecraft to read it"
-                )
+                raise self._newer(version)
             for step in range(version, SCHEMA_VERSION):
                 for statement in _MIGRATIONS[step]:
                     tx.execute(statement)
@@ -168,6 +164,13 @@ class Store(_Reader):
                     "UPDATE statecraft_meta SET value = :v WHERE key = 'schema_version'",
                     {"v": str(step + 1)},
                 )
+
+    def _newer(self, version: int) -> StoreError:
+        return StoreError(
+            f"the run store {self.location} has schema version {version}, written by a "
+            f"newer Statecraft than this one ({__version__}, schema {SCHEMA_VERSION}): "
+            "upgrade Statecraft to read it"
+        )
 
     def _check_readable(self) -> None:
         """Opened to read: a store with the current schema (or none: :class:`NoStore`)."""
@@ -183,11 +186,7 @@ class Store(_Reader):
                 )
             version = self._version(tx)
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"the run store {self.location} has schema version {version}, written "
-                f"by a newer Statecraft than this one ({__version__}, schema "
-                f"{SCHEMA_VERSION}): upgrade Statecraft to read it"
-            )
+            raise self._newer(version)
         if version < SCHEMA_VERSION:
             raise StoreError(
                 f"the run store {self.location} has schema version {version}, older than this "
