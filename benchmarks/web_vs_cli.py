@@ -79,11 +79,11 @@ with TestClient(create_app(store=store), base_url="http://localhost") as c:
 def table(n: int, m: int, seed: int = 0) -> str:
     """A random scenario of ``n`` actors on ``m`` issues as a compact CSV table."""
     rng = np.random.default_rng(seed)
-    rows = ["actor,issue,capability,position,salience"]
+    rows = ["actor,issue,capability,position,salience,status_quo"]
     for k in range(n):
         cap = int(rng.integers(1, 101))
         for j in range(m):
-            rows.append(f"a{k},i{j},{cap},{rng.integers(0, 101)},{rng.uniform(0.1, 1):.2f}")
+            rows.append(f"a{k},i{j},{cap},{rng.integers(0, 101)},{rng.uniform(0.1, 1):.2f},50")
     return "\n".join(rows) + "\n"
 
 
