@@ -423,3 +423,54 @@ def test_shipped_error_record_is_what_the_script_writes(dev_backtest: Any) -> No
             assert s.crps == pytest.approx(100 * entry["crps_share"], abs=1e-4)
             assert (s.coverage80, s.coverage95) == (entry["coverage80"], entry["coverage95"])
             assert entry["issues"] == s.n == shipped["models"][s.model]["issues"]
+
+
+# --- The docs ------------------------------------------------------------------------------------
+
+
+def test_calibration_page_holds_the_record_table() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "backtest_tables", ROOT / "docs" / "backtest_tables.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page = (ROOT / "docs" / "calibration.md").read_text()
+    for name, text in module.calibration_tables().items():
+        assert page.split(f"<!-- {name} -->\n")[1].split(f"<!-- /{name} -->")[0] == text, (
+            "docs/calibration.md is stale: run python docs/backtest_tables.py --write"
+        )
+    # the worked example: a compromise forecast of 50 on 0-100, and of 5 on 0-10
+    low, high = cal.interval(50, 0, 100, 0.8, "compromise") or (0.0, 0.0)
+    assert f"has an 80% interval of {low:.1f} to {high:.1f}" in " ".join(page.split())
+    low, high = cal.interval(5, 0, 10, 0.8, "compromise") or (0.0, 0.0)
+    assert f"(5) has the interval {low:.2f} to {high:.2f}" in " ".join(page.split())
+
+
+@requires_shared
+def test_quoted_calibration_figures_are_current(dev_backtest: Any) -> None:
+    scores = {s.model: s for s in dev_backtest.scores}
+    c = scores["compromise"]
+    assert c.coverage80 is not None
+    assert c.coverage95 is not None
+    claim = (
+        f"the compromise model's 80% intervals hold {100 * c.coverage80:.1f}% of the outcomes "
+        f"and its 95% intervals {100 * c.coverage95:.1f}%"
+    )
+    for page in ("README.md", "docs/backtest.md", "docs/calibration.md"):
+        text = " ".join((ROOT / page).read_text().split())
+        assert claim.lower() in text.lower(), page
+    text = " ".join((ROOT / "docs" / "backtest.md").read_text().split())
+    full = [s for s in dev_backtest.scores if not s.apart]
+    low80, high80 = (f(s.coverage80 for s in dev_backtest.scores) for f in (min, max))
+    low95, high95 = (f(s.coverage95 for s in dev_backtest.scores) for f in (min, max))
+    assert (
+        f"between {100 * low80:.1f}% and {100 * high80:.1f}% for the 80% intervals and between "
+        f"{100 * low95:.1f}% and {100 * high95:.1f}% for the 95% ones" in text
+    )
+    assert f"the compromise model's {c.crps:.1f} is the lowest" in text
+    assert min(full, key=lambda s: s.crps or 0.0).model == "compromise"
+    assert [s.model for s in sorted(full, key=lambda s: s.crps or 0.0)] == [
+        s.model for s in sorted(full, key=lambda s: s.mae)
+    ]
