@@ -93,7 +93,7 @@ class Backtest:
     replicates: int
     seed: int
     fitted: Mapping[str, Any] = field(default_factory=dict)  # how extra forecasts were made
-    yardstick: str = "compromise"  # the model every other is compared with
+    yardstick: str = field(default_factory=default_model)  # every other is compared with it
     folds: int | None = None  # folds of proposals for calibration (None: a single proposal)
 
     def to_records(self) -> list[dict[str, Any]]:

@@ -167,8 +167,8 @@ def interval(
     forecast: float,
     low: float,
     high: float,
-    level: float = 0.8,
-    model: str = "compromise",
+    level: float,
+    model: str,
 ) -> tuple[float, float] | None:
     """The ``level`` interval of a point forecast on the scale [low, high] under ``model``'s
     shipped errors (:func:`quantiles` of :func:`residual_sample`); None when the model has
