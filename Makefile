@@ -34,9 +34,11 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-# Refit the DEU parameters and check that those shipped are current (about a minute).
+# Refit the DEU parameters and the models' error record, and check that those shipped are
+# current (about a minute).
 fit-check: $(STAMP)
 	$(BIN)/python scripts/fit_deu.py --check
+	$(BIN)/python scripts/fit_errors.py --check
 
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only

@@ -5,10 +5,13 @@
   bootstrap over proposals);
 - ``cross-validation``: every fitted family's cross-validated error over five dealings of
   the proposals, and its parameters fitted on the whole file, read from the parameters that
-  ship (src/statecraft/data/deu-fitted.json, written by scripts/fit_deu.py).
+  ship (src/statecraft/data/deu-fitted.json, written by scripts/fit_deu.py);
+- ``errors`` (in docs/calibration.md): every model's shipped error record, its quantiles and
+  its out-of-fold calibration, read from src/statecraft/data/model-errors.json (written by
+  scripts/fit_errors.py).
 
 ``python docs/backtest_tables.py [PATH] [--write]`` prints them, or writes them into the
-page between their markers. A test checks that the page holds what this script makes.
+pages between their markers. Tests check that the pages hold what this script makes.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ import argparse
 from pathlib import Path
 
 from statecraft.analysis.backtest import backtest, forecast_table
+from statecraft.analysis.calibration import error_record, interval
 from statecraft.analysis.fitted import FAMILIES, load_fitted
 from statecraft.io.deu import read_deu
+from statecraft.models import available_models
 
 PAGE = Path(__file__).resolve().parent / "backtest.md"
+CALIBRATION_PAGE = Path(__file__).resolve().parent / "calibration.md"
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "deu3" / "deu3-dev.tsv"
 RULES = ("council", "bicameral")
 MODELS = ("compromise", "median", "expected-utility")
@@ -77,8 +83,45 @@ def cv_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+def errors_table() -> str:
+    """Each model's residual shares (quantiles, in % of the width), the 80% interval of a
+    point forecast in the middle of a 0-100 scale, and the out-of-fold calibration."""
+    lines = [
+        "| model | issues (proposals) | residual share: 10% | median | 90% "
+        "| 80% interval of a forecast of 50 on 0-100 | out of fold: in 80% | in 95% "
+        "| CRPS (% of width) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in available_models():
+        record = error_record(name)
+        assert record is not None
+        cv = record.cross_validated
+        q = [100 * record.quantile(p) for p in (0.1, 0.5, 0.9)]
+        low, high = interval(50, 0, 100, 0.8, name) or (float("nan"),) * 2
+        lines.append(
+            f"| {name} | {record.issues} ({record.proposals}) | {q[0]:+.1f}% | {q[1]:+.1f}% | "
+            f"{q[2]:+.1f}% | {low:.1f} to {high:.1f} | {100 * cv['coverage80']:.1f}% | "
+            f"{100 * cv['coverage95']:.1f}% | {100 * cv['crps_share']:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def tables(path: Path) -> dict[str, str]:
     return {"capability": capability_table(path), "cross-validation": cv_table()}
+
+
+def calibration_tables() -> dict[str, str]:
+    """The tables of docs/calibration.md: from the shipped record alone, no data needed."""
+    return {"errors": errors_table()}
+
+
+def _write(page_path: Path, made: dict[str, str]) -> None:
+    page = page_path.read_text()
+    for name, text in made.items():
+        start, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
+        head, rest = page.split(start)
+        page = head + start + text + end + rest.split(end, 1)[1]
+    page_path.write_text(page)
 
 
 def main() -> None:
@@ -86,17 +129,13 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    made = tables(args.path)
+    made, calibration = tables(args.path), calibration_tables()
     if not args.write:
-        for name, text in made.items():
+        for name, text in {**made, **calibration}.items():
             print(f"<!-- {name} -->\n{text}<!-- /{name} -->\n")
         return
-    page = PAGE.read_text()
-    for name, text in made.items():
-        start, end = f"<!-- {name} -->\n", f"<!-- /{name} -->"
-        head, rest = page.split(start)
-        page = head + start + text + end + rest.split(end, 1)[1]
-    PAGE.write_text(page)
+    _write(PAGE, made)
+    _write(CALIBRATION_PAGE, calibration)
 
 
 if __name__ == "__main__":

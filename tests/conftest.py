@@ -197,3 +197,15 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def store(location: str) -> Iterator[Store]:
     with open_store(location) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def dev_backtest() -> Any:
+    """The backtest of the DEU III development file (every model and baseline, defaults,
+    200 bootstrap replicates, seed 0, 10 folds), made once for the tests that read it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"needs the shared data folder {SHARED_DATA}, which is absent")
+    from statecraft.analysis.backtest import backtest
+    from statecraft.io.deu import read_deu
+
+    return backtest(read_deu(SHARED_DATA / "deu3" / "deu3-dev.tsv"), replicates=200)

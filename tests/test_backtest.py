@@ -6,6 +6,7 @@ import importlib.util
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -114,9 +115,8 @@ def test_backtest_cli_errors(tmp_path: Path, args: list[str], message: str) -> N
 
 
 @requires_shared
-def test_development_file_leaderboard() -> None:
-    result = backtest(read_deu(SHARED_DATA / "deu3" / "deu3-dev.tsv"), replicates=200)
-    scores = {s.model: s for s in result.scores}
+def test_development_file_leaderboard(dev_backtest: Any) -> None:
+    scores = {s.model: s for s in dev_backtest.scores}
     assert f"{scores['compromise'].mae:.1f}" == "23.7"
     assert scores["status-quo"].mae > scores["compromise"].mae
 
@@ -154,10 +154,9 @@ def test_docs_generated_tables_are_current() -> None:
 
 
 @requires_shared
-def test_readme_backtest_figures_are_current() -> None:
+def test_readme_backtest_figures_are_current(dev_backtest: Any) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    result = backtest(read_deu(SHARED_DATA / "deu3" / "deu3-dev.tsv"), replicates=10)
-    scores = {s.model: s for s in result.scores}
+    scores = {s.model: s for s in dev_backtest.scores}
     text = " ".join(readme.split())
     assert (
         f"the compromise model has a mean absolute error of {scores['compromise'].mae:.1f}" in text

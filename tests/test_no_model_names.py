@@ -23,6 +23,8 @@ EXEMPT = {
     "expected utility forecasts): the models it names are what the family is",
     "data/deu-fitted.json": "the fitted parameters that analysis/fitted.py writes and reads, "
     "keyed by the models they refit",
+    "data/model-errors.json": "the models' error record that scripts/fit_errors.py writes, "
+    "keyed by the names of the registry's models",
 }
 
 #: Quoted strings that are a model's name but do not stand for the model: (file, the text

@@ -5,7 +5,13 @@ forecasts every issue. The errors are summarised as mean absolute error (MAE), r
 squared error (RMSE) and median absolute error, each with a 95% interval from a bootstrap
 that resamples proposals, not issues: the issues of one proposal are decided together and
 are not independent. Each model is also compared with the compromise model issue by issue,
-with a paired interval from the same resampling.
+with a paired interval from the same resampling, and the leaderboard is ranked by that paired
+difference (:meth:`Backtest.leaderboard`).
+
+Calibration is measured too (:mod:`statecraft.analysis.calibration`): the proposals are dealt
+into folds, each issue's predictive distribution is its forecast plus the errors of the same
+model on the issues of the other folds, and each model is scored by its mean CRPS and the
+share of outcomes inside its 80% and 95% intervals, all out of sample on the table itself.
 
 The baselines give every claim its yardstick:
 
@@ -24,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ValidationError
 
+from statecraft.analysis.calibration import LEVELS, cross_validated, grouped_folds
 from statecraft.analysis.kernel import evaluate
 from statecraft.arrays import scenario_batch
 from statecraft.errors import check_seed
@@ -66,6 +73,11 @@ class Score:
     median_ae_ci: tuple[float, float]
     vs_compromise: float | None  # mean of (|error| - |compromise error|) on shared issues
     vs_compromise_ci: tuple[float, float] | None
+    shared_issues: int = 0  # issues both this model and the compromise model forecast
+    apart: bool = False  # scored on fewer issues than the compromise model
+    crps: float | None = None  # mean CRPS of the out-of-fold predictive distributions
+    coverage80: float | None = None  # share of outcomes inside the out-of-fold 80% interval
+    coverage95: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,8 @@ class Backtest:
     replicates: int
     seed: int
     fitted: Mapping[str, Any] = field(default_factory=dict)  # how extra forecasts were made
+    yardstick: str = field(default_factory=default_model)  # every other is compared with it
+    folds: int | None = None  # folds of proposals for calibration (None: a single proposal)
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per issue: its proposal, procedure, rule, outcome and every forecast."""
@@ -105,8 +119,46 @@ class Backtest:
         return pd.DataFrame.from_records(self.to_records())
 
     def leaderboard(self) -> list[Score]:
-        """The scores, lowest MAE first."""
-        return sorted(self.scores, key=lambda s: s.mae)
+        """The scores, like with like: first the models scored on every issue the compromise
+        model forecasts, then (``apart``) those scored on fewer; within each part, by the
+        paired difference from the compromise model on the issues both forecast (lowest
+        first, the compromise model at 0), then by MAE. A model's MAE on fewer issues is not
+        comparable with the compromise model's: the issues left may be easier."""
+
+        def key(s: Score) -> tuple[Any, ...]:
+            diff = 0.0 if s.model == self.yardstick else s.vs_compromise
+            return (s.apart, diff is None, diff or 0.0, s.model != self.yardstick, s.mae)
+
+        return sorted(self.scores, key=key)
+
+    def leaderboard_records(self) -> list[dict[str, Any]]:
+        """The leaderboard, one flat record per model or baseline, in its order."""
+        return [
+            {
+                "model": s.model,
+                "n": s.n,
+                "shared_issues": s.shared_issues,
+                "apart": s.apart,
+                "mae": s.mae,
+                "mae_low": s.mae_ci[0],
+                "mae_high": s.mae_ci[1],
+                "rmse": s.rmse,
+                "median_ae": s.median_ae,
+                "vs_compromise": s.vs_compromise,
+                "vs_compromise_low": None if s.vs_compromise_ci is None else s.vs_compromise_ci[0],
+                "vs_compromise_high": None if s.vs_compromise_ci is None else s.vs_compromise_ci[1],
+                "crps": s.crps,
+                "coverage80": s.coverage80,
+                "coverage95": s.coverage95,
+            }
+            for s in self.leaderboard()
+        ]
+
+    def leaderboard_frame(self) -> pd.DataFrame:
+        """:meth:`leaderboard_records` as a DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.leaderboard_records())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, strict: what is not a finite number is null, with the reason."""
@@ -122,10 +174,26 @@ class Backtest:
                         "seed": self.seed,
                         "over": "proposals",
                     },
+                    "calibration": {
+                        "folds": self.folds,
+                        "seed": self.seed,
+                        "grouped_by": "proposal",
+                        "levels": list(LEVELS),
+                        "predictive": "forecast + the same model's errors on the issues of "
+                        "the other folds, held within the scale",
+                    },
+                    "ranking": {
+                        "by": "vs_compromise",
+                        "yardstick": self.yardstick,
+                        "apart": "scored on fewer issues than the yardstick; ranked after "
+                        "the others, by vs_compromise on the issues they share",
+                    },
                     "leaderboard": [
                         {
                             "model": s.model,
                             "n": s.n,
+                            "shared_issues": s.shared_issues,
+                            "apart": s.apart,
                             "mae": s.mae,
                             "mae_ci": list(s.mae_ci),
                             "rmse": s.rmse,
@@ -136,6 +204,9 @@ class Backtest:
                             "vs_compromise_ci": None
                             if s.vs_compromise_ci is None
                             else list(s.vs_compromise_ci),
+                            "crps": s.crps,
+                            "coverage80": s.coverage80,
+                            "coverage95": s.coverage95,
                         }
                         for s in self.leaderboard()
                     ],
@@ -242,6 +313,7 @@ def backtest(
     seed: int = 0,
     extra: Mapping[str, np.ndarray] | None = None,
     fitted: Mapping[str, Any] | None = None,
+    folds: int = 10,
 ) -> Backtest:
     """Score models and baselines on a DEU table.
 
@@ -251,8 +323,12 @@ def backtest(
     resamples of the proposals, drawn from ``seed``. ``extra``: forecasts made elsewhere,
     one per issue (NaN where none), scored alongside, such as the out-of-fold forecasts of
     :func:`statecraft.analysis.fitted.cross_validate`; ``fitted`` says how they were made.
+    ``folds``: folds of proposals, dealt from ``seed``, for the calibration scores (fewer
+    when the table has fewer proposals; none for a single proposal).
     """
     seed = check_seed(seed)
+    if folds < 2:
+        raise ValueError(f"folds must be at least 2, got {folds}")
     from statecraft.models import available_models
 
     given = list(models) if models else [*available_models(), *BASELINES]
@@ -283,6 +359,9 @@ def backtest(
         for _ in range(replicates)
     ]
     base_error = np.abs(forecasts[yardstick] - actual)
+    n_folds = min(folds, len(keys)) if len(keys) >= 2 else None
+    fold = grouped_folds(list(proposals), n_folds, seed) if n_folds else None
+    low, high = _scale_ends(table)
     scores = []
     for name in names:
         error = np.abs(forecasts[name] - actual)
@@ -300,7 +379,10 @@ def backtest(
             d = (error[idx] - base_error[idx])[shared[idx]]
             if d.size:
                 boot_diff.append(d.mean())
-        diff = None if name == yardstick else float((error - base_error)[shared].mean())
+        diff = None
+        if name != yardstick and shared.any():
+            diff = float((error - base_error)[shared].mean())
+        cal = None if fold is None else cross_validated(forecasts[name], actual, low, high, fold)
         scores.append(
             Score(
                 model=name,
@@ -313,6 +395,11 @@ def backtest(
                 median_ae_ci=_percentiles(np.array(boot_med)),
                 vs_compromise=diff,
                 vs_compromise_ci=None if diff is None else _percentiles(np.array(boot_diff)),
+                shared_issues=int(shared.sum()),
+                apart=bool(shared.sum() < (~np.isnan(base_error)).sum()),
+                crps=None if cal is None else cal.crps,
+                coverage80=None if cal is None else cal.coverage[0.8],
+                coverage95=None if cal is None else cal.coverage[0.95],
             )
         )
     by_group: dict[str, dict[str, tuple[int, float]]] = {}
@@ -339,4 +426,12 @@ def backtest(
         replicates=replicates,
         seed=seed,
         fitted=dict(fitted or {}),
+        yardstick=yardstick,
+        folds=n_folds,
     )
+
+
+def _scale_ends(table: DeuTable) -> tuple[np.ndarray, np.ndarray]:
+    """The low and high end of every issue's scale (0 and 100 on a DEU table)."""
+    scales = [item.scenario.issues[0].scale for item in table.issues]
+    return np.array([s.low for s in scales]), np.array([s.high for s in scales])

@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from statecraft.analysis.backtest import forecast_table, outcomes
+from statecraft.analysis.calibration import grouped_folds
 from statecraft.arrays import issue_arrays
 from statecraft.errors import check_seed
 from statecraft.io.deu import CapabilityRule, DeuTable, decision_date
@@ -80,16 +81,6 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 def sha256(path: str | Path) -> str:
     """The SHA-256 of a file, to record which data parameters were fitted on."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def grouped_folds(proposals: Sequence[str], folds: int, seed: int) -> np.ndarray:
-    """A fold number per issue: the proposals shuffled from ``seed`` and dealt in turn."""
-    unique = list(dict.fromkeys(proposals))
-    if not 2 <= folds <= len(unique):
-        raise ValueError(f"folds must lie between 2 and the number of proposals ({len(unique)})")
-    order = np.random.default_rng(seed).permutation(len(unique))
-    fold_of = {unique[j]: k % folds for k, j in enumerate(order)}
-    return np.array([fold_of[p] for p in proposals])
 
 
 class _Cache:

@@ -75,7 +75,14 @@ def backtest_cmd(
             "sq-blend, salience-power, capability, eu-qt, combination.",
         ),
     ] = None,
-    folds: Annotated[int, typer.Option(help="Folds of proposals for --cv.", min=2)] = 10,
+    folds: Annotated[
+        int,
+        typer.Option(
+            help="Folds of proposals, dealt from --seed: for --cv, and for the out-of-fold "
+            "calibration scores (CRPS, coverage of the 80% and 95% intervals).",
+            min=2,
+        ),
+    ] = 10,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:
@@ -106,6 +113,7 @@ def backtest_cmd(
                 seed=seed,
                 extra=extra,
                 fitted=how,
+                folds=folds,
             )
         except (StatecraftError, ValueError, ImportError) as exc:
             raise fail(str(exc)) from None

@@ -412,7 +412,9 @@ def counterfactuals(comparison: Comparison, model: str | None = None) -> Figure:
 
 
 def backtest_chart(result: Backtest, models: Sequence[str] | None = None) -> Figure:
-    """Predicted against actual outcomes for the three best models (left) and the
+    """Predicted against actual outcomes for the three best models in the leaderboard's order
+    (:meth:`~statecraft.analysis.backtest.Backtest.leaderboard`: by the paired difference
+    from the compromise model, the models scored on fewer issues last) (left) and the
     distribution of absolute errors per model, six at most (right)."""
     chosen = list(models) if models else [s.model for s in result.leaderboard()][:6]
     fig = _figure(11.0, 5.0)

@@ -334,8 +334,9 @@ CHARTS: dict[str, Chart] = {
             "backtest",
             lambda b, i: charts.backtest_chart(b),
             takes=("models",),
-            caption="Forecast against outcome for the three best models, and the errors of "
-            "each model.",
+            caption="Forecast against outcome for the three best models (ranked by the paired "
+            "difference from the compromise model, those scored on fewer issues last), and "
+            "the errors of each model.",
         ),
     )
 }

@@ -296,6 +296,11 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
                 "rmse": s["rmse"],
                 "median_ae": s["median_ae"],
                 "vs_compromise": s["vs_compromise"],
+                "shared_issues": s["shared_issues"],
+                "apart": s["apart"],
+                "crps": s["crps"],
+                "coverage80": s["coverage80"],
+                "coverage95": s["coverage95"],
             }
             for s in document["leaderboard"]
         ]
