@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from statecraft.cli.render import dashes, decimals, fmt
+from statecraft.cli.render import count, dashes, decimals, fmt
 from statecraft.cli.util import new_console
 
 
@@ -110,7 +110,7 @@ def print_brief(result: Any) -> None:
     console.print(
         Text(
             f"{s.title or s.name}: {result.draws:,} draws (seed {result.seed}), "
-            f"{result.inputs} uncertain numbers, {len(result.models)} models",
+            f"{result.inputs} uncertain numbers, {count(len(result.models), 'model')}",
             style="bold",
         )
     )
