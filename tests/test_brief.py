@@ -146,6 +146,14 @@ def test_gain_counts_are_the_same_bytes_in_other_processes() -> None:
         np.testing.assert_array_equal(one.gains[m].best, one.best[m])
 
 
+def test_a_brief_is_the_same_in_two_processes() -> None:
+    s = sc.Scenario.model_validate(three(value=50, low=40, high=70)).with_perturbation(0.2)
+    n = uncertainty.BLOCK + 10  # two blocks
+    one = brief(s, ["compromise", "median"], draws=n, seed=2).to_dict()
+    two = brief(s, ["compromise", "median"], draws=n, seed=2, workers=2).to_dict()
+    assert json.dumps(one) == json.dumps(two)
+
+
 def test_the_actuals_range_is_drawn() -> None:
     # The actual is uniform on [40, 70]; b at 0 gains (20 - o)/100 against it, uniform on
     # [-0.5, -0.2]: median -0.35, 80% interval -0.47 to -0.23.
