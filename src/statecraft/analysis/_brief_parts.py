@@ -103,6 +103,12 @@ class IssueVerdict:
     by_model: Mapping[str, ModelForecast]
     spread: float  # the largest model median minus the smallest
 
+    @property
+    def medians(self) -> tuple[float, float] | None:
+        """The smallest and the largest of the models' medians; None without a forecast."""
+        values = [f.median for f in self.by_model.values()]
+        return (min(values), max(values)) if values else None
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label,

@@ -83,13 +83,13 @@ def issues_table(result: Any) -> Table:
     why = []
     for item in result.issues:
         d = decimals(s.issue(item.issue).scale.width)
-        medians = [f.median for f in item.by_model.values()]
+        medians = item.medians
         table.add_row(
             item.issue,
             fmt(item.status_quo, d),
             fmt(item.forecast, d),
             _interval(item.interval80, d),
-            f"{fmt(min(medians), d)} to {fmt(max(medians), d)}" if medians else "–",
+            f"{fmt(medians[0], d)} to {fmt(medians[1], d)}" if medians else "–",
             fmt(item.spread, d),
             fmt(item.actual, d),
         )
