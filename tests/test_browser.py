@@ -108,7 +108,8 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _forecast_of(page: Any, label: str) -> str:
-    row = page.locator("#results table tr", has_text=label).first
+    # the forecast's own table (the bottom line's tables sit in #bottom-line, above it)
+    row = page.locator("#results > table tr", has_text=label).first
     return str(row.locator("td").nth(2).inner_text())
 
 
@@ -119,6 +120,11 @@ def test_edit_turkeys_salience_and_the_forecast_changes(page: Any) -> None:
     label = "Turkey's role in the settlement"
     before = _forecast_of(page, label)
     page.wait_for_selector("#results figure.chart svg")  # the report's issue map
+    page.wait_for_selector("#bottom-line")  # the bottom line comes first in the results
+    assert page.evaluate("document.querySelector('#results').firstElementChild.id") == (
+        "bottom-line"
+    )
+    assert "Most often the biggest winner" in page.inner_text("#bottom-line")
     _shot(page, "forecast")
     turkey = page.evaluate("state.data.actors.findIndex((a) => a.id === 'turkey')")
     cell = page.locator(_cell("actors", turkey, "stances", "turkey_role", "salience"))
@@ -126,7 +132,7 @@ def test_edit_turkeys_salience_and_the_forecast_changes(page: Any) -> None:
     cell.dispatch_event("change")
     page.click("#forecast")
     page.wait_for_function(
-        "([label, before]) => { const r = [...document.querySelectorAll('#results tr')]"
+        "([label, before]) => { const r = [...document.querySelectorAll('#results > table tr')]"
         ".find((tr) => tr.innerText.includes(label));"
         " return r && r.cells[2].innerText !== before; }",
         arg=[label, before],

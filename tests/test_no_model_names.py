@@ -32,6 +32,9 @@ EXEMPT = {
 NOT_A_MODEL = (
     ("analysis/uncertainty.py", '"median": s.median', "the statistic of a summary"),
     ("report/charts.py", '["median"]', "the column of the rounds' records (the round's median)"),
+    ("analysis/_brief_parts.py", '"median": self.median', "the statistic of a gain's draws"),
+    ("analysis/_brief_parts.py", '"median": f.median', "the statistic of a forecast's draws"),
+    ("analysis/brief.py", '"median": g.median', "the statistic of a gain's draws"),
 )
 
 #: A doctest's lines (``>>>`` and ``...``) show the API called by a model's name; they run,

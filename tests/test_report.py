@@ -51,6 +51,21 @@ def test_every_section_is_there(karabakh_html: str) -> None:
         assert issue.label in text
 
 
+def test_the_bottom_line_comes_first(karabakh_html: str) -> None:
+    body = karabakh_html.split("<body>")[1]
+    first = body.index("<section")
+    assert body[first:].startswith('<section id="bottom-line">')
+    section = body[first:].split("</section>")[0]
+    assert "<h2>Bottom line</h2>" in section
+    # the expected utility model does not settle on Karabakh: the warning is in the report
+    assert "still moving" in section
+    # every actor of the brief, with its probability of being the biggest winner
+    brief = sc.brief("karabakh-2020", draws=500, seed=0)
+    rows = section.split("<table>")[1].count("<tr>") - 1
+    assert rows == len(brief.winners)
+    assert f"{brief.leader.name}, in {brief.leader.p_biggest:.0%} of 500 draws" in section
+
+
 def test_the_trades_of_the_exchange_model_are_shown(karabakh_html: str) -> None:
     section = karabakh_html.split('<section id="trades">')[1].split("</section>")[0]
     trades = sc.forecast(sc.load("karabakh-2020"), "exchange").linked["exchange"].trades(0)

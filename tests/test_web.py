@@ -260,6 +260,31 @@ def test_compare_and_report(client: Any) -> None:
     assert "attachment" in report.headers["content-disposition"]
 
 
+def test_the_bottom_line(client: Any) -> None:
+    answer = client.post(
+        "/api/brief",
+        json={"scenario": "karabakh-2020", "models": ["median", "nash"], "draws": 100},
+    )
+    assert answer.status_code == 200, answer.text
+    b = answer.json()["brief"]
+    assert b["models"] == ["median", "nash"]
+    assert b["draws"] == 100
+    assert {"actor", "p_biggest", "p_gain", "median", "interval80"} <= set(b["winners"][0])
+    assert sum(w["p_biggest"] for w in b["winners"]) == pytest.approx(1.0)
+    assert "models_disagree" in [f["kind"] for f in b["flags"]]
+    too_many = client.post("/api/brief", json={"scenario": "karabakh-2020", "draws": 10**6})
+    assert too_many.status_code == 413
+    assert "draws asked" in too_many.json()["error"]
+    unknown = client.post("/api/brief", json={"scenario": "karabakh-2020", "models": ["nope"]})
+    assert unknown.status_code == 422
+    assert "unknown model 'nope'" in unknown.json()["error"]
+    weights = client.post(
+        "/api/brief", json={"scenario": "karabakh-2020", "weights": "best", "draws": 10}
+    )
+    assert weights.status_code == 422
+    assert "unknown weight rule 'best'" in weights.json()["error"]
+
+
 def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
     kinds = {c["kind"]: c for c in client.get("/api/charts").json()}
     assert list(kinds) == [

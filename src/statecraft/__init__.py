@@ -7,8 +7,9 @@
 7.39
 """
 
-from statecraft._front import compare, forecast, one_at_a_time, simulate, sobol_indices
+from statecraft._front import brief, compare, forecast, one_at_a_time, simulate, sobol_indices
 from statecraft._version import __version__
+from statecraft.analysis.brief import Brief
 from statecraft.analysis.counterfactual import Comparison, Patch, apply_patch, load_patch
 from statecraft.analysis.sensitivity import Sensitivity
 from statecraft.analysis.uncertainty import Simulation
@@ -42,6 +43,7 @@ __all__ = [
     "Actor",
     "ActorGain",
     "Batch",
+    "Brief",
     "Comparison",
     "Forecast",
     "Format",
@@ -70,6 +72,7 @@ __all__ = [
     "__version__",
     "apply_patch",
     "available_models",
+    "brief",
     "builtin_names",
     "compare",
     "default_model",

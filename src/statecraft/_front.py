@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from statecraft.analysis.brief import brief as run_brief
 from statecraft.analysis.counterfactual import Comparison, Patch, load_patch
 from statecraft.analysis.counterfactual import compare as run_compare
 from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
@@ -19,7 +20,7 @@ from statecraft.runner import Forecast
 from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
 
-__all__ = ["compare", "forecast", "one_at_a_time", "simulate", "sobol_indices"]
+__all__ = ["brief", "compare", "forecast", "one_at_a_time", "simulate", "sobol_indices"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,6 +48,7 @@ def _reads_scenario(
 
 
 simulate = _reads_scenario(run_simulate)
+brief = _reads_scenario(run_brief)
 one_at_a_time = _reads_scenario(run_one_at_a_time)
 sobol_indices = _reads_scenario(run_sobol_indices)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from statecraft import textsafe
 from statecraft.analysis import fitted
 from statecraft.analysis.backtest import BASELINES, backtest
+from statecraft.analysis.brief import WEIGHT_RULES
 from statecraft.analysis.counterfactual import builtin_patch, builtin_patches, patch_from_data
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
@@ -44,6 +45,7 @@ __all__ = [
     "CHARTS",
     "SEED_MAX",
     "SUFFIXES",
+    "WEIGHT_RULES",
     "Chart",
     "ChartInputs",
     "EUResult",

@@ -37,12 +37,13 @@ __all__ = [
     "scenario_batch",
 ]
 
-Kind = Literal["position", "salience", "capability", "status_quo"]
+Kind = Literal["position", "salience", "capability", "status_quo", "actual"]
 
 
 def input_key(kind: Kind, actor: str | None, issue: str | None) -> str:
-    """The name of one number of a scenario: ``actor:issue:kind``, ``actor:capability`` or
-    ``issue:status_quo``. Ids cannot hold ':', so no two numbers share a name."""
+    """The name of one number of a scenario: ``actor:issue:kind``, ``actor:capability``,
+    ``issue:status_quo`` or ``issue:actual``. Ids cannot hold ':', so no two numbers share
+    a name. (The actual outcome is no model's input: a batch leaves its draws out.)"""
     return ":".join(part for part in (actor, issue, kind) if part is not None)
 
 

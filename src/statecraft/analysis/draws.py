@@ -1,7 +1,11 @@
 """The uncertain numbers of a scenario and their draws.
 
 Every number with a range (``{value, low, high, dist}``, or the scenario's ``perturb``) is
-an uncertain input. Block k of a study draws them all from its own generator,
+an uncertain input. An issue's actual outcome with a range of its own is one too (drawn
+last, so that it changes no other number's draws; ``perturb`` gives it none: it is an
+observation, not a coding); no model reads it, the winners against the actual do.
+
+Block k of a study draws them all from its own generator,
 ``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(k,))))``, so that a block's
 draws are the same in any process.
 """
@@ -36,7 +40,7 @@ class UncertainInput:
 
 
 def _allowed(kind: Kind, scale: tuple[float, float]) -> tuple[float, float]:
-    if kind in ("position", "status_quo"):
+    if kind in ("position", "status_quo", "actual"):
         return scale
     if kind == "salience":
         return (0.0, 1.0)
@@ -68,8 +72,9 @@ def _input(
     return UncertainInput(key, kind, actor, issue, q.value, low, high, dist, bounds)
 
 
-def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
-    """Every number of the scenario that carries a range, in a fixed order."""
+def uncertain_inputs(scenario: Scenario, *, actual: bool = True) -> list[UncertainInput]:
+    """Every number of the scenario that carries a range, in a fixed order: the coded
+    numbers, then (with ``actual``) the actual outcomes that carry a range of their own."""
     out: list[UncertainInput] = []
     for issue in scenario.issues:
         if issue.status_quo is not None:
@@ -119,6 +124,17 @@ def uncertain_inputs(scenario: Scenario) -> list[UncertainInput]:
                 )
                 if item:
                     out.append(item)
+    if actual:
+        for issue in scenario.issues:
+            q = issue.actual
+            if q is not None and q.uncertain and q.low is not None and q.high is not None:
+                scale = (issue.scale.low, issue.scale.high)
+                key = input_key("actual", None, issue.id)
+                dist = q.dist or "triangular"
+                item = UncertainInput(
+                    key, "actual", None, issue.id, q.value, q.low, q.high, dist, scale
+                )
+                out.append(item)
     return out
 
 

@@ -203,7 +203,7 @@ def one_at_a_time(
     ``model`` is a name or an instance, one-issue or linked (default: the first registered
     model, :func:`~statecraft.models.default_model`)."""
     (built,) = check_models(scenario, [model or default_model()], options or {})
-    inputs = uncertain_inputs(scenario)
+    inputs = uncertain_inputs(scenario, actual=False)
     size = 2 * len(inputs) + 1  # row 0: every input at its value
     values = np.array([item.value for item in inputs])
     ends = np.column_stack([[i.low for i in inputs], [i.high for i in inputs]]).ravel()
@@ -293,7 +293,7 @@ def sobol_indices(
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of two, at least 2 (got {samples})")
     (built,) = check_models(scenario, [model or default_model()], options or {})
-    inputs = uncertain_inputs(scenario)
+    inputs = uncertain_inputs(scenario, actual=False)
     if not inputs:
         raise ValueError("Sobol indices need at least one uncertain number in the scenario")
     _check_sobol(scenario, samples, len(inputs))

@@ -17,21 +17,29 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from statecraft.analysis._blocks import (
+    BINS,
+    BLOCK,
+    block_size,
+    exponent,
+    ranked_actors,
+    run_block,
+)
+from statecraft.analysis._summary import GainPlan
+from statecraft.analysis._summary import Summary as _Summary
 from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
-from statecraft.analysis.kernel import check_memory, chunks, draws_per_block, input_bytes
+from statecraft.analysis.kernel import check_memory, input_bytes
 from statecraft.analysis.parallel import execute
-from statecraft.analysis.winners import best_counts
-from statecraft.arrays import DrawPlan, draw_plan, scenario_batch
+from statecraft.arrays import scenario_batch
 from statecraft.errors import check_seed
-from statecraft.models import Model, Output, build_models, default_model
-from statecraft.scenario import Issue, Scenario
+from statecraft.models import Model, build_models, default_model
+from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
@@ -46,157 +54,15 @@ __all__ = [
     "check_models",
     "draw_block",
     "run_block",
+    "run_study",
     "sample",
     "simulate",
     "uncertain_inputs",
 ]
 
-#: Draws per block. Fixed: each block has its own random stream, so changing it would
-#: change the draws.
-BLOCK = 4096
-#: Histogram bins across each issue's scale: quantiles are read to 1/BINS of the width.
-BINS = 2000
-
-
-@dataclass
-class _Summary:
-    """What a block (or a merge of blocks) keeps: counts and exact sums, nothing per draw."""
-
-    draws: int
-    counts: dict[tuple[str, str], np.ndarray]  # (issue, model) -> histogram (BINS,)
-    sums: dict[tuple[str, str], list[float]]  # (issue, model) -> one sum per block
-    valid: dict[tuple[str, str], int]
-    best: dict[str, np.ndarray]  # model -> how often each ranked actor is the biggest winner
-    confrontation: dict[tuple[str, str], np.ndarray]  # (issue, model) -> (n, n) counts
-
-    def merge(self, other: _Summary) -> None:
-        self.draws += other.draws
-        for key, value in other.counts.items():
-            self.counts[key] = self.counts[key] + value if key in self.counts else value
-        for key, values in other.sums.items():
-            self.sums.setdefault(key, []).extend(values)
-        for key, count in other.valid.items():
-            self.valid[key] = self.valid.get(key, 0) + count
-        for model, value in other.best.items():
-            self.best[model] = self.best[model] + value if model in self.best else value
-        for key, value in other.confrontation.items():
-            if key in self.confrontation:
-                self.confrontation[key] = self.confrontation[key] + value
-            else:
-                self.confrontation[key] = value
-
-
-def _ranked_actors(scenario: Scenario) -> list[str]:
-    """Actors with a stance on some issue that has a status quo: those the gains rank."""
-    with_sq = {i.id for i in scenario.issues if i.status_quo is not None}
-    return [a.id for a in scenario.actors if with_sq & set(a.stances)]
-
-
-@functools.lru_cache(maxsize=8)
-def _parse(text: str) -> Scenario:
-    return Scenario.model_validate_json(text)
-
-
-#: The uncertain inputs and the draw plan of the scenarios studied lately, by identity: a
-#: study works them out once, not once per block (the scenario is kept with them, so that
-#: its id is not reused while it is here).
-_STUDIES: dict[int, tuple[Scenario, list[UncertainInput], DrawPlan]] = {}
-
-
-_STUDIES_LOCK = threading.Lock()  # the web app runs studies in threads
-
-
-def _study(scenario: Scenario) -> tuple[list[UncertainInput], DrawPlan]:
-    with _STUDIES_LOCK:
-        hit = _STUDIES.get(id(scenario))
-    if hit is not None and hit[0] is scenario:
-        return hit[1], hit[2]
-    inputs = uncertain_inputs(scenario)
-    plan = draw_plan(scenario, [i.key for i in inputs])
-    with _STUDIES_LOCK:
-        while len(_STUDIES) >= 8:
-            _STUDIES.pop(next(iter(_STUDIES)))
-        _STUDIES[id(scenario)] = (scenario, inputs, plan)
-    return inputs, plan
-
-
-def block_size(scenario: Scenario) -> int:
-    """Draws per block: :data:`BLOCK`, fewer where a block's inputs would outgrow the memory
-    budget (only for scenarios of thousands of actor-issues). It depends on the scenario
-    alone, so a seed gives the same draws whatever models run and wherever."""
-    return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK)
-
-
-def run_block(
-    scenario: Scenario | str,
-    models: Sequence[str | Model],
-    options: Mapping[str, Any],
-    seed: int,
-    block: int,
-    size: int,
-) -> _Summary:
-    """Draw one block, run every model on it and summarise. Pure: the same arguments give
-    the same summary in any process. ``scenario`` may be its JSON text (for other
-    processes: scenarios hold read-only mappings, which do not pickle); models may be
-    names (given ``options``) or instances (which pickle)."""
-    if isinstance(scenario, str):
-        scenario = _parse(scenario)
-    built = build_models(models, options)
-    inputs, plan = _study(scenario)
-    batch = plan.batch(draw_block(scenario, inputs, seed, block, size), size)
-    summary = _Summary(size, {}, {}, {}, {}, {})
-    ranked = _ranked_actors(scenario)
-    for model in built:
-        check_memory([model], batch.n_actors, batch.n_issues, draws=batch.size)
-        parts: list[np.ndarray] = []
-        skip: Mapping[str, str] = {}
-        # Chunk by chunk: a chunk's per-draw extras (confrontations, n x n per draw) and
-        # gains (actors x issues per draw) are summarised and let go before the next.
-        for part, out in chunks(model, batch, seed=seed, block=block):
-            parts.append(out.forecasts)
-            skip = out.not_applicable
-            _reduce_extras(summary, scenario, model.name, out)
-            if ranked:
-                best = best_counts(batch.take(part), out.forecasts, ranked)
-                old = summary.best.get(model.name)
-                summary.best[model.name] = best if old is None else old + best
-        forecasts = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        for j, issue in enumerate(scenario.issues):
-            if issue.id in skip:
-                continue
-            forecast = forecasts[:, j]
-            ok = np.isfinite(forecast)
-            key = (issue.id, model.name)
-            width = issue.scale.high - issue.scale.low
-            index = np.clip(
-                ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
-            )
-            summary.counts[key] = np.bincount(index, minlength=BINS)
-            summary.sums[key] = [math.fsum(np.ldexp(forecast[ok], -_exponent(issue)))]
-            summary.valid[key] = int(ok.sum())
-    return summary
-
-
-def _reduce_extras(summary: _Summary, scenario: Scenario, name: str, out: Output) -> None:
-    """Add a chunk's confrontations (either side's) to the summary's counts."""
-    for issue in scenario.issues:
-        conf = out.extras.get(issue.id, {}).get("confrontation")
-        if conf is None or issue.id in out.not_applicable:
-            continue
-        counts = (conf | np.swapaxes(conf, 1, 2)).sum(axis=0)
-        key = (issue.id, name)
-        old = summary.confrontation.get(key)
-        summary.confrontation[key] = counts if old is None else old + counts
-
 
 #: Why a number of a simulation's JSON is null (:func:`~statecraft.textsafe.strict_json`).
 _WHY_NULL = dict.fromkeys(("issues", "by_model"), "the model gave a forecast in no draw")
-
-
-def _exponent(issue: Issue) -> int:
-    """The power of two of the largest end of an issue's scale: sums of forecasts are kept
-    divided by it, which is exact and cannot overflow on scales near 1e308."""
-    return int(np.frexp(max(abs(issue.scale.low), abs(issue.scale.high)))[1])
 
 
 def check_models(
@@ -393,16 +259,35 @@ def simulate(
     options = dict(options or {})
     model = default_model() if model is None else model
     built = check_models(scenario, [model] if isinstance(model, str | Model) else model, options)
+    total = run_study(scenario, built, draws, seed, workers=workers, dask=dask, progress=progress)
+    return _result(scenario, [m.name for m in built], seed, draws, total)
+
+
+def run_study(
+    scenario: Scenario,
+    models: Sequence[Model],
+    draws: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    dask: str | Any | None = None,
+    progress: ProgressFn | None = None,
+    plan: GainPlan | None = None,
+) -> _Summary:
+    """Every block of a study of ``draws`` draws, merged: the summary of the draws done
+    (fewer than asked for after Ctrl-C). ``models`` are checked already
+    (:func:`check_models`)."""
     total = _Summary(0, {}, {}, {}, {}, {})
     blocks = _blocks(draws, block_size(scenario))
+    block = run_block if plan is None else functools.partial(run_block, plan=plan)
     try:
-        for summary in execute(run_block, scenario, built, seed, blocks, workers, dask):
+        for summary in execute(block, scenario, models, seed, blocks, workers, dask):
             total.merge(summary)
             if progress:
                 progress(total.draws, draws)
     except KeyboardInterrupt:
         pass
-    return _result(scenario, [m.name for m in built], seed, draws, total)
+    return total
 
 
 def _blocks(draws: int, size: int) -> Iterator[tuple[int, int]]:
@@ -429,7 +314,7 @@ def _result(
                     model=name,
                     draws=n,
                     mean=(
-                        math.ldexp(math.fsum(total.sums[key]) / n, _exponent(issue))
+                        math.ldexp(math.fsum(total.sums[key]) / n, exponent(issue))
                         if n
                         else float("nan")
                     ),
@@ -447,7 +332,7 @@ def _result(
                     high=high,
                 )
             )
-    ranked = _ranked_actors(scenario)
+    ranked = ranked_actors(scenario)
     best = {
         m: {a: int(c) / total.draws for a, c in zip(ranked, counts, strict=True)}
         for m, counts in total.best.items()

@@ -32,7 +32,7 @@ from statecraft.scenario import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ActorGain", "Winners", "best_counts", "gains", "winners"]
+__all__ = ["ActorGain", "Winners", "best_counts", "draw_gains", "gains", "winner_counts", "winners"]
 
 
 def gains(
@@ -178,15 +178,17 @@ def winners(scenario: Scenario, outcome: Mapping[str, float], *, label: str = "o
     return Winners(label=label, ranking=ranking, issues=tuple(i.id for i in used), skipped=skipped)
 
 
-def best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
-    """How often each ranked actor has the highest gain, over the draws of a block."""
+def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray | None:
+    """Every ranked actor's gain (:func:`gains`) in every draw of a batch, (draws, ranked),
+    from the batch's status quo to ``outcome`` (draws, issues), over the issues that have a
+    status quo and a finite outcome in every draw; None where no issue has both."""
     cols = [
         j
         for j in range(batch.n_issues)
         if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
     ]
     if not cols:
-        return np.zeros(len(ranked), dtype=np.int64)
+        return None
     rows = [batch.actor_ids.index(a) for a in ranked]
     # Views, not copies, where every actor is ranked and every issue counts (the usual case)
     take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
@@ -196,5 +198,19 @@ def best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.
     gain, _ = gains(
         position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
     )
+    return gain
+
+
+def best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
+    """How often each ranked actor has the highest gain, over the draws of a block."""
+    gain = draw_gains(batch, outcome, ranked)
+    if gain is None:
+        return np.zeros(len(ranked), dtype=np.int64)
+    return winner_counts(gain)
+
+
+def winner_counts(gain: np.ndarray) -> np.ndarray:
+    """How often each actor (column of ``gain``, draws x actors) has the highest gain; ties
+    go to the first in order."""
     winner = gain.argmax(axis=1)
-    return np.bincount(winner, minlength=len(ranked)).astype(np.int64)
+    return np.bincount(winner, minlength=gain.shape[1]).astype(np.int64)

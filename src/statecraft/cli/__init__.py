@@ -20,6 +20,7 @@ from rich.console import Console
 
 from statecraft import StatecraftError, __version__
 from statecraft.cli.backtest import backtest_cmd
+from statecraft.cli.brief import brief_cmd
 from statecraft.cli.compare import compare_cmd
 from statecraft.cli.convert import convert_cmd, schema_cmd, validate_cmd
 from statecraft.cli.forecast import forecast_cmd, rounds_cmd
@@ -62,6 +63,7 @@ def _main(
 
 
 # In the order `statecraft --help` lists them.
+app.command("brief")(brief_cmd)
 app.command("forecast")(forecast_cmd)
 app.command("rounds")(rounds_cmd)
 app.command("simulate")(simulate_cmd)

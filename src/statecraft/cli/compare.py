@@ -51,7 +51,7 @@ def compare_cmd(
     """Forecast a scenario and counterfactual patches of it, side by side."""
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
-    if draws and not uncertain_inputs(s):
+    if draws and not uncertain_inputs(s, actual=False):
         Console(stderr=True, markup=False).print(
             "note: the scenario has no uncertain numbers, so the intervals are points: "
             "give numbers a range or use --perturb"

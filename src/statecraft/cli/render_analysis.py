@@ -17,7 +17,7 @@ def print_simulation(result: Any) -> None:
     and how often each dyad ends headed for confrontation."""
     s = result.scenario
     console = new_console()
-    if not result.inputs:
+    if not any(item.kind != "actual" for item in result.inputs):
         console.print(
             Text(
                 "The scenario has no uncertain numbers, so every draw is the same: give numbers "

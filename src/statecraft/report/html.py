@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statecraft._version import __version__
+from statecraft.analysis.brief import Brief, brief
 from statecraft.arrays import scenario_batch
 from statecraft.models import Details, available_models, default_model
 from statecraft.models.exchange import ExchangeDetails
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from statecraft.analysis.counterfactual import Patch
 
-__all__ = ["SECTIONS", "Report", "Section", "render_report", "report"]
+__all__ = ["BOTTOM_LINE_DRAWS", "SECTIONS", "Report", "Section", "render_report", "report"]
 
 LIMITS = (
     "The models turn the coded positions, saliences and capabilities into a forecast; they "
@@ -89,6 +90,7 @@ class Report:
     sections: tuple[Section, ...] = ()  # from the linked models' details
     captions: dict[str, str] = field(default_factory=dict)  # name -> caption
     reference: str | None = None  # the reference model (default_model()), where it ran
+    bottom: Brief | None = None  # the bottom line, the report's first section
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
@@ -100,6 +102,7 @@ class Report:
             lstrip_blocks=True,
         )
         env.filters["num"] = number
+        env.filters["pct"] = percent
         f = self.forecast
         linked = [m for sec in self.sections for m in sec.forecast.models]
         models = [
@@ -123,6 +126,7 @@ class Report:
             models=models,
             titles=titles,
             reference=self.reference,
+            bottom=self.bottom,
             sits_out=any(
                 i not in a.stances for a in f.scenario.actors for i in f.scenario.issue_ids
             ),
@@ -144,6 +148,17 @@ def number(value: float | None, decimals: int = 1, sign: bool = False) -> str:
     return f"{value:{plus}.{decimals}f}"
 
 
+def percent(p: float) -> str:
+    """A probability as a percentage: "<1%" above 0 and under 0.5%."""
+    if not p > 0:
+        return "0%"
+    return "<1%" if p < 0.005 else f"{p:.0%}"
+
+
+#: Draws of the bottom line of a report made without ``draws``.
+BOTTOM_LINE_DRAWS = 1000
+
+
 def report(
     scenario: Scenario,
     *,
@@ -161,7 +176,9 @@ def report(
     the forecast always (those that need a capability of the models' details, such as rounds,
     where a model run has it), the simulation's with ``draws`` and the comparison's with
     ``patches``. Every linked model that applies runs too, and the class of its details picks
-    its section (:data:`SECTIONS`; none for a class without one).
+    its section (:data:`SECTIONS`; none for a class without one). The report opens with the
+    bottom line (:func:`~statecraft.analysis.brief.brief` of the one-issue models that apply,
+    on ``draws`` draws, or :data:`BOTTOM_LINE_DRAWS` without them).
     """
     from statecraft.report.registry import CHARTS, COMPUTE, ChartInputs
 
@@ -185,6 +202,7 @@ def report(
     f: Forecast = results["forecast"]
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     reference = default_model() if default_model() in f.model_names else None
+    bottom = brief(scenario, draws=draws or BOTTOM_LINE_DRAWS, seed=seed)
     return Report(
         f,
         made,
@@ -194,6 +212,7 @@ def report(
         _sections(scenario),
         captions,
         reference,
+        bottom,
     )
 
 

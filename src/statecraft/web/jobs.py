@@ -12,10 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from statecraft import Scenario, compare, forecast, simulate
+from statecraft import Scenario, brief, compare, forecast, simulate
 from statecraft.api import CHARTS, ChartInputs, get_chart, read_deu
 
-__all__ = ["chart", "comparison", "forecast_charts", "prediction", "report", "study"]
+__all__ = [
+    "bottom_line",
+    "chart",
+    "comparison",
+    "forecast_charts",
+    "prediction",
+    "report",
+    "study",
+]
 
 
 def forecast_charts(result: Any) -> list[str]:
@@ -30,6 +38,18 @@ def prediction(
     """A forecast (``statecraft forecast``): the result, its data and the charts it allows."""
     result = forecast(s, models, primary=primary, options=options)
     return result, result.to_dict(), forecast_charts(result)
+
+
+def bottom_line(
+    s: Scenario,
+    models: list[str] | None,
+    draws: int,
+    seed: int,
+    weights: str | dict[str, float],
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """The bottom line (``statecraft brief``) as JSON data."""
+    return brief(s, models, draws=draws, seed=seed, weights=weights, options=options).to_dict()
 
 
 def comparison(

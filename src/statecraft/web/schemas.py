@@ -25,6 +25,7 @@ Seed = Annotated[
 ]
 
 __all__ = [
+    "BriefRequest",
     "ChartRequest",
     "CompareRequest",
     "ForecastRequest",
@@ -73,6 +74,22 @@ class StudyRequest(BaseModel):
     model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=2000, ge=1)
     seed: Seed = 0
+    options: dict[str, Any] = Field(default_factory=dict)
+    perturb: float | None = Field(default=None, gt=0, le=1)
+
+
+class BriefRequest(BaseModel):
+    scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
+    models: list[str] | None = Field(
+        default=None,
+        description="The models of the ensemble (default: the one-issue models that apply).",
+    )
+    draws: int = Field(default=2000, ge=1)
+    seed: Seed = 0
+    weights: str | dict[str, float] = Field(
+        default="equal",
+        description="The models' weights: a rule's name (equal) or a weight per model.",
+    )
     options: dict[str, Any] = Field(default_factory=dict)
     perturb: float | None = Field(default=None, gt=0, le=1)
 

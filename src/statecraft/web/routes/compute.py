@@ -1,5 +1,6 @@
-"""The models and the charts, and what a request computes while it waits: a forecast, a
-comparison with counterfactual patches, the HTML report and any chart of the registry. Each
+"""The models and the charts, and what a request computes while it waits: a forecast, the
+bottom line, a comparison with counterfactual patches, the HTML report and any chart of the
+registry. Each
 is checked here, then computed in one of the server's few worker processes, within its
 limits (:meth:`WebState.compute`, :mod:`statecraft.web.jobs`)."""
 
@@ -33,6 +34,7 @@ from statecraft.api import (
 from statecraft.web import jobs
 from statecraft.web.deps import Web, WebState, attachment, authorised, problem
 from statecraft.web.schemas import (
+    BriefRequest,
     ChartRequest,
     CompareRequest,
     ForecastRequest,
@@ -72,6 +74,28 @@ def run_forecast(req: ForecastRequest, web: Web) -> dict[str, Any]:
         "forecast", jobs.prediction, s, req.models or None, req.primary, req.options
     )
     return {**web.recorded(result), "forecast": data, "charts": charts}
+
+
+@router.post("/api/brief", responses={413: {"model": Problem}, 422: {"model": Problem}})
+def run_brief(req: BriefRequest, web: Web) -> dict[str, Any]:
+    """The bottom line (``statecraft brief``): who wins with what probability over the
+    uncertain numbers and the models, each issue's forecast with its interval, the flags."""
+    web.too_many(req.draws, web.limits.chart_draws)
+    s = web.scenario_of(req.scenario)
+    if req.perturb is not None:
+        s = s.with_perturbation(req.perturb)
+    web.affordable(s, req.models)
+    data = web.compute(
+        "brief",
+        jobs.bottom_line,
+        s,
+        req.models or None,
+        req.draws,
+        req.seed,
+        req.weights,
+        dict(req.options),
+    )
+    return {"brief": data}
 
 
 def _patches_of(

@@ -488,14 +488,84 @@ async function showForecast(f, runId, met) {
   await autoCharts("forecast", { models, options: options() }, met, issues);
 }
 
+function percent(p) {
+  if (!(p > 0)) return "0%";
+  return p < 0.005 ? "<1%" : `${Math.round(p * 100)}%`;
+}
+
+function signed(x) {
+  return x === null || x === undefined ? "–" : (x >= 0 ? "+" : "") + x.toFixed(2);
+}
+
+function showBrief(b) {
+  // The bottom line (statecraft brief), first in the results: who wins with what probability
+  // over the draws and the models, the flags, and each issue's forecast with its interval.
+  const box = document.createElement("div");
+  box.id = "bottom-line";
+  const h = document.createElement("h2");
+  h.textContent = "Bottom line";
+  box.append(h);
+  const lead = b.winners[0];
+  if (lead) {
+    const p = document.createElement("p");
+    p.className = "headline";
+    let text = `Most often the biggest winner: ${lead.name}, in ${percent(lead.p_biggest)} of ` +
+      `${b.draws.toLocaleString()} draws over ${b.models.length} ` +
+      (b.models.length === 1 ? "model" : "models");
+    if (b.actual_winners && b.actual_winners.length) {
+      const a = b.actual_winners[0];
+      text += `; against the actual outcome: ${a.name} (${percent(a.p_biggest)})`;
+    }
+    p.textContent = text + ".";
+    box.append(p);
+  }
+  if (b.flags.length) {
+    const ul = document.createElement("ul");
+    ul.className = "flags";
+    for (const f of b.flags) {
+      const li = document.createElement("li");
+      const kind = document.createElement("b");
+      kind.textContent = f.kind.replaceAll("_", " ") + ": ";
+      li.append(kind, f.message);
+      ul.append(li);
+    }
+    box.append(ul);
+  }
+  const actual = Object.fromEntries((b.actual_winners || []).map((a) => [a.actor, a]));
+  const hasActual = Boolean(b.actual_winners && b.actual_winners.length);
+  const rows = b.winners.map((w) => [
+    w.name, percent(w.p_biggest), percent(w.p_gain),
+    `${signed(w.median)} (${signed(w.interval80[0])} to ${signed(w.interval80[1])})`,
+    ...b.models.map((m) => (w.by_model[m] ? percent(w.by_model[m].p_biggest) : "–")),
+    ...(hasActual ? [actual[w.actor] ? percent(actual[w.actor].p_biggest) : "–"] : []),
+  ]);
+  box.append(table(
+    ["Actor", "P(biggest winner)", "P(gain)", "Gain: median (80%)", ...b.models,
+      ...(hasActual ? ["Actual"] : [])],
+    rows,
+  ));
+  const issues = Object.entries(b.issues).map(([id, i]) => [
+    i.label || id, i.status_quo, i.forecast, i.interval80[0], i.interval80[1], i.spread, i.actual,
+  ]);
+  box.append(table(["Issue", "Status quo", "Forecast", "10%", "90%", "Models' spread", "Actual"], issues));
+  $("results").prepend(box);
+}
+
 async function runForecast() {
   if (!(await sync())) return;
   say("forecasting…");
   try {
+    const models = chosenModels().length ? chosenModels() : null;
     const answer = await api("POST", "/api/forecast", {
-      scenario: state.ref, models: chosenModels().length ? chosenModels() : null, options: options(),
+      scenario: state.ref, models, options: options(),
     });
-    showForecast(answer.forecast, answer.run_id, answer.charts);
+    await showForecast(answer.forecast, answer.run_id, answer.charts);
+    say("the bottom line: drawing…");
+    const bottom = await api("POST", "/api/brief", {
+      scenario: state.ref, models, options: options(),
+      draws: Math.min(Number($("draws").value) || 2000, 20000), seed: Number($("seed").value),
+    });
+    showBrief(bottom.brief);
     state.last = { draws: 0 };
     say("done");
     loadRuns();

@@ -1,0 +1,169 @@
+"""The blocks of a Monte Carlo study: each draws its inputs and summarises every model on them.
+
+Block k draws from its own generator,
+``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(k,))))``
+(:func:`~statecraft.analysis.draws.draw_block`), and keeps only counts and exact sums
+(:class:`~statecraft.analysis._summary.Summary`), so that a block's summary is the same in
+any process and summaries merge to the same bytes however the blocks are grouped.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from statecraft.analysis._summary import GainPlan, count_gains
+from statecraft.analysis._summary import Summary as _Summary
+from statecraft.analysis.draws import UncertainInput, draw_block, uncertain_inputs
+from statecraft.analysis.kernel import check_memory, chunks, draws_per_block
+from statecraft.analysis.winners import draw_gains, winner_counts
+from statecraft.arrays import Batch, DrawPlan, draw_plan, input_key
+from statecraft.models import Model, Output, build_models
+from statecraft.scenario import Issue, Scenario
+
+__all__ = ["BINS", "BLOCK", "block_size", "exponent", "ranked_actors", "run_block"]
+
+#: Draws per block. Fixed: each block has its own random stream, so changing it would
+#: change the draws.
+BLOCK = 4096
+#: Histogram bins across each issue's scale: quantiles are read to 1/BINS of the width.
+BINS = 2000
+
+
+def ranked_actors(scenario: Scenario) -> list[str]:
+    """Actors with a stance on some issue that has a status quo: those the gains rank."""
+    with_sq = {i.id for i in scenario.issues if i.status_quo is not None}
+    return [a.id for a in scenario.actors if with_sq & set(a.stances)]
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(text: str) -> Scenario:
+    return Scenario.model_validate_json(text)
+
+
+#: The uncertain inputs and the draw plan of the scenarios studied lately, by identity: a
+#: study works them out once, not once per block (the scenario is kept with them, so that
+#: its id is not reused while it is here).
+_STUDIES: dict[int, tuple[Scenario, list[UncertainInput], DrawPlan]] = {}
+
+
+_STUDIES_LOCK = threading.Lock()  # the web app runs studies in threads
+
+
+def _study(scenario: Scenario) -> tuple[list[UncertainInput], DrawPlan]:
+    with _STUDIES_LOCK:
+        hit = _STUDIES.get(id(scenario))
+    if hit is not None and hit[0] is scenario:
+        return hit[1], hit[2]
+    inputs = uncertain_inputs(scenario)
+    plan = draw_plan(scenario, [i.key for i in inputs])
+    with _STUDIES_LOCK:
+        while len(_STUDIES) >= 8:
+            _STUDIES.pop(next(iter(_STUDIES)))
+        _STUDIES[id(scenario)] = (scenario, inputs, plan)
+    return inputs, plan
+
+
+def block_size(scenario: Scenario) -> int:
+    """Draws per block: :data:`BLOCK`, fewer where a block's inputs would outgrow the memory
+    budget (only for scenarios of thousands of actor-issues). It depends on the scenario
+    alone, so a seed gives the same draws whatever models run and wherever."""
+    return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK)
+
+
+def run_block(
+    scenario: Scenario | str,
+    models: Sequence[str | Model],
+    options: Mapping[str, Any],
+    seed: int,
+    block: int,
+    size: int,
+    *,
+    plan: GainPlan | None = None,
+) -> _Summary:
+    """Draw one block, run every model on it and summarise. Pure: the same arguments give
+    the same summary in any process. ``scenario`` may be its JSON text (for other
+    processes: scenarios hold read-only mappings, which do not pickle); models may be
+    names (given ``options``) or instances (which pickle). With a ``plan`` the summary also
+    counts the gains (:class:`~statecraft.analysis._summary.GainPlan`)."""
+    if isinstance(scenario, str):
+        scenario = _parse(scenario)
+    built = build_models(models, options)
+    inputs, drawn = _study(scenario)
+    draws = draw_block(scenario, inputs, seed, block, size)
+    batch = drawn.batch(draws, size)
+    summary = _Summary(size, {}, {}, {}, {}, {})
+    ranked = ranked_actors(scenario)
+    if plan is not None and plan.actual and ranked:
+        gain = draw_gains(batch, _actual_draws(scenario, batch, draws), ranked)
+        if gain is not None:
+            summary.add_actual(count_gains(gain, plan.pairs))
+    for model in built:
+        check_memory([model], batch.n_actors, batch.n_issues, draws=batch.size)
+        parts: list[np.ndarray] = []
+        skip: Mapping[str, str] = {}
+        # Chunk by chunk: a chunk's per-draw extras (confrontations, n x n per draw) and
+        # gains (actors x issues per draw) are summarised and let go before the next.
+        for part, out in chunks(model, batch, seed=seed, block=block):
+            parts.append(out.forecasts)
+            skip = out.not_applicable
+            _reduce_extras(summary, scenario, model.name, out)
+            if ranked:
+                gain = draw_gains(batch.take(part), out.forecasts, ranked)
+                if gain is None:
+                    best = np.zeros(len(ranked), dtype=np.int64)
+                else:
+                    best = winner_counts(gain)
+                    if plan is not None:
+                        summary.add_gains(model.name, count_gains(gain, plan.pairs))
+                old = summary.best.get(model.name)
+                summary.best[model.name] = best if old is None else old + best
+        forecasts = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        for j, issue in enumerate(scenario.issues):
+            if issue.id in skip:
+                continue
+            forecast = forecasts[:, j]
+            ok = np.isfinite(forecast)
+            key = (issue.id, model.name)
+            width = issue.scale.high - issue.scale.low
+            index = np.clip(
+                ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
+            )
+            summary.counts[key] = np.bincount(index, minlength=BINS)
+            summary.sums[key] = [math.fsum(np.ldexp(forecast[ok], -exponent(issue)))]
+            summary.valid[key] = int(ok.sum())
+    return summary
+
+
+def _actual_draws(scenario: Scenario, batch: Batch, draws: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The actual outcome in every draw of a block (draws x issues): drawn where it has a
+    range, its value elsewhere, NaN where unknown."""
+    out = np.repeat(batch.actual[None, :], batch.size, axis=0)
+    for j, issue in enumerate(scenario.issues):
+        key = input_key("actual", None, issue.id)
+        if key in draws:
+            out[:, j] = draws[key]
+    return out
+
+
+def _reduce_extras(summary: _Summary, scenario: Scenario, name: str, out: Output) -> None:
+    """Add a chunk's confrontations (either side's) to the summary's counts."""
+    for issue in scenario.issues:
+        conf = out.extras.get(issue.id, {}).get("confrontation")
+        if conf is None or issue.id in out.not_applicable:
+            continue
+        counts = (conf | np.swapaxes(conf, 1, 2)).sum(axis=0)
+        key = (issue.id, name)
+        old = summary.confrontation.get(key)
+        summary.confrontation[key] = counts if old is None else old + counts
+
+
+def exponent(issue: Issue) -> int:
+    """The power of two of the largest end of an issue's scale: sums of forecasts are kept
+    divided by it, which is exact and cannot overflow on scales near 1e308."""
+    return int(np.frexp(max(abs(issue.scale.low), abs(issue.scale.high)))[1])

@@ -1,0 +1,235 @@
+"""The bottom line: who wins, with what probability, over the inputs and the models.
+
+:func:`brief` runs a Monte Carlo study (:mod:`statecraft.analysis.uncertainty`) of every
+model that applies, and reads the verdict from an ensemble: a mixture in which each draw's
+model is chosen with probability w_m (a named weight rule, :data:`WEIGHT_RULES`). For every
+actor it gives the probability of being the biggest winner, sum_m w_m P_m, the probability
+of gaining at all, and the median and 80% interval of its gain (as defined in
+``docs/winners.md``) read from the mixture of the models' gain histograms, overall and per
+model; where the actual outcome is known, the same against it, over the uncertain inputs
+and the actual's own range. Per issue: the ensemble's forecast (the median of the mixture of
+the models' forecast histograms), its 80% interval, each model's, and the spread of the
+models' medians. And flags that say when not to trust it (:mod:`._flags`, docs/brief.md).
+
+The ensemble as a mixture of models follows Bayesian model averaging (Hoeting, Madigan,
+Raftery & Volinsky 1999, *Statistical Science* 14(4)), with weights given by a rule rather
+than by posterior model probabilities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from statecraft.analysis._brief_parts import (
+    ActorVerdict,
+    ErrorFn,
+    GainVerdict,
+    IssueVerdict,
+    ModelForecast,
+    choose_models,
+    find_flags,
+    issue_verdicts,
+    margin_pairs,
+    verdicts,
+)
+from statecraft.analysis._flags import Flag
+from statecraft.analysis._mixture import WEIGHT_RULES, model_weights
+from statecraft.analysis._summary import GainPlan
+from statecraft.analysis.uncertainty import ProgressFn, check_models, run_study, uncertain_inputs
+from statecraft.errors import check_seed
+from statecraft.models import Model
+from statecraft.runner import forecast
+from statecraft.scenario import Scenario
+from statecraft.textsafe import strict_json
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "WEIGHT_RULES",
+    "ActorVerdict",
+    "Brief",
+    "ErrorFn",
+    "Flag",
+    "GainVerdict",
+    "IssueVerdict",
+    "ModelForecast",
+    "brief",
+]
+
+_WHY_NULL = {
+    "winners": "no draw ranked this actor under any model",
+    "issues": "no model gave a forecast of this issue in any draw",
+}
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The result of :func:`brief`: the verdict as probabilities, per issue the forecast
+    with its interval, and the flags."""
+
+    scenario: Scenario
+    models: tuple[str, ...]
+    weights: Mapping[str, float]
+    rule: str  # the weight rule's name, or "given"
+    skipped: Mapping[str, str]  # model -> why it is not in the ensemble
+    seed: int
+    draws: int
+    requested: int
+    inputs: int  # coded numbers with a range
+    winners: tuple[ActorVerdict, ...]
+    actual_winners: tuple[ActorVerdict, ...] | None
+    issues: tuple[IssueVerdict, ...]
+    flags: tuple[Flag, ...]
+    point: Mapping[str, str | None] = field(default_factory=dict)  # model -> point winner
+
+    @property
+    def interrupted(self) -> bool:
+        return self.draws < self.requested
+
+    @property
+    def leader(self) -> ActorVerdict | None:
+        """The actor most often the biggest winner over the ensemble."""
+        return self.winners[0] if self.winners else None
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One record per actor and source: the ensemble and each model (``against``
+        ``forecast``), and the actual outcome (``against`` ``actual``)."""
+        rows = []
+        groups: list[tuple[str, tuple[ActorVerdict, ...]]] = [("forecast", self.winners)]
+        if self.actual_winners is not None:
+            groups.append(("actual", self.actual_winners))
+        for against, items in groups:
+            for v in items:
+                sources: list[tuple[str, GainVerdict]] = [("ensemble", v.overall)]
+                sources += list(v.by_model.items())
+                for model, g in sources:
+                    rows.append(
+                        {
+                            "against": against,
+                            "model": model,
+                            "actor": v.actor,
+                            "name": v.name,
+                            "p_biggest": g.p_biggest,
+                            "p_gain": g.p_gain,
+                            "median": g.median,
+                            "p10": g.interval80[0],
+                            "p90": g.interval80[1],
+                        }
+                    )
+        return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """The winners as a pandas DataFrame: one row per actor and source (the ensemble,
+        each model, the actual outcome), with P(biggest winner), P(gain > 0) and the gain's
+        median and 80% interval."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as strict JSON data (the shape of ``statecraft brief -f json``)."""
+
+        def actor(v: ActorVerdict, per_model: bool) -> dict[str, Any]:
+            out: dict[str, Any] = {"actor": v.actor, "name": v.name, **v.overall.to_dict()}
+            if per_model:
+                out["by_model"] = {m: g.to_dict() for m, g in v.by_model.items()}
+            return out
+
+        data = {
+            "scenario": self.scenario.name,
+            "title": self.scenario.title,
+            "models": list(self.models),
+            "weights": dict(self.weights),
+            "weight_rule": self.rule,
+            "skipped": dict(self.skipped),
+            "seed": self.seed,
+            "draws": self.draws,
+            "requested": self.requested,
+            "interrupted": self.interrupted,
+            "uncertain_inputs": self.inputs,
+            "point_winner": dict(self.point),
+            "winners": [actor(v, True) for v in self.winners],
+            "actual_winners": None
+            if self.actual_winners is None
+            else [actor(v, False) for v in self.actual_winners],
+            "issues": {i.issue: i.to_dict() for i in self.issues},
+            "flags": [{"kind": f.kind, "message": f.message} for f in self.flags],
+        }
+        return dict(strict_json(data, why=_WHY_NULL))
+
+
+def brief(
+    scenario: Scenario,
+    models: str | Model | Sequence[str | Model] | None = None,
+    *,
+    draws: int = 2000,
+    seed: int = 0,
+    weights: str | Mapping[str, float] = "equal",
+    options: Mapping[str, Any] | None = None,
+    workers: int = 1,
+    progress: ProgressFn | None = None,
+    error: ErrorFn | None = None,
+) -> Brief:
+    """The bottom line of a scenario: who wins and how sure that is, over the scenario's
+    uncertain numbers and the models.
+
+    ``models`` are names or instances (default: every registered one-issue model that
+    applies to some issue; the linked models, slower, run when named, and the ones left
+    out are listed in :attr:`Brief.skipped` with the reason). ``weights`` is a weight rule's
+    name (:data:`WEIGHT_RULES`: ``"equal"``) or a weight per model. ``draws`` draws from
+    ``seed`` (as :func:`~statecraft.analysis.uncertainty.simulate`: byte-identical in any
+    number of ``workers``); ``progress(done, total)`` after each block; Ctrl-C keeps the
+    draws done. ``error(counts, model)`` turns a model's forecast histogram of an issue
+    into its predictive histogram (adding the model's own error); None keeps the forecast's.
+    """
+    seed = check_seed(seed)
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+        raise ValueError(f"draws must be a positive integer, not {draws!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive integer, not {workers!r}")
+    options = dict(options or {})
+    chosen, skipped = choose_models(scenario, models, options)
+    built = check_models(scenario, chosen, options)
+    names = [m.name for m in built]
+    w = model_weights(names, weights)
+    rule = weights if isinstance(weights, str) else "given"
+    point = forecast(scenario, built, seed=seed)
+    ranked, pairs = margin_pairs(scenario, point)
+    has_actual = any(i.actual is not None and i.status_quo is not None for i in scenario.issues)
+    plan = GainPlan(pairs=pairs, actual=has_actual)
+    total = run_study(scenario, built, draws, seed, workers=workers, progress=progress, plan=plan)
+    winners = verdicts(scenario, ranked, total.gains, total.draws, w)
+    actual = (
+        verdicts(scenario, ranked, {"actual": total.actual}, total.draws, {"actual": 1.0})
+        if total.actual is not None
+        else None
+    )
+    issues = issue_verdicts(scenario, names, total, w, error)
+    coded = [i for i in uncertain_inputs(scenario) if i.kind != "actual"]
+    flags = find_flags(
+        scenario, built, point, ranked, pairs, total, w, winners, coded=len(coded), seed=seed
+    )
+    return Brief(
+        scenario=scenario,
+        models=tuple(names),
+        weights=w,
+        rule=rule,
+        skipped=skipped,
+        seed=seed,
+        draws=total.draws,
+        requested=draws,
+        inputs=len(coded),
+        winners=winners,
+        actual_winners=None
+        if actual is None
+        else tuple(ActorVerdict(v.actor, v.name, v.overall, {}) for v in actual),
+        issues=issues,
+        flags=flags,
+        point={
+            n: (best.actor if (best := point.winners_by_model[n].best) is not None else None)
+            for n in names
+        },
+    )

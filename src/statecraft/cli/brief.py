@@ -1,0 +1,110 @@
+"""``statecraft brief``: the bottom line, who wins and how sure that is, on one screen."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from statecraft import StatecraftError, brief
+from statecraft.api import WEIGHT_RULES
+from statecraft.cli.options import (
+    OptionList,
+    OutputFormat,
+    PerturbOpt,
+    ScenarioArg,
+    SeedOpt,
+    TableOrJson,
+    parse_options,
+    table_or_json,
+    with_perturbation,
+)
+from statecraft.cli.render import print_json
+from statecraft.cli.render_brief import print_brief
+from statecraft.cli.util import fail, load_scenario, progress_bar
+
+
+def _weights(text: str) -> str | dict[str, float]:
+    """A weight rule's name, or ``MODEL=WEIGHT,MODEL=WEIGHT``."""
+    if "=" not in text:
+        return text.strip()
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise fail(
+                f"--weights: {part.strip()!r} is not MODEL=WEIGHT with a number as the weight"
+            ) from None
+    return out
+
+
+def brief_cmd(
+    scenario: ScenarioArg,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="A model of the ensemble (repeatable); default: every one-issue model that "
+            "applies.",
+        ),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", "-n", help="How many draws.")] = 2000,
+    seed: SeedOpt = 0,
+    weights: Annotated[
+        str,
+        typer.Option(
+            help=f"The models' weights: a rule ({', '.join(WEIGHT_RULES)}) or "
+            "MODEL=WEIGHT,MODEL=WEIGHT."
+        ),
+    ] = "equal",
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Local processes.")] = 1,
+    perturb: PerturbOpt = None,
+    fmt: TableOrJson = OutputFormat.table,
+    option: OptionList = None,
+) -> None:
+    """The bottom line: who wins, with what probability over the uncertain numbers and the
+    models, each issue's forecast with its interval, and the flags that say when not to
+    trust it."""
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+
+    table_or_json(fmt, "brief")
+    if draws < 1:
+        raise fail(f"--draws must be at least 1 (got {draws})")
+    if workers < 1:
+        raise fail(f"--workers must be at least 1 (got {workers})")
+    s = with_perturbation(load_scenario(scenario), perturb)
+    options = parse_options(option)
+    bar = progress_bar(
+        TextColumn("briefing"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
+        TimeRemainingColumn(),
+    )
+    with bar:
+        task = bar.add_task("draws", total=draws)
+        try:
+            result = brief(
+                s,
+                model or None,
+                draws=draws,
+                seed=seed,
+                weights=_weights(weights),
+                options=options,
+                workers=workers,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+        except (StatecraftError, ValueError, RuntimeError) as exc:
+            raise fail(str(exc)) from None
+    if fmt is OutputFormat.json:
+        print_json(result.to_dict())
+    else:
+        print_brief(result)
+    if result.interrupted:
+        Console(stderr=True, markup=False).print(
+            f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"
+        )
+        raise typer.Exit(130)

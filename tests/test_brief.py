@@ -1,0 +1,307 @@
+"""The bottom line (statecraft brief): probabilities over the inputs and a mixture of models,
+checked against cases worked by hand and against exact per-draw gains."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import statecraft as sc
+from statecraft.analysis import uncertainty
+from statecraft.analysis._summary import GAIN_BINS, GainPlan
+from statecraft.analysis.brief import Brief, brief
+from statecraft.analysis.draws import draw_block, uncertain_inputs
+from statecraft.analysis.kernel import run_model
+from statecraft.analysis.winners import gains
+from statecraft.arrays import draw_batch
+from statecraft.cli import app
+from statecraft.models import get_model
+
+runner = CliRunner()
+#: A gain's histogram bin: quantiles read from it are exact to this.
+GAIN_BIN = 2.0 / GAIN_BINS
+
+
+def three(**actual: Any) -> dict[str, Any]:
+    """One issue, status quo 20: a at 60 (capability 3), b at 0 and c at 10 (capability 1).
+    The compromise is (3*60 + 0 + 10) / 5 = 38, the weighted median 60 (a holds 3 of 5)."""
+    issue: dict[str, Any] = {"id": "x", "label": "X", "status_quo": 20}
+    if actual:
+        issue["actual"] = actual
+    return {
+        "name": "three",
+        "issues": [issue],
+        "actors": [
+            {"id": "a", "capability": 3, "stances": {"x": {"position": 60, "salience": 1}}},
+            {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 1}}},
+            {"id": "c", "capability": 1, "stances": {"x": {"position": 10, "salience": 1}}},
+        ],
+    }
+
+
+def duel(capability: Any) -> sc.Scenario:
+    """a at 100 against b at 0 (capability 1), status quo 50: the compromise is
+    100 c / (c + 1), and a is the biggest winner exactly when its capability c is above 1."""
+    return sc.Scenario.model_validate(
+        {
+            "name": "duel",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": capability,
+                    "stances": {"x": {"position": 100, "salience": 1}},
+                },
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 1}}},
+            ],
+        }
+    )
+
+
+def kinds(b: Brief) -> list[str]:
+    return [f.kind for f in b.flags]
+
+
+def test_three_actors_worked_by_hand() -> None:
+    # Compromise 38: gains a (40 - 22)/100 = +0.18, b (20 - 38)/100 = -0.18, c (10 - 28)/100
+    # = -0.18. Median 60: a +0.40, b -0.40, c -0.40. a wins under both, with certainty.
+    b = brief(sc.Scenario.model_validate(three()), ["compromise", "median"], draws=20)
+    a = b.winners[0]
+    assert a.actor == "a"
+    assert a.p_biggest == 1.0
+    assert a.p_gain == 1.0
+    assert a.by_model["compromise"].median == pytest.approx(0.18, abs=GAIN_BIN)
+    assert a.by_model["median"].median == pytest.approx(0.40, abs=GAIN_BIN)
+    # The mixture, half and half: its 10% quantile at the compromise's gain, 90% at the median's
+    assert a.interval80[0] == pytest.approx(0.18, abs=GAIN_BIN)
+    assert a.interval80[1] == pytest.approx(0.40, abs=GAIN_BIN)
+    for v in b.winners[1:]:
+        assert v.p_biggest == 0.0
+        assert v.p_gain == 0.0
+        assert v.by_model["compromise"].median == pytest.approx(-0.18, abs=GAIN_BIN)
+    (x,) = b.issues
+    width = 100 / uncertainty.BINS
+    assert x.by_model["compromise"].median == pytest.approx(38, abs=width)
+    assert x.by_model["median"].median == pytest.approx(60, abs=width)
+    assert x.interval80 == pytest.approx((38, 60), abs=width)
+    assert x.spread == pytest.approx(22, abs=2 * width)
+    assert kinds(b) == ["no_ranges"]  # both models name a; nothing is near a flip
+
+
+def test_mixture_is_the_weighted_average_of_exact_per_model_probabilities() -> None:
+    s = duel({"value": 1.0, "low": 0.5, "high": 1.6}).model_copy(
+        update={"perturb": sc.Perturbation(relative=0.3)}
+    )
+    draws, seed = 400, 7
+    b = brief(
+        s, ["compromise", "median"], draws=draws, seed=seed, weights={"compromise": 3, "median": 1}
+    )
+    # The same draws, the models run and the gains computed here, draw by draw
+    inputs = uncertain_inputs(s)
+    batch = draw_batch(s, draw_block(s, inputs, seed, 0, draws), draws)
+    exact: dict[str, np.ndarray] = {}
+    for name in ("compromise", "median"):
+        out = run_model(get_model(name), batch)
+        g, _ = gains(batch.position, batch.salience, out.forecasts, batch.status_quo, batch.width)
+        exact[name] = g
+    for v in b.winners:
+        k = ["a", "b"].index(v.actor)
+        p = {m: float(np.mean(g.argmax(axis=1) == k)) for m, g in exact.items()}
+        assert v.by_model["compromise"].p_biggest == p["compromise"]
+        assert v.by_model["median"].p_biggest == p["median"]
+        assert v.p_biggest == pytest.approx(0.75 * p["compromise"] + 0.25 * p["median"], abs=1e-12)
+        positive = {m: float(np.mean(g[:, k] > 1e-12)) for m, g in exact.items()}
+        assert v.p_gain == pytest.approx(0.75 * positive["compromise"] + 0.25 * positive["median"])
+        for m, g in exact.items():  # quantiles of the histogram against the exact gains
+            got = v.by_model[m]
+            assert got.median == pytest.approx(
+                np.quantile(g[:, k], 0.5, method="inverted_cdf"), abs=GAIN_BIN
+            )
+            assert got.interval80[0] == pytest.approx(
+                np.quantile(g[:, k], 0.1, method="inverted_cdf"), abs=GAIN_BIN
+            )
+            assert got.interval80[1] == pytest.approx(
+                np.quantile(g[:, k], 0.9, method="inverted_cdf"), abs=GAIN_BIN
+            )
+    assert 0.2 < b.winners[0].by_model["compromise"].p_biggest < 0.8  # a real split
+
+
+def test_gain_counts_are_the_same_bytes_in_other_processes() -> None:
+    s = duel({"value": 1.0, "low": 0.5, "high": 1.6})
+    models = uncertainty.check_models(s, ["compromise", "median"], {})
+    plan = GainPlan(pairs=((0, 1),), actual=False)
+    n = uncertainty.BLOCK + 100  # two blocks
+    one = uncertainty.run_study(s, models, n, 3, plan=plan)
+    two = uncertainty.run_study(s, models, n, 3, plan=plan, workers=2)
+    for m in ("compromise", "median"):
+        for part in ("best", "positive", "histogram", "margins"):
+            assert getattr(one.gains[m], part).tobytes() == getattr(two.gains[m], part).tobytes()
+        assert int(one.gains[m].histogram.sum()) == 2 * n  # every draw, both actors
+        np.testing.assert_array_equal(one.gains[m].best, one.best[m])
+
+
+def test_a_brief_is_the_same_in_two_processes() -> None:
+    s = sc.Scenario.model_validate(three(value=50, low=40, high=70)).with_perturbation(0.2)
+    n = uncertainty.BLOCK + 10  # two blocks
+    one = brief(s, ["compromise", "median"], draws=n, seed=2).to_dict()
+    two = brief(s, ["compromise", "median"], draws=n, seed=2, workers=2).to_dict()
+    assert json.dumps(one) == json.dumps(two)
+
+
+def test_the_actuals_range_is_drawn() -> None:
+    # The actual is uniform on [40, 70]; b at 0 gains (20 - o)/100 against it, uniform on
+    # [-0.5, -0.2]: median -0.35, 80% interval -0.47 to -0.23.
+    s = sc.Scenario.model_validate(three(value=50, low=40, high=70, dist="uniform"))
+    keys = [i.key for i in uncertain_inputs(s)]
+    assert keys == ["x:actual"]
+    assert uncertain_inputs(s, actual=False) == []
+    b = brief(s, ["compromise"], draws=3000, seed=1)
+    assert b.actual_winners is not None
+    got = {v.actor: v for v in b.actual_winners}["b"]
+    assert got.median == pytest.approx(-0.35, abs=0.01)
+    assert got.interval80 == pytest.approx((-0.47, -0.23), abs=0.01)
+    # exactly the drawn actuals
+    drawn = draw_block(s, uncertain_inputs(s), 1, 0, 3000)["x:actual"]
+    assert got.median == pytest.approx(
+        np.quantile((20 - drawn) / 100, 0.5, method="inverted_cdf"), abs=GAIN_BIN
+    )
+    assert drawn.min() >= 40
+    assert drawn.max() <= 70
+    assert kinds(b) == ["no_ranges"]  # the actual's range makes no forecast uncertain
+
+
+def test_an_actual_range_changes_no_other_draw() -> None:
+    plain = sc.Scenario.model_validate(three(value=50)).with_perturbation(0.1)
+    ranged = sc.Scenario.model_validate(three(value=50, low=40, high=70)).with_perturbation(0.1)
+    a = draw_block(plain, uncertain_inputs(plain), 5, 0, 50)
+    c = draw_block(ranged, uncertain_inputs(ranged), 5, 0, 50)
+    assert list(c) == [*a, "x:actual"]  # perturb gives the actual no range; its own, last
+    for key, values in a.items():
+        assert values.tobytes() == c[key].tobytes()
+
+
+def test_narrow_margin_raised_on_a_close_duel_and_not_on_a_clear_one() -> None:
+    close = brief(duel({"value": 1.0, "low": 0.5, "high": 1.5}), ["compromise"], draws=400)
+    assert "narrow_margin" in kinds(close)
+    assert 0.35 < close.winners[0].p_biggest < 0.65  # P(c > 1) = 1/2
+    clear = brief(duel({"value": 3.0, "low": 2.0, "high": 4.0}), ["compromise"], draws=400)
+    assert "narrow_margin" not in kinds(clear)
+    assert clear.winners[0].actor == "a"
+    assert clear.winners[0].p_biggest == 1.0
+
+
+def test_near_flip_raised_within_five_percent_and_not_beyond() -> None:
+    # capability 1.02: the compromise 100 * 1.02 / 2.02 = 50.5 is above the status quo 50
+    # and a wins; 5% less capability (0.969) puts it below 50.
+    near = brief(duel(1.02), ["compromise"], draws=5)
+    (flag,) = [f for f in near.flags if f.kind == "near_flip"]
+    assert "a:capability 1.02 -> 0.969 makes b the biggest winner" in flag.message
+    # capability 2: the compromise is 66.7, and no 5% move brings it near 50
+    far = brief(duel(2.0), ["compromise"], draws=5)
+    assert "near_flip" not in kinds(far)
+
+
+def test_models_disagree_and_still_moving() -> None:
+    # On the coded Karabakh ranges the median names Azerbaijan in most draws and Nash Russia
+    s = sc.load("karabakh-2020")
+    split = brief(s, ["median", "nash"], draws=200)
+    assert "models_disagree" in kinds(split)
+    agree = brief(s, ["nash", "kalai-smorodinsky"], draws=200)
+    assert "models_disagree" not in kinds(agree)
+    moving = brief(s, ["expected-utility"], draws=8)
+    (flag,) = [f for f in moving.flags if f.kind == "still_moving"]
+    assert "rounds=N" in flag.message
+    settled = brief(sc.Scenario.model_validate(three()), ["expected-utility"], draws=4)
+    assert "still_moving" not in kinds(settled)
+
+
+def test_no_ranges_only_without_ranges() -> None:
+    ranged = brief(duel({"value": 1.0, "low": 0.5, "high": 1.5}), ["compromise"], draws=5)
+    assert "no_ranges" not in kinds(ranged)
+
+
+def test_default_models_and_frame() -> None:
+    b = sc.brief(sc.Scenario.model_validate(three()), draws=5)
+    names = set(sc.available_models())
+    assert set(b.models) | set(b.skipped) == names
+    assert all(not sc.get_model(m).links_issues for m in b.models)
+    frame = b.to_frame()
+    assert {"against", "model", "actor", "p_biggest", "p_gain", "median", "p10", "p90"} <= set(
+        frame.columns
+    )
+    assert set(frame["model"]) == {"ensemble", *b.models}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"weights": "best"}, "unknown weight rule 'best'; the rules are: equal"),
+        (
+            {"weights": {"compromise": -1}},
+            "the weight of 'compromise' must be a finite number >= 0",
+        ),
+        ({"weights": {"median": 1}}, "not among the models run"),
+        ({"weights": {"compromise": 0}}, "the weights are all 0"),
+        ({"draws": 0}, "draws must be a positive integer"),
+        ({"workers": 0}, "workers must be a positive integer"),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        brief(duel(2.0), ["compromise"], **kwargs)
+
+
+def test_missing_weight_and_unknown_model() -> None:
+    with pytest.raises(ValueError, match="no weight given for the model 'median'"):
+        brief(duel(2.0), ["compromise", "median"], weights={"compromise": 1})
+    with pytest.raises(sc.UnknownModel, match="unknown model 'nope'"):
+        brief(duel(2.0), ["nope"])
+
+
+@pytest.fixture
+def no_ranges_file(tmp_path: Path) -> Path:
+    path = tmp_path / "three.yaml"
+    path.write_text(yaml.safe_dump(three(value=50)), encoding="utf-8")
+    return path
+
+
+def test_cli_json(no_ranges_file: Path) -> None:
+    result = runner.invoke(app, ["brief", str(no_ranges_file), "-n", "20", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"models", "winners", "actual_winners", "issues", "flags"} <= set(data)
+    for w in data["winners"] + data["actual_winners"]:
+        assert {"actor", "p_biggest", "p_gain", "median", "interval80"} <= set(w)
+    assert {"forecast", "interval80", "by_model"} <= set(data["issues"]["x"])
+    assert "no_ranges" in [f["kind"] for f in data["flags"]]
+    assert all(set(f) == {"kind", "message"} for f in data["flags"])
+
+
+def test_cli_table(no_ranges_file: Path) -> None:
+    result = runner.invoke(app, ["brief", str(no_ranges_file), "-n", "20", "-m", "compromise"])
+    assert result.exit_code == 0, result.output
+    assert "Most often the biggest winner: a, in 100% of draws" in result.stdout
+    assert "no_ranges" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-m", "nope"], "unknown model 'nope'"),
+        (["--weights", "best"], "unknown weight rule 'best'"),
+        (["--weights", "compromise=x"], "is not MODEL=WEIGHT"),
+        (["-n", "0"], "--draws must be at least 1"),
+        (["-f", "csv"], "brief prints a table or json"),
+    ],
+)
+def test_cli_bad_input(no_ranges_file: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["brief", str(no_ranges_file), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
