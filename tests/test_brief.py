@@ -16,6 +16,7 @@ import statecraft as sc
 from statecraft.analysis import uncertainty
 from statecraft.analysis._summary import GAIN_BINS, GainPlan
 from statecraft.analysis.brief import Brief, brief
+from statecraft.analysis.calibration import error_record
 from statecraft.analysis.draws import draw_block, uncertain_inputs
 from statecraft.analysis.kernel import run_model
 from statecraft.analysis.winners import gains
@@ -89,8 +90,25 @@ def test_three_actors_worked_by_hand() -> None:
     width = 100 / uncertainty.BINS
     assert x.by_model["compromise"].median == pytest.approx(38, abs=width)
     assert x.by_model["median"].median == pytest.approx(60, abs=width)
-    assert x.interval80 == pytest.approx((38, 60), abs=width)
+    assert x.inputs80 == pytest.approx((38, 60), abs=width)
     assert x.spread == pytest.approx(22, abs=2 * width)
+    # With the models' own errors: each forecast plus its out-of-fold residuals (as shares
+    # of the scale, piled at the ends), mixed half and half (both records hold 255 issues).
+    sample = np.concatenate(
+        [
+            np.clip(38 + 100 * error_record("compromise").residuals, 0, 100),
+            np.clip(60 + 100 * error_record("median").residuals, 0, 100),
+        ]
+    )
+    assert x.calibrated == ("compromise", "median")
+    for q, bound in zip((0.1, 0.9), x.interval80, strict=True):
+        # a q-quantile of the sample (where the sample's CDF crosses q; to a bin's width)
+        assert (sample < bound - width).mean() <= q + 1e-9
+        assert (sample <= bound + width).mean() >= q - 1e-9
+    assert x.interval80[0] < 38
+    assert x.interval80[1] > 60
+    plain = brief(b.scenario, ["compromise", "median"], draws=20, calibrated=False)
+    assert plain.issues[0].interval80 == pytest.approx((38, 60), abs=width)
     assert kinds(b) == ["no_ranges"]  # both models name a; nothing is near a flip
 
 
@@ -305,3 +323,40 @@ def test_cli_bad_input(no_ranges_file: Path, args: list[str], message: str) -> N
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_backtest_weights_are_the_inverse_of_each_models_crps() -> None:
+    # The rule's definition: w_m proportional to 1 / CRPS_m (out of fold, the shipped record).
+    crps = {m: error_record(m).cross_validated["crps_share"] for m in ("compromise", "nash")}
+    b = brief(duel(2.0), ["compromise", "nash"], draws=5, weights="backtest")
+    inverse = {m: 1 / c for m, c in crps.items()}
+    total = sum(inverse.values())
+    assert b.rule == "backtest"
+    assert b.weights == pytest.approx({m: v / total for m, v in inverse.items()})
+    assert b.weights["compromise"] > b.weights["nash"]  # compromise erred less on the DEU file
+
+
+def test_backtest_weights_refuse_a_model_without_a_record() -> None:
+    from statecraft.analysis._mixture import WEIGHT_RULES
+
+    with pytest.raises(ValueError, match="'mine' has no backtest record"):
+        WEIGHT_RULES["backtest"](["compromise", "mine"])
+
+
+def test_cli_model_error_widens_the_interval(no_ranges_file: Path) -> None:
+    def issue(*extra: str) -> dict[str, Any]:
+        args = ["brief", str(no_ranges_file), "-n", "5", "-m", "compromise", "-f", "json"]
+        result = runner.invoke(app, args + list(extra))
+        assert result.exit_code == 0, result.output
+        return dict(json.loads(result.stdout)["issues"]["x"])
+
+    with_error, without = issue(), issue("--no-model-error")
+    assert with_error["calibrated"] == ["compromise"]
+    assert without["calibrated"] == []
+    lo, hi = with_error["interval80"]
+    assert without["interval80"] == without["inputs80"] == with_error["inputs80"]
+    assert lo < without["interval80"][0]
+    assert hi > without["interval80"][1]
+    by_model = with_error["by_model"]["compromise"]
+    assert by_model["calibrated"] is True
+    assert by_model["interval80"] == pytest.approx([lo, hi])

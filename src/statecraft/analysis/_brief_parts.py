@@ -84,10 +84,14 @@ class ActorVerdict:
 
 @dataclass(frozen=True)
 class ModelForecast:
-    """One model's forecast of one issue over the draws (its predictive histogram)."""
+    """One model's forecast of one issue over the draws: the median of its forecasts, the
+    80% interval of its predictive histogram (the forecasts plus the model's own error,
+    where it has an error record) and the 80% interval of its forecasts alone."""
 
     median: float
     interval80: tuple[float, float]
+    inputs80: tuple[float, float]
+    calibrated: bool
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,11 @@ class IssueVerdict:
     status_quo: float | None
     actual: float | None
     forecast: float
-    interval80: tuple[float, float]
+    interval80: tuple[float, float]  # the mixture's predictive interval
     by_model: Mapping[str, ModelForecast]
     spread: float  # the largest model median minus the smallest
+    inputs80: tuple[float, float] = (float("nan"), float("nan"))  # from the inputs alone
+    calibrated: tuple[str, ...] = ()  # the models whose own error is in interval80
 
     @property
     def medians(self) -> tuple[float, float] | None:
@@ -116,9 +122,16 @@ class IssueVerdict:
             "actual": self.actual,
             "forecast": self.forecast,
             "interval80": list(self.interval80),
+            "inputs80": list(self.inputs80),
+            "calibrated": list(self.calibrated),
             "spread": self.spread,
             "by_model": {
-                m: {"median": f.median, "interval80": list(f.interval80)}
+                m: {
+                    "median": f.median,
+                    "interval80": list(f.interval80),
+                    "inputs80": list(f.inputs80),
+                    "calibrated": f.calibrated,
+                }
                 for m, f in self.by_model.items()
             },
         }
@@ -205,9 +218,16 @@ def verdicts(
     return tuple(out[i] for i in order)
 
 
-def _model_forecast(h: np.ndarray, low: float, high: float) -> ModelForecast:
+def _model_forecast(
+    forecast: np.ndarray, predictive: np.ndarray | None, low: float, high: float
+) -> ModelForecast:
+    inputs80 = (quantile(forecast, 0.1, low, high), quantile(forecast, 0.9, low, high))
+    h = forecast if predictive is None else predictive
     return ModelForecast(
-        quantile(h, 0.5, low, high), (quantile(h, 0.1, low, high), quantile(h, 0.9, low, high))
+        median=quantile(forecast, 0.5, low, high),
+        interval80=(quantile(h, 0.1, low, high), quantile(h, 0.9, low, high)),
+        inputs80=inputs80,
+        calibrated=predictive is not None,
     )
 
 
@@ -218,22 +238,27 @@ def issue_verdicts(
     weights: Mapping[str, float],
     error: ErrorFn | None,
 ) -> tuple[IssueVerdict, ...]:
-    """Per issue, each model's predictive histogram (its forecast histogram through
-    ``error``, the one place where a model's own error enters) and their mixture."""
+    """Per issue, each model's forecast histogram, its predictive histogram (the forecast
+    histogram through ``error``, the one place where a model's own error enters; the
+    forecast's own where ``error`` gives none) and their mixtures. The forecast is the median
+    of the forecasts' mixture; the interval, the predictive mixture's."""
     out = []
     for issue in scenario.issues:
         low, high = issue.scale.low, issue.scale.high
-        hists: dict[str, np.ndarray] = {}
+        forecasts: dict[str, np.ndarray] = {}
+        predictives: dict[str, np.ndarray] = {}
+        by_model: dict[str, ModelForecast] = {}
         for m in models:
             counts = total.counts.get((issue.id, m))
             if counts is None or total.valid.get((issue.id, m), 0) == 0:
                 continue
-            # The seam: a model's forecast histogram becomes its predictive histogram here.
+            forecasts[m] = np.asarray(counts, dtype=float)
             predictive = None if error is None else error(counts, m)
-            hists[m] = np.asarray(counts if predictive is None else predictive, dtype=float)
-        by_model = {m: _model_forecast(h, low, high) for m, h in hists.items()}
+            predictives[m] = forecasts[m] if predictive is None else np.asarray(predictive, float)
+            by_model[m] = _model_forecast(forecasts[m], predictive, low, high)
         nan = float("nan")
-        mixed = mixture(hists, weights) if hists else np.zeros(BINS)
+        mixed = mixture(forecasts, weights) if forecasts else np.zeros(BINS)
+        spread = mixture(predictives, weights) if predictives else np.zeros(BINS)
         medians = [f.median for f in by_model.values()]
         out.append(
             IssueVerdict(
@@ -242,9 +267,11 @@ def issue_verdicts(
                 status_quo=None if issue.status_quo is None else issue.status_quo.value,
                 actual=None if issue.actual is None else issue.actual.value,
                 forecast=quantile(mixed, 0.5, low, high),
-                interval80=(quantile(mixed, 0.1, low, high), quantile(mixed, 0.9, low, high)),
+                interval80=(quantile(spread, 0.1, low, high), quantile(spread, 0.9, low, high)),
                 by_model=by_model,
                 spread=max(medians) - min(medians) if medians else nan,
+                inputs80=(quantile(mixed, 0.1, low, high), quantile(mixed, 0.9, low, high)),
+                calibrated=tuple(m for m, f in by_model.items() if f.calibrated),
             )
         )
     return tuple(out)

@@ -25,9 +25,27 @@ def _equal(models: Sequence[str]) -> Mapping[str, float]:
     return dict.fromkeys(models, 1.0)
 
 
-#: The weight rules by name (docs/brief.md). A rule from each model's backtest record is one
-#: more entry here.
-WEIGHT_RULES: dict[str, WeightRule] = {"equal": _equal}
+def _backtest(models: Sequence[str]) -> Mapping[str, float]:
+    """Each model weighted by the inverse of its out-of-fold CRPS on the DEU development
+    file (the shipped error record, docs/calibration.md): a model whose predictive
+    distributions were half as far from the outcomes counts twice as much."""
+    from statecraft.analysis.calibration import error_record
+
+    out = {}
+    for m in models:
+        record = error_record(m)
+        crps = None if record is None else record.cross_validated.get("crps_share")
+        if not crps:
+            raise ValueError(
+                f"the model {m!r} has no backtest record, so the 'backtest' weights cannot "
+                "weigh it: use the 'equal' rule or give a weight per model"
+            )
+        out[m] = 1.0 / float(crps)
+    return out
+
+
+#: The weight rules by name (docs/brief.md).
+WEIGHT_RULES: dict[str, WeightRule] = {"equal": _equal, "backtest": _backtest}
 
 
 def model_weights(models: Sequence[str], weights: str | Mapping[str, float]) -> dict[str, float]:

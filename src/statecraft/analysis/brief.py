@@ -37,6 +37,7 @@ from statecraft.analysis._brief_parts import (
 from statecraft.analysis._flags import Flag
 from statecraft.analysis._mixture import WEIGHT_RULES, model_weights
 from statecraft.analysis._summary import GainPlan
+from statecraft.analysis.calibration import predictive
 from statecraft.analysis.uncertainty import ProgressFn, check_models, run_study, uncertain_inputs
 from statecraft.errors import check_seed
 from statecraft.models import Model
@@ -172,6 +173,7 @@ def brief(
     workers: int = 1,
     progress: ProgressFn | None = None,
     error: ErrorFn | None = None,
+    calibrated: bool = True,
 ) -> Brief:
     """The bottom line of a scenario: who wins and how sure that is, over the scenario's
     uncertain numbers and the models.
@@ -183,7 +185,10 @@ def brief(
     ``seed`` (as :func:`~statecraft.analysis.uncertainty.simulate`: byte-identical in any
     number of ``workers``); ``progress(done, total)`` after each block; Ctrl-C keeps the
     draws done. ``error(counts, model)`` turns a model's forecast histogram of an issue
-    into its predictive histogram (adding the model's own error); None keeps the forecast's.
+    into its predictive histogram (adding the model's own error); by default, with
+    ``calibrated``, the model's out-of-fold error on the DEU development file
+    (:func:`~statecraft.analysis.calibration.predictive`, docs/calibration.md);
+    ``calibrated=False`` keeps the spread of the inputs alone.
     """
     seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
@@ -207,6 +212,8 @@ def brief(
         if total.actual is not None
         else None
     )
+    if error is None and calibrated:
+        error = predictive
     issues = issue_verdicts(scenario, names, total, w, error)
     coded = [i for i in uncertain_inputs(scenario) if i.kind != "actual"]
     flags = find_flags(

@@ -62,6 +62,14 @@ def brief_cmd(
         ),
     ] = "equal",
     workers: Annotated[int, typer.Option("--workers", "-w", help="Local processes.")] = 1,
+    model_error: Annotated[
+        bool,
+        typer.Option(
+            "--model-error/--no-model-error",
+            help="Widen each issue's interval by the model's own out-of-sample error on real "
+            "decisions (docs/calibration.md).",
+        ),
+    ] = True,
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
@@ -95,6 +103,7 @@ def brief_cmd(
                 weights=_weights(weights),
                 options=options,
                 workers=workers,
+                calibrated=model_error,
                 progress=lambda done, total: bar.update(task, completed=done),
             )
         except (StatecraftError, ValueError, RuntimeError) as exc:

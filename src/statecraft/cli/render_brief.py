@@ -77,6 +77,7 @@ def issues_table(result: Any) -> Table:
     table.add_column("Status quo", justify="right")
     table.add_column("Forecast", justify="right")
     table.add_column("80% interval", justify="right", no_wrap=True)
+    table.add_column("Inputs alone", justify="right", no_wrap=True)
     table.add_column("Models' medians", justify="right", no_wrap=True)
     table.add_column("Spread", justify="right")
     table.add_column("Actual", justify="right")
@@ -89,6 +90,7 @@ def issues_table(result: Any) -> Table:
             fmt(item.status_quo, d),
             fmt(item.forecast, d),
             _interval(item.interval80, d),
+            _interval(item.inputs80, d),
             f"{fmt(medians[0], d)} to {fmt(medians[1], d)}" if medians else "–",
             fmt(item.spread, d),
             fmt(item.actual, d),
@@ -99,7 +101,18 @@ def issues_table(result: Any) -> Table:
             why.append("actual: the real outcome is not known")
         if not medians:
             why.append("forecast: no model gave one")
-    table.caption = dashes("Spread: the largest model median minus the smallest.", why)
+    calibrated = sorted({m for item in result.issues for m in item.calibrated})
+    error = (
+        f"80% interval: the uncertain inputs and the models' own errors out of sample on "
+        f"real decisions (DEU; {', '.join(calibrated)}; docs/calibration.md). "
+        if calibrated
+        else "80% interval: the uncertain inputs alone (no model's own error). "
+    )
+    table.caption = dashes(
+        error + "Inputs alone: without the models' errors. "
+        "Spread: the largest model median minus the smallest.",
+        why,
+    )
     return table
 
 

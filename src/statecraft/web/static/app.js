@@ -545,9 +545,16 @@ function showBrief(b) {
     rows,
   ));
   const issues = Object.entries(b.issues).map(([id, i]) => [
-    i.label || id, i.status_quo, i.forecast, i.interval80[0], i.interval80[1], i.spread, i.actual,
+    i.label || id, i.status_quo, i.forecast, i.interval80[0], i.interval80[1],
+    i.inputs80[0], i.inputs80[1], i.spread, i.actual,
   ]);
-  box.append(table(["Issue", "Status quo", "Forecast", "10%", "90%", "Models' spread", "Actual"], issues));
+  box.append(table(["Issue", "Status quo", "Forecast", "10%", "90%", "10% (inputs alone)",
+    "90% (inputs alone)", "Models' spread", "Actual"], issues));
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = "10% and 90%: the uncertain inputs and the models' own errors on real " +
+    "decisions (docs/calibration.md); inputs alone: without the models' errors.";
+  box.append(note);
   $("results").prepend(box);
 }
 
