@@ -25,7 +25,7 @@ def main() -> None:
         color_system="truecolor",
         markup=False,
     )
-    print_forecast(sc.forecast("karabakh-2020"), console)
+    print_forecast(sc.forecast("karabakh-2020"), console, ref="karabakh-2020")
     out = HERE / "img" / "karabakh-forecast.svg"
     console.save_svg(str(out), title="statecraft forecast karabakh-2020")
     print(f"wrote {out}")

@@ -40,6 +40,8 @@ def test_forecast_table_shows_forecasts_actual_error_and_winners(
     assert "Who wins" in out
     assert "Forecast (compromise): Biggest winner: c (+0.42)" in out
     assert "Actual outcome: Biggest winner: Alpha (+0.20)" in out
+    assert "At the coded values, under compromise. How sure that is, over the numbers' " in out
+    assert f"statecraft brief {path}" in out.replace("\n", "")
     assert "nash does not apply to Start date: the issue has no status quo" in out
 
 

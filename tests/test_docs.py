@@ -105,3 +105,49 @@ def test_every_model_page_holds_its_derived_options_table() -> None:
             f"docs/models/{name}.md's options table is stale: "
             "run python docs/options_tables.py --write"
         )
+
+
+def test_readme_bottom_line_figures_are_current() -> None:
+    """The README's bottom line on Karabakh is `statecraft brief karabakh-2020` (2,000 draws,
+    seed 0): every percentage it quotes, the margin's interval and the flags."""
+    text = " ".join(README.split())
+    b = sc.brief(sc.load("karabakh-2020"), draws=2000, seed=0)
+    assert b.inputs == int(re.search(r"over the (\d+) coded ranges", text).group(1))  # type: ignore[union-attr]
+    p = {v.actor: v for v in b.winners}
+    actual = {v.actor: v for v in b.actual_winners or ()}
+
+    def pct(x: float) -> str:
+        return f"{x:.0%}"
+
+    def model(actor: str, name: str) -> str:
+        return pct(p[actor].by_model[name].p_biggest)
+
+    quoted = [
+        f"Russia is the biggest winner in {pct(p['russia'].p_biggest)} of the draws and "
+        f"Azerbaijan in {pct(p['azerbaijan'].p_biggest)} (Turkey {pct(p['turkey'].p_biggest)})",
+        f"Kalai-Smorodinsky name Russia ({model('russia', 'nash')} and "
+        f"{model('russia', 'kalai-smorodinsky')})",
+        f"name Azerbaijan ({model('azerbaijan', 'median')} and "
+        f"{model('azerbaijan', 'expected-utility')}, with Turkey at "
+        f"{model('turkey', 'expected-utility')})",
+        f"names Azerbaijan in {model('azerbaijan', 'compromise')} of draws and Russia in "
+        f"{model('russia', 'compromise')}",
+        f"Russia leads with {pct(actual['russia'].p_biggest)}, Azerbaijan "
+        f"{pct(actual['azerbaijan'].p_biggest)}",
+        f"Russia {pct(p['russia'].p_biggest)} and Azerbaijan {pct(p['azerbaijan'].p_biggest)} "
+        "(`statecraft brief`, 2,000 draws)",
+    ]
+    for sentence in quoted:
+        assert sentence in text, sentence
+    assert b.winners[0].actor == "russia"
+    assert b.winners[1].actor == "azerbaijan"
+    assert [f.kind for f in b.flags] == [
+        "still_moving",
+        "models_disagree",
+        "narrow_margin",
+        "near_flip",
+    ]
+    margin = next(f.message for f in b.flags if f.kind == "narrow_margin")
+    interval = re.search(r"(-\d\.\d\d) to (\+\d\.\d\d)", margin)
+    assert interval is not None
+    assert f"80% interval of the difference in gain: {interval[1]} to {interval[2]}" in text

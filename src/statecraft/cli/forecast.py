@@ -80,7 +80,7 @@ def forecast_cmd(
         elif fmt is OutputFormat.csv:
             print_forecast_csv(result)
         else:
-            print_forecast(result)
+            print_forecast(result, ref=scenario)
             for actor_id in actor or ():
                 new_console().print(actor_table(result, actor_id))
 

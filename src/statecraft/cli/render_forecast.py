@@ -3,6 +3,8 @@ and the tables of the models' details (see :mod:`statecraft.cli.render_details`)
 
 from __future__ import annotations
 
+from shlex import quote
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -132,7 +134,9 @@ def actor_table(result: Forecast, actor_id: str) -> Table:
     return table
 
 
-def print_forecast(result: Forecast, console: Console | None = None) -> None:
+def print_forecast(
+    result: Forecast, console: Console | None = None, *, ref: str | None = None
+) -> None:
     """Print a forecast as the ``statecraft forecast`` tables, on ``console``.
 
     Give a console made with ``markup=False``: the tables hold the scenario's own text.
@@ -158,6 +162,14 @@ def print_forecast(result: Forecast, console: Console | None = None) -> None:
     console.print(Text(f"Forecast ({result.primary}): {result.winners.headline}", style="bold"))
     if result.actual_winners is not None:
         console.print(Text(f"Actual outcome: {result.actual_winners.headline}", style="bold"))
+    if ref is not None and result.winners.ranking:
+        console.print(
+            Text(
+                f"At the coded values, under {result.primary}. How sure that is, over the "
+                f"numbers' ranges and the models: statecraft brief {quote(ref)}",
+                style="dim",
+            )
+        )
     if result.winners.ranking:
         console.print(winners_table(result))
     if result.winners.skipped:
