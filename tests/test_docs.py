@@ -137,6 +137,13 @@ def test_readme_bottom_line_figures_are_current() -> None:
         f"Russia {pct(p['russia'].p_biggest)} and Azerbaijan {pct(p['azerbaijan'].p_biggest)} "
         "(`statecraft brief`, 2,000 draws)",
     ]
+    weighted = sc.brief(sc.load("karabakh-2020"), draws=2000, seed=0, weights="backtest")
+    w = {v.actor: v.p_biggest for v in weighted.winners}
+    assert weighted.winners[0].actor == "azerbaijan"
+    quoted.append(
+        f"(`--weights backtest`) turns the lead round: Azerbaijan {pct(w['azerbaijan'])}, "
+        f"Russia {pct(w['russia'])}"
+    )
     for sentence in quoted:
         assert sentence in text, sentence
     assert b.winners[0].actor == "russia"
