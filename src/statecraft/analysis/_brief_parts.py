@@ -297,9 +297,10 @@ def find_flags(
         out.append(
             Flag(
                 "no_ranges",
-                "No coded number has a range, so every draw is the same: intervals are "
-                "zero-width and probabilities are 0 or 1 over the inputs (they still differ "
-                "between models). Give the numbers you are least sure of a range "
+                "No coded number has a range, so every draw is the same: the intervals from the "
+                "inputs (inputs alone) are zero-width and probabilities are 0 or 1 within each "
+                "model (they still differ between models, and the issues' intervals still hold "
+                "the models' own errors). Give the numbers you are least sure of a range "
                 "({value, low, high}), or run with --perturb 0.1 (perturb: in the file).",
             )
         )
