@@ -339,7 +339,8 @@ def _still_moving(point: Forecast, weights: Mapping[str, float]) -> list[Flag]:
                     f"{', '.join(moving)}: actors moved in its last round, so its forecast "
                     "depends on when bargaining stops and it may be cycling. See "
                     f"`statecraft rounds {point.scenario.name}` and try -o rounds=N; read its "
-                    "forecast with care, or leave it out of the ensemble (--model).",
+                    "forecast with care, or leave it out of the ensemble (name the others with "
+                    "`statecraft brief --model`).",
                 )
             )
     return out
