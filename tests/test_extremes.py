@@ -377,3 +377,19 @@ def test_scales_far_apart_but_within_the_limit_are_forecast_exactly() -> None:
     f = sc.forecast(s, "compromise")
     assert f.value("small", "compromise") == pytest.approx(0.65e-30, rel=1e-12)
     assert f.value("big", "compromise") == pytest.approx(0.65e8, rel=1e-12)
+
+
+def test_ktab_rescales_a_scale_near_the_float_limit_without_overflow() -> None:
+    # (8e307 + 8.9e307) / 1.78e308 x 100 = 94.9438...; the old 100 x (x - low) overflowed to inf.
+    data = {
+        "name": "t",
+        "issues": [{"id": "big", "label": "Big", "scale": {"low": -8.9e307, "high": 8.9e307}}],
+        "actors": [
+            {"id": "a", "capability": 1, "stances": {"big": {"position": 8e307, "salience": 1}}},
+            {"id": "b", "capability": 2, "stances": {"big": {"position": -8e307, "salience": 0.5}}},
+        ],
+    }
+    text = sc.dumps(sc.Scenario.model_validate(data), "ktab")
+    back = sc.read_text(text, "ktab")
+    got = {a.id: a.stances["big"].position.value for a in back.actors}
+    assert got == pytest.approx({"a": 16.9 / 17.8 * 100, "b": 0.9 / 17.8 * 100}, rel=1e-8)

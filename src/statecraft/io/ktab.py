@@ -272,7 +272,7 @@ def dumps_ktab(scenario: Scenario) -> str:
             if stance is None:
                 row += ["50", "0"]
                 continue
-            at = 100 * (stance.position.value - scale.low) / scale.width
+            at = (stance.position.value - scale.low) / scale.width * 100  # no overflow near 1e308
             row += [_number(at), _number(100 * stance.salience.value)]
         writer.writerow(row)
     return out.getvalue()
