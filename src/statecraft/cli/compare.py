@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from statecraft import StatecraftError, compare, load_patch
+from statecraft import StatecraftError, compare, load_stack
 from statecraft.api import uncertain_inputs
 from statecraft.cli.options import (
     DEFAULT_MODEL,
@@ -58,7 +58,7 @@ def compare_cmd(
         )
     table_or_json(fmt, "compare")
     try:
-        patches = [load_patch(p, scenario=s) for p in patch]
+        patches = [load_stack(p, scenario=s) for p in patch]
         names = [p.name for p in patches]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from statecraft import StatecraftError, load_patch
+from statecraft import StatecraftError, load_stack
 from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_deu
 from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
 from statecraft.cli.util import fail, load_scenario
@@ -67,7 +67,7 @@ def plot_cmd(
             patches = []
         else:
             source = load_scenario(scenario)
-            patches = [load_patch(p, scenario=source) for p in patch or []]
+            patches = [load_stack(p, scenario=source) for p in patch or []]
         inputs = ChartInputs(
             issue=issue, actor=actor, model=model, patches=patches, draws=draws, seed=seed
         )
@@ -105,7 +105,7 @@ def report_cmd(
         raise fail(f"{exc}: pip install 'statecraft[report]'") from None
     s = load_scenario(scenario)
     try:
-        patches = [load_patch(p, scenario=s) for p in patch or []]
+        patches = [load_stack(p, scenario=s) for p in patch or []]
         path = render_report(s, output, draws=draws, seed=seed, patches=patches, model=model)
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None

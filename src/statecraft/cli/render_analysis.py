@@ -159,6 +159,8 @@ def print_comparison(result: Any, model: str) -> None:
         console.print(Text(f"{label}: {f.winners.headline}", style="bold"))
     for p, _ in result.patched:
         console.print(Text(f"{p.name} assumes: {p.assumes}", style="dim"))
+        for note in p.notes:
+            console.print(Text(f"{p.name}, stacked: {note}", style="yellow"))
 
 
 def print_sensitivity(
