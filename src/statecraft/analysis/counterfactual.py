@@ -28,14 +28,16 @@ Patches stack (:mod:`._patch`): ``a+b`` (:func:`load_stack`) or a list (:func:`a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from statecraft.analysis._brief_parts import ActorVerdict
 from statecraft.analysis._patch import Change, Patch, apply_patch
+from statecraft.analysis.brief import winner_odds
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError, check_seed
 from statecraft.io import load_yaml_data, read_file
@@ -219,6 +221,15 @@ class Comparison:
     base: Forecast
     patched: tuple[tuple[Patch, Forecast], ...]
     simulations: tuple[Simulation, ...] = ()  # base first, then each patch, when drawn
+    #: when drawn, each actor's verdict over the draws and the models (as in a brief),
+    #: base first, then each patch; and the weights of that ensemble's models
+    odds: tuple[tuple[ActorVerdict, ...], ...] = ()
+    odds_weights: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        """``base``, then each counterfactual's name."""
+        return ["base", *(p.name for p, _ in self.patched)]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per issue, scenario and model: forecast and difference from the base."""
@@ -266,6 +277,15 @@ class Comparison:
                 for label, f in (("base", self.base), *((p.name, f) for p, f in self.patched))
             },
         }
+        if self.odds:
+            out["verdicts"] = {
+                "weights": dict(self.odds_weights),
+                "draws": self.simulations[0].draws if self.simulations else None,
+                "by_scenario": {
+                    label: [{"actor": v.actor, "name": v.name, **v.overall.to_dict()} for v in vs]
+                    for label, vs in zip(self.labels, self.odds, strict=True)
+                },
+            }
         nulls: list[dict[str, str]] = []
         if self.simulations:
             labels = ["base", *(p.name for p, _ in self.patched)]
@@ -294,12 +314,17 @@ def compare(
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
+    odds: bool = True,
+    weights: str | Mapping[str, float] = "equal",
 ) -> Comparison:
     """Forecast the scenario and each patched copy under ``model`` (a name or an instance,
     one-issue or linked; default: the first registered model,
     :func:`~statecraft.models.default_model`); with ``draws`` > 0 also simulate each.
     A list among ``patches`` is one counterfactual, its patches stacked in order
-    (:meth:`Patch.stack`: ``[[a, b], c]`` compares ``a+b`` and ``c``).
+    (:meth:`Patch.stack`: ``[[a, b], c]`` compares ``a+b`` and ``c``). With draws and
+    ``odds``, each run also gets the brief's verdict (:func:`~.brief.winner_odds`): every
+    actor's probability of being the biggest winner over the same draws and the ensemble of
+    the one-issue models that apply, weighted by ``weights``.
     ``seed`` seeds both the draws and the generator of a stochastic model."""
     seed = check_seed(seed)
     model = model or default_model()
@@ -316,4 +341,15 @@ def compare(
             simulate(s, model, draws=draws, seed=seed, options=options)
             for s in (scenario, *variants)
         )
-    return Comparison(base=base, patched=patched, simulations=sims)
+    verdicts: tuple[tuple[ActorVerdict, ...], ...] = ()
+    weighted: dict[str, float] = {}
+    if draws > 0 and odds:
+        runs = [
+            winner_odds(s, draws=draws, seed=seed, weights=weights, options=options)
+            for s in (scenario, *variants)
+        ]
+        verdicts = tuple(v for v, _ in runs)
+        weighted = runs[0][1]
+    return Comparison(
+        base=base, patched=patched, simulations=sims, odds=verdicts, odds_weights=weighted
+    )
