@@ -328,12 +328,12 @@ def compare(
     ``seed`` seeds both the draws and the generator of a stochastic model."""
     seed = check_seed(seed)
     model = model or default_model()
-    patches = [p if isinstance(p, Patch) else Patch.stack(p) for p in patches]
-    variants = [apply_patch(scenario, p) for p in patches]
+    given = [p if isinstance(p, Patch) else Patch.stack(p) for p in patches]
+    variants = [apply_patch(scenario, p) for p in given]
     base = forecast(scenario, model, options=options, seed=seed)
     patched = tuple(
         (p, forecast(v, model, options=options, seed=seed))
-        for p, v in zip(patches, variants, strict=True)
+        for p, v in zip(given, variants, strict=True)
     )
     sims: tuple[Simulation, ...] = ()
     if draws > 0:
