@@ -35,11 +35,21 @@ def compare_cmd(
     scenario: ScenarioArg,
     patch: Annotated[
         list[str],
-        typer.Argument(help="Counterfactual patch files, or names of the scenario's built-ins."),
+        typer.Argument(
+            help="Counterfactuals: patch files or names of the scenario's built-ins; 'a+b' "
+            "stacks patches into one (the later over the earlier)."
+        ),
     ],
     model: ModelOpt = DEFAULT_MODEL,
     draws: Annotated[
-        int, typer.Option("--draws", "-n", help="Also simulate each, with this many draws.", min=0)
+        int,
+        typer.Option(
+            "--draws",
+            "-n",
+            help="Also simulate each, with this many draws, and give each actor's probability "
+            "of being the biggest winner over them and the models.",
+            min=0,
+        ),
     ] = 0,
     seed: SeedOpt = 0,
     perturb: PerturbOpt = None,

@@ -43,7 +43,9 @@ def plot_cmd(
     patch: Annotated[
         list[str] | None,
         typer.Option(
-            "--patch", "-p", help=f"A counterfactual patch ({_takes('patches')}; repeatable)."
+            "--patch",
+            "-p",
+            help=f"A counterfactual patch, or 'a+b' stacked ({_takes('patches')}; repeatable).",
         ),
     ] = None,
     draws: Annotated[
@@ -92,7 +94,11 @@ def report_cmd(
     ] = 0,
     patch: Annotated[
         list[str] | None,
-        typer.Option("--patch", "-p", help="A counterfactual patch to compare (repeatable)."),
+        typer.Option(
+            "--patch",
+            "-p",
+            help="A counterfactual patch to compare, or 'a+b' stacked (repeatable).",
+        ),
     ] = None,
     model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
