@@ -359,3 +359,18 @@ def test_the_report_shows_the_weights(tiny: dict[str, Any]) -> None:
     }
     strip = {k.split(">", 1)[1]: [c.split(">", 1)[1] for c in v] for k, v in rows.items()}
     assert strip == {"Alpha": ["67%", "60%"], "Beta": ["11%", "40%"], "c": ["22%", "–"]}
+
+
+def test_the_front_passes_the_weights_and_can_skip_the_odds() -> None:
+    s = sc.Scenario.model_validate(DUEL)
+    sq = _patch("sq", {"set": "status_quo", "issue": "x", "value": 10})
+    weights = {"compromise": 1.0, "median": 0.0, "nash": 0.0}
+    weights |= {"kalai-smorodinsky": 0.0, "expected-utility": 0.0}
+    only = sc.compare(s, [sq], draws=20, weights=weights)
+    assert dict(only.odds_weights) == weights
+    # under the compromise alone the strong actor wins every draw, in both runs
+    assert [vs[0].actor for vs in only.odds] == ["big", "big"]
+    assert [vs[0].overall.p_biggest for vs in only.odds] == [1.0, 1.0]
+    none = sc.compare(s, [sq], draws=20, odds=False)
+    assert none.odds == ()
+    assert none.simulations  # the intervals are still drawn

@@ -81,6 +81,8 @@ def compare(
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
+    odds: bool = True,
+    weights: str | Mapping[str, float] = "equal",
 ) -> Comparison:
     """Forecast the scenario and each patched copy. Each counterfactual is a :class:`Patch`,
     a built-in patch's name or a patch file's path, a stack of them as text (``"a+b"``) or a
@@ -93,4 +95,6 @@ def compare(
     """
     s = _scenario(scenario)
     given = [as_patch(p, scenario=s) for p in patches]
-    return run_compare(s, given, model, draws=draws, seed=seed, options=options)
+    return run_compare(
+        s, given, model, draws=draws, seed=seed, options=options, odds=odds, weights=weights
+    )
