@@ -43,6 +43,7 @@ from statecraft.models.spatial import SpatialDetails
 from statecraft.report import charts
 from statecraft.report.html import render_report, report, svg
 from statecraft.report.registry import CHARTS, Chart, ChartInputs, MissingInput, get_chart
+from statecraft.runner import weight_shares
 from statecraft.store import NoRun, NoStore, StoreError, default_location
 from statecraft.store import mask as mask_location
 
@@ -89,4 +90,5 @@ __all__ = [
     "svg",
     "textsafe",
     "uncertain_inputs",
+    "weight_shares",
 ]

@@ -10,10 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import Forecast
+from statecraft.api import weight_shares
 from statecraft.cli.render import DASH, dashes, decimals, fmt, print_records_csv
 from statecraft.cli.render_details import detail_tables
 from statecraft.cli.util import new_console
-from statecraft.runner import weight_shares
 
 
 def forecast_table(result: Forecast) -> Table:
