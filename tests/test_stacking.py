@@ -374,3 +374,20 @@ def test_the_front_passes_the_weights_and_can_skip_the_odds() -> None:
     none = sc.compare(s, [sq], draws=20, odds=False)
     assert none.odds == ()
     assert none.simulations  # the intervals are still drawn
+
+
+def test_the_store_keeps_each_runs_verdicts(tmp_path: Path) -> None:
+    from statecraft.store import open_store
+
+    s = sc.Scenario.model_validate(DUEL)
+    sq = _patch("sq", {"set": "status_quo", "issue": "x", "value": 10})
+    both = Patch.stack([sq, _patch("far", {"shift": "status_quo", "issue": "x", "by": 5})])
+    result = compare(s, [both], draws=20, seed=1)
+    store = open_store(str(tmp_path / "runs.sqlite"))
+    run = store.get(store.save(result))
+    frame = run.frame("verdicts")
+    assert set(frame["scenario"]) == {"base", "sq+far"}
+    # the strong actor is the biggest winner in every draw of both runs (see DUEL)
+    big = frame[frame["actor"] == "big"]
+    assert big["p_biggest"].tolist() == [1.0, 1.0]
+    assert run.parameters["patches"][0]["name"] == "sq+far"
