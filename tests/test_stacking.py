@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import statecraft as sc
@@ -24,6 +26,7 @@ from statecraft.analysis.counterfactual import (
 from statecraft.cli import app
 from statecraft.errors import ScenarioError
 from statecraft.runner import weight_shares
+from tests.conftest import TINY
 
 runner = CliRunner()
 
@@ -183,6 +186,50 @@ def test_compare_takes_lists_and_stacks() -> None:
     assert data["patches"][0]["parts"] == ["us-engaged", "eu-engaged"]
     assert data["patches"][0]["notes"] == []
     assert data["patches"][1]["parts"] == ["us-engaged"]
+
+
+#: Changes that the tiny scenario takes in any order and number (no actor is removed, no
+#: salience falls to 0, and "a", at 60, moves at most 16 x 3 along the 0-100 scale).
+_CHANGE = st.one_of(
+    st.builds(
+        lambda actor, v: {"set": "salience", "actor": actor, "issue": "tax", "value": v},
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from([0.1, 0.25, 0.5, 1.0]),
+    ),
+    st.builds(
+        lambda v: {"shift": "position", "actor": "a", "issue": "tax", "by": v},
+        st.sampled_from([-3.0, -1.0, 2.0]),
+    ),
+    st.builds(
+        lambda actor, v: {"set": "position", "actor": actor, "issue": "tax", "value": v},
+        st.sampled_from(["b", "c"]),
+        st.sampled_from([0.0, 35.0, 100.0]),
+    ),
+    st.builds(
+        lambda v: {"set": "status_quo", "issue": "tax", "value": v},
+        st.sampled_from([0.0, 20.0, 50.0]),
+    ),
+    st.builds(
+        lambda actor, v: {"scale": "capability", "actor": actor, "by": v},
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from([0.5, 2.0]),
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_CHANGE, min_size=1, max_size=4), min_size=2, max_size=4))
+def test_a_stack_is_its_patches_applied_in_turn(parts: list[list[dict[str, Any]]]) -> None:
+    s = sc.Scenario.model_validate(TINY)
+    patches = [_patch(f"p{k}", *changes) for k, changes in enumerate(parts)]
+    stacked = apply_patch(s, Patch.stack(patches))
+    in_turn = s
+    for p in patches:
+        in_turn = apply_patch(in_turn, p)
+    assert stacked.model_dump(exclude={"name", "title"}) == in_turn.model_dump(
+        exclude={"name", "title"}
+    )
+    assert stacked.name == "tiny+" + "+".join(p.name for p in patches)
 
 
 # -- the command line ------------------------------------------------------------------------
