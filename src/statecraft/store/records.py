@@ -272,7 +272,7 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
                         "actor": v.actor,
                         "p_biggest": v.overall.p_biggest,
                         "p_gain": v.overall.p_gain,
-                        "median": v.overall.median,
+                        "median_gain": v.overall.median,
                     }
                     for (label, _), items in zip(labelled, result.odds, strict=True)
                     for v in items
