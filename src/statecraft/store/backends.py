@@ -74,8 +74,7 @@ def words(text: str) -> str:
     text = re.split(r"\n?\[SQL: ", text, maxsplit=1)[0]
     text = _DRIVER_CLASS.sub("", text.strip())
     text = _NOT_UTF8.sub(
-        lambda m: f"column {m['column']!r} holds bytes that are not UTF-8 text "
-        "(a damaged page)",
+        lambda m: f"column {m['column']!r} holds bytes that are not UTF-8 text (a damaged page)",
         text,
     )
     lines = [" ".join(line.split()) for line in text.splitlines()]

@@ -132,7 +132,9 @@ class _Reader:
             if "not utf-8" in lowered or isinstance(exc, UnicodeDecodeError):
                 raise _Unreadable(f"{part}: {text}") from None
             if any(w in lowered for w in _DAMAGE):
-                raise _Unreadable(f"{part} is on a damaged page: the store is damaged ({text})")
+                raise _Unreadable(
+                    f"{part} is on a damaged page: the store is damaged ({text})"
+                ) from None
             raise StoreError(self._explain(exc, "read")) from None
         return _read_run(row[0], inputs, tables)
 
