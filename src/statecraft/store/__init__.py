@@ -230,7 +230,7 @@ class Store(_Reader):
     def _quick_check(self) -> None:
         """SQLite's ``PRAGMA quick_check``: the file's pages and b-trees are whole (not the
         indexes' agreement with their tables, which the full integrity check adds). About
-        40 ms on a store of 1,000 runs (40 MB); a damaged file is a StoreError."""
+        20 to 50 ms on a store of 1,000 runs (40 MB); a damaged file is a StoreError."""
         with self._tx(write=False, doing="check") as tx:
             rows = tx.execute("PRAGMA quick_check(3)")
         problems = [line for r in rows for line in str(r[0]).splitlines() if line]
