@@ -160,7 +160,7 @@ def test_an_overwritten_runs_table(tmp_path: Path) -> None:
     """The root page of statecraft_runs overwritten with garbage: no run can be read. The
     ids still read (from the table's index), so `runs list` and `runs check` name every run
     as unreadable; the commands that read one say the store is damaged (status 2); a
-    forecast into it prints its results, then says it was not recorded, status 2."""
+    forecast into it is refused before it runs (SQLite's quick check), status 2."""
     path = tmp_path / "runs.sqlite"
     ids = _three(path)
     conn = sqlite3.connect(path)
@@ -186,12 +186,15 @@ def test_an_overwritten_runs_table(tmp_path: Path) -> None:
     assert found["damaged"]
     assert found["integrity"] != ["ok"]
     assert found["readable"] == 0
-    assert {u["why"] for u in found["unreadable"]} == {"database disk image is malformed"}
+    assert {u["why"] for u in found["unreadable"]} == {
+        "its row is on a damaged page: the store is damaged (database disk image is malformed)"
+    }
+    # SQLite's quick check, before the forecast runs, finds the damaged page: nothing runs
     made = _cli("forecast", "ec-emissions-1994", "-m", "compromise", "-f", "json", *where)
     assert made.exit_code == 2
-    assert json.loads(made.stdout)["issues"]  # the results, whole, on standard output
-    assert "error: this run is not recorded: the run store" in made.stderr
-    assert "damaged" in made.stderr
+    assert made.stdout == ""
+    assert f"error: the run store {path} is damaged (SQLite's quick check: " in made.stderr
+    assert "--no-store" in made.stderr
 
 
 def test_a_file_that_is_no_database(tmp_path: Path) -> None:

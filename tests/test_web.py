@@ -115,7 +115,8 @@ def test_errors_name_the_cell_in_the_command_lines_words(client: Any, tmp_path: 
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        (b"\xff\xfe not text", 422, "not UTF-8 text"),
+        (b"\xff\xfe not text", 422, "is UTF-16 text (it starts with a UTF-16 byte-order mark)"),
+        (b"caf\xe9: 1", 422, "not UTF-8 text: byte 0xe9 at column 4"),
         (b"name: x\nissues: [", 422, "YAML"),
         (b"x" * 2_000, 413, "at most 1,000"),
     ],

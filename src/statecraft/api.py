@@ -33,6 +33,7 @@ from statecraft.analysis.counterfactual import (
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
 from statecraft.io import SUFFIXES, build_scenario, detect_format, load_builtin, losses
+from statecraft.io import decode as decode_text
 from statecraft.io.deu import read_deu
 from statecraft.io.deu_fitted import capability_rule
 from statecraft.io.native import load_yaml_data
@@ -71,6 +72,7 @@ __all__ = [
     "charts",
     "check_models",
     "check_seed",
+    "decode_text",
     "default_location",
     "detect_format",
     "fitted",

@@ -58,6 +58,13 @@ def _when(created: Any) -> str:
     return str(created.tz_convert(None).strftime("%Y-%m-%d %H:%M:%S")) + " UTC"
 
 
+def _cell(value: Any) -> str:
+    """A field of `runs list`: "–" for one that cannot be read (None, NaN, NA)."""
+    import pandas as pd
+
+    return "–" if value is None or pd.isna(value) else str(value)
+
+
 @runs_app.command("list")
 def list_cmd(
     command: Annotated[
@@ -114,12 +121,7 @@ def list_cmd(
         table.add_row(
             str(r.id),
             _when(r.created),
-            str(r.command),
-            str(r.scenario),
-            str(r.models),
-            "–" if pd.isna(r.seed) else str(r.seed),
-            str(r.status),
-            str(r.version),
+            *map(_cell, (r.command, r.scenario, r.models, r.seed, r.status, r.version)),
         )
     new_console().print(table)
 

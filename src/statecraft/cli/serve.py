@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Annotated, Any
 
@@ -35,6 +36,8 @@ def serve_cmd(
 ) -> None:
     """Serve the web app: build, run and read scenarios in the browser (needs statecraft\\[web])."""
     local = host in ("127.0.0.1", "localhost", "::1")
+    if token is None and os.environ.get("STATECRAFT_TOKEN") is not None:
+        token = os.environ["STATECRAFT_TOKEN"]  # set but empty, which the option ignores
     if token is not None and not token.strip():
         raise fail(
             "the token is empty: give a secret (--token or STATECRAFT_TOKEN), or none to "

@@ -23,7 +23,7 @@ from typing import Any
 
 from statecraft.errors import ScenarioError
 from statecraft.io._common import MAX_FILE_BYTES, actor_data
-from statecraft.io._text import check_text, read_file
+from statecraft.io._text import check_text, decode, read_file
 from statecraft.io._validate import build_scenario, error_from_validation
 from statecraft.io.decide import decide_losses, dumps_decide, is_decide, parse_decide
 from statecraft.io.ktab import dumps_ktab, is_ktab, ktab_losses, parse_ktab
@@ -38,6 +38,7 @@ __all__ = [
     "actor_data",
     "build_scenario",
     "builtin_names",
+    "decode",
     "detect_format",
     "dumps",
     "error_from_validation",

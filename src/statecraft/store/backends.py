@@ -17,6 +17,9 @@ from statecraft.store.errors import NoStore, StoreError
 
 ENV = "STATECRAFT_STORE"
 WAIT_S = 30.0  # how long a writer waits for another to finish before giving up
+# SQLite reports a disk that filled during a write as an I/O error as often as "full": with
+# less than this free beside the file, the disk is taken to be full.
+FULL_BYTES = 1 << 20
 
 
 # scheme://user:SECRET@rest: the secret runs to the last @ before a space, so that a password
@@ -24,13 +27,61 @@ WAIT_S = 30.0  # how long a writer waits for another to finish before giving up
 _USERINFO = re.compile(
     r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:@/\s]*):(?P<secret>[^\s]*)@(?P<rest>[^@\s]*)"
 )
+# A parameter that may hold a secret, in a URL's query (?password=...&sslkey=...) or in a
+# driver's key=value connection string (password=... host=...): any name holding one of
+# these words, whatever its case. Generous on purpose: hiding a harmless value costs nothing.
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "sig")
+_PARAMETER = re.compile(
+    r"(?P<head>(?:^|(?<=[?&;\s]))[A-Za-z0-9_.\-]*(?:"
+    + "|".join(_SECRET_WORDS)
+    + r")[A-Za-z0-9_.\-]*\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|[^&;#\s'\"]*)",
+    re.IGNORECASE,
+)
 
 
 def mask(text: str) -> str:
     """``text`` with the password of every database URL in it replaced by ``***``:
-    ``mysql://analyst:hunter2@host/db`` becomes ``mysql://analyst:***@host/db``. Paths and
+    ``mysql://analyst:hunter2@host/db`` becomes ``mysql://analyst:***@host/db``, and
+    ``postgresql://u@host/db?password=hunter2`` becomes ``...?password=***`` (so does any
+    parameter whose name holds pass, pwd, secret, token, key, auth, cred or sig). Paths and
     URLs without a password are left as they are."""
-    return _USERINFO.sub(lambda m: f"{m['head']}:***@{m['rest']}", text)
+    text = _USERINFO.sub(lambda m: f"{m['head']}:***@{m['rest']}", text)
+    return _PARAMETER.sub(lambda m: f"{m['head']}***" if m["secret"] else m[0], text)
+
+
+def _secrets(url: str) -> list[str]:
+    """The secrets a database URL holds (its password, its secret-like parameters' values),
+    to be taken out of a driver's messages wherever they appear."""
+    from urllib.parse import unquote
+
+    found = [m["secret"] for m in _USERINFO.finditer(url)]
+    found += [m["secret"].strip("'") for m in _PARAMETER.finditer(url.partition("?")[2])]
+    found += [unquote(x) for x in found]
+    return sorted({x for x in found if x}, key=len, reverse=True)
+
+
+_BACKGROUND = re.compile(r"\s*\(Background on this error at: [^)]*\)")
+_DRIVER_CLASS = re.compile(r"^\((?:[A-Za-z_][\w.]*)\)\s*")
+_NOT_UTF8 = re.compile(r"Could not decode to UTF-8 column '(?P<column>[^']*)' with text .*", re.S)
+
+
+def words(text: str) -> str:
+    """A database's error message on one line, fit to print: without SQLAlchemy's link to
+    its documentation, the statement and parameters it quotes, the driver's class name,
+    or the damaged bytes SQLite quotes when a column is not UTF-8 (``column 'body'`` is
+    named instead)."""
+    text = _BACKGROUND.sub("", text)
+    text = re.split(r"\n?\[SQL: ", text, maxsplit=1)[0]
+    text = _DRIVER_CLASS.sub("", text.strip())
+    text = _NOT_UTF8.sub(
+        lambda m: f"column {m['column']!r} holds bytes that are not UTF-8 text (a damaged page)",
+        text,
+    )
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    said = ""
+    for line in filter(None, lines):
+        said += line if not said else (" " if said[-1] in ".:;,(" else "; ") + line
+    return said
 
 
 class _Tx(Protocol):
@@ -45,7 +96,12 @@ class _Backend(Protocol):
     errors: tuple[type[BaseException], ...]  # the errors of the database and its driver
 
     def scrub(self, text: str) -> str:
-        """``text`` (an error's message) without the store's password."""
+        """``text`` (an error's message) on one line, without the store's password."""
+        ...
+
+    def diagnose(self, exc: BaseException) -> str | None:
+        """What a database error means, where the store's place tells (a full disk, a file
+        that cannot be written), in words; None where it does not."""
         ...
 
     def transaction(self, *, write: bool) -> Any:
@@ -83,6 +139,7 @@ class _SQLite:
 
     def __init__(self, path: Path, *, create: bool, write: bool = True) -> None:
         self.location = str(path)
+        self.path = path
         self.write = write
         if not path.exists():
             if not create or not write:
@@ -104,9 +161,9 @@ class _SQLite:
                 break
             except sqlite3.OperationalError as exc:
                 if not _busy(exc) or time.monotonic() > deadline:
-                    raise StoreError(f"cannot open the run store {path}: {exc}") from None
+                    raise StoreError(self._cannot_open(exc)) from None
             except sqlite3.Error as exc:
-                raise StoreError(f"cannot open the run store {path}: {exc}") from None
+                raise StoreError(self._cannot_open(exc)) from None
             except UnicodeDecodeError:
                 raise StoreError(
                     f"cannot open the run store {path}: its schema is damaged "
@@ -145,8 +202,43 @@ class _SQLite:
             )
         return conn
 
+    def _cannot_open(self, exc: BaseException) -> str:
+        meaning = self.diagnose(exc)
+        said = self.scrub(str(exc))
+        if meaning:
+            return f"cannot open the run store {self.path}: {meaning} (SQLite says: {said})"
+        return f"cannot open the run store {self.path}: {said}"
+
     def scrub(self, text: str) -> str:
-        return text
+        return words(text)
+
+    def diagnose(self, exc: BaseException) -> str | None:
+        """SQLite's I/O error beside a disk with less than :data:`FULL_BYTES` free is a full
+        disk; its "unable to open" or "readonly" beside a file or folder this user may not
+        write is a read-only store."""
+        name = str(getattr(exc, "sqlite_errorname", "") or "")
+        text = str(exc).lower()
+        if name.startswith("SQLITE_FULL") or "is full" in text:
+            return "the disk is full"
+        if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+            free = _free_bytes(self.path)
+            if free is not None and free < FULL_BYTES:
+                return f"the disk is full ({free:,} bytes free)"
+            return None
+        if name.startswith("SQLITE_READONLY") or "readonly" in text:
+            return "it is read-only to this user: it cannot be written"
+        if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+            if not self.write:
+                return None
+            folder = self.path.absolute().parent
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                return "it is read-only to this user: the file cannot be written"
+            if not os.access(folder, os.W_OK):
+                return (
+                    "it is read-only to this user: its folder cannot be written (SQLite "
+                    "needs to make its journal files there)"
+                )
+        return None
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[_Tx]:
@@ -181,7 +273,7 @@ class _SQLAlchemyTx:
 
 class _SQLAlchemy:
     def __init__(self, url: str) -> None:
-        self._secrets = [m["secret"] for m in _USERINFO.finditer(url) if m["secret"]]
+        self._secrets = _secrets(url)
         self.location = mask(url)
         self.errors: tuple[type[BaseException], ...] = (OSError,)
         try:
@@ -206,9 +298,13 @@ class _SQLAlchemy:
             ) from None
         self.dialect = self._engine.dialect.name
 
+    def diagnose(self, exc: BaseException) -> str | None:
+        return None  # the server's message says it
+
     def scrub(self, text: str) -> str:
-        """The text without the URL's password, in a URL or on its own."""
-        text = mask(text)
+        """The text on one line (:func:`words`), without the URL's password and secret
+        parameters, in a URL or on their own."""
+        text = mask(words(text))
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
@@ -226,6 +322,19 @@ class _SQLAlchemy:
 
     def close(self) -> None:
         self._engine.dispose()
+
+
+def _free_bytes(path: Path) -> int | None:
+    """The bytes free on the disk that holds ``path`` (None if that cannot be told)."""
+    import shutil
+
+    where = path.absolute()
+    while not where.exists() and where != where.parent:
+        where = where.parent
+    try:
+        return shutil.disk_usage(where).free
+    except OSError:
+        return None
 
 
 def default_location() -> str:

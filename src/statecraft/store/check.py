@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from statecraft.store.errors import StoreError
-from statecraft.store.records import _read_run, _Unreadable
-from statecraft.store.schema import _RUN_COLUMNS
+from statecraft.store.records import _Unreadable
 
 if TYPE_CHECKING:
     from statecraft.store.reading import _Reader
@@ -70,23 +69,7 @@ def check_store(store: _Reader) -> Check:
     unreadable: list[tuple[str, str]] = []
     for run_id in ids:
         try:
-            with store._db.transaction(write=False) as tx:
-                row = tx.execute(
-                    f"SELECT {_RUN_COLUMNS} FROM statecraft_runs WHERE id = :id", {"id": run_id}
-                )
-                if not row:
-                    raise _Unreadable("its row cannot be found by its id (a damaged index)")
-                inputs = tx.execute(
-                    "SELECT kind, body FROM statecraft_inputs WHERE hash = :h", {"h": row[0][4]}
-                )
-                tables = tx.execute(
-                    "SELECT name, key_columns, records FROM statecraft_results "
-                    "WHERE run_id = :id ORDER BY name",
-                    {"id": run_id},
-                )
-            _read_run(row[0], inputs, tables)
-        except _Unreadable as exc:
+            store._whole(run_id)
+        except (_Unreadable, StoreError) as exc:
             unreadable.append((run_id, str(exc)))
-        except store._db.errors as exc:
-            unreadable.append((run_id, store._db.scrub(str(exc))))
     return Check(store.location, integrity, len(ids), tuple(unreadable))

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# what SQLite says of a damaged file
+_DAMAGE = ("malformed", "not a database", "corrupt")
+
 _LISTED = "id, created, command, input_name, input_hash, models, seed, status, version, elapsed"
 
 
@@ -31,18 +34,18 @@ class _Reader:
         """A database error in words, naming the store (never its password)."""
         text = self._db.scrub(str(exc)) or type(exc).__name__
         lowered = text.lower()
-        if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        if any(w in lowered for w in _DAMAGE):
             return (
                 f"the run store {self.location} is damaged ({text}): `statecraft runs check` "
                 "says which runs can still be read"
             )
-        if "full" in lowered:
-            return f"cannot {doing} the run store {self.location}: the disk is full ({text})"
-        if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-            return (
-                f"cannot {doing} the run store {self.location}: it is read-only to this user "
-                f"({text})"
-            )
+        meaning = self._db.diagnose(exc)
+        if meaning is None and "full" in lowered:
+            meaning = "the disk is full"
+        if meaning is None and any(w in lowered for w in ("readonly", "read-only", "permission")):
+            meaning = "it is read-only to this user"
+        if meaning is not None:
+            return f"cannot {doing} the run store {self.location}: {meaning} ({text})"
         if doing == "open":
             return f"{self.location} is not a usable run store: {text}"
         return f"cannot {doing} the run store {self.location}: {text}"
@@ -88,27 +91,52 @@ class _Reader:
 
     def get(self, ref: str) -> Run:
         """One run, whole: its input, parameters, results and tables. A run that cannot be
-        read (a damaged row) is a :class:`StoreError` naming it and what is wrong."""
+        read (a damaged row or page) is a :class:`StoreError` naming it and what is wrong."""
         with self._tx(write=False, doing="read") as tx:
             run_id = self._resolve(tx, ref)
-            row = tx.execute(
-                f"SELECT {_RUN_COLUMNS} FROM statecraft_runs WHERE id = :id", {"id": run_id}
-            )[0]
-            inputs = tx.execute(
-                "SELECT kind, body FROM statecraft_inputs WHERE hash = :h", {"h": row[4]}
-            )
-            tables = tx.execute(
-                "SELECT name, key_columns, records FROM statecraft_results "
-                "WHERE run_id = :id ORDER BY name",
-                {"id": run_id},
-            )
         try:
-            return _read_run(row, inputs, tables)
+            return self._whole(run_id)
         except _Unreadable as exc:
             raise StoreError(
                 f"run {run_id} in {self.location} cannot be read: {exc}; "
-                f"`statecraft runs delete {run_id}` removes it"
+                f"`statecraft runs delete {run_id}` removes it, `statecraft runs check` "
+                "finds any others"
             ) from None
+
+    def _whole(self, run_id: str) -> Run:
+        """A run read back whole (its row, its input, its tables, each JSON parsed) in a
+        transaction of its own. :class:`_Unreadable` says what part cannot be read and why
+        (a damaged page, bytes that are not text, text that is not the JSON written); a
+        failure of the database that is no damage (a server gone) is a StoreError."""
+        part = "its row"
+        try:
+            with self._db.transaction(write=False) as tx:
+                row = tx.execute(
+                    f"SELECT {_RUN_COLUMNS} FROM statecraft_runs WHERE id = :id", {"id": run_id}
+                )
+                if not row:
+                    raise _Unreadable("its row cannot be found by its id (a damaged index)")
+                part = "its input"
+                inputs = tx.execute(
+                    "SELECT kind, body FROM statecraft_inputs WHERE hash = :h", {"h": row[0][4]}
+                )
+                part = "its tables"
+                tables = tx.execute(
+                    "SELECT name, key_columns, records FROM statecraft_results "
+                    "WHERE run_id = :id ORDER BY name",
+                    {"id": run_id},
+                )
+        except self._db.errors as exc:
+            text = self._db.scrub(str(exc)) or type(exc).__name__
+            lowered = text.lower()
+            if "not utf-8" in lowered or isinstance(exc, UnicodeDecodeError):
+                raise _Unreadable(f"{part}: {text}") from None
+            if any(w in lowered for w in _DAMAGE):
+                raise _Unreadable(
+                    f"{part} is on a damaged page: the store is damaged ({text})"
+                ) from None
+            raise StoreError(self._explain(exc, "read")) from None
+        return _read_run(row[0], inputs, tables)
 
     def _where(self, command: str | None, scenario: str | None) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
@@ -139,7 +167,7 @@ class _Reader:
         except StoreError:  # a damaged page: read the runs one by one, naming those lost
             rows = self._one_by_one(where, params, limit)
         frame = pd.DataFrame(
-            [_listed(r) for r in rows],
+            [self._checked(_listed(r)) for r in rows],
             columns=[
                 "id",
                 "created",
@@ -157,6 +185,17 @@ class _Reader:
         frame["seed"] = frame["seed"].astype("Int64")
         frame["elapsed"] = frame["elapsed"].astype(float)
         return frame
+
+    def _checked(self, listed: tuple[Any, ...]) -> tuple[Any, ...]:
+        """A row of :meth:`runs` whose run reads back whole as listed; else the row with the
+        status ``unreadable``, so that a run listed as complete can be shown and exported."""
+        if listed[7] == "unreadable":
+            return listed
+        try:
+            self._whole(str(listed[0]))
+        except (_Unreadable, StoreError):
+            return (*listed[:7], "unreadable", *listed[8:])
+        return listed
 
     def _one_by_one(
         self, where: str, params: dict[str, Any], limit: int | None

@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from statecraft import __version__
+from statecraft.api import textsafe
 from statecraft.web.deps import Limits, WebState
 from statecraft.web.guard import Guard
 from statecraft.web.routes import compute, runs, scenarios, server, studies
@@ -92,6 +93,8 @@ def _errors(app: FastAPI) -> None:
             body = {"error": f"{request.method} is not allowed on {request.url.path}"}
         else:
             body = {"error": str(exc.detail)}
+        # strict JSON whatever a refusal carries (an upload's data may hold NaN)
+        body = {k: textsafe.strict_json(v) for k, v in body.items()}
         return JSONResponse(status_code=exc.status_code, content=body, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -102,6 +105,8 @@ def _errors(app: FastAPI) -> None:
         if len(errors) > 1:
             sentence += f" (and {len(errors) - 1} more)"
         loc = [x for x in first.get("loc", ())[1:] if isinstance(x, str | int)]
+        if first.get("type") == "json_invalid":
+            loc = []  # a character offset, not a place in the data: the sentence says where
         return JSONResponse(status_code=422, content={"error": sentence, "path": loc or None})
 
     @app.exception_handler(Exception)
@@ -129,9 +134,16 @@ def _readable(error: Any) -> str:
     subject = f"{field} in {where}" if field else where
     if error.get("type") == "missing":
         return f"{subject} is missing: it is required"
+    if error.get("type") == "extra_forbidden":
+        return (
+            f"{subject} is not a field of this request: leave it out, or see /openapi.json "
+            "for the fields it takes"
+        )
     message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     given = error.get("input")
     shown = ""
-    if isinstance(given, bool | int | float) or (isinstance(given, str) and len(given) <= 40):
+    if "(got " in message:
+        pass  # the message says what was given
+    elif isinstance(given, bool | int | float) or (isinstance(given, str) and len(given) <= 40):
         shown = f", not {given!r}"
     return f"{subject}: {message[:1].lower()}{message[1:]}{shown}"

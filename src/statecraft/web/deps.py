@@ -242,12 +242,16 @@ Web = Annotated[WebState, Depends(web_state)]
 
 
 async def authorised(request: Request, authorization: str | None = Header(default=None)) -> None:
-    """With a token, every request must carry it (``Authorization: Bearer``); else 401."""
+    """With a token, every request must carry it (``Authorization: Bearer TOKEN``, the
+    scheme in any case); else 401."""
     token = (await web_state(request)).token
     if token is None:
         return
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not secrets.compare_digest(given.encode(), token.encode()):
+    # The scheme's name is case-insensitive (RFC 7235, section 2.1): bearer, Bearer, BEARER.
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        given = ""
+    if not secrets.compare_digest(given.strip().encode(), token.encode()):
         raise HTTPException(
             status_code=401,
             detail=Problem(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from statecraft import ScenarioError, default_model
 from statecraft.api import SEED_MAX, check_seed
@@ -51,6 +51,13 @@ class Problem(BaseModel):
     )
 
 
+class _Request(BaseModel):
+    """A request's body: a field it does not know is refused (422, naming it), never
+    ignored, so that a misspelt option is not silently left at its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 def problem_detail(exc: Exception | str) -> dict[str, Any]:
     """A refusal's body: the error's words, and where in the scenario for a scenario's."""
     if isinstance(exc, ScenarioError):
@@ -60,7 +67,7 @@ def problem_detail(exc: Exception | str) -> dict[str, Any]:
     return detail.model_dump()
 
 
-class ForecastRequest(BaseModel):
+class ForecastRequest(_Request):
     scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
     models: list[str] | None = Field(
         default=None, description="Models to run (default: the one-issue models that apply)."
@@ -69,7 +76,7 @@ class ForecastRequest(BaseModel):
     primary: str | None = None
 
 
-class StudyRequest(BaseModel):
+class StudyRequest(_Request):
     scenario: str
     model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=2000, ge=1)
@@ -78,7 +85,7 @@ class StudyRequest(BaseModel):
     perturb: float | None = Field(default=None, gt=0, le=1)
 
 
-class BriefRequest(BaseModel):
+class BriefRequest(_Request):
     scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
     models: list[str] | None = Field(
         default=None,
@@ -94,7 +101,7 @@ class BriefRequest(BaseModel):
     perturb: float | None = Field(default=None, gt=0, le=1)
 
 
-class CompareRequest(BaseModel):
+class CompareRequest(_Request):
     scenario: str
     patches: list[str | dict[str, Any] | list[str | dict[str, Any]]] = Field(
         description="Names of the scenario's built-in patches, or patches as data; a name "
@@ -106,7 +113,7 @@ class CompareRequest(BaseModel):
     seed: Seed = 0
 
 
-class ChartRequest(BaseModel):
+class ChartRequest(_Request):
     scenario: str | None = Field(
         default=None, description="A scenario id or a built-in (every chart but the backtest)."
     )
@@ -134,7 +141,7 @@ class ChartRequest(BaseModel):
     )
 
 
-class ReportRequest(BaseModel):
+class ReportRequest(_Request):
     scenario: str
     draws: int = Field(default=0, ge=0)
     seed: Seed = 0

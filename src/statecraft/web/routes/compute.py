@@ -33,6 +33,7 @@ from statecraft.api import (
     read_deu,
 )
 from statecraft.web import jobs
+from statecraft.web.bodies import StrictRoute
 from statecraft.web.deps import Web, WebState, attachment, authorised, problem
 from statecraft.web.schemas import (
     BriefRequest,
@@ -45,7 +46,7 @@ from statecraft.web.schemas import (
 
 __all__ = ["router"]
 
-router = APIRouter(dependencies=[Depends(authorised)])
+router = APIRouter(dependencies=[Depends(authorised)], route_class=StrictRoute)
 
 
 @router.get("/api/models")

@@ -8,6 +8,7 @@ or by a built-in's name, never by a path.
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -18,16 +19,18 @@ from statecraft import ScenarioError, StatecraftError, builtin_names, dumps, rea
 from statecraft.api import (
     build_scenario,
     builtin_patches,
+    decode_text,
     detect_format,
     load_builtin,
     load_yaml_data,
 )
+from statecraft.web.bodies import StrictRoute
 from statecraft.web.deps import Web, WebState, attachment, authorised, problem
 from statecraft.web.schemas import Problem
 
 __all__ = ["router"]
 
-router = APIRouter(dependencies=[Depends(authorised)])
+router = APIRouter(dependencies=[Depends(authorised)], route_class=StrictRoute)
 
 
 def _raw(text: str, fmt: str) -> Any:
@@ -39,9 +42,22 @@ def _raw(text: str, fmt: str) -> Any:
             data, _ = load_yaml_data(text)  # the scenario reader's loader, alias cap and all
         else:
             return None
-        return json.loads(json.dumps(data, default=str))  # dates and the like as text
+        # dates and the like as text; NaN and infinities as the words the file used, so
+        # that the refusal is strict JSON and the page shows the value at its cell
+        return _finite(json.loads(json.dumps(data, default=str)))
     except (ValueError, TypeError, RecursionError, ScenarioError):
         return None  # the refusal stands without the data beside it
+
+
+def _finite(data: Any) -> Any:
+    """The data with each number that is not finite as its JSON-ish word (NaN, Infinity)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return "NaN" if math.isnan(data) else "Infinity" if data > 0 else "-Infinity"
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_finite(v) for v in data]
+    return data
 
 
 @router.get("/api/scenarios")
@@ -82,10 +98,7 @@ async def upload(
 
 def _parse_upload(web: WebState, body: bytes, name: str, fmt: str | None) -> dict[str, Any]:
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise problem(422, f"the file is not UTF-8 text (bad byte at offset {exc.start})") from None
-    try:
+        text = decode_text(body, file=name)  # the readers' words: UTF-16, Latin-1, binary
         chosen = fmt or detect_format(name, text)
         s = web.checked(read_text(text, chosen, file=name, name=name.rsplit(".", 1)[0]))
     except ScenarioError as exc:

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends
 from statecraft import StatecraftError
 from statecraft.api import check_models, options_for
 from statecraft.web import jobs
+from statecraft.web.bodies import StrictRoute
 from statecraft.web.deps import Web, authorised, problem
 from statecraft.web.schemas import Problem, StudyRequest
 from statecraft.web.studies import Busy
 
 __all__ = ["router"]
 
-router = APIRouter(dependencies=[Depends(authorised)])
+router = APIRouter(dependencies=[Depends(authorised)], route_class=StrictRoute)
 
 
 @router.post(
