@@ -273,6 +273,13 @@ def test_the_bottom_line(client: Any) -> None:
     assert {"actor", "p_biggest", "p_gain", "median", "interval80"} <= set(b["winners"][0])
     assert sum(w["p_biggest"] for w in b["winners"]) == pytest.approx(1.0)
     assert "models_disagree" in [f["kind"] for f in b["flags"]]
+    assert b["issues"]["territory"]["calibrated"] == ["median", "nash"]
+    plain = client.post(
+        "/api/brief",
+        json={"scenario": "karabakh-2020", "models": ["median"], "draws": 50, "model_error": False},
+    ).json()["brief"]
+    assert plain["issues"]["status"]["calibrated"] == []
+    assert plain["issues"]["status"]["interval80"] == plain["issues"]["status"]["inputs80"]
     too_many = client.post("/api/brief", json={"scenario": "karabakh-2020", "draws": 10**6})
     assert too_many.status_code == 413
     assert "draws asked" in too_many.json()["error"]

@@ -47,9 +47,12 @@ def bottom_line(
     seed: int,
     weights: str | dict[str, float],
     options: dict[str, Any],
+    model_error: bool = True,
 ) -> dict[str, Any]:
     """The bottom line (``statecraft brief``) as JSON data."""
-    return brief(s, models, draws=draws, seed=seed, weights=weights, options=options).to_dict()
+    return brief(
+        s, models, draws=draws, seed=seed, weights=weights, options=options, calibrated=model_error
+    ).to_dict()
 
 
 def comparison(

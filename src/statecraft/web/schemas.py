@@ -95,10 +95,14 @@ class BriefRequest(_Request):
     seed: Seed = 0
     weights: str | dict[str, float] = Field(
         default="equal",
-        description="The models' weights: a rule's name (equal) or a weight per model.",
+        description="The models' weights: a rule's name (equal, backtest) or a weight per model.",
     )
     options: dict[str, Any] = Field(default_factory=dict)
     perturb: float | None = Field(default=None, gt=0, le=1)
+    model_error: bool = Field(
+        default=True,
+        description="Widen each issue's interval by the models' own out-of-sample error.",
+    )
 
 
 class CompareRequest(_Request):

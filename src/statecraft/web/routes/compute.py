@@ -96,6 +96,7 @@ def run_brief(req: BriefRequest, web: Web) -> dict[str, Any]:
         req.seed,
         req.weights,
         dict(req.options),
+        req.model_error,
     )
     return {"brief": data}
 
