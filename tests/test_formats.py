@@ -245,6 +245,22 @@ def test_what_a_format_cannot_hold_is_listed(fmt: str) -> None:
             assert other.salience.value == pytest.approx(stance.salience.value)
 
 
+def test_decide_says_when_it_changes_text() -> None:
+    data = {
+        "name": "t",
+        "issues": [{"id": "x", "label": "Aliyev's line", "description": "two\nlines"}],
+        "actors": [{"id": "a", "capability": 1, "stances": {"x": {"position": 10, "salience": 1}}}],
+    }
+    s = read_text(json.dumps(data), "json")
+    assert (
+        "issue x: its text is changed: decide quotes with ', so ' is written as ’, and tabs "
+        "and line breaks as spaces"
+    ) in losses(s, "decide")
+    back = read_text(dumps(s, "decide"), "decide")
+    assert back.issues[0].label == "Aliyev’s line"
+    assert back.issues[0].description == "two lines"
+
+
 def test_ktab_rescales_other_scales() -> None:
     s = load("ec-emissions-1994")  # years, 4 to 10 or so
     assert any("rescaled to KTAB's 0..100" in line for line in losses(s, "ktab"))

@@ -210,7 +210,8 @@ def parse_decide(text: str, *, file: str | None = None, name: str = "scenario") 
 
 
 def _text(value: str) -> str:
-    return "'" + value.replace("'", "’").replace("\t", " ").replace("\n", " ") + "'"
+    flat = value.replace("'", "’").replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return "'" + flat + "'"
 
 
 def _number(x: float) -> str:
@@ -265,4 +266,12 @@ def decide_losses(scenario: Scenario) -> list[str]:
             )
         if not actor.stances:
             lost.append(f"actor {actor.id}: it takes no position on any issue")
+    texts = [(f"actor {a.id}", [a.name or "", a.description or ""]) for a in scenario.actors]
+    texts += [(f"issue {i.id}", [i.label, i.description or ""]) for i in scenario.issues]
+    for who, values in texts:
+        if any(c in v for v in values for c in "'\t\n\r"):
+            lost.append(
+                f"{who}: its text is changed: decide quotes with ', so ' is written as ’, and "
+                "tabs and line breaks as spaces"
+            )
     return lost + common_losses(scenario)
