@@ -33,7 +33,9 @@ def test_readme_karabakh_errors_are_current() -> None:
 
 def test_readme_winner_claims_are_current() -> None:
     f = sc.forecast("karabakh-2020")
-    assert "make **Turkey** the biggest winner and Armenia the biggest loser" in " ".join(README.split())
+    assert "make **Turkey** the biggest winner and Armenia the biggest loser" in " ".join(
+        README.split()
+    )
     assert f.winners.ranking[0].actor == "turkey"
     assert f.actual_winners is not None
     assert f.actual_winners.ranking[0].actor == "turkey"
