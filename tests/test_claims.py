@@ -203,6 +203,21 @@ def test_no_input_rests_only_on_a_source_after_the_cut_off() -> None:
     for q in inputs:
         keys = re.match(r"^\[([^\]]+)\]", q["source"])[1].split(", ")  # type: ignore[index]
         assert any(k not in post for k in keys), q["source"]
+    # The settlement's own documents serve the actual outcome, never an actor's stance.
+    outcome = {
+        "statement-2020-11-10",
+        "statement-ru-mfa",
+        "statement-janes",
+        "ru-tr-centre",
+        "lavrov-status-left-out",
+        "point9-lavrov",
+        "point9-zakharova",
+        "aliyev-2020-12-01",
+        "trilateral-2021-01-11",
+    }
+    assert outcome <= {s["id"] for s in data["sources"]}
+    for q in _quantities(data["actors"]):
+        assert not outcome & set(re.match(r"^\[([^\]]+)\]", q["source"])[1].split(", ")), q  # type: ignore[index]
     assert "9 November 2020" in data["description"]
 
 
