@@ -211,3 +211,16 @@ def test_no_model_is_named_like_a_baseline() -> None:
     from statecraft.models import available_models
 
     assert not set(available_models()) & set(BASELINES)
+
+
+@pytest.mark.parametrize("replicates", [9, 100_001, 10**10, True, 2.5])
+def test_replicates_are_bounded(tmp_path: Path, replicates: Any) -> None:
+    """A trial's --replicates 10000000000 grew past 1 GB before failing: refused at once."""
+    with pytest.raises(ValueError, match="replicates must"):
+        backtest(read_deu(_table(tmp_path)), ["compromise"], replicates=replicates)
+    if isinstance(replicates, int) and not isinstance(replicates, bool):
+        result = runner.invoke(
+            app, ["backtest", str(_table(tmp_path)), "--replicates", str(replicates)]
+        )
+        assert result.exit_code == 2
+        assert "--replicates" in result.output

@@ -360,3 +360,30 @@ def test_cli_model_error_widens_the_interval(no_ranges_file: Path) -> None:
     by_model = with_error["by_model"]["compromise"]
     assert by_model["calibrated"] is True
     assert by_model["interval80"] == pytest.approx([lo, hi])
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ("compromise=abc", "'compromise=abc' is not MODEL=WEIGHT with a number as the weight"),
+        ("=", "'=' is not MODEL=WEIGHT with a number as the weight"),
+        ("compromise=1,compromise=5", "'compromise' is given a weight twice"),
+    ],
+)
+def test_cli_bad_weights_one_message(no_ranges_file: Path, weights: str, message: str) -> None:
+    result = runner.invoke(app, ["brief", str(no_ranges_file), "-n", "5", "--weights", weights])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: --weights: {message}"  # one line, no "error: 2"
+
+
+def test_cli_no_status_quo_says_why(tmp_path: Path) -> None:
+    data = three(value=50)
+    for issue in data["issues"]:
+        issue.pop("status_quo", None)
+        issue.pop("actual", None)
+    path = tmp_path / "no-sq.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = runner.invoke(app, ["brief", str(path), "-n", "5", "-m", "compromise"])
+    assert result.exit_code == 0, result.output
+    assert "No winners or losers: no issue has both a status quo and a forecast" in result.output
+    assert "Who wins" not in result.output

@@ -39,7 +39,7 @@ def test_forecast_table_shows_forecasts_actual_error_and_winners(
     assert "62.2" in out  # compromise on tax, 280/4.5
     assert "Who wins" in out
     assert "Forecast (compromise): Biggest winner: c (+0.42)" in out
-    assert "Actual outcome: Biggest winner: Alpha (+0.20)" in out
+    assert "Actual outcome: Biggest winners, tied: Alpha and c (+0.20 each)" in out
     assert "At the coded values, under compromise. How sure that is, over the numbers' " in out
     assert f"statecraft brief {path}" in out.replace("\n", "")
     assert "nash does not apply to Start date: the issue has no status quo" in out

@@ -5,8 +5,10 @@ a formula by a spreadsheet (OWASP, "CSV Injection")."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import statecraft as sc
 from statecraft.cli import app
 from statecraft.report.registry import CHARTS, ChartInputs
 from statecraft.textsafe import csv_cell, csv_frame, csv_records, plain
+from tests.conftest import TINY
 
 matplotlib = pytest.importorskip("matplotlib")
 runner = CliRunner()
@@ -165,3 +168,26 @@ def test_the_forecast_csv_neutralises_formulas_and_keeps_negative_numbers(
     assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values())
     # numbers stay numbers: every forecast parses as a float
     assert all(float(r["forecast"]) >= 0 for r in rows if r["forecast"])
+
+
+@pytest.mark.parametrize(
+    ("where", "edit"),
+    [
+        ("actors[0].name", lambda d: d["actors"][0].update(name="Alpha\r")),
+        ("issues[0].label", lambda d: d["issues"][0].update(label="Tax\trate")),
+        ("title", lambda d: d.update(title="A\x1btitle")),
+        (
+            "issues[0].scale.unit",
+            lambda d: d["issues"][0].setdefault("scale", {}).update(unit="%\x0b"),
+        ),
+    ],
+)
+def test_names_and_labels_are_one_line(where: str, edit: Any) -> None:
+    """A carriage return in a name split the CSV rows and decide records Statecraft wrote, so
+    that it could not read them back: control characters are refused where the text is read."""
+    data = copy.deepcopy(TINY)
+    edit(data)
+    with pytest.raises(sc.ScenarioError) as info:
+        sc.read_text(json.dumps(data), "json")
+    assert str(info.value).startswith(f"{where}: a name or label must be one line")
+    assert "one line of text without control characters (U+" in info.value.problem

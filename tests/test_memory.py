@@ -49,9 +49,12 @@ def test_memory_limit_from_the_environment(
     assert kernel.memory_limit() == (expected, "STATECRAFT_MEMORY")
 
 
-def test_bad_memory_limit_says_what_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STATECRAFT_MEMORY", "lots")
-    with pytest.raises(sc.MemoryLimitError, match=r"such as 4G or 512M \(got 'lots'\)"):
+@pytest.mark.parametrize("text", ["lots", "inf", "1e999", "nan", "-5G", "0", "9E"])
+def test_bad_memory_limit_says_what_is_allowed(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv("STATECRAFT_MEMORY", text)
+    with pytest.raises(
+        sc.MemoryLimitError, match=rf"such as 4G or 512M, below 8 EiB \(got '{text}'\)"
+    ):
         kernel.memory_limit()
 
 

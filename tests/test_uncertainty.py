@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from statecraft.analysis import uncertainty as u
 from statecraft.arrays import draw_batch
 from statecraft.cli import app
 from statecraft.scenario import Perturbation
+from tests.conftest import TINY
 
 runner = CliRunner()
 
@@ -217,11 +219,23 @@ def test_dask_local_cluster_gives_the_same_bytes(tiny: dict[str, Any]) -> None:
     assert cli.output == runner.invoke(app, args).output
 
 
-def test_winner_probabilities_sum_to_one(tiny: dict[str, Any]) -> None:
+def test_winner_probabilities_count_ties_for_nobody(tiny: dict[str, Any]) -> None:
+    # Only tax has a status quo. a and c stand above it: while the forecast f is at or below
+    # a's position both gain (f - q) / 100 exactly, a tie, so the draw has no biggest winner;
+    # above it c gains more than a. b (at 0) never gains more than c.
     r = u.simulate(_with_ranges(tiny), "compromise", draws=3000, seed=1)
     probabilities = r.biggest_winner["compromise"]
-    assert sum(probabilities.values()) == pytest.approx(1.0)
     assert set(probabilities) == {"a", "b", "c"}
+    assert probabilities["a"] == probabilities["b"] == 0.0
+    assert 0.3 < probabilities["c"] < 0.9  # both cases occur: the rest of the draws are ties
+    plain = copy.deepcopy(TINY)
+    coded = u.simulate(sc.Scenario.model_validate(plain), "compromise", draws=10, seed=1)
+    f = coded.summary("tax", "compromise").median  # 62.2 > 60: c alone, in every draw
+    assert f == pytest.approx(280 / 4.5, abs=0.1)
+    assert coded.biggest_winner["compromise"] == {"a": 0.0, "b": 0.0, "c": 1.0}
+    plain["actors"][0]["stances"]["tax"]["position"] = 70  # now f = 290/4.5 < 70: a tie
+    tied = u.simulate(sc.Scenario.model_validate(plain), "compromise", draws=10, seed=1)
+    assert tied.biggest_winner["compromise"] == {"a": 0.0, "b": 0.0, "c": 0.0}
 
 
 def test_expected_utility_confrontation_shares() -> None:

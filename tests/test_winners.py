@@ -9,6 +9,7 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis import gains
+from statecraft.analysis.winners import biggest_winner
 
 
 def test_gains_by_hand(tiny: dict[str, Any]) -> None:
@@ -22,7 +23,10 @@ def test_gains_by_hand(tiny: dict[str, Any]) -> None:
     assert got == pytest.approx({"a": 0.30, "b": -0.30, "c": 0.30})
     # ties keep scenario order
     assert [g.actor for g in w.ranking] == ["a", "c", "b"]
-    assert w.headline == "Biggest winner: Alpha (+0.30); biggest loser: Beta (-0.30)."
+    # a and c gain the same: the headline names both, not the first listed
+    assert w.headline == (
+        "Biggest winners, tied: Alpha and c (+0.30 each); biggest loser: Beta (-0.30)."
+    )
 
 
 def test_gains_weight_issues_by_salience() -> None:
@@ -92,3 +96,15 @@ def test_winners_frame(tiny: dict[str, Any]) -> None:
     frame = sc.winners(s, {"tax": 50.0}).to_frame()
     assert list(frame.columns) == ["rank", "actor", "name", "gain", "gain:tax"]
     assert list(frame["rank"]) == [1, 2, 3]
+
+
+def test_a_tie_is_named_as_a_tie(tiny: dict[str, Any]) -> None:
+    # Alpha moved to 70: compromise (70*3*1 + 0*1*0.5 + 100*4*0.25) / 4.5 = 68.9 lies below
+    # both Alpha (70) and c (100), so both gain (68.9 - 20) / 100 = +0.49 exactly: a tie.
+    tiny["actors"][0]["stances"]["tax"]["position"] = 70
+    f = sc.forecast(sc.Scenario.model_validate(tiny), "compromise")
+    assert f.winners.headline == (
+        "Biggest winners, tied: Alpha and c (+0.49 each); biggest loser: Beta (-0.49)."
+    )
+    gain = np.array([[0.49, 0.1, 0.49], [0.3, 0.1, 0.2], [0.0, 0.0, 0.0], [-0.1, -0.2, -0.3]])
+    assert list(biggest_winner(gain)) == [-1, 0, -1, -1]

@@ -11,6 +11,7 @@ came from and why it was coded so (``salience: {value: 0.8, source: "...", note:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -155,6 +156,22 @@ def _capability_positive(q: Quantity) -> Quantity:
     return q
 
 
+def _one_line(text: str) -> str:
+    """Names, labels and titles are one line of text: no control character (a carriage
+    return in a name splits CSV rows and decide records, a tab shifts their columns)."""
+    for k, c in enumerate(text):
+        if unicodedata.category(c) == "Cc":
+            raise PydanticCustomError(
+                "control_character",
+                "a name or label must be one line of text without control characters "
+                "(U+{code} at character {at})",
+                {"code": f"{ord(c):04X}", "at": k + 1},
+            )
+    return text
+
+
+#: One line of text (names, labels, titles, a scale's meanings and unit).
+Line = Annotated[str, AfterValidator(_one_line)]
 Salience = Annotated[Quantity, AfterValidator(_salience_in_unit)]
 Capability = Annotated[Quantity, AfterValidator(_capability_positive)]
 Number = Annotated[Quantity, BeforeValidator(_wrap_number)]
@@ -173,9 +190,9 @@ class Scale(_Frozen):
 
     low: StrictFloat = 0.0
     high: StrictFloat = 100.0
-    low_meaning: str | None = Field(default=None, description="What the low end stands for.")
-    high_meaning: str | None = Field(default=None, description="What the high end stands for.")
-    unit: str | None = Field(default=None, description="Unit of the scale, e.g. 'years'.")
+    low_meaning: Line | None = Field(default=None, description="What the low end stands for.")
+    high_meaning: Line | None = Field(default=None, description="What the high end stands for.")
+    unit: Line | None = Field(default=None, description="Unit of the scale, e.g. 'years'.")
 
     @model_validator(mode="after")
     def _ordered(self) -> Scale:
@@ -206,7 +223,7 @@ class Issue(_Frozen):
     """One question on which the actors take positions along a numeric scale."""
 
     id: str = Field(pattern=ID_PATTERN, description="Short key used in stances.")
-    label: str = Field(min_length=1, description="A human-readable name.")
+    label: Line = Field(min_length=1, description="A human-readable name.")
     description: str | None = None
     scale: Scale = Field(default_factory=Scale)
     status_quo: Number | None = Field(
@@ -231,7 +248,7 @@ class Actor(_Frozen):
     """A party to the negotiation: a state, an organisation, a faction, a person."""
 
     id: str = Field(pattern=ID_PATTERN, description="Short key, e.g. 'russia'.")
-    name: str | None = Field(default=None, description="Display name; the id when absent.")
+    name: Line | None = Field(default=None, description="Display name; the id when absent.")
     description: str | None = None
     capability: Capability = Field(description="Overall capability (power, influence), > 0.")
     roles: tuple[str, ...] = Field(
@@ -297,8 +314,8 @@ class Scenario(_Frozen):
     Immutable once built. Build one from a file with :func:`statecraft.load`, or in code.
     """
 
-    name: str = Field(min_length=1, description="Short name, e.g. 'karabakh-2020'.")
-    title: str | None = None
+    name: Line = Field(min_length=1, description="Short name, e.g. 'karabakh-2020'.")
+    title: Line | None = None
     description: str = ""
     sources: tuple[Source, ...] = ()
     issues: tuple[Issue, ...] = Field(description="At least one issue.")

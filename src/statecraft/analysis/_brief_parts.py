@@ -297,14 +297,15 @@ def find_flags(
         out.append(
             Flag(
                 "no_ranges",
-                "No coded number has a range, so every draw is the same: intervals are "
-                "zero-width and probabilities are 0 or 1 over the inputs (they still differ "
-                "between models). Give the numbers you are least sure of a range "
+                "No coded number has a range, so every draw is the same: the intervals from the "
+                "inputs (inputs alone) are zero-width and probabilities are 0 or 1 within each "
+                "model (they still differ between models, and the issues' intervals still hold "
+                "the models' own errors). Give the numbers you are least sure of a range "
                 "({value, low, high}), or run with --perturb 0.1 (perturb: in the file).",
             )
         )
-    out += _still_moving(point)
-    out += _disagree(winners, names)
+    out += _still_moving(point, weights)
+    out += _disagree(winners, names, weights)
     margin = _margin(ranked, pairs, total, weights, winners)
     if margin is not None:
         out.append(margin)
@@ -324,9 +325,11 @@ def find_flags(
     return tuple(out)
 
 
-def _still_moving(point: Forecast) -> list[Flag]:
+def _still_moving(point: Forecast, weights: Mapping[str, float]) -> list[Flag]:
     out = []
     for model in point.model_names:
+        if weights.get(model, 0) <= 0:
+            continue  # a model of weight 0 says nothing in the ensemble
         moving = [i for i, d in point.details(model).items() if not getattr(d, "settled", True)]
         if moving:
             out.append(
@@ -336,25 +339,29 @@ def _still_moving(point: Forecast) -> list[Flag]:
                     f"{', '.join(moving)}: actors moved in its last round, so its forecast "
                     "depends on when bargaining stops and it may be cycling. See "
                     f"`statecraft rounds {point.scenario.name}` and try -o rounds=N; read its "
-                    "forecast with care, or leave it out of the ensemble (--model).",
+                    "forecast with care, or leave it out of the ensemble (name the others with "
+                    "`statecraft brief --model`).",
                 )
             )
     return out
 
 
-def _disagree(winners: Sequence[ActorVerdict], names: Mapping[str, str]) -> list[Flag]:
+def _disagree(
+    winners: Sequence[ActorVerdict], names: Mapping[str, str], weights: Mapping[str, float]
+) -> list[Flag]:
     if not winners:
         return []
-    models = list(winners[0].by_model)
+    models = [m for m in winners[0].by_model if weights.get(m, 0) > 0]
     if len(models) < 2:
         return []
     pick: dict[str, list[str]] = {}
     for m in models:
         best = max(winners, key=lambda v: v.by_model[m].p_biggest)
-        pick.setdefault(best.actor, []).append(m)
+        # a model under which nobody is ever the biggest winner (it forecasts no gain)
+        pick.setdefault(best.actor if best.by_model[m].p_biggest > 0 else "", []).append(m)
     if len(pick) < 2:
         return []
-    said = "; ".join(f"{', '.join(ms)}: {names[a]}" for a, ms in pick.items())
+    said = "; ".join(f"{', '.join(ms)}: {names.get(a, 'nobody')}" for a, ms in pick.items())
     return [
         Flag(
             "models_disagree",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from statecraft.analysis.kernel import draws_per_block, run_model
-from statecraft.analysis.winners import draw_gains
+from statecraft.analysis.winners import biggest_winner, draw_gains
 from statecraft.arrays import Kind, draw_batch, input_key
 from statecraft.models import Model
 from statecraft.scenario import Quantity, Scenario
@@ -126,13 +126,13 @@ def flips(
             gain = draw_gains(batch, out.forecasts, ranked)
             if gain is None:
                 continue
-            winners[model.name].append(gain.argmax(axis=1))
+            winners[model.name].append(biggest_winner(gain))
     found = []
     for name, parts in winners.items():
         if not parts:
             continue
         best = np.concatenate(parts)
-        was = ranked[int(best[0])]
+        was = _who(ranked, int(best[0]))
         for row in np.flatnonzero(best != best[0]):
             k = (int(row) - 1) // 2
             found.append(
@@ -142,10 +142,24 @@ def flips(
                     moved_to=float(ends[row - 1]),
                     value=numbers[k].value,
                     was=was,
-                    becomes=ranked[int(best[row])],
+                    becomes=_who(ranked, int(best[row])),
                 )
             )
     return found
+
+
+#: Who a flip names where no actor is the biggest winner (nobody gains, or a tie).
+NOBODY = ""
+
+
+def _who(ranked: Sequence[str], k: int) -> str:
+    return NOBODY if k < 0 else ranked[k]
+
+
+def _named(names: Mapping[str, str], actor: str) -> str:
+    if actor == NOBODY:
+        return "nobody the biggest winner (no gain, or a tie)"
+    return f"{names[actor]} the biggest winner"
 
 
 def flip_flag(found: Sequence[Flip], names: Mapping[str, str]) -> Flag | None:
@@ -159,11 +173,12 @@ def flip_flag(found: Sequence[Flip], names: Mapping[str, str]) -> Flag | None:
     for model, items in by_model.items():
         keys = sorted({f.key for f in items})
         shown = "; ".join(
-            f"{f.key} {f.value:g} -> {f.moved_to:g} makes {names[f.becomes]} the biggest winner"
+            f"{f.key} {f.value:g} -> {f.moved_to:g} makes {_named(names, f.becomes)}"
             for f in items[:3]
         )
         more = f" (and {len(keys) - 3} more numbers)" if len(keys) > 3 else ""
-        parts.append(f"under {model} ({names[items[0].was]} at the coded values): {shown}{more}")
+        was = names.get(items[0].was, "nobody the biggest winner")
+        parts.append(f"under {model} ({was} at the coded values): {shown}{more}")
     return Flag(
         "near_flip",
         f"A move of {FLIP_STEP:.0%} (of the scale for positions, status quos and saliences, of "

@@ -82,7 +82,10 @@ def _size(text: str) -> int:
     units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
     t = text.strip().upper().removesuffix("B").removesuffix("I")
     unit = t[-1:] if t[-1:] in units else ""
-    return int(float(t.removesuffix(unit)) * units[unit])
+    value = float(t.removesuffix(unit)) * units[unit]
+    if not 0 < value < 2**63:  # NaN, infinity, 0 and negative sizes are no limit at all
+        raise ValueError(text)
+    return int(value)
 
 
 def memory_limit() -> tuple[int, str] | None:
@@ -97,7 +100,8 @@ def memory_limit() -> tuple[int, str] | None:
             return _size(given), "STATECRAFT_MEMORY"
         except (ValueError, KeyError):
             raise MemoryLimitError(
-                f"STATECRAFT_MEMORY must be a size such as 4G or 512M (got {given!r})"
+                "STATECRAFT_MEMORY must be a positive size such as 4G or 512M, below 8 EiB "
+                f"(got {given!r})"
             ) from None
     soft = resource.getrlimit(resource.RLIMIT_AS)[0]
     if soft != resource.RLIM_INFINITY:

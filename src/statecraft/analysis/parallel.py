@@ -7,13 +7,14 @@ merge exactly, so a study gives byte-identical results however its blocks are sp
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from statecraft.models import Model
 from statecraft.scenario import Scenario
 
-__all__ = ["execute"]
+__all__ = ["execute", "usable_cpus"]
 
 S = TypeVar("S")
 BlockFn = Callable[..., S]
@@ -31,11 +32,17 @@ def execute(
     """Yield block summaries (in any order: merging is exact).
 
     With several processes or Dask, at most ``2 x workers`` blocks are in flight at once,
-    so memory stays bounded however many draws a study has.
+    so memory stays bounded however many draws a study has. Local processes are at most
+    the CPUs this process may use (:func:`usable_cpus`) and the study's blocks.
     """
     if dask is not None:
         yield from _execute_dask(run_block, scenario, models, seed, blocks, dask)
         return
+    # No more processes than the machine has CPUs or the study has blocks: each process
+    # costs a Python interpreter's memory, and --workers 100000 must not start 100,000.
+    ahead = list(itertools.islice(blocks, min(workers, usable_cpus())))
+    blocks = itertools.chain(ahead, blocks)
+    workers = max(1, len(ahead))
     if workers == 1:
         for k, size in blocks:
             yield run_block(scenario, models, {}, seed, k, size)
@@ -59,6 +66,14 @@ def execute(
     finally:
         # On Ctrl-C (or any stop) drop the queued blocks instead of running them out.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system says, else all)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every platform
+        return max(1, os.cpu_count() or 1)
 
 
 def _ignore_interrupts() -> None:

@@ -32,7 +32,20 @@ from statecraft.scenario import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ActorGain", "Winners", "best_counts", "draw_gains", "gains", "winner_counts", "winners"]
+__all__ = [
+    "ActorGain",
+    "Winners",
+    "best_counts",
+    "biggest_winner",
+    "draw_gains",
+    "gains",
+    "winner_counts",
+    "winners",
+]
+
+
+#: Gains closer than this are the same gain (the headline's own threshold).
+TIE = 1e-12
 
 
 def gains(
@@ -60,6 +73,12 @@ def gains(
     with np.errstate(invalid="ignore", divide="ignore"):
         gain = np.where(total > 0, weighted / total, 0.0)
     return gain, per_issue
+
+
+def _tied(what: str, names: Sequence[str], gain: float) -> str:
+    if len(names) == 1:
+        return f"{what}: {names[0]} ({gain:+.2f})"
+    return f"{what}s, tied: {', '.join(names[:-1])} and {names[-1]} ({gain:+.2f} each)"
 
 
 @dataclass(frozen=True)
@@ -99,9 +118,11 @@ class Winners:
             return "Nobody wins or loses: the outcome is the status quo for every actor."
         parts = []
         if best.gain > 1e-12:
-            parts.append(f"Biggest winner: {best.name} ({best.gain:+.2f})")
+            top = [g.name for g in self.ranking if g.gain >= best.gain - TIE]
+            parts.append(_tied("biggest winner", top, best.gain))
         if worst.gain < -1e-12:
-            parts.append(f"biggest loser: {worst.name} ({worst.gain:+.2f})")
+            bottom = [g.name for g in self.ranking if g.gain <= worst.gain + TIE]
+            parts.append(_tied("biggest loser", bottom, worst.gain))
         text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
 
@@ -209,8 +230,20 @@ def best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.
     return winner_counts(gain)
 
 
+def biggest_winner(gain: np.ndarray) -> np.ndarray:
+    """Per draw (row of ``gain``, draws x actors), the column of the biggest winner, or -1
+    where there is none: nobody gains (the highest gain is not above 0, as when a model
+    forecasts the status quo) or the highest gain is shared (within :data:`TIE`)."""
+    if gain.shape[1] == 0:
+        return np.full(gain.shape[0], -1)
+    top = gain.argmax(axis=1)
+    best = np.take_along_axis(gain, top[:, None], axis=1)[:, 0]
+    shared = (gain >= best[:, None] - TIE).sum(axis=1) > 1
+    return np.where((best > TIE) & ~shared, top, -1)
+
+
 def winner_counts(gain: np.ndarray) -> np.ndarray:
-    """How often each actor (column of ``gain``, draws x actors) has the highest gain; ties
-    go to the first in order."""
-    winner = gain.argmax(axis=1)
-    return np.bincount(winner, minlength=gain.shape[1]).astype(np.int64)
+    """How often each actor (column of ``gain``, draws x actors) is the biggest winner
+    (:func:`biggest_winner`: draws with none count for nobody)."""
+    winner = biggest_winner(gain)
+    return np.bincount(winner[winner >= 0], minlength=gain.shape[1]).astype(np.int64)

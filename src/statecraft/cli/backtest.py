@@ -40,7 +40,10 @@ def backtest_cmd(
         str, typer.Option(help="The capability rule for the actors (see docs/backtest.md).")
     ] = "equal",
     replicates: Annotated[
-        int, typer.Option(help="Bootstrap resamples of the proposals.", min=10)
+        int,
+        typer.Option(
+            help="Bootstrap resamples of the proposals (10 to 100,000).", min=10, max=100_000
+        ),
     ] = 2000,
     seed: SeedOpt = 0,
     fmt: AnyFormat = OutputFormat.table,

@@ -33,11 +33,14 @@ def _weights(text: str) -> str | dict[str, float]:
     for part in text.split(","):
         name, _, value = part.partition("=")
         try:
-            out[name.strip()] = float(value)
+            weight = float(value)
         except ValueError:
             raise fail(
                 f"--weights: {part.strip()!r} is not MODEL=WEIGHT with a number as the weight"
             ) from None
+        if name.strip() in out:
+            raise fail(f"--weights: {name.strip()!r} is given a weight twice")
+        out[name.strip()] = weight
     return out
 
 
@@ -84,6 +87,7 @@ def brief_cmd(
         raise fail(f"--draws must be at least 1 (got {draws})")
     if workers < 1:
         raise fail(f"--workers must be at least 1 (got {workers})")
+    chosen = _weights(weights)  # before the run: its refusals are not the run's
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
     bar = progress_bar(
@@ -100,7 +104,7 @@ def brief_cmd(
                 model or None,
                 draws=draws,
                 seed=seed,
-                weights=_weights(weights),
+                weights=chosen,
                 options=options,
                 workers=workers,
                 calibrated=model_error,
@@ -108,6 +112,11 @@ def brief_cmd(
             )
         except (StatecraftError, ValueError, RuntimeError) as exc:
             raise fail(str(exc)) from None
+    if result.draws == 0:
+        Console(stderr=True, markup=False).print(
+            "interrupted before the first block of draws finished: nothing to show"
+        )
+        raise typer.Exit(130)
     if fmt is OutputFormat.json:
         print_json(result.to_dict())
     else:

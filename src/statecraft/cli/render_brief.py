@@ -25,9 +25,8 @@ def _interval(pair: tuple[float, float], d: int, sign: bool = False) -> str:
 
 
 def winners_table(result: Any) -> Table:
-    """The actors, most often the biggest winner first: over the ensemble, per model, and
-    against the actual outcome where known."""
-    models = list(result.models)
+    """The actors, most often the biggest winner first: over the ensemble, and against the
+    actual outcome where known (each model's own figures: :func:`models_table`)."""
     actual = {v.actor: v for v in result.actual_winners or ()}
     table = Table(
         title="Who wins: P(biggest winner) and the gain from the status quo, over the draws "
@@ -39,10 +38,8 @@ def winners_table(result: Any) -> Table:
     table.add_column("P(biggest)", justify="right", min_width=10)
     table.add_column("P(gain)", justify="right")
     table.add_column("Gain: median (80%)", justify="right", no_wrap=True)
-    for m in models:
-        table.add_column(m, justify="right", overflow="fold", max_width=10)
     if actual:
-        table.add_column("Actual", justify="right")
+        table.add_column("Actual", justify="right", min_width=6)
     for v in result.winners:
         row = [
             v.name,
@@ -50,18 +47,32 @@ def winners_table(result: Any) -> Table:
             _p(v.p_gain),
             f"{fmt(v.median, 2, sign=True)} ({_interval(v.interval80, 2, True)})",
         ]
-        row += [_p(v.by_model[m].p_biggest) if m in v.by_model else "–" for m in models]
         if actual:
             a = actual.get(v.actor)
             row.append(_p(a.p_biggest) if a is not None else "–")
         table.add_row(*row)
     weights = ", ".join(f"{m} {w:.2f}" for m, w in result.weights.items())
     table.caption = (
-        "Model columns: each model's P(biggest winner)"
-        + ("; Actual: P(biggest winner) against the actual outcome" if actual else "")
-        + f". Ensemble weights ({result.rule}): {weights}. Gains as defined in "
+        ("Actual: P(biggest winner) against the actual outcome. " if actual else "")
+        + f"Ensemble weights ({result.rule}): {weights}. Gains as defined in "
         "docs/winners.md (-1 to +1)."
     )
+    return table
+
+
+def models_table(result: Any) -> Table:
+    """Each model's P(biggest winner) per actor: where the models agree and where they split."""
+    models = list(result.models)
+    table = Table(
+        title="P(biggest winner) under each model", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    table.add_column("Actor", no_wrap=True, overflow="ellipsis", max_width=16)
+    for m in models:
+        table.add_column(m, justify="right", overflow="fold", max_width=10)
+    for v in result.winners:
+        table.add_row(
+            v.name, *[_p(v.by_model[m].p_biggest) if m in v.by_model else "–" for m in models]
+        )
     return table
 
 
@@ -123,12 +134,21 @@ def print_brief(result: Any) -> None:
     console.print(
         Text(
             f"{s.title or s.name}: {result.draws:,} draws (seed {result.seed}), "
-            f"{result.inputs} uncertain numbers, {count(len(result.models), 'model')}",
+            f"{count(result.inputs, 'uncertain number')}, {count(len(result.models), 'model')}",
             style="bold",
         )
     )
     lead = result.leader
-    if lead is not None:
+    if not result.winners:
+        console.print(
+            Text(
+                "No winners or losers: no issue has both a status quo and a forecast, so no "
+                "actor's gain can be measured (give the issues a status_quo)."
+            )
+        )
+    elif lead is None or lead.p_biggest == 0:
+        console.print(Text("No single biggest winner in any draw: nobody gains, or they tie."))
+    if lead is not None and lead.p_biggest > 0:
         line = (
             f"Most often the biggest winner: {lead.name}, in {lead.p_biggest:.0%} of draws "
             "over the models"
@@ -137,7 +157,10 @@ def print_brief(result: Any) -> None:
             a = result.actual_winners[0]
             line += f"; against the actual outcome: {a.name} ({a.p_biggest:.0%})"
         console.print(Text(line + "."))
-    console.print(winners_table(result))
+    if result.winners:
+        console.print(winners_table(result))
+        if len(result.models) > 1:
+            console.print(models_table(result))
     console.print(issues_table(result))
     for flag in result.flags:
         console.print(Text(f"! {flag.kind}: {flag.message}", style="yellow"))
