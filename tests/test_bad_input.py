@@ -352,7 +352,11 @@ def test_unknown_builtin_name() -> None:
 
 
 def test_folder_is_not_a_file(tmp_path: Path) -> None:
-    assert "not a file" in _error(tmp_path).problem
+    assert _error(tmp_path).problem == "not a file (a folder)"
+
+
+def test_a_device_is_not_a_regular_file() -> None:
+    assert _error("/dev/null").problem == "not a regular file (a device, a pipe or a socket)"
 
 
 def test_too_large_refused_before_parsing(tmp_path: Path) -> None:

@@ -265,3 +265,19 @@ def test_model_options_are_a_form_made_from_their_declaration(page: Any) -> None
     quadratic = sc.forecast("karabakh-2020", "nash")
     assert shown == pytest.approx(linear.value("peacekeepers", "nash"), abs=0.05)
     assert abs(shown - (quadratic.value("peacekeepers", "nash") or 0)) > 1  # 52.6 vs 50.0
+
+
+def test_ticked_patches_stack_into_one_counterfactual(page: Any) -> None:
+    page.wait_for_selector("#patches input.patch")
+    page.check("#patches input.patch[value='us-engaged']")
+    page.check("#patches input.patch[value='eu-engaged']")
+    page.click("#compare")
+    page.wait_for_selector("#results table")
+    two = page.inner_text("#results")
+    assert "eu-engaged+us-engaged" not in two  # two counterfactuals side by side
+    # stacked: one counterfactual, its patches in the order the page lists them
+    page.check("#stack")
+    page.click("#compare")
+    page.wait_for_function(
+        "document.querySelector('#results').innerText.includes('eu-engaged+us-engaged')"
+    )

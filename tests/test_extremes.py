@@ -338,3 +338,58 @@ def test_numbers_near_1e308_are_shown_to_four_significant_digits(write_yaml: Any
     assert result.exit_code == 0, result.output
     assert "1.7e+308" in result.stdout
     assert "0000000000000000" not in result.stdout  # not 309 digits
+
+
+def _two_scales(narrow: float, wide: float) -> dict[str, Any]:
+    issues = [
+        {"id": "small", "label": "Small", "scale": {"low": 0, "high": narrow}, "status_quo": 0},
+        {"id": "big", "label": "Big", "scale": {"low": 0, "high": wide}, "status_quo": 0},
+    ]
+    stance = [
+        {
+            "small": {"position": narrow * p, "salience": 1},
+            "big": {"position": wide * p, "salience": 1},
+        }
+        for p in (0.2, 0.8)
+    ]
+    actors = [
+        {"id": "a", "capability": 1, "stances": stance[0]},
+        {"id": "b", "capability": 3, "stances": stance[1]},
+    ]
+    return {"name": "scales", "issues": issues, "actors": actors}
+
+
+def test_scales_too_far_apart_in_width_are_refused() -> None:
+    """A trial's 0..1e-300 issue beside a 0..1e308 one was forecast 0 with no warning: the
+    models run every issue at one scale. Refused, naming both issues."""
+    with pytest.raises(sc.ScenarioError) as info:
+        sc.read_text(json.dumps(_two_scales(1e-300, 1e308)), "json")
+    assert str(info.value).startswith(
+        "issues[0].scale: the issues' scales differ too much in width: big is 1e+308 wide "
+        "and small 1e-300"
+    )
+    assert "Give the issues units closer together" in info.value.problem
+
+
+def test_scales_far_apart_but_within_the_limit_are_forecast_exactly() -> None:
+    # Compromise: (1 x 0.2 + 3 x 0.8) / 4 = 0.65 of each scale, however wide.
+    s = sc.Scenario.model_validate(_two_scales(1e-30, 1e8))
+    f = sc.forecast(s, "compromise")
+    assert f.value("small", "compromise") == pytest.approx(0.65e-30, rel=1e-12)
+    assert f.value("big", "compromise") == pytest.approx(0.65e8, rel=1e-12)
+
+
+def test_ktab_rescales_a_scale_near_the_float_limit_without_overflow() -> None:
+    # (8e307 + 8.9e307) / 1.78e308 x 100 = 94.9438...; the old 100 x (x - low) overflowed to inf.
+    data = {
+        "name": "t",
+        "issues": [{"id": "big", "label": "Big", "scale": {"low": -8.9e307, "high": 8.9e307}}],
+        "actors": [
+            {"id": "a", "capability": 1, "stances": {"big": {"position": 8e307, "salience": 1}}},
+            {"id": "b", "capability": 2, "stances": {"big": {"position": -8e307, "salience": 0.5}}},
+        ],
+    }
+    text = sc.dumps(sc.Scenario.model_validate(data), "ktab")
+    back = sc.read_text(text, "ktab")
+    got = {a.id: a.stances["big"].position.value for a in back.actors}
+    assert got == pytest.approx({"a": 16.9 / 17.8 * 100, "b": 0.9 / 17.8 * 100}, rel=1e-8)

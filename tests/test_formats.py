@@ -86,6 +86,10 @@ def test_ktab_first_lines_in_the_wild() -> None:
     assert s.description == "All six, or so"
     assert [(i.id, i.label) for i in s.issues] == [("dim1", "Dimension 1")]
     assert detect_format("x.csv", text) is Format.KTAB
+    # a blank line after the title line (a trial's file was taken for a CSV table)
+    spaced = text.replace("\n", "\n\n", 1)
+    assert detect_format("x.csv", spaced) is Format.KTAB
+    assert read_text(spaced, "ktab").description == "All six, or so"
 
 
 @pytest.mark.parametrize(

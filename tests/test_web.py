@@ -472,3 +472,62 @@ def test_a_finished_study_cannot_be_cancelled(client: Any) -> None:
     assert late.status_code == 409
     assert "too late to cancel" in late.json()["error"]
     assert client.get(f"/api/runs/{state['run_id']}").status_code == 200
+
+
+def test_patches_stack_into_one_counterfactual(client: Any) -> None:
+    k = "karabakh-2020"
+    by_name = client.post(
+        "/api/compare", json={"scenario": k, "patches": ["us-engaged+eu-engaged"]}
+    )
+    assert by_name.status_code == 200, by_name.text
+    by_list = client.post(
+        "/api/compare", json={"scenario": k, "patches": [["us-engaged", "eu-engaged"]]}
+    )
+    assert by_list.status_code == 200, by_list.text
+    a, b = (r.json()["comparison"] for r in (by_name, by_list))
+    assert [p["name"] for p in a["patches"]] == ["us-engaged+eu-engaged"]
+    assert a["patches"][0]["parts"] == ["us-engaged", "eu-engaged"]
+    assert a["forecasts"] == b["forecasts"]
+    # us-engaged alone sets the United States' salience on status to 0.7 (its file) and
+    # eu-engaged the EU's to 0.6: the stack's status forecast is neither patch's alone
+    alone = client.post(
+        "/api/compare", json={"scenario": k, "patches": ["us-engaged", "eu-engaged"]}
+    ).json()["comparison"]["forecasts"]
+
+    def status(rows: list[dict[str, Any]], label: str) -> float:
+        return next(
+            r["forecast"] for r in rows if r["scenario"] == label and r["issue"] == "status"
+        )
+
+    stacked = status(a["forecasts"], "us-engaged+eu-engaged")
+    assert stacked not in (status(alone, "us-engaged"), status(alone, "eu-engaged"))
+
+
+@pytest.mark.parametrize(
+    ("patches", "status", "message"),
+    [
+        (["us-engaged++eu-engaged"], 422, "an empty patch name in 'us-engaged++eu-engaged'"),
+        (["us-engaged+nope"], 422, "no built-in patch 'nope'"),
+        (["us-engaged+us-engaged"], 422, "patch 'us-engaged' is stacked twice"),
+        (["russia-absent+eu-engaged"] * 6, 413, "12 patches; this server compares at most 10"),
+        (
+            [
+                [
+                    "russia-absent",
+                    {
+                        "name": "edit",
+                        "assumes": "x",
+                        "changes": [{"set": "capability", "actor": "russia", "value": 1}],
+                    },
+                ]
+            ],
+            422,
+            "patches 'russia-absent' and 'edit' cannot be stacked",
+        ),
+        ([[3]], 422, "input should be a valid string"),
+    ],
+)
+def test_bad_stacks_are_refused(client: Any, patches: Any, status: int, message: str) -> None:
+    answer = client.post("/api/compare", json={"scenario": "karabakh-2020", "patches": patches})
+    assert answer.status_code == status, answer.text
+    assert message in answer.json()["error"]

@@ -10,7 +10,13 @@
 from statecraft._front import brief, compare, forecast, one_at_a_time, simulate, sobol_indices
 from statecraft._version import __version__
 from statecraft.analysis.brief import Brief
-from statecraft.analysis.counterfactual import Comparison, Patch, apply_patch, load_patch
+from statecraft.analysis.counterfactual import (
+    Comparison,
+    Patch,
+    apply_patch,
+    load_patch,
+    load_stack,
+)
 from statecraft.analysis.sensitivity import Sensitivity
 from statecraft.analysis.uncertainty import Simulation
 from statecraft.analysis.winners import ActorGain, Winners, winners
@@ -83,6 +89,7 @@ __all__ = [
     "issue_arrays",
     "load",
     "load_patch",
+    "load_stack",
     "one_at_a_time",
     "open_store",
     "read_text",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from statecraft.analysis.brief import brief as run_brief
-from statecraft.analysis.counterfactual import Comparison, Patch, load_patch
+from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_patch
 from statecraft.analysis.counterfactual import compare as run_compare
 from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
 from statecraft.analysis.sensitivity import sobol_indices as run_sobol_indices
@@ -75,21 +75,26 @@ def forecast(
 
 def compare(
     scenario: ScenarioLike,
-    patches: Sequence[Patch | str | Path],
+    patches: Sequence[Counterfactual],
     model: str | Model | None = None,
     *,
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
+    odds: bool = True,
+    weights: str | Mapping[str, float] = "equal",
 ) -> Comparison:
-    """Forecast the scenario and each patched copy (a :class:`Patch`, a built-in patch's name
-    or a patch file's path); the rest is
-    :func:`statecraft.analysis.counterfactual.compare`'s.
+    """Forecast the scenario and each patched copy. Each counterfactual is a :class:`Patch`,
+    a built-in patch's name or a patch file's path, a stack of them as text (``"a+b"``) or a
+    list of them to stack in order (``[a, b]``: the later over the earlier, see
+    :meth:`Patch.stack`); the rest is :func:`statecraft.analysis.counterfactual.compare`'s.
 
-    >>> c = compare("karabakh-2020", ["us-engaged"])
+    >>> c = compare("karabakh-2020", ["us-engaged", ["us-engaged", "eu-engaged"]])
     >>> sorted(set(c.to_frame()["scenario"]))
-    ['base', 'us-engaged']
+    ['base', 'us-engaged', 'us-engaged+eu-engaged']
     """
     s = _scenario(scenario)
-    given = [p if isinstance(p, Patch) else load_patch(p, scenario=s) for p in patches]
-    return run_compare(s, given, model, draws=draws, seed=seed, options=options)
+    given = [as_patch(p, scenario=s) for p in patches]
+    return run_compare(
+        s, given, model, draws=draws, seed=seed, options=options, odds=odds, weights=weights
+    )

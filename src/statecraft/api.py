@@ -23,7 +23,13 @@ from statecraft import textsafe
 from statecraft.analysis import fitted
 from statecraft.analysis.backtest import BASELINES, backtest
 from statecraft.analysis.brief import WEIGHT_RULES
-from statecraft.analysis.counterfactual import builtin_patch, builtin_patches, patch_from_data
+from statecraft.analysis.counterfactual import (
+    as_patch,
+    builtin_patch,
+    builtin_patches,
+    patch_from_data,
+    split_stack,
+)
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
 from statecraft.io import SUFFIXES, build_scenario, detect_format, load_builtin, losses
@@ -37,6 +43,7 @@ from statecraft.models.spatial import SpatialDetails
 from statecraft.report import charts
 from statecraft.report.html import render_report, report, svg
 from statecraft.report.registry import CHARTS, Chart, ChartInputs, MissingInput, get_chart
+from statecraft.runner import weight_shares
 from statecraft.store import NoRun, NoStore, StoreError, default_location
 from statecraft.store import mask as mask_location
 
@@ -55,6 +62,7 @@ __all__ = [
     "NoStore",
     "SpatialDetails",
     "StoreError",
+    "as_patch",
     "backtest",
     "build_scenario",
     "builtin_patch",
@@ -78,7 +86,9 @@ __all__ = [
     "read_deu",
     "render_report",
     "report",
+    "split_stack",
     "svg",
     "textsafe",
     "uncertain_inputs",
+    "weight_shares",
 ]

@@ -25,7 +25,27 @@ from statecraft.textsafe import strict_json
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Forecast", "IssueForecast", "forecast"]
+__all__ = ["Forecast", "IssueForecast", "forecast", "weight_shares"]
+
+
+def weight_shares(scenario: Scenario) -> dict[str, dict[str, float]]:
+    """Who carries each issue: per issue, each actor's share of capability x salience,
+    c_i s_i / sum_j c_j s_j over the actors with a stance on the issue (the capability on
+    that issue where the stance gives one, else the actor's). The weight of the weighted
+    mean and median (Achen 2006, *The European Union Decides*, ch. 10), and the weight of
+    the bargaining models' products; the shares of ``statecraft forecast -f json``
+    (``issues.<id>.weights``). An issue on which no actor cares (every salience 0) has none.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for issue in scenario.issues:
+        raw = {
+            a.id: a.capability_on(issue.id) * a.stances[issue.id].salience.value
+            for a in scenario.actors
+            if issue.id in a.stances
+        }
+        total = sum(raw.values())
+        out[issue.id] = {a: w / total for a, w in raw.items()} if total > 0 else {}
+    return out
 
 
 @dataclass(frozen=True)
@@ -182,6 +202,7 @@ class Forecast:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready data (the shape of ``statecraft forecast --format json``)."""
+        shares = weight_shares(self.scenario)
 
         def ranking(w: Winners) -> list[dict[str, Any]]:
             return [
@@ -204,6 +225,7 @@ class Forecast:
                     "forecast": dict(item.forecasts),
                     "error": {name: item.error(name) for name in self.model_names},
                     "not_applicable": dict(item.not_applicable),
+                    "weights": shares[item.issue],
                 }
                 for item in self.issues
             },

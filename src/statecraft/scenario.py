@@ -11,8 +11,7 @@ came from and why it was coded so (``salience: {value: 0.8, source: "...", note:
 from __future__ import annotations
 
 import math
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
@@ -31,6 +30,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
+from statecraft._rules import capability_positive, one_line, salience_in_unit
 from statecraft.errors import format_location
 
 __all__ = [
@@ -132,48 +132,10 @@ class Quantity(_Frozen):
         return self.value
 
 
-def _salience_in_unit(q: Quantity) -> Quantity:
-    for what, v in (("got", q.value), ("its low is", q.low), ("its high is", q.high)):
-        if v is not None and not 0.0 <= v <= 1.0:
-            raise PydanticCustomError(
-                "salience_range",
-                "salience must lie between 0 and 1 ({what} {value}); "
-                "rescale 0-100 saliences by dividing by 100",
-                {"what": what, "value": v},
-            )
-    return q
-
-
-def _capability_positive(q: Quantity) -> Quantity:
-    for what, v in (("got", q.value), ("its low is", q.low)):
-        if v is not None and not v > 0.0:
-            raise PydanticCustomError(
-                "capability_range",
-                "capability must be greater than 0 ({what} {value}); "
-                "an actor without capability should be left out",
-                {"what": what, "value": v},
-            )
-    return q
-
-
-def _one_line(text: str) -> str:
-    """Names, labels and titles are one line of text: no control character (a carriage
-    return in a name splits CSV rows and decide records, a tab shifts their columns)."""
-    for k, c in enumerate(text):
-        if unicodedata.category(c) == "Cc":
-            raise PydanticCustomError(
-                "control_character",
-                "a name or label must be one line of text without control characters "
-                "(U+{code} at character {at})",
-                {"code": f"{ord(c):04X}", "at": k + 1},
-            )
-    return text
-
-
 #: One line of text (names, labels, titles, a scale's meanings and unit).
-Line = Annotated[str, AfterValidator(_one_line)]
-Salience = Annotated[Quantity, AfterValidator(_salience_in_unit)]
-Capability = Annotated[Quantity, AfterValidator(_capability_positive)]
+Line = Annotated[str, AfterValidator(one_line)]
+Salience = Annotated[Quantity, AfterValidator(salience_in_unit)]
+Capability = Annotated[Quantity, AfterValidator(capability_positive)]
 Number = Annotated[Quantity, BeforeValidator(_wrap_number)]
 
 
@@ -308,6 +270,27 @@ def _problem(kind: str, message: str, loc: tuple[str | int, ...], value: Any = N
     )
 
 
+#: The most the issues' scale widths may differ by (2**128, about 3.4e38): the models run
+#: every issue at one scale, so a scale far narrower than another would lose its precision.
+MAX_WIDTH_RATIO = 2.0**128
+
+
+def _check_widths(issues: Sequence[Issue]) -> None:
+    widths = [i.scale.high - i.scale.low for i in issues]
+    wide = max(range(len(widths)), key=widths.__getitem__)
+    narrow = min(range(len(widths)), key=widths.__getitem__)
+    if widths[wide] / widths[narrow] > MAX_WIDTH_RATIO:
+        raise _problem(
+            "scale_widths",
+            f"the issues' scales differ too much in width: {issues[wide].id} is "
+            f"{widths[wide]:.3g} wide and {issues[narrow].id} {widths[narrow]:.3g}, more than "
+            f"{MAX_WIDTH_RATIO:.2g} times less; the models run every issue at one scale, so "
+            "the narrow one would lose its precision. Give the issues units closer together",
+            ("issues", narrow, "scale"),
+            widths[narrow],
+        )
+
+
 class Scenario(_Frozen):
     """A negotiation or conflict as data: issues, actors and their stances.
 
@@ -352,6 +335,7 @@ class Scenario(_Frozen):
                             ("issues", i, key),
                             v,
                         )
+        _check_widths(self.issues)
         scales = {issue.id: issue.scale for issue in self.issues}
         seen_actor: dict[str, int] = {}
         for a, actor in enumerate(self.actors):

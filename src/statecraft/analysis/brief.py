@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from statecraft.analysis._blocks import ranked_actors
 from statecraft.analysis._brief_parts import (
     ActorVerdict,
     ErrorFn,
@@ -58,6 +59,7 @@ __all__ = [
     "IssueVerdict",
     "ModelForecast",
     "brief",
+    "winner_odds",
 ]
 
 _WHY_NULL = {
@@ -240,3 +242,30 @@ def brief(
             for n in names
         },
     )
+
+
+def winner_odds(
+    scenario: Scenario,
+    models: str | Model | Sequence[str | Model] | None = None,
+    *,
+    draws: int = 2000,
+    seed: int = 0,
+    weights: str | Mapping[str, float] = "equal",
+    options: Mapping[str, Any] | None = None,
+) -> tuple[tuple[ActorVerdict, ...], dict[str, float]]:
+    """The verdict of :func:`brief` alone, and its ensemble's weights by model: each actor's
+    P(biggest winner), P(gain > 0) and gain over the same draws and models, with the same
+    ``models``, ``draws``, ``seed`` and ``weights`` (so the same numbers as
+    :attr:`Brief.winners`), without the issues' intervals or the flags, which cost more.
+    What :func:`~statecraft.analysis.counterfactual.compare` gives for each
+    counterfactual."""
+    seed = check_seed(seed)
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+        raise ValueError(f"draws must be a positive integer, not {draws!r}")
+    options = dict(options or {})
+    chosen, _ = choose_models(scenario, models, options)
+    built = check_models(scenario, chosen, options)
+    names = [m.name for m in built]
+    w = model_weights(names, weights)
+    total = run_study(scenario, built, draws, seed, plan=GainPlan())
+    return verdicts(scenario, ranked_actors(scenario), total.gains, total.draws, w), dict(w)

@@ -20,30 +20,27 @@ status quo; ``scale`` multiplies a capability or salience. A patched number keep
 of its own: it is what the counterfactual asserts. The patched scenario is validated like
 any other, and a patch that names an unknown actor or issue is refused with the place in
 the patch file.
+
+Patches stack (:mod:`._patch`): ``a+b`` (:func:`load_stack`) or a list (:func:`as_patch`,
+:meth:`Patch.stack`) is one counterfactual, the later patch over the earlier.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StrictFloat,
-    ValidationError,
-    model_validator,
-)
+from pydantic import ValidationError
 
+from statecraft.analysis._brief_parts import ActorVerdict
+from statecraft.analysis._patch import Change, Patch, apply_patch
+from statecraft.analysis.brief import winner_odds
 from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError, check_seed
-from statecraft.io import error_from_validation, load_yaml_data, read_file
+from statecraft.io import load_yaml_data, read_file
 from statecraft.models import Model, default_model
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
@@ -60,62 +57,10 @@ __all__ = [
     "builtin_patches",
     "compare",
     "load_patch",
+    "load_stack",
     "patch_from_data",
+    "split_stack",
 ]
-
-Field_ = Literal["position", "salience", "capability", "status_quo"]
-
-
-class Change(BaseModel):
-    """One change of a patch: exactly one of set, shift, scale, remove_actor, add_actor."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-    set: Field_ | None = None
-    shift: Literal["position", "status_quo"] | None = None
-    scale: Literal["capability", "salience"] | None = None
-    remove_actor: str | None = None
-    add_actor: dict[str, Any] | None = None
-    actor: str | None = None
-    issue: str | None = None
-    value: StrictFloat | None = None
-    by: StrictFloat | None = None
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _one_operation(self) -> Change:
-        ops = [
-            k for k in ("set", "shift", "scale", "remove_actor", "add_actor") if getattr(self, k)
-        ]
-        if len(ops) != 1:
-            raise ValueError(
-                "a change does exactly one of: set, shift, scale, remove_actor, add_actor"
-                + (f" (this one: {', '.join(ops)})" if ops else "")
-            )
-        if self.set is not None and self.value is None:
-            raise ValueError(f"'set: {self.set}' needs a value")
-        if (self.shift or self.scale) and self.by is None:
-            raise ValueError("'shift' and 'scale' need 'by'")
-        target = self.set or self.shift or self.scale
-        if target == "status_quo" and self.issue is None:
-            raise ValueError("a status quo change needs an issue")
-        if target in ("position", "salience") and (self.actor is None or self.issue is None):
-            raise ValueError(f"a {target} change needs an actor and an issue")
-        if target == "capability" and self.actor is None:
-            raise ValueError("a capability change needs an actor")
-        return self
-
-
-class Patch(BaseModel):
-    """A counterfactual: a name, what it assumes, and its changes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = Field(min_length=1)
-    title: str | None = None
-    assumes: str = Field(min_length=1, description="What the counterfactual takes for granted.")
-    changes: tuple[Change, ...] = Field(min_length=1)
-    _file: str | None = PrivateAttr(default=None)  # where it was read from, for messages
 
 
 def _patch_folder(scenario_name: str) -> Any:
@@ -170,6 +115,77 @@ def load_patch(
     return patch_from_data(data, label=label, lines=lines)
 
 
+def _is_file(source: str) -> bool:
+    try:
+        return Path(source).is_file()
+    except (OSError, ValueError):  # a name the system cannot look up (too long, a NUL)
+        return False
+
+
+def split_stack(spec: str) -> list[str]:
+    """The parts of a stack ``a+b+c``: built-in patch names or patch files. A run of parts
+    that, joined by ``+``, names an existing file stays one part (so a file whose name holds
+    a ``+`` may be given, alone or in a stack); an empty part (``a++b``, ``+a``) is refused."""
+    if _is_file(spec):
+        return [spec]
+    tokens = spec.split("+")
+    parts: list[str] = []
+    i = 0
+    while i < len(tokens):
+        j = next(
+            (j for j in range(len(tokens), i + 1, -1) if _is_file("+".join(tokens[i:j]))),
+            i + 1,
+        )
+        parts.append("+".join(tokens[i:j]))
+        i = j
+    if any(not p.strip() for p in parts):
+        raise ScenarioError(
+            f"an empty patch name in {spec!r}: join patches with a single '+' (a+b)"
+        )
+    return parts
+
+
+def load_stack(spec: str | Path, *, scenario: Scenario | None = None) -> Patch:
+    """One counterfactual from ``a+b+c`` (:func:`split_stack`): each part a built-in patch
+    of ``scenario`` or a patch file, stacked in order with :meth:`Patch.stack` (the later
+    over the earlier). A :class:`~pathlib.Path` is one patch file."""
+    if isinstance(spec, Path):
+        return load_patch(spec, scenario=scenario)
+    parts = split_stack(spec)
+    if len(parts) == 1:
+        return load_patch(parts[0], scenario=scenario)
+    patches = []
+    for part in parts:
+        try:
+            patches.append(load_patch(part, scenario=scenario))
+        except ScenarioError as exc:
+            raise ScenarioError(
+                f"in the stack {spec!r}: {exc.problem}",
+                file=exc.file,
+                line=exc.line,
+                path=exc.path,
+            ) from None
+    return Patch.stack(patches)
+
+
+PatchLike = Patch | str | Path
+#: One counterfactual: a patch, a stack's text or a file, or a list of them to stack.
+Counterfactual = PatchLike | Sequence[PatchLike]
+
+
+def as_patch(item: Counterfactual, *, scenario: Scenario | None = None) -> Patch:
+    """One counterfactual as a :class:`Patch`: a patch as it is, a string through
+    :func:`load_stack` (``"a+b"``), a path through :func:`load_patch`, and a list or tuple
+    of these stacked in order (:meth:`Patch.stack`)."""
+    if isinstance(item, Patch):
+        return item
+    if isinstance(item, str | Path):
+        return load_stack(item, scenario=scenario)
+    if isinstance(item, Sequence):
+        return Patch.stack([as_patch(p, scenario=scenario) for p in item])
+    raise TypeError(f"a counterfactual is a patch, a name, a path or a list of them, not {item!r}")
+
+
 def patch_from_data(
     data: Any,
     *,
@@ -197,101 +213,6 @@ def patch_from_data(
     return patch
 
 
-def apply_patch(scenario: Scenario, patch: Patch, *, file: str | None = None) -> Scenario:
-    """The scenario with the patch's changes made, validated; its name gains ``+patch``."""
-    data = scenario.model_dump(mode="python")
-    actors = {a["id"]: a for a in data["actors"]}
-    issues = {i["id"]: i for i in data["issues"]}
-    where = file or patch._file or patch.name
-    for k, change in enumerate(patch.changes):
-        path = ("changes", k)
-        if change.actor is not None and change.actor not in actors:
-            raise ScenarioError(
-                f"unknown actor id {change.actor!r}; the actors are: {', '.join(actors)}",
-                file=where,
-                path=(*path, "actor"),
-            )
-        if change.issue is not None and change.issue not in issues:
-            raise ScenarioError(
-                f"unknown issue id {change.issue!r}; the issues are: {', '.join(issues)}",
-                file=where,
-                path=(*path, "issue"),
-            )
-        if change.remove_actor is not None:
-            if change.remove_actor not in actors:
-                raise ScenarioError(
-                    f"unknown actor id {change.remove_actor!r}",
-                    file=where,
-                    path=(*path, "remove_actor"),
-                )
-            del actors[change.remove_actor]
-            continue
-        if change.add_actor is not None:
-            new = copy.deepcopy(change.add_actor)
-            if new.get("id") in actors:
-                raise ScenarioError(
-                    f"actor {new.get('id')!r} is already in the scenario", file=where, path=path
-                )
-            actors[str(new.get("id"))] = new
-            continue
-        target = change.set or change.shift or change.scale
-        holder, key = _locate(actors, issues, change, target, where, path)
-        old = holder.get(key)
-        old_value = old["value"] if isinstance(old, dict) else old
-        if change.set is not None:
-            new_value = change.value
-        elif old_value is None:
-            raise ScenarioError(
-                f"nothing to {'shift' if change.shift else 'scale'}: no {target} is set",
-                file=where,
-                path=path,
-            )
-        elif change.shift is not None:
-            new_value = float(old_value) + float(change.by or 0.0)
-        else:
-            new_value = float(old_value) * float(change.by or 0.0)
-        holder[key] = {
-            "value": new_value,
-            "source": f"counterfactual {patch.name}",
-            "note": change.note or patch.assumes,
-        }
-    data["actors"] = list(actors.values())
-    data["name"] = f"{scenario.name}+{patch.name}"
-    if patch.title:
-        data["title"] = f"{scenario.title or scenario.name}: {patch.title}"
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise error_from_validation(
-            exc, file=f"{where} (applied to {scenario.name})", lines={}
-        ) from None
-
-
-def _locate(
-    actors: dict[str, Any],
-    issues: dict[str, Any],
-    change: Change,
-    target: str | None,
-    where: str,
-    path: tuple[str | int, ...],
-) -> tuple[dict[str, Any], str]:
-    """The mapping and key a set/shift/scale change writes to."""
-    if target == "status_quo":
-        return issues[str(change.issue)], "status_quo"
-    actor = actors[str(change.actor)]
-    if target == "capability" and change.issue is None:
-        return actor, "capability"
-    stance = actor.get("stances", {}).get(change.issue)
-    if stance is None:
-        raise ScenarioError(
-            f"actor {change.actor!r} takes no position on issue {change.issue!r}; "
-            "give it one with set: position and set: salience first, or add it as an actor",
-            file=where,
-            path=path,
-        )
-    return stance, str(target)
-
-
 @dataclass(frozen=True)
 class Comparison:
     """The base scenario and each counterfactual: forecasts, winners and, when drawn,
@@ -300,6 +221,15 @@ class Comparison:
     base: Forecast
     patched: tuple[tuple[Patch, Forecast], ...]
     simulations: tuple[Simulation, ...] = ()  # base first, then each patch, when drawn
+    #: when drawn, each actor's verdict over the draws and the models (as in a brief),
+    #: base first, then each patch; and the weights of that ensemble's models
+    odds: tuple[tuple[ActorVerdict, ...], ...] = ()
+    odds_weights: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        """``base``, then each counterfactual's name."""
+        return ["base", *(p.name for p, _ in self.patched)]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per issue, scenario and model: forecast and difference from the base."""
@@ -332,7 +262,14 @@ class Comparison:
         out: dict[str, Any] = {
             "scenario": self.base.scenario.name,
             "patches": [
-                {"name": p.name, "title": p.title, "assumes": p.assumes} for p, _ in self.patched
+                {
+                    "name": p.name,
+                    "title": p.title,
+                    "assumes": p.assumes,
+                    "parts": [part.name for part in p.parts],
+                    "notes": list(p.notes),
+                }
+                for p, _ in self.patched
             ],
             "forecasts": self.to_records(),
             "winners": {
@@ -340,6 +277,15 @@ class Comparison:
                 for label, f in (("base", self.base), *((p.name, f) for p, f in self.patched))
             },
         }
+        if self.odds:
+            out["verdicts"] = {
+                "weights": dict(self.odds_weights),
+                "draws": self.simulations[0].draws if self.simulations else None,
+                "by_scenario": {
+                    label: [{"actor": v.actor, "name": v.name, **v.overall.to_dict()} for v in vs]
+                    for label, vs in zip(self.labels, self.odds, strict=True)
+                },
+            }
         nulls: list[dict[str, str]] = []
         if self.simulations:
             labels = ["base", *(p.name for p, _ in self.patched)]
@@ -362,24 +308,32 @@ class Comparison:
 
 def compare(
     scenario: Scenario,
-    patches: Sequence[Patch],
+    patches: Sequence[Patch | Sequence[Patch]],
     model: str | Model | None = None,
     *,
     draws: int = 0,
     seed: int = 0,
     options: dict[str, Any] | None = None,
+    odds: bool = True,
+    weights: str | Mapping[str, float] = "equal",
 ) -> Comparison:
     """Forecast the scenario and each patched copy under ``model`` (a name or an instance,
     one-issue or linked; default: the first registered model,
     :func:`~statecraft.models.default_model`); with ``draws`` > 0 also simulate each.
+    A list among ``patches`` is one counterfactual, its patches stacked in order
+    (:meth:`Patch.stack`: ``[[a, b], c]`` compares ``a+b`` and ``c``). With draws and
+    ``odds``, each run also gets the brief's verdict (:func:`~.brief.winner_odds`): every
+    actor's probability of being the biggest winner over the same draws and the ensemble of
+    the one-issue models that apply, weighted by ``weights``.
     ``seed`` seeds both the draws and the generator of a stochastic model."""
     seed = check_seed(seed)
     model = model or default_model()
-    variants = [apply_patch(scenario, p) for p in patches]
+    given = [p if isinstance(p, Patch) else Patch.stack(p) for p in patches]
+    variants = [apply_patch(scenario, p) for p in given]
     base = forecast(scenario, model, options=options, seed=seed)
     patched = tuple(
         (p, forecast(v, model, options=options, seed=seed))
-        for p, v in zip(patches, variants, strict=True)
+        for p, v in zip(given, variants, strict=True)
     )
     sims: tuple[Simulation, ...] = ()
     if draws > 0:
@@ -387,4 +341,15 @@ def compare(
             simulate(s, model, draws=draws, seed=seed, options=options)
             for s in (scenario, *variants)
         )
-    return Comparison(base=base, patched=patched, simulations=sims)
+    verdicts: tuple[tuple[ActorVerdict, ...], ...] = ()
+    weighted: dict[str, float] = {}
+    if draws > 0 and odds:
+        runs = [
+            winner_odds(s, draws=draws, seed=seed, weights=weights, options=options)
+            for s in (scenario, *variants)
+        ]
+        verdicts = tuple(v for v, _ in runs)
+        weighted = runs[0][1]
+    return Comparison(
+        base=base, patched=patched, simulations=sims, odds=verdicts, odds_weights=weighted
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from statecraft import StatecraftError, compare, load_patch
+from statecraft import StatecraftError, compare, load_stack
 from statecraft.api import uncertain_inputs
 from statecraft.cli.options import (
     DEFAULT_MODEL,
@@ -35,11 +35,21 @@ def compare_cmd(
     scenario: ScenarioArg,
     patch: Annotated[
         list[str],
-        typer.Argument(help="Counterfactual patch files, or names of the scenario's built-ins."),
+        typer.Argument(
+            help="Counterfactuals: patch files or names of the scenario's built-ins; 'a+b' "
+            "stacks patches into one (the later over the earlier)."
+        ),
     ],
     model: ModelOpt = DEFAULT_MODEL,
     draws: Annotated[
-        int, typer.Option("--draws", "-n", help="Also simulate each, with this many draws.", min=0)
+        int,
+        typer.Option(
+            "--draws",
+            "-n",
+            help="Also simulate each, with this many draws, and give each actor's probability "
+            "of being the biggest winner over them and the models.",
+            min=0,
+        ),
     ] = 0,
     seed: SeedOpt = 0,
     perturb: PerturbOpt = None,
@@ -58,7 +68,7 @@ def compare_cmd(
         )
     table_or_json(fmt, "compare")
     try:
-        patches = [load_patch(p, scenario=s) for p in patch]
+        patches = [load_stack(p, scenario=s) for p in patch]
         names = [p.name for p in patches]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:

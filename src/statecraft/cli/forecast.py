@@ -28,7 +28,12 @@ from statecraft.cli.options import (
 from statecraft.cli.record import recording
 from statecraft.cli.render import print_frame_csv, print_json
 from statecraft.cli.render_details import print_rounds
-from statecraft.cli.render_forecast import actor_table, print_forecast, print_forecast_csv
+from statecraft.cli.render_forecast import (
+    actor_table,
+    print_forecast,
+    print_forecast_csv,
+    weights_table,
+)
 from statecraft.cli.util import fail, load_scenario, new_console
 
 #: What the details of a model that bargains in rounds have: its trajectories.
@@ -59,6 +64,14 @@ def forecast_cmd(
             help="Also show this actor's gain issue by issue (repeatable; an actor id).",
         ),
     ] = None,
+    weights: Annotated[
+        bool,
+        typer.Option(
+            "--weights",
+            help="Also show who carries each forecast: each actor's share of capability x "
+            "salience per issue.",
+        ),
+    ] = False,
     option: OptionList = None,
     seed: SeedOpt = 0,
     store: StoreOpt = None,
@@ -81,6 +94,8 @@ def forecast_cmd(
             print_forecast_csv(result)
         else:
             print_forecast(result, ref=scenario)
+            if weights:
+                new_console().print(weights_table(result))
             for actor_id in actor or ():
                 new_console().print(actor_table(result, actor_id))
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from statecraft import StatecraftError, load_patch
+from statecraft import StatecraftError, load_stack
 from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_deu
 from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
 from statecraft.cli.util import fail, load_scenario
@@ -43,7 +43,9 @@ def plot_cmd(
     patch: Annotated[
         list[str] | None,
         typer.Option(
-            "--patch", "-p", help=f"A counterfactual patch ({_takes('patches')}; repeatable)."
+            "--patch",
+            "-p",
+            help=f"A counterfactual patch, or 'a+b' stacked ({_takes('patches')}; repeatable).",
         ),
     ] = None,
     draws: Annotated[
@@ -67,7 +69,7 @@ def plot_cmd(
             patches = []
         else:
             source = load_scenario(scenario)
-            patches = [load_patch(p, scenario=source) for p in patch or []]
+            patches = [load_stack(p, scenario=source) for p in patch or []]
         inputs = ChartInputs(
             issue=issue, actor=actor, model=model, patches=patches, draws=draws, seed=seed
         )
@@ -92,7 +94,11 @@ def report_cmd(
     ] = 0,
     patch: Annotated[
         list[str] | None,
-        typer.Option("--patch", "-p", help="A counterfactual patch to compare (repeatable)."),
+        typer.Option(
+            "--patch",
+            "-p",
+            help="A counterfactual patch to compare, or 'a+b' stacked (repeatable).",
+        ),
     ] = None,
     model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
@@ -105,7 +111,7 @@ def report_cmd(
         raise fail(f"{exc}: pip install 'statecraft[report]'") from None
     s = load_scenario(scenario)
     try:
-        patches = [load_patch(p, scenario=s) for p in patch or []]
+        patches = [load_stack(p, scenario=s) for p in patch or []]
         path = render_report(s, output, draws=draws, seed=seed, patches=patches, model=model)
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None

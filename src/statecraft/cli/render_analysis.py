@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import Scenario
-from statecraft.cli.render import dashes, decimals, fmt, sparkline
+from statecraft.cli.render import DASH, dashes, decimals, fmt, sparkline
 from statecraft.cli.util import new_console
 
 
@@ -155,10 +155,48 @@ def print_comparison(result: Any, model: str) -> None:
         ["no gain in that run: no status quo or no forecast on the actor's issues"] if gaps else [],
     )
     console.print(gains)
+    if result.odds:
+        _print_odds(console, result)
     for label, f in runs:
         console.print(Text(f"{label}: {f.winners.headline}", style="bold"))
     for p, _ in result.patched:
         console.print(Text(f"{p.name} assumes: {p.assumes}", style="dim"))
+        for note in p.notes:
+            console.print(Text(f"{p.name}, stacked: {note}", style="yellow"))
+
+
+def _print_odds(console: Any, result: Any) -> None:
+    """Each actor's P(biggest winner) in each run, over the draws and the models."""
+    draws = result.simulations[0].draws if result.simulations else 0
+    table = Table(
+        title=f"P(biggest winner) under each, over {draws:,} draws and the models",
+        title_justify="left",
+    )
+    table.add_column("Actor")
+    for label in result.labels:
+        table.add_column(label, justify="right")
+    by_run = [{v.actor: v.overall.p_biggest for v in vs} for vs in result.odds]
+    s = result.base.scenario
+    for actor in s.actors:
+        if any(actor.id in r for r in by_run):
+            table.add_row(actor.display_name, *(_percent(r.get(actor.id)) for r in by_run))
+    table.caption = dashes(
+        "The brief's ensemble (docs/brief.md), weights: "
+        + ", ".join(f"{m} {w:.2f}" for m, w in result.odds_weights.items())
+        + ".",
+        ["not in that run"] if any(len(r) < len(s.actors) for r in by_run) else [],
+    )
+    console.print(table)
+
+
+def _percent(p: float | None) -> str:
+    if p is None:
+        return DASH
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"
 
 
 def print_sensitivity(

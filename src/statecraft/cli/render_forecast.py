@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import Forecast
+from statecraft.api import weight_shares
 from statecraft.cli.render import DASH, dashes, decimals, fmt, print_records_csv
 from statecraft.cli.render_details import detail_tables
 from statecraft.cli.util import new_console
@@ -130,6 +131,33 @@ def actor_table(result: Forecast, actor_id: str) -> Table:
         table.add_row(*cells)
     table.caption = dashes(
         "gain on an issue = (|status quo - position| - |outcome - position|) / width", why
+    )
+    return table
+
+
+def weights_table(result: Forecast) -> Table:
+    """Who carries each forecast: every actor's share of capability x salience per issue
+    (:func:`statecraft.runner.weight_shares`), in percent."""
+    s = result.scenario
+    shares = weight_shares(s)
+    table = Table(
+        title="Who carries each forecast: share of capability x salience", title_justify="left"
+    )
+    table.add_column("Actor")
+    for issue in s.issues:
+        table.add_column(issue.id, justify="right", overflow="fold")
+    sits_out = False
+    for actor in s.actors:
+        cells = []
+        for issue in s.issues:
+            share = shares[issue.id].get(actor.id)
+            sits_out = sits_out or share is None
+            cells.append(DASH if share is None else f"{100 * share:.1f}%")
+        table.add_row(actor.display_name, *cells)
+    table.caption = dashes(
+        "The weight of the weighted mean and median and of the bargaining models; the spatial "
+        "and exchange models weigh by their own rules (docs/models).",
+        ["the actor takes no position on the issue"] if sits_out else [],
     )
     return table
 

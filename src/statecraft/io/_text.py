@@ -127,8 +127,10 @@ def read_file(
     try:
         if not path.exists():
             raise ScenarioError("no such file", file=label)
+        if path.is_dir():
+            raise ScenarioError("not a file (a folder)", file=label)
         if not path.is_file():
-            raise ScenarioError("not a file (a folder?)", file=label)
+            raise ScenarioError("not a regular file (a device, a pipe or a socket)", file=label)
         size = path.stat().st_size
         if size > most:
             raise ScenarioError(

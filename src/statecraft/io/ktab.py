@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from statecraft.errors import ScenarioError
@@ -59,14 +60,27 @@ def _first_line(row: list[str]) -> tuple[str, str, int, int] | None:
     return None
 
 
+def _lines_of(text: str) -> Iterator[str]:
+    """The lines of a text, one at a time (a detector reads two, not the whole file)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def is_ktab(text: str) -> bool:
     """Whether text looks like a KTAB scenario: a first line with the name, description and
     two counts, then a header that starts ``Actor, Description``."""
     # Split at commas, as KTAB does, rather than with the csv module: a first line of any
     # length is told, never refused.
+    lines = (line for line in _lines_of(text) if line.strip())  # blank lines skipped
     rows = [
         [cell.strip().strip('"').strip() for cell in line.split(",")]
-        for line in text.split("\n", 2)[:2]
+        for _, line in zip(range(2), lines, strict=False)
     ]
     if len(rows) < 2:
         return False
@@ -272,7 +286,7 @@ def dumps_ktab(scenario: Scenario) -> str:
             if stance is None:
                 row += ["50", "0"]
                 continue
-            at = 100 * (stance.position.value - scale.low) / scale.width
+            at = (stance.position.value - scale.low) / scale.width * 100  # no overflow near 1e308
             row += [_number(at), _number(100 * stance.salience.value)]
         writer.writerow(row)
     return out.getvalue()

@@ -21,7 +21,7 @@ from statecraft.analysis.brief import Brief, brief
 from statecraft.arrays import scenario_batch
 from statecraft.models import Details, available_models, default_model
 from statecraft.models.exchange import ExchangeDetails
-from statecraft.runner import Forecast, forecast
+from statecraft.runner import Forecast, forecast, weight_shares
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -127,6 +127,7 @@ class Report:
             titles=titles,
             reference=self.reference,
             bottom=self.bottom,
+            shares=weight_shares(f.scenario),
             sits_out=any(
                 i not in a.stances for a in f.scenario.actors for i in f.scenario.issue_ids
             ),

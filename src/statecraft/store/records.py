@@ -263,6 +263,21 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
                     for r in sim.to_records()
                 ],
             )
+        if result.odds:
+            tables["verdicts"] = (
+                ("scenario", "actor"),
+                [
+                    {
+                        "scenario": label,
+                        "actor": v.actor,
+                        "p_biggest": v.overall.p_biggest,
+                        "p_gain": v.overall.p_gain,
+                        "median_gain": v.overall.median,
+                    }
+                    for (label, _), items in zip(labelled, result.odds, strict=True)
+                    for v in items
+                ],
+            )
         seed = result.simulations[0].seed if result.simulations else None
         return _NewRun(
             command="compare",

@@ -96,8 +96,10 @@ class BriefRequest(BaseModel):
 
 class CompareRequest(BaseModel):
     scenario: str
-    patches: list[str | dict[str, Any]] = Field(
-        description="Names of the scenario's built-in patches, or patches as data."
+    patches: list[str | dict[str, Any] | list[str | dict[str, Any]]] = Field(
+        description="Names of the scenario's built-in patches, or patches as data; a name "
+        "'a+b' or a list is one counterfactual, its patches stacked in order (the later over "
+        "the earlier)."
     )
     model: str = Field(default_factory=default_model, description=MODEL_DOC)
     draws: int = Field(default=0, ge=0)
@@ -123,8 +125,9 @@ class ChartRequest(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     draws: int = Field(default=2000, ge=1)
     seed: Seed = 0
-    patches: list[str | dict[str, Any]] = Field(
-        default_factory=list, description="For counterfactuals: built-in names or data."
+    patches: list[str | dict[str, Any] | list[str | dict[str, Any]]] = Field(
+        default_factory=list,
+        description="For counterfactuals: built-in names or data ('a+b' or a list: stacked).",
     )
     table: str | None = Field(
         default=None, description="For the backtest: a DEU table's text (tab-separated)."
@@ -135,5 +138,5 @@ class ReportRequest(BaseModel):
     scenario: str
     draws: int = Field(default=0, ge=0)
     seed: Seed = 0
-    patches: list[str | dict[str, Any]] = Field(default_factory=list)
+    patches: list[str | dict[str, Any] | list[str | dict[str, Any]]] = Field(default_factory=list)
     model: str = Field(default_factory=default_model, description=MODEL_DOC)

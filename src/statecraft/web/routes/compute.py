@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from statecraft import (
+    Patch,
     Scenario,
     ScenarioError,
     StatecraftError,
@@ -99,28 +100,54 @@ def run_brief(req: BriefRequest, web: Web) -> dict[str, Any]:
 
 
 def _patches_of(
-    web: WebState, ref: str, s: Scenario, given: list[str | dict[str, Any]]
+    web: WebState, ref: str, s: Scenario, given: list[str | dict[str, Any] | list[Any]]
 ) -> list[Any]:
-    """Patches by a built-in scenario's built-in patch names, or as data; never a file."""
-    if len(given) > web.limits.patches:
-        raise problem(
-            413, f"{len(given)} patches; this server compares at most {web.limits.patches}"
-        )
+    """Patches by a built-in scenario's built-in patch names, or as data; never a file. A
+    name ``a+b`` or a list is one counterfactual, its patches stacked in order."""
+    items = [p if isinstance(p, list) else [p] for p in given]
+    items = [[x for part in item for x in _split(part)] for item in items]
+    count = sum(len(item) for item in items)
+    if count > web.limits.patches:
+        raise problem(413, f"{count} patches; this server compares at most {web.limits.patches}")
     out = []
-    for k, p in enumerate(given):
+    k = 0
+    for item in items:
+        parts = []
+        for p in item:
+            k += 1
+            try:
+                parts.append(_one_patch(ref, s, p, k))
+            except ScenarioError as exc:
+                raise problem(422, exc) from None
         try:
-            if isinstance(p, str):
-                if ref not in builtin_names():
-                    raise ScenarioError(
-                        f"{ref} is not a built-in scenario, so it has no built-in patch "
-                        f"{p!r}: give the patch as data"
-                    )
-                out.append(builtin_patch(s, p))  # from the package: never a file
-            else:
-                out.append(patch_from_data(p, label=f"patch {k + 1}"))
+            out.append(Patch.stack(parts))
         except ScenarioError as exc:
             raise problem(422, exc) from None
     return out
+
+
+def _split(part: Any) -> list[Any]:
+    """A name ``a+b`` as its parts (on the server never a file, so no file name holds a
+    ``+``); anything else as it is."""
+    if not isinstance(part, str) or "+" not in part:
+        return [part]
+    names = part.split("+")
+    if any(not n.strip() for n in names):
+        raise problem(422, f"an empty patch name in {part!r}: join patches with a single '+' (a+b)")
+    return names
+
+
+def _one_patch(ref: str, s: Scenario, p: Any, k: int) -> Patch:
+    if isinstance(p, str):
+        if ref not in builtin_names():
+            raise ScenarioError(
+                f"{ref} is not a built-in scenario, so it has no built-in patch "
+                f"{p!r}: give the patch as data"
+            )
+        return builtin_patch(s, p)  # from the package: never a file
+    if isinstance(p, dict):
+        return patch_from_data(p, label=f"patch {k}")
+    raise ScenarioError(f"patch {k}: a patch is a built-in patch's name or a mapping")
 
 
 @router.post("/api/compare", responses={422: {"model": Problem}})

@@ -349,10 +349,19 @@ function showPatches() {
     const label = document.createElement("label");
     const tick = document.createElement("input");
     tick.type = "checkbox";
+    tick.className = "patch";
     tick.value = p;
     label.append(tick, " " + p + " ");
     box.append(label);
   }
+  // One control stacks the ticked patches into one counterfactual (a+b, in the order shown).
+  const label = document.createElement("label");
+  const stack = document.createElement("input");
+  stack.type = "checkbox";
+  stack.id = "stack";
+  label.append(stack, " stack the ticked patches into one counterfactual");
+  label.title = "a+b: the patches apply in turn, the later over the earlier";
+  box.append(document.createElement("br"), label);
 }
 
 async function upload(file) {

@@ -70,7 +70,10 @@ function showChartInputs() {
 }
 
 function tickedPatches() {
-  return [...document.querySelectorAll("#patches input:checked")].map((b) => b.value);
+  // Each ticked patch is a counterfactual; with "stack" ticked, all of them make one (a+b).
+  const names = [...document.querySelectorAll("#patches input.patch:checked")].map((b) => b.value);
+  const stack = document.getElementById("stack");
+  return stack && stack.checked && names.length > 1 ? [names.join("+")] : names;
 }
 
 async function drawChart() {
