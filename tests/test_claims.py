@@ -109,6 +109,8 @@ def evaluate(command: str, key: str) -> str:
         if parts[0] == "escalation_index":
             return f"{data['escalation_index']:.2f}"
         issue = data["issues"][parts[0]]
+        if parts[1] == "weights":
+            return f"{issue['weights'][parts[2]]:.1%}"
         if parts[1] in ("actual", "status_quo"):
             return f"{issue[parts[1]]:.1f}"
         return f"{issue['forecast'][parts[1]]:.1f}"
@@ -118,6 +120,9 @@ def evaluate(command: str, key: str) -> str:
             return str(data["winners"][scenario][0]["actor"])
         if what == "gain":
             return _gain(_gains(data["winners"][scenario])[parts[2]])
+        if what == "p":  # the counterfactual's verdict: P(biggest winner), over the draws
+            verdict = data["verdicts"]["by_scenario"][scenario]
+            return _pct(next(r for r in verdict if r["actor"] == parts[2])["p_biggest"])
         if what == "rank":
             return str([r["actor"] for r in data["winners"][scenario]].index(parts[2]) + 1)
         row = next(r for r in data["forecasts"] if r["scenario"] == scenario and r["issue"] == what)
