@@ -33,12 +33,14 @@ def test_readme_karabakh_errors_are_current() -> None:
 
 def test_readme_winner_claims_are_current() -> None:
     f = sc.forecast("karabakh-2020")
-    assert "make **Russia** the biggest winner" in README
-    assert f.winners.ranking[0].actor == "russia"
+    assert "make **Turkey** the biggest winner and Armenia the biggest loser" in " ".join(
+        README.split()
+    )
+    assert f.winners.ranking[0].actor == "turkey"
     assert f.actual_winners is not None
-    assert f.actual_winners.ranking[0].actor == "russia"
-    assert f.winners.ranking[-1].actor == "artsakh"
-    assert f.actual_winners.ranking[-1].actor == "artsakh"
+    assert f.actual_winners.ranking[0].actor == "turkey"
+    assert f.winners.ranking[-1].actor == "armenia"
+    assert f.actual_winners.ranking[-1].actor == "armenia"
 
 
 def test_codebook_simulation_figures_are_current() -> None:
@@ -55,17 +57,18 @@ def test_codebook_simulation_figures_are_current() -> None:
 
 
 def test_readme_winner_probabilities_are_current() -> None:
+    text = " ".join(README.split())
     match = re.search(
-        r"Azerbaijan is the biggest winner \(compromise\s+model\) in (\d+)% of 20,000 draws "
-        r"\(seed 0\) and Russia in (\d+)%",
-        README,
+        r"Turkey is the biggest winner \(compromise model\) in (\d+)% of 20,000 draws "
+        r"\(seed 0\) and Azerbaijan in (\d+)%",
+        text,
     )
     assert match
     result = sc.simulate(sc.load("karabakh-2020"), "compromise", draws=20_000, seed=0)
     best = result.biggest_winner["compromise"]
-    assert f"{best['azerbaijan']:.0%}" == f"{match.group(1)}%"
-    assert f"{best['russia']:.0%}" == f"{match.group(2)}%"
-    assert max(best, key=lambda actor: best[actor]) == "azerbaijan"
+    assert f"{best['turkey']:.0%}" == f"{match.group(1)}%"
+    assert f"{best['azerbaijan']:.0%}" == f"{match.group(2)}%"
+    assert max(best, key=lambda actor: best[actor]) == "turkey"
 
 
 def _docs_script(name: str) -> Any:
@@ -109,7 +112,8 @@ def test_every_model_page_holds_its_derived_options_table() -> None:
 
 def test_readme_bottom_line_figures_are_current() -> None:
     """The README's bottom line on Karabakh is `statecraft brief karabakh-2020` (2,000 draws,
-    seed 0): every percentage it quotes, the margin's interval and the flags."""
+    seed 0): every percentage it quotes, both ways (forecast and actual), the margin's
+    interval and the flags."""
     text = " ".join(README.split())
     b = sc.brief(sc.load("karabakh-2020"), draws=2000, seed=0)
     assert b.inputs == int(re.search(r"over the (\d+) coded ranges", text).group(1))  # type: ignore[union-attr]
@@ -123,37 +127,39 @@ def test_readme_bottom_line_figures_are_current() -> None:
         return pct(p[actor].by_model[name].p_biggest)
 
     quoted = [
-        f"Russia is the biggest winner in {pct(p['russia'].p_biggest)} of the draws and "
-        f"Azerbaijan in {pct(p['azerbaijan'].p_biggest)} (Turkey {pct(p['turkey'].p_biggest)})",
+        f"Turkey is the biggest winner in {pct(p['turkey'].p_biggest)} of the draws and "
+        f"Azerbaijan in {pct(p['azerbaijan'].p_biggest)} (Russia {pct(p['russia'].p_biggest)})",
+        f"the compromise model names Turkey in {model('turkey', 'compromise')} of draws and "
+        f"Azerbaijan in {model('azerbaijan', 'compromise')}",
+        f"the median voter names Azerbaijan ({model('azerbaijan', 'median')})",
+        f"expected utility Turkey ({model('turkey', 'expected-utility')})",
         f"Kalai-Smorodinsky name Russia ({model('russia', 'nash')} and "
         f"{model('russia', 'kalai-smorodinsky')})",
-        f"name Azerbaijan ({model('azerbaijan', 'median')} and "
-        f"{model('azerbaijan', 'expected-utility')}, with Turkey at "
-        f"{model('turkey', 'expected-utility')})",
-        f"names Azerbaijan in {model('azerbaijan', 'compromise')} of draws and Russia in "
-        f"{model('russia', 'compromise')}",
-        f"Russia leads with {pct(actual['russia'].p_biggest)}, Azerbaijan "
-        f"{pct(actual['azerbaijan'].p_biggest)}",
-        f"Russia {pct(p['russia'].p_biggest)} and Azerbaijan {pct(p['azerbaijan'].p_biggest)} "
+        f"Turkey leads with {pct(actual['turkey'].p_biggest)}, Azerbaijan "
+        f"{pct(actual['azerbaijan'].p_biggest)}, Russia {pct(actual['russia'].p_biggest)}",
+        f"Turkey {pct(p['turkey'].p_biggest)} and Azerbaijan {pct(p['azerbaijan'].p_biggest)} "
         "(`statecraft brief`, 2,000 draws)",
     ]
     weighted = sc.brief(sc.load("karabakh-2020"), draws=2000, seed=0, weights="backtest")
     w = {v.actor: v.p_biggest for v in weighted.winners}
-    assert weighted.winners[0].actor == "azerbaijan"
+    assert weighted.winners[0].actor == "turkey"
     quoted.append(
-        f"(`--weights backtest`) turns the lead round: Azerbaijan {pct(w['azerbaijan'])}, "
-        f"Russia {pct(w['russia'])}"
+        f"(`--weights backtest`) keeps the order: Turkey {pct(w['turkey'])}, "
+        f"Azerbaijan {pct(w['azerbaijan'])}"
     )
     for sentence in quoted:
         assert sentence in text, sentence
-    assert b.winners[0].actor == "russia"
-    assert b.winners[1].actor == "azerbaijan"
+    assert [v.actor for v in b.winners[:3]] == ["turkey", "azerbaijan", "russia"]
+    assert (b.actual_winners or ())[0].actor == "turkey"
     assert [f.kind for f in b.flags] == [
         "still_moving",
         "models_disagree",
         "narrow_margin",
         "near_flip",
     ]
+    assert "under four of the models" in text
+    flip = next(f.message for f in b.flags if f.kind == "near_flip")
+    assert sum(f"under {m} (" in flip for m in b.models) == 4
     margin = next(f.message for f in b.flags if f.kind == "narrow_margin")
     interval = re.search(r"(-\d\.\d\d) to (\+\d\.\d\d)", margin)
     assert interval is not None

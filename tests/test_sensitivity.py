@@ -163,14 +163,15 @@ def test_linked_models_swing_from_their_point_forecast(model: str) -> None:
 
 
 def test_sobol_table_says_when_a_forecast_never_moves() -> None:
-    # Nash keeps Karabakh's territory at the status quo (0) whatever the draws: Artsakh,
-    # at 0 with a say and no range, vetoes any move. No input explains any variance, and the
+    # Nash keeps Karabakh's Turkey role at the status quo (0) whatever the draws: Armenia and
+    # Artsakh, at 0 with a say and no range, veto any move. (Territory no longer qualifies:
+    # its status quo, the 9 November line, carries a range.) No input explains any variance, and the
     # table says so in one line instead of printing indices of 0 with NaN half-widths.
     result = runner.invoke(
         app, ["sensitivity", "karabakh-2020", "-m", "nash", "--method", "sobol", "--samples", "16"]
     )
     assert result.exit_code == 0, result.output
-    assert "(territory): Sobol indices, nash: the forecast is the same in every sample" in (
+    assert "(turkey_role): Sobol indices, nash: the forecast is the same in every sample" in (
         " ".join(result.output.split())
     )
     assert "nan" not in result.output
