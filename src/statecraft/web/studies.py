@@ -36,6 +36,7 @@ class Study:
     error: str | None = None
     started: float = field(default_factory=time.time)
     lease: Lease | None = field(default=None, repr=False)
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)  # slot freed
 
     @property
     def cancelled(self) -> bool:
@@ -52,6 +53,11 @@ class Study:
             "error": self.error,
             "result": self.result,
         }
+
+
+#: How long a cancel waits for the study's thread to free its slot (the worker is stopped
+#: within GRACE seconds, SIGTERM then SIGKILL).
+CANCEL_WAIT = 5.0
 
 
 class Studies:
@@ -127,6 +133,7 @@ class Studies:
             finally:
                 study.lease = None
                 slot.__exit__(None, None, None)
+                study.ended.set()
 
         threading.Thread(target=run, name=f"study-{study.id}", daemon=True).start()
         return study
@@ -145,6 +152,9 @@ class Studies:
             lease = study.lease
         if lease is not None:
             lease.cancel()  # its worker stops; the study's thread ends and records nothing
+            # Its slot is free when the answer says "cancelled": a client that starts another
+            # study at once is not refused for the one it has just stopped.
+            study.ended.wait(CANCEL_WAIT)
         return study
 
     def shutdown(self) -> None:
