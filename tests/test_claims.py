@@ -146,6 +146,7 @@ def test_register_covers_the_twelve_claims_with_a_verdict_each() -> None:
             "supported",
             "partly supported",
             "contradicted",
+            "not shown",
             "outside what these models can say",
         }, verdict[1]
     assert {n for n, _, _ in ENTRIES} == set(range(1, 13))  # a command for every claim
