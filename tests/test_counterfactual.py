@@ -234,3 +234,20 @@ def test_compare_intervals_with_a_linked_model() -> None:
     point = sc.forecast(s, "exchange")
     assert result.base.value("territory", "exchange") == point.value("territory", "exchange")
     assert set(result.to_dict()["intervals"]) == {"base", "us-engaged"}
+
+
+def test_west_engaged_holds_the_us_and_eu_patches_unchanged() -> None:
+    """west-engaged is a file of its own (France's changes beside the US's and the EU's), so
+    it could drift from the two patches it combines: every change of us-engaged and
+    eu-engaged must be in it as written, and stacking it over either adds nothing new."""
+    s = sc.load("karabakh-2020")
+
+    def what(changes: Any) -> set[tuple[Any, ...]]:  # a change less its note
+        return {(c.set, c.shift, c.scale, c.actor, c.issue, c.value, c.by) for c in changes}
+
+    west_changes = load_patch("west-engaged", scenario=s).changes
+    west = what(west_changes)
+    for name in ("us-engaged", "eu-engaged"):
+        assert what(load_patch(name, scenario=s).changes) <= west, name
+    assert any(c.actor == "france" for c in west_changes)
+    assert all(c.actor in ("usa", "eu", "france") for c in west_changes)

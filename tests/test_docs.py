@@ -132,7 +132,8 @@ def test_readme_bottom_line_figures_are_current() -> None:
         f"the compromise model names Turkey in {model('turkey', 'compromise')} of draws and "
         f"Azerbaijan in {model('azerbaijan', 'compromise')}",
         f"the median voter names Azerbaijan ({model('azerbaijan', 'median')})",
-        f"expected utility Turkey ({model('turkey', 'expected-utility')})",
+        f"expected utility splits evenly (Turkey {model('turkey', 'expected-utility')}, "
+        f"Azerbaijan {model('azerbaijan', 'expected-utility')})",
         f"Kalai-Smorodinsky name Russia ({model('russia', 'nash')} and "
         f"{model('russia', 'kalai-smorodinsky')})",
         f"Turkey leads with {pct(actual['turkey'].p_biggest)}, Azerbaijan "
@@ -157,9 +158,9 @@ def test_readme_bottom_line_figures_are_current() -> None:
         "narrow_margin",
         "near_flip",
     ]
-    assert "under four of the models" in text
+    assert "under all five models" in text
     flip = next(f.message for f in b.flags if f.kind == "near_flip")
-    assert sum(f"under {m} (" in flip for m in b.models) == 4
+    assert sum(f"under {m} (" in flip for m in b.models) == 5
     margin = next(f.message for f in b.flags if f.kind == "narrow_margin")
     interval = re.search(r"(-\d\.\d\d) to (\+\d\.\d\d)", margin)
     assert interval is not None
