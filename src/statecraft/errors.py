@@ -12,6 +12,7 @@ __all__ = [
     "MemoryLimitError",
     "ScenarioError",
     "StatecraftError",
+    "check_count",
     "check_seed",
     "format_location",
     "shown",
@@ -59,6 +60,14 @@ def check_seed(seed: Any) -> int:
         else:
             text = shown(seed)
         raise ValueError(f"the seed must be a whole number from 0 to {SEED_MAX} (got {text})")
+    return value
+
+
+def check_count(value: Any, what: str) -> int:
+    """``value`` if it is a positive whole number (not a bool); else a ValueError naming
+    ``what`` (draws, workers)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a positive integer, not {value!r}")
     return value
 
 

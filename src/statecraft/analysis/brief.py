@@ -40,7 +40,7 @@ from statecraft.analysis._mixture import WEIGHT_RULES, model_weights
 from statecraft.analysis._summary import GainPlan
 from statecraft.analysis.calibration import predictive
 from statecraft.analysis.uncertainty import ProgressFn, check_models, run_study, uncertain_inputs
-from statecraft.errors import check_seed
+from statecraft.errors import check_count, check_seed
 from statecraft.models import Model
 from statecraft.runner import forecast
 from statecraft.scenario import Scenario
@@ -164,6 +164,19 @@ class Brief:
         return dict(strict_json(data, why=_WHY_NULL))
 
 
+def _ensemble(
+    scenario: Scenario,
+    models: str | Model | Sequence[str | Model] | None,
+    options: dict[str, Any],
+    weights: str | Mapping[str, float],
+) -> tuple[list[Model], dict[str, str], dict[str, float]]:
+    """The models of an ensemble, built and checked, those left out with the reason, and
+    their weights by the rule."""
+    chosen, skipped = choose_models(scenario, models, options)
+    built = check_models(scenario, chosen, options)
+    return built, skipped, model_weights([m.name for m in built], weights)
+
+
 def brief(
     scenario: Scenario,
     models: str | Model | Sequence[str | Model] | None = None,
@@ -181,27 +194,22 @@ def brief(
     uncertain numbers and the models.
 
     ``models`` are names or instances (default: every registered one-issue model that
-    applies to some issue; the linked models, slower, run when named, and the ones left
-    out are listed in :attr:`Brief.skipped` with the reason). ``weights`` is a weight rule's
-    name (:data:`WEIGHT_RULES`: ``"equal"``) or a weight per model. ``draws`` draws from
-    ``seed`` (as :func:`~statecraft.analysis.uncertainty.simulate`: byte-identical in any
-    number of ``workers``); ``progress(done, total)`` after each block; Ctrl-C keeps the
-    draws done. ``error(counts, model)`` turns a model's forecast histogram of an issue
-    into its predictive histogram (adding the model's own error); by default, with
-    ``calibrated``, the model's out-of-fold error on the DEU development file
+    applies to some issue; the linked models, slower, run when named, and the ones left out
+    are listed in :attr:`Brief.skipped` with the reason). ``weights`` is a weight rule's
+    name (:data:`WEIGHT_RULES`: ``"equal"``, ``"backtest"``) or a weight per model.
+    ``draws`` draws from ``seed`` (as :func:`~statecraft.analysis.uncertainty.simulate`:
+    byte-identical in any number of ``workers``); ``progress(done, total)`` after each
+    block; Ctrl-C keeps the draws done. ``error(counts, model)`` turns a model's forecast
+    histogram of an issue into its predictive histogram (adding the model's own error); by
+    default, with ``calibrated``, the model's out-of-fold error on the DEU development file
     (:func:`~statecraft.analysis.calibration.predictive`, docs/calibration.md);
     ``calibrated=False`` keeps the spread of the inputs alone.
     """
     seed = check_seed(seed)
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise ValueError(f"draws must be a positive integer, not {draws!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, not {workers!r}")
-    options = dict(options or {})
-    chosen, skipped = choose_models(scenario, models, options)
-    built = check_models(scenario, chosen, options)
+    check_count(draws, "draws")
+    check_count(workers, "workers")
+    built, skipped, w = _ensemble(scenario, models, dict(options or {}), weights)
     names = [m.name for m in built]
-    w = model_weights(names, weights)
     rule = weights if isinstance(weights, str) else "given"
     point = forecast(scenario, built, seed=seed)
     ranked, pairs = margin_pairs(scenario, point)
@@ -260,12 +268,7 @@ def winner_odds(
     What :func:`~statecraft.analysis.counterfactual.compare` gives for each
     counterfactual."""
     seed = check_seed(seed)
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise ValueError(f"draws must be a positive integer, not {draws!r}")
-    options = dict(options or {})
-    chosen, _ = choose_models(scenario, models, options)
-    built = check_models(scenario, chosen, options)
-    names = [m.name for m in built]
-    w = model_weights(names, weights)
+    check_count(draws, "draws")
+    built, _, w = _ensemble(scenario, models, dict(options or {}), weights)
     total = run_study(scenario, built, draws, seed, plan=GainPlan())
     return verdicts(scenario, ranked_actors(scenario), total.gains, total.draws, w), dict(w)

@@ -37,7 +37,7 @@ from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncert
 from statecraft.analysis.kernel import check_memory, input_bytes
 from statecraft.analysis.parallel import execute
 from statecraft.arrays import scenario_batch
-from statecraft.errors import check_seed
+from statecraft.errors import check_count, check_seed
 from statecraft.models import Model, build_models, default_model
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
@@ -252,10 +252,8 @@ def simulate(
     (:attr:`Simulation.interrupted`).
     """
     seed = check_seed(seed)
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
-        raise ValueError(f"draws must be a positive integer, not {draws!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive integer, not {workers!r}")
+    check_count(draws, "draws")
+    check_count(workers, "workers")
     options = dict(options or {})
     model = default_model() if model is None else model
     built = check_models(scenario, [model] if isinstance(model, str | Model) else model, options)
