@@ -31,6 +31,7 @@ from statecraft.analysis._blocks import (
     ranked_actors,
     run_block,
 )
+from statecraft.analysis._mixture import quantile
 from statecraft.analysis._summary import GainPlan
 from statecraft.analysis._summary import Summary as _Summary
 from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
@@ -103,23 +104,7 @@ class IssueSummary:
     high: float
 
     def quantile(self, q: float) -> float:
-        return _quantile(self.histogram, q, self.low, self.high)
-
-
-def _quantile(counts: np.ndarray, q: float, low: float, high: float) -> float:
-    """The q-quantile from a histogram, linear within the bin where it falls."""
-    total = int(counts.sum())
-    if total == 0:
-        return float("nan")
-    target = q * total
-    cum = np.cumsum(counts)
-    k = int(np.searchsorted(cum, target, side="left"))
-    k = min(k, len(counts) - 1)
-    before = cum[k - 1] if k > 0 else 0
-    inside = counts[k]
-    frac = (target - before) / inside if inside > 0 else 0.0
-    width = (high - low) / len(counts)
-    return float(low + (k + frac) * width)
+        return quantile(self.histogram, q, self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -316,14 +301,14 @@ def _result(
                         if n
                         else float("nan")
                     ),
-                    median=_quantile(counts, 0.5, low, high),
+                    median=quantile(counts, 0.5, low, high),
                     interval80=(
-                        _quantile(counts, 0.1, low, high),
-                        _quantile(counts, 0.9, low, high),
+                        quantile(counts, 0.1, low, high),
+                        quantile(counts, 0.9, low, high),
                     ),
                     interval95=(
-                        _quantile(counts, 0.025, low, high),
-                        _quantile(counts, 0.975, low, high),
+                        quantile(counts, 0.025, low, high),
+                        quantile(counts, 0.975, low, high),
                     ),
                     histogram=counts,
                     low=low,
