@@ -117,10 +117,12 @@ def run_block(
                 gain = draw_gains(batch.take(part), out.forecasts, ranked)
                 if gain is None:
                     best = np.zeros(len(ranked), dtype=np.int64)
-                else:
+                elif plan is None:
                     best = winner_counts(gain)
-                    if plan is not None:
-                        summary.add_gains(model.name, count_gains(gain, plan.pairs))
+                else:  # the gains' counts hold the biggest-winner counts too
+                    counts = count_gains(gain, plan.pairs)
+                    summary.add_gains(model.name, counts)
+                    best = counts.best
                 old = summary.best.get(model.name)
                 summary.best[model.name] = best if old is None else old + best
         forecasts = parts[0] if len(parts) == 1 else np.concatenate(parts)

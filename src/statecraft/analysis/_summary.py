@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from statecraft.analysis.winners import winner_counts
+from statecraft.analysis.winners import TIE, winner_counts
 
 __all__ = ["GAIN_BINS", "GAIN_TOLERANCE", "MARGIN_BINS", "GainCounts", "GainPlan", "count_gains"]
 
@@ -24,8 +24,8 @@ GAIN_BINS = 2000
 #: Bins of a difference of two gains across [-2, 2]: the same width as a gain's bins.
 MARGIN_BINS = 4000
 #: A gain counts as a gain above this (rounding in a forecast equal to the status quo is
-#: not a gain), as in :attr:`statecraft.analysis.winners.Winners.headline`.
-GAIN_TOLERANCE = 1e-12
+#: not a gain): the headline's and the biggest winner's own threshold.
+GAIN_TOLERANCE = TIE
 
 
 @dataclass(frozen=True)

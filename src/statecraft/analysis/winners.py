@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ActorGain",
     "Winners",
-    "best_counts",
     "biggest_winner",
     "draw_gains",
     "gains",
@@ -114,13 +113,13 @@ class Winners:
         if not self.ranking:
             return "No winners or losers: no issue has both a status quo and an outcome."
         best, worst = self.ranking[0], self.ranking[-1]
-        if best.gain <= 1e-12 and worst.gain >= -1e-12:
+        if best.gain <= TIE and worst.gain >= -TIE:
             return "Nobody wins or loses: the outcome is the status quo for every actor."
         parts = []
-        if best.gain > 1e-12:
+        if best.gain > TIE:
             top = [g.name for g in self.ranking if g.gain >= best.gain - TIE]
             parts.append(_tied("biggest winner", top, best.gain))
-        if worst.gain < -1e-12:
+        if worst.gain < -TIE:
             bottom = [g.name for g in self.ranking if g.gain <= worst.gain + TIE]
             parts.append(_tied("biggest loser", bottom, worst.gain))
         text = "; ".join(parts)
@@ -220,14 +219,6 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
         position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
     )
     return gain
-
-
-def best_counts(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.ndarray:
-    """How often each ranked actor has the highest gain, over the draws of a block."""
-    gain = draw_gains(batch, outcome, ranked)
-    if gain is None:
-        return np.zeros(len(ranked), dtype=np.int64)
-    return winner_counts(gain)
 
 
 def biggest_winner(gain: np.ndarray) -> np.ndarray:
