@@ -258,7 +258,8 @@ def issue_verdicts(
             by_model[m] = _model_forecast(forecasts[m], predictive, low, high)
         nan = float("nan")
         mixed = mixture(forecasts, weights) if forecasts else np.zeros(BINS)
-        spread = mixture(predictives, weights) if predictives else np.zeros(BINS)
+        # the forecasts' own mixture where no model's error is added (no error, no model)
+        predicted = mixed if error is None or not predictives else mixture(predictives, weights)
         medians = [f.median for f in by_model.values()]
         out.append(
             IssueVerdict(
@@ -267,7 +268,10 @@ def issue_verdicts(
                 status_quo=None if issue.status_quo is None else issue.status_quo.value,
                 actual=None if issue.actual is None else issue.actual.value,
                 forecast=quantile(mixed, 0.5, low, high),
-                interval80=(quantile(spread, 0.1, low, high), quantile(spread, 0.9, low, high)),
+                interval80=(
+                    quantile(predicted, 0.1, low, high),
+                    quantile(predicted, 0.9, low, high),
+                ),
                 by_model=by_model,
                 spread=max(medians) - min(medians) if medians else nan,
                 inputs80=(quantile(mixed, 0.1, low, high), quantile(mixed, 0.9, low, high)),
