@@ -22,7 +22,7 @@ from statecraft.cli.options import (
 )
 from statecraft.cli.render import print_json
 from statecraft.cli.render_brief import print_brief
-from statecraft.cli.util import fail, load_scenario, progress_bar
+from statecraft.cli.util import draws_bar, fail, load_scenario
 
 
 def _weights(text: str) -> str | dict[str, float]:
@@ -80,8 +80,6 @@ def brief_cmd(
     """The bottom line: who wins, with what probability over the uncertain numbers and the
     models, each issue's forecast with its interval, and the flags that say when not to
     trust it."""
-    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
-
     table_or_json(fmt, "brief")
     if draws < 1:
         raise fail(f"--draws must be at least 1 (got {draws})")
@@ -90,12 +88,7 @@ def brief_cmd(
     chosen = _weights(weights)  # before the run: its refusals are not the run's
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
-    bar = progress_bar(
-        TextColumn("briefing"),
-        BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
-        TimeRemainingColumn(),
-    )
+    bar = draws_bar("briefing")
     with bar:
         task = bar.add_task("draws", total=draws)
         try:

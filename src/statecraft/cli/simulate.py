@@ -27,7 +27,7 @@ from statecraft.cli.options import (
 from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
 from statecraft.cli.render_analysis import print_simulation
-from statecraft.cli.util import fail, load_scenario, progress_bar
+from statecraft.cli.util import draws_bar, fail, load_scenario
 
 
 def simulate_cmd(
@@ -50,17 +50,10 @@ def simulate_cmd(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Monte Carlo over the scenario's uncertain numbers: each forecast with its spread."""
-    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
-
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
     table_or_json(fmt, "simulate")
-    bar = progress_bar(
-        TextColumn("simulating"),
-        BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
-        TimeRemainingColumn(),
-    )
+    bar = draws_bar("simulating")
     with recording(ctx, store, no_store) as record:
         with bar:
             task = bar.add_task("draws", total=draws)

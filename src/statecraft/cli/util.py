@@ -40,6 +40,18 @@ def progress_bar(*columns: Any) -> Any:
     return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
 
 
+def draws_bar(doing: str) -> Any:
+    """The progress bar of a study: ``doing``, the bar, draws done of all, time left."""
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
+
+    return progress_bar(
+        TextColumn(doing),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} draws"),
+        TimeRemainingColumn(),
+    )
+
+
 def fail(message: str) -> typer.Exit:
     """Print ``error: message`` on standard error; the exit (status 2) for the caller to
     raise."""
