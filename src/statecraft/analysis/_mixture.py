@@ -110,4 +110,5 @@ def quantile(counts: np.ndarray, q: float, low: float, high: float) -> float:
     before = float(cum[k - 1]) if k > 0 else 0.0
     inside = float(counts[k])
     frac = (target - before) / inside if inside > 0 else 0.0
-    return float(low + (k + min(max(frac, 0.0), 1.0)) * (high - low) / len(counts))
+    width = (high - low) / len(counts)  # first: (k + frac) * (high - low) overflows near 1e308
+    return float(low + (k + min(max(frac, 0.0), 1.0)) * width)

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from statecraft.analysis.uncertainty import BINS
+from statecraft.analysis._blocks import BINS
 from statecraft.io.model_errors import load_errors
 
 __all__ = [
