@@ -337,3 +337,18 @@ def test_forecast_table_fits_100_columns() -> None:
             assert value is None or f"{value:.1f}" in out
     assert "Status quo" in out
     assert "Actual" in out
+
+
+def test_python_m_statecraft_is_the_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "statecraft", "models"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "expected-utility" in done.stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "statecraft", "--help"], capture_output=True, text=True, timeout=120
+    )
+    assert "Usage: statecraft " in usage.stdout

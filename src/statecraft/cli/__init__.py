@@ -83,7 +83,7 @@ app.command("schema")(schema_cmd)
 def main() -> None:
     """Entry point of the ``statecraft`` console script."""
     try:
-        app()
+        app(prog_name="statecraft")
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
