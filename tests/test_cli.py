@@ -352,3 +352,29 @@ def test_python_m_statecraft_is_the_command_line() -> None:
         [sys.executable, "-m", "statecraft", "--help"], capture_output=True, text=True, timeout=120
     )
     assert "Usage: statecraft " in usage.stdout
+
+
+def test_scale_lines_only_for_scales_that_say_what_they_mean(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny))
+    out = run("forecast", str(path)).output
+    assert "Issues and their scales:" in out
+    assert "tax: Tax rate. 0 = no tax; 100 = all." in out
+    assert "date: Start date" not in out  # no meanings: no line saying only "0; 10"
+    for issue in tiny["issues"]:
+        issue["scale"].pop("low_meaning", None)
+        issue["scale"].pop("high_meaning", None)
+    path.write_text(yaml.safe_dump(tiny))
+    out = run("forecast", str(path)).output
+    assert "Issues and their scales:" not in out
+    assert "tax: Tax rate" not in out
+
+
+def test_format_help_lists_only_what_the_command_prints() -> None:
+    for command in ("brief", "simulate", "compare", "sensitivity"):
+        out = " ".join(run(command, "--help").output.split())
+        assert "<table|json>" in out and "csv" not in out, command
+    out = " ".join(run("forecast", "--help").output.split())
+    assert "<table|json|csv>" in out

@@ -46,7 +46,12 @@ PerturbOpt = Annotated[
     float | None,
     typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),
 ]
-TableOrJson = Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")]
+# The metavar names only what the command prints; a csv given anyway is refused by name
+# (table_or_json), since the choice itself is the shared OutputFormat.
+TableOrJson = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table or json.", metavar="<table|json>"),
+]
 AnyFormat = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")]
 
 OptionList = Annotated[

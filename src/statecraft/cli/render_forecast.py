@@ -172,8 +172,11 @@ def print_forecast(
     console = console or new_console()
     s = result.scenario
     console.print(forecast_table(result))
-    console.print(Text("Issues and their scales:", style="bold"))
-    for issue in s.issues:
+    # Only the scales that say what their ends mean: a bare "0; 100" tells the reader nothing.
+    meant = [i for i in s.issues if i.scale.low_meaning or i.scale.high_meaning]
+    if meant:
+        console.print(Text("Issues and their scales:", style="bold"))
+    for issue in meant:
         sc = issue.scale
         low = f"{sc.low:g} = {sc.low_meaning}" if sc.low_meaning else f"{sc.low:g}"
         high = f"{sc.high:g} = {sc.high_meaning}" if sc.high_meaning else f"{sc.high:g}"

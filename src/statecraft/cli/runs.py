@@ -150,9 +150,7 @@ def show_cmd(
     rows: Annotated[
         int, typer.Option(help="Show at most this many rows of each result table.", min=1)
     ] = 30,
-    fmt: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = OutputFormat.table,
+    fmt: TableOrJson = OutputFormat.table,
     store: StoreOpt = None,
 ) -> None:
     """One run: how it was made and its result tables."""
