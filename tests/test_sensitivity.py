@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,3 +176,27 @@ def test_sobol_table_says_when_a_forecast_never_moves() -> None:
         " ".join(result.output.split())
     )
     assert "nan" not in result.output
+
+
+def test_tornado_leaves_out_inputs_that_move_nothing_unless_asked(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    scenario = _two_ranges(tiny)
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data["actors"][2]["stances"]["tax"]["salience"] = {"value": 0.25, "low": 0.1, "high": 0.5}
+    result = one_at_a_time(sc.Scenario.model_validate(data), "compromise")
+    # c takes no position on 'date', so its salience on 'tax' cannot move the date forecast
+    assert [w.input for w in result.tornado("date")] == ["a:date:position", "b:date:position"]
+    kept = result.tornado("date", keep_zero=True)
+    assert [w.input for w in kept][-1] == "c:tax:salience"
+    assert kept[-1].swing == 0.0
+    # ... but it moves tax: (3*1*60 + 1*.5*0 + 4*s*100) / (3 + .5 + 4s), s from .1 to .5
+    (tax,) = [w for w in result.tornado("tax") if w.input == "c:tax:salience"]
+    assert tax.at_low == pytest.approx((180 + 40) / 3.9)
+    assert tax.at_high == pytest.approx((180 + 200) / 5.5)
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    listed = json.loads(
+        runner.invoke(app, ["sensitivity", "--no-store", "-f", "json", str(path)]).output
+    )["oat"]["one_at_a_time"]["date"]
+    assert [r["input"] for r in listed] == ["a:date:position", "b:date:position"]

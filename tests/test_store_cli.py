@@ -208,3 +208,57 @@ def test_runs_export_csv_neutralises_formulas(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["label"] for r in rows} == {"'=cmd|' /C calc'!A0", "Start date"}
     assert all(float(r["forecast"]) >= 0 for r in rows)
+
+
+def test_sensitivity_runs_are_recorded_with_their_label(tmp_path: Path, tiny: Any) -> None:
+    # a at 2 (range 0-4, c 3, s 0.5) and b at 8 (c 1, s 1) on 'date': compromise
+    # (1.5 x_a + x_b) / 2.5, so a swings it from 8/2.5 to 14/2.5 (by hand)
+    tiny["actors"][0]["stances"]["date"]["position"] = {"value": 2, "low": 0, "high": 4}
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(tiny), encoding="utf-8")
+    done = _cli("sensitivity", str(path), "-i", "date", "--label", "a's range", "-f", "json")
+    assert done.exit_code == 0, done.output
+    listed = json.loads(_cli("runs", "list", "-f", "json").output)
+    assert [(r["command"], r["label"]) for r in listed] == [("sensitivity", "a's range")]
+    table = _cli("runs", "list").output
+    assert "Label" in table
+    assert "a's range" in table
+    run = open_store(os.environ["STATECRAFT_STORE"]).get(listed[0]["id"])
+    (row,) = [r for r in run.tables["oat"][1] if r["issue"] == "date"]
+    assert row["input"] == "a:date:position"
+    assert row["at_low"] == pytest.approx(8 / 2.5)
+    assert row["at_high"] == pytest.approx(14 / 2.5)
+    assert run.arguments["label"] == "a's range"
+    exported = _cli("runs", "export", listed[0]["id"], "--table", "oat").output
+    assert "a:date:position" in exported
+
+
+def test_runs_without_a_label_list_no_label_column(tmp_path: Path) -> None:
+    assert _cli("forecast", "karabakh-2020", "-m", "compromise").exit_code == 0
+    assert "Label" not in _cli("runs", "list").output
+    (listed,) = json.loads(_cli("runs", "list", "-f", "json").output)
+    assert listed["label"] is None
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [("", "empty"), ("   ", "empty"), ("a\tb", "one line"), ("x" * 201, "at most 200")],
+)
+def test_a_bad_label_is_refused_before_anything_runs(label: str, message: str) -> None:
+    done = _cli("forecast", "karabakh-2020", "--label", label)
+    assert done.exit_code == 2
+    assert message in done.output
+    assert "Traceback" not in done.output
+    assert not Path(os.environ["STATECRAFT_STORE"]).exists()  # refused before the store opened
+
+
+def test_store_save_takes_a_label(tmp_path: Path) -> None:
+    import statecraft as sc
+    from statecraft.store import StoreError
+
+    store = open_store(tmp_path / "runs.sqlite")
+    run_id = store.save(sc.forecast(_tiny()), label="baseline")
+    assert store.runs()["label"].tolist() == ["baseline"]
+    assert store.get(run_id).arguments == {"label": "baseline"}
+    with pytest.raises(StoreError, match="one line"):
+        store.save(sc.forecast(_tiny()), label="two\nlines")

@@ -75,11 +75,30 @@ class Sensitivity:
     swings: tuple[Swing, ...] = ()
     sobol: tuple[SobolIndex, ...] = ()
     samples: int = 0
+    seed: int | None = None  # the Sobol sample's seed (one at a time draws nothing)
 
-    def tornado(self, issue: str) -> list[Swing]:
-        """The swings on one issue, largest first."""
-        rows = [s for s in self.swings if s.issue == issue]
+    def tornado(self, issue: str, *, keep_zero: bool = False) -> list[Swing]:
+        """The swings on one issue, largest first; inputs that do not move the forecast at
+        all are left out unless ``keep_zero`` (a swing that cannot be computed is kept,
+        last)."""
+        rows = [s for s in self.swings if s.issue == issue and (keep_zero or s.swing != 0.0)]
         return sorted(rows, key=lambda s: -(s.swing if np.isfinite(s.swing) else -1.0))
+
+    def merged(self, other: Sensitivity) -> Sensitivity:
+        """One result holding both studies: this one's swings and the other's Sobol indices
+        (or the other way round), for the same scenario and model."""
+        if other.scenario is not self.scenario or other.model != self.model:
+            raise ValueError("only studies of the same scenario and model can be merged")
+        return Sensitivity(
+            self.scenario,
+            self.model,
+            self.inputs,
+            self.base,
+            swings=self.swings or other.swings,
+            sobol=self.sobol or other.sobol,
+            samples=self.samples or other.samples,
+            seed=self.seed if self.seed is not None else other.seed,
+        )
 
     def ranked_sobol(self, issue: str) -> list[SobolIndex]:
         """The Sobol indices on one issue, by total index, largest first."""
@@ -114,9 +133,10 @@ class Sensitivity:
         return pd.DataFrame.from_records(rows)
 
     def to_dict(
-        self, issues: Sequence[str] | None = None, top: int | None = None
+        self, issues: Sequence[str] | None = None, top: int | None = None, zeros: bool = False
     ) -> dict[str, Any]:
-        """JSON-ready; ``issues`` and ``top`` keep only those issues and the top inputs."""
+        """JSON-ready; ``issues`` and ``top`` keep only those issues and the top inputs; the
+        tornado leaves out inputs that move nothing unless ``zeros``."""
         wanted = [i.id for i in self.scenario.issues if i.id in self.base]
         if issues:
             wanted = [i for i in wanted if i in issues]
@@ -135,7 +155,7 @@ class Sensitivity:
                             "at_high": _num(s.at_high),
                             "swing": _num(s.swing),
                         }
-                        for s in self.tornado(issue)[:top]
+                        for s in self.tornado(issue, keep_zero=zeros)[:top]
                     ]
                     for issue in issues
                 }
@@ -345,4 +365,5 @@ def sobol_indices(
         {issue: float(v[0]) for issue, v in base.items()},
         sobol=tuple(indices),
         samples=samples,
+        seed=seed,
     )

@@ -11,6 +11,7 @@ from statecraft.api import BASELINES, backtest, capability_rule, options_for, re
 from statecraft.api import fitted as fit
 from statecraft.cli.options import (
     AnyFormat,
+    LabelOpt,
     NoStoreOpt,
     OptionList,
     OutputFormat,
@@ -86,6 +87,7 @@ def backtest_cmd(
             min=2,
         ),
     ] = 10,
+    label: LabelOpt = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:

@@ -11,6 +11,7 @@ from statecraft import StatecraftError, compare, load_stack
 from statecraft.api import uncertain_inputs
 from statecraft.cli.options import (
     DEFAULT_MODEL,
+    LabelOpt,
     ModelOpt,
     NoStoreOpt,
     OptionList,
@@ -55,6 +56,7 @@ def compare_cmd(
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
+    label: LabelOpt = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:

@@ -16,6 +16,7 @@ import typer
 from statecraft import StatecraftError, forecast
 from statecraft.cli.options import (
     AnyFormat,
+    LabelOpt,
     NoStoreOpt,
     OptionList,
     OutputFormat,
@@ -74,6 +75,7 @@ def forecast_cmd(
     ] = False,
     option: OptionList = None,
     seed: SeedOpt = 0,
+    label: LabelOpt = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:

@@ -74,6 +74,28 @@ StoreOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _label(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from statecraft.store import StoreError, check_label
+
+    try:
+        return check_label(value)
+    except StoreError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LabelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--label",
+        help="A few words to find this run by: kept with it and shown by `statecraft runs list`.",
+        callback=_label,
+        show_default=False,
+    ),
+]
 NoStoreOpt = Annotated[
     bool,
     typer.Option(

@@ -200,17 +200,25 @@ def _percent(p: float | None) -> str:
 
 
 def print_sensitivity(
-    s: Scenario, oat: Any, sob: Any, model: str, issue: list[str] | None, top: int
+    s: Scenario,
+    oat: Any,
+    sob: Any,
+    model: str,
+    issue: list[str] | None,
+    top: int,
+    zeros: bool = False,
 ) -> None:
-    """For each issue, the inputs that move its forecast most: one at a time (a tornado)
-    and by their Sobol indices, whichever were computed."""
+    """For each issue, the inputs that move its forecast most: one at a time (a tornado,
+    without the inputs that move nothing unless ``zeros``) and by their Sobol indices,
+    whichever were computed."""
     first = oat or sob
     console = new_console()
     issues = [i for i in s.issues if (not issue or i.id in issue) and i.id in first.base]
     for item in issues:
         d = decimals(item.scale.width)
         if oat:
-            swings = oat.tornado(item.id)[:top]
+            swings = oat.tornado(item.id, keep_zero=zeros)[:top]
+            still = len(oat.tornado(item.id, keep_zero=True)) - len(oat.tornado(item.id))
             biggest = max((w.swing for w in swings), default=0.0) or 1.0
             table = Table(
                 title=f"{item.label} ({item.id}): one at a time, {model}; "
@@ -230,6 +238,9 @@ def print_sensitivity(
                     why.append("the model gave no forecast with the input at that end")
                 table.add_row(w.input, *cells, bar)
             table.caption = dashes(None, why)
+            if still and not zeros:
+                left_out = f"{still} input{'s' if still > 1 else ''} that move nothing left out"
+                table.caption = "; ".join(filter(None, [table.caption, left_out + " (--zeros)"]))
             console.print(table)
         ranked = sob.ranked_sobol(item.id) if sob else []
         if sob and ranked and all(x.first_conf != x.first_conf for x in ranked):  # all NaN

@@ -19,8 +19,8 @@ from statecraft.cli.util import emit, fail, new_console, note
 
 runs_app = typer.Typer(
     name="runs",
-    help="The run store: every forecast, simulate, compare and backtest run, kept with what "
-    "made it. List, show, export and compare past runs.",
+    help="The run store: every forecast, simulate, compare, sensitivity and backtest run, kept "
+    "with what made it. List, show, export and compare past runs.",
     no_args_is_help=True,
 )
 
@@ -69,7 +69,9 @@ def _cell(value: Any) -> str:
 def list_cmd(
     command: Annotated[
         str | None,
-        typer.Option(help="Only runs of this command: forecast, simulate, compare or backtest."),
+        typer.Option(
+            help="Only runs of this command: forecast, simulate, compare, sensitivity or backtest."
+        ),
     ] = None,
     scenario: Annotated[
         str | None, typer.Option(help="Only runs on this scenario (or table file name).")
@@ -115,13 +117,14 @@ def list_cmd(
         title=f"Runs in {location}: {len(frame)} shown of {'?' if total is None else total}",
         title_justify="left",
     )
-    for name in ("Run", "Time", "Command", "Scenario", "Models", "Seed", "Status", "Version"):
+    names = ["Run", "Time", "Command", "Scenario", "Models", "Seed", "Status", "Version"]
+    labelled = frame["label"].notna().any()
+    for name in names + (["Label"] if labelled else []):
         table.add_column(name, style="bold" if name == "Run" else None)
     for r in frame.itertuples():
+        cells = [r.command, r.scenario, r.models, r.seed, r.status, r.version]
         table.add_row(
-            str(r.id),
-            _when(r.created),
-            *map(_cell, (r.command, r.scenario, r.models, r.seed, r.status, r.version)),
+            str(r.id), _when(r.created), *map(_cell, cells + ([r.label] if labelled else []))
         )
     new_console().print(table)
 

@@ -11,6 +11,7 @@ from statecraft import StatecraftError, simulate
 from statecraft.api import options_for
 from statecraft.cli.options import (
     DEFAULT_MODEL,
+    LabelOpt,
     ModelOpt,
     NoStoreOpt,
     OptionList,
@@ -46,6 +47,7 @@ def simulate_cmd(
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
+    label: LabelOpt = None,
     store: StoreOpt = None,
     no_store: NoStoreOpt = False,
 ) -> None:

@@ -61,7 +61,7 @@ from statecraft.store.backends import _SQLiteTx as _SQLiteTx
 from statecraft.store.check import Check, check_store
 from statecraft.store.errors import NoRun, NoStore, StoreError
 from statecraft.store.reading import _Reader
-from statecraft.store.records import SEED_MAX, Run, _describe, _json, _NewRun
+from statecraft.store.records import SEED_MAX, Run, _describe, _json, _NewRun, check_label
 from statecraft.store.rundiff import RunDiff, diff
 from statecraft.store.rundiff import _changes as _changes
 from statecraft.store.schema import _MIGRATIONS, _RUN_COLUMNS, _SCHEMA_V1, _TABLES, SCHEMA_VERSION
@@ -76,6 +76,7 @@ __all__ = [
     "RunDiff",
     "Store",
     "StoreError",
+    "check_label",
     "default_location",
     "diff",
     "mask",
@@ -258,16 +259,22 @@ class Store(_Reader):
         arguments: Mapping[str, Any] | None = None,
         parameters: Mapping[str, Any] | None = None,
         elapsed: float | None = None,
+        label: str | None = None,
     ) -> str:
-        """Record a result of :func:`~statecraft.forecast`, ``simulate``, ``compare`` or
-        ``backtest`` (the last with ``source``, the table's path) in one transaction, and
-        return the new run's id. ``arguments`` are the command's as given; ``parameters``
-        add to what the result says of how it was made (e.g. the options of a simulation).
+        """Record a result of :func:`~statecraft.forecast`, ``simulate``, ``compare``,
+        ``backtest`` (with ``source``, the table's path) or a sensitivity analysis in one
+        transaction, and return the new run's id. ``arguments`` are the command's as given;
+        ``parameters`` add to what the result says of how it was made (e.g. the options of a
+        simulation); ``label`` is a few words of the analyst's, shown by :meth:`runs` (kept
+        with the arguments, as ``--label`` is).
         """
         new = _describe(result, source)
         if parameters:
             new.parameters.update(parameters)
-        return self._insert(new, dict(arguments or {}), elapsed)
+        kept = dict(arguments or {})
+        if label is not None:
+            kept["label"] = check_label(label)
+        return self._insert(new, kept, elapsed)
 
     def _insert(self, new: _NewRun, arguments: dict[str, Any], elapsed: float | None) -> str:
         if not self.writable:

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 # what SQLite says of a damaged file
 _DAMAGE = ("malformed", "not a database", "corrupt")
 
-_LISTED = "id, created, command, input_name, input_hash, models, seed, status, version, elapsed"
+_LISTED = (
+    "id, created, command, input_name, input_hash, models, seed, status, version, elapsed, "
+    "arguments"
+)
 
 
 class _Reader:
@@ -179,6 +182,7 @@ class _Reader:
                 "status",
                 "version",
                 "elapsed",
+                "label",
             ],
         )
         frame["created"] = pd.to_datetime(frame["created"], utc=True)
@@ -270,6 +274,7 @@ def _listed(r: tuple[Any, ...]) -> tuple[Any, ...]:
             raise ValueError("the time has no time zone")
         seed = None if r[6] is None else int(r[6])
         elapsed = None if r[9] is None else float(r[9])
+        label = _label(r[10])
         return (
             r[0],
             created,
@@ -281,6 +286,18 @@ def _listed(r: tuple[Any, ...]) -> tuple[Any, ...]:
             r[7],
             r[8],
             elapsed,
+            label,
         )
     except (TypeError, ValueError, OverflowError):
-        return (str(r[0]), pd.NaT, r[2], r[3], r[4], None, None, "unreadable", r[8], None)
+        return (str(r[0]), pd.NaT, r[2], r[3], r[4], None, None, "unreadable", r[8], None, None)
+
+
+def _label(arguments: Any) -> str | None:
+    """The run's label (``--label``, or ``label=`` to :meth:`Store.save`), kept with its
+    arguments; None where there is none or the arguments cannot be read."""
+    try:
+        data = json.loads(arguments)
+    except (TypeError, ValueError):
+        return None
+    label = data.get("label") if isinstance(data, dict) else None
+    return label if isinstance(label, str) else None

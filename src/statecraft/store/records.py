@@ -1,11 +1,13 @@
 """What the run store keeps of a result: a recorded :class:`Run` as read back, and the
-record made of a result of forecast, simulate, compare or backtest before it is written."""
+record made of a result of forecast, simulate, compare, sensitivity or backtest before it is
+written."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -156,6 +158,23 @@ def _read_run(
     )
 
 
+LABEL_MAX = 200
+
+
+def check_label(label: object) -> str:
+    """A run's label as given, or StoreError saying what is wrong with it: a label is one
+    line of text, 1 to 200 characters, not only spaces."""
+    if not isinstance(label, str):
+        raise StoreError(f"a run's label is text, not {type(label).__name__}")
+    if not label.strip():
+        raise StoreError("a run's label is empty: give a few words, or no label")
+    if len(label) > LABEL_MAX:
+        raise StoreError(f"a run's label is at most {LABEL_MAX} characters (got {len(label)})")
+    if any(unicodedata.category(c) == "Cc" for c in label):
+        raise StoreError("a run's label is one line of text, without control characters")
+    return label
+
+
 def _json(data: Any) -> str:
     """JSON for the store: NaN and infinities become null (JSON has no words for them)."""
 
@@ -185,9 +204,10 @@ def _ranking(model: str, w: Any) -> list[dict[str, Any]]:
 
 
 def _describe(result: Any, source: str | Path | None) -> _NewRun:
-    """What to record of a result of forecast, simulate, compare or backtest."""
+    """What to record of a result of forecast, simulate, compare, sensitivity or backtest."""
     from statecraft.analysis.backtest import Backtest
     from statecraft.analysis.counterfactual import Comparison
+    from statecraft.analysis.sensitivity import Sensitivity
     from statecraft.analysis.uncertainty import Simulation
     from statecraft.runner import Forecast
 
@@ -296,6 +316,8 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
             document=result.to_dict(),
             tables=tables,
         )
+    if isinstance(result, Sensitivity):
+        return _sensitivity_run(result)
     if isinstance(result, Backtest):
         if source is None:
             raise StoreError("a backtest is recorded with its table: give source=PATH")
@@ -340,6 +362,36 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
             },
         )
     raise TypeError(
-        "the store keeps the results of forecast, simulate, compare and backtest, "
+        "the store keeps the results of forecast, simulate, compare, sensitivity and backtest, "
         f"not a {type(result).__name__}"
+    )
+
+
+def _sensitivity_run(result: Any) -> _NewRun:
+    """A sensitivity study (one at a time, Sobol, or both merged): its swings and indices."""
+    body, digest = _scenario_input(result.scenario)
+    frame = result.to_frame()
+    records = [
+        {k: v for k, v in row.items() if v == v}  # NaN: a column of the other method
+        for row in frame.to_dict(orient="records")
+    ]
+    tables: dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]] = {}
+    for method in ("oat", "sobol"):
+        rows = [
+            {k: v for k, v in r.items() if k != "method"} for r in records if r["method"] == method
+        ]
+        if rows:
+            tables[method] = (("issue", "input"), rows)
+    return _NewRun(
+        command="sensitivity",
+        input_kind="scenario",
+        input_name=result.scenario.name,
+        input=body,
+        input_hash=digest,
+        models=(result.model,),
+        parameters={"samples": result.samples, "inputs": len(result.inputs)},
+        seed=result.seed,
+        status="complete",
+        document=result.to_dict(zeros=True),
+        tables=tables,
     )
