@@ -45,7 +45,7 @@ from statecraft.report import charts
 from statecraft.report.html import render_report, report, svg
 from statecraft.report.registry import CHARTS, Chart, ChartInputs, MissingInput, get_chart
 from statecraft.runner import weight_shares
-from statecraft.store import NoRun, NoStore, StoreError, default_location
+from statecraft.store import NoRun, NoStore, StoreError, check_label, default_location
 from statecraft.store import mask as mask_location
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "builtin_patches",
     "capability_rule",
     "charts",
+    "check_label",
     "check_models",
     "check_seed",
     "decode_text",

@@ -79,7 +79,7 @@ StoreOpt = Annotated[
 def _label(value: str | None) -> str | None:
     if value is None:
         return None
-    from statecraft.store import StoreError, check_label
+    from statecraft.api import StoreError, check_label
 
     try:
         return check_label(value)
