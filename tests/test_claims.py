@@ -297,7 +297,57 @@ def test_the_recoded_inputs_the_issue_named() -> None:
         assert s.actor(mediator).stances["nakhchivan_link"].position.value != 50
     territory = s.issue("territory")
     assert territory.status_quo is not None
-    assert territory.status_quo.value == 25  # 72 less 44-53 points handed over
+    # 72 less 37-53 points handed over, on the two definitions of the districts
+    assert territory.status_quo.value == 28
+    assert (territory.status_quo.low, territory.status_quo.high) == (22, 35)
+    # The joint Russian-Turkish mission was announced at the signing, after the cut-off: the
+    # stances that leaned on it sit at the pre-cut-off evidence instead.
+    assert s.actor("azerbaijan").stances["peacekeepers"].position.value == 50
+    assert s.actor("azerbaijan").stances["turkey_role"].position.value == 60
+    assert s.actor("turkey").stances["turkey_role"].position.value == 55
+    assert s.actor("iran").stances["peacekeepers"].position.value == 25  # its plan: monitors
+
+
+# Sources that measure material facts (spending, personnel, output; areas and the dates
+# places changed hands), some published after the cut-off: used for capabilities and for the
+# line of 9 November, never for a position or a salience.
+MEASUREMENTS = {
+    "cia-factbook",
+    "sipri-milex-press",
+    "cow-nmc-6",
+    "artsakh-indicators",
+    "realkarabakh",
+}
+_LATE = re.compile(r"\b(?:(?:1\d|2\d|3[01]) Nov(?:ember)? 2020|Dec(?:ember)? 2020|20(?:2[1-9]))\b")
+
+
+def late_sources(data: dict[str, Any]) -> list[str]:
+    """Sources whose citation carries a date after 9 Nov 2020 but whose id does not say so
+    (no "post-" prefix), other than the settlement's own documents and the measurements."""
+    return [
+        s["id"]
+        for s in data["sources"]
+        if _LATE.search(s["citation"])
+        and not s["id"].startswith("post-")
+        and s["id"] not in OUTCOME_DOCS | MEASUREMENTS | {"war-casualties"}
+    ]
+
+
+def test_a_citation_dated_after_the_cut_off_has_a_post_id() -> None:
+    data = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+    assert late_sources(data) == []
+    # ... and the check sees one: a source dated 10 Nov 2020 without the prefix
+    planted = {"sources": [{"id": "aliyev", "citation": "Aliyev, Caucasian Knot, 10 Nov 2020."}]}
+    assert late_sources(planted) == ["aliyev"]
+    assert late_sources({"sources": [{"id": "x", "citation": "x, 9 Nov 2020."}]}) == []
+    # The measurements serve capabilities only; the war's casualty counts serve no input.
+    for actor in data["actors"]:
+        for stance in actor.get("stances", {}).values():
+            for field in ("position", "salience"):
+                if isinstance(stance.get(field), dict):
+                    assert not MEASUREMENTS & set(_ids(stance[field])), actor["id"]
+    for q in _quantities(data["actors"]):
+        assert "war-casualties" not in _ids(q), q["source"][:60]
 
 
 def test_regional_leverage_shares() -> None:

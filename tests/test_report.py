@@ -41,7 +41,7 @@ def test_every_section_is_there(karabakh_html: str) -> None:
     ):
         assert f'<section id="{section}">' in karabakh_html
     text = " ".join(karabakh_html.split())
-    assert "Biggest winner: Turkey" in text
+    assert "Biggest winner: Azerbaijan" in text  # +0.379, a hair ahead of Turkey's +0.376
     assert "What the models can and cannot say" in text
     # every actor and every issue, with the sources of the capabilities
     s = sc.load("karabakh-2020")
