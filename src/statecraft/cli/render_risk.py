@@ -46,8 +46,7 @@ def print_risk(result: Any, title: str) -> None:
     table.caption = (
         "Risk index in [0, 1]: the chance, on some issue, that one side challenges the "
         "settlement and the other resists (docs/risk.md). 0: no challenge that would prevail "
-        "meets resistance."
-        + (f" {hidden} dyads with less risk not shown." if hidden > 0 else "")
+        "meets resistance." + (f" {hidden} dyads with less risk not shown." if hidden > 0 else "")
     )
     console.print(table)
     issues = Table(title="Pressure on each issue of the settlement", title_justify="left")
