@@ -559,7 +559,8 @@ def test_the_risk_of_a_settlement(client: Any) -> None:
             "dyad": ["azerbaijan", "armenia"],
         },
     ).json()["risk"]
-    assert shifted["previous"] == "karabakh-2020" and shifted["focus"] == ["azerbaijan", "armenia"]
+    assert shifted["previous"] == "karabakh-2020"
+    assert shifted["focus"] == ["azerbaijan", "armenia"]
     assert all(d["shift"]["mean"] == 0.0 for d in shifted["dyads"])  # the same moment twice
     no_settlement = client.post("/api/risk", json={"scenario": "ec-emissions-1994", "draws": 10})
     assert no_settlement.status_code == 422

@@ -20,7 +20,7 @@ from statecraft.analysis._risk_terms import (
     shift_pressure,
     votes,
 )
-from statecraft.analysis.draws import draw_block, uncertain_inputs
+from statecraft.analysis.draws import UncertainInput, draw_block, uncertain_inputs
 from statecraft.analysis.kernel import MEMORY_BUDGET
 from statecraft.arrays import Batch, draw_plan
 from statecraft.errors import MemoryLimitError
@@ -40,7 +40,7 @@ class Hist:
 
     def __init__(self, k: int, low: float, high: float) -> None:
         self.low, self.high = low, high
-        self.bins = int(round(BINS * (high - low)))
+        self.bins = round(BINS * (high - low))
         self.counts = np.zeros((k, self.bins), dtype=np.int64)
         self.zeros = np.zeros(k, dtype=np.int64)
         self.sums = np.zeros(k)
@@ -67,7 +67,7 @@ class Hist:
         if total == 0:
             return float("nan")
         width = (self.high - self.low) / self.bins
-        edge = int(round(-self.low / width))  # the bin that starts at 0
+        edge = round(-self.low / width)  # the bin that starts at 0
         counts = np.concatenate(
             [self.counts[i, :edge], [self.zeros[i]], self.counts[i, edge:]]
         ).astype(float)
@@ -251,7 +251,7 @@ def run(
     }
     inputs = uncertain_inputs(s, actual=False)
     drawn = draw_plan(s, [i.key for i in inputs])
-    prev_inputs: Sequence = ()
+    prev_inputs: Sequence[UncertainInput] = ()
     prev_plan = None
     if plan.previous is not None:
         prev_inputs = uncertain_inputs(plan.previous, actual=False)

@@ -42,7 +42,7 @@ class IssueTerms:
     ``stake``, ``prevail`` and ``pressure`` are (B, n); ``resist`` is (B, a, b), b's
     resistance to a's demand, ``r_{b|a}`` (zero on the diagonal)."""
 
-    __slots__ = ("prevail", "pressure", "resist", "stake")
+    __slots__ = ("pressure", "prevail", "resist", "stake")
 
     def __init__(
         self, stake: np.ndarray, prevail: np.ndarray, pressure: np.ndarray, resist: np.ndarray

@@ -62,6 +62,7 @@ __all__ = [
     "Guarantor",
     "IssuePressure",
     "PowerShift",
+    "ProgressFn",
     "Risk",
     "Settlement",
     "as_settlement",
@@ -111,8 +112,8 @@ def _focus(
     prev = None if previous is None else scenario_batch(previous)
     out = evaluate(plan, scenario_batch(scenario), prev)
     k = int(np.argmax(out["dyads"][0]))
-    a, b = plan.pairs
-    return int(a[k]), int(b[k])
+    first, second = plan.pairs
+    return int(first[k]), int(second[k])
 
 
 Settlement = Literal["status_quo", "actual"]

@@ -27,8 +27,8 @@ from statecraft.cli.forecast import forecast_cmd, rounds_cmd
 from statecraft.cli.models import models_cmd, scenarios_cmd
 from statecraft.cli.plot import plot_cmd, report_cmd
 from statecraft.cli.render_forecast import print_forecast
-from statecraft.cli.runs import runs_app
 from statecraft.cli.risk import risk_cmd
+from statecraft.cli.runs import runs_app
 from statecraft.cli.sensitivity import sensitivity_cmd
 from statecraft.cli.serve import serve_cmd
 from statecraft.cli.simulate import simulate_cmd
