@@ -305,8 +305,10 @@ def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
         "distributions",
         "tornado",
         "counterfactuals",
+        "risk",
         "backtest",
     ]
+    assert kinds["risk"]["needs"] == "risk"
     assert kinds["trajectories"]["needs"] == "forecast"
     assert kinds["trajectories"]["details"] == "trajectory_records"
     assert kinds["trajectories"]["per_issue"] is True
