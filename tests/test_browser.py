@@ -120,10 +120,13 @@ def test_edit_turkeys_salience_and_the_forecast_changes(page: Any) -> None:
     label = "Turkey's role in the settlement"
     before = _forecast_of(page, label)
     page.wait_for_selector("#results figure.chart svg")  # the report's issue map
-    page.wait_for_selector("#bottom-line")  # the bottom line comes first in the results
-    assert page.evaluate("document.querySelector('#results').firstElementChild.id") == (
-        "bottom-line"
-    )
+    page.wait_for_selector("#bottom-line")
+    # the scenario has a status quo: the risk comes first in the results, then the bottom line
+    page.wait_for_selector("#will-it-hold")
+    first = "document.querySelector('#results').firstElementChild"
+    assert page.evaluate(f"{first}.id") == "will-it-hold"
+    assert page.evaluate(f"{first}.nextElementSibling.id") == "bottom-line"
+    assert "Riskiest dyad: azerbaijan – armenia" in page.inner_text("#will-it-hold")
     assert "Most often the biggest winner" in page.inner_text("#bottom-line")
     _shot(page, "forecast")
     turkey = page.evaluate("state.data.actors.findIndex((a) => a.id === 'turkey')")

@@ -182,6 +182,7 @@ def test_the_plot_command_offers_every_kind_of_the_registry() -> None:
         (["distributions", "--draws", "200", "-m", "median"], "median forecast over 200 draws"),
         (["counterfactuals", "-p", "us-engaged"], "Counterfactuals (compromise model)"),
         (["trajectories"], "round by round: Territory"),  # the first issue
+        (["risk", "--draws", "200"], "Will the settlement hold? karabakh-2020, 200 draws"),
     ],
 )
 def test_cli_draws_the_kinds_that_take_inputs(tmp_path: Path, args: list[str], title: str) -> None:

@@ -77,6 +77,7 @@ SHOWN = {
     "distributions": [f"{MACRO} label", MONEY, SCRIPT],
     "tornado": [],  # its labels are ids and input keys, which hold no '$'
     "counterfactuals": [FORMULA, f"{MACRO} label", MONEY],
+    "risk": [MACRO, MONEY, SCRIPT, HTML, FORMULA],  # the dyads, by their actors' names
 }
 
 

@@ -35,6 +35,8 @@ NOT_A_MODEL = (
     ("analysis/_brief_parts.py", '"median": self.median', "the statistic of a gain's draws"),
     ("analysis/_brief_parts.py", '"median": f.median', "the statistic of a forecast's draws"),
     ("analysis/brief.py", '"median": g.median', "the statistic of a gain's draws"),
+    ("analysis/_risk_result.py", '"median": self.median', "the statistic of a risk's draws"),
+    ("analysis/_risk_result.py", '"median": band.median', "the statistic of a risk's draws"),
 )
 
 #: A doctest's lines (``>>>`` and ``...``) show the API called by a model's name; they run,

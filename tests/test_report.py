@@ -38,11 +38,14 @@ def test_every_section_is_there(karabakh_html: str) -> None:
         "trades",
         "coding",
         "method",
+        "will-it-hold",
     ):
         assert f'<section id="{section}">' in karabakh_html
     text = " ".join(karabakh_html.split())
     assert "Biggest winner: Azerbaijan" in text  # +0.379, a hair ahead of Turkey's +0.376
     assert "What the models can and cannot say" in text
+    assert "Will it hold?" in text
+    assert "Riskiest dyad: Azerbaijan – Armenia" in text
     # every actor and every issue, with the sources of the capabilities
     s = sc.load("karabakh-2020")
     for actor in s.actors:
@@ -96,8 +99,9 @@ def test_every_number_has_its_source_and_note(karabakh_html: str) -> None:
 
 def test_charts_are_inline_and_nothing_is_fetched(karabakh_html: str) -> None:
     s = sc.load("karabakh-2020")
-    # issue map, winners, a trajectory per issue, confrontations, distributions, counterfactuals
-    assert karabakh_html.count("<svg") == 2 + len(s.issues) + 1 + 1 + 1
+    # issue map, winners, a trajectory per issue, confrontations, distributions,
+    # counterfactuals, and the risk (the scenario has a status quo)
+    assert karabakh_html.count("<svg") == 2 + len(s.issues) + 1 + 1 + 1 + 1
     assert "<img" not in karabakh_html
     assert "<script" not in karabakh_html
     assert "<link" not in karabakh_html
@@ -177,4 +181,4 @@ def test_sections_come_from_capabilities_and_classes_of_details(
     monkeypatch.setitem(registry.COMPUTE, "forecast", no_rounds)  # no model bargains in rounds
     plain = report(s).html()
     assert '<section id="bargaining">' not in plain
-    assert plain.count("<svg") == 2  # the issue map and the winners
+    assert plain.count("<svg") == 3  # the issue map, the winners and the risk

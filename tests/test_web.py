@@ -17,6 +17,7 @@ pytest.importorskip("fastapi")
 pytest.importorskip("httpx2")
 from fastapi.testclient import TestClient
 
+import statecraft as sc
 from statecraft.cli import app as cli
 from statecraft.web import Limits, create_app
 from tests.conftest import SHARED_DATA, TINY
@@ -304,8 +305,10 @@ def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
         "distributions",
         "tornado",
         "counterfactuals",
+        "risk",
         "backtest",
     ]
+    assert kinds["risk"]["needs"] == "risk"
     assert kinds["trajectories"]["needs"] == "forecast"
     assert kinds["trajectories"]["details"] == "trajectory_records"
     assert kinds["trajectories"]["per_issue"] is True
@@ -539,3 +542,40 @@ def test_bad_stacks_are_refused(client: Any, patches: Any, status: int, message:
     answer = client.post("/api/compare", json={"scenario": "karabakh-2020", "patches": patches})
     assert answer.status_code == status, answer.text
     assert message in answer.json()["error"]
+
+
+def test_the_risk_of_a_settlement(client: Any) -> None:
+    answer = client.post("/api/risk", json={"scenario": "karabakh-2020", "draws": 200, "seed": 1})
+    assert answer.status_code == 200, answer.text
+    r = answer.json()["risk"]
+    assert r == sc.risk("karabakh-2020", draws=200, seed=1).to_dict()
+    assert {r["dyads"][0]["a"], r["dyads"][0]["b"]} == {"azerbaijan", "armenia"}
+    assert {"a", "b", "risk", "interval80"} <= set(r["dyads"][0])
+    shifted = client.post(
+        "/api/risk",
+        json={
+            "scenario": "karabakh-2020",
+            "previous": "karabakh-2020",
+            "draws": 20,
+            "settlement": "actual",
+            "dyad": ["azerbaijan", "armenia"],
+        },
+    ).json()["risk"]
+    assert shifted["previous"] == "karabakh-2020"
+    assert shifted["focus"] == ["azerbaijan", "armenia"]
+    assert all(d["shift"]["mean"] == 0.0 for d in shifted["dyads"])  # the same moment twice
+    no_settlement = client.post("/api/risk", json={"scenario": "ec-emissions-1994", "draws": 10})
+    assert no_settlement.status_code == 422
+    assert "needs a settlement" in no_settlement.json()["error"]
+    too_many = client.post("/api/risk", json={"scenario": "karabakh-2020", "draws": 10**6})
+    assert too_many.status_code == 413
+    for body in (
+        {"scenario": "karabakh-2020", "settlement": "later"},
+        {"scenario": "karabakh-2020", "dyad": ["azerbaijan"]},
+        {"scenario": "karabakh-2020", "dyad": ["azerbaijan", "mars"], "draws": 10},
+        {"scenario": "karabakh-2020", "draws": 0},
+        {"scenario": "karabakh-2020", "colour": "red"},
+        {"scenario": "no-such-scenario"},
+    ):
+        bad = client.post("/api/risk", json=body)
+        assert bad.status_code in (404, 422), (body, bad.text)

@@ -7,7 +7,16 @@
 7.39
 """
 
-from statecraft._front import brief, compare, forecast, one_at_a_time, simulate, sobol_indices
+from statecraft._front import (
+    brief,
+    compare,
+    forecast,
+    one_at_a_time,
+    power_shift,
+    risk,
+    simulate,
+    sobol_indices,
+)
 from statecraft._version import __version__
 from statecraft.analysis.brief import Brief
 from statecraft.analysis.counterfactual import (
@@ -17,6 +26,7 @@ from statecraft.analysis.counterfactual import (
     load_patch,
     load_stack,
 )
+from statecraft.analysis.risk import PowerShift, Risk
 from statecraft.analysis.sensitivity import Sensitivity
 from statecraft.analysis.uncertainty import Simulation
 from statecraft.analysis.winners import ActorGain, Winners, winners
@@ -61,7 +71,9 @@ __all__ = [
     "NotApplicable",
     "Patch",
     "Perturbation",
+    "PowerShift",
     "Quantity",
+    "Risk",
     "Run",
     "RunDiff",
     "Scale",
@@ -92,7 +104,9 @@ __all__ = [
     "load_stack",
     "one_at_a_time",
     "open_store",
+    "power_shift",
     "read_text",
+    "risk",
     "save",
     "scenario_batch",
     "simulate",

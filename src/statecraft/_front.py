@@ -11,6 +11,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from statecraft.analysis.brief import brief as run_brief
 from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_patch
 from statecraft.analysis.counterfactual import compare as run_compare
+from statecraft.analysis.risk import PowerShift, ProgressFn, Risk, Settlement
+from statecraft.analysis.risk import power_shift as run_power_shift
+from statecraft.analysis.risk import risk as run_risk
 from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
 from statecraft.analysis.sensitivity import sobol_indices as run_sobol_indices
 from statecraft.analysis.uncertainty import simulate as run_simulate
@@ -20,7 +23,16 @@ from statecraft.runner import Forecast
 from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
 
-__all__ = ["brief", "compare", "forecast", "one_at_a_time", "simulate", "sobol_indices"]
+__all__ = [
+    "brief",
+    "compare",
+    "forecast",
+    "one_at_a_time",
+    "power_shift",
+    "risk",
+    "simulate",
+    "sobol_indices",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -98,3 +110,42 @@ def compare(
     return run_compare(
         s, given, model, draws=draws, seed=seed, options=options, odds=odds, weights=weights
     )
+
+
+def risk(
+    scenario: ScenarioLike,
+    *,
+    previous: ScenarioLike | None = None,
+    draws: int = 2000,
+    seed: int = 0,
+    dyad: Sequence[str] | None = None,
+    settlement: Settlement = "status_quo",
+    progress: ProgressFn | None = None,
+) -> Risk:
+    """Will the settlement hold? The risk index of every dyad, the pressure on each issue
+    of the settlement and its guarantors, with their spread over the uncertain numbers.
+
+    ``scenario`` and ``previous`` (the scenario at an earlier moment, for the shift of
+    power) are each a :class:`Scenario`, a built-in name or a path; the rest is
+    :func:`statecraft.analysis.risk.risk`'s (docs/risk.md).
+
+    >>> r = risk("karabakh-2020", draws=200, seed=1)
+    >>> sorted((r.dyads[0].a, r.dyads[0].b))
+    ['armenia', 'azerbaijan']
+    """
+    return run_risk(
+        _scenario(scenario),
+        previous=None if previous is None else _scenario(previous),
+        draws=draws,
+        seed=seed,
+        dyad=dyad,
+        settlement=settlement,
+        progress=progress,
+    )
+
+
+def power_shift(before: ScenarioLike, after: ScenarioLike) -> PowerShift:
+    """The shift of power between two moments of a scenario, on ``after``'s settlement, at
+    the scenarios' values; each a :class:`Scenario`, a built-in name or a path
+    (:func:`statecraft.analysis.risk.power_shift`, docs/risk.md)."""
+    return run_power_shift(_scenario(before), _scenario(after))

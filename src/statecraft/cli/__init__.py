@@ -27,6 +27,7 @@ from statecraft.cli.forecast import forecast_cmd, rounds_cmd
 from statecraft.cli.models import models_cmd, scenarios_cmd
 from statecraft.cli.plot import plot_cmd, report_cmd
 from statecraft.cli.render_forecast import print_forecast
+from statecraft.cli.risk import risk_cmd
 from statecraft.cli.runs import runs_app
 from statecraft.cli.sensitivity import sensitivity_cmd
 from statecraft.cli.serve import serve_cmd
@@ -67,6 +68,7 @@ app.command("brief")(brief_cmd)
 app.command("forecast")(forecast_cmd)
 app.command("rounds")(rounds_cmd)
 app.command("simulate")(simulate_cmd)
+app.command("risk")(risk_cmd)
 app.command("compare")(compare_cmd)
 app.command("sensitivity")(sensitivity_cmd)
 app.command("backtest")(backtest_cmd)

@@ -91,6 +91,7 @@ class Report:
     captions: dict[str, str] = field(default_factory=dict)  # name -> caption
     reference: str | None = None  # the reference model (default_model()), where it ran
     bottom: Brief | None = None  # the bottom line, the report's first section
+    risk: Any | None = None  # will the settlement hold? (a scenario with a status quo)
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
@@ -127,6 +128,7 @@ class Report:
             titles=titles,
             reference=self.reference,
             bottom=self.bottom,
+            risk=self.risk,
             shares=weight_shares(f.scenario),
             sits_out=any(
                 i not in a.stances for a in f.scenario.actors for i in f.scenario.issue_ids
@@ -189,6 +191,9 @@ def report(
         results["simulation"] = COMPUTE["simulation"](scenario, inputs)
     if patches:
         results["comparison"] = COMPUTE["comparison"](scenario, inputs)
+    if any(i.status_quo is not None for i in scenario.issues) and len(scenario.actors) > 1:
+        settled = replace(inputs, draws=draws or BOTTOM_LINE_DRAWS)
+        results["risk"] = COMPUTE["risk"](scenario, settled)
     made: dict[str, str] = {}
     captions: dict[str, str] = {}
     for chart in CHARTS.values():
@@ -214,6 +219,7 @@ def report(
         captions,
         reference,
         bottom,
+        results.get("risk"),
     )
 
 

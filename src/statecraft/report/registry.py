@@ -7,7 +7,8 @@ The command line's ``statecraft plot KIND``, the report's figures, the web app's
 - ``kind`` and a one-line ``description``;
 - ``needs``: the result it is drawn from: a ``forecast``, a ``simulation`` (Monte Carlo), a
   ``comparison`` (counterfactual patches), a ``sensitivity`` study (one input at a time) or
-  a ``backtest`` (of a DEU table, not a scenario);
+  a ``backtest`` (of a DEU table, not a scenario) or a ``risk`` analysis (of a scenario with
+  a status quo, docs/risk.md);
 - ``details``: for a chart of a forecast, the capability the models' details must have (a
   method of the details, such as ``trajectory_records`` where a model bargains in rounds),
   never a model's name: it can be drawn only from a forecast in which some model run gives
@@ -37,11 +38,13 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from statecraft.analysis.backtest import backtest
 from statecraft.analysis.counterfactual import Patch, compare
+from statecraft.analysis.risk import risk
 from statecraft.analysis.sensitivity import one_at_a_time
 from statecraft.analysis.uncertainty import simulate
 from statecraft.io.deu import DeuTable
 from statecraft.models import default_model
 from statecraft.report import charts
+from statecraft.report.risk_chart import risk_bars
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -58,7 +61,7 @@ __all__ = [
     "get_chart",
 ]
 
-Needs = Literal["forecast", "simulation", "comparison", "sensitivity", "backtest"]
+Needs = Literal["forecast", "simulation", "comparison", "sensitivity", "backtest", "risk"]
 Source = Scenario | DeuTable
 
 #: How a missing input is said, and the default name of the input in it ({flag}).
@@ -219,6 +222,11 @@ def compute_sensitivity(source: Source, inputs: ChartInputs) -> Any:
     return one_at_a_time(_scenario(source), inputs.the_model, options=inputs.options)
 
 
+def compute_risk(source: Source, inputs: ChartInputs) -> Any:
+    """The risk analysis of the scenario's settlement (its status quos; docs/risk.md)."""
+    return risk(_scenario(source), draws=inputs.draws, seed=inputs.seed)
+
+
 def compute_backtest(source: Source, inputs: ChartInputs) -> Any:
     """The backtest of a DEU table (10 bootstrap resamples: the chart needs no intervals)."""
     if not isinstance(source, DeuTable):
@@ -233,6 +241,7 @@ COMPUTE: dict[Needs, Callable[[Source, ChartInputs], Any]] = {
     "comparison": compute_comparison,
     "sensitivity": compute_sensitivity,
     "backtest": compute_backtest,
+    "risk": compute_risk,
 }
 
 
@@ -327,6 +336,17 @@ CHARTS: dict[str, Chart] = {
             requires=("patches",),
             auto=True,
             caption="The base forecast and each counterfactual.",
+        ),
+        _chart(
+            "risk",
+            "will the settlement hold? the dyads ranked by their risk index, with intervals",
+            "risk",
+            lambda r, i: risk_bars(r),
+            takes=("draws", "seed"),
+            auto=True,
+            caption="The risk index of the riskiest dyads: the chance that one side "
+            "challenges the settlement and the other resists (docs/risk.md); whiskers: the "
+            "80% interval over the uncertain numbers.",
         ),
         _chart(
             "backtest",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from statecraft import Scenario, brief, compare, forecast, simulate
+from statecraft import Scenario, brief, compare, forecast, risk, simulate
 from statecraft.api import CHARTS, ChartInputs, get_chart, read_deu
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "forecast_charts",
     "prediction",
     "report",
+    "settlement_risk",
     "study",
 ]
 
@@ -52,6 +53,25 @@ def bottom_line(
     """The bottom line (``statecraft brief``) as JSON data."""
     return brief(
         s, models, draws=draws, seed=seed, weights=weights, options=options, calibrated=model_error
+    ).to_dict()
+
+
+def settlement_risk(
+    s: Scenario,
+    previous: Scenario | None,
+    draws: int,
+    seed: int,
+    settlement: str,
+    dyad: list[str] | None,
+) -> dict[str, Any]:
+    """Will the settlement hold? (``statecraft risk``) as JSON data."""
+    return risk(
+        s,
+        previous=previous,
+        draws=draws,
+        seed=seed,
+        settlement=settlement,  # type: ignore[arg-type]
+        dyad=dyad,
     ).to_dict()
 
 

@@ -3,7 +3,7 @@ OpenAPI schema at ``/openapi.json`` describes them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -31,6 +31,7 @@ __all__ = [
     "ForecastRequest",
     "Problem",
     "ReportRequest",
+    "RiskRequest",
     "StudyRequest",
     "problem_detail",
 ]
@@ -103,6 +104,28 @@ class BriefRequest(_Request):
         default=True,
         description="Widen each issue's interval by the models' own out-of-sample error.",
     )
+
+
+class RiskRequest(_Request):
+    scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
+    previous: str | None = Field(
+        default=None,
+        description="The scenario at an earlier moment (an id or a built-in): the shift of "
+        "power since then adds to the risk.",
+    )
+    draws: int = Field(default=2000, ge=1)
+    seed: Seed = 0
+    settlement: Literal["status_quo", "actual"] = Field(
+        default="status_quo",
+        description="The point to defend: each issue's status quo, or its actual outcome.",
+    )
+    dyad: list[str] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=2,
+        description="The two actors to measure the guarantors on (default: the riskiest dyad).",
+    )
+    perturb: float | None = Field(default=None, gt=0, le=1)
 
 
 class CompareRequest(_Request):

@@ -42,6 +42,7 @@ from statecraft.web.schemas import (
     ForecastRequest,
     Problem,
     ReportRequest,
+    RiskRequest,
 )
 
 __all__ = ["router"]
@@ -99,6 +100,22 @@ def run_brief(req: BriefRequest, web: Web) -> dict[str, Any]:
         req.model_error,
     )
     return {"brief": data}
+
+
+@router.post("/api/risk", responses={413: {"model": Problem}, 422: {"model": Problem}})
+def run_risk(req: RiskRequest, web: Web) -> dict[str, Any]:
+    """Will the settlement hold? (``statecraft risk``): the risk index of every dyad, the
+    pressure on each issue of the settlement and its guarantors, with their intervals."""
+    web.too_many(req.draws, web.limits.chart_draws)
+    s = web.scenario_of(req.scenario)
+    before = None if req.previous is None else web.scenario_of(req.previous)
+    if req.perturb is not None:
+        s = s.with_perturbation(req.perturb)
+        before = None if before is None else before.with_perturbation(req.perturb)
+    data = web.compute(
+        "risk", jobs.settlement_risk, s, before, req.draws, req.seed, req.settlement, req.dyad
+    )
+    return {"risk": data}
 
 
 def _patches_of(

@@ -567,6 +567,45 @@ function showBrief(b) {
   $("results").prepend(box);
 }
 
+function showRisk(r) {
+  // Will the settlement hold? (statecraft risk, docs/risk.md), at the top of the results
+  // when the scenario has a status quo: the riskiest dyads, the pressure on each issue, and
+  // what the riskiest dyad's settlement rests on.
+  const box = document.createElement("div");
+  box.id = "will-it-hold";
+  const h = document.createElement("h2");
+  h.textContent = "Will it hold?";
+  box.append(h);
+  const fixed = (x) => (x === null || x === undefined ? "–" : x.toFixed(3));
+  const plus = (x) => (x === null || x === undefined ? "–" : (x >= 0 ? "+" : "") + x.toFixed(3));
+  const top = r.dyads[0];
+  if (top) {
+    const p = document.createElement("p");
+    p.className = "headline";
+    let text = `Riskiest dyad: ${top.a} – ${top.b}, risk index ${fixed(top.risk)} ` +
+      `(80% interval ${fixed(top.interval80[0])} to ${fixed(top.interval80[1])})`;
+    if (r.rests_on.length) text += `; its settlement rests on ${r.rests_on.join(", ")}`;
+    p.textContent = text + ".";
+    box.append(p);
+  }
+  box.append(table(["Dyad", "Risk", "10%", "90%"], r.dyads.slice(0, 8).map((d) => [
+    `${d.a} – ${d.b}`, fixed(d.risk), fixed(d.interval80[0]), fixed(d.interval80[1]),
+  ])));
+  box.append(table(["Issue of the settlement", "Pressure", "10%", "90%", "Most from"],
+    r.issues.map((i) => [i.issue, fixed(i.pressure), fixed(i.interval80[0]),
+      fixed(i.interval80[1]), i.leader || "nobody"])));
+  box.append(table([`If this actor withdrew: rise in the ${r.focus[0]} – ${r.focus[1]} risk`,
+    "Median", "10%", "90%"], r.guarantors.map((g) => [g.actor, plus(g.effect),
+    plus(g.interval80[0]), plus(g.interval80[1])])));
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = "Risk index in [0, 1]: the chance that, on some issue, one side " +
+    "challenges the settlement (the status quo) and the other resists; an index, not a " +
+    "calibrated probability of war (docs/risk.md).";
+  box.append(note);
+  $("results").prepend(box);
+}
+
 async function runForecast() {
   if (!(await sync())) return;
   say("forecasting…");
@@ -582,6 +621,16 @@ async function runForecast() {
       draws: Math.min(Number($("draws").value) || 2000, 20000), seed: Number($("seed").value),
     });
     showBrief(bottom.brief);
+    const settled = Object.values(bottom.brief.issues).some(
+      (i) => i.status_quo !== null && i.status_quo !== undefined);
+    if (settled) {
+      say("will it hold? weighing the risk…");
+      const weighed = await api("POST", "/api/risk", {
+        scenario: state.ref,
+        draws: Math.min(Number($("draws").value) || 2000, 20000), seed: Number($("seed").value),
+      });
+      showRisk(weighed.risk);
+    }
     state.last = { draws: 0 };
     say("done");
     loadRuns();
