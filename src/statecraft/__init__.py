@@ -7,7 +7,15 @@
 7.39
 """
 
-from statecraft._front import brief, compare, forecast, one_at_a_time, simulate, sobol_indices
+from statecraft._front import (
+    brief,
+    compare,
+    forecast,
+    one_at_a_time,
+    simulate,
+    sobol_indices,
+    timeline,
+)
 from statecraft._version import __version__
 from statecraft.analysis.brief import Brief
 from statecraft.analysis.counterfactual import (
@@ -18,6 +26,7 @@ from statecraft.analysis.counterfactual import (
     load_stack,
 )
 from statecraft.analysis.sensitivity import Sensitivity
+from statecraft.analysis.timeline import Timeline, TimelineRun, load_timeline
 from statecraft.analysis.uncertainty import Simulation
 from statecraft.analysis.winners import ActorGain, Winners, winners
 from statecraft.arrays import Batch, IssueArrays, issue_arrays, scenario_batch
@@ -73,6 +82,8 @@ __all__ = [
     "Stance",
     "StatecraftError",
     "Store",
+    "Timeline",
+    "TimelineRun",
     "UnknownModel",
     "Winners",
     "__version__",
@@ -89,6 +100,7 @@ __all__ = [
     "issue_arrays",
     "load",
     "load_patch",
+    "load_timeline",
     "load_stack",
     "one_at_a_time",
     "open_store",
@@ -97,5 +109,6 @@ __all__ = [
     "scenario_batch",
     "simulate",
     "sobol_indices",
+    "timeline",
     "winners",
 ]

@@ -13,6 +13,8 @@ from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_pa
 from statecraft.analysis.counterfactual import compare as run_compare
 from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
 from statecraft.analysis.sensitivity import sobol_indices as run_sobol_indices
+from statecraft.analysis.timeline import RiskHook, Timeline, TimelineRun, load_timeline
+from statecraft.analysis.timeline import run_timeline as run_the_timeline
 from statecraft.analysis.uncertainty import simulate as run_simulate
 from statecraft.io import load
 from statecraft.models import Model
@@ -20,7 +22,15 @@ from statecraft.runner import Forecast
 from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
 
-__all__ = ["brief", "compare", "forecast", "one_at_a_time", "simulate", "sobol_indices"]
+__all__ = [
+    "brief",
+    "compare",
+    "forecast",
+    "one_at_a_time",
+    "simulate",
+    "sobol_indices",
+    "timeline",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -97,4 +107,30 @@ def compare(
     given = [as_patch(p, scenario=s) for p in patches]
     return run_compare(
         s, given, model, draws=draws, seed=seed, options=options, odds=odds, weights=weights
+    )
+
+
+def timeline(
+    source: Timeline | str | Path,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    hold: Sequence[str] = (),
+    risk: RiskHook | None = None,
+    calibrated: bool = True,
+) -> TimelineRun:
+    """Run a timeline: a :class:`~statecraft.analysis.timeline.Timeline`, a built-in
+    timeline's name or a timeline file (read with
+    :func:`~statecraft.analysis.timeline.load_timeline`); the rest is
+    :func:`statecraft.analysis.timeline.run_timeline`'s: for every snapshot the forecasts,
+    the verdict and the scores against the later events, with ``hold``'s actors kept at the
+    base's capability and salience.
+
+    >>> run = timeline("karabakh-2020-2023", draws=50)
+    >>> [s.snapshot.id for s in run.snapshots]
+    ['2021-12', '2022-11', '2023-08']
+    """
+    t = source if isinstance(source, Timeline) else load_timeline(source)
+    return run_the_timeline(
+        t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated
     )

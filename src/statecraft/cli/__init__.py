@@ -31,6 +31,7 @@ from statecraft.cli.runs import runs_app
 from statecraft.cli.sensitivity import sensitivity_cmd
 from statecraft.cli.serve import serve_cmd
 from statecraft.cli.simulate import simulate_cmd
+from statecraft.cli.timeline import timeline_cmd
 from statecraft.cli.util import fail
 
 __all__ = ["app", "main", "print_forecast"]
@@ -70,6 +71,7 @@ app.command("simulate")(simulate_cmd)
 app.command("compare")(compare_cmd)
 app.command("sensitivity")(sensitivity_cmd)
 app.command("backtest")(backtest_cmd)
+app.command("timeline")(timeline_cmd)
 app.command("plot")(plot_cmd)
 app.command("report")(report_cmd)
 app.command("scenarios")(scenarios_cmd)

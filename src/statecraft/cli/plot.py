@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from statecraft import StatecraftError, load_stack
+from statecraft import StatecraftError, load_stack, load_timeline
 from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_deu
 from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
 from statecraft.cli.util import fail, load_scenario
@@ -66,6 +66,9 @@ def plot_cmd(
     try:
         if chart.reads == "deu-table":
             source: Any = read_deu(scenario)
+            patches = []
+        elif chart.reads == "timeline":
+            source = load_timeline(scenario)
             patches = []
         else:
             source = load_scenario(scenario)
