@@ -45,8 +45,14 @@ TIMELINE: dict[str, Any] = {
             "sources": ["s1"],
             "changes": [
                 {"scale": "capability", "actor": "a", "by": 2.0, "sources": ["s1"], "note": "x2"},
-                {"set": "position", "actor": "b", "issue": "tax", "value": 10.0,
-                 "sources": ["s1"], "note": "b to 10"},
+                {
+                    "set": "position",
+                    "actor": "b",
+                    "issue": "tax",
+                    "value": 10.0,
+                    "sources": ["s1"],
+                    "note": "b to 10",
+                },
             ],
         },
         {
@@ -55,18 +61,41 @@ TIMELINE: dict[str, Any] = {
             "note": "b moves again; a new status quo",
             "sources": ["s1", "s2"],
             "changes": [
-                {"shift": "position", "actor": "b", "issue": "tax", "by": 5.0,
-                 "sources": ["s2"], "note": "b +5"},
-                {"set": "status_quo", "issue": "tax", "value": 30.0, "low": 25.0, "high": 35.0,
-                 "sources": ["s1", "s2"], "note": "a new line"},
-                {"set": "salience", "actor": "a", "issue": "date", "value": 0.9,
-                 "sources": ["s2"], "note": "a cares more"},
+                {
+                    "shift": "position",
+                    "actor": "b",
+                    "issue": "tax",
+                    "by": 5.0,
+                    "sources": ["s2"],
+                    "note": "b +5",
+                },
+                {
+                    "set": "status_quo",
+                    "issue": "tax",
+                    "value": 30.0,
+                    "low": 25.0,
+                    "high": 35.0,
+                    "sources": ["s1", "s2"],
+                    "note": "a new line",
+                },
+                {
+                    "set": "salience",
+                    "actor": "a",
+                    "issue": "date",
+                    "value": 0.9,
+                    "sources": ["s2"],
+                    "note": "a cares more",
+                },
             ],
         },
     ],
     "events": [
-        {"date": "2021-03-01", "description": "the tax moves", "sources": ["late"],
-         "outcomes": {"tax": {"value": 70.0, "note": "coded"}}},
+        {
+            "date": "2021-03-01",
+            "description": "the tax moves",
+            "sources": ["late"],
+            "outcomes": {"tax": {"value": 70.0, "note": "coded"}},
+        },
     ],
 }
 
@@ -92,7 +121,8 @@ def _write(tmp_path: Path, data: Any) -> Path:
 def test_the_base_takes_the_actual_outcome_as_its_status_quo(files: Path) -> None:
     base = base_scenario(load_timeline(files))
     tax = base.issue("tax")
-    assert tax.status_quo is not None and tax.status_quo.value == 40.0  # TINY's actual
+    assert tax.status_quo is not None
+    assert tax.status_quo.value == 40.0
     assert tax.actual is None
     assert base.issue("date").status_quo is None  # no actual: nothing to take
 
@@ -108,7 +138,8 @@ def test_snapshots_stack_their_patches_in_order(files: Path) -> None:
     assert second.actor("a").capability.value == 6.0
     assert second.actor("b").stances["tax"].position.value == 15.0
     sq = second.issue("tax").status_quo
-    assert sq is not None and (sq.value, sq.low, sq.high) == (30.0, 25.0, 35.0)
+    assert sq is not None
+    assert (sq.value, sq.low, sq.high) == (30.0, 25.0, 35.0)
     assert sq.source == "[s1, s2]"
     assert second.actor("a").stances["date"].salience.value == 0.9
     assert second.name == "tiny-over-time@second"
@@ -247,7 +278,7 @@ PATHS = [p for p in _leaves(TIMELINE) if p]
 JUNK = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
     st.dates().map(str),
@@ -280,8 +311,13 @@ def test_the_built_in_timeline_loads_with_cut_offs_before_the_outcomes() -> None
     cutoffs = [s.cutoff for s in t.snapshots]
     assert cutoffs[0] < INVASION < cutoffs[1] < BLOCKADE < cutoffs[2] < OFFENSIVE
     dates = {e.date for e in t.events}
-    for day in (BLOCKADE, OFFENSIVE, dt.date(2023, 9, 28), dt.date(2024, 6, 12),
-                dt.date(2025, 8, 8)):
+    for day in (
+        BLOCKADE,
+        OFFENSIVE,
+        dt.date(2023, 9, 28),
+        dt.date(2024, 6, 12),
+        dt.date(2025, 8, 8),
+    ):
         assert day in dates
 
 
@@ -310,8 +346,13 @@ def test_the_built_in_base_is_the_settlement_as_implemented() -> None:
     for issue in settled.issues:
         assert issue.actual is not None
         assert base.issue(issue.id).status_quo.value == issue.actual.value  # type: ignore[union-attr]
-    expected = {"territory": 72, "status": 60, "peacekeepers": 90, "turkey_role": 25,
-                "nakhchivan_link": 50}
+    expected = {
+        "territory": 72,
+        "status": 60,
+        "peacekeepers": 90,
+        "turkey_role": 25,
+        "nakhchivan_link": 50,
+    }
     assert {i.id: i.status_quo.value for i in base.issues} == expected  # type: ignore[union-attr]
 
 

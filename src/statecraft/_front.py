@@ -131,6 +131,4 @@ def timeline(
     ['2021-12', '2022-11', '2023-08']
     """
     t = source if isinstance(source, Timeline) else load_timeline(source)
-    return run_the_timeline(
-        t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated
-    )
+    return run_the_timeline(t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated)

@@ -107,7 +107,7 @@ def load_timeline(source: str | Path) -> Timeline:
 
 
 def _base_source(timeline: Timeline) -> str | Path:
-    folder = timeline._folder
+    folder: Path | None = timeline._folder
     given = timeline.base.scenario
     if folder is not None and _is_file(folder / given):
         return folder / given
@@ -173,8 +173,11 @@ def snapshot_scenarios(
         patch = snap.patch()
         if patch is not None and hold:
             kept = tuple(c for c in patch.changes if not _held(c, hold))
-            patch = Patch(name=patch.name, title=patch.title, assumes=patch.assumes,
-                          changes=kept) if kept else None
+            patch = (
+                Patch(name=patch.name, title=patch.title, assumes=patch.assumes, changes=kept)
+                if kept
+                else None
+            )
         if patch is not None:
             current = apply_patch(current, patch, file=f"{timeline.name}, snapshot {snap.id}")
         title = f"{base.title or base.name}: as of {snap.cutoff}"

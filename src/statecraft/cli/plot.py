@@ -66,10 +66,10 @@ def plot_cmd(
     try:
         if chart.reads == "deu-table":
             source: Any = read_deu(scenario)
-            patches = []
+            patches: list[Any] = []
         elif chart.reads == "timeline":
             source = load_timeline(scenario)
-            patches = []
+            patches = []  # a timeline's chart takes no patches
         else:
             source = load_scenario(scenario)
             patches = [load_stack(p, scenario=source) for p in patch or []]

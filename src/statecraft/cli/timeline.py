@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from statecraft import StatecraftError, TimelineRun, load_timeline, timeline
-from statecraft.api import get_chart
+from statecraft.api import ChartInputs, get_chart
 from statecraft.cli.options import OutputFormat, SeedOpt, TableOrJson, table_or_json
 from statecraft.cli.render import print_json
 from statecraft.cli.util import fail
@@ -90,7 +90,7 @@ def timeline_cmd(
 
 
 def _draw(run: TimelineRun, output: str) -> None:
-    figure: Any = get_chart("timeline").draw(run, None)
+    figure: Any = get_chart("timeline").draw(run, ChartInputs())
     try:
         figure.savefig(output, dpi=150)
     except OSError as exc:

@@ -51,8 +51,13 @@ def timeline_chart(run: TimelineRun) -> Figure:
             ax.axvline(event.date, color="#999999", linewidth=0.6)
             outcome = event.outcomes.get(issue.id)
             if outcome is not None:
-                ax.scatter([event.date], [outcome.value], color=ACTUAL["color"], zorder=4,
-                           label="event's outcome")
+                ax.scatter(
+                    [event.date],
+                    [outcome.value],
+                    color=ACTUAL["color"],
+                    zorder=4,
+                    label="event's outcome",
+                )
         ax.set_ylim(issue.scale.low, issue.scale.high)
         ax.set_ylabel(plain(issue.label), fontsize=7, wrap=True)
     last = max([*dates, *(e.date for e in events)])
