@@ -307,8 +307,10 @@ def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
         "counterfactuals",
         "risk",
         "backtest",
+        "timeline",
     ]
     assert kinds["risk"]["needs"] == "risk"
+    assert kinds["timeline"]["reads"] == "timeline"
     assert kinds["trajectories"]["needs"] == "forecast"
     assert kinds["trajectories"]["details"] == "trajectory_records"
     assert kinds["trajectories"]["per_issue"] is True
@@ -318,6 +320,12 @@ def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
     models = client.get("/api/models").json()
     assert [m["name"] for m in models if m["default"]] == ["compromise"]  # the first registered
     assert {m["name"]: m["cost"] for m in models}["expected-utility"] == "slow"
+
+
+def test_the_timeline_chart_is_refused_with_its_reason(client: Any) -> None:
+    answer = client.post("/api/chart", json={"scenario": "karabakh-2020", "kind": "timeline"})
+    assert answer.status_code == 422
+    assert "drawn from a timeline" in answer.json()["error"]
 
 
 def test_a_forecast_says_which_charts_its_details_allow(client: Any) -> None:

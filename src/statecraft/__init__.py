@@ -16,6 +16,7 @@ from statecraft._front import (
     risk,
     simulate,
     sobol_indices,
+    timeline,
 )
 from statecraft._version import __version__
 from statecraft.analysis.brief import Brief
@@ -28,6 +29,7 @@ from statecraft.analysis.counterfactual import (
 )
 from statecraft.analysis.risk import PowerShift, Risk
 from statecraft.analysis.sensitivity import Sensitivity
+from statecraft.analysis.timeline import Timeline, TimelineRun, load_timeline
 from statecraft.analysis.uncertainty import Simulation
 from statecraft.analysis.winners import ActorGain, Winners, winners
 from statecraft.arrays import Batch, IssueArrays, issue_arrays, scenario_batch
@@ -85,6 +87,8 @@ __all__ = [
     "Stance",
     "StatecraftError",
     "Store",
+    "Timeline",
+    "TimelineRun",
     "UnknownModel",
     "Winners",
     "__version__",
@@ -102,6 +106,7 @@ __all__ = [
     "load",
     "load_patch",
     "load_stack",
+    "load_timeline",
     "one_at_a_time",
     "open_store",
     "power_shift",
@@ -111,5 +116,6 @@ __all__ = [
     "scenario_batch",
     "simulate",
     "sobol_indices",
+    "timeline",
     "winners",
 ]

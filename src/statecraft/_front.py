@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from statecraft.analysis.brief import brief as run_brief
 from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_patch
@@ -16,6 +16,8 @@ from statecraft.analysis.risk import power_shift as run_power_shift
 from statecraft.analysis.risk import risk as run_risk
 from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
 from statecraft.analysis.sensitivity import sobol_indices as run_sobol_indices
+from statecraft.analysis.timeline import RiskHook, Timeline, TimelineRun, load_timeline
+from statecraft.analysis.timeline import run_timeline as run_the_timeline
 from statecraft.analysis.uncertainty import simulate as run_simulate
 from statecraft.io import load
 from statecraft.models import Model
@@ -32,6 +34,7 @@ __all__ = [
     "risk",
     "simulate",
     "sobol_indices",
+    "timeline",
 ]
 
 P = ParamSpec("P")
@@ -149,3 +152,27 @@ def power_shift(before: ScenarioLike, after: ScenarioLike) -> PowerShift:
     the scenarios' values; each a :class:`Scenario`, a built-in name or a path
     (:func:`statecraft.analysis.risk.power_shift`, docs/risk.md)."""
     return run_power_shift(_scenario(before), _scenario(after))
+
+
+def timeline(
+    source: Timeline | str | Path,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    hold: Sequence[str] = (),
+    risk: RiskHook | Literal["conflict"] | None = "conflict",
+    calibrated: bool = True,
+) -> TimelineRun:
+    """Run a timeline: a :class:`~statecraft.analysis.timeline.Timeline`, a built-in
+    timeline's name or a timeline file (read with
+    :func:`~statecraft.analysis.timeline.load_timeline`); the rest is
+    :func:`statecraft.analysis.timeline.run_timeline`'s: for every snapshot the forecasts,
+    the verdict and the scores against the later events, with ``hold``'s actors kept at the
+    base's capability and salience.
+
+    >>> run = timeline("karabakh-2020-2023", draws=50)
+    >>> [s.snapshot.id for s in run.snapshots]
+    ['2021-12', '2022-11', '2023-08']
+    """
+    t = source if isinstance(source, Timeline) else load_timeline(source)
+    return run_the_timeline(t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated)

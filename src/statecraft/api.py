@@ -30,6 +30,7 @@ from statecraft.analysis.counterfactual import (
     patch_from_data,
     split_stack,
 )
+from statecraft.analysis.timeline import builtin_timelines
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
 from statecraft.io import SUFFIXES, build_scenario, detect_format, load_builtin, losses
@@ -68,6 +69,7 @@ __all__ = [
     "build_scenario",
     "builtin_patch",
     "builtin_patches",
+    "builtin_timelines",
     "capability_rule",
     "charts",
     "check_label",

@@ -45,6 +45,13 @@ class Change(BaseModel):
     value: StrictFloat | None = None
     by: StrictFloat | None = None
     note: str | None = None
+    #: optional (a timeline's changes need them): the ids of the sources the change rests on,
+    #: written into the number's ``source`` as ``[a, b]``; and, for ``set``, the range the
+    #: new number carries (``low``, ``high``, ``dist``, as a scenario's numbers)
+    sources: tuple[str, ...] = ()
+    low: StrictFloat | None = None
+    high: StrictFloat | None = None
+    dist: Literal["triangular", "uniform", "normal", "beta"] | None = None
 
     @model_validator(mode="after")
     def _one_operation(self) -> Change:
@@ -67,7 +74,23 @@ class Change(BaseModel):
             raise ValueError(f"a {target} change needs an actor and an issue")
         if target == "capability" and self.actor is None:
             raise ValueError("a capability change needs an actor")
+        self._check_range()
         return self
+
+    def _check_range(self) -> None:
+        ranged = self.low is not None or self.high is not None or self.dist is not None
+        if not ranged:
+            return
+        if self.set is None:
+            raise ValueError("only a 'set' change may carry a range (low, high, dist)")
+        if self.low is None or self.high is None:
+            raise ValueError("give both low and high for a range, or neither")
+        value = float(self.value or 0.0)
+        if not self.low <= value <= self.high:
+            raise ValueError(
+                f"the range must hold the value: low ({self.low:g}) <= value ({value:g}) "
+                f"<= high ({self.high:g})"
+            )
 
 
 class Patch(BaseModel):
@@ -250,9 +273,15 @@ def apply_patch(scenario: Scenario, patch: Patch, *, file: str | None = None) ->
             new_value = float(old_value) * float(change.by or 0.0)
         holder[key] = {
             "value": new_value,
-            "source": f"counterfactual {part.name}",
+            "source": f"[{', '.join(change.sources)}]"
+            if change.sources
+            else f"counterfactual {part.name}",
             "note": change.note or part.assumes,
         }
+        if change.low is not None and change.high is not None:
+            holder[key].update(low=change.low, high=change.high)
+            if change.dist is not None:
+                holder[key]["dist"] = change.dist
     data["actors"] = list(actors.values())
     data["name"] = f"{scenario.name}+{patch.name}"
     if patch.title:

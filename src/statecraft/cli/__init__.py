@@ -32,6 +32,7 @@ from statecraft.cli.runs import runs_app
 from statecraft.cli.sensitivity import sensitivity_cmd
 from statecraft.cli.serve import serve_cmd
 from statecraft.cli.simulate import simulate_cmd
+from statecraft.cli.timeline import timeline_cmd
 from statecraft.cli.util import fail
 
 __all__ = ["app", "main", "print_forecast"]
@@ -72,6 +73,7 @@ app.command("risk")(risk_cmd)
 app.command("compare")(compare_cmd)
 app.command("sensitivity")(sensitivity_cmd)
 app.command("backtest")(backtest_cmd)
+app.command("timeline")(timeline_cmd)
 app.command("plot")(plot_cmd)
 app.command("report")(report_cmd)
 app.command("scenarios")(scenarios_cmd)

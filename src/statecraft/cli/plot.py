@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from statecraft import StatecraftError, load_stack
+from statecraft import StatecraftError, load_stack, load_timeline
 from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_deu
 from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
 from statecraft.cli.util import fail, load_scenario
@@ -66,7 +66,10 @@ def plot_cmd(
     try:
         if chart.reads == "deu-table":
             source: Any = read_deu(scenario)
-            patches = []
+            patches: list[Any] = []
+        elif chart.reads == "timeline":
+            source = load_timeline(scenario)
+            patches = []  # a timeline's chart takes no patches
         else:
             source = load_scenario(scenario)
             patches = [load_stack(p, scenario=source) for p in patch or []]

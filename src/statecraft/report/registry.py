@@ -40,11 +40,13 @@ from statecraft.analysis.backtest import backtest
 from statecraft.analysis.counterfactual import Patch, compare
 from statecraft.analysis.risk import risk
 from statecraft.analysis.sensitivity import one_at_a_time
+from statecraft.analysis.timeline import Timeline, run_timeline
 from statecraft.analysis.uncertainty import simulate
 from statecraft.io.deu import DeuTable
 from statecraft.models import default_model
 from statecraft.report import charts
 from statecraft.report.risk_chart import risk_bars
+from statecraft.report.timeline_chart import timeline_chart
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 
@@ -61,8 +63,10 @@ __all__ = [
     "get_chart",
 ]
 
-Needs = Literal["forecast", "simulation", "comparison", "sensitivity", "backtest", "risk"]
-Source = Scenario | DeuTable
+Needs = Literal[
+    "forecast", "simulation", "comparison", "sensitivity", "backtest", "risk", "timeline"
+]
+Source = Scenario | DeuTable | Timeline
 
 #: How a missing input is said, and the default name of the input in it ({flag}).
 _MISSING = {
@@ -132,8 +136,10 @@ class Chart:
     caption: str = ""
 
     @property
-    def reads(self) -> Literal["scenario", "deu-table"]:
-        """What it is computed from: a scenario, or (for a backtest) a DEU table."""
+    def reads(self) -> Literal["scenario", "deu-table", "timeline"]:
+        """What it is computed from: a scenario, a DEU table (a backtest) or a timeline."""
+        if self.needs == "timeline":
+            return "timeline"
         return "deu-table" if self.needs == "backtest" else "scenario"
 
     def met_by(self, result: Any) -> bool:
@@ -234,6 +240,13 @@ def compute_backtest(source: Source, inputs: ChartInputs) -> Any:
     return backtest(source, list(inputs.models) if inputs.models else None, replicates=10)
 
 
+def compute_timeline(source: Source, inputs: ChartInputs) -> Any:
+    """The run of a timeline: the brief of every snapshot on the inputs' draws and seed."""
+    if not isinstance(source, Timeline):
+        raise ValueError("the timeline chart is drawn from a timeline, not from a scenario")
+    return run_timeline(source, draws=inputs.draws, seed=inputs.seed)
+
+
 #: The computation of each kind of result.
 COMPUTE: dict[Needs, Callable[[Source, ChartInputs], Any]] = {
     "forecast": compute_forecast,
@@ -242,6 +255,7 @@ COMPUTE: dict[Needs, Callable[[Source, ChartInputs], Any]] = {
     "sensitivity": compute_sensitivity,
     "backtest": compute_backtest,
     "risk": compute_risk,
+    "timeline": compute_timeline,
 }
 
 
@@ -357,6 +371,15 @@ CHARTS: dict[str, Chart] = {
             caption="Forecast against outcome for the three best models (ranked by the paired "
             "difference from the compromise model, those scored on fewer issues last), and "
             "the errors of each model.",
+        ),
+        _chart(
+            "timeline",
+            "each issue's forecast at every snapshot of a timeline, with the events marked",
+            "timeline",
+            lambda r, i: timeline_chart(r),
+            takes=("draws", "seed"),
+            caption="Each issue's forecast and 80% interval at every snapshot, the status quo, "
+            "and the later events (dots: their coded outcomes).",
         ),
     )
 }

@@ -234,6 +234,12 @@ def _source_of(web: WebState, req: ChartRequest, kind: Chart) -> Scenario | str:
     models (the table is read here to count it, and again in the worker, which draws it:
     its text travels faster than the table)."""
     one = [req.model] if "model" in kind.takes else req.models
+    if kind.reads == "timeline":
+        raise problem(
+            422,
+            f"the {kind.kind} chart is drawn from a timeline, which the web app does not read: "
+            "use statecraft timeline FILE --chart OUT.svg",
+        )
     if kind.reads == "deu-table":
         if not req.table:
             raise problem(422, f"the {kind.kind} chart needs a DEU table: give its text as table")

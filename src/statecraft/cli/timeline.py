@@ -1,0 +1,123 @@
+"""``statecraft timeline``: the forecasts and verdicts of every snapshot of a timeline, and
+how they score against the events that followed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from statecraft import StatecraftError, TimelineRun, load_timeline, timeline
+from statecraft.api import ChartInputs, get_chart
+from statecraft.cli.options import OutputFormat, SeedOpt, TableOrJson, table_or_json
+from statecraft.cli.render import print_json
+from statecraft.cli.util import fail
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
+
+
+def print_timeline(run: TimelineRun) -> None:
+    """Per snapshot: what changed, each issue's forecast against the status quo, the likely
+    biggest winners, and the scores against the later events' coded outcomes."""
+    console = Console(markup=False, highlight=False)
+    held = f" (holding {', '.join(run.held)} at the base's capability and salience)"
+    console.print(
+        f"{run.timeline.title or run.timeline.name}{held if run.held else ''}: "
+        f"{len(run.snapshots)} snapshots, {run.draws:,} draws each, seed {run.seed}"
+    )
+    for s in run.snapshots:
+        snap = s.snapshot
+        console.print()
+        console.print(f"{snap.id}: cut-off {snap.cutoff}  {snap.title or ''}".rstrip())
+        console.print(f"  {len(snap.changes)} inputs changed since the previous snapshot")
+        table = Table(show_edge=False)
+        for name in ("issue", "status quo", "forecast", "80% interval"):
+            table.add_column(name, justify="left" if name == "issue" else "right")
+        for i in s.brief.issues:
+            lo, hi = i.interval80
+            table.add_row(i.issue, _num(i.status_quo), _num(i.forecast), f"{lo:.1f}-{hi:.1f}")
+        console.print(table)
+        top = ", ".join(f"{v.name} {v.p_biggest:.0%}" for v in s.brief.winners[:3])
+        console.print(f"  biggest winner (probability over draws and models): {top}")
+        if s.risk is not None:
+            _print_risk(console, s.risk)
+        for x in s.scores:
+            verdict = {True: "beats", False: "does not beat", None: "-"}[x.beats_status_quo]
+            console.print(
+                f"  {x.event_date} {x.issue} -> {x.outcome:g}: forecast {x.forecast:.1f} "
+                f"(off by {x.error:.1f}), status quo off by {_num(x.baseline_error)}: "
+                f"{verdict} the status quo"
+            )
+
+
+def _print_risk(console: Console, risk: Any) -> None:
+    """The snapshot's risk of renewed conflict: the riskiest dyads, the pressure on each
+    issue and what the settlement rests on (docs/risk.md)."""
+    dyads = "; ".join(
+        f"{d['a']}-{d['b']} {d['risk']:.3f} ({d['interval80'][0]:.3f}-{d['interval80'][1]:.3f})"
+        for d in risk["dyads"][:3]
+    )
+    console.print(f"  risk of renewed conflict, riskiest dyads (80% interval): {dyads}")
+    pressure = ", ".join(f"{i['issue']} {i['pressure']:.2f}" for i in risk["issues"])
+    console.print(f"  pressure on the settlement: {pressure}")
+    if risk.get("rests_on"):
+        console.print(f"  the settlement rests on: {', '.join(risk['rests_on'])}")
+
+
+def timeline_cmd(
+    source: Annotated[str, typer.Argument(help="A built-in timeline's name or a file path.")],
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Draws per snapshot.")] = 1000,
+    seed: SeedOpt = 0,
+    hold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hold",
+            help="An actor whose capability and salience stay at the base's (repeatable): "
+            "the timeline without its power shift.",
+        ),
+    ] = None,
+    chart: Annotated[
+        str | None, typer.Option("--chart", help="Also draw the timeline chart to this file.")
+    ] = None,
+    no_risk: Annotated[
+        bool, typer.Option("--no-risk", help="Leave out the risk of renewed conflict (faster).")
+    ] = False,
+    fmt: TableOrJson = OutputFormat.table,
+) -> None:
+    """For every snapshot of a timeline: the forecasts with their intervals, who is likely
+    to gain most, the risk of renewed conflict (statecraft risk, with the shift of power
+    since the previous snapshot), and the scores against the events that followed."""
+    table_or_json(fmt, "timeline")
+    if draws < 1:
+        raise fail(f"--draws must be at least 1 (got {draws})")
+    if chart is not None and Path(chart).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise fail(f"cannot tell the image format of {chart!r}: name a .png, .svg or .pdf file")
+    try:
+        run = timeline(
+            load_timeline(source),
+            draws=draws,
+            seed=seed,
+            hold=tuple(hold or ()),
+            risk=None if no_risk else "conflict",
+        )
+    except (StatecraftError, ValueError) as exc:
+        raise fail(str(exc)) from None
+    if chart is not None:
+        _draw(run, chart)
+    if fmt is OutputFormat.json:
+        print_json(run.to_dict())
+    else:
+        print_timeline(run)
+
+
+def _draw(run: TimelineRun, output: str) -> None:
+    figure: Any = get_chart("timeline").draw(run, ChartInputs())
+    try:
+        figure.savefig(output, dpi=150)
+    except OSError as exc:
+        raise fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
