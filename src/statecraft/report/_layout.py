@@ -121,7 +121,8 @@ def place_labels(
     a point (a marker of ``radius`` points), the artists to ``avoid`` or the axes' edge:
     each label tries the eight directions around its point, at ``rings`` growing distances,
     and takes the first place free; one placed away from its point gets a grey leader
-    line. Where no place is free, the place that overlaps least. Call :func:`freeze_layout` first."""
+    line. Where no place is free, the place that overlaps least. Call
+    :func:`freeze_layout` first."""
     fig = ax.get_figure()
     if fig is None:  # pragma: no cover - an axes always has a figure here
         raise ValueError("place_labels needs an axes on a figure")
