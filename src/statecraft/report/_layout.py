@@ -98,7 +98,15 @@ def freeze_layout(fig: Figure) -> None:
     fig.set_layout_engine("none")
 
 
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+Box = tuple[float, float, float, float]
+
+
+def _box(extents: Any) -> Box:
+    x0, y0, x1, y1 = (float(v) for v in extents)
+    return (x0, y0, x1, y1)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -123,18 +131,18 @@ def place_labels(
     and takes the first place free; one placed away from its point gets a grey leader
     line. Where no place is free, the place that overlaps least. Call
     :func:`freeze_layout` first."""
-    fig = ax.get_figure()
+    fig = ax.get_figure(root=True)
     if fig is None:  # pragma: no cover - an axes always has a figure here
         raise ValueError("place_labels needs an axes on a figure")
     renderer = renderer_of(fig)
     px = fig.dpi / 72.0
     frame = ax.bbox.extents
-    centres = ax.transData.transform(list(zip(xs, ys, strict=True))) if len(xs) else []
-    taken = [
+    centres: Any = ax.transData.transform(list(zip(xs, ys, strict=True))) if len(xs) else []
+    taken: list[Box] = [
         (cx - radius * px, cy - radius * px, cx + radius * px, cy + radius * px)
         for cx, cy in centres
     ]
-    taken += [tuple(a.get_window_extent(renderer).extents) for a in avoid]
+    taken += [_box(a.get_window_extent(renderer).extents) for a in avoid]
     out = []
     for (x, y), text in zip(zip(xs, ys, strict=True), texts, strict=True):
         note = ax.annotate(
@@ -144,12 +152,12 @@ def place_labels(
         for ring in range(rings):
             distance = radius + 2.0 + 10.0 * ring
             for dx, dy in _DIRECTIONS:
-                ha = "left" if dx > 0.3 else "right" if dx < -0.3 else "center"
-                va = "bottom" if dy > 0.3 else "top" if dy < -0.3 else "center"
+                ha: Any = "left" if dx > 0.3 else "right" if dx < -0.3 else "center"
+                va: Any = "bottom" if dy > 0.3 else "top" if dy < -0.3 else "center"
                 offset = (dx * distance, dy * distance)
                 note.xyann = offset
-                note.set_ha(ha)
-                note.set_va(va)
+                note.set_horizontalalignment(ha)
+                note.set_verticalalignment(va)
                 box = note.get_window_extent(renderer).extents
                 inside = (
                     box[0] >= frame[0]
@@ -157,7 +165,7 @@ def place_labels(
                     and box[1] >= frame[1]
                     and box[3] <= frame[3]
                 )
-                clashes = sum(_overlaps(tuple(box), t) for t in taken) + (not inside) * 100
+                clashes = sum(_overlaps(_box(box), t) for t in taken) + (not inside) * 100
                 if best is None or clashes < best[0]:
                     best = (clashes, offset, ha, va)
                 if clashes == 0:
@@ -178,6 +186,6 @@ def place_labels(
             va=va,
             arrowprops={"arrowstyle": "-", "color": CONTEXT, "linewidth": 0.6} if away else None,
         )
-        taken.append(tuple(note.get_window_extent(renderer).extents))
+        taken.append(_box(note.get_window_extent(renderer).extents))
         out.append(note)
     return out

@@ -94,7 +94,7 @@ _LINE = 10.5  # the height of a line of the x label ("small")
 
 def _marker_radius(area: np.ndarray) -> np.ndarray:
     """A scatter marker's radius in points from its area (points squared), with its edge."""
-    return np.sqrt(area) / 2.0 + 0.5
+    return np.asarray(np.sqrt(area) / 2.0 + 0.5, dtype=float)
 
 
 def issue_map(forecast: Forecast) -> Figure:
@@ -108,7 +108,7 @@ def issue_map(forecast: Forecast) -> Figure:
 
     scenario = forecast.scenario
     fig = figure(_WIDTH / 72.0, 4.0, layout=None)
-    renderer = FigureCanvasAgg(fig).get_renderer()
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
     px = fig.dpi / 72.0
     font = FontProperties(size=_LABEL)
     top = max(a.capability.value for a in scenario.actors)
@@ -393,5 +393,5 @@ def trajectories(forecast: Forecast, issue: str | None = None) -> Figure:
             handles.append(Line2D([], [], label="status quo", **STATUS_QUO))
         if item.actual is not None:
             handles.append(Line2D([], [], label="actual outcome", **ACTUAL))
-        legend_below(fig, handles, [h.get_label() for h in handles])
+        legend_below(fig, handles, [str(h.get_label()) for h in handles])
     return fig

@@ -8,7 +8,7 @@ Shared by every chart of :mod:`statecraft.report.charts`, and for new charts to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -84,7 +84,10 @@ def contrast_ratio(colour: Any, background: Any = "#FFFFFF") -> float:
 
 
 def figure(
-    width: float = 8.0, height: float = 4.5, *, layout: str | None = "constrained"
+    width: float = 8.0,
+    height: float = 4.5,
+    *,
+    layout: Literal["constrained", "compressed", "tight"] | None = "constrained",
 ) -> Figure:
     """A figure made without pyplot (no global state, safe in threads and servers)."""
     try:

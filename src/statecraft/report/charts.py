@@ -116,7 +116,7 @@ def winners_chart(forecast: Forecast) -> Figure:
     order = sorted(predicted, key=lambda a: predicted[a])
     names = [plain(forecast.scenario.actor(a).name or a) for a in order]
     y = np.arange(len(order))
-    fig = _figure(8.0, 1.0 + 0.4 * len(order))
+    fig = _figure(8.0, 1.8 + 0.4 * len(order))  # room for the legend below
     ax = fig.add_subplot()
     height = 0.4 if actual else 0.7
     ax.barh(
@@ -235,7 +235,7 @@ def distributions(simulation: Simulation, model: str | None = None) -> Figure:
     scenario = simulation.scenario
     chosen = model or simulation.models[0]
     n = len(scenario.issues)
-    fig = _figure(8.0, 1.0 + 1.8 * n)
+    fig = _figure(8.0, 1.5 + 1.8 * n)
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
     for ax, item in zip(axes, scenario.issues, strict=True):
         s = simulation.summary(item.id, chosen)
@@ -263,7 +263,7 @@ def tornado(sensitivity: Sensitivity, issue: str, top: int = 12) -> Figure:
     if not swings:
         raise ValueError(f"no sensitivities for the issue {issue!r}")
     base = sensitivity.base[issue]
-    fig = _figure(8.0, 1.0 + 0.35 * len(swings))
+    fig = _figure(8.0, 1.8 + 0.35 * len(swings))
     ax = fig.add_subplot()
     y = np.arange(len(swings))
     lows = np.array([s.at_low for s in swings]) - base
@@ -284,7 +284,7 @@ def counterfactuals(comparison: Comparison, model: str | None = None) -> Figure:
     base = comparison.base
     chosen = model or base.primary
     issues = base.scenario.issues
-    fig = _figure(8.0, 1.0 + 0.5 * len(issues))
+    fig = _figure(8.0, 1.8 + 0.5 * len(issues))
     ax = fig.add_subplot()
     y = np.arange(len(issues))
     runs = [("base", base), *((p.name, f) for p, f in comparison.patched)]
