@@ -31,7 +31,7 @@ EXEMPT = {
 #: on the line, why). The text is cut from the line before it is searched.
 NOT_A_MODEL = (
     ("analysis/uncertainty.py", '"median": s.median', "the statistic of a summary"),
-    ("report/charts.py", '["median"]', "the column of the rounds' records (the round's median)"),
+    ("report/_scales.py", '["median"]', "the column of the rounds' records (the round's median)"),
     ("analysis/_brief_parts.py", '"median": self.median', "the statistic of a gain's draws"),
     ("analysis/_brief_parts.py", '"median": f.median', "the statistic of a forecast's draws"),
     ("analysis/brief.py", '"median": g.median', "the statistic of a gain's draws"),

@@ -280,7 +280,8 @@ CHARTS: dict[str, Chart] = {
             takes=("issue", "models", "options"),
             per_issue=True,
             auto=True,
-            caption="{issue}: positions by round; the forecast in bold.",
+            caption="{issue}: positions by round (beyond four actors, a panel each, the "
+            "others in grey); the forecast in bold.",
         ),
         _chart(
             "issue-map",
