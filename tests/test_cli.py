@@ -375,6 +375,7 @@ def test_scale_lines_only_for_scales_that_say_what_they_mean(
 def test_format_help_lists_only_what_the_command_prints() -> None:
     for command in ("brief", "simulate", "compare", "sensitivity"):
         out = " ".join(run(command, "--help").output.split())
-        assert "<table|json>" in out and "csv" not in out, command
+        assert "<table|json>" in out, command
+        assert "csv" not in out, command
     out = " ".join(run("forecast", "--help").output.split())
     assert "<table|json|csv>" in out
