@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo $$p && break; done)
 
-.PHONY: demo test lint typecheck unit bench fit-check clean
+.PHONY: demo test lint typecheck unit docs bench fit-check clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Statecraft needs Python 3.11 or newer on PATH" >&2; exit 1; }
@@ -32,7 +32,12 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# The docs site, into site/: strict, so a broken link or anchor, a stale API reference or a
+# page that docs/index.md does not list fails (a few seconds; `mkdocs serve` while editing).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+test: lint typecheck docs unit
 
 # Refit the DEU parameters and the models' error record, and check that those shipped are
 # current (about a minute).
@@ -44,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache
+	rm -rf $(VENV) site .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -267,6 +267,7 @@ ROUNDS = Capability("trajectory_records", "rounds of bargaining")
 VIEWS = Capability("final_views", "each actor's view of the others once bargaining stops")
 CONFRONTATIONS = Capability("confrontations", "the dyads headed for confrontation")
 
+#: Every chart by its kind: what it shows, what it needs and how it is drawn (docs/charts.md).
 CHARTS: dict[str, Chart] = {
     c.kind: c
     for c in (
