@@ -66,7 +66,7 @@ def search_flips(
     base = int(labels(base_f[None])[0])
     base_score = float(scores(base_f[None])[0])
     inputs = [i for i in inputs if i.width > 0]
-    t = np.arange(1, int(round(REACH / STEP)) + 1) * STEP
+    t = np.arange(1, round(REACH / STEP) + 1) * STEP
     variants: list[Variant] = []
     where: list[tuple[int, int, int]] = []  # (input, sign, step)
     for k, item in enumerate(inputs):

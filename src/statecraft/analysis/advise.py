@@ -153,8 +153,8 @@ def advise(
     fd: list[Variant] = (
         []
         if exact
-        else [((i, s[0]),) for i, s in zip(inputs, steps)]
-        + [((i, s[1]),) for i, s in zip(inputs, steps)]
+        else [((i, s[0]),) for i, s in zip(inputs, steps, strict=True)]
+        + [((i, s[1]),) for i, s in zip(inputs, steps, strict=True)]
     )
     g = goal_values(goal, _variants(built, point, ends + fd, seed=seed, base=base_f), point)[:, 0]
     swing = g[n : 2 * n] - g[:n]
