@@ -95,7 +95,7 @@ def test_closed_forms_match_finite_differences_on_karabakh() -> None:
     checked = 0
     for item in lever_inputs(s):
         h = 1e-6 * max(1.0, abs(item.value))
-        if item.kind != "position" and item.value - h <= 0 or item.value + h > item.bounds[1]:
+        if (item.kind != "position" and item.value - h <= 0) or item.value + h > item.bounds[1]:
             continue
         np.testing.assert_allclose(
             compromise_derivative(batch, item)[0], _fd(s, item.key, h), rtol=1e-5, atol=1e-7

@@ -7,8 +7,19 @@
 7.39
 """
 
-from statecraft._front import brief, compare, forecast, one_at_a_time, simulate, sobol_indices
+from statecraft._front import (
+    advise,
+    brief,
+    compare,
+    forecast,
+    one_at_a_time,
+    simulate,
+    sobol_indices,
+    sweep,
+    what_flips,
+)
 from statecraft._version import __version__
+from statecraft.analysis.advise import Advice, FlipSearch, Lever, Sweep
 from statecraft.analysis.brief import Brief
 from statecraft.analysis.counterfactual import (
     Comparison,
@@ -48,14 +59,17 @@ from statecraft.store import diff as diff_runs
 __all__ = [
     "Actor",
     "ActorGain",
+    "Advice",
     "Batch",
     "Brief",
     "Comparison",
+    "FlipSearch",
     "Forecast",
     "Format",
     "Issue",
     "IssueArrays",
     "IssueForecast",
+    "Lever",
     "MemoryLimitError",
     "Model",
     "NotApplicable",
@@ -73,9 +87,11 @@ __all__ = [
     "Stance",
     "StatecraftError",
     "Store",
+    "Sweep",
     "UnknownModel",
     "Winners",
     "__version__",
+    "advise",
     "apply_patch",
     "available_models",
     "brief",
@@ -97,5 +113,7 @@ __all__ = [
     "scenario_batch",
     "simulate",
     "sobol_indices",
+    "sweep",
+    "what_flips",
     "winners",
 ]

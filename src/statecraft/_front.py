@@ -8,6 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from statecraft.analysis.advise import advise as run_advise
+from statecraft.analysis.advise import sweep as run_sweep
+from statecraft.analysis.advise import what_flips as run_what_flips
 from statecraft.analysis.brief import brief as run_brief
 from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_patch
 from statecraft.analysis.counterfactual import compare as run_compare
@@ -20,7 +23,17 @@ from statecraft.runner import Forecast
 from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
 
-__all__ = ["brief", "compare", "forecast", "one_at_a_time", "simulate", "sobol_indices"]
+__all__ = [
+    "advise",
+    "brief",
+    "compare",
+    "forecast",
+    "one_at_a_time",
+    "simulate",
+    "sobol_indices",
+    "sweep",
+    "what_flips",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,6 +64,9 @@ simulate = _reads_scenario(run_simulate)
 brief = _reads_scenario(run_brief)
 one_at_a_time = _reads_scenario(run_one_at_a_time)
 sobol_indices = _reads_scenario(run_sobol_indices)
+advise = _reads_scenario(run_advise)
+sweep = _reads_scenario(run_sweep)
+what_flips = _reads_scenario(run_what_flips)
 
 
 def forecast(
