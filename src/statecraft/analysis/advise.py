@@ -263,15 +263,17 @@ def _robustness(
     coded values (across the plausible range; for leaving, without the actor)."""
     values = draw_block(scenario, unc, seed, 0, draws)
     batch = draw_batch(scenario, values, draws)
-    n = len(inputs)
-    ends: list[Variant] = [((i, i.low),) for i in inputs] + [((i, i.high),) for i in inputs]
+    moving = [k for k in range(len(inputs)) if swing[k] != 0]  # the others have no direction
+    m = len(moving)
+    ends: list[Variant] = [((inputs[k], inputs[k].low),) for k in moving] + [
+        ((inputs[k], inputs[k].high),) for k in moving
+    ]
     base = _variants(model, batch, [()], seed=seed)[0]
     g = goal_values(goal, _variants(model, batch, ends, seed=seed, base=base), batch)
-    delta = g[n:] - g[:n]
-    out: list[float | None] = [
-        float(np.mean(np.sign(delta[k]) == np.sign(swing[k]))) if swing[k] != 0 else None
-        for k in range(n)
-    ]
+    delta = g[m:] - g[:m]
+    out: list[float | None] = [None] * len(inputs)
+    for r, k in enumerate(moving):
+        out[k] = float(np.mean(np.sign(delta[r]) == np.sign(swing[k])))
     g0 = goal_values(goal, base, batch)
     for actor, effect in leaving:
         f = _leave_forecasts(model, scenario, actor, values, draws, seed)
