@@ -61,7 +61,7 @@ def goal_values(goal: Goal, forecasts: np.ndarray, batch: Batch) -> np.ndarray:
     if goal.targets:
         cols = list(goal.targets)
         t = np.array([goal.targets[c] for c in cols])
-        return -np.mean(np.abs(forecasts[..., cols] - t) / width[cols], axis=-1)
+        return np.asarray(-np.mean(np.abs(forecasts[..., cols] - t) / width[cols], axis=-1))
     x, share, q = _gain_terms(goal, batch)
     o = np.where(share > 0, forecasts, 0.0)
     per = (np.abs(q - x) - np.abs(o - x)) / width

@@ -217,7 +217,7 @@ def _write(
 def _expand(batch: Batch, variants: Sequence[Variant], cols: Sequence[int]) -> Batch:
     """The batch's draws once per variant (variant-major), on the issues ``cols``."""
     n, d = len(variants), batch.size
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         name: np.repeat(getattr(batch, name)[None][..., cols], n, axis=0).reshape(
             n * d, batch.n_actors, len(cols)
         )
@@ -237,7 +237,10 @@ def _expand(batch: Batch, variants: Sequence[Variant], cols: Sequence[int]) -> B
         low=batch.low[cols],
         high=batch.high[cols],
         actual=batch.actual[cols],
-        **arrays,
+        position=arrays["position"],
+        salience=arrays["salience"],
+        capability=arrays["capability"],
+        power=arrays["power"],
     )
 
 

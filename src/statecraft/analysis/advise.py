@@ -148,14 +148,13 @@ def advise(
     g0 = float(goal_values(goal, base_f, point)[0])
     n = len(inputs)
     exact = isinstance(built, Compromise)
-    ends: list[Variant] = [((i, i.low),) for i in inputs] + [((i, i.high),) for i in inputs]
+    ends: list[Variant] = [((i, i.low),) for i in inputs]
+    ends += [((i, i.high),) for i in inputs]
     steps = [_fd_values(i) for i in inputs]
-    fd: list[Variant] = (
-        []
-        if exact
-        else [((i, s[0]),) for i, s in zip(inputs, steps, strict=True)]
-        + [((i, s[1]),) for i, s in zip(inputs, steps, strict=True)]
-    )
+    fd: list[Variant] = []
+    if not exact:
+        fd += [((i, s[0]),) for i, s in zip(inputs, steps, strict=True)]
+        fd += [((i, s[1]),) for i, s in zip(inputs, steps, strict=True)]
     g = goal_values(goal, _variants(built, point, ends + fd, seed=seed, base=base_f), point)[:, 0]
     swing = g[n : 2 * n] - g[:n]
     if exact:
@@ -265,9 +264,8 @@ def _robustness(
     batch = draw_batch(scenario, values, draws)
     moving = [k for k in range(len(inputs)) if swing[k] != 0]  # the others have no direction
     m = len(moving)
-    ends: list[Variant] = [((inputs[k], inputs[k].low),) for k in moving] + [
-        ((inputs[k], inputs[k].high),) for k in moving
-    ]
+    ends: list[Variant] = [((inputs[k], inputs[k].low),) for k in moving]
+    ends += [((inputs[k], inputs[k].high),) for k in moving]
     base = _variants(model, batch, [()], seed=seed)[0]
     g = goal_values(goal, _variants(model, batch, ends, seed=seed, base=base), batch)
     delta = g[m:] - g[:m]
