@@ -288,3 +288,13 @@ def test_karabakh_advice_has_every_lever_kind() -> None:
     assert "Advice for armenia" in repr(adv)
     data = adv.to_dict()
     assert data["levers"][0]["input"].count(":") >= 1
+
+
+def test_no_status_quo_means_no_winner_and_no_flip() -> None:
+    data = three().model_dump(mode="json", exclude_none=True)
+    data["issues"][0].pop("status_quo")
+    s = sc.Scenario.model_validate(data)
+    found = what_flips(s, "compromise")
+    assert found.verdict is None
+    assert found.single == ()
+    assert sweep(s, "a:x:position", 80, 100, 3, model="compromise").winners == (None,) * 3

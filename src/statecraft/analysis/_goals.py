@@ -94,6 +94,8 @@ def _all_gains(forecasts: np.ndarray, batch: Batch, rows: Sequence[int]) -> np.n
 def winner_labels(forecasts: np.ndarray, batch: Batch, rows: Sequence[int]) -> np.ndarray:
     """The biggest winner (an index into ``rows``, -1 for none) of every variant and draw
     (:func:`statecraft.analysis.winners.biggest_winner`)."""
+    if not rows or not batch.has_status_quo.any():  # nobody is ranked: no winner anywhere
+        return np.full(forecasts.shape[:-1], -1)
     gain = _all_gains(forecasts, batch, rows)
     flat = gain.reshape(-1, gain.shape[-1])
     return biggest_winner(flat).reshape(gain.shape[:-1])
