@@ -8,6 +8,7 @@
 """
 
 from statecraft._front import (
+    advise,
     brief,
     compare,
     forecast,
@@ -16,9 +17,12 @@ from statecraft._front import (
     risk,
     simulate,
     sobol_indices,
+    sweep,
     timeline,
+    what_flips,
 )
 from statecraft._version import __version__
+from statecraft.analysis.advise import Advice, FlipSearch, Lever, Sweep
 from statecraft.analysis.brief import Brief
 from statecraft.analysis.counterfactual import (
     Comparison,
@@ -60,14 +64,17 @@ from statecraft.store import diff as diff_runs
 __all__ = [
     "Actor",
     "ActorGain",
+    "Advice",
     "Batch",
     "Brief",
     "Comparison",
+    "FlipSearch",
     "Forecast",
     "Format",
     "Issue",
     "IssueArrays",
     "IssueForecast",
+    "Lever",
     "MemoryLimitError",
     "Model",
     "NotApplicable",
@@ -87,11 +94,13 @@ __all__ = [
     "Stance",
     "StatecraftError",
     "Store",
+    "Sweep",
     "Timeline",
     "TimelineRun",
     "UnknownModel",
     "Winners",
     "__version__",
+    "advise",
     "apply_patch",
     "available_models",
     "brief",
@@ -116,6 +125,8 @@ __all__ = [
     "scenario_batch",
     "simulate",
     "sobol_indices",
+    "sweep",
     "timeline",
+    "what_flips",
     "winners",
 ]

@@ -8,6 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
+from statecraft.analysis.advise import advise as run_advise
+from statecraft.analysis.advise import sweep as run_sweep
+from statecraft.analysis.advise import what_flips as run_what_flips
 from statecraft.analysis.brief import brief as run_brief
 from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_patch
 from statecraft.analysis.counterfactual import compare as run_compare
@@ -26,6 +29,7 @@ from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
 
 __all__ = [
+    "advise",
     "brief",
     "compare",
     "forecast",
@@ -34,7 +38,9 @@ __all__ = [
     "risk",
     "simulate",
     "sobol_indices",
+    "sweep",
     "timeline",
+    "what_flips",
 ]
 
 P = ParamSpec("P")
@@ -66,6 +72,9 @@ simulate = _reads_scenario(run_simulate)
 brief = _reads_scenario(run_brief)
 one_at_a_time = _reads_scenario(run_one_at_a_time)
 sobol_indices = _reads_scenario(run_sobol_indices)
+advise = _reads_scenario(run_advise)
+sweep = _reads_scenario(run_sweep)
+what_flips = _reads_scenario(run_what_flips)
 
 
 def forecast(

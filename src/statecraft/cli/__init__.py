@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from statecraft import StatecraftError, __version__
+from statecraft.cli.advise import advise_cmd, sweep_cmd
 from statecraft.cli.backtest import backtest_cmd
 from statecraft.cli.brief import brief_cmd
 from statecraft.cli.compare import compare_cmd
@@ -72,6 +73,8 @@ app.command("simulate")(simulate_cmd)
 app.command("risk")(risk_cmd)
 app.command("compare")(compare_cmd)
 app.command("sensitivity")(sensitivity_cmd)
+app.command("advise")(advise_cmd)
+app.command("sweep")(sweep_cmd)
 app.command("backtest")(backtest_cmd)
 app.command("timeline")(timeline_cmd)
 app.command("plot")(plot_cmd)

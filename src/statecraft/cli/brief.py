@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from statecraft import StatecraftError, brief
+from statecraft import StatecraftError, brief, what_flips
 from statecraft.api import WEIGHT_RULES
 from statecraft.cli.options import (
     OptionList,
@@ -21,6 +21,7 @@ from statecraft.cli.options import (
     with_perturbation,
 )
 from statecraft.cli.render import print_json
+from statecraft.cli.render_advise import print_flips
 from statecraft.cli.render_brief import print_brief
 from statecraft.cli.util import draws_bar, fail, load_scenario
 
@@ -74,6 +75,14 @@ def brief_cmd(
         ),
     ] = True,
     perturb: PerturbOpt = None,
+    flips: Annotated[
+        bool,
+        typer.Option(
+            "--flips/--no-flips",
+            help="Also search what would change the verdict (under the first model, at the "
+            "coded values; statecraft advise).",
+        ),
+    ] = True,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
@@ -110,10 +119,21 @@ def brief_cmd(
             "interrupted before the first block of draws finished: nothing to show"
         )
         raise typer.Exit(130)
+    change = None
+    if flips and result.models:
+        try:
+            change = what_flips(s, result.models[0], options=options, seed=seed)
+        except (StatecraftError, ValueError, RuntimeError) as exc:
+            raise fail(str(exc)) from None
     if fmt is OutputFormat.json:
-        print_json(result.to_dict())
+        data = result.to_dict()
+        if change is not None:
+            data["what_would_change"] = change.to_dict(top=5)
+        print_json(data)
     else:
         print_brief(result)
+        if change is not None:
+            print_flips(s, change)
     if result.interrupted:
         Console(stderr=True, markup=False).print(
             f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"

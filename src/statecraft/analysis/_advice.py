@@ -1,0 +1,230 @@
+"""The results of :mod:`statecraft.analysis.advise`: levers, flips and sweeps, each with
+``to_frame()``, ``to_dict()`` (strict JSON) and a short repr."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from statecraft.textsafe import strict_json
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Advice", "Flip", "FlipSearch", "Lever", "Sweep"]
+
+_WHY_NULL = {
+    "effect_per_unit": "no derivative: the lever is not a number (an actor leaving)",
+    "robustness": "the scenario has no uncertain inputs to draw",
+    "winner": "no single biggest winner: nobody gains, or the top gain is shared",
+    "pair": "no pair of changes cheaper than the best single one changes the verdict",
+    "verdict": "no single biggest winner: nobody gains, or the top gain is shared",
+}
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever: an input, its effect on the goal per unit and across its plausible range
+    (at the high end minus at the low end; for an actor leaving, without it minus with
+    it), the direction that helps, and the share of draws in which that direction helps."""
+
+    actor: str
+    input: str
+    kind: str
+    issue: str | None
+    value: float | None
+    low: float | None
+    high: float | None
+    range_from: str  # "scenario" (the input's own range), "default" or "leave"
+    effect_per_unit: float | None
+    effect_range: float
+    direction: str
+    robustness: float | None
+    method: str  # "closed form" or "perturbation"
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A change of one or two inputs that changes the verdict, and its cost in units of
+    each input's plausible range."""
+
+    inputs: tuple[str, ...]
+    values: tuple[float, ...]  # the coded values
+    to: tuple[float, ...]  # the values that change the verdict
+    cost: float
+    verdict: str | None  # the new verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inputs": list(self.inputs),
+            "from": list(self.values),
+            "to": list(self.to),
+            "cost": self.cost,
+            "verdict": self.verdict,
+        }
+
+
+@dataclass(frozen=True)
+class FlipSearch:
+    """The smallest changes that change a verdict: one input at a time (cheapest first) and
+    the cheapest pair found by search (None when no pair beats the best single change)."""
+
+    scenario: str
+    model: str
+    what: str  # "biggest winner" or "ISSUE >= THRESHOLD"
+    verdict: str | None
+    single: tuple[Flip, ...]
+    pair: Flip | None
+    searched: int  # how many inputs were moved
+
+    @property
+    def cheapest(self) -> Flip | None:
+        options = [*self.single[:1], *([self.pair] if self.pair else [])]
+        return min(options, key=lambda f: f.cost) if options else None
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [{"kind": "single", **f.to_dict()} for f in self.single]
+        if self.pair:
+            rows.append({"kind": "pair", **self.pair.to_dict()})
+        return pd.DataFrame.from_records(rows)
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        return dict(
+            strict_json(
+                {
+                    "scenario": self.scenario,
+                    "model": self.model,
+                    "what": self.what,
+                    "verdict": self.verdict,
+                    "searched": self.searched,
+                    "single": [f.to_dict() for f in self.single[:top]],
+                    "pair": self.pair.to_dict() if self.pair else None,
+                },
+                why=_WHY_NULL,
+            )
+        )
+
+    def __repr__(self) -> str:
+        c = self.cheapest
+        said = "nothing within reach" if c is None else f"{' + '.join(c.inputs)} ({c.cost:.2f})"
+        return f"<FlipSearch {self.what} = {self.verdict} under {self.model}: {said}>"
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The levers of an actor's goal under one model, ranked by the size of their effect
+    across the plausible range, with what flips the verdict."""
+
+    scenario: str
+    model: str
+    actor: str
+    goal: str  # "gain" or "target"
+    targets: Mapping[str, float]
+    issues: tuple[str, ...]
+    goal_value: float
+    levers: tuple[Lever, ...]
+    draws: int
+    uncertain: tuple[str, ...]  # the inputs drawn for robustness
+    flips: FlipSearch | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per lever, biggest effect first."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records([lv.to_dict() for lv in self.levers])
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        return dict(
+            strict_json(
+                {
+                    "scenario": self.scenario,
+                    "model": self.model,
+                    "actor": self.actor,
+                    "goal": {"kind": self.goal, "targets": dict(self.targets)},
+                    "issues": list(self.issues),
+                    "goal_value": self.goal_value,
+                    "draws": self.draws,
+                    "uncertain_inputs": list(self.uncertain),
+                    "levers": [lv.to_dict() for lv in self.levers[:top]],
+                    "flips": self.flips.to_dict(top) if self.flips else None,
+                    "notes": list(self.notes),
+                },
+                why=_WHY_NULL,
+            )
+        )
+
+    def __repr__(self) -> str:
+        top = self.levers[0].input if self.levers else "none"
+        return (
+            f"<Advice for {self.actor} in {self.scenario} under {self.model}: "
+            f"{len(self.levers)} levers, top {top}>"
+        )
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The forecasts and the biggest winner at each point of a grid of one or two inputs."""
+
+    scenario: str
+    model: str
+    inputs: tuple[str, ...]
+    axes: tuple[tuple[float, ...], ...]  # the values of each input
+    issues: tuple[str, ...]
+    forecasts: Sequence[Sequence[float]]  # (points, issues), points in row-major grid order
+    winners: tuple[str | None, ...]
+
+    @property
+    def values(self) -> list[tuple[float, ...]]:
+        """Each point's input values, in the order of :attr:`forecasts`."""
+        if len(self.axes) == 1:
+            return [(v,) for v in self.axes[0]]
+        return [(a, b) for a in self.axes[0] for b in self.axes[1]]
+
+    def changes(self) -> list[int]:
+        """The points (of a one-input sweep) where the winner differs from the point before."""
+        return [k for k in range(1, len(self.winners)) if self.winners[k] != self.winners[k - 1]]
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = []
+        for value, row, winner in zip(self.values, self.forecasts, self.winners, strict=True):
+            rec: dict[str, Any] = dict(zip(self.inputs, value, strict=True))
+            rec.update({f"forecast:{i}": f for i, f in zip(self.issues, row, strict=True)})
+            rec["winner"] = winner
+            rows.append(rec)
+        return pd.DataFrame.from_records(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        one = len(self.inputs) == 1
+        points = [
+            {
+                "value": value[0] if one else list(value),
+                "forecasts": dict(zip(self.issues, row, strict=True)),
+                "winner": winner,
+            }
+            for value, row, winner in zip(self.values, self.forecasts, self.winners, strict=True)
+        ]
+        return dict(
+            strict_json(
+                {
+                    "scenario": self.scenario,
+                    "model": self.model,
+                    "inputs": list(self.inputs),
+                    "grid": [len(a) for a in self.axes],
+                    "points": points,
+                },
+                why={**_WHY_NULL, "forecasts": "the model gave no forecast of the issue"},
+            )
+        )
+
+    def __repr__(self) -> str:
+        grid = " x ".join(str(len(a)) for a in self.axes)
+        return f"<Sweep of {', '.join(self.inputs)} ({grid} points) under {self.model}>"

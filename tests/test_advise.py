@@ -1,0 +1,300 @@
+"""Levers, sweeps and the flip search: closed forms against finite differences and against
+cases worked by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import statecraft as sc
+from statecraft.analysis._closed import compromise_derivative
+from statecraft.analysis._levers import lever_inputs, parse_input, variant_forecasts
+from statecraft.analysis.advise import advise, sweep, what_flips
+from statecraft.arrays import scenario_batch
+from statecraft.models import Compromise
+
+
+def three(**extra: Any) -> sc.Scenario:
+    """One issue, status quo 50: A at 100 (capability 2), B at 60, C at 0; all salience 1.
+    Compromise: (2*100 + 60 + 0) / 4 = 65. Gains (status quo 50, width 100): A 0.15,
+    B 0.05, C -0.15, so A is the biggest winner."""
+    data = {
+        "name": "three",
+        "issues": [{"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 50}],
+        "actors": [
+            {"id": "a", "capability": 2, "stances": {"x": {"position": 100, "salience": 1}}},
+            {"id": "b", "capability": 1, "stances": {"x": {"position": 60, "salience": 1}}},
+            {"id": "c", "capability": 1, "stances": {"x": {"position": 0, "salience": 1}}},
+        ],
+        **extra,
+    }
+    return sc.Scenario.model_validate(data)
+
+
+def two() -> sc.Scenario:
+    """A at 0 (capability 3), B at 100 (capability 1), salience 1, status quo 0: the
+    compromise is 25 (the weighted_mean doctest), W = 4."""
+    return sc.Scenario.model_validate(
+        {
+            "name": "two",
+            "issues": [
+                {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 0}
+            ],
+            "actors": [
+                {"id": "a", "capability": 3, "stances": {"x": {"position": 0, "salience": 1}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 100, "salience": 1}}},
+            ],
+        }
+    )
+
+
+def test_closed_forms_by_hand() -> None:
+    s = two()
+    batch = scenario_batch(s)
+    got = {i.key: float(compromise_derivative(batch, i)[0, 0]) for i in lever_inputs(s)}
+    assert got["a:x:position"] == pytest.approx(3 / 4)  # w_a / W
+    assert got["b:x:position"] == pytest.approx(1 / 4)
+    assert got["a:x:salience"] == pytest.approx(3 * (0 - 25) / 4)  # c_a (x_a - 25) / W
+    assert got["b:x:salience"] == pytest.approx(1 * (100 - 25) / 4)
+    assert got["b:x:capability"] == pytest.approx(1 * (100 - 25) / 4)  # s_b (x_b - 25) / W
+    assert got["b:capability"] == pytest.approx(75 / 4)  # the overall capability sets it
+
+
+def test_lever_effects_by_hand() -> None:
+    # B's gain: (|0 - 100| - |o - 100|) / 100 = o / 100 at 25: 0.25; d gain / d o = 1/100.
+    adv = advise(two(), "b", model="compromise", draws=0, flips=False)
+    rows = {lv.input: lv for lv in adv.levers}
+    assert adv.goal_value == pytest.approx(0.25)
+    assert rows["b:x:position"].effect_per_unit == pytest.approx(0.25 / 100)
+    # B's position over its default range, the scale: o from 0 to 25, gain from 0 to 0.25
+    assert rows["b:x:position"].effect_range == pytest.approx(0.25)
+    assert rows["b:x:position"].direction == "raise"
+    assert rows["a:x:salience"].direction == "calm"  # A pulls the outcome away from B
+    # A leaving: the outcome is B's position, gain 1: +0.75
+    assert rows["a:leave"].effect_range == pytest.approx(0.75)
+    assert rows["a:leave"].direction == "remove"
+    assert rows["b:x:position"].method == "closed form"
+    assert adv.levers[0].input == "a:leave"  # ranked by the size of the effect
+
+
+def _fd(s: sc.Scenario, key: str, h: float) -> np.ndarray:
+    item = parse_input(s, key)
+    f = variant_forecasts(
+        Compromise(), scenario_batch(s), [((item, item.value + h),), ((item, item.value - h),)]
+    )
+    return (f[0, 0] - f[1, 0]) / (2 * h)
+
+
+def test_closed_forms_match_finite_differences_on_karabakh() -> None:
+    s = sc.load("karabakh-2020")
+    batch = scenario_batch(s)
+    checked = 0
+    for item in lever_inputs(s):
+        h = 1e-6 * max(1.0, abs(item.value))
+        if (item.kind != "position" and item.value - h <= 0) or item.value + h > item.bounds[1]:
+            continue
+        np.testing.assert_allclose(
+            compromise_derivative(batch, item)[0], _fd(s, item.key, h), rtol=1e-5, atol=1e-7
+        )
+        checked += 1
+    assert checked > 100
+
+
+def test_closed_form_per_unit_matches_perturbation() -> None:
+    # The same lever table by the closed forms and by central differences (the route of
+    # every other model), through a Compromise that does not declare itself one.
+    class Plain(Compromise):
+        name = "compromise"
+
+    s = sc.load("karabakh-2020")
+    exact = advise(s, "armenia", model="compromise", draws=0, flips=False)
+    import statecraft.analysis.advise as adv_mod
+
+    orig = adv_mod.Compromise
+    try:
+        adv_mod.Compromise = type("Nothing", (), {})  # type: ignore[misc]
+        fd = advise(s, "armenia", model=Plain(), draws=0, flips=False)
+    finally:
+        adv_mod.Compromise = orig  # type: ignore[misc]
+    a = {lv.input: lv.effect_per_unit for lv in exact.levers if lv.effect_per_unit is not None}
+    b = {lv.input: lv.effect_per_unit for lv in fd.levers if lv.effect_per_unit is not None}
+    assert fd.levers[0].method == "perturbation"
+    for key, value in a.items():
+        # The gain is piecewise linear in the forecasts: a central difference across a
+        # kink differs; elsewhere the two agree.
+        assert b[key] == pytest.approx(value, rel=1e-3, abs=1e-6) or abs(value) < 1e-3, key
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 100), st.floats(0.05, 1), st.floats(0.1, 10)
+        ),  # position, salience, capability
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_compromise_derivatives_properties(actors: list[tuple[float, float, float]]) -> None:
+    s = sc.Scenario.model_validate(
+        {
+            "name": "p",
+            "issues": [
+                {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 50}
+            ],
+            "actors": [
+                {"id": f"a{k}", "capability": c, "stances": {"x": {"position": x, "salience": v}}}
+                for k, (x, v, c) in enumerate(actors)
+            ],
+        }
+    )
+    batch = scenario_batch(s)
+    d = {i.key: float(compromise_derivative(batch, i)[0, 0]) for i in lever_inputs(s)}
+    n = len(actors)
+    # Moving everyone by the same amount moves the mean by that amount
+    assert sum(d[f"a{k}:x:position"] for k in range(n)) == pytest.approx(1.0)
+    # Scaling every salience together changes nothing (Euler: sum s_i d/ds_i = 0)
+    total = sum(v * d[f"a{k}:x:salience"] for k, (_, v, _) in enumerate(actors))
+    assert total == pytest.approx(0.0, abs=1e-9)
+    # And each matches a central difference
+    for k in range(n):
+        key = f"a{k}:x:salience"
+        h = 1e-6
+        if actors[k][1] + h <= 1:
+            assert d[key] == pytest.approx(float(_fd(s, key, h)[0]), rel=1e-4, abs=1e-6)
+
+
+def test_flip_search_by_hand() -> None:
+    # A wins at o = 65; below o = 60 A and B gain alike (a tie: no single winner). The
+    # cheapest way there is A's position from 100 to 90 ((2*90 + 60) / 4 = 60): 0.1 of its
+    # range (the scale). A's capability must fall to 1.5 (0.5 of its range 1 to 4), A's
+    # salience to 0.75 (0.25), B's position to 40 (0.2), C's capability rise to 4/3 (0.22).
+    found = what_flips(three(), "compromise")
+    assert found.verdict == "a"
+    single = {f.inputs[0]: f for f in found.single}
+    assert found.single[0].inputs == ("a:x:position",)
+    assert found.single[0].to[0] == pytest.approx(90, abs=1e-3)
+    assert found.single[0].cost == pytest.approx(0.1, abs=1e-4)
+    assert found.single[0].verdict is None
+    assert single["a:x:capability"].to[0] == pytest.approx(1.5, abs=1e-3)
+    assert single["a:x:salience"].cost == pytest.approx(0.25, abs=1e-4)
+    assert single["b:x:position"].to[0] == pytest.approx(40, abs=1e-3)
+    assert single["c:x:capability"].to[0] == pytest.approx(4 / 3, abs=1e-3)
+    assert "c:x:position" not in single  # would need -20, off the scale
+    assert "b:x:salience" not in single  # B's weight only brings the mean toward 60
+    if found.pair is not None:
+        assert found.pair.cost < found.single[0].cost
+
+
+def test_threshold_flip_by_hand() -> None:
+    # From 65 up to 70: C's capability to 5/7 (0.286 of its range 0.5 to 2: 0.19) beats
+    # B's or C's position (20 points of 100: 0.2).
+    found = what_flips(three(), "compromise", issue="x", threshold=70)
+    assert found.verdict == "x < 70"
+    first = found.single[0]
+    assert first.inputs[0] in ("c:x:capability", "c:capability")
+    assert first.to[0] == pytest.approx(5 / 7, abs=1e-3)
+    assert first.cost == pytest.approx((1 - 5 / 7) / 1.5, abs=1e-4)
+    assert first.verdict == "x >= 70"
+
+
+def test_sweep_by_hand() -> None:
+    w = sweep(three(), "a:x:position", 80, 100, 5, model="compromise")
+    # o = (2x + 60) / 4 at x = 80, 85, 90, 95, 100
+    assert [row[0] for row in w.forecasts] == pytest.approx([55, 57.5, 60, 62.5, 65])
+    assert w.winners == (None, None, None, "a", "a")
+    assert w.changes() == [3]
+    d = w.to_dict()
+    assert len(d["points"]) == 5
+    assert d["points"][0] == {"value": 80.0, "forecasts": {"x": 55.0}, "winner": None}
+    grid = sweep(
+        three(),
+        "a:x:position",
+        80,
+        100,
+        3,
+        second=("c:x:salience", 0.5, 1, 2),
+        model="compromise",
+    )
+    assert grid.to_dict()["grid"] == [3, 2]
+    # x_A = 80, s_C = 0.5: (160 + 60) / 3.5
+    assert grid.forecasts[0][0] == pytest.approx(220 / 3.5)
+
+
+def test_robustness_counts_draws() -> None:
+    # two() with every number perturbed by 10%: A's position stays within 0..10, B's within
+    # 90..100, capabilities within 10%, so the outcome (about 25) stays far below B's
+    # position in every draw: raising B's position and calming A always help B.
+    data = two().model_dump(mode="json", exclude_none=True)
+    s = sc.Scenario.model_validate({**data, "perturb": {"relative": 0.1}})
+    adv = advise(s, "b", model="compromise", draws=200, flips=False)
+    rows = {lv.input: lv for lv in adv.levers}
+    assert adv.draws == 200
+    assert rows["b:x:position"].range_from == "scenario"
+    assert rows["b:x:position"].low == 90
+    assert rows["b:x:position"].robustness == 1.0
+    assert rows["a:x:salience"].direction == "calm"
+    assert rows["a:x:salience"].robustness == 1.0
+    none = advise(two(), "b", model="compromise", draws=200, flips=False)
+    assert none.draws == 0  # nothing uncertain to draw
+    assert none.levers[0].robustness is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"actor": "nobody"}, "no actor 'nobody'"),
+        ({"actor": "a", "issues": ["y"]}, "no issue 'y'"),
+        ({"actor": "a", "targets": {"x": 200}}, "must lie on its scale"),
+        ({"actor": "a", "draws": -1}, "draws must be"),
+        ({"actor": "a", "model": "nope"}, "nope"),
+    ],
+)
+def test_advise_refuses_bad_input(kwargs: dict[str, Any], message: str) -> None:
+    actor = kwargs.pop("actor")
+    with pytest.raises((ValueError, sc.StatecraftError), match=message):
+        advise(three(), actor, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("a:x", 0, 1, 3), "ACTOR:ISSUE:FIELD"),
+        (("z:x:position", 0, 1, 3), "no actor 'z'"),
+        (("a:y:position", 0, 1, 3), "no issue 'y'"),
+        (("a:x:colour", 0, 1, 3), "must be one of"),
+        (("a:x:salience", 0, 1, 1), "at least 2 steps"),
+        (("a:x:salience", 0.5, 0.5, 3), "same value"),
+        (("a:x:salience", 0, 2, 3), "from 0 to 1"),
+        (("a:x:capability", 0, 2, 3), "above 0"),
+        (("a:x:position", float("nan"), 2, 3), "finite"),
+    ],
+)
+def test_sweep_refuses_bad_input(args: tuple[Any, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        sweep(three(), *args)
+
+
+def test_karabakh_advice_has_every_lever_kind() -> None:
+    adv = advise(sc.load("karabakh-2020"), "armenia", model="median", draws=50, flips=False)
+    kinds = {lv.kind for lv in adv.levers}
+    assert kinds == {"position", "salience", "capability", "leave"}
+    frame = adv.to_frame()
+    assert {"actor", "input", "effect_per_unit", "effect_range", "robustness"} <= set(frame)
+    assert "Advice for armenia" in repr(adv)
+    data = adv.to_dict()
+    assert data["levers"][0]["input"].count(":") >= 1
+
+
+def test_no_status_quo_means_no_winner_and_no_flip() -> None:
+    data = three().model_dump(mode="json", exclude_none=True)
+    data["issues"][0].pop("status_quo")
+    s = sc.Scenario.model_validate(data)
+    found = what_flips(s, "compromise")
+    assert found.verdict is None
+    assert found.single == ()
+    assert sweep(s, "a:x:position", 80, 100, 3, model="compromise").winners == (None,) * 3
