@@ -44,7 +44,9 @@ site_griffe = _docs_module("site_griffe")
 def _commands() -> dict[str, Any]:
     """The commands of `statecraft --help`, as the command-line parser has them."""
     group: Any = typer.main.get_command(app)
-    return {name: cmd for name, cmd in group.commands.items() if not cmd.hidden}
+    ctx = group.make_context("statecraft", ["--help"], resilient_parsing=True)
+    listed = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
+    return {name: cmd for name, cmd in listed.items() if not cmd.hidden}
 
 
 def _runs_commands() -> set[str]:

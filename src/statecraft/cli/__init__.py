@@ -12,41 +12,82 @@ app's ``statecraft.web``; ``make lint`` checks it (docs/contributing/architectur
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from typer.core import TyperGroup
 
-from statecraft import StatecraftError, __version__
-from statecraft.cli.advise import advise_cmd, sweep_cmd
-from statecraft.cli.backtest import backtest_cmd
-from statecraft.cli.brief import brief_cmd
-from statecraft.cli.compare import compare_cmd
-from statecraft.cli.convert import convert_cmd, schema_cmd, validate_cmd
-from statecraft.cli.forecast import forecast_cmd, rounds_cmd
-from statecraft.cli.models import models_cmd, scenarios_cmd
-from statecraft.cli.plot import plot_cmd, report_cmd
-from statecraft.cli.render_forecast import print_forecast
-from statecraft.cli.risk import risk_cmd
-from statecraft.cli.runs import runs_app
-from statecraft.cli.sensitivity import sensitivity_cmd
-from statecraft.cli.serve import serve_cmd
-from statecraft.cli.simulate import simulate_cmd
-from statecraft.cli.timeline import timeline_cmd
-from statecraft.cli.util import fail
+from statecraft import __version__
+
+if TYPE_CHECKING:
+    from statecraft.cli.render_forecast import print_forecast
 
 __all__ = ["app", "main", "print_forecast"]
 
+# Every command, in the order `statecraft --help` lists them: its module and the function (or
+# the Typer group) there. A command's module, and what it imports (NumPy, pydantic, the
+# engine), is imported only when that command runs or help lists it, so that the command
+# line starts, and `statecraft --version` answers, without them (issue 19).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "brief": ("statecraft.cli.brief", "brief_cmd"),
+    "forecast": ("statecraft.cli.forecast", "forecast_cmd"),
+    "rounds": ("statecraft.cli.forecast", "rounds_cmd"),
+    "simulate": ("statecraft.cli.simulate", "simulate_cmd"),
+    "risk": ("statecraft.cli.risk", "risk_cmd"),
+    "compare": ("statecraft.cli.compare", "compare_cmd"),
+    "sensitivity": ("statecraft.cli.sensitivity", "sensitivity_cmd"),
+    "advise": ("statecraft.cli.advise", "advise_cmd"),
+    "sweep": ("statecraft.cli.advise", "sweep_cmd"),
+    "backtest": ("statecraft.cli.backtest", "backtest_cmd"),
+    "timeline": ("statecraft.cli.timeline", "timeline_cmd"),
+    "plot": ("statecraft.cli.plot", "plot_cmd"),
+    "report": ("statecraft.cli.plot", "report_cmd"),
+    "runs": ("statecraft.cli.runs", "runs_app"),
+    "scenarios": ("statecraft.cli.models", "scenarios_cmd"),
+    "models": ("statecraft.cli.models", "models_cmd"),
+    "convert": ("statecraft.cli.convert", "convert_cmd"),
+    "serve": ("statecraft.cli.serve", "serve_cmd"),
+    "validate": ("statecraft.cli.convert", "validate_cmd"),
+    "schema": ("statecraft.cli.convert", "schema_cmd"),
+}
+
+
+class _Commands(TyperGroup):
+    """The top-level group: the commands of :data:`COMMANDS`, each built from its module
+    the first time it is asked for."""
+
+    # The context and command are typer's own click classes (typer vendors click), typed Any
+    # here rather than through typer's private module.
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(_build(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+def _build(name: str) -> Any:
+    module, attr = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attr)
+    if isinstance(target, typer.Typer):
+        return typer.main.get_group(target)
+    one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    one.command(name)(target)
+    return typer.main.get_command(one)
+
+
 app = typer.Typer(
     name="statecraft",
+    cls=_Commands,
     help="Forecast multi-actor negotiations and conflicts with the bargaining models of "
     "political science, and say who wins them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(runs_app, name="runs")
 
 
 def _version(value: bool) -> None:
@@ -65,38 +106,34 @@ def _main(
     """Statecraft: forecasts of negotiations and conflicts."""
 
 
-# In the order `statecraft --help` lists them.
-app.command("brief")(brief_cmd)
-app.command("forecast")(forecast_cmd)
-app.command("rounds")(rounds_cmd)
-app.command("simulate")(simulate_cmd)
-app.command("risk")(risk_cmd)
-app.command("compare")(compare_cmd)
-app.command("sensitivity")(sensitivity_cmd)
-app.command("advise")(advise_cmd)
-app.command("sweep")(sweep_cmd)
-app.command("backtest")(backtest_cmd)
-app.command("timeline")(timeline_cmd)
-app.command("plot")(plot_cmd)
-app.command("report")(report_cmd)
-app.command("scenarios")(scenarios_cmd)
-app.command("models")(models_cmd)
-app.command("convert")(convert_cmd)
-app.command("serve")(serve_cmd)
-app.command("validate")(validate_cmd)
-app.command("schema")(schema_cmd)
+def __getattr__(name: str) -> Any:
+    # print_forecast (the forecast's tables), kept here for scripts such as
+    # docs/make_images.py, imported when first read.
+    if name == "print_forecast":
+        from statecraft.cli.render_forecast import print_forecast
+
+        return print_forecast
+    raise AttributeError(f"module 'statecraft.cli' has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point of the ``statecraft`` console script."""
+    from rich.console import Console
+
+    from statecraft import StatecraftError
+
     try:
         app(prog_name="statecraft")
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
     except StatecraftError as exc:  # a command that did not catch its own: still one line
+        from statecraft.cli.util import fail
+
         raise SystemExit(fail(str(exc)).exit_code) from None
     except MemoryError:
+        from statecraft.cli.util import fail
+
         fail(
             "this machine ran out of memory: use fewer draws, actors or issues, or set "
             "STATECRAFT_MEMORY so that the computation is refused before it starts"
