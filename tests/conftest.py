@@ -16,8 +16,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from statecraft.store import Store, open_store
+
+# Property tests check results, not speed: no per-example deadline (a loaded 2-core CI
+# machine made a 12 ms example take 320 ms once, and hypothesis reported a flaky failure).
+settings.register_profile("statecraft", deadline=None)
+settings.load_profile("statecraft")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

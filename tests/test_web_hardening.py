@@ -391,11 +391,15 @@ def test_sigterm_stops_the_server_and_its_workers(
     time.sleep(1)  # the study is running in its worker
     workers = _descendants(server.pid)
     assert workers
+    # The bound is generous: what is tested is that SIGTERM ends the server and its workers
+    # while a study runs, not how fast (0.12 s measured on a quiet machine, docs/web.md); on
+    # a loaded 2-core CI machine the workers once took longer than 5 s to be reaped.
+    limit = 30
     began = time.monotonic()
     server.send_signal(signal.SIGTERM)
-    server.wait(timeout=5)
-    assert time.monotonic() - began < 5
-    assert all(_gone(pid, within=5 - (time.monotonic() - began)) for pid in workers)
+    server.wait(timeout=limit)
+    assert time.monotonic() - began < limit
+    assert all(_gone(pid, within=limit - (time.monotonic() - began)) for pid in workers)
 
 
 @pytest.mark.parametrize(
