@@ -133,16 +133,15 @@ def _risk_panels(
             [m - lo for m, lo in zip(w_mid, w_low, strict=True)],
             [hi - m for m, hi in zip(w_mid, w_high, strict=True)],
         ]
-        followed.errorbar(
+        followed.plot(
             w_dates,
             w_mid,
-            yerr=w_err,
             color=WITHOUT,
             linestyle="--",
             marker="s",
-            capsize=3,
             label=f"without the power shift (holding {held})",
         )
+        followed.errorbar(w_dates, w_mid, yerr=w_err, fmt="none", ecolor=WITHOUT, capsize=3)
         tops.append(max(w_high, default=0.0))
     followed.set_ylabel(plain(f"risk index:\n{pair_name}"), fontsize=7)
     followed.set_ylim(0.0, max(0.02, 1.15 * max(tops)))
