@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from statecraft.analysis.risk import Risk
     from statecraft.analysis.timeline import TimelineRun
-    from statecraft.store.records import _NewRun
 
 Tables = dict[str, tuple[tuple[str, ...], list[dict[str, Any]]]]
 
@@ -21,16 +20,21 @@ def _scenario_json(scenario: Any) -> Any:
     return json.loads(dumps_json(scenario))
 
 
-def risk_run(result: Risk) -> _NewRun:
+def _hashed(body: str) -> tuple[str, str]:
+    return body, hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def risk_run(result: Risk) -> dict[str, Any]:
     """A risk analysis: its input is the scenario whose settlement was measured (the earlier
     one, given, is kept in the parameters); its tables the dyads, the issues' pressure and
-    the guarantors, each with its median, 80% interval and mean."""
-    from statecraft.store.records import _NewRun, _scenario_input
+    the guarantors, each with its median, 80% interval and mean; the fields of the record
+    (``records._NewRun``)."""
+    from statecraft.io.native import dumps_json
 
     if not result.inputs:
         raise TypeError("this risk result does not carry its scenario: make it with sc.risk")
     scenario, previous = result.inputs
-    body, digest = _scenario_input(scenario)
+    body, digest = _hashed(dumps_json(scenario))
     rows = result.to_records()
     tables: Tables = {
         "dyads": (
@@ -49,42 +53,46 @@ def risk_run(result: Risk) -> _NewRun:
             [{"actor": r["key"], **_band(r)} for r in rows if r["what"] == "guarantor"],
         ),
     }
-    return _NewRun(
-        command="risk",
-        input_kind="scenario",
-        input_name=scenario.name,
-        input=body,
-        input_hash=digest,
-        models=(),
-        parameters={
+    return {
+        "command": "risk",
+        "input_kind": "scenario",
+        "input_name": scenario.name,
+        "input": body,
+        "input_hash": digest,
+        "models": (),
+        "parameters": {
             "draws": result.requested,
             "draws_done": result.draws,
             "focus": list(result.focus),
             "previous": None if previous is None else _scenario_json(previous),
         },
-        seed=result.seed,
-        status="interrupted" if result.interrupted else "complete",
-        document=result.to_dict(),
-        tables=tables,
-    )
+        "seed": result.seed,
+        "status": "interrupted" if result.interrupted else "complete",
+        "document": result.to_dict(),
+        "tables": tables,
+    }
 
 
 def _band(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("median", "p10", "p90", "mean")}
+    """A row of ``Risk.to_records`` less what it is and its key: its statistics."""
+    return {k: v for k, v in row.items() if k not in ("what", "key")}
 
 
-def timeline_run(result: TimelineRun) -> _NewRun:
+def timeline_run(result: TimelineRun) -> dict[str, Any]:
     """A timeline's run: its input is the timeline and its base scenario (as JSON, kind
     ``timeline``); its tables the forecasts per snapshot and issue, and, where the risk was
-    run, the dyads' risk and the issues' pressure per snapshot, and the scores."""
+    run, the dyads' risk and the issues' pressure per snapshot, and the scores; the fields
+    of the record (``records._NewRun``)."""
     from statecraft.analysis.timeline import base_scenario
-    from statecraft.store.records import _json, _NewRun
 
-    body = _json(
-        {
-            "timeline": result.timeline.model_dump(mode="json"),
-            "base": _scenario_json(base_scenario(result.timeline)),
-        }
+    body, digest = _hashed(
+        json.dumps(
+            {
+                "timeline": result.timeline.model_dump(mode="json"),
+                "base": _scenario_json(base_scenario(result.timeline)),
+            },
+            ensure_ascii=False,
+        )
     )
     document = result.to_dict()
     tables: Tables = {"forecasts": (("snapshot", "issue"), result.to_records())}
@@ -128,16 +136,16 @@ def timeline_run(result: TimelineRun) -> _NewRun:
             for x in s["scores"]
         ],
     )
-    return _NewRun(
-        command="timeline",
-        input_kind="timeline",
-        input_name=result.timeline.name,
-        input=body,
-        input_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
-        models=tuple(result.snapshots[0].brief.models) if result.snapshots else (),
-        parameters={"draws": result.draws, "hold": list(result.held)},
-        seed=result.seed,
-        status="complete",
-        document=document,
-        tables=tables,
-    )
+    return {
+        "command": "timeline",
+        "input_kind": "timeline",
+        "input_name": result.timeline.name,
+        "input": body,
+        "input_hash": digest,
+        "models": tuple(result.snapshots[0].brief.models) if result.snapshots else (),
+        "parameters": {"draws": result.draws, "hold": list(result.held)},
+        "seed": result.seed,
+        "status": "complete",
+        "document": document,
+        "tables": tables,
+    }

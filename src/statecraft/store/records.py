@@ -327,9 +327,9 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
     if isinstance(result, Sensitivity):
         return _sensitivity_run(result)
     if isinstance(result, Risk):
-        return risk_run(result)
+        return _NewRun(**risk_run(result))
     if isinstance(result, TimelineRun):
-        return timeline_run(result)
+        return _NewRun(**timeline_run(result))
     if isinstance(result, Backtest):
         if source is None:
             raise StoreError("a backtest is recorded with its table: give source=PATH")
