@@ -30,7 +30,7 @@ from statecraft.analysis.counterfactual import (
     patch_from_data,
     split_stack,
 )
-from statecraft.analysis.timeline import builtin_timelines
+from statecraft.analysis.timeline import builtin_timelines, is_timeline
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
 from statecraft.io import SUFFIXES, build_scenario, detect_format, load_builtin, losses
@@ -45,6 +45,8 @@ from statecraft.models.spatial import SpatialDetails
 from statecraft.report import charts
 from statecraft.report.html import render_report, report, svg
 from statecraft.report.registry import CHARTS, Chart, ChartInputs, MissingInput, get_chart
+from statecraft.report.timeline_chart import timeline_chart
+from statecraft.report.timeline_report import render_timeline_report, timeline_report
 from statecraft.runner import weight_shares
 from statecraft.store import NoRun, NoStore, StoreError, check_label, default_location
 from statecraft.store import mask as mask_location
@@ -81,6 +83,7 @@ __all__ = [
     "fitted",
     "get_chart",
     "is_linked",
+    "is_timeline",
     "load_builtin",
     "load_yaml_data",
     "losses",
@@ -90,10 +93,13 @@ __all__ = [
     "patch_from_data",
     "read_deu",
     "render_report",
+    "render_timeline_report",
     "report",
     "split_stack",
     "svg",
     "textsafe",
+    "timeline_chart",
+    "timeline_report",
     "uncertain_inputs",
     "weight_shares",
 ]

@@ -81,6 +81,9 @@ class Risk:
     guarantors: tuple[Guarantor, ...]
     settlement: Band
     names: Mapping[str, str] = field(default_factory=dict)
+    #: The scenario whose settlement was measured and the earlier one (or None), as
+    #: defended (what the run store keeps of the run).
+    inputs: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def interrupted(self) -> bool:

@@ -124,6 +124,12 @@ class Timeline(_Frozen):
     sources: tuple[TimelineSource, ...] = Field(min_length=1)
     snapshots: tuple[Snapshot, ...] = Field(min_length=1)
     events: tuple[Event, ...] = Field(min_length=1)
+    #: The dyad the timeline's chart and report follow (two actor ids); default: the
+    #: riskiest dyad at the last snapshot.
+    dyad: tuple[str, str] | None = None
+    #: The actors whose power shift the report's comparison holds at the base's capability
+    #: and salience (as ``--hold``); none: the report makes no comparison unless asked.
+    hold: tuple[str, ...] = ()
     _folder: Any = PrivateAttr(default=None)  # the file's folder, for a relative base
 
     @model_validator(mode="after")
@@ -171,6 +177,10 @@ class Timeline(_Frozen):
             for j, sid in enumerate(event.sources):
                 if sid not in dates:
                     raise _at(("events", k, "sources", j), f"unknown source id {sid!r}")
+        if self.dyad is not None and self.dyad[0] == self.dyad[1]:
+            raise _at(("dyad",), f"a dyad is two different actors, not {list(self.dyad)!r}")
+        if len(set(self.hold)) != len(self.hold):
+            raise _at(("hold",), "an actor is held once: " + ", ".join(self.hold))
         return self
 
 

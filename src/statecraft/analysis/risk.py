@@ -45,6 +45,7 @@ ValueError: the risk analysis needs a settlement: ...
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -174,7 +175,7 @@ def risk(
         ids = scenario.actor_ids
         again = tuple(sorted((ids.index(top.a), ids.index(top.b))))
         result = _run(scenario, previous, (again[0], again[1]), draws, seed, progress)
-    return result
+    return replace(result, inputs=(scenario, previous))
 
 
 def _run(

@@ -54,6 +54,7 @@ __all__ = [
     "base_scenario",
     "builtin_timelines",
     "conflict_risk",
+    "is_timeline",
     "load_timeline",
     "run_timeline",
     "snapshot_scenarios",
@@ -108,6 +109,20 @@ def load_timeline(source: str | Path) -> Timeline:
     timeline = timeline_from_data(data, label=label, lines=lines)
     timeline._folder = folder  # where a relative base is read from
     return timeline
+
+
+def is_timeline(source: str | Path) -> bool:
+    """Whether ``source`` names a timeline rather than a scenario: a file whose top level
+    has ``snapshots`` (and no ``actors``), or else a built-in timeline's name. A file that
+    cannot be read or parsed is not called one (the scenario reader then says why)."""
+    path = Path(source)
+    if _is_file(path):
+        try:
+            data, _ = load_yaml_data(read_file(path, what="a file"), file=str(path))
+        except ScenarioError:
+            return False
+        return isinstance(data, dict) and "snapshots" in data and "actors" not in data
+    return isinstance(source, str) and source in builtin_timelines()
 
 
 def _base_source(timeline: Timeline) -> str | Path:

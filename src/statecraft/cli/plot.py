@@ -12,6 +12,9 @@ from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_de
 from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
 from statecraft.cli.util import fail, load_scenario
 
+#: Draws per snapshot of a timeline's report made without --draws.
+BOTTOM_LINE_DRAWS = 1000
+
 #: How this command asks for each input a chart may need.
 FLAGS = {"actor": "--actor", "patches": "--patch", "issue": "--issue", "model": "--model"}
 
@@ -90,10 +93,17 @@ def plot_cmd(
 
 
 def report_cmd(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a file.")],
+    scenario: Annotated[
+        str, typer.Argument(help="A built-in scenario or timeline (its name or a file).")
+    ],
     output: Annotated[str, typer.Option("--output", "-o", help="The HTML file to write.")],
     draws: Annotated[
-        int, typer.Option(help="Monte Carlo draws for the uncertainty section (0: none).", min=0)
+        int,
+        typer.Option(
+            help="Monte Carlo draws for the uncertainty section (0: none); for a timeline, "
+            "draws per snapshot (0: 1000).",
+            min=0,
+        ),
     ] = 0,
     patch: Annotated[
         list[str] | None,
@@ -105,13 +115,42 @@ def report_cmd(
     ] = None,
     model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
+    hold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hold",
+            help="For a timeline: an actor whose power shift the comparison holds "
+            "(repeatable; default: the timeline's own hold).",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report: scenario, forecasts, winners, rounds,
-    confrontations, uncertainty, counterfactuals, method and limits."""
+    confrontations, uncertainty, counterfactuals, method and limits. Given a timeline (a
+    built-in name or a file), the report of the timeline: a section per snapshot, the
+    risk over time, and the comparison with and without the power shift."""
     try:
-        from statecraft.api import render_report
+        from statecraft.api import is_timeline, render_report, render_timeline_report
     except ImportError as exc:  # pragma: no cover - the report extra is in the dev install
         raise fail(f"{exc}: pip install 'statecraft[report]'") from None
+    if is_timeline(scenario):
+        if patch:
+            raise fail("--patch is for a scenario's report, not a timeline's (use --hold)")
+        try:
+            path = render_timeline_report(
+                scenario,
+                output,
+                draws=draws or BOTTOM_LINE_DRAWS,
+                seed=seed,
+                hold=None if hold is None else tuple(hold),
+            )
+        except (StatecraftError, ValueError) as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {output!r}: {exc.strerror or exc}") from None
+        typer.echo(f"wrote {path}")
+        return
+    if hold:
+        raise fail("--hold is for a timeline's report, not a scenario's")
     s = load_scenario(scenario)
     try:
         patches = [load_stack(p, scenario=s) for p in patch or []]

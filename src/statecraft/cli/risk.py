@@ -11,14 +11,18 @@ from rich.console import Console
 
 from statecraft import StatecraftError, risk
 from statecraft.cli.options import (
+    LabelOpt,
+    NoStoreOpt,
     OutputFormat,
     PerturbOpt,
     ScenarioArg,
     SeedOpt,
+    StoreOpt,
     TableOrJson,
     table_or_json,
     with_perturbation,
 )
+from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
 from statecraft.cli.render_risk import print_risk
 from statecraft.cli.util import draws_bar, fail, load_scenario
@@ -39,6 +43,7 @@ def _dyad(text: str | None) -> tuple[str, str] | None:
 
 
 def risk_cmd(
+    ctx: typer.Context,
     scenario: ScenarioArg,
     draws: Annotated[int, typer.Option("--draws", "-n", help="How many draws.")] = 2000,
     seed: SeedOpt = 0,
@@ -62,6 +67,9 @@ def risk_cmd(
     ] = None,
     perturb: PerturbOpt = None,
     fmt: TableOrJson = OutputFormat.table,
+    label: LabelOpt = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
 ) -> None:
     """Will the settlement hold? The risk index of every dyad, the pressure on each issue of
     the settlement and the actors it rests on, each with its 80% interval over the
@@ -72,32 +80,35 @@ def risk_cmd(
     pair = _dyad(dyad)
     s = with_perturbation(load_scenario(scenario), perturb)
     before = None if previous is None else with_perturbation(load_scenario(previous), perturb)
-    bar = draws_bar("weighing the risk")
-    with bar:
-        task = bar.add_task("draws", total=draws)
-        try:
-            result = risk(
-                s,
-                previous=before,
-                draws=draws,
-                seed=seed,
-                dyad=pair,
-                settlement=settlement.value,
-                progress=lambda done, total: bar.update(task, completed=done),
+    with recording(ctx, store, no_store) as record:
+        bar = draws_bar("weighing the risk")
+        with bar:
+            task = bar.add_task("draws", total=draws)
+            try:
+                result = risk(
+                    s,
+                    previous=before,
+                    draws=draws,
+                    seed=seed,
+                    dyad=pair,
+                    settlement=settlement.value,
+                    progress=lambda done, total: bar.update(task, completed=done),
+                )
+            except (StatecraftError, ValueError) as exc:
+                raise fail(str(exc)) from None
+        if result.draws == 0:
+            Console(stderr=True, markup=False).print(
+                "interrupted before the first block of draws finished: nothing to show"
             )
-        except (StatecraftError, ValueError) as exc:
-            raise fail(str(exc)) from None
-    if result.draws == 0:
-        Console(stderr=True, markup=False).print(
-            "interrupted before the first block of draws finished: nothing to show"
-        )
-        raise typer.Exit(130)
-    if fmt is OutputFormat.json:
-        print_json(result.to_dict())
-    else:
-        print_risk(result, s.title or s.name)
-    if result.interrupted:
-        Console(stderr=True, markup=False).print(
-            f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"
-        )
-        raise typer.Exit(130)
+            raise typer.Exit(130)
+        record(result)
+        # printed under `with`: a run that could not be recorded still shows its results
+        if fmt is OutputFormat.json:
+            print_json(result.to_dict())
+        else:
+            print_risk(result, s.title or s.name)
+        if result.interrupted:
+            Console(stderr=True, markup=False).print(
+                f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"
+            )
+            raise typer.Exit(130)

@@ -11,8 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 from statecraft import StatecraftError, TimelineRun, load_timeline, timeline
-from statecraft.api import ChartInputs, get_chart
-from statecraft.cli.options import OutputFormat, SeedOpt, TableOrJson, table_or_json
+from statecraft.api import timeline_chart
+from statecraft.cli.options import (
+    LabelOpt,
+    NoStoreOpt,
+    OutputFormat,
+    SeedOpt,
+    StoreOpt,
+    TableOrJson,
+    table_or_json,
+)
+from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
 from statecraft.cli.util import fail
 
@@ -70,6 +79,7 @@ def _print_risk(console: Console, risk: Any) -> None:
 
 
 def timeline_cmd(
+    ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="A built-in timeline's name or a file path.")],
     draws: Annotated[int, typer.Option("--draws", "-n", help="Draws per snapshot.")] = 1000,
     seed: SeedOpt = 0,
@@ -88,35 +98,44 @@ def timeline_cmd(
         bool, typer.Option("--no-risk", help="Leave out the risk of renewed conflict (faster).")
     ] = False,
     fmt: TableOrJson = OutputFormat.table,
+    label: LabelOpt = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
 ) -> None:
     """For every snapshot of a timeline: the forecasts with their intervals, who is likely
     to gain most, the risk of renewed conflict (statecraft risk, with the shift of power
-    since the previous snapshot), and the scores against the events that followed."""
+    since the previous snapshot), and the scores against the events that followed. With
+    --hold and --chart, the chart draws the timeline as coded and, as a second line, the
+    run without the held actors' power shift."""
     table_or_json(fmt, "timeline")
     if draws < 1:
         raise fail(f"--draws must be at least 1 (got {draws})")
     if chart is not None and Path(chart).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot tell the image format of {chart!r}: name a .png, .svg or .pdf file")
-    try:
-        run = timeline(
-            load_timeline(source),
-            draws=draws,
-            seed=seed,
-            hold=tuple(hold or ()),
-            risk=None if no_risk else "conflict",
-        )
-    except (StatecraftError, ValueError) as exc:
-        raise fail(str(exc)) from None
-    if chart is not None:
-        _draw(run, chart)
-    if fmt is OutputFormat.json:
-        print_json(run.to_dict())
-    else:
-        print_timeline(run)
+    with recording(ctx, store, no_store) as record:
+        try:
+            loaded = load_timeline(source)
+            how: dict[str, Any] = {
+                "draws": draws,
+                "seed": seed,
+                "risk": None if no_risk else "conflict",
+            }
+            run = timeline(loaded, hold=tuple(hold or ()), **how)
+            coded = timeline(loaded, **how) if chart is not None and hold else None
+        except (StatecraftError, ValueError) as exc:
+            raise fail(str(exc)) from None
+        record(run)
+        # drawn and printed under `with`: a run that could not be recorded still shows them
+        if chart is not None:
+            _draw(run if coded is None else coded, None if coded is None else run, chart)
+        if fmt is OutputFormat.json:
+            print_json(run.to_dict())
+        else:
+            print_timeline(run)
 
 
-def _draw(run: TimelineRun, output: str) -> None:
-    figure: Any = get_chart("timeline").draw(run, ChartInputs())
+def _draw(run: TimelineRun, without: TimelineRun | None, output: str) -> None:
+    figure: Any = timeline_chart(run, without=without)
     try:
         figure.savefig(output, dpi=150)
     except OSError as exc:

@@ -376,12 +376,14 @@ CHARTS: dict[str, Chart] = {
         ),
         _chart(
             "timeline",
-            "each issue's forecast at every snapshot of a timeline, with the events marked",
+            "the risk of renewed conflict and each issue's forecast at every snapshot of a "
+            "timeline, with the events marked",
             "timeline",
             lambda r, i: timeline_chart(r),
             takes=("draws", "seed"),
-            caption="Each issue's forecast and 80% interval at every snapshot, the status quo, "
-            "and the later events (dots: their coded outcomes).",
+            caption="The followed dyad's risk index and 80% interval at every snapshot, the "
+            "riskiest dyads, then each issue's forecast and 80% interval, the status quo, "
+            "and the later events (grey lines; dots: their coded outcomes).",
         ),
     )
 }

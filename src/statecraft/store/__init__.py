@@ -262,8 +262,9 @@ class Store(_Reader):
         label: str | None = None,
     ) -> str:
         """Record a result of :func:`~statecraft.forecast`, ``simulate``, ``compare``,
-        ``backtest`` (with ``source``, the table's path) or a sensitivity analysis in one
-        transaction, and return the new run's id. ``arguments`` are the command's as given;
+        ``backtest`` (with ``source``, the table's path), a sensitivity analysis, ``risk`` or
+        ``timeline`` in one transaction, and return the new run's id. ``arguments`` are the
+        command's as given;
         ``parameters`` add to what the result says of how it was made (e.g. the options of a
         simulation); ``label`` is a few words of the analyst's, shown by :meth:`runs` (kept
         with the arguments, as ``--label`` is).

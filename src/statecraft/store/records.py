@@ -1,6 +1,6 @@
 """What the run store keeps of a result: a recorded :class:`Run` as read back, and the
-record made of a result of forecast, simulate, compare, sensitivity or backtest before it is
-written."""
+record made of a result of forecast, simulate, compare, sensitivity, backtest, risk or
+timeline before it is written."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ class Run:
     created: datetime
     command: str
     arguments: Mapping[str, Any]
-    input_kind: str  # "scenario" (its JSON) or "deu-table" (the file's text)
+    # "scenario" (its JSON), "deu-table" (the file's text) or "timeline" (the JSON of the
+    # timeline and its base scenario)
+    input_kind: str
     input_name: str | None
     input_hash: str
     input: str
@@ -71,7 +73,9 @@ class Run:
                 "kind": self.input_kind,
                 "name": self.input_name,
                 "sha256": self.input_hash,
-                "body": json.loads(self.input) if self.input_kind == "scenario" else self.input,
+                "body": json.loads(self.input)
+                if self.input_kind in ("scenario", "timeline")
+                else self.input,
             },
             "models": list(self.models),
             "parameters": dict(self.parameters),
@@ -204,12 +208,16 @@ def _ranking(model: str, w: Any) -> list[dict[str, Any]]:
 
 
 def _describe(result: Any, source: str | Path | None) -> _NewRun:
-    """What to record of a result of forecast, simulate, compare, sensitivity or backtest."""
+    """What to record of a result of forecast, simulate, compare, sensitivity, backtest,
+    risk or timeline."""
     from statecraft.analysis.backtest import Backtest
     from statecraft.analysis.counterfactual import Comparison
+    from statecraft.analysis.risk import Risk
     from statecraft.analysis.sensitivity import Sensitivity
+    from statecraft.analysis.timeline import TimelineRun
     from statecraft.analysis.uncertainty import Simulation
     from statecraft.runner import Forecast
+    from statecraft.store._more_records import risk_run, timeline_run
 
     if isinstance(result, Forecast):
         body, digest = _scenario_input(result.scenario)
@@ -318,6 +326,10 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
         )
     if isinstance(result, Sensitivity):
         return _sensitivity_run(result)
+    if isinstance(result, Risk):
+        return _NewRun(**risk_run(result))
+    if isinstance(result, TimelineRun):
+        return _NewRun(**timeline_run(result))
     if isinstance(result, Backtest):
         if source is None:
             raise StoreError("a backtest is recorded with its table: give source=PATH")
@@ -362,7 +374,8 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
             },
         )
     raise TypeError(
-        "the store keeps the results of forecast, simulate, compare, sensitivity and backtest, "
+        "the store keeps the results of forecast, simulate, compare, sensitivity, backtest, "
+        "risk and timeline, "
         f"not a {type(result).__name__}"
     )
 

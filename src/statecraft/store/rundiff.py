@@ -96,7 +96,7 @@ def diff(a: Run, b: Run, *, tolerance: float = 1e-9) -> RunDiff:
     ]
     if a.input_hash == b.input_hash:
         inputs: list[tuple[str, Any, Any]] = []
-    elif a.input_kind == b.input_kind == "scenario":
+    elif a.input_kind == b.input_kind and a.input_kind in ("scenario", "timeline"):
         inputs = list(_changes(json.loads(a.input), json.loads(b.input)))
     else:
         inputs = [("sha256", a.input_hash, b.input_hash)]
