@@ -143,7 +143,7 @@ def risk(
 
     >>> r = risk("karabakh-2020", draws=200, seed=1)
     >>> sorted((r.dyads[0].a, r.dyads[0].b))
-    ['armenia', 'azerbaijan']
+    ['artsakh', 'azerbaijan']
     """
     return run_risk(
         _scenario(scenario),
