@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 
-from statecraft.models.base import weights
 from statecraft.models.eu_options import EUOptions
 
 __all__ = ["Engine", "compiled_round", "resolve"]
@@ -51,7 +50,7 @@ def _has_numba() -> bool:
 
 def compiled_round(
     x: np.ndarray,
-    c: np.ndarray,
+    w: np.ndarray,
     s: np.ndarray,
     span: np.ndarray,
     median: np.ndarray,
@@ -60,7 +59,8 @@ def compiled_round(
     *,
     views: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One round on a batch, compiled: new positions, risk, chosen (B, n) and, with
+    """One round on a batch, compiled, given the weights ``w`` (:func:`~statecraft.models.base.
+    weights`) and the round's median: new positions, risk, chosen (B, n) and, with
     ``views``, own, other and kind (B, n, n) (else empty (B, 0, 0) arrays)."""
     from statecraft.models._eu_kernel import batch_round
 
@@ -85,7 +85,7 @@ def compiled_round(
     kind = np.empty(shape, dtype=np.int64)
     batch_round(
         as_f(x, dtype=float),
-        as_f(weights(c, s), dtype=float),
+        as_f(w, dtype=float),
         as_f(s, dtype=float),
         as_f(span, dtype=float),
         as_f(median, dtype=float),

@@ -6,10 +6,11 @@ arrays reused by every draw: memory does not grow with the draws, and no time go
 allocating and walking batch-sized temporaries. The equations, their sources and every option
 are those of :mod:`statecraft.models.eu_rounds` and :mod:`statecraft.models.eu_votes`
 (Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011); this module only changes how they
-are evaluated. Sums run in the same order as the reference's except the grand total of the
-``"triples"`` normaliser (NumPy sums it pairwise), and ``x ** r`` comes from the C library
-rather than NumPy's vector code, so results agree with the reference to a few units in the
-last place, not bit for bit (tests/test_eu_kernel.py states and checks the tolerance).
+are evaluated. Sums run in the same order as the reference's, but for the grand total of the
+``"triples"`` normaliser (summed pairwise, as NumPy does, though not always in its exact
+order), and each ``x ** r`` is ``exp(r log x)`` with the log shared by both orders of a pair
+(half the work of a power), so results agree with the reference to rounding, not bit for
+bit (tests/test_eu_kernel.py states and checks the tolerance).
 
 Import this module only where a round runs: numba takes a moment to import. The compiled
 code is cached on disk (``cache=True``): the first run on a machine compiles for a few
@@ -39,7 +40,9 @@ def _power(base: float, r: float, linear: bool) -> float:
 
 
 @_jit
-def _logs(x: np.ndarray, safe: float, log_d: np.ndarray, log_s: np.ndarray, log_f: np.ndarray) -> None:
+def _logs(
+    x: np.ndarray, safe: float, log_d: np.ndarray, log_s: np.ndarray, log_f: np.ndarray
+) -> None:
     """log d, log(0.5 - d/2) and log(0.5 + d/2) for every pair, d = |x_i - x_j| / D: each
     power of a risk exponent below is exp(r log base), and the logs are symmetric, so one
     log serves both orders of a pair (half the work of x ** r)."""
@@ -91,7 +94,7 @@ def _votes(
 
 @_jit
 def _leaf(a: np.ndarray, lo: int, count: int) -> float:
-    """NumPy's pairwise sum of at most 128 numbers: eight running sums, then the rest."""
+    """The sum of at most 128 numbers: eight running sums, then the rest (as NumPy's)."""
     if count < 8:
         res = 0.0
         for i in range(lo, lo + count):
@@ -114,13 +117,13 @@ def _leaf(a: np.ndarray, lo: int, count: int) -> float:
     while i < count:
         res += a[lo + i]
         i += 1
-    return res
+    return float(res)
 
 
 @_jit
 def _pairwise(a: np.ndarray, lo: int, count: int) -> float:
-    """NumPy's pairwise sum of a[lo : lo + count], in its order (halves of a multiple of 8
-    down to blocks of 128), without recursion (numba's cache does not keep recursive code)."""
+    """A pairwise sum of a[lo : lo + count] like NumPy's (halves of a multiple of 8 down to
+    blocks of 128), without recursion (numba's cache does not keep recursive code)."""
     if count <= 128:
         return _leaf(a, lo, count)
     first = np.empty(64, dtype=np.int64)
@@ -145,7 +148,7 @@ def _pairwise(a: np.ndarray, lo: int, count: int) -> float:
             sums[done - 2] = sums[done - 2] + sums[done - 1]
             done -= 1
             top -= 1
-    return sums[0]
+    return float(sums[0])
 
 
 @_jit
@@ -276,10 +279,7 @@ def _offers(
             if k == _NO or (choice != SMALLEST and k != best):
                 continue
             xj = x[j]
-            if k == _COMP:
-                target = xi + (xj - xi) * abs(own[i, j] / other[i, j])
-            else:
-                target = xj
+            target = xi + (xj - xi) * abs(own[i, j] / other[i, j]) if k == _COMP else xj
             key = abs(target - xi)
             if choice == SCHOLZ and k == _COMP:
                 a, b = abs(own[i, j]), abs(other[i, j])
@@ -379,9 +379,7 @@ def batch_round(
         # 1. risk: linear votes and utilities, each actor's exposure to challenges
         _votes(xb, wb, ones, True, safe, order, below, log_d, cum, positive)
         _probabilities(positive, triples, total, p)
-        _utilities(
-            xb, sb, p, median[bi], ones, True, safe, q, t, target, log_s, log_f, own, other
-        )
+        _utilities(xb, sb, p, median[bi], ones, True, safe, q, t, target, log_s, log_f, own, other)
         for j in range(n):
             exposure[j] = own[0, j]
         for i in range(1, n):

@@ -301,15 +301,17 @@ def _round_in_blocks(
     engine: Literal["numpy", "numba"] = "numpy",
     *,
     views: bool = True,
+    known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, _Round]:
     """:func:`one_round` over blocks of at most :data:`CHUNK` draws (fewer for many actors,
     so that a block's n x n arrays stay near :data:`BLOCK_CELLS` numbers), joined. The
     compiled engine works one draw at a time, so it needs no blocks; without ``views`` it
-    leaves out own, other and kind (empty (B, 0, 0) arrays)."""
+    leaves out own, other and kind (empty (B, 0, 0) arrays). ``known``: the weights, median
+    and mean of these draws where the caller has them already."""
     if engine == "numba":
-        median, mean = round_forecast(x, c, s)
+        w, median, mean = known or (weights(c, s), *round_forecast(x, c, s))
         new, risk, chosen, own, other, kind = compiled_round(
-            x, c, s, span, median, o, SAME_POSITION, views=views
+            x, w, s, span, median, o, SAME_POSITION, views=views
         )
         return new, _Round(median, mean, risk, own, other, kind, chosen)
     n = x.shape[-1]
@@ -367,6 +369,7 @@ def _run_sorted(
     record such a draw is set aside (``still``) and only its round count goes on.
     """
     b, n = x.shape
+    w = weights(c, s)  # the same every round: positions move, capabilities do not
     initial_span = _span(x)
     active = initial_span > 0
     still = np.zeros(b, dtype=bool)
@@ -379,7 +382,7 @@ def _run_sorted(
         idx = np.flatnonzero(active)
         if idx.size == 0 and not still.any():
             break
-        median, mean = round_forecast(x, c, s)
+        median, mean = weighted_median(x, w), weighted_mean(x, c, s)
         medians.append(median)
         means.append(mean)
         positions.append(x)
@@ -387,8 +390,9 @@ def _run_sorted(
         if idx.size == 0:  # every draw left is set aside: it keeps its positions
             continue
         span = initial_span if o.range == "initial" else _span(x)
+        known = (w[idx], median[idx], mean[idx])
         moved_sub, info = _round_in_blocks(
-            x[idx], c[idx], s[idx], span[idx], o, engine, views=full
+            x[idx], c[idx], s[idx], span[idx], o, engine, views=full, known=known
         )
         new = x.copy()
         new[idx] = moved_sub
@@ -400,7 +404,7 @@ def _run_sorted(
                 block[idx] = value
                 history[key].append(block)
         if o.stopping != "rounds":
-            after, _ = round_forecast(moved_sub, c[idx], s[idx])
+            after = weighted_median(moved_sub, w[idx])
             moved = np.abs(after - info.median) / np.where(span[idx] > 0, span[idx], 1.0)
             limit = o.tolerance if o.stopping == "tolerance" else 1.0 - o.discount
             active[idx[moved < limit]] = False
@@ -409,7 +413,7 @@ def _run_sorted(
             still[fixed], active[fixed] = True, False
         x = positions[-1] = new
         active &= _span(x) > 0
-    median_end, mean_end = round_forecast(x, c, s)
+    median_end, mean_end = weighted_median(x, w), weighted_mean(x, c, s)
     out: dict[str, np.ndarray] = {
         "positions": np.stack(positions, axis=1),
         "median": np.stack([*medians, median_end], axis=1),
@@ -427,7 +431,7 @@ def _run_sorted(
     # How every actor sees every other once the bargaining has stopped: the dyads still
     # headed for confrontation at the end (no one moves on this evaluation).
     span = initial_span if o.range == "initial" else _span(x)
-    _, final = _round_in_blocks(x, c, s, span, o, engine)
+    _, final = _round_in_blocks(x, c, s, span, o, engine, known=(w, median_end, mean_end))
     agreed = (_span(x) == 0)[:, None, None]
     out["final_own"] = np.where(agreed, 0.0, final.own)
     out["final_other"] = np.where(agreed, 0.0, final.other)
