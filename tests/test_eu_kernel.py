@@ -120,3 +120,30 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve("auto") == "numpy"
     with pytest.raises(ValueError, match="unknown engine 'fast': auto, numpy or numba"):
         resolve("fast")  # type: ignore[arg-type]
+
+
+def test_the_vector_log_and_exp() -> None:
+    from statecraft.models._eu_vmath import vexp, vlog
+
+    # exact points: log 1 = 0, log 1/2 = -ln 2, log 0 = -inf; exp 0 = 1, exp(-inf) = 0
+    x = np.array([1.0, 0.5, 0.0, 0.25, 1e-300])
+    bits = np.empty(x.size, dtype=np.int64)
+    vlog(x, bits)
+    assert x[0] == 0.0 and x[2] == -np.inf
+    assert x[1] == pytest.approx(-math.log(2), rel=1e-15)
+    assert x[3] == pytest.approx(-2 * math.log(2), rel=1e-15)
+    assert x[4] == pytest.approx(-300 * math.log(10), rel=1e-15)
+    y = np.array([0.0, -np.inf, -math.log(2), -800.0])
+    vexp(y, bits[:4])
+    assert y.tolist()[:2] == [1.0, 0.0] and y[3] == 0.0
+    assert y[2] == pytest.approx(0.5, rel=1e-15)
+    # against the C library on the kernel's ranges: bases in (0, 1], exponents r log base
+    rng = np.random.default_rng(7)
+    base = rng.uniform(0, 1, 10_000) ** 3
+    logs = base.copy()
+    vlog(logs, np.empty(base.size, dtype=np.int64))
+    np.testing.assert_allclose(logs, np.log(base), rtol=4e-16, atol=0)
+    power = rng.uniform(-700, 0, 10_000)
+    exps = power.copy()
+    vexp(exps, np.empty(power.size, dtype=np.int64))
+    np.testing.assert_allclose(exps, np.exp(power), rtol=1e-15, atol=0)
