@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import statecraft as sc
-from statecraft.models._eu_fast import resolve
+from statecraft.models._eu_fast import resolve, threads_to_use
 from statecraft.models.expected_utility import EUOptions, run_rounds
 
 pytest.importorskip("numba")
@@ -112,6 +112,24 @@ def test_summary_sets_fixed_draws_aside_without_changing_them(engine: str) -> No
         np.testing.assert_array_equal(summary[key], full[key], err_msg=key)
 
 
+def test_threads_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    x, c, s = _inputs(9, 300, 7)
+    o = EUOptions()
+    monkeypatch.setenv("STATECRAFT_THREADS", "1")
+    one = run_rounds(x, c, s, o, engine="numba")
+    monkeypatch.setenv("STATECRAFT_THREADS", "3")
+    three = run_rounds(x, c, s, o, engine="numba")
+    for key in one:
+        np.testing.assert_array_equal(one[key], three[key], err_msg=key)
+
+
+@pytest.mark.parametrize("bad", ["0", "two", "-1", "1.5"])
+def test_bad_thread_counts_are_refused(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    monkeypatch.setenv("STATECRAFT_THREADS", bad)
+    with pytest.raises(ValueError, match="STATECRAFT_THREADS must be a whole number from 1"):
+        threads_to_use()
+
+
 def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STATECRAFT_EU_ENGINE", raising=False)
     assert resolve("auto") == "numba"
@@ -129,13 +147,15 @@ def test_the_vector_log_and_exp() -> None:
     x = np.array([1.0, 0.5, 0.0, 0.25, 1e-300])
     bits = np.empty(x.size, dtype=np.int64)
     vlog(x, bits)
-    assert x[0] == 0.0 and x[2] == -np.inf
+    assert x[0] == 0.0
+    assert x[2] == -np.inf
     assert x[1] == pytest.approx(-math.log(2), rel=1e-15)
     assert x[3] == pytest.approx(-2 * math.log(2), rel=1e-15)
     assert x[4] == pytest.approx(-300 * math.log(10), rel=1e-15)
     y = np.array([0.0, -np.inf, -math.log(2), -800.0])
     vexp(y, bits[:4])
-    assert y.tolist()[:2] == [1.0, 0.0] and y[3] == 0.0
+    assert y.tolist()[:2] == [1.0, 0.0]
+    assert y[3] == 0.0
     assert y[2] == pytest.approx(0.5, rel=1e-15)
     # against the C library on the kernel's ranges: bases in (0, 1], exponents r log base
     rng = np.random.default_rng(7)

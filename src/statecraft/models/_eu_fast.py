@@ -10,14 +10,16 @@ reference.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
-from typing import Literal
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal
 
 import numpy as np
 
 from statecraft.models.eu_options import EUOptions
 
-__all__ = ["Engine", "compiled_round", "resolve"]
+__all__ = ["Engine", "compiled_round", "resolve", "threads_to_use"]
 
 Engine = Literal["auto", "numpy", "numba"]
 
@@ -48,6 +50,35 @@ def _has_numba() -> bool:
     return _HAS[0]
 
 
+#: Fewer draws than this per thread are not worth a thread's start.
+_MIN_PER_THREAD = 64
+
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+
+
+def threads_to_use() -> int:
+    """Threads the compiled round runs on: ``STATECRAFT_THREADS`` where set (a whole number
+    from 1; the worker processes of ``--workers`` set it to 1, each being one CPU already),
+    else the CPUs this process may run on."""
+    wanted = os.environ.get("STATECRAFT_THREADS", "").strip()
+    if wanted:
+        if not wanted.isdigit() or int(wanted) < 1:
+            raise ValueError(f"STATECRAFT_THREADS must be a whole number from 1 (got {wanted!r})")
+        return int(wanted)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every platform
+        return max(1, os.cpu_count() or 1)
+
+
+def _pool(threads: int) -> ThreadPoolExecutor:
+    """This process's pool of ``threads`` threads (a forked child makes its own)."""
+    key = (os.getpid(), threads)
+    if key not in _POOLS:
+        _POOLS[key] = ThreadPoolExecutor(threads, thread_name_prefix="statecraft-eu")
+    return _POOLS[key]
+
+
 def compiled_round(
     x: np.ndarray,
     w: np.ndarray,
@@ -62,7 +93,9 @@ def compiled_round(
     """One round on a batch, compiled, given the weights ``w`` (:func:`~statecraft.models.base.
     weights`) and the round's median: new positions, risk, chosen (B, n) and, with
     ``views``, own, other and kind (B, n, n) (else empty (B, 0, 0) arrays)."""
-    from statecraft.models._eu_kernel import batch_round
+    from statecraft.models import _eu_kernel
+
+    batch_round: Any = _eu_kernel.batch_round  # a numba dispatcher, untyped to mypy
 
     b, n = x.shape
     as_f = np.ascontiguousarray
@@ -83,21 +116,23 @@ def compiled_round(
     shape = (b, n, n) if views else (1, 1, 1)
     own, other = np.empty(shape), np.empty(shape)
     kind = np.empty(shape, dtype=np.int64)
-    batch_round(
-        as_f(x, dtype=float),
-        as_f(w, dtype=float),
-        as_f(s, dtype=float),
-        as_f(span, dtype=float),
-        as_f(median, dtype=float),
-        flags,
-        numbers,
-        new,
-        risk,
-        chosen,
-        own,
-        other,
-        kind,
-    )
+    inputs = [as_f(a, dtype=float) for a in (x, w, s, span, median)]
+
+    def part(lo: int, hi: int) -> None:
+        ins = [a[lo:hi] for a in inputs]
+        views_out = [a[lo:hi] for a in (own, other, kind)] if views else [own, other, kind]
+        batch_round(*ins, flags, numbers, new[lo:hi], risk[lo:hi], chosen[lo:hi], *views_out)
+
+    threads = min(threads_to_use(), b // _MIN_PER_THREAD)
+    if threads <= 1:
+        part(0, b)
+    else:
+        # Draws are independent and each thread writes its own rows: the same result on any
+        # number of threads. The compiled round lets go of the GIL (nogil), so Python threads
+        # run it side by side.
+        cuts = [b * k // threads for k in range(threads + 1)]
+        for future in [_pool(threads).submit(part, lo, hi) for lo, hi in itertools.pairwise(cuts)]:
+            future.result()
     if not views:
         own = other = np.empty((b, 0, 0))
         kind = np.empty((b, 0, 0), dtype=np.int64)
