@@ -50,8 +50,9 @@ def _has_numba() -> bool:
     return _HAS[0]
 
 
-#: Fewer draws than this per thread are not worth a thread's start.
-_MIN_PER_THREAD = 64
+#: Less work than this per thread (draws x actors^2: a few hundred microseconds) is not worth
+#: a thread's start.
+_MIN_PAIRS_PER_THREAD = 50_000
 
 _POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
 
@@ -123,7 +124,7 @@ def compiled_round(
         views_out = [a[lo:hi] for a in (own, other, kind)] if views else [own, other, kind]
         batch_round(*ins, flags, numbers, new[lo:hi], risk[lo:hi], chosen[lo:hi], *views_out)
 
-    threads = min(threads_to_use(), b // _MIN_PER_THREAD)
+    threads = min(threads_to_use(), b, b * n * n // _MIN_PAIRS_PER_THREAD)
     if threads <= 1:
         part(0, b)
     else:
