@@ -22,6 +22,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,8 +42,9 @@ ROWS: dict[str, list[str]] = {
 def run(command: list[str], limit: float) -> tuple[float, float, float] | None:
     """Wall seconds, CPU seconds and peak resident MiB of one process; None past ``limit``."""
     start = time.perf_counter()
+    errors = tempfile.TemporaryFile()
     proc = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
     )
     deadline = start + limit
     while True:
@@ -56,7 +58,9 @@ def run(command: list[str], limit: float) -> tuple[float, float, float] | None:
         time.sleep(0.02)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"failed: {' '.join(command)}")
+        errors.seek(0)
+        last = errors.read().decode(errors="replace").strip().splitlines()[-1:]
+        raise RuntimeError(f"failed ({status}): {' '.join(command)}: {' '.join(last)}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -98,9 +102,14 @@ def main() -> None:
             continue
         tail += ["--no-store"]
         results = {}
-        if args.before:
-            results["before"] = median_of([args.before, "simulate", *tail], args.repeat, args.limit)
-        results["after"] = median_of([*after_cmd, *tail], args.repeat, args.limit)
+        try:
+            if args.before:
+                before_cmd = [args.before, "simulate", *tail]
+                results["before"] = median_of(before_cmd, args.repeat, args.limit)
+            results["after"] = median_of([*after_cmd, *tail], args.repeat, args.limit)
+        except RuntimeError as exc:
+            print(f"{name:<22}{exc}")
+            continue
         for code, figures in results.items():
             print(f"{name:<22}{code:<8}{show(figures, args.limit)}")
         b, a = results.get("before"), results["after"]
