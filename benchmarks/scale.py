@@ -41,26 +41,26 @@ ROWS: dict[str, list[str]] = {
 
 def run(command: list[str], limit: float) -> tuple[float, float, float] | None:
     """Wall seconds, CPU seconds and peak resident MiB of one process; None past ``limit``."""
-    start = time.perf_counter()
-    errors = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
-    )
-    deadline = start + limit
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            os.wait4(proc.pid, 0)
-            return None
-        time.sleep(0.02)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        errors.seek(0)
-        last = errors.read().decode(errors="replace").strip().splitlines()[-1:]
-        raise RuntimeError(f"failed ({status}): {' '.join(command)}: {' '.join(last)}")
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True
+        )
+        deadline = start + limit
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
+                return None
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            last = errors.read().decode(errors="replace").strip().splitlines()[-1:]
+            raise RuntimeError(f"failed ({status}): {' '.join(command)}: {' '.join(last)}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
