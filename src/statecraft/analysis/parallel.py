@@ -77,10 +77,12 @@ def usable_cpus() -> int:
 
 
 def _ignore_interrupts() -> None:
-    """In worker processes: leave Ctrl-C to the parent, which stops the study cleanly."""
+    """In worker processes: leave Ctrl-C to the parent, which stops the study cleanly; and
+    run the expected utility round on one thread (each worker is one of the CPUs already)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["STATECRAFT_THREADS"] = "1"
 
 
 def _execute_dask(

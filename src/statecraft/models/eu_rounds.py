@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from statecraft.models._eu_fast import Engine, compiled_round, resolve
 from statecraft.models.base import weights
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.eu_options import (
@@ -248,6 +249,7 @@ def run_rounds(
     options: EUOptions | None = None,
     *,
     record: Literal["full", "summary"] = "full",
+    engine: Engine = "auto",
 ) -> dict[str, np.ndarray]:
     """Run the model on a batch of issues: arrays of shape (B, n), or (n,) for one.
 
@@ -259,6 +261,9 @@ def run_rounds(
     (B, T, n, n) and ``chosen`` (B, T, n) (the index of the actor whose offer each actor
     took, -1 for none); ``"summary"`` leaves those out, for large batches. A draw that stops
     early keeps its last positions; only draws still bargaining are computed each round.
+    ``engine``: ``"numpy"`` is the reference; ``"numba"`` runs the same round compiled
+    (:mod:`statecraft.models._eu_kernel`), equal to it within rounding; ``"auto"`` is numba
+    where it is installed (see :func:`statecraft.models._eu_fast.resolve`).
     """
     o = options or EUOptions()
     x = np.atleast_2d(np.asarray(position, dtype=float))
@@ -268,7 +273,7 @@ def run_rounds(
     # every tie-break independent of the order in which the scenario lists its actors.
     order = np.lexsort((s, c, x), axis=-1)
     x, c, s = (np.take_along_axis(a, order, axis=-1) for a in (x, c, s))
-    out = _run_sorted(x, c, s, o, full=record == "full")
+    out = _run_sorted(x, c, s, o, full=record == "full", engine=resolve(engine))
     return _unsort(out, order)
 
 
@@ -288,10 +293,27 @@ _FILL = {"risk": 1.0, "own": 0.0, "other": 0.0, "kind": NO_OFFER, "chosen": -1}
 
 
 def _round_in_blocks(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: np.ndarray, o: EUOptions
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    span: np.ndarray,
+    o: EUOptions,
+    engine: Literal["numpy", "numba"] = "numpy",
+    *,
+    views: bool = True,
+    known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, _Round]:
     """:func:`one_round` over blocks of at most :data:`CHUNK` draws (fewer for many actors,
-    so that a block's n x n arrays stay near :data:`BLOCK_CELLS` numbers), joined."""
+    so that a block's n x n arrays stay near :data:`BLOCK_CELLS` numbers), joined. The
+    compiled engine works one draw at a time, so it needs no blocks; without ``views`` it
+    leaves out own, other and kind (empty (B, 0, 0) arrays). ``known``: the weights, median
+    and mean of these draws where the caller has them already."""
+    if engine == "numba":
+        w, median, mean = known or (weights(c, s), *round_forecast(x, c, s))
+        new, risk, chosen, own, other, kind = compiled_round(
+            x, w, s, span, median, o, SAME_POSITION, views=views
+        )
+        return new, _Round(median, mean, risk, own, other, kind, chosen)
     n = x.shape[-1]
     size = max(1, min(CHUNK, BLOCK_CELLS // (n * n)))
     if x.shape[0] <= size:
@@ -332,12 +354,25 @@ def _unsort(out: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarr
 
 
 def _run_sorted(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, o: EUOptions, *, full: bool
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    o: EUOptions,
+    *,
+    full: bool,
+    engine: Literal["numpy", "numba"] = "numpy",
 ) -> dict[str, np.ndarray]:
-    """:func:`run_rounds` on actors already in canonical order."""
+    """:func:`run_rounds` on actors already in canonical order.
+
+    A round is a function of the positions alone (with D fixed, or recomputed from them), so
+    a draw whose round moved no one would repeat that round to the end: without a full
+    record such a draw is set aside (``still``) and only its round count goes on.
+    """
     b, n = x.shape
+    w = weights(c, s)  # the same every round: positions move, capabilities do not
     initial_span = _span(x)
     active = initial_span > 0
+    still = np.zeros(b, dtype=bool)
     ran = np.zeros(b, dtype=int)
     positions, medians, means = [x], [], []
     history: dict[str, list[np.ndarray]] = {
@@ -345,13 +380,20 @@ def _run_sorted(
     }
     for _ in range(o.rounds):
         idx = np.flatnonzero(active)
-        if idx.size == 0:
+        if idx.size == 0 and not still.any():
             break
-        median, mean = round_forecast(x, c, s)
+        median, mean = weighted_median(x, w), weighted_mean(x, c, s)
         medians.append(median)
         means.append(mean)
+        positions.append(x)
+        ran[still] += 1
+        if idx.size == 0:  # every draw left is set aside: it keeps its positions
+            continue
         span = initial_span if o.range == "initial" else _span(x)
-        moved_sub, info = _round_in_blocks(x[idx], c[idx], s[idx], span[idx], o)
+        known = (w[idx], median[idx], mean[idx])
+        moved_sub, info = _round_in_blocks(
+            x[idx], c[idx], s[idx], span[idx], o, engine, views=full, known=known
+        )
         new = x.copy()
         new[idx] = moved_sub
         ran[idx] += 1
@@ -362,14 +404,16 @@ def _run_sorted(
                 block[idx] = value
                 history[key].append(block)
         if o.stopping != "rounds":
-            after, _ = round_forecast(moved_sub, c[idx], s[idx])
+            after = weighted_median(moved_sub, w[idx])
             moved = np.abs(after - info.median) / np.where(span[idx] > 0, span[idx], 1.0)
             limit = o.tolerance if o.stopping == "tolerance" else 1.0 - o.discount
             active[idx[moved < limit]] = False
-        x = new
-        positions.append(x)
+        elif not full:
+            fixed = idx[(moved_sub == x[idx]).all(axis=1)]
+            still[fixed], active[fixed] = True, False
+        x = positions[-1] = new
         active &= _span(x) > 0
-    median_end, mean_end = round_forecast(x, c, s)
+    median_end, mean_end = weighted_median(x, w), weighted_mean(x, c, s)
     out: dict[str, np.ndarray] = {
         "positions": np.stack(positions, axis=1),
         "median": np.stack([*medians, median_end], axis=1),
@@ -387,7 +431,7 @@ def _run_sorted(
     # How every actor sees every other once the bargaining has stopped: the dyads still
     # headed for confrontation at the end (no one moves on this evaluation).
     span = initial_span if o.range == "initial" else _span(x)
-    _, final = _round_in_blocks(x, c, s, span, o)
+    _, final = _round_in_blocks(x, c, s, span, o, engine, known=(w, median_end, mean_end))
     agreed = (_span(x) == 0)[:, None, None]
     out["final_own"] = np.where(agreed, 0.0, final.own)
     out["final_other"] = np.where(agreed, 0.0, final.other)
