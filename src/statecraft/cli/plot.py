@@ -105,17 +105,41 @@ def report_cmd(
     ] = None,
     model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
+    advise: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--advise",
+            "-a",
+            help="An actor whose levers the section 'What would it take?' gives, under "
+            "--model (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report: scenario, forecasts, winners, rounds,
-    confrontations, uncertainty, counterfactuals, method and limits."""
+    confrontations, what would it take (--advise), uncertainty, counterfactuals, method and
+    limits."""
     try:
         from statecraft.api import render_report
     except ImportError as exc:  # pragma: no cover - the report extra is in the dev install
         raise fail(f"{exc}: pip install 'statecraft[report]'") from None
     s = load_scenario(scenario)
+    for actor in advise or ():
+        if actor not in s.actor_ids:
+            raise fail(
+                f"{scenario}: unknown actor id {actor!r} given to --advise; "
+                f"the actors are: {', '.join(s.actor_ids)}"
+            )
     try:
         patches = [load_stack(p, scenario=s) for p in patch or []]
-        path = render_report(s, output, draws=draws, seed=seed, patches=patches, model=model)
+        path = render_report(
+            s,
+            output,
+            draws=draws,
+            seed=seed,
+            patches=patches,
+            model=model,
+            advise=advise or (),
+        )
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
