@@ -308,6 +308,8 @@ def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
         "risk",
         "backtest",
         "timeline",
+        "sweep",
+        "sweep-map",
     ]
     assert kinds["risk"]["needs"] == "risk"
     assert kinds["timeline"]["reads"] == "timeline"
