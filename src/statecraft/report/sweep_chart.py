@@ -163,7 +163,6 @@ def _edges(values: np.ndarray) -> tuple[float, float]:
 def compute_sweep(source: Any, inputs: Any) -> SweepView:
     """The sweep of ``inputs.sweep`` (one or two inputs) under the chosen model, with the
     names, labels and coded values the chart shows."""
-    from statecraft.analysis._levers import parse_input
     from statecraft.analysis.advise import sweep
     from statecraft.scenario import Scenario
 
@@ -181,7 +180,7 @@ def compute_sweep(source: Any, inputs: Any) -> SweepView:
         options=inputs.options,
         seed=inputs.seed,
     )
-    coded = tuple(parse_input(s, a[0]).value for a in axes)
+    coded = tuple(_coded(s, a[0]) for a in axes)
     return SweepView(
         result,
         {a.id: a.name or a.id for a in s.actors},
@@ -209,3 +208,15 @@ def draw_sweep_map(v: SweepView, inputs: Any) -> Figure:
     """The heat map of a computed two-input sweep (of ``inputs.issue`` when given)."""
     coded = (v.coded[0], v.coded[1]) if len(v.coded) == 2 else None
     return sweep_map(v.sweep, inputs.issue, names=v.names, labels=v.labels, coded=coded)
+
+
+def _coded(scenario: Any, key: str) -> float:
+    """The coded value of a sweep's input (``actor:issue:field`` or ``actor:capability``,
+    checked by the sweep)."""
+    parts = key.split(":")
+    actor = scenario.actor(parts[0])
+    if len(parts) == 2:
+        return float(actor.capability.value)
+    if parts[2] == "capability":
+        return float(actor.capability_on(parts[1]))
+    return float(getattr(actor.stances[parts[1]], parts[2]).value)
