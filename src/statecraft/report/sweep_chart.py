@@ -31,8 +31,8 @@ __all__ = [
 ]
 
 #: The mark of a point where the biggest winner changes: a vermillion dashed line.
-CHANGE = {"color": PALETTE[6], "linestyle": "--", "linewidth": 1.4}
-_CODED = {"color": CONTEXT, "linestyle": ":", "linewidth": 1.4}
+CHANGE: dict[str, Any] = {"color": PALETTE[6], "linestyle": "--", "linewidth": 1.4}
+_CODED: dict[str, Any] = {"color": CONTEXT, "linestyle": ":", "linewidth": 1.4}
 
 
 def _name(names: Mapping[str, str], actor: str | None) -> str:
@@ -119,7 +119,7 @@ def sweep_map(
 
     handles: list[Any] = []
     texts: list[str] = []
-    edges = {"extent": (*_edges(xs), *_edges(ys)), "origin": "lower", "aspect": "auto"}
+    edges: dict[str, Any] = {"extent": (*_edges(xs), *_edges(ys)), "origin": "lower", "aspect": "auto"}
     if issue is None:
         from matplotlib.colors import ListedColormap
 
@@ -140,7 +140,7 @@ def sweep_map(
         fig.colorbar(image, ax=ax, label=f"forecast: {label}")
         what = f"the forecast of {label}"
     if coded is not None:
-        mark = {"marker": "X", "color": PALETTE[0], "markersize": 9, "linestyle": "none"}
+        mark: dict[str, Any] = {"marker": "X", "color": PALETTE[0], "markersize": 9, "linestyle": "none"}
         ax.plot([coded[1]], [coded[0]], markeredgecolor="#FFFFFF", **mark)
         handles.append(Line2D([], [], **mark))
         texts.append("coded values")
