@@ -1,9 +1,10 @@
 """The time of a full lever table (statecraft advise) for karabakh-2020 under each one-issue
 model, with 1,000 draws of the uncertain inputs for robustness.
 
-Prints, per model, the seconds of the lever table alone (flips=False), of the flip search
-alone (what_flips), and the number of model evaluations the table batches (variants x draws,
-per issue for the one-issue models). Best of ``--repeat`` runs, on this machine.
+Prints, per model, the seconds of the lever table alone (flips=False) and of the flip search
+alone (what_flips), and the total of the lever tables over the one-issue models. Best of
+``--repeat`` runs, on this machine. ``--models`` picks some models (default: every one-issue
+model).
 
     .venv/bin/python benchmarks/advise.py [--draws 1000] [--repeat 1] [--actor armenia]
 """
@@ -31,9 +32,12 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--actor", default="armenia")
+    parser.add_argument("--models", nargs="*", default=None)
     args = parser.parse_args()
     s = sc.load("karabakh-2020")
-    one_issue = [name for name, cls in available_models().items() if not cls.links_issues]
+    one_issue = args.models or [
+        name for name, cls in available_models().items() if not cls.links_issues
+    ]
     total = 0.0
     print(f"karabakh-2020, levers for {args.actor}, {args.draws:,} draws for robustness")
     print(f"{'model':<20} {'levers (s)':>11} {'flips (s)':>10}")

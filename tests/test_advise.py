@@ -298,3 +298,40 @@ def test_no_status_quo_means_no_winner_and_no_flip() -> None:
     assert found.verdict is None
     assert found.single == ()
     assert sweep(s, "a:x:position", 80, 100, 3, model="compromise").winners == (None,) * 3
+
+
+def test_leaving_in_one_batched_run_by_hand_and_as_the_patched_scenario() -> None:
+    """Without B, the compromise of ``three`` is (2*100 + 0) / 3; without A, (60 + 0) / 2.
+    On draws of karabakh-2020, each actor's leaving equals the scenario with it removed."""
+    from statecraft.analysis._levers import leave_forecasts
+    from statecraft.analysis._patch import Change, Patch, apply_patch
+    from statecraft.analysis.draws import draw_block, uncertain_inputs
+    from statecraft.arrays import draw_batch
+
+    s = three()
+    got = leave_forecasts(Compromise(), scenario_batch(s), [1, 0])
+    assert got[:, 0, 0] == pytest.approx([200 / 3, 30.0])
+    k = sc.load("karabakh-2020")
+    unc = uncertain_inputs(k, actual=False)
+    values = draw_block(k, unc, 3, 0, 20)
+    batch = draw_batch(k, values, 20)
+    for name in ("median", "nash"):
+        model = sc.available_models()[name]()
+        fast = leave_forecasts(model, batch, [k.actor_ids.index("usa"), 0])
+        for row, actor in zip(fast, ["usa", "azerbaijan"], strict=True):
+            patch = Patch(name="x", assumes="it leaves", changes=(Change(remove_actor=actor),))
+            without = apply_patch(k, patch)
+            keys = {i.key for i in uncertain_inputs(without, actual=False)}
+            small = draw_batch(without, {a: v for a, v in values.items() if a in keys}, 20)
+            slow = variant_forecasts(model, small, [()])[0]
+            assert np.allclose(row, slow, equal_nan=True), (name, actor)
+
+
+def test_an_overall_capability_and_one_issues_capability_are_one_run() -> None:
+    """A's capability set to 3, overall or on x (its only issue), gives (300 + 60)/5 = 72;
+    one run serves both variants."""
+    s = three()
+    batch = scenario_batch(s)
+    power, on_x = parse_input(s, "a:capability"), parse_input(s, "a:x:capability")
+    f = variant_forecasts(Compromise(), batch, [((power, 3.0),), ((on_x, 3.0),), ((on_x, 1.0),)])
+    assert f[:, 0, 0] == pytest.approx([72.0, 72.0, 160 / 3])

@@ -78,6 +78,8 @@ SHOWN = {
     "tornado": [],  # its labels are ids and input keys, which hold no '$'
     "counterfactuals": [FORMULA, f"{MACRO} label", MONEY],
     "risk": [MACRO, MONEY, SCRIPT, HTML, FORMULA],  # the dyads, by their actors' names
+    "sweep": [f"{MACRO} label", MONEY],  # the issues' panels
+    "sweep-map": [],  # the winners it names depend on the grid
 }
 
 
@@ -102,7 +104,14 @@ def test_every_chart_draws_the_scenario_text_as_written(kind: str, evil: sc.Scen
             "changes": [{"set": "salience", "actor": "x0", "issue": "a", "value": 0.9}],
         }
     )
-    inputs = ChartInputs(actor="x0", patches=[patch], draws=200, model="compromise")
+    sweep = [("x0:a:salience", 0.0, 1.0, 3), ("x1:b:position", 0.0, 100.0, 3)]
+    inputs = ChartInputs(
+        actor="x0",
+        patches=[patch],
+        draws=200,
+        model="compromise",
+        sweep=sweep[:1] if kind == "sweep" else sweep,
+    )
     fig = CHARTS[kind].make(evil, inputs)  # an unknown macro raised ValueError here
     text = _svg_text(fig)
     for shown in SHOWN[kind]:

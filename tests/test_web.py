@@ -308,6 +308,8 @@ def test_the_chart_kinds_come_from_the_registry(client: Any) -> None:
         "risk",
         "backtest",
         "timeline",
+        "sweep",
+        "sweep-map",
     ]
     assert kinds["risk"]["needs"] == "risk"
     assert kinds["timeline"]["reads"] == "timeline"
@@ -557,7 +559,9 @@ def test_the_risk_of_a_settlement(client: Any) -> None:
     assert answer.status_code == 200, answer.text
     r = answer.json()["risk"]
     assert r == sc.risk("karabakh-2020", draws=200, seed=1).to_dict()
-    assert {r["dyads"][0]["a"], r["dyads"][0]["b"]} == {"azerbaijan", "armenia"}
+    top = {r["dyads"][0]["a"], r["dyads"][0]["b"]}
+    assert "azerbaijan" in top  # with Artsakh on the recoded scenario, or Armenia
+    assert top & {"armenia", "artsakh"}
     assert {"a", "b", "risk", "interval80"} <= set(r["dyads"][0])
     shifted = client.post(
         "/api/risk",

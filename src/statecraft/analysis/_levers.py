@@ -28,6 +28,7 @@ __all__ = [
     "KINDS",
     "LeverInput",
     "Variant",
+    "leave_forecasts",
     "lever_inputs",
     "parse_input",
     "variant_forecasts",
@@ -266,12 +267,79 @@ def variant_forecasts(
         base = run_model(model, batch, seed=seed).forecasts
     result = np.repeat(base[None], n, axis=0)
     for j in range(batch.n_issues):
-        touching = [
-            v for v, changes in enumerate(variants) if any(j in item.columns for item, _ in changes)
-        ]
-        if not touching:
+        # Variants that write the same numbers into issue j are the same run on it (an
+        # actor's overall capability and its capability on the issue, say): run each once.
+        runs: dict[tuple[tuple[str, int, float], ...], list[int]] = {}
+        for v, changes in enumerate(variants):
+            writes = _writes_on(changes, j)
+            if writes:
+                runs.setdefault(writes, []).append(v)
+        if not runs:
             continue
-        sub = _expand(batch, [variants[v] for v in touching], [j])
-        got = run_model(model, sub, seed=seed).forecasts.reshape(len(touching), d)
-        result[touching, :, j] = got
+        firsts = [vs[0] for vs in runs.values()]
+        sub = _expand(batch, [variants[v] for v in firsts], [j])
+        got = run_model(model, sub, seed=seed).forecasts.reshape(len(firsts), d)
+        for vs, row in zip(runs.values(), got, strict=True):
+            result[vs, :, j] = row
+    return result
+
+
+def _writes_on(changes: Variant, j: int) -> tuple[tuple[str, int, float], ...]:
+    """What a variant writes into issue j, as a one-issue model reads it (which never reads
+    the overall capability itself): (field, actor row, value), sorted; the last write of a
+    number wins, as in :func:`_write`."""
+    out: dict[tuple[str, int], float] = {}
+    for item, value in changes:
+        if j in item.columns:
+            kind = "capability" if item.kind == "power" else item.kind
+            out[(kind, item.a)] = float(value)
+    return tuple(sorted((k, a, v) for (k, a), v in out.items()))
+
+
+def leave_forecasts(
+    model: Model,
+    batch: Batch,
+    leavers: Sequence[int],
+    *,
+    seed: int = 0,
+    base: np.ndarray | None = None,
+) -> np.ndarray:
+    """A one-issue model's forecasts (leavers, draws, issues) on the batch's draws without
+    each actor (a row of the batch) in turn: on each issue, the rows of every leaver that
+    takes part in it, each less that actor, stacked along the draw axis and run at once
+    (the others keep ``base``). The same numbers as the scenario with the actor removed,
+    since a one-issue model reads only the actors taking part, in scenario order."""
+    if model.links_issues:
+        raise ValueError("leave_forecasts is for one-issue models")
+    n, d = len(leavers), batch.size
+    if base is None:
+        base = run_model(model, batch, seed=seed).forecasts
+    result = np.repeat(base[None], n, axis=0)
+    for j in range(batch.n_issues):
+        rows = np.flatnonzero(batch.present[:, j])
+        on = [k for k, a in enumerate(leavers) if a in rows]
+        if not on or len(rows) < 2:
+            continue
+        keep = [rows[rows != leavers[k]] for k in on]  # k-1 rows each, in scenario order
+
+        def stack(array: np.ndarray, keep: list[np.ndarray] = keep, j: int = j) -> np.ndarray:
+            return np.concatenate([array[:, r, j] for r in keep])[..., None]
+
+        m = len(rows) - 1
+        sub = replace(
+            batch,
+            actor_ids=tuple(f"slot{r}" for r in range(m)),
+            issue_ids=(batch.issue_ids[j],),
+            present=np.ones((m, 1), dtype=bool),
+            status_quo=np.tile(batch.status_quo[:, [j]], (len(on), 1)),
+            low=batch.low[[j]],
+            high=batch.high[[j]],
+            actual=batch.actual[[j]],
+            position=stack(batch.position),
+            salience=stack(batch.salience),
+            capability=stack(batch.capability),
+            power=np.concatenate([batch.power[:, r] for r in keep]),
+        )
+        got = run_model(model, sub, seed=seed).forecasts.reshape(len(on), d)
+        result[on, :, j] = got
     return result

@@ -31,6 +31,7 @@ from statecraft.analysis._closed import compromise_derivative
 from statecraft.analysis._flip import search_flips
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, parse_input
+from statecraft.analysis._levers import leave_forecasts as _leavers
 from statecraft.analysis._levers import variant_forecasts as _variants
 from statecraft.analysis.draws import draw_block, uncertain_inputs
 from statecraft.analysis.kernel import run_model
@@ -90,21 +91,51 @@ def _goal(
 def _leave_forecasts(
     model: Model,
     scenario: Scenario,
-    actor: str,
+    leavers: Sequence[str],
+    batch: Batch,
     draws: Mapping[str, np.ndarray],
-    size: int,
+    base: np.ndarray,
     seed: int,
 ) -> np.ndarray:
-    """The forecasts (size, issues) of the scenario without ``actor``."""
+    """The forecasts (leavers, size, issues) of the batch's draws without each of
+    ``leavers`` in turn: one batched run per issue for a one-issue model
+    (:func:`._levers.leave_forecasts`), the scenario with the actor removed for a linked
+    one."""
+    if not model.links_issues:
+        rows = [scenario.actor_ids.index(a) for a in leavers]
+        return _leavers(model, batch, rows, seed=seed, base=base)
     from statecraft.analysis._patch import Change, Patch, apply_patch
 
-    patch = Patch(name="leave", assumes=f"{actor} leaves", changes=(Change(remove_actor=actor),))
-    without = apply_patch(scenario, patch)
-    keys = {i.key for i in uncertain_inputs(without, actual=False)}
-    kept = {k: v for k, v in draws.items() if k in keys}
-    batch = draw_batch(without, kept, size) if kept else scenario_batch(without)
-    f = run_model(model, batch, seed=seed).forecasts
-    return np.broadcast_to(f, (size, f.shape[1]))
+    out = []
+    for actor in leavers:
+        patch = Patch(
+            name="leave", assumes=f"{actor} leaves", changes=(Change(remove_actor=actor),)
+        )
+        without = apply_patch(scenario, patch)
+        keys = {i.key for i in uncertain_inputs(without, actual=False)}
+        kept = {k: v for k, v in draws.items() if k in keys}
+        small = draw_batch(without, kept, batch.size) if kept else scenario_batch(without)
+        f = run_model(model, small, seed=seed).forecasts
+        out.append(np.broadcast_to(f, (batch.size, f.shape[1])))
+    return np.stack(out) if out else np.empty((0, batch.size, batch.n_issues))
+
+
+def _can_leave(scenario: Scenario) -> tuple[list[str], list[str]]:
+    """The actors whose leaving makes a valid scenario, and a note for each other one."""
+    from statecraft.analysis._patch import Change, Patch, apply_patch
+
+    ok, notes = [], []
+    for other in scenario.actor_ids:
+        patch = Patch(
+            name="leave", assumes=f"{other} leaves", changes=(Change(remove_actor=other),)
+        )
+        try:
+            apply_patch(scenario, patch)
+        except (ScenarioError, ValueError) as exc:
+            notes.append(f"{other} leaving is not shown: {exc}")
+            continue
+        ok.append(other)
+    return ok, notes
 
 
 def _direction(kind: str, effect: float) -> str:
@@ -164,15 +195,12 @@ def advise(
         per_unit = [
             float((g[3 * n + k] - g[2 * n + k]) / (s[1] - s[0])) for k, s in enumerate(steps)
         ]
-    notes: list[str] = []
-    leaving: list[tuple[str, float]] = []
-    for other in scenario.actor_ids:
-        try:
-            f = _leave_forecasts(built, scenario, other, {}, 1, seed)
-        except (ScenarioError, ValueError) as exc:
-            notes.append(f"{other} leaving is not shown: {exc}")
-            continue
-        leaving.append((other, float(goal_values(goal, f, point)[0]) - g0))
+    who, notes = _can_leave(scenario)
+    left = _leave_forecasts(built, scenario, who, point, {}, base_f, seed)
+    leaving = [
+        (other, float(goal_values(goal, f, point)[0]) - g0)
+        for other, f in zip(who, left, strict=True)
+    ]
     unc = uncertain_inputs(scenario, actual=False)
     robust: list[float | None] = [None] * (n + len(leaving))
     if draws and unc:
@@ -273,10 +301,13 @@ def _robustness(
     for r, k in enumerate(moving):
         out[k] = float(np.mean(np.sign(delta[r]) == np.sign(swing[k])))
     g0 = goal_values(goal, base, batch)
-    for actor, effect in leaving:
-        f = _leave_forecasts(model, scenario, actor, values, draws, seed)
-        d = goal_values(goal, f, batch) - g0
-        out.append(float(np.mean(np.sign(d) == np.sign(effect))) if effect != 0 else None)
+    moved = [(k, actor) for k, (actor, effect) in enumerate(leaving) if effect != 0]
+    out += [None] * len(leaving)
+    if moved:
+        left = _leave_forecasts(model, scenario, [a for _, a in moved], batch, values, base, seed)
+        for (k, _), f in zip(moved, left, strict=True):
+            d = goal_values(goal, f, batch) - g0
+            out[len(inputs) + k] = float(np.mean(np.sign(d) == np.sign(leaving[k][1])))
     return out
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -126,6 +127,16 @@ def sweep_cmd(
     seed: SeedOpt = 0,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
+    chart: Annotated[
+        str | None,
+        typer.Option(
+            help="Also draw it to this .png, .svg or .pdf: the sweep chart (one input) or "
+            "the sweep map (two; of --issue's forecast when given, else of the winner)."
+        ),
+    ] = None,
+    issue: Annotated[
+        str | None, typer.Option("--issue", "-i", help="The issue of a two-input --chart.")
+    ] = None,
 ) -> None:
     """The forecast of every issue and the biggest winner as one input (or two, a grid)
     moves from one value to another."""
@@ -144,6 +155,12 @@ def sweep_cmd(
         if n > 1000:
             raise fail(f"--steps must be at most 1000 (got {n})")
     axes = list(zip(input, start, stop, k, strict=True))
+    if chart is not None and Path(chart).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise fail(f"cannot tell the image format of {chart!r}: name a .png, .svg or .pdf file")
+    if issue is not None and (chart is None or len(input) != 2):
+        raise fail("--issue picks the issue of a two-input --chart")
+    if issue is not None:
+        check_ids(scenario, [issue], s.issue_ids, "issue")
     try:
         result = sweep(
             s,
@@ -155,7 +172,34 @@ def sweep_cmd(
         )
     except (StatecraftError, ValueError, RuntimeError) as exc:
         raise fail(str(exc)) from None
+    if chart is not None:
+        _draw(s, axes, model, parse_options(option), seed, chart, issue)
     if fmt is OutputFormat.json:
         print_json(result.to_dict())
         return
     print_sweep(s, result)
+    if chart is not None:
+        typer.echo(f"wrote {chart}")
+
+
+def _draw(
+    s: Any,
+    axes: list[Any],
+    model: str,
+    options: dict[str, Any],
+    seed: int,
+    chart: str,
+    issue: str | None,
+) -> None:
+    """The sweep's chart to a file (the registry's sweep or sweep-map chart; the sweep is
+    one batched run, run again there)."""
+    try:
+        from statecraft.api import ChartInputs, get_chart
+
+        kind = get_chart("sweep" if len(axes) == 1 else "sweep-map")
+        inputs = ChartInputs(issue=issue, model=model, sweep=axes, options=options, seed=seed)
+        kind.make(s, inputs).savefig(chart, dpi=150)
+    except ImportError as exc:  # pragma: no cover - matplotlib is in the dev install
+        raise fail(f"{exc}: pip install 'statecraft[report]'") from None
+    except OSError as exc:
+        raise fail(f"cannot write {chart!r}: {exc.strerror or exc}") from None

@@ -123,11 +123,21 @@ def report_cmd(
             "(repeatable; default: the timeline's own hold).",
         ),
     ] = None,
+    advise: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--advise",
+            "-a",
+            help="An actor whose levers the section 'What would it take?' gives, under "
+            "--model (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Write a self-contained HTML report: scenario, forecasts, winners, rounds,
-    confrontations, uncertainty, counterfactuals, method and limits. Given a timeline (a
-    built-in name or a file), the report of the timeline: a section per snapshot, the
-    risk over time, and the comparison with and without the power shift."""
+    confrontations, what would it take (--advise), uncertainty, counterfactuals, method and
+    limits. Given a timeline (a built-in name or a file), the report of the timeline: a
+    section per snapshot, the risk over time, and the comparison with and without the power
+    shift."""
     try:
         from statecraft.api import is_timeline, render_report, render_timeline_report
     except ImportError as exc:  # pragma: no cover - the report extra is in the dev install
@@ -152,9 +162,23 @@ def report_cmd(
     if hold:
         raise fail("--hold is for a timeline's report, not a scenario's")
     s = load_scenario(scenario)
+    for actor in advise or ():
+        if actor not in s.actor_ids:
+            raise fail(
+                f"{scenario}: unknown actor id {actor!r} given to --advise; "
+                f"the actors are: {', '.join(s.actor_ids)}"
+            )
     try:
         patches = [load_stack(p, scenario=s) for p in patch or []]
-        path = render_report(s, output, draws=draws, seed=seed, patches=patches, model=model)
+        path = render_report(
+            s,
+            output,
+            draws=draws,
+            seed=seed,
+            patches=patches,
+            model=model,
+            advise=advise or (),
+        )
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statecraft._version import __version__
+from statecraft.analysis.advise import advise as advise_actor
 from statecraft.analysis.brief import Brief, brief
 from statecraft.arrays import scenario_batch
 from statecraft.models import Details, available_models, default_model
@@ -92,6 +93,7 @@ class Report:
     reference: str | None = None  # the reference model (default_model()), where it ran
     bottom: Brief | None = None  # the bottom line, the report's first section
     risk: Any | None = None  # will the settlement hold? (a scenario with a status quo)
+    advice: tuple[Any, ...] = ()  # what would it take? (the actors named, advise.html.j2)
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
@@ -129,6 +131,8 @@ class Report:
             reference=self.reference,
             bottom=self.bottom,
             risk=self.risk,
+            advice=self.advice,
+            advise_top=ADVISE_TOP,
             shares=weight_shares(f.scenario),
             sits_out=any(
                 i not in a.stances for a in f.scenario.actors for i in f.scenario.issue_ids
@@ -158,6 +162,9 @@ def percent(p: float) -> str:
     return "<1%" if p < 0.005 else f"{p:.0%}"
 
 
+#: Levers (and single changes that flip the verdict) shown per actor in "What would it take?".
+ADVISE_TOP = 8
+
 #: Draws of the bottom line of a report made without ``draws``.
 BOTTOM_LINE_DRAWS = 1000
 
@@ -169,6 +176,7 @@ def report(
     seed: int = 0,
     patches: Sequence[Patch] = (),
     model: str | None = None,
+    advise: Sequence[str] = (),
 ) -> Report:
     """Forecast a scenario with every model, draw its charts and, when asked, simulate it
     (``draws``) and compare it with counterfactual ``patches`` under ``model`` (default: the
@@ -181,10 +189,19 @@ def report(
     ``patches``. Every linked model that applies runs too, and the class of its details picks
     its section (:data:`SECTIONS`; none for a class without one). The report opens with the
     bottom line (:func:`~statecraft.analysis.brief.brief` of the one-issue models that apply,
-    on ``draws`` draws, or :data:`BOTTOM_LINE_DRAWS` without them).
+    on ``draws`` draws, or :data:`BOTTOM_LINE_DRAWS` without them). For each actor of
+    ``advise``, the section "What would it take?" gives its levers under ``model``
+    (:func:`~statecraft.analysis.advise.advise`, robust over as many draws) and what would
+    change the verdict.
     """
     from statecraft.report.registry import CHARTS, COMPUTE, ChartInputs
 
+    for actor in advise:
+        if actor not in scenario.actor_ids:
+            raise ValueError(
+                f"no actor {actor!r} in {scenario.name} to advise; the actors are: "
+                f"{', '.join(scenario.actor_ids)}"
+            )
     inputs = ChartInputs(model=model or default_model(), draws=draws, seed=seed, patches=patches)
     results: dict[str, Any] = {"forecast": COMPUTE["forecast"](scenario, inputs)}
     if draws > 0:
@@ -209,6 +226,17 @@ def report(
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     reference = default_model() if default_model() in f.model_names else None
     bottom = brief(scenario, draws=draws or BOTTOM_LINE_DRAWS, seed=seed)
+    advice = tuple(
+        advise_actor(
+            scenario,
+            actor,
+            model=inputs.the_model,
+            draws=draws or BOTTOM_LINE_DRAWS,
+            seed=seed,
+            flips=k == 0,  # the verdict is the same for every actor: searched once
+        )
+        for k, actor in enumerate(dict.fromkeys(advise))
+    )
     return Report(
         f,
         made,
@@ -220,6 +248,7 @@ def report(
         reference,
         bottom,
         results.get("risk"),
+        advice,
     )
 
 

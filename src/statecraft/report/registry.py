@@ -7,8 +7,8 @@ The command line's ``statecraft plot KIND``, the report's figures, the web app's
 - ``kind`` and a one-line ``description``;
 - ``needs``: the result it is drawn from: a ``forecast``, a ``simulation`` (Monte Carlo), a
   ``comparison`` (counterfactual patches), a ``sensitivity`` study (one input at a time) or
-  a ``backtest`` (of a DEU table, not a scenario) or a ``risk`` analysis (of a scenario with
-  a status quo, docs/risk.md);
+  a ``backtest`` (of a DEU table, not a scenario), a ``risk`` analysis (of a scenario with
+  a status quo, docs/risk.md) or a ``sweep`` of one or two inputs (docs/advise.md);
 - ``details``: for a chart of a forecast, the capability the models' details must have (a
   method of the details, such as ``trajectory_records`` where a model bargains in rounds),
   never a model's name: it can be drawn only from a forecast in which some model run gives
@@ -46,6 +46,7 @@ from statecraft.io.deu import DeuTable
 from statecraft.models import default_model
 from statecraft.report import charts
 from statecraft.report.risk_chart import risk_bars
+from statecraft.report.sweep_chart import compute_sweep, draw_sweep, draw_sweep_map
 from statecraft.report.timeline_chart import timeline_chart
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 Needs = Literal[
-    "forecast", "simulation", "comparison", "sensitivity", "backtest", "risk", "timeline"
+    "forecast", "simulation", "comparison", "sensitivity", "backtest", "risk", "timeline", "sweep"
 ]
 Source = Scenario | DeuTable | Timeline
 
@@ -72,6 +73,7 @@ Source = Scenario | DeuTable | Timeline
 _MISSING = {
     "actor": ("the {kind} chart needs {flag}: whose view to draw", "an actor"),
     "patches": ("the {kind} chart needs at least one {flag}", "patch"),
+    "sweep": ("the {kind} chart needs {flag}: the input to sweep and its range", "a sweep"),
 }
 
 
@@ -95,7 +97,8 @@ class ChartInputs:
     the ``model`` of a simulation, a comparison or a sensitivity study (default: the first
     registered model); the ``models`` of a forecast (default: every one-issue model that
     applies) or a backtest (default: all); counterfactual ``patches``; Monte Carlo
-    ``draws`` and ``seed``; model ``options``."""
+    ``draws`` and ``seed``; model ``options``; the ``sweep`` of a sweep chart: one or two
+    (input, from, to, steps), the input as ``actor:issue:field`` or ``actor:capability``."""
 
     issue: str | None = None
     actor: str | None = None
@@ -105,6 +108,7 @@ class ChartInputs:
     draws: int = 2000
     seed: int = 0
     options: Mapping[str, Any] = field(default_factory=dict)
+    sweep: Sequence[tuple[str, float, float, int]] = ()
 
     @property
     def the_model(self) -> str:
@@ -256,6 +260,7 @@ COMPUTE: dict[Needs, Callable[[Source, ChartInputs], Any]] = {
     "backtest": compute_backtest,
     "risk": compute_risk,
     "timeline": compute_timeline,
+    "sweep": compute_sweep,
 }
 
 
@@ -384,6 +389,28 @@ CHARTS: dict[str, Chart] = {
             caption="The followed dyad's risk index and 80% interval at every snapshot, the "
             "riskiest dyads, then each issue's forecast and 80% interval, the status quo, "
             "and the later events (grey lines; dots: their coded outcomes).",
+        ),
+        _chart(
+            "sweep",
+            "every issue's forecast and the biggest winner as one input moves, the points "
+            "where the winner changes marked",
+            "sweep",
+            draw_sweep,
+            takes=("sweep", "model", "options"),
+            requires=("sweep",),
+            caption="Each issue's forecast and the biggest winner across the input's values; "
+            "dashed: the winner changes; dotted: the coded value.",
+        ),
+        _chart(
+            "sweep-map",
+            "a heat map of the biggest winner (or, with an issue, of its forecast) over a "
+            "grid of two inputs",
+            "sweep",
+            draw_sweep_map,
+            takes=("sweep", "issue", "model", "options"),
+            requires=("sweep",),
+            caption="The biggest winner (or the issue's forecast) over a grid of two inputs; "
+            "the cross: their coded values.",
         ),
     )
 }
