@@ -250,3 +250,18 @@ def test_backtest_repr_and_html(tmp_path: Path) -> None:
     assert f"{board[0].model} {board[0].n}" in out
     assert cell(board[0].mae) in out
     assert isinstance(result.to_frame(), pd.DataFrame)
+
+
+def test_power_shift_repr_and_html(karabakh: sc.Scenario) -> None:
+    after = sc.apply_patch(karabakh, sc.load_patch("us-engaged", scenario=karabakh))
+    shift = sc.power_shift(karabakh, after)
+    lines = repr(shift).splitlines()
+    assert lines[0] == "PowerShift from 'karabakh-2020' to 'karabakh-2020+us-engaged': 9 actors"
+    top = shift.dyads[0]
+    assert lines[1] == f"  {top['a']}-{top['b']}: risk from the shift {top['shift']:.3f}"
+    text = " ".join(_text(shift._repr_html_()).split())
+    az = next(a for a in shift.actors if a["actor"] == "azerbaijan")
+    assert f"azerbaijan {cell(az['share_before'])} {cell(az['share_after'])}" in text
+    # the United States' capability rises (0.06 to 0.5): everyone else's share falls
+    assert az["share_after"] < az["share_before"]
+    assert isinstance(shift.to_frame(), pd.DataFrame)
