@@ -1,8 +1,8 @@
 """How a result shows itself in a notebook: a repr of a few lines and a small HTML table.
 
 Every result object of the public API (a scenario, a forecast, a simulation, a comparison, a
-sensitivity study, a brief, a risk, advice, a sweep, a flip search, a timeline run, a
-backtest) mixes in :class:`Notebook`. Its ``repr`` is a few lines (what it is, its size, its
+sensitivity study, a brief, a risk, a power shift, advice, a sweep, a flip search, a timeline
+run, a backtest) mixes in :class:`Notebook`. Its ``repr`` is a few lines (what it is, its size, its
 headline: a name, a number), never the object's every field; Jupyter shows ``_repr_html_``
 instead: the same lines as a caption over the object's headline table, at most
 :data:`HTML_ROWS` rows of it (``to_frame()`` has every row). The HTML is self-contained (one
