@@ -121,7 +121,7 @@ class Brief(Notebook):
         return pd.DataFrame.from_records(
             [
                 {"actor": v.name, "p_biggest": v.overall.p_biggest, "p_gain": v.overall.p_gain}
-                | {"median": v.overall.median, "p10": v.overall.interval80[0]}
+                | {"gain_median": v.overall.median, "p10": v.overall.interval80[0]}
                 | {"p90": v.overall.interval80[1]}
                 for v in self.winners
             ]
