@@ -73,6 +73,87 @@ def test_the_bottom_line_comes_first(karabakh_html: str) -> None:
     assert f"{brief.leader.name}, in {brief.leader.p_biggest:.0%} of 500 draws" in section
 
 
+#: The report top-down (issue 20): the answer first, then the forecasts, the what-ifs and what
+#: moves them, the method; the scenario's tables last, as an appendix.
+ORDER = [
+    "bottom-line",
+    "will-it-hold",
+    "forecast",
+    "winners",
+    "bargaining",
+    "trades",
+    "uncertainty",
+    "counterfactuals",
+    "tornado",
+    "method",
+    "question",
+    "coding",
+]
+
+
+def _section(page: str, name: str) -> str:
+    return page.split(f'<section id="{name}">')[1].split("</section>")[0]
+
+
+def test_the_report_reads_top_down(karabakh_html: str) -> None:
+    assert re.findall(r'<section id="([^"]+)"', karabakh_html) == ORDER
+    # the actor and source tables are in the appendix, after the method
+    appendix = _section(karabakh_html, "question")
+    assert "<h2>Appendix" in appendix
+    assert "Actors, their positions and saliences" in appendix
+    assert "<h3>Sources</h3>" in appendix
+    assert "Actors, their positions" not in karabakh_html.split('<section id="method">')[0]
+    # the issue map shows the forecasts: it sits in the forecast section
+    assert 'id="issue-map' in _section(karabakh_html, "forecast")
+
+
+def test_every_model_that_ran_has_a_column(karabakh_html: str) -> None:
+    from statecraft.report.html import number
+
+    s = sc.load("karabakh-2020")
+    table = _section(karabakh_html, "forecast").split("</table>")[0]
+    header = table.split("</tr>")[0]
+    for name in (*sc.forecast(s).model_names, "exchange", "spatial"):
+        assert f">{name}<" in header
+    # the linked models' columns hold their own runs' forecasts, by hand from the rows
+    rows = table.split("</tr>")[1:-1]
+    for name in ("exchange", "spatial"):
+        run = sc.forecast(s, name)
+        for item, row in zip(s.issues, rows, strict=True):
+            assert f'<td class="num">{number(run.value(item.id, name))}</td>' in row
+
+
+def test_counterfactuals_name_each_patchs_winners(karabakh_html: str) -> None:
+    s = sc.load("karabakh-2020")
+    c = sc.compare(s, ["us-engaged"])
+    section = _section(karabakh_html, "counterfactuals")
+    side = section.split('<div class="beside">')[1].split("</div>")[0]
+    assert "<table>" in side
+    assert "<svg" in side  # the chart beside the table
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", side)).split())
+    for label, run in (("base", c.base), ("us-engaged", c.patched[0][1])):
+        first, second = run.winners.ranking[:2]
+        assert f"{label} {first.name} ({first.gain:+.3f}) {second.name} ({second.gain:+.3f})" in (
+            text
+        )
+
+
+def test_the_tornado_section_ranks_the_inputs(karabakh_html: str) -> None:
+    from statecraft.report.html import TORNADO_TOP
+
+    s = sc.load("karabakh-2020")
+    sens = sc.one_at_a_time(s)
+    table = _section(karabakh_html, "tornado").split("</table>")[0]
+    shown = re.findall(r"<td>([a-z_]+:[a-z_:]+)</td>", table)
+    expected = [sw.input for i in s.issue_ids for sw in sens.tornado(i)[:TORNADO_TOP]]
+    assert shown == expected
+    # ranked: the swings in each issue's rows fall; nothing that moves nothing is shown
+    for issue in s.issue_ids:
+        swings = [sw.swing for sw in sens.tornado(issue)[:TORNADO_TOP]]
+        assert swings == sorted(swings, reverse=True)
+        assert all(sw > 0 for sw in swings)
+
+
 def test_the_trades_of_the_exchange_model_are_shown(karabakh_html: str) -> None:
     section = karabakh_html.split('<section id="trades">')[1].split("</section>")[0]
     trades = sc.forecast(sc.load("karabakh-2020"), "exchange").linked["exchange"].trades(0)
@@ -104,8 +185,9 @@ def test_every_number_has_its_source_and_note(karabakh_html: str) -> None:
 def test_charts_are_inline_and_nothing_is_fetched(karabakh_html: str) -> None:
     s = sc.load("karabakh-2020")
     # issue map, winners, a trajectory per issue, confrontations, distributions,
-    # counterfactuals, and the risk (the scenario has a status quo)
-    assert karabakh_html.count("<svg") == 2 + len(s.issues) + 1 + 1 + 1 + 1
+    # counterfactuals, the risk (the scenario has a status quo) and a tornado per issue (some
+    # input moves every issue of Karabakh)
+    assert karabakh_html.count("<svg") == 2 + len(s.issues) + 1 + 1 + 1 + 1 + len(s.issues)
     assert "<img" not in karabakh_html
     assert "<script" not in karabakh_html
     assert "<link" not in karabakh_html
@@ -185,4 +267,5 @@ def test_sections_come_from_capabilities_and_classes_of_details(
     monkeypatch.setitem(registry.COMPUTE, "forecast", no_rounds)  # no model bargains in rounds
     plain = report(s).html()
     assert '<section id="bargaining">' not in plain
-    assert plain.count("<svg") == 3  # the issue map, the winners and the risk
+    # the issue map, the winners, the risk and a tornado per issue (every one is moved)
+    assert plain.count("<svg") == 3 + len(s.issues)

@@ -5,7 +5,7 @@ within 0..1, capabilities above 0, names and labels one line of text
 from __future__ import annotations
 
 import unicodedata
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic_core import PydanticCustomError
 
@@ -23,7 +23,7 @@ class _Ranged(Protocol):
 
 Q = TypeVar("Q", bound=_Ranged)
 
-__all__ = ["capability_positive", "one_line", "salience_in_unit"]
+__all__ = ["capability_positive", "one_line", "salience_in_unit", "wrap_number"]
 
 
 def salience_in_unit(q: Q) -> Q:
@@ -62,3 +62,19 @@ def one_line(text: str) -> str:
                 {"code": f"{ord(c):04X}", "at": k + 1},
             )
     return text
+
+
+def wrap_number(data: Any) -> Any:
+    """Accept a plain number where a :class:`Quantity` is expected."""
+    if isinstance(data, bool):
+        raise PydanticCustomError(
+            "number_type", "expected a number or a mapping with 'value', not a boolean"
+        )
+    if isinstance(data, int | float):
+        return {"value": data}
+    if isinstance(data, str):
+        raise PydanticCustomError(
+            "number_type",
+            "expected a number or a mapping with 'value' (and optional 'source', 'note'), not text",
+        )
+    return data

@@ -19,6 +19,7 @@ from statecraft.models import (
     build_model,
     build_models,
 )
+from statecraft.notebook import Notebook, few
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
@@ -68,8 +69,8 @@ class IssueForecast:
         return abs(value - self.actual)
 
 
-@dataclass(frozen=True)
-class Forecast:
+@dataclass(frozen=True, repr=False)
+class Forecast(Notebook):
     """The result of :func:`forecast`: per-issue forecasts and who wins under them."""
 
     scenario: Scenario
@@ -199,6 +200,35 @@ class Forecast:
         import pandas as pd
 
         return pd.DataFrame.from_records(self.to_records())
+
+    def _headline(self) -> pd.DataFrame:
+        """One row per issue: the status quo, each model's forecast, the actual outcome."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(
+            [
+                {"issue": i.issue, "status_quo": i.status_quo}
+                | {m: i.forecasts.get(m) for m in self.model_names}
+                | {"actual": i.actual}
+                for i in self.issues
+            ]
+        )
+
+    def _summary(self) -> list[str]:
+        top = self.winners.ranking[0] if self.winners.ranking else None
+        lines = [
+            f"Forecast of {self.scenario.name!r}: {len(self.issues)} issues, "
+            f"{len(self.models)} models ({few(self.model_names, 4)}); primary {self.primary}"
+        ]
+        if top is not None:
+            lines.append(
+                f"  biggest winner under {self.primary}: {top.name} (gain {top.gain:+.3f})"
+            )
+        for i in self.issues[:5]:
+            value = i.forecasts.get(self.primary)
+            shown = "n/a" if value is None else f"{value:.4g}"
+            lines.append(f"  {i.issue}: {shown}")
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready data (the shape of ``statecraft forecast --format json``)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -30,8 +30,12 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from statecraft._rules import capability_positive, one_line, salience_in_unit
+from statecraft._rules import capability_positive, one_line, salience_in_unit, wrap_number
 from statecraft.errors import format_location
+from statecraft.notebook import Notebook, few
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Actor",
@@ -50,22 +54,6 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-
-def _wrap_number(data: Any) -> Any:
-    """Accept a plain number where a :class:`Quantity` is expected."""
-    if isinstance(data, bool):
-        raise PydanticCustomError(
-            "number_type", "expected a number or a mapping with 'value', not a boolean"
-        )
-    if isinstance(data, int | float):
-        return {"value": data}
-    if isinstance(data, str):
-        raise PydanticCustomError(
-            "number_type",
-            "expected a number or a mapping with 'value' (and optional 'source', 'note'), not text",
-        )
-    return data
 
 
 Distribution = Literal["triangular", "uniform", "normal", "beta"]
@@ -94,7 +82,7 @@ class Quantity(_Frozen):
     @model_validator(mode="before")
     @classmethod
     def _from_number(cls, data: Any) -> Any:
-        return _wrap_number(data)
+        return wrap_number(data)
 
     @model_validator(mode="after")
     def _range(self) -> Quantity:
@@ -136,7 +124,7 @@ class Quantity(_Frozen):
 Line = Annotated[str, AfterValidator(one_line)]
 Salience = Annotated[Quantity, AfterValidator(salience_in_unit)]
 Capability = Annotated[Quantity, AfterValidator(capability_positive)]
-Number = Annotated[Quantity, BeforeValidator(_wrap_number)]
+Number = Annotated[Quantity, BeforeValidator(wrap_number)]
 
 
 class Source(_Frozen):
@@ -291,7 +279,7 @@ def _check_widths(issues: Sequence[Issue]) -> None:
         )
 
 
-class Scenario(_Frozen):
+class Scenario(Notebook, _Frozen):
     """A negotiation or conflict as data: issues, actors and their stances.
 
     Immutable once built. Build one from a file with :func:`statecraft.load`, or in code.
@@ -413,6 +401,42 @@ class Scenario(_Frozen):
         ``relative``, keeping the distribution its own perturbation named, if any."""
         dist = self.perturb.dist if self.perturb is not None else "triangular"
         return self.model_copy(update={"perturb": Perturbation(relative=relative, dist=dist)})
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per actor and issue it takes a stance on: capability, position, salience."""
+        import pandas as pd
+
+        rows = [
+            {"actor": a.id, "name": a.display_name, "capability": a.capability.value}
+            | {"issue": i, "position": st.position.value, "salience": st.salience.value}
+            for a in self.actors
+            for i, st in a.stances.items()
+        ]
+        return pd.DataFrame.from_records(rows)
+
+    def _headline(self) -> pd.DataFrame:
+        """One row per actor: its capability and its position on each issue (None: sits out)."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(
+            [
+                {"actor": a.display_name, "capability": a.capability.value}
+                | {
+                    i: (st.position.value if (st := a.stances.get(i)) else None)
+                    for i in self.issue_ids
+                }
+                for a in self.actors
+            ]
+        )
+
+    def _summary(self) -> list[str]:
+        head = f"Scenario {self.name!r}" + (f": {self.title}" if self.title else "")
+        return [
+            head,
+            f"  {len(self.actors)} actors: {few(a.id for a in self.actors)}",
+            f"  {len(self.issues)} issues: {few(self.issue_ids)}",
+            f"  {len(self.sources)} sources",
+        ]
 
     def to_data(self) -> dict[str, Any]:
         """Plain data for writing: numbers without source or note are written as numbers."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from statecraft.notebook import Notebook
 from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
@@ -68,8 +69,8 @@ class Flip:
         }
 
 
-@dataclass(frozen=True)
-class FlipSearch:
+@dataclass(frozen=True, repr=False)
+class FlipSearch(Notebook):
     """The smallest changes that change a verdict: one input at a time (cheapest first) and
     the cheapest pair found by search (None when no pair beats the best single change)."""
 
@@ -110,14 +111,17 @@ class FlipSearch:
             )
         )
 
-    def __repr__(self) -> str:
+    def _summary(self) -> list[str]:
         c = self.cheapest
         said = "nothing within reach" if c is None else f"{' + '.join(c.inputs)} ({c.cost:.2f})"
-        return f"<FlipSearch {self.what} = {self.verdict} under {self.model}: {said}>"
+        return [
+            f"FlipSearch of {self.scenario!r}: {self.what} = {self.verdict} under {self.model}",
+            f"  {self.searched} inputs moved; cheapest flip: {said}",
+        ]
 
 
-@dataclass(frozen=True)
-class Advice:
+@dataclass(frozen=True, repr=False)
+class Advice(Notebook):
     """The levers of an actor's goal under one model, ranked by the size of their effect
     across the plausible range, with what flips the verdict."""
 
@@ -160,16 +164,25 @@ class Advice:
             )
         )
 
-    def __repr__(self) -> str:
-        top = self.levers[0].input if self.levers else "none"
-        return (
-            f"<Advice for {self.actor} in {self.scenario} under {self.model}: "
-            f"{len(self.levers)} levers, top {top}>"
-        )
+    def _headline(self) -> pd.DataFrame:
+        """The levers, biggest effect first: input, effect across the range, direction,
+        robustness."""
+        cols = ["input", "effect_range", "direction", "robustness", "method"]
+        return self.to_frame().reindex(columns=cols)
+
+    def _summary(self) -> list[str]:
+        lines = [
+            f"Advice for {self.actor} in {self.scenario!r} under {self.model}: "
+            f"{len(self.levers)} levers ({self.goal} {self.goal_value:.4g})"
+        ]
+        lines += [f"  {lv.input}: effect {lv.effect_range:+.4g}" for lv in self.levers[:3]]
+        if self.flips is not None:
+            lines += self.flips._summary()[1:]
+        return lines
 
 
-@dataclass(frozen=True)
-class Sweep:
+@dataclass(frozen=True, repr=False)
+class Sweep(Notebook):
     """The forecasts and the biggest winner at each point of a grid of one or two inputs."""
 
     scenario: str
@@ -225,6 +238,12 @@ class Sweep:
             )
         )
 
-    def __repr__(self) -> str:
+    def _summary(self) -> list[str]:
         grid = " x ".join(str(len(a)) for a in self.axes)
-        return f"<Sweep of {', '.join(self.inputs)} ({grid} points) under {self.model}>"
+        changes = len(self.changes()) if len(self.inputs) == 1 else None
+        return [
+            f"Sweep of {', '.join(self.inputs)} in {self.scenario!r} ({grid} points) "
+            f"under {self.model}",
+            f"  winners: {', '.join(sorted({str(w) for w in self.winners}))}"
+            + ("" if changes is None else f"; the winner changes {changes} times"),
+        ]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from statecraft.notebook import Notebook
 from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
@@ -64,8 +65,8 @@ class Guarantor:
 RESTS_ON = 0.01
 
 
-@dataclass(frozen=True)
-class Risk:
+@dataclass(frozen=True, repr=False)
+class Risk(Notebook):
     """The result of :func:`~statecraft.analysis.risk.risk`: the dyads' risk (riskiest
     first), the pressure on each issue, the guarantors of the focus dyad (most needed
     first) and the settlement's risk (the riskiest dyad's, per draw)."""
@@ -177,7 +178,7 @@ class Risk:
         }
         return dict(strict_json(data, why={"dyads": "no draw", "issues": "no draw"}))
 
-    def __repr__(self) -> str:
+    def _summary(self) -> list[str]:
         top = self.dyads[0] if self.dyads else None
         lines = [f"Risk({self.scenario!r}, {self.draws:,} draws, seed {self.seed})"]
         if top is not None:
@@ -195,7 +196,7 @@ class Risk:
                 f"  pressure on {i.issue}: {i.pressure.median:.3f}"
                 + (f" (from {self.name(i.leader)})" if i.leader else "")
             )
-        return "\n".join(lines)
+        return lines
 
 
 def _row(what: str, key: str, band: Band) -> dict[str, Any]:

@@ -27,6 +27,7 @@ import numpy as np
 from statecraft.analysis._risk_study import _before, evaluate, plan_for
 from statecraft.analysis._risk_terms import issue_terms, shift_pressure
 from statecraft.arrays import scenario_batch
+from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["PowerShift", "power_shift"]
 
 
-@dataclass(frozen=True)
-class PowerShift:
+@dataclass(frozen=True, repr=False)
+class PowerShift(Notebook):
     """The shift of power between two moments (:func:`power_shift`).
 
     ``actors``: per actor, ``share_before``, ``share_after``, ``salience_before``,
@@ -56,6 +57,19 @@ class PowerShift:
         import pandas as pd
 
         return pd.DataFrame.from_records(list(self.challenges))
+
+    def _headline(self) -> pd.DataFrame:
+        """Each actor's share of capability and mean salience, before and after."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(list(self.actors))
+
+    def _summary(self) -> list[str]:
+        lines = [f"PowerShift from {self.before!r} to {self.after!r}: {len(self.actors)} actors"]
+        lines += [
+            f"  {d['a']}-{d['b']}: risk from the shift {d['shift']:.3f}" for d in self.dyads[:3]
+        ]
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         return dict(

@@ -37,6 +37,7 @@ from statecraft.errors import check_seed
 from statecraft.io import actor_data, error_from_validation
 from statecraft.io.deu import DeuIssue, DeuTable
 from statecraft.models import Model, default_model, get_model
+from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
@@ -85,8 +86,8 @@ class Score:
     coverage95: float | None = None
 
 
-@dataclass(frozen=True)
-class Backtest:
+@dataclass(frozen=True, repr=False)
+class Backtest(Notebook):
     """Per-issue forecasts and the leaderboard."""
 
     table: DeuTable
@@ -164,6 +165,16 @@ class Backtest:
         import pandas as pd
 
         return pd.DataFrame.from_records(self.leaderboard_records())
+
+    _headline = leaderboard_frame
+
+    def _summary(self) -> list[str]:
+        best = self.leaderboard()[:3]
+        return [
+            f"Backtest of {len(self.actual)} issues, {len(self.models)} models, "
+            f"{self.replicates:,} bootstrap resamples (seed {self.seed})",
+            *(f"  {s.model}: MAE {s.mae:.4g} on {s.n} issues" for s in best),
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, strict: what is not a finite number is null, with the reason."""

@@ -42,6 +42,7 @@ from statecraft.analysis.calibration import predictive
 from statecraft.analysis.uncertainty import ProgressFn, check_models, run_study, uncertain_inputs
 from statecraft.errors import check_count, check_seed
 from statecraft.models import Model
+from statecraft.notebook import Notebook, few
 from statecraft.runner import forecast
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
@@ -68,8 +69,8 @@ _WHY_NULL = {
 }
 
 
-@dataclass(frozen=True)
-class Brief:
+@dataclass(frozen=True, repr=False)
+class Brief(Notebook):
     """The result of :func:`brief`: the verdict as probabilities, per issue the forecast
     with its interval, and the flags."""
 
@@ -96,6 +97,35 @@ class Brief:
     def leader(self) -> ActorVerdict | None:
         """The actor most often the biggest winner over the ensemble."""
         return self.winners[0] if self.winners else None
+
+    def _summary(self) -> list[str]:
+        lines = [
+            f"Brief of {self.scenario.name!r}: {self.draws:,} draws (seed {self.seed}) over "
+            f"{len(self.models)} models ({few(self.models, 4)}), {len(self.flags)} flags"
+        ]
+        if (lead := self.leader) is not None:
+            lines.append(
+                f"  most often the biggest winner: {lead.name} "
+                f"({lead.overall.p_biggest:.0%} of draws)"
+            )
+        for i in self.issues:
+            lo, hi = i.interval80
+            lines.append(f"  {i.issue}: {i.forecast:.4g} (80% {lo:.4g} to {hi:.4g})")
+        return lines
+
+    def _headline(self) -> pd.DataFrame:
+        """One row per actor over the ensemble: P(biggest winner), P(gain), the gain's
+        median and 80% interval."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(
+            [
+                {"actor": v.name, "p_biggest": v.overall.p_biggest, "p_gain": v.overall.p_gain}
+                | {"gain_median": v.overall.median, "p10": v.overall.interval80[0]}
+                | {"p90": v.overall.interval80[1]}
+                for v in self.winners
+            ]
+        )
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per actor and source: the ensemble and each model (``against``

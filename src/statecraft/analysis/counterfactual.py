@@ -42,6 +42,7 @@ from statecraft.analysis.uncertainty import Simulation, simulate
 from statecraft.errors import ScenarioError, check_seed
 from statecraft.io import load_yaml_data, read_file
 from statecraft.models import Model, default_model
+from statecraft.notebook import Notebook
 from statecraft.runner import Forecast, forecast
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
@@ -213,8 +214,8 @@ def patch_from_data(
     return patch
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Notebook):
     """The base scenario and each counterfactual: forecasts, winners and, when drawn,
     intervals."""
 
@@ -230,6 +231,31 @@ class Comparison:
     def labels(self) -> list[str]:
         """``base``, then each counterfactual's name."""
         return ["base", *(p.name for p, _ in self.patched)]
+
+    def _summary(self) -> list[str]:
+        runs = [("base", self.base), *((p.name, f) for p, f in self.patched)]
+        lines = [
+            f"Comparison of {self.base.scenario.name!r}: the base and {len(self.patched)} "
+            f"counterfactual{'s' if len(self.patched) != 1 else ''} under {self.base.primary}"
+        ]
+        for label, f in runs:
+            top = f.winners.ranking[0] if f.winners.ranking else None
+            said = "no winner" if top is None else f"{top.name} ({top.gain:+.3f})"
+            lines.append(f"  {label}: biggest winner {said}")
+        return lines
+
+    def _headline(self) -> pd.DataFrame:
+        """One row per issue: the primary model's forecast in the base and each patch."""
+        import pandas as pd
+
+        m = self.base.primary
+        runs = [("base", self.base), *((p.name, f) for p, f in self.patched)]
+        return pd.DataFrame.from_records(
+            [
+                {"issue": i.issue} | {label: f.value(i.issue, m) for label, f in runs}
+                for i in self.base.issues
+            ]
+        )
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per issue, scenario and model: forecast and difference from the base."""

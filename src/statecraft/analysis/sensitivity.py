@@ -25,6 +25,7 @@ from statecraft.analysis.uncertainty import check_models
 from statecraft.arrays import draw_batch
 from statecraft.errors import MemoryLimitError, check_seed
 from statecraft.models import Model, default_model
+from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
@@ -64,8 +65,8 @@ class SobolIndex:
     total_conf: float
 
 
-@dataclass(frozen=True)
-class Sensitivity:
+@dataclass(frozen=True, repr=False)
+class Sensitivity(Notebook):
     """The result of a sensitivity study: per issue, the base forecast and the rankings."""
 
     scenario: Scenario
@@ -104,6 +105,40 @@ class Sensitivity:
         """The Sobol indices on one issue, by total index, largest first."""
         rows = [s for s in self.sobol if s.issue == issue]
         return sorted(rows, key=lambda s: -(s.total if np.isfinite(s.total) else -1.0))
+
+    def _summary(self) -> list[str]:
+        how = " and ".join(
+            w for w, on in (("one at a time", self.swings), ("Sobol", self.sobol)) if on
+        )
+        lines = [
+            f"Sensitivity of {self.scenario.name!r} under {self.model}: "
+            f"{len(self.inputs)} uncertain inputs, {how or 'nothing run'}"
+        ]
+        for issue in self.base:
+            top = self.tornado(issue)[:1]
+            said = f"{top[0].input} swings it {top[0].swing:.4g}" if top else "nothing moves it"
+            lines.append(f"  {issue} (base {self.base[issue]:.4g}): {said}")
+        return lines
+
+    def _headline(self) -> pd.DataFrame:
+        """The five inputs that move each issue most, one at a time (or by total Sobol
+        index when only the Sobol study ran)."""
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+        for issue in self.base:
+            if self.swings:
+                rows += [
+                    {"issue": issue, "input": s.input, "at_low": s.at_low}
+                    | {"at_high": s.at_high, "swing": s.swing}
+                    for s in self.tornado(issue)[:5]
+                ]
+            else:
+                rows += [
+                    {"issue": issue, "input": s.input, "S1": s.first, "ST": s.total}
+                    for s in self.ranked_sobol(issue)[:5]
+                ]
+        return pd.DataFrame.from_records(rows)
 
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd

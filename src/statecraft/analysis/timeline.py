@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -39,8 +39,12 @@ from statecraft.analysis.brief import Brief, brief
 from statecraft.analysis.risk import risk as risk_of
 from statecraft.errors import ScenarioError, check_count, check_seed
 from statecraft.io import error_from_validation, load, load_yaml_data, read_file
+from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Event",
@@ -263,8 +267,8 @@ def _scores(b: Brief, events: Sequence[Event], cutoff: dt.date) -> tuple[Score, 
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class TimelineRun:
+@dataclass(frozen=True, repr=False)
+class TimelineRun(Notebook):
     """The result of :func:`run_timeline`."""
 
     timeline: Timeline
@@ -289,6 +293,23 @@ class TimelineRun:
             for s in self.snapshots
             for i in s.brief.issues
         ]
+
+    def to_frame(self) -> pd.DataFrame:
+        """:meth:`to_records` as a DataFrame: one row per snapshot and issue."""
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.to_records())
+
+    def _summary(self) -> list[str]:
+        lines = [
+            f"TimelineRun of {self.timeline.name!r}: {len(self.snapshots)} snapshots, "
+            f"{len(self.timeline.events)} events, {self.draws:,} draws (seed {self.seed})"
+        ]
+        for s in self.snapshots:
+            lead = s.brief.leader
+            said = "no leader" if lead is None else f"{lead.name} ({lead.p_biggest:.0%})"
+            lines.append(f"  {s.snapshot.id} ({s.snapshot.when}): biggest winner {said}")
+        return lines
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as strict JSON data (the shape of ``statecraft timeline -f json``)."""

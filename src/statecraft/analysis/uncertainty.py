@@ -40,6 +40,7 @@ from statecraft.analysis.parallel import execute
 from statecraft.arrays import scenario_batch
 from statecraft.errors import check_count, check_seed
 from statecraft.models import Model, build_models, default_model
+from statecraft.notebook import Notebook, few
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
@@ -107,8 +108,8 @@ class IssueSummary:
         return quantile(self.histogram, q, self.low, self.high)
 
 
-@dataclass(frozen=True)
-class Simulation:
+@dataclass(frozen=True, repr=False)
+class Simulation(Notebook):
     """The result of :func:`simulate`."""
 
     scenario: Scenario
@@ -132,6 +133,18 @@ class Simulation:
             if s.issue == issue and s.model == model:
                 return s
         raise KeyError(f"no summary for issue {issue!r} and model {model!r}")
+
+    def _summary(self) -> list[str]:
+        cut = " (interrupted)" if self.interrupted else ""
+        lines = [
+            f"Simulation of {self.scenario.name!r}: {self.draws:,} draws{cut} (seed {self.seed}) "
+            f"of {len(self.inputs)} uncertain inputs; models {few(self.models, 4)}"
+        ]
+        for s in self.issues:
+            if s.model == self.models[0]:
+                lo, hi = s.interval80
+                lines.append(f"  {s.issue}: median {s.median:.4g} (80% {lo:.4g} to {hi:.4g})")
+        return lines
 
     def to_records(self) -> list[dict[str, Any]]:
         return [

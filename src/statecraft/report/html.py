@@ -30,7 +30,15 @@ if TYPE_CHECKING:
 
     from statecraft.analysis.counterfactual import Patch
 
-__all__ = ["BOTTOM_LINE_DRAWS", "SECTIONS", "Report", "Section", "render_report", "report"]
+__all__ = [
+    "BOTTOM_LINE_DRAWS",
+    "SECTIONS",
+    "TORNADO_TOP",
+    "Report",
+    "Section",
+    "render_report",
+    "report",
+]
 
 LIMITS = (
     "The models turn the coded positions, saliences and capabilities into a forecast; they "
@@ -94,6 +102,8 @@ class Report:
     bottom: Brief | None = None  # the bottom line, the report's first section
     risk: Any | None = None  # will the settlement hold? (a scenario with a status quo)
     advice: tuple[Any, ...] = ()  # what would it take? (the actors named, advise.html.j2)
+    linked: dict[str, Forecast] = field(default_factory=dict)  # each linked model's own run
+    sensitivity: Any | None = None  # one input at a time: the tornado section
 
     def html(self) -> str:
         from jinja2 import Environment, PackageLoader, select_autoescape
@@ -107,7 +117,7 @@ class Report:
         env.filters["num"] = number
         env.filters["pct"] = percent
         f = self.forecast
-        linked = [m for sec in self.sections for m in sec.forecast.models]
+        linked = [m for run in self.linked.values() for m in run.models]
         models = [
             {
                 "name": m.name,
@@ -133,6 +143,9 @@ class Report:
             risk=self.risk,
             advice=self.advice,
             advise_top=ADVISE_TOP,
+            linked=self.linked,
+            sensitivity=self.sensitivity,
+            tornado_top=TORNADO_TOP,
             shares=weight_shares(f.scenario),
             sits_out=any(
                 i not in a.stances for a in f.scenario.actors for i in f.scenario.issue_ids
@@ -167,6 +180,8 @@ ADVISE_TOP = 8
 
 #: Draws of the bottom line of a report made without ``draws``.
 BOTTOM_LINE_DRAWS = 1000
+#: The inputs the tornado section shows per issue (its table and its charts).
+TORNADO_TOP = 5
 
 
 def report(
@@ -194,6 +209,7 @@ def report(
     (:func:`~statecraft.analysis.advise.advise`, robust over as many draws) and what would
     change the verdict.
     """
+    from statecraft.report import charts
     from statecraft.report.registry import CHARTS, COMPUTE, ChartInputs
 
     for actor in advise:
@@ -208,6 +224,7 @@ def report(
         results["simulation"] = COMPUTE["simulation"](scenario, inputs)
     if patches:
         results["comparison"] = COMPUTE["comparison"](scenario, inputs)
+    results["sensitivity"] = COMPUTE["sensitivity"](scenario, inputs)
     if any(i.status_quo is not None for i in scenario.issues) and len(scenario.actors) > 1:
         settled = replace(inputs, draws=draws or BOTTOM_LINE_DRAWS)
         results["risk"] = COMPUTE["risk"](scenario, settled)
@@ -222,6 +239,12 @@ def report(
             shown = inputs if item is None else replace(inputs, issue=item.id)
             made[key] = svg(chart.draw(result, shown), key)
             captions[key] = chart.caption_for(None if item is None else item.label)
+    sens = results["sensitivity"]
+    for item in scenario.issues:  # the tornado of every issue that some input moves
+        if sens.tornado(item.id):
+            key = f"tornado-{item.id}"
+            made[key] = svg(charts.tornado(sens, item.id, top=TORNADO_TOP), key)
+            captions[key] = CHARTS["tornado"].caption_for(item.label)
     f: Forecast = results["forecast"]
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     reference = default_model() if default_model() in f.model_names else None
@@ -237,34 +260,44 @@ def report(
         )
         for k, actor in enumerate(dict.fromkeys(advise))
     )
+    linked = _linked(scenario)
     return Report(
         f,
         made,
         results.get("simulation"),
         results.get("comparison"),
         created,
-        _sections(scenario),
+        _sections(linked),
         captions,
         reference,
         bottom,
         results.get("risk"),
         advice,
+        {name: run for name, (_, run) in linked.items()},
+        sens,
     )
 
 
-def _sections(scenario: Scenario) -> tuple[Section, ...]:
-    """The sections of the linked models that apply to the scenario and whose details'
-    class has one (each model runs alone, as ``forecast(scenario, name)`` would)."""
+def _linked(scenario: Scenario) -> dict[str, tuple[str, Forecast]]:
+    """Every linked model that applies to the scenario, by name: its title and its run
+    (each model runs alone, as ``forecast(scenario, name)`` would)."""
     batch = scenario_batch(scenario)
-    out = []
+    out = {}
     for name, cls in available_models().items():
         if not cls.links_issues or len(cls().not_applicable(batch)) == batch.n_issues:
             continue
-        run = forecast(scenario, name)
+        out[name] = (cls.title, forecast(scenario, name))
+    return out
+
+
+def _sections(linked: dict[str, tuple[str, Forecast]]) -> tuple[Section, ...]:
+    """The sections of the linked models whose details' class has one (:data:`SECTIONS`)."""
+    out = []
+    for name, (title, run) in linked.items():
         details = run.linked.get(name)
         template = SECTIONS.get(type(details)) if details is not None else None
         if template is not None and details is not None:
-            out.append(Section(template, name, cls.title, run, details))
+            out.append(Section(template, name, title, run, details))
     return tuple(out)
 
 
