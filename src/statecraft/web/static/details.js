@@ -43,7 +43,7 @@ function renderDetails() {
   const whole = q !== null && typeof q === "object" ? q : { value: q };
   box.append(element("h3", words(path)));
   box.dataset.of = JSON.stringify(path);
-  box.append(element("span", `value: ${whole.value ?? "none"}`), " ");
+  box.append(element("span", `value: ${whole.value ?? "none"}`, "detail-value"), " ");
   const field = (key, control) => {
     control.dataset.detail = key;
     control.value = whole[key] ?? "";
@@ -67,6 +67,15 @@ function renderDetails() {
     "below or a citation.", "hint"));
 }
 
+function detailsValue() {
+  // The shown number's value, after an edit; the fields stay as they are (rebuilding them
+  // would take them from under the cursor).
+  const shown = $("details").querySelector(".detail-value");
+  if (!shown || !state.focus) return;
+  const [holder, last] = at(state.focus);
+  shown.textContent = `value: ${value(holder[last]) ?? "none"}`;
+}
+
 function setDetail(path, key, text) {
   const [holder, last] = at(path);
   let q = holder[last];
@@ -81,7 +90,6 @@ function setDetail(path, key, text) {
   else q[key] = key === "low" || key === "high" ? parsed(text) : text;
   if (Object.keys(q).length === 1) holder[last] = q.value; // a plain number again
   state.dirty = true;
-  renderDetails();
   validate();
 }
 

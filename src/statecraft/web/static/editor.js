@@ -120,7 +120,7 @@ function edit(keys, text) {
   }
   state.dirty = true;
   if (keys[0] === "title") $("title").textContent = text || state.data.name;
-  renderDetails();
+  detailsValue();
   validate();
 }
 
