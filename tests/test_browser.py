@@ -382,7 +382,8 @@ def test_a_new_scenario_gets_winners_and_a_nash_forecast(page: Any) -> None:
     head = page.locator(f"{SHOWN} table.forecast th").all_inner_texts()
     assert head == ["Issue", "Status quo", "compromise", "nash", "Actual"]
     cells = page.locator(f"{SHOWN} table.forecast tr").nth(1).locator("td").all_inner_texts()
-    assert cells[1] == "50.0" and cells[2] == "67.0"
+    assert cells[1] == "50.0"
+    assert cells[2] == "67.0"
     # Nash: on one issue every point between the two ideal points is Pareto-optimal, so a
     # status quo between them (50, between 20 and 80) cannot be bettered for both: it stays
     assert cells[3] == "50.0"
@@ -443,14 +444,14 @@ def test_a_past_run_opens_with_its_scenario(page: Any) -> None:
     forecast = _forecast_of(page, label)
     run_id = page.inner_text(f"{SHOWN} .forecast-line").rsplit("(run ", 1)[1].rstrip(")")
     page.select_option("#pick", "karabakh-2020")  # back to the built-in, Turkey at 0.8
-    page.wait_for_function(f"state.ref === 'karabakh-2020' && !state.dirty")
+    page.wait_for_function("state.ref === 'karabakh-2020' && !state.dirty")
     assert page.locator(salience).input_value() != "0.05"
     page.wait_for_selector(f"#runs tr:has-text('{run_id}') button")
     page.click(f"#runs tr:has-text('{run_id}') button")
     page.wait_for_selector(f"{SHOWN}[data-run='{run_id}'] table.forecast")
     assert page.locator(salience).input_value() == "0.05"  # the scenario as it was run
     assert _forecast_of(page, label) == forecast
-    assert page.inner_text(f"#tabs .tab.active .tab-title") == f"Run {run_id}"
+    assert page.inner_text("#tabs .tab.active .tab-title") == f"Run {run_id}"
 
 
 def test_errors_name_actors_and_issues_by_id(page: Any) -> None:
