@@ -337,6 +337,9 @@ def test_the_editor_edits_everything_the_format_holds(page: Any, server: str) ->
     _change(page, _cell("title"), "Karabakh, edited")
     page.wait_for_timeout(400)
     assert page.locator("#problem").is_hidden(), page.inner_text("#problem")
+    page.click("#meta-box summary")  # closed again, and the details of Iran's position shown
+    page.click(position)
+    page.evaluate("window.scrollTo(0, 0)")
     _shot(page, "editor", full=False)
     s = _stored(page, server)
     issue = next(i for i in s["issues"] if i["id"] == "territory")
