@@ -412,7 +412,8 @@ def test_the_page_and_its_files(client: Any) -> None:
     import re
 
     scripts = re.findall(r'<script src="([^"]+)"', page.text)
-    assert scripts[0] == "/static/core.js" and scripts[-1] == "/static/app.js"
+    assert scripts[0] == "/static/core.js"
+    assert scripts[-1] == "/static/app.js"
     for path in (*scripts, "/static/app.css"):
         served = client.get(path)
         assert served.status_code == 200
