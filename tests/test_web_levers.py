@@ -391,3 +391,38 @@ def test_by_id_names_what_it_can_and_keeps_an_index_where_the_id_is_not_unique()
     # an index past the end, or a path that is not the scenario's list, stays
     assert by_id("actors[9].x: y", ["actors", 9, "x"], data)[1] == ["actors", 9, "x"]
     assert by_id("z", ["issues", "actors", 0], {"issues": []})[1] == ["issues", "actors", 0]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "words"),
+    [
+        (
+            "/api/advise",
+            '{"scenario": "karabakh-2020", "actor": "armenia", "targets": {"territory": NaN}}',
+            "a target for territory must lie on its scale, 0 to 100 (got nan)",
+        ),
+        (
+            "/api/advise",
+            '{"scenario": "karabakh-2020", "actor": "armenia", "targets": {"territory": 500}}',
+            "a target for territory must lie on its scale, 0 to 100 (got 500.0)",
+        ),
+        (
+            "/api/advise",
+            '{"scenario": "karabakh-2020", "actor": "armenia", "issues": ["territory"], '
+            '"threshold": Infinity}',
+            "threshold must be a finite number (got inf)",
+        ),
+        (
+            "/api/sweep",
+            '{"scenario": "karabakh-2020", "input": "usa:peacekeepers:salience", '
+            '"start": NaN, "stop": 1}',
+            "the ends of the sweep of usa:peacekeepers:salience must be finite numbers",
+        ),
+    ],
+)
+def test_numbers_off_their_scale_or_not_finite_are_refused(
+    client: Any, path: str, body: str, words: str
+) -> None:
+    answer = client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"] == words
