@@ -88,6 +88,7 @@ def test_a_worker_past_its_time_is_killed_and_its_slot_freed(
         assert answer.json() == {
             "error": "the forecast ran past this server's limit of 1 s",
             "path": None,
+            "at": None,
             "line": None,
             "data": None,
         }

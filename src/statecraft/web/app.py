@@ -28,7 +28,7 @@ from statecraft import __version__
 from statecraft.api import textsafe
 from statecraft.web.deps import Limits, WebState
 from statecraft.web.guard import Guard
-from statecraft.web.routes import compute, runs, scenarios, server, studies
+from statecraft.web.routes import compute, levers, runs, scenarios, server, studies
 
 __all__ = ["Limits", "create_app"]
 
@@ -69,7 +69,7 @@ def create_app(
 
     _errors(app)
 
-    for routes in (scenarios, compute, studies, runs, server):
+    for routes in (scenarios, compute, levers, studies, runs, server):
         app.include_router(routes.router)
     app.mount(
         "/static",

@@ -59,9 +59,10 @@ class Limits:
     cells: int = 200_000  # actors x issues, summed over the scenarios kept
 
 
-def problem(status: int, exc: Exception | str) -> HTTPException:
-    """A refusal with a :class:`Problem` as its body; a scenario's error says where."""
-    return HTTPException(status_code=status, detail=problem_detail(exc))
+def problem(status: int, exc: Exception | str, data: Any = None) -> HTTPException:
+    """A refusal with a :class:`Problem` as its body; a scenario's error says where (by
+    the ids of its actors and issues, given the scenario's ``data``)."""
+    return HTTPException(status_code=status, detail=problem_detail(exc, data))
 
 
 def attachment(filename: str) -> dict[str, str]:

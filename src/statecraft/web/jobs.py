@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from statecraft import Scenario, brief, compare, forecast, risk, simulate
+from statecraft import Scenario, advise, brief, compare, forecast, risk, simulate, sweep
 from statecraft.api import CHARTS, ChartInputs, get_chart, read_deu
 
 __all__ = [
+    "advice",
     "bottom_line",
     "chart",
     "comparison",
@@ -24,6 +25,7 @@ __all__ = [
     "report",
     "settlement_risk",
     "study",
+    "sweeping",
 ]
 
 
@@ -76,11 +78,60 @@ def settlement_risk(
 
 
 def comparison(
-    s: Scenario, patches: Sequence[Any], model: str, draws: int, seed: int
-) -> tuple[Any, dict[str, Any]]:
-    """The scenario and its counterfactual patches (``statecraft compare``)."""
-    result = compare(s, list(patches), model, draws=draws, seed=seed)
-    return result, result.to_dict()
+    s: Scenario, patches: Sequence[Any], models: Sequence[str], draws: int, seed: int
+) -> list[tuple[Any, dict[str, Any]]]:
+    """The scenario and its counterfactual patches (``statecraft compare``) under each
+    model in turn, on the same draws (the same seed)."""
+    out = []
+    for model in models:
+        result = compare(s, list(patches), model, draws=draws, seed=seed)
+        out.append((result, result.to_dict()))
+    return out
+
+
+def advice(
+    s: Scenario,
+    actor: str,
+    issues: list[str] | None,
+    targets: dict[str, float],
+    model: str,
+    options: dict[str, Any],
+    draws: int,
+    seed: int,
+    flips: bool,
+    threshold: float | None,
+) -> dict[str, Any]:
+    """The levers of an actor's goal (``statecraft advise``) as JSON data."""
+    return advise(
+        s,
+        actor,
+        issues=issues,
+        targets=targets,
+        model=model,
+        options=options,
+        draws=draws,
+        seed=seed,
+        flips=flips,
+        threshold=threshold,
+    ).to_dict()
+
+
+def sweeping(
+    s: Scenario,
+    axes: list[tuple[str, float, float, int]],
+    model: str,
+    options: dict[str, Any],
+    seed: int,
+) -> dict[str, Any]:
+    """A sweep of one input, or a grid of two (``statecraft sweep``), as JSON data."""
+    return sweep(
+        s,
+        *axes[0],
+        second=axes[1] if len(axes) == 2 else None,
+        model=model,
+        options=options,
+        seed=seed,
+    ).to_dict()
 
 
 def report(s: Scenario, patches: Sequence[Any], model: str, draws: int, seed: int) -> str:
@@ -103,7 +154,7 @@ def chart(source: Scenario | str, kind: str, inputs: ChartInputs) -> str:
 
 def study(
     s: Scenario,
-    model: str,
+    model: str | list[str],
     draws: int,
     seed: int,
     options: dict[str, Any],

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from statecraft import ScenarioError, default_model
 from statecraft.api import SEED_MAX, check_seed
+from statecraft.web.named import by_id
 
 #: The model of a request that names none: the first registered one.
 MODEL_DOC = "A model's name (default: the first registered model, see GET /api/models)."
@@ -25,6 +26,7 @@ Seed = Annotated[
 ]
 
 __all__ = [
+    "AdviseRequest",
     "BriefRequest",
     "ChartRequest",
     "CompareRequest",
@@ -33,6 +35,8 @@ __all__ = [
     "ReportRequest",
     "RiskRequest",
     "StudyRequest",
+    "SweepAxis",
+    "SweepRequest",
     "problem_detail",
 ]
 
@@ -43,6 +47,11 @@ class Problem(BaseModel):
     error: str = Field(description="The message, in the command line's words.")
     path: list[str | int] | None = Field(
         default=None, description="Where in the scenario, e.g. ['actors', 4, 'capability']."
+    )
+    at: list[str | int] | None = Field(
+        default=None,
+        description="The same place with actors and issues by id, e.g. "
+        "['actors', 'iran', 'capability'].",
     )
     line: int | None = None
     data: dict[str, Any] | None = Field(
@@ -59,10 +68,14 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def problem_detail(exc: Exception | str) -> dict[str, Any]:
-    """A refusal's body: the error's words, and where in the scenario for a scenario's."""
+def problem_detail(exc: Exception | str, data: Any = None) -> dict[str, Any]:
+    """A refusal's body: the error's words, and where in the scenario for a scenario's.
+    Given the scenario's ``data`` as sent, actors and issues are named by their ids, in
+    the sentence and in ``at`` (:func:`statecraft.web.named.by_id`)."""
     if isinstance(exc, ScenarioError):
-        detail = Problem(error=str(exc), path=list(exc.path) or None, line=exc.line)
+        path = list(exc.path) or None
+        said, at = by_id(str(exc), path, data)
+        detail = Problem(error=said, path=path, at=at, line=exc.line)
     else:
         detail = Problem(error=str(exc))
     return detail.model_dump()
@@ -79,7 +92,12 @@ class ForecastRequest(_Request):
 
 class StudyRequest(_Request):
     scenario: str
-    model: str = Field(default_factory=default_model, description=MODEL_DOC)
+    model: str | None = Field(default=None, description=MODEL_DOC)
+    models: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Several models, each run on the same draws (give model or models).",
+    )
     draws: int = Field(default=2000, ge=1)
     seed: Seed = 0
     options: dict[str, Any] = Field(default_factory=dict)
@@ -135,7 +153,12 @@ class CompareRequest(_Request):
         "'a+b' or a list is one counterfactual, its patches stacked in order (the later over "
         "the earlier)."
     )
-    model: str = Field(default_factory=default_model, description=MODEL_DOC)
+    model: str | None = Field(default=None, description=MODEL_DOC)
+    models: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Several models: the comparison under each (give model or models).",
+    )
     draws: int = Field(default=0, ge=0)
     seed: Seed = 0
 
@@ -174,3 +197,62 @@ class ReportRequest(_Request):
     seed: Seed = 0
     patches: list[str | dict[str, Any] | list[str | dict[str, Any]]] = Field(default_factory=list)
     model: str = Field(default_factory=default_model, description=MODEL_DOC)
+
+
+def the_models(model: str | None, models: list[str] | None) -> list[str]:
+    """The models a study or a comparison runs: ``model``, or ``models`` (not both; neither:
+    the first registered model). Repeats are refused, as the command line refuses them."""
+    if model is not None and models is not None:
+        raise ValueError("give model or models, not both")
+    chosen = models if models is not None else [model or default_model()]
+    twice = sorted({m for m in chosen if chosen.count(m) > 1})
+    if twice:
+        raise ValueError(f"models names {', '.join(twice)} twice: name each model once")
+    return chosen
+
+
+class AdviseRequest(_Request):
+    """The levers of an actor's goal (``statecraft advise``)."""
+
+    scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
+    actor: str = Field(description="Whose goal: an actor's id.")
+    issues: list[str] | None = Field(
+        default=None, description="Only these issues' levers and gain (default: all)."
+    )
+    targets: dict[str, float] = Field(
+        default_factory=dict,
+        description="A target value per issue (the goal is then closeness to them); empty: "
+        "the actor's own gain.",
+    )
+    model: str = Field(default_factory=default_model, description=MODEL_DOC)
+    options: dict[str, Any] = Field(default_factory=dict)
+    draws: int = Field(
+        default=1000, ge=0, description="Draws of the uncertain inputs for robustness."
+    )
+    seed: Seed = 0
+    flips: bool = Field(default=True, description="Also search what flips the verdict.")
+    threshold: float | None = Field(
+        default=None,
+        description="With exactly one issue: also search what puts its forecast across this.",
+    )
+
+
+class SweepAxis(_Request):
+    """One input of a sweep and the values it takes."""
+
+    input: str = Field(
+        description="ACTOR:ISSUE:FIELD (position, salience, capability) or ACTOR:capability."
+    )
+    start: float = Field(description="The first value.")
+    stop: float = Field(description="The last value.")
+    steps: int = Field(default=11, ge=2, le=1000, description="How many values.")
+
+
+class SweepRequest(SweepAxis):
+    """The forecasts and the biggest winner as an input moves (``statecraft sweep``)."""
+
+    scenario: str = Field(description="A scenario id from POST /api/scenarios, or a built-in.")
+    second: SweepAxis | None = Field(default=None, description="A second input: a grid.")
+    model: str = Field(default_factory=default_model, description=MODEL_DOC)
+    options: dict[str, Any] = Field(default_factory=dict)
+    seed: Seed = 0

@@ -43,6 +43,7 @@ from statecraft.web.schemas import (
     Problem,
     ReportRequest,
     RiskRequest,
+    the_models,
 )
 
 __all__ = ["router"]
@@ -171,15 +172,30 @@ def _one_patch(ref: str, s: Scenario, p: Any, k: int) -> Patch:
 
 @router.post("/api/compare", responses={422: {"model": Problem}})
 def run_compare(req: CompareRequest, web: Web) -> dict[str, Any]:
-    """The scenario and its counterfactual patches side by side (``statecraft compare``)."""
-    web.too_many(req.draws, web.limits.chart_draws)
+    """The scenario and its counterfactual patches side by side (``statecraft compare``).
+    With ``models``, the comparison under each (``comparisons``, each recorded as its own
+    run); ``comparison`` and ``run_id`` are the first model's. ``draws`` count for each
+    model: their sum is held to the limit on draws in one request."""
+    try:
+        models = the_models(req.model, req.models)
+    except ValueError as exc:
+        raise problem(422, exc) from None
+    web.too_many(req.draws * len(models), web.limits.chart_draws)
     s = web.scenario_of(req.scenario)
-    web.affordable(s, [req.model])
+    web.affordable(s, models)
     patches = _patches_of(web, req.scenario, s, req.patches)
-    result, data = web.compute(
-        "comparison", jobs.comparison, s, patches, req.model, req.draws, req.seed
-    )
-    return {**web.recorded(result), "comparison": data}
+    done = web.compute("comparison", jobs.comparison, s, patches, models, req.draws, req.seed)
+    each = [
+        {"model": m, **web.recorded(result), "comparison": data}
+        for m, (result, data) in zip(models, done, strict=True)
+    ]
+    first = each[0]
+    return {
+        "run_id": first["run_id"],
+        "not_recorded": first["not_recorded"],
+        "comparison": first["comparison"],
+        "comparisons": each,
+    }
 
 
 @router.post("/api/report", response_class=HTMLResponse)

@@ -102,8 +102,8 @@ def _parse_upload(web: WebState, body: bytes, name: str, fmt: str | None) -> dic
         chosen = fmt or detect_format(name, text)
         s = web.checked(read_text(text, chosen, file=name, name=name.rsplit(".", 1)[0]))
     except ScenarioError as exc:
-        refusal = problem(422, exc)
         raw = _raw(text, chosen) if exc.path else None
+        refusal = problem(422, exc, raw)
         if isinstance(raw, dict) and isinstance(refusal.detail, dict):
             refusal.detail["data"] = raw
         raise refusal from None
@@ -125,7 +125,7 @@ def put_scenario(ref: str, data: Annotated[dict[str, Any], Body()], web: Web) ->
     try:
         s = web.checked(build_scenario(data, file=None))
     except ScenarioError as exc:
-        raise problem(422, exc) from None
+        raise problem(422, exc, data) from None
     if ref in builtin_names():
         ref = web.scenarios.keep(s)
     else:
@@ -140,7 +140,7 @@ def validate(data: Annotated[dict[str, Any], Body()], web: Web) -> dict[str, Any
     try:
         s = web.checked(build_scenario(data, file=None))
     except ScenarioError as exc:
-        raise problem(422, exc) from None
+        raise problem(422, exc, data) from None
     return {"ok": True, "actors": len(s.actors), "issues": len(s.issues)}
 
 

@@ -11,7 +11,7 @@ from statecraft.api import check_models, options_for
 from statecraft.web import jobs
 from statecraft.web.bodies import StrictRoute
 from statecraft.web.deps import Web, authorised, problem
-from statecraft.web.schemas import Problem, StudyRequest
+from statecraft.web.schemas import Problem, StudyRequest, the_models
 from statecraft.web.studies import Busy
 
 __all__ = ["router"]
@@ -25,23 +25,29 @@ router = APIRouter(dependencies=[Depends(authorised)], route_class=StrictRoute)
     responses={413: {"model": Problem}, 429: {"model": Problem}},
 )
 def start_study(req: StudyRequest, web: Web) -> dict[str, Any]:
-    """Start a Monte Carlo study in the background; poll ``GET /api/studies/{id}``."""
+    """Start a Monte Carlo study in the background; poll ``GET /api/studies/{id}``. With
+    ``models``, every model runs on the same draws (``statecraft simulate -m a -m b``)."""
     web.too_many(req.draws)
     s = web.scenario_of(req.scenario)
     if req.perturb is not None:
         s = s.with_perturbation(req.perturb)
-    web.affordable(s, [req.model])
     try:
-        check_models(s, [req.model], dict(req.options))
+        models = the_models(req.model, req.models)
+    except ValueError as exc:
+        raise problem(422, exc) from None
+    web.affordable(s, models)
+    try:
+        check_models(s, models, dict(req.options))
     except (StatecraftError, ValueError) as exc:
         raise problem(422, exc) from None
+    taken = {k: v for m in models for k, v in options_for(m, req.options).items()}
 
     try:
         study = web.studies.start(
             req.draws,
             jobs.study,
-            (s, req.model, req.draws, req.seed, dict(req.options)),
-            lambda r: web.recorded(r, parameters={"options": options_for(req.model, req.options)}),
+            (s, models if req.models else models[0], req.draws, req.seed, dict(req.options)),
+            lambda r: web.recorded(r, parameters={"options": taken}),
         )
     except Busy as exc:
         raise problem(429, exc) from None  # or the server is stopping

@@ -9,23 +9,23 @@ function captionOf(chart, issueLabel) {
   return chart.caption.replace("{issue}", issueLabel || "");
 }
 
-async function autoCharts(needs, extra, met, issues) {
+async function autoCharts(pane, needs, extra, met, issues) {
   // The charts drawn with a result wherever it is shown (the registry's "auto"), in its order.
   for (const chart of state.charts) {
     if (!chart.auto || chart.needs !== needs || OWN_CHARTS.has(chart.kind)) continue;
     if (met && !met.includes(chart.kind)) continue;
     if (chart.per_issue) {
       for (const issue of issues || state.data.issues) {
-        await figure(chart.kind, captionOf(chart, issue.label || issue.id), { ...extra, issue: issue.id });
+        await figure(pane, chart.kind, captionOf(chart, issue.label || issue.id), { ...extra, issue: issue.id });
       }
     } else {
-      await figure(chart.kind, captionOf(chart), extra);
+      await figure(pane, chart.kind, captionOf(chart), extra);
     }
   }
 }
 
-async function figure(kind, caption, extra) {
-  // A chart of the registry, drawn by the server for the scenario as it stands.
+async function figure(pane, kind, caption, extra) {
+  // A chart of the registry, drawn by the server for the scenario as it stands, in a pane.
   try {
     const markup = await api("POST", "/api/chart", { scenario: state.ref, kind, ...(extra || {}) });
     const fig = document.createElement("figure");
@@ -35,7 +35,7 @@ async function figure(kind, caption, extra) {
     const cap = document.createElement("figcaption");
     cap.textContent = caption;
     fig.append(cap);
-    $("results").append(fig);
+    pane.append(fig);
     return fig;
   } catch (e) {
     say("chart: " + e.message);
@@ -105,7 +105,11 @@ async function drawChart() {
     return;
   }
   say(`drawing ${chart.kind}…`);
-  const fig = await figure(chart.kind, captionOf(chart, issueLabel), body);
+  // The picker's charts gather in one tab, opened again when it was closed.
+  let pane = document.querySelector('#panes .pane[data-kind="charts"]');
+  if (!pane) pane = openTab("Charts", "charts");
+  showTab(pane);
+  const fig = await figure(pane, chart.kind, captionOf(chart, issueLabel), body);
   if (fig) {
     fig.scrollIntoView({ block: "nearest" });
     say("done");
