@@ -522,3 +522,27 @@ def test_the_sweep_slider_moves_any_input(page: Any) -> None:
     assert float(row.locator("td").nth(1).inner_text()) == pytest.approx(num / den, abs=0.05)
     assert page.locator(f"{SHOWN} svg.sweep-chart polyline").count() == len(data["issues"])
     _shot(page, "sweep")
+
+
+def test_the_report_opens_on_its_bottom_line(browser: Any, tmp_path: Path) -> None:
+    """The report as a reader first sees it: the bottom line (who wins, with what
+    probability, and the flags) is the first section, then "Will it hold?", above the
+    forecasts; a screenshot of that first screen with STATECRAFT_SCREENSHOTS."""
+    import statecraft as sc
+    from statecraft.api import render_report
+
+    path = render_report(sc.load("karabakh-2020"), tmp_path / "r.html", draws=200, seed=0)
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    pg = context.new_page()
+    pg.goto(Path(path).resolve().as_uri())
+    ids = pg.evaluate("[...document.querySelectorAll('section')].map((s) => s.id)")
+    assert ids[:3] == ["bottom-line", "will-it-hold", "forecast"], ids
+    top = pg.evaluate("document.querySelector('#bottom-line').getBoundingClientRect().top")
+    assert top < 900  # on the first screen
+    assert "Most often the biggest winner" in pg.inner_text("#bottom-line")
+    folder = os.environ.get("STATECRAFT_SCREENSHOTS")
+    if folder:
+        docs = Path(__file__).resolve().parents[1] / "docs" / "img"
+        out = docs if folder == "1" else Path(folder)
+        pg.screenshot(path=str(out / "report-first-screen.png"), full_page=False)
+    context.close()
