@@ -367,3 +367,14 @@ def test_cli_bad_input_is_one_clear_line(args: list[str], message: str) -> None:
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_table_says_what_is_defended_and_what_the_index_means() -> None:
+    for choice, said in (("status_quo", "status quo as coded"), ("actual", "the terms settled")):
+        result = _cli("risk", "karabakh-2020", "-n", "100", "--settlement", choice, "--no-store")
+        assert result.exit_code == 0, result.output
+        text = " ".join(result.output.split())
+        assert text.startswith("Defending: ")
+        assert said in text.split(".")[0]
+        assert "1: the limit of a side" in text
+        assert "not a probability of war" in text

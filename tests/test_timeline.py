@@ -427,3 +427,35 @@ def test_plot_draws_the_timeline_chart(files: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["plot", str(files), "timeline", "--draws", "20", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "tiny-over-time" in out.read_text()
+
+
+def test_the_timeline_table_says_too_close_to_call_and_names_the_followed_pair() -> None:
+    from typer.testing import CliRunner
+
+    from statecraft.cli import app
+
+    out = CliRunner().invoke(app, ["timeline", "karabakh-2020-2023", "-n", "100", "--no-store"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    run = sc.timeline("karabakh-2020-2023", draws=100, seed=0)
+    for s in run.snapshots:
+        kinds = [f.kind for f in s.brief.flags]
+        if "narrow_margin" in kinds:
+            a, b = s.brief.winners[0].name, s.brief.winners[1].name
+            assert f"verdict: {a} or {b}: too close to call" in text
+        nobody = 1 - sum(v.p_biggest for v in s.brief.winners)
+        if nobody >= 0.005:
+            assert f"no single winner {nobody:.0%}" in text
+    assert "the azerbaijan-armenia settlement rests on" in text  # the timeline's own dyad
+    assert "an index in [0, 1]" in text
+
+
+def test_scenarios_lists_the_built_in_timelines() -> None:
+    from typer.testing import CliRunner
+
+    from statecraft.cli import app
+
+    out = CliRunner().invoke(app, ["scenarios"])
+    assert out.exit_code == 0, out.output
+    assert "Built-in timelines" in out.output
+    assert "karabakh-2020-2023" in out.output

@@ -396,14 +396,14 @@ def _snapshot_dict(s: SnapshotRun) -> dict[str, Any]:
     return out
 
 
-def conflict_risk(draws: int = 1000, seed: int = 0) -> RiskHook:
+def conflict_risk(draws: int = 1000, seed: int = 0, dyad: Sequence[str] | None = None) -> RiskHook:
     """The risk hook of :mod:`statecraft.analysis.risk`: each snapshot's risk of renewed
     conflict over its status quo (the settlement to defend), with the shift of power since
     the previous snapshot, on ``draws`` draws from ``seed``; its JSON (``dyads``,
     ``issues``, ``guarantors``, ``rests_on``, ...) joins the snapshot's."""
 
     def measure(scenario: Scenario, previous: Scenario | None) -> Mapping[str, Any]:
-        return risk_of(scenario, previous=previous, draws=draws, seed=seed).to_dict()
+        return risk_of(scenario, previous=previous, draws=draws, seed=seed, dyad=dyad).to_dict()
 
     return measure
 
@@ -426,7 +426,7 @@ def run_timeline(
     seed = check_seed(seed)
     check_count(draws, "draws")
     if risk == "conflict":
-        risk = conflict_risk(draws, seed)
+        risk = conflict_risk(draws, seed, dyad=timeline.dyad)
     runs = []
     previous: Scenario | None = None
     for snap, scenario in snapshot_scenarios(timeline, hold=hold):

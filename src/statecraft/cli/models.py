@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from statecraft import available_models, builtin_names, load
-from statecraft.api import builtin_patches, option_rows
+from statecraft import available_models, builtin_names, load, load_timeline
+from statecraft.api import builtin_patches, builtin_timelines, option_rows
 from statecraft.cli.util import fail, new_console
 
 
@@ -31,7 +31,21 @@ def scenarios_cmd() -> None:
         )
     if not all(builtin_patches(name) for name in builtin_names()):
         table.caption = "– = the scenario has no built-in counterfactual patch."
-    new_console().print(table)
+    console = new_console()
+    console.print(table)
+    timelines = Table(
+        title="Built-in timelines (statecraft timeline NAME, statecraft report NAME)",
+        title_justify="left",
+    )
+    timelines.add_column("Name", style="bold")
+    timelines.add_column("Title")
+    timelines.add_column("Base")
+    timelines.add_column("Snapshots", justify="right")
+    for name in builtin_timelines():
+        t = load_timeline(name)
+        timelines.add_row(name, t.title or "", t.base.scenario, str(len(t.snapshots)))
+    if timelines.row_count:
+        console.print(timelines)
 
 
 def models_cmd(

@@ -19,9 +19,19 @@ def _band(band: Any, *, sign: bool = False) -> tuple[str, str]:
     return fmt(band.median, 3, sign=sign), f"{fmt(lo, 3, sign=sign)} to {fmt(hi, 3, sign=sign)}"
 
 
-def print_risk(result: Any, title: str) -> None:
-    """The dyads' risk (riskiest first), the pressure on each issue, the guarantors."""
+#: What each choice of --settlement defends, as the table's first line says it.
+DEFENDING = {
+    "status_quo": "each issue's status quo as coded (--settlement actual: the terms settled)",
+    "actual": "each issue's actual outcome, the terms settled (--settlement status_quo: the "
+    "status quo as coded)",
+}
+
+
+def print_risk(result: Any, title: str, defending: str = "status_quo") -> None:
+    """The dyads' risk (riskiest first), the pressure on each issue, the guarantors; first,
+    what the settlement is (``defending``, the --settlement choice)."""
     console = new_console()
+    console.print(Text(f"Defending: {DEFENDING.get(defending, defending)}.", style="bold"))
     name = result.name
     shift = result.previous is not None
     table = Table(
@@ -30,7 +40,7 @@ def print_risk(result: Any, title: str) -> None:
         title_justify="left",
     )
     table.add_column("Dyad", overflow="fold", min_width=12)
-    table.add_column("Risk", justify="right", no_wrap=True)
+    table.add_column("Risk (median)", justify="right", no_wrap=True)
     table.add_column("80% interval", justify="right", no_wrap=True)
     if shift:
         table.add_column("From the shift", justify="right", no_wrap=True)
@@ -44,9 +54,12 @@ def print_risk(result: Any, title: str) -> None:
         table.add_row("no dyad at risk", "0.000", "0.000 to 0.000", *([""] if shift else []))
     hidden = len(result.dyads) - min(len(shown), TOP_DYADS)
     table.caption = (
-        "Risk index in [0, 1]: the chance, on some issue, that one side challenges the "
-        "settlement and the other resists (docs/risk.md). 0: no challenge that would prevail "
-        "meets resistance." + (f" {hidden} dyads with less risk not shown." if hidden > 0 else "")
+        "Risk index in [0, 1], the median over the draws: the chance, on some issue, that one "
+        "side challenges the settlement and the other resists (docs/risk.md). 0: no challenge "
+        "that would prevail meets resistance; 1: the limit of a side that wants only the far "
+        "end of a scale and meets no capable defender. An index to rank dyads and moments, not "
+        "a probability of war."
+        + (f" {hidden} dyads with less risk not shown." if hidden > 0 else "")
     )
     console.print(table)
     issues = Table(title="Pressure on each issue of the settlement", title_justify="left")

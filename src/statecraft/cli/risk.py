@@ -106,7 +106,7 @@ def risk_cmd(
         if fmt is OutputFormat.json:
             print_json(result.to_dict())
         else:
-            print_risk(result, s.title or s.name)
+            print_risk(result, s.title or s.name, defending=settlement.value)
         if result.interrupted:
             Console(stderr=True, markup=False).print(
                 f"interrupted: kept the {result.draws:,} draws done of {result.requested:,}"

@@ -52,7 +52,16 @@ def print_timeline(run: TimelineRun) -> None:
             table.add_row(i.issue, _num(i.status_quo), _num(i.forecast), f"{lo:.1f}-{hi:.1f}")
         console.print(table)
         top = ", ".join(f"{v.name} {v.p_biggest:.0%}" for v in s.brief.winners[:3])
+        nobody = 1.0 - sum(v.p_biggest for v in s.brief.winners)
+        if nobody >= 0.005:
+            top += f"; no single winner {nobody:.0%}"
         console.print(f"  biggest winner (probability over draws and models): {top}")
+        kinds = [f.kind for f in s.brief.flags]
+        if "narrow_margin" in kinds and len(s.brief.winners) > 1:
+            first, second = s.brief.winners[0].name, s.brief.winners[1].name
+            console.print(f"  verdict: {first} or {second}: too close to call")
+        if kinds:
+            console.print(f"  flags (statecraft brief explains each): {', '.join(kinds)}")
         if s.risk is not None:
             _print_risk(console, s.risk)
         for x in s.scores:
@@ -71,11 +80,15 @@ def _print_risk(console: Console, risk: Any) -> None:
         f"{d['a']}-{d['b']} {d['risk']:.3f} ({d['interval80'][0]:.3f}-{d['interval80'][1]:.3f})"
         for d in risk["dyads"][:3]
     )
-    console.print(f"  risk of renewed conflict, riskiest dyads (80% interval): {dyads}")
+    console.print(
+        "  risk of renewed conflict (an index in [0, 1], median and 80% interval; "
+        f"docs/risk.md), riskiest dyads: {dyads}"
+    )
     pressure = ", ".join(f"{i['issue']} {i['pressure']:.2f}" for i in risk["issues"])
     console.print(f"  pressure on the settlement: {pressure}")
     if risk.get("rests_on"):
-        console.print(f"  the settlement rests on: {', '.join(risk['rests_on'])}")
+        pair = "-".join(risk.get("focus") or ())
+        console.print(f"  the {pair} settlement rests on: {', '.join(risk['rests_on'])}")
 
 
 def timeline_cmd(
