@@ -72,7 +72,8 @@ def test_lever_effects_by_hand() -> None:
     assert rows["b:x:position"].effect_per_unit == pytest.approx(0.25 / 100)
     # B's position over its default range, the scale: o from 0 to 25, gain from 0 to 0.25
     assert rows["b:x:position"].effect_range == pytest.approx(0.25)
-    assert rows["b:x:position"].direction == "raise"
+    # raising it would help B, but B already sits at the scale's top (100)
+    assert rows["b:x:position"].direction == "at its limit"
     assert rows["a:x:salience"].direction == "calm"  # A pulls the outcome away from B
     # A leaving: the outcome is B's position, gain 1: +0.75
     assert rows["a:leave"].effect_range == pytest.approx(0.75)
@@ -335,3 +336,16 @@ def test_an_overall_capability_and_one_issues_capability_are_one_run() -> None:
     power, on_x = parse_input(s, "a:capability"), parse_input(s, "a:x:capability")
     f = variant_forecasts(Compromise(), batch, [((power, 3.0),), ((on_x, 3.0),), ((on_x, 1.0),)])
     assert f[:, 0, 0] == pytest.approx([72.0, 72.0, 160 / 3])
+
+
+def test_a_lever_already_at_the_end_it_would_move_to_says_so() -> None:
+    # Armenia's position on Turkey's role is coded 0, the scale's floor; lowering it would
+    # help Armenia (the compromise forecast moves towards it), but it cannot go lower.
+    advice = sc.advise("karabakh-2020", "armenia", model="compromise", draws=0, flips=False)
+    lever = next(x for x in advice.levers if x.input == "armenia:turkey_role:position")
+    assert lever.value == 0.0
+    assert lever.effect_range < 0
+    assert lever.direction == "at its limit"
+    moving = next(x for x in advice.levers if x.input == "azerbaijan:territory:position")
+    assert moving.value == 100.0
+    assert moving.direction == "lower"  # at the top, moving down: possible

@@ -145,6 +145,17 @@ def _direction(kind: str, effect: float) -> str:
     return up if effect > 0 else down
 
 
+def _bounded(direction: str, effect: float, item: Any) -> str:
+    """The direction, or "at its limit" where the input already sits at the end of its
+    range that the direction moves towards (lowering a position already at the scale's
+    floor helps nobody)."""
+    if direction == "none":
+        return direction
+    if (effect > 0 and item.value >= item.high) or (effect < 0 and item.value <= item.low):
+        return "at its limit"
+    return direction
+
+
 def advise(
     scenario: Scenario,
     actor: str,
@@ -217,7 +228,7 @@ def advise(
             range_from="scenario" if i.ranged else "default",
             effect_per_unit=per_unit[k],
             effect_range=float(swing[k]),
-            direction=_direction(i.kind, float(swing[k])),
+            direction=_bounded(_direction(i.kind, float(swing[k])), float(swing[k]), i),
             robustness=robust[k],
             method="closed form" if exact else "perturbation",
         )

@@ -83,8 +83,8 @@ def _label(value: str | None) -> str | None:
 
     try:
         return check_label(value)
-    except StoreError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    except StoreError as exc:  # one line, as every other bad input (not a usage box)
+        raise fail(f"--label: {exc}") from None
 
 
 LabelOpt = Annotated[

@@ -89,7 +89,7 @@ def print_flips(s: Scenario, flips: Any, top: int = 5) -> None:
     console = new_console()
     table = Table(
         title=f"What would change this verdict ({flips.what}: {flips.verdict or 'nobody'}, "
-        f"under {flips.model})",
+        f"under {flips.model}; the scenario's verdict, not the advised actor's goal)",
         title_justify="left",
     )
     table.add_column("Change", overflow="fold")
