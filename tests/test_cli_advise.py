@@ -186,3 +186,36 @@ def test_bad_input_is_one_clear_line(three: str, args: list[str], message: str) 
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_sweep_table_says_whether_and_where_the_winner_changes(tmp_path: Path) -> None:
+    # A at 0 (capability 3) and B at 100 (capability c), salience 1, status quo 50: the
+    # compromise is F = 100 c / (3 + c); A gains (50 - F) / 100 and B (F - 50) / 100, so A
+    # wins below c = 3 and B above (by hand). c = 1, 2.5, 4, 5.5 give F = 25, 45.5, 57.1,
+    # 64.7: the winner changes at 4.
+    import json as _json
+
+    stance = {"x": {"position": 0, "salience": 1}}
+    data = {
+        "name": "two",
+        "issues": [{"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 50}],
+        "actors": [
+            {"id": "a", "name": "Alpha", "capability": 3, "stances": stance},
+            {
+                "id": "b",
+                "name": "Beta",
+                "capability": 1,
+                "stances": {"x": {"position": 100, "salience": 1}},
+            },
+        ],
+    }
+    path = tmp_path / "two.json"
+    path.write_text(_json.dumps(data), encoding="utf-8")
+    sweep = ["sweep", str(path), "--input", "b:capability"]
+    out = runner.invoke(app, [*sweep, "--from", "1", "--to", "5.5", "--steps", "4"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert "The biggest winner changes at 4 (between 1 and 5.5)." in text
+    assert "Beta <- changes" in text  # names, not ids
+    still = runner.invoke(app, [*sweep, "--from", "1", "--to", "2", "--steps", "3"])
+    assert "The biggest winner stays Alpha from 1 to 2" in " ".join(still.output.split())

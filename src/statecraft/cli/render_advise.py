@@ -130,6 +130,7 @@ def print_sweep(s: Scenario, result: Any) -> None:
             table.add_column(issue, justify="right")
         table.add_column("Biggest winner")
         changes = set(result.changes())
+        names = {a.id: a.name or a.id for a in s.actors}
         for k, (value, row, winner) in enumerate(
             zip(result.values, result.forecasts, result.winners, strict=True)
         ):
@@ -137,10 +138,22 @@ def print_sweep(s: Scenario, result: Any) -> None:
             table.add_row(
                 f"{value[0]:.4g}",
                 *(_value(s, i, x) for i, x in zip(result.issues, row, strict=True)),
-                (winner or "no single winner") + mark,
+                (names.get(winner, winner) if winner else "no single winner") + mark,
             )
         table.caption = "Interests stay at their coded values. " + _CAVEAT
         console.print(table)
+        first, last = result.values[0][0], result.values[-1][0]
+        if not changes:
+            who = result.winners[0]
+            console.print(
+                f"The biggest winner stays {names.get(who, who) if who else 'nobody'} from "
+                f"{first:.4g} to {last:.4g}: this input alone does not change the verdict."
+            )
+        else:
+            at = ", ".join(f"{result.values[k][0]:.4g}" for k in sorted(changes))
+            console.print(
+                f"The biggest winner changes at {at} (between {first:.4g} and {last:.4g})."
+            )
         return
     a, b = result.axes
     grid = Table(
