@@ -29,8 +29,9 @@ def _value(s: Scenario, issue: str | None, x: float | None, kind: str = "positio
 def print_advice(s: Scenario, advice: Any, top: int) -> None:
     """The lever table, biggest effect first, and what flips the verdict."""
     console = new_console()
+    names = {a.id: a.name or a.id for a in s.actors}
     goal = (
-        f"{advice.actor}'s gain on {', '.join(advice.issues)}"
+        f"{names.get(advice.actor, advice.actor)}'s gain on {', '.join(advice.issues)}"
         if advice.goal == "gain"
         else "closeness to " + ", ".join(f"{i} = {v:g}" for i, v in advice.targets.items())
     )
@@ -87,8 +88,10 @@ def print_advice(s: Scenario, advice: Any, top: int) -> None:
 def print_flips(s: Scenario, flips: Any, top: int = 5) -> None:
     """What would change the verdict: the cheapest single changes and the cheapest pair."""
     console = new_console()
+    names = {a.id: a.name or a.id for a in s.actors}
     table = Table(
-        title=f"What would change this verdict ({flips.what}: {flips.verdict or 'nobody'}, "
+        title=f"What would change this verdict ({flips.what}: "
+        f"{names.get(flips.verdict, flips.verdict) if flips.verdict else 'nobody'}, "
         f"under {flips.model}; the scenario's verdict, not the advised actor's goal)",
         title_justify="left",
     )
@@ -104,7 +107,7 @@ def print_flips(s: Scenario, flips: Any, top: int = 5) -> None:
             ", ".join(f"{v:.4g}" for v in f.values),
             ", ".join(f"{v:.4g}" for v in f.to),
             f"{f.cost:.3f}",
-            f.verdict or "no single winner",
+            names.get(f.verdict, f.verdict) if f.verdict else "no single winner",
         )
     if not rows:
         table.add_row("no change of one or two inputs within reach", DASH, DASH, DASH, DASH)
