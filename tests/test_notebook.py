@@ -45,6 +45,7 @@ def results(karabakh: sc.Scenario) -> dict[str, Any]:
         "flips": sc.what_flips(s),
         "risk": sc.risk(s, draws=60),
         "timeline": sc.timeline("karabakh-2020-2023", draws=30, risk=None),
+        "winners": sc.forecast(s).winners,
     }
 
 
@@ -60,6 +61,7 @@ KINDS = [
     "flips",
     "risk",
     "timeline",
+    "winners",
 ]
 
 
@@ -90,7 +92,13 @@ def test_repr_is_a_few_lines(results: dict[str, Any], kind: str) -> None:
     # a few lines, not the 57 KB of every field the issue found
     assert len(text) < 1200
     assert all(len(line) < 200 for line in lines)
-    assert KARABAKH in lines[0] or (kind == "advice" and "armenia" in lines[0])
+    # what it is of: the scenario's name (advice: the actor's; winners: a ranking, which
+    # does not keep its scenario)
+    assert (
+        KARABAKH in lines[0]
+        or (kind == "advice" and "armenia" in lines[0])
+        or (kind == "winners" and lines[0].startswith("Winners ("))
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -265,3 +273,12 @@ def test_power_shift_repr_and_html(karabakh: sc.Scenario) -> None:
     # the United States' capability rises (0.06 to 0.5): everyone else's share falls
     assert az["share_after"] < az["share_before"]
     assert isinstance(shift.to_frame(), pd.DataFrame)
+
+
+def test_winners_headline_is_the_ranking(results: dict[str, Any]) -> None:
+    w = results["winners"]
+    text = " ".join(_text(w._repr_html_()).split())
+    for g in w.ranking:
+        assert g.name in text
+        assert cell(g.gain) in text
+    assert repr(w).splitlines()[1].strip() == w.headline

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from statecraft.arrays import Batch
+from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ class ActorGain:
     by_issue: Mapping[str, float]
 
 
-@dataclass(frozen=True)
-class Winners:
+@dataclass(frozen=True, repr=False)
+class Winners(Notebook):
     """Actors ranked by gain from the status quo to an outcome, best first."""
 
     label: str
@@ -124,6 +125,21 @@ class Winners:
             parts.append(_tied("biggest loser", bottom, worst.gain))
         text = "; ".join(parts)
         return text[0].upper() + text[1:] + "."
+
+    def _summary(self) -> list[str]:
+        lines = [
+            f"Winners ({self.label}): {len(self.ranking)} actors over {len(self.issues)} issues"
+        ]
+        lines.append(f"  {self.headline}")
+        lines += [f"  {k + 1}. {g.name}: {g.gain:+.3f}" for k, g in enumerate(self.ranking[:4])]
+        return lines
+
+    def _headline(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame.from_records(
+            [{"rank": k + 1, "actor": g.name, "gain": g.gain} for k, g in enumerate(self.ranking)]
+        )
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat record per actor, best first; per-issue gains as ``gain:<issue id>``."""
