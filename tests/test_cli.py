@@ -379,3 +379,15 @@ def test_format_help_lists_only_what_the_command_prints() -> None:
         assert "csv" not in out, command
     out = " ".join(run("forecast", "--help").output.split())
     assert "<table|json|csv>" in out
+
+
+def test_help_texts_flow_as_paragraphs() -> None:
+    from statecraft.cli import _flowed
+
+    assert _flowed("One line\n    and its rest.\n\n    A second\n    paragraph.") == (
+        "One line and its rest.\n\nA second paragraph."
+    )
+    assert _flowed(None) is None
+    text = run("--help").output
+    # the brief's help, one paragraph, wraps at the terminal's width, not the source's
+    assert "uncertain numbers and the\n" not in text

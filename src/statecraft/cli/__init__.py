@@ -75,8 +75,19 @@ def _build(name: str) -> Any:
     if isinstance(target, typer.Typer):
         return typer.main.get_group(target)
     one = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    one.command(name)(target)
+    one.command(name, help=_flowed(target.__doc__))(target)
     return typer.main.get_command(one)
+
+
+def _flowed(doc: str | None) -> str | None:
+    """A docstring as help text: each paragraph one line, so that the terminal wraps it (the
+    docstring's own line breaks, at 100 columns of source, made ragged help)."""
+    if not doc:
+        return None
+    import inspect
+
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
 
 
 app = typer.Typer(
