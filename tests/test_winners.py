@@ -9,7 +9,7 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis import gains
-from statecraft.analysis.winners import biggest_winner
+from statecraft.analysis.winners import biggest_winner, winner_counts
 
 
 def test_gains_by_hand(tiny: dict[str, Any]) -> None:
@@ -108,3 +108,77 @@ def test_a_tie_is_named_as_a_tie(tiny: dict[str, Any]) -> None:
     )
     gain = np.array([[0.49, 0.1, 0.49], [0.3, 0.1, 0.2], [0.0, 0.0, 0.0], [-0.1, -0.2, -0.3]])
     assert list(biggest_winner(gain)) == [-1, 0, -1, -1]
+
+
+# --- the biggest winner and loser, and the headline's cases, by hand (issue 22) ---------------
+def test_best_and_worst_are_the_ends_of_the_ranking(tiny: dict[str, Any]) -> None:
+    # tax moves from 20 to 90: a at 60 gains (40 - 30)/100 = +0.10, b at 0 loses
+    # (20 - 90)/100 = -0.70, c at 100 gains (80 - 10)/100 = +0.70. Three distinct gains, so
+    # the second-ranked (a) is neither the biggest winner nor the biggest loser.
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 90.0})
+    assert [(g.actor, round(g.gain, 12)) for g in w.ranking] == [
+        ("c", 0.7),
+        ("a", 0.1),
+        ("b", -0.7),
+    ]
+    assert w.best is not None and w.best.actor == "c"
+    assert w.worst is not None and w.worst.actor == "b"
+    assert w.headline == "Biggest winner: c (+0.70); biggest loser: Beta (-0.70)."
+    assert sc.winners(sc.load("ec-emissions-1994"), {"emissions": 8.0}).best is None
+
+
+def test_headline_with_winners_and_no_loser(tiny: dict[str, Any]) -> None:
+    # Beta sits tax out; date gets a status quo of 8 and Beta stands at 8 on it. tax moves
+    # from 20 to 60 and date stays at 8. c (tax only, at 100) gains 40/100 = +0.40; Alpha
+    # gains 0.40 on tax (salience 1) and 0 on date (0.5): (0.40 + 0) / 1.5 = +0.267; Beta
+    # gains 0. Nobody loses, so the headline names the winner only, not "nobody wins".
+    tiny["actors"][1]["stances"].pop("tax")
+    tiny["issues"][1]["status_quo"] = 8
+    tiny["actors"][1]["stances"]["date"]["position"] = 8
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 60.0, "date": 8.0})
+    assert [(g.actor, round(g.gain, 12)) for g in w.ranking] == [
+        ("c", 0.4),
+        ("a", round(0.4 / 1.5, 12)),
+        ("b", 0.0),
+    ]
+    assert w.headline == "Biggest winner: c (+0.40)."
+
+
+def test_headline_with_a_loser_and_no_winner(tiny: dict[str, Any]) -> None:
+    # Only Beta takes part on tax... the others sit it out, and tax moves from 20 to 30:
+    # b at 0 loses (20 - 30)/100 = -0.10; nobody gains.
+    tiny["actors"][0]["stances"].pop("tax")
+    tiny["actors"][2]["stances"] = {"date": {"position": 5, "salience": 0.5}}
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 30.0})
+    assert [(g.actor, round(g.gain, 12)) for g in w.ranking] == [("b", -0.1)]
+    assert w.headline == "Biggest loser: Beta (-0.10)."
+
+
+def test_biggest_winner_and_counts_by_hand() -> None:
+    gain = np.array(
+        [
+            [0.1, 0.5, 0.3],  # actor 1 alone on top
+            [0.2, 0.1, 0.4],  # actor 2
+            [-0.1, -0.2, -0.3],  # nobody gains: no winner
+            [0.0, 0.0, 0.0],  # the status quo: no winner
+            [0.3, 0.3, 0.1],  # a tie at the top: no winner
+            [0.2, 0.6, 0.1],  # actor 1 again
+        ]
+    )
+    assert list(biggest_winner(gain)) == [1, 2, -1, -1, -1, 1]
+    assert list(winner_counts(gain)) == [0, 2, 1]
+    assert list(biggest_winner(np.zeros((2, 0)))) == [-1, -1]
+
+
+def test_winner_records_carry_every_gain(tiny: dict[str, Any]) -> None:
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 90.0}, label="by hand")
+    assert w.label == "by hand"
+    records = w.to_records()
+    assert [r["rank"] for r in records] == [1, 2, 3]
+    assert records[0] == {
+        "rank": 1,
+        "actor": "c",
+        "name": "c",
+        "gain": pytest.approx(0.7),
+        "gain:tax": pytest.approx(0.7),
+    }
