@@ -48,6 +48,20 @@ def test_compromise_by_hand(tiny: dict[str, Any]) -> None:
     assert Compromise().predict(sc.issue_arrays(s, "date")) == pytest.approx(4.4)
 
 
+def test_compromise_with_every_weight_zero_is_nan_without_a_warning() -> None:
+    # 0 / 0: NaN, quietly (the suite turns warnings into errors, so a RuntimeWarning from
+    # the division would fail here); a batch row with weight keeps its mean.
+    from statecraft.models import weighted_mean
+
+    got = weighted_mean(
+        np.array([[10.0, 30.0], [10.0, 30.0]]),
+        np.array([[1.0, 3.0], [1.0, 3.0]]),
+        np.array([[0.0, 0.0], [1.0, 1.0]]),
+    )
+    assert np.isnan(got[0])
+    assert got[1] == pytest.approx(25.0)  # (10 + 90) / 4
+
+
 def test_median_by_hand(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     # tax: sorted 0 (0.5), 60 (3), 100 (1); half of 4.5 is reached at 60
