@@ -83,6 +83,38 @@ def test_condorcet_winner_by_hand() -> None:
     assert condorcet_winner(np.array([0.0, 5.0, 10.0]), np.array([2.0, 0.0, 1.0])) == 0.0
 
 
+def test_condorcet_winner_away_from_zero_and_not_first() -> None:
+    # 10 (w 2) beats 0 (w 1) and 5 (w 0), 2 to 1; the first candidate tried, 0, loses, so
+    # the search must go on to the others rather than stop at the first loss.
+    assert condorcet_winner(np.array([0.0, 5.0, 10.0]), np.array([1.0, 0.0, 2.0])) == 10.0
+    # 30 (w 3) against 10 and 20 (w 1 each): the winner is not at either end of the list
+    assert condorcet_winner(np.array([20.0, 30.0, 10.0]), np.array([1.0, 3.0, 1.0])) == 30.0
+
+
+def test_median_tie_tolerance_is_relative_and_inclusive() -> None:
+    # "Exactly half" means within 1e-9 x W, whatever the scale of the weights: a relative
+    # gap of 1e-12 is a tie (midpoint 20) at weights near 1e-12, 1 and 1e12, and a gap of
+    # 1e-3 is not (the median is 30, where more than half the weight stands).
+    x = np.array([10.0, 30.0])
+    for k in (1e-12, 1.0, 1e12):
+        assert float(weighted_median(x, k * np.array([1.0, 1.0 + 1e-12]))) == 20.0, k
+        assert float(weighted_median(x, k * np.array([1.0, 1.0 + 1e-3]))) == 30.0, k
+    # at the edge of the tolerance: C_1 = W/2 - 1e-9 W exactly still counts as half
+    w0 = 0.5 - 1e-9
+    assert w0 + (1.0 - w0) == 1.0  # W is exactly 1, so W/2 - 1e-9 W is w0 itself
+    assert float(weighted_median(x, np.array([w0, 1.0 - w0]))) == 20.0
+    w0 = 0.5 + 1e-9  # and C_1 = W/2 + 1e-9 W: half too, not more than half
+    assert w0 + (1.0 - w0) == 1.0
+    assert float(weighted_median(x, np.array([w0, 1.0 - w0]))) == 20.0
+
+
+def test_median_with_no_weight_is_nan() -> None:
+    assert np.isnan(weighted_median(np.array([10.0, 30.0]), np.zeros(2)))
+    got = weighted_median(np.array([[10.0, 30.0], [10.0, 30.0]]), np.array([[0, 0], [1, 3]]))
+    assert np.isnan(got[0])
+    assert got[1] == 30.0
+
+
 def test_nash_by_hand_quadratic() -> None:
     # maximise log(3600 - (x-60)^2) + log(10000 - (x-100)^2): the root of
     # (x-60)/(3600-(x-60)^2) + (x-100)/(10000-(x-100)^2) = 0 is x = 71.0102...
