@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import statecraft as sc
+from statecraft.models.eu_result import EUDetails, EUResult
 from statecraft.models.eu_rounds import classify
 from statecraft.models.expected_utility import (
     CAPITULATION,
@@ -23,7 +24,6 @@ from statecraft.models.expected_utility import (
     risk_exponents,
     run_rounds,
 )
-from statecraft.models.eu_result import EUDetails, EUResult
 from tests import eu_reference as ref
 
 EC = sc.issue_arrays(sc.load("ec-emissions-1994"), "emissions")
@@ -495,7 +495,8 @@ def test_ec_confrontations_and_their_share() -> None:
     assert result.conflict_share() == pytest.approx(2 / 45)
     kind = result.final_kind
     assert kind[2, 1] == kind[7, 1] == CONFRONTATION  # luxembourg and ireland see belgium
-    assert kind[1, 2] != CONFRONTATION and kind[1, 7] != CONFRONTATION
+    assert kind[1, 2] != CONFRONTATION
+    assert kind[1, 7] != CONFRONTATION
 
 
 def test_monte_carlo_confrontations_count_either_direction() -> None:

@@ -121,8 +121,10 @@ def test_best_and_worst_are_the_ends_of_the_ranking(tiny: dict[str, Any]) -> Non
         ("a", 0.1),
         ("b", -0.7),
     ]
-    assert w.best is not None and w.best.actor == "c"
-    assert w.worst is not None and w.worst.actor == "b"
+    assert w.best is not None
+    assert w.best.actor == "c"
+    assert w.worst is not None
+    assert w.worst.actor == "b"
     assert w.headline == "Biggest winner: c (+0.70); biggest loser: Beta (-0.70)."
     assert sc.winners(sc.load("ec-emissions-1994"), {"emissions": 8.0}).best is None
 
