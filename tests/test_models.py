@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import statecraft as sc
+from statecraft.arrays import IssueArrays
 from statecraft.models import (
     Compromise,
     Median,
@@ -131,6 +132,24 @@ def test_nash_by_hand_linear() -> None:
         nash_bargaining(np.array([60.0, 100.0]), np.ones(2), np.ones(2), 0.0, utility="linear")
     )
     assert x == pytest.approx(60.0, abs=1e-9)
+
+
+def test_nash_model_passes_its_issue_and_utility_through() -> None:
+    # The model on the two cases worked by hand above: actors at 60 and 100, equal weights,
+    # status quo 0: 71.0102 with quadratic utility (the default), 60 with linear.
+    issue = IssueArrays(
+        issue_id="x",
+        actor_ids=("a", "b"),
+        capability=np.array([2.0, 2.0]),
+        position=np.array([60.0, 100.0]),
+        salience=np.array([0.5, 0.5]),
+        low=0.0,
+        high=100.0,
+        status_quo=0.0,
+        actual=None,
+    )
+    assert float(Nash().predict(issue)) == pytest.approx(71.0102051443, abs=1e-9)
+    assert float(Nash(utility="linear").predict(issue)) == pytest.approx(60.0, abs=1e-9)
 
 
 def test_nash_is_the_status_quo_when_someone_would_lose(tiny: dict[str, Any]) -> None:
