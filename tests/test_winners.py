@@ -9,7 +9,7 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis import gains
-from statecraft.analysis.winners import biggest_winner, winner_counts
+from statecraft.analysis.winners import biggest_winner, draw_gains, winner_counts
 
 
 def test_gains_by_hand(tiny: dict[str, Any]) -> None:
@@ -68,6 +68,10 @@ def test_no_change_means_nobody_wins(tiny: dict[str, Any]) -> None:
 def test_no_status_quo_anywhere() -> None:
     w = sc.winners(sc.load("ec-emissions-1994"), {"emissions": 8.0})
     assert w.ranking == ()
+    assert w.issues == ()
+    assert w.skipped == ("emissions",)
+    assert w.label == "outcome"
+    assert sc.winners(sc.load("ec-emissions-1994"), {}, label="none").label == "none"
     assert "no issue has both a status quo and an outcome" in w.headline
 
 
@@ -157,19 +161,85 @@ def test_headline_with_a_loser_and_no_winner(tiny: dict[str, Any]) -> None:
 
 
 def test_biggest_winner_and_counts_by_hand() -> None:
+    tie = 1e-12
     gain = np.array(
         [
-            [0.1, 0.5, 0.3],  # actor 1 alone on top
-            [0.2, 0.1, 0.4],  # actor 2
-            [-0.1, -0.2, -0.3],  # nobody gains: no winner
-            [0.0, 0.0, 0.0],  # the status quo: no winner
-            [0.3, 0.3, 0.1],  # a tie at the top: no winner
-            [0.2, 0.6, 0.1],  # actor 1 again
+            [0.1, 0.5, 0.3, 0.0],  # actor 1 alone on top
+            [0.7, 0.1, 0.4, 0.0],  # actor 0
+            [-0.1, -0.2, -0.3, -0.1],  # nobody gains: no winner
+            [0.0, 0.0, 0.0, 0.0],  # the status quo: no winner
+            [0.3, 0.3, 0.1, 0.0],  # a tie at the top: no winner
+            [0.2, 0.6, 0.1, 0.0],  # actor 1 again
+            [0.5, 0.5 - tie, 0.0, 0.0],  # within TIE of the top, inclusive: a tie
+            [tie, 0.0, 0.0, 0.0],  # a gain of TIE is no gain
         ]
     )
-    assert list(biggest_winner(gain)) == [1, 2, -1, -1, -1, 1]
-    assert list(winner_counts(gain)) == [0, 2, 1]
+    assert list(biggest_winner(gain)) == [1, 0, -1, -1, -1, 1, -1, -1]
+    # actor 3 never wins: its count is 0, not missing
+    assert list(winner_counts(gain)) == [1, 2, 0, 0]
+    assert winner_counts(gain).dtype == np.int64
     assert list(biggest_winner(np.zeros((2, 0)))) == [-1, -1]
+    # one actor: the winner wherever it gains
+    assert list(biggest_winner(np.array([[0.5], [-0.1]]))) == [0, -1]
+
+
+def test_gains_over_a_batch_of_draws_by_hand() -> None:
+    # Two draws (leading axis) of one actor at 100 on two issues of width 100, salience 1
+    # and 0.25, both moving from 0: to 100 and 20 (gain 0.84, as above), then to 50 and 0
+    # ((0.5 + 0) / 1.25 = 0.4). Every sum runs over the issues, the last axis.
+    g, per_issue = gains(
+        np.array([[[100.0, 100.0]], [[100.0, 100.0]]]),
+        np.array([[[1.0, 0.25]], [[1.0, 0.25]]]),
+        np.array([[100.0, 20.0], [50.0, 0.0]]),
+        np.zeros((2, 2)),
+        np.array([100.0, 100.0]),
+    )
+    assert g.shape == (2, 1)
+    np.testing.assert_allclose(g[:, 0], [0.84, 0.4])
+    np.testing.assert_allclose(per_issue[1, 0], [0.5, 0.0])
+
+
+def test_draw_gains_by_hand(tiny: dict[str, Any]) -> None:
+    from statecraft.arrays import draw_batch
+
+    s = sc.Scenario.model_validate(tiny)
+    batch = draw_batch(s, {}, 2)
+    # tax (status quo 20) ends at 50, then 90; date has no status quo and does not count.
+    outcome = np.array([[50.0, 5.0], [90.0, 5.0]])
+    # c and a only, in that order: c (100) gains 0.30 then 0.70, a (60) 0.30 then 0.10
+    got = draw_gains(batch, outcome, ["c", "a"])
+    assert got is not None
+    np.testing.assert_allclose(got, [[0.3, 0.3], [0.7, 0.1]])
+    # every actor, in scenario order: b (0) loses 0.30 then 0.70
+    every = draw_gains(batch, outcome, ["a", "b", "c"])
+    assert every is not None
+    np.testing.assert_allclose(every, [[0.3, -0.3, 0.3], [0.1, -0.7, 0.7]])
+    # a draw with no finite outcome on tax leaves no issue to count
+    assert draw_gains(batch, np.array([[np.nan, 5.0], [90.0, 5.0]]), ["a"]) is None
+    # a status quo on date too: a (2, salience 0.5) sees date move from 8 to 5, gaining 0.3
+    tiny["issues"][1]["status_quo"] = 8
+    both = draw_batch(sc.Scenario.model_validate(tiny), {}, 2)
+    got = draw_gains(both, outcome, ["a"])
+    assert got is not None
+    np.testing.assert_allclose(got[:, 0], [(0.3 + 0.5 * 0.3) / 1.5, (0.1 + 0.5 * 0.3) / 1.5])
+
+
+def test_three_tied_winners_are_all_named(tiny: dict[str, Any]) -> None:
+    # a fourth actor at 100 with c, and a with tax only: tax from 20 to 60 gives a (60), c
+    # and d (100) +0.40 each, and b (0) -0.40
+    tiny["actors"][0]["stances"].pop("date")
+    tiny["actors"].append(
+        {
+            "id": "d",
+            "name": "Delta",
+            "capability": 1,
+            "stances": {"tax": {"position": 100, "salience": 1}},
+        }
+    )
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 60.0})
+    assert w.headline == (
+        "Biggest winners, tied: Alpha, c and Delta (+0.40 each); biggest loser: Beta (-0.40)."
+    )
 
 
 def test_winner_records_carry_every_gain(tiny: dict[str, Any]) -> None:
