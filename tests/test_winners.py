@@ -171,7 +171,7 @@ def test_biggest_winner_and_counts_by_hand() -> None:
             [0.3, 0.3, 0.1, 0.0],  # a tie at the top: no winner
             [0.2, 0.6, 0.1, 0.0],  # actor 1 again
             [0.5, 0.5 - tie, 0.0, 0.0],  # within TIE of the top, inclusive: a tie
-            [tie, 0.0, 0.0, 0.0],  # a gain of TIE is no gain
+            [tie, -0.1, -0.1, -0.1],  # a gain of TIE alone on top is no gain
         ]
     )
     assert list(biggest_winner(gain)) == [1, 0, -1, -1, -1, 1, -1, -1]
