@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "mutation"
+#: Besides src and tests, what the tests read from the repository.
+ALSO_COPY = ("docs", "README.md", "mkdocs.yml", "scripts")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def _setup_cfg(module: Module) -> str:
     lines += [f"    {t}" for t in module.tests]
     # No doctests of the whole package, no cache; the tests' own -x comes from mutmut.
     lines += ["pytest_add_cli_args =", "    -p", "    no:cacheprovider", "    --no-header"]
+    # Files the tests read besides src and tests (the docs tables' scripts, the README).
+    lines += ["also_copy ="] + [f"    {name}" for name in ALSO_COPY]
     return "\n".join(lines) + "\n"
 
 
@@ -91,6 +95,9 @@ def _prepare(module: Module, shared: Path) -> Path:
     scratch.mkdir(parents=True)
     (scratch / "src").symlink_to(ROOT / "src", target_is_directory=True)
     (scratch / "tests").symlink_to(ROOT / "tests", target_is_directory=True)
+    for name in ALSO_COPY:
+        if (ROOT / name).exists():
+            (scratch / name).symlink_to(ROOT / name)
     shutil.copy2(ROOT / "pyproject.toml", scratch / "pyproject.toml")
     if shared.is_dir():
         # tests/conftest.py looks for <repository>/../shared; the copy of tests runs from
