@@ -513,3 +513,62 @@ def test_monte_carlo_confrontations_count_either_direction() -> None:
         ("belgium", "ireland"),
     }
     assert shares[("belgium", "luxembourg")] == shares[("belgium", "ireland")] == 1.0
+
+
+def test_escalation_index_counts_issues_of_two_actors_or_more() -> None:
+    # One actor has no pair: its share is 0 and the index leaves the issue out. Two actors
+    # in confrontation: 1 pair of 1, share 1. With the three-actor issue at 1/3, the index
+    # is (1/3 + 1) / 2 = 2/3, not (1/3 + 1 + 0) / 3 and not 1/3.
+    three = _three_actor_issue()
+    one_way = np.full((3, 3), NO_OFFER)
+    one_way[2, 0] = CONFRONTATION
+    some = _with_final_kind(three, one_way)
+    solo = replace(three, actor_ids=("a",), final_kind=np.full((1, 1), NO_OFFER))
+    assert solo.conflict_share() == 0.0
+    pair = replace(three, actor_ids=("a", "b"), final_kind=np.array([[NO_OFFER, 1], [0, 0]]))
+    assert pair.confrontations() == [("a", "b")]
+    assert pair.conflict_share() == 1.0
+    details = EUDetails(issues={"some": some, "solo": solo, "pair": pair})
+    assert details.escalation_index() == pytest.approx(2 / 3)
+
+
+def test_ec_result_as_json_by_round() -> None:
+    # Round 0 holds the inputs, the median 7.0 and the mean 7.390 (as above) and no risk;
+    # round t holds the risk of the round that led to it (round 1: Belgium 0.754, from the
+    # replication of Scholz's code) and the moves accepted in it, one per mover.
+    result = ExpectedUtility().result(EC)
+    data = result.to_dict()
+    rounds = data["rounds"]
+    assert [r["round"] for r in rounds] == list(range(result.rounds + 1))
+    assert rounds[0]["positions"] == dict(zip(EC.actor_ids, map(float, EC.position), strict=True))
+    assert rounds[0]["median"] == 7.0
+    assert round(rounds[0]["mean"], 3) == 7.390
+    assert rounds[0]["risk"] is None
+    assert rounds[0]["moves"] == []
+    assert rounds[1]["risk"]["belgium"] == pytest.approx(0.754, abs=5e-4)
+    assert rounds[1]["positions"]["belgium"] == pytest.approx(8.416, abs=5e-4)
+    accepted = [o for o in result.offers() if o["accepted"] and o["round"] == 1]
+    assert rounds[1]["moves"] == [
+        {"actor": o["to"], "toward": o["from"], "kind": o["kind"]} for o in accepted
+    ]
+    assert any(o["to"] == "belgium" for o in accepted)  # Belgium moved in round 1
+    assert data["forecast"] == result.forecast
+    assert data["settled"] is False
+    assert data["last_move"] == result.last_move
+    assert data["confrontations"] == [["belgium", "ireland"], ["belgium", "luxembourg"]]
+    assert data["conflict_share"] == pytest.approx(2 / 45)
+    assert len(data["final_views"]) == 90
+    assert data["offers"] == result.offers()
+    # views of a round are numbered from 1
+    assert {v["round"] for v in result.views(0)} == {1}
+    assert {v["round"] for v in result.views()} == {result.rounds}
+
+
+def test_forecast_json_carries_the_rounds_and_confrontations() -> None:
+    f = sc.forecast("ec-emissions-1994", "expected-utility")
+    data = f.to_dict()
+    assert data["confrontations"] == {
+        "emissions": [["belgium", "ireland"], ["belgium", "luxembourg"]]
+    }
+    assert data["rounds"]["emissions"][0]["median"] == 7.0
+    assert data["escalation_index"] == pytest.approx(2 / 45)
