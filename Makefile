@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo $$p && break; done)
 
-.PHONY: demo test lint typecheck unit docs bench fit-check clean
+.PHONY: demo test lint typecheck unit docs bench fit-check mutation clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Statecraft needs Python 3.11 or newer on PATH" >&2; exit 1; }
@@ -44,6 +44,12 @@ test: lint typecheck docs unit
 fit-check: $(STAMP)
 	$(BIN)/python scripts/fit_deu.py --check
 	$(BIN)/python scripts/fit_errors.py --check
+
+# Mutation testing of the kernel modules, one at a time with the tests that exercise each
+# (scripts/mutation.py; docs/testing.md): slow, so not part of `make test`.
+# `make mutation MODULES="winners median"` runs just those.
+mutation: $(STAMP)
+	$(BIN)/python scripts/mutation.py $(MODULES)
 
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only

@@ -202,11 +202,25 @@ def test_exchange_in_a_forecast() -> None:
 
 
 def test_actors_sitting_an_issue_out_do_not_trade_on_it() -> None:
-    data = copy.deepcopy(TINY)  # actor c has no stance on 'date'
+    # c sits 'date' out but takes a position on 'tax' and on a third issue, 'port', with
+    # saliences the reverse of a's there (c: tax 0.9, port 0.2; a: tax 0.2, port 0.9), so
+    # c and a have something to trade. c must trade, and never on 'date'.
+    data = copy.deepcopy(TINY)
+    data["issues"].append({"id": "port", "label": "Port", "scale": {"low": 0, "high": 10}})
+    data["actors"][0]["stances"]["tax"]["salience"] = 0.2
+    data["actors"][0]["stances"]["port"] = {"position": 1, "salience": 0.9}
+    data["actors"][2]["stances"]["tax"]["salience"] = 0.9
+    data["actors"][2]["stances"]["port"] = {"position": 9, "salience": 0.2}
     f = forecast(build_scenario(data, file=None), "exchange")
+    ids, issues = f.scenario.actor_ids, f.linked["exchange"].issues
+    with_c = []
     for r in f.linked["exchange"].rounds:
         for t in r.exchanges:
-            assert "c" not in (f.scenario.actor_ids[t["i"]], f.scenario.actor_ids[t["j"]])
+            if "c" in (ids[t["i"]], ids[t["j"]]):
+                with_c.append((issues[t["i_supplies"]], issues[t["j_supplies"]]))
+    assert with_c  # the loop saw c's trades
+    assert all("date" not in pair for pair in with_c)
+    assert {frozenset(pair) for pair in with_c} == {frozenset({"port", "tax"})}
 
 
 def test_one_issue_is_nothing_to_trade() -> None:

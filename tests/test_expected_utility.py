@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import statecraft as sc
+from statecraft.models.eu_result import EUDetails, EUResult
 from statecraft.models.eu_rounds import classify
 from statecraft.models.expected_utility import (
     CAPITULATION,
@@ -45,6 +46,21 @@ def test_ec_default_forecast_within_a_year_of_the_outcome() -> None:
     )
     assert forecast is not None
     assert abs(forecast - 8.833) < 1.0
+
+
+def test_ec_default_forecast_against_bueno_de_mesquitas_published_8_35() -> None:
+    # Bueno de Mesquita (1994) published a forecast of 8.35 years for this case (two
+    # decimals). Ours is the round-8 median of the reconstruction by Scholz, Calbert & Smith
+    # (2011), whose Table 2 ends at 9.6 (truncated to one decimal) in round 8, as ours does:
+    # the model as published does not give 8.35. The gap, 1.32 years, is pinned here to the
+    # published precision; docs/models/expected-utility.md ("The EC emissions case") explains
+    # it. A change that moved the forecast toward or away from 8.35 fails this test.
+    forecast = sc.forecast("ec-emissions-1994", "expected-utility").value(
+        "emissions", "expected-utility"
+    )
+    assert forecast is not None
+    assert math.floor(forecast * 10) / 10 == 9.6  # Scholz et al. Table 2, round 8
+    assert round(forecast - 8.35, 2) == 1.32
 
 
 def test_ec_every_risk_exponent_in_range() -> None:
@@ -192,14 +208,21 @@ def test_every_class_is_reached_in_a_real_round(
 
 
 def test_compromise_moves_part_way() -> None:
-    x, c, s = np.array([70.0, 80.0, 0.0]), np.array([8.0, 5.0, 5.0]), np.array([0.7, 0.3, 1.0])
+    # One round on an issue where two actors take a compromise from actor 0 (found by
+    # search, then fixed here): a compromise moves the mover i from x_i toward x_j by the
+    # fraction |E_i / E_j| of the way (Scholz et al. 2011, eq. 11), not all the way.
+    x, c, s = np.array([0.0, 80.0, 80.0]), np.array([8.0, 2.0, 1.0]), np.array([0.9, 0.1, 0.6])
     out = run_rounds(x, c, s, EUOptions(rounds=1, probability="pair", vote_risk=False))
     kinds = out["kind"][0, 0]
+    moved = []
     for i, j in np.argwhere(kinds == COMPROMISE):
         if out["chosen"][0, 0, i] == j:
             a, b = out["own"][0, 0, i, j], out["other"][0, 0, i, j]
             expected = x[i] + (x[j] - x[i]) * abs(a / b)
             assert out["positions"][0, 1, i] == pytest.approx(expected)
+            assert 0 < abs(a / b) < 1  # part way: strictly between the two positions
+            moved.append((int(i), int(j)))
+    assert moved == [(1, 0), (2, 0)]  # the loop above checked both moves
 
 
 def test_risk_exponents_by_hand() -> None:
@@ -411,7 +434,8 @@ def test_records_pair_each_round_with_its_own_risk() -> None:
 def test_escalation_index_is_the_mean_share_of_confronted_pairs() -> None:
     # By its definition: per issue, the dyads headed for confrontation over all n(n-1)/2
     # pairs of the actors taking part, averaged over the issues. Karabakh: 9 actors on
-    # each issue (36 pairs); 4, 4, 9, 6 and 23 dyads, so (4+4+9+6+23) / 36 / 5 = 46/180.
+    # each issue (36 pairs); 4, 4, 9, 6 and 23 dyads, so (4+4+9+6+23) / 36 / 5 = 46/180 (the
+    # dyad counts are the model's own output on the coding of the second review, 6dd410e).
     f = sc.forecast("karabakh-2020", "expected-utility")
     pairs = f.confrontations()
     shares = []
@@ -422,3 +446,129 @@ def test_escalation_index_is_the_mean_share_of_confronted_pairs() -> None:
     assert [len(pairs[i.issue]) for i in f.issues] == [4, 4, 9, 6, 23]  # a drift check
     assert f.escalation_index() == pytest.approx(46 / 180)
     assert f.to_dict()["escalation_index"] == f.escalation_index()
+
+
+# --- conflict outputs by hand (issue 22) -------------------------------------------------------
+def _with_final_kind(result: EUResult, kind: np.ndarray) -> EUResult:
+    return replace(result, final_kind=kind)
+
+
+def test_conflict_share_counts_one_direction_confrontations_by_hand() -> None:
+    # Three actors: 3 pairs. Actor 2 alone sees actor 0 as a confrontation (one direction):
+    # one dyad of three, share 1/3. Then every actor sees every other so: 3 of 3, share 1.
+    three = _three_actor_issue()
+    one_way = np.full((3, 3), NO_OFFER)
+    one_way[2, 0] = CONFRONTATION
+    some = _with_final_kind(three, one_way)
+    assert some.confrontations() == [("a", "c")]
+    assert some.conflict_share() == pytest.approx(1 / 3)
+    all_pairs = np.full((3, 3), CONFRONTATION)
+    np.fill_diagonal(all_pairs, NO_OFFER)
+    every = _with_final_kind(three, all_pairs)
+    assert every.confrontations() == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert every.conflict_share() == 1.0
+    # the escalation index is the mean of the issues' shares, (1/3 + 1) / 2, not their max
+    details = EUDetails(issues={"one": some, "two": every})
+    assert details.escalation_index() == pytest.approx(2 / 3)
+    assert EUDetails(issues={}).escalation_index() is None
+
+
+def _three_actor_issue() -> EUResult:
+    ec = sc.issue_arrays(sc.load("ec-emissions-1994"), "emissions")
+    keep = [0, 1, 2]
+    arrays = replace(
+        ec,
+        actor_ids=("a", "b", "c"),
+        position=ec.position[keep],
+        capability=ec.capability[keep],
+        salience=ec.salience[keep],
+    )
+    return ExpectedUtility().result(arrays)
+
+
+def test_ec_confrontations_and_their_share() -> None:
+    # Which dyads end in confrontation is the model's own output (a drift check: Luxembourg
+    # and Ireland each see Belgium so, one direction only); their share is by hand: 2 of the
+    # 10 x 9 / 2 = 45 pairs.
+    result = ExpectedUtility().result(EC)
+    assert result.confrontations() == [("belgium", "ireland"), ("belgium", "luxembourg")]
+    assert result.conflict_share() == pytest.approx(2 / 45)
+    kind = result.final_kind
+    assert kind[2, 1] == kind[7, 1] == CONFRONTATION  # luxembourg and ireland see belgium
+    assert kind[1, 2] != CONFRONTATION
+    assert kind[1, 7] != CONFRONTATION
+
+
+def test_monte_carlo_confrontations_count_either_direction() -> None:
+    # The EC case has no uncertain number: every draw is the point forecast, whose two
+    # confrontations run one way only (Luxembourg -> Belgium, Ireland -> Belgium). Each
+    # must count in every draw (share 1.0); every other pair in none.
+    from statecraft.analysis import uncertainty as u
+
+    r = u.simulate(sc.load("ec-emissions-1994"), "expected-utility", draws=4)
+    shares = r.confrontation[("emissions", "expected-utility")]
+    assert len(shares) == 45
+    assert {pair for pair, v in shares.items() if v} == {
+        ("belgium", "luxembourg"),
+        ("belgium", "ireland"),
+    }
+    assert shares[("belgium", "luxembourg")] == shares[("belgium", "ireland")] == 1.0
+
+
+def test_escalation_index_counts_issues_of_two_actors_or_more() -> None:
+    # One actor has no pair: its share is 0 and the index leaves the issue out. Two actors
+    # in confrontation: 1 pair of 1, share 1. With the three-actor issue at 1/3, the index
+    # is (1/3 + 1) / 2 = 2/3, not (1/3 + 1 + 0) / 3 and not 1/3.
+    three = _three_actor_issue()
+    one_way = np.full((3, 3), NO_OFFER)
+    one_way[2, 0] = CONFRONTATION
+    some = _with_final_kind(three, one_way)
+    solo = replace(three, actor_ids=("a",), final_kind=np.full((1, 1), NO_OFFER))
+    assert solo.conflict_share() == 0.0
+    pair = replace(three, actor_ids=("a", "b"), final_kind=np.array([[NO_OFFER, 1], [0, 0]]))
+    assert pair.confrontations() == [("a", "b")]
+    assert pair.conflict_share() == 1.0
+    details = EUDetails(issues={"some": some, "solo": solo, "pair": pair})
+    assert details.escalation_index() == pytest.approx(2 / 3)
+
+
+def test_ec_result_as_json_by_round() -> None:
+    # Round 0 holds the inputs, the median 7.0 and the mean 7.390 (as above) and no risk;
+    # round t holds the risk of the round that led to it (round 1: Belgium 0.754, from the
+    # replication of Scholz's code) and the moves accepted in it, one per mover.
+    result = ExpectedUtility().result(EC)
+    data = result.to_dict()
+    rounds = data["rounds"]
+    assert [r["round"] for r in rounds] == list(range(result.rounds + 1))
+    assert rounds[0]["positions"] == dict(zip(EC.actor_ids, map(float, EC.position), strict=True))
+    assert rounds[0]["median"] == 7.0
+    assert round(rounds[0]["mean"], 3) == 7.390
+    assert rounds[0]["risk"] is None
+    assert rounds[0]["moves"] == []
+    assert rounds[1]["risk"]["belgium"] == pytest.approx(0.754, abs=5e-4)
+    assert rounds[1]["positions"]["belgium"] == pytest.approx(8.416, abs=5e-4)
+    accepted = [o for o in result.offers() if o["accepted"] and o["round"] == 1]
+    assert rounds[1]["moves"] == [
+        {"actor": o["to"], "toward": o["from"], "kind": o["kind"]} for o in accepted
+    ]
+    assert any(o["to"] == "belgium" for o in accepted)  # Belgium moved in round 1
+    assert data["forecast"] == result.forecast
+    assert data["settled"] is False
+    assert data["last_move"] == result.last_move
+    assert data["confrontations"] == [["belgium", "ireland"], ["belgium", "luxembourg"]]
+    assert data["conflict_share"] == pytest.approx(2 / 45)
+    assert len(data["final_views"]) == 90
+    assert data["offers"] == result.offers()
+    # views of a round are numbered from 1
+    assert {v["round"] for v in result.views(0)} == {1}
+    assert {v["round"] for v in result.views()} == {result.rounds}
+
+
+def test_forecast_json_carries_the_rounds_and_confrontations() -> None:
+    f = sc.forecast("ec-emissions-1994", "expected-utility")
+    data = f.to_dict()
+    assert data["confrontations"] == {
+        "emissions": [["belgium", "ireland"], ["belgium", "luxembourg"]]
+    }
+    assert data["rounds"]["emissions"][0]["median"] == 7.0
+    assert data["escalation_index"] == pytest.approx(2 / 45)

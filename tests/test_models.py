@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import statecraft as sc
+from statecraft.arrays import IssueArrays
 from statecraft.models import (
     Compromise,
     Median,
@@ -48,6 +49,20 @@ def test_compromise_by_hand(tiny: dict[str, Any]) -> None:
     assert Compromise().predict(sc.issue_arrays(s, "date")) == pytest.approx(4.4)
 
 
+def test_compromise_with_every_weight_zero_is_nan_without_a_warning() -> None:
+    # 0 / 0: NaN, quietly (the suite turns warnings into errors, so a RuntimeWarning from
+    # the division would fail here); a batch row with weight keeps its mean.
+    from statecraft.models import weighted_mean
+
+    got = weighted_mean(
+        np.array([[10.0, 30.0], [10.0, 30.0]]),
+        np.array([[1.0, 3.0], [1.0, 3.0]]),
+        np.array([[0.0, 0.0], [1.0, 1.0]]),
+    )
+    assert np.isnan(got[0])
+    assert got[1] == pytest.approx(25.0)  # (10 + 90) / 4
+
+
 def test_median_by_hand(tiny: dict[str, Any]) -> None:
     s = sc.Scenario.model_validate(tiny)
     # tax: sorted 0 (0.5), 60 (3), 100 (1); half of 4.5 is reached at 60
@@ -69,6 +84,38 @@ def test_condorcet_winner_by_hand() -> None:
     assert condorcet_winner(np.array([0.0, 5.0, 10.0]), np.array([2.0, 0.0, 1.0])) == 0.0
 
 
+def test_condorcet_winner_away_from_zero_and_not_first() -> None:
+    # 10 (w 2) beats 0 (w 1) and 5 (w 0), 2 to 1; the first candidate tried, 0, loses, so
+    # the search must go on to the others rather than stop at the first loss.
+    assert condorcet_winner(np.array([0.0, 5.0, 10.0]), np.array([1.0, 0.0, 2.0])) == 10.0
+    # 30 (w 3) against 10 and 20 (w 1 each): the winner is not at either end of the list
+    assert condorcet_winner(np.array([20.0, 30.0, 10.0]), np.array([1.0, 3.0, 1.0])) == 30.0
+
+
+def test_median_tie_tolerance_is_relative_and_inclusive() -> None:
+    # "Exactly half" means within 1e-9 x W, whatever the scale of the weights: a relative
+    # gap of 1e-12 is a tie (midpoint 20) at weights near 1e-12, 1 and 1e12, and a gap of
+    # 1e-3 is not (the median is 30, where more than half the weight stands).
+    x = np.array([10.0, 30.0])
+    for k in (1e-12, 1.0, 1e12):
+        assert float(weighted_median(x, k * np.array([1.0, 1.0 + 1e-12]))) == 20.0, k
+        assert float(weighted_median(x, k * np.array([1.0, 1.0 + 1e-3]))) == 30.0, k
+    # at the edge of the tolerance: C_1 = W/2 - 1e-9 W exactly still counts as half
+    w0 = 0.5 - 1e-9
+    assert w0 + (1.0 - w0) == 1.0  # W is exactly 1, so W/2 - 1e-9 W is w0 itself
+    assert float(weighted_median(x, np.array([w0, 1.0 - w0]))) == 20.0
+    w0 = 0.5 + 1e-9  # and C_1 = W/2 + 1e-9 W: half too, not more than half
+    assert w0 + (1.0 - w0) == 1.0
+    assert float(weighted_median(x, np.array([w0, 1.0 - w0]))) == 20.0
+
+
+def test_median_with_no_weight_is_nan() -> None:
+    assert np.isnan(weighted_median(np.array([10.0, 30.0]), np.zeros(2)))
+    got = weighted_median(np.array([[10.0, 30.0], [10.0, 30.0]]), np.array([[0, 0], [1, 3]]))
+    assert np.isnan(got[0])
+    assert got[1] == 30.0
+
+
 def test_nash_by_hand_quadratic() -> None:
     # maximise log(3600 - (x-60)^2) + log(10000 - (x-100)^2): the root of
     # (x-60)/(3600-(x-60)^2) + (x-100)/(10000-(x-100)^2) = 0 is x = 71.0102...
@@ -85,6 +132,24 @@ def test_nash_by_hand_linear() -> None:
         nash_bargaining(np.array([60.0, 100.0]), np.ones(2), np.ones(2), 0.0, utility="linear")
     )
     assert x == pytest.approx(60.0, abs=1e-9)
+
+
+def test_nash_model_passes_its_issue_and_utility_through() -> None:
+    # The model on the two cases worked by hand above: actors at 60 and 100, equal weights,
+    # status quo 0: 71.0102 with quadratic utility (the default), 60 with linear.
+    issue = IssueArrays(
+        issue_id="x",
+        actor_ids=("a", "b"),
+        capability=np.array([2.0, 2.0]),
+        position=np.array([60.0, 100.0]),
+        salience=np.array([0.5, 0.5]),
+        low=0.0,
+        high=100.0,
+        status_quo=0.0,
+        actual=None,
+    )
+    assert float(Nash().predict(issue)) == pytest.approx(71.0102051443, abs=1e-9)
+    assert float(Nash(utility="linear").predict(issue)) == pytest.approx(60.0, abs=1e-9)
 
 
 def test_nash_is_the_status_quo_when_someone_would_lose(tiny: dict[str, Any]) -> None:

@@ -66,9 +66,38 @@ def test_forecasts_lie_within_the_positions(issue: tuple[np.ndarray, ...], q: fl
     lo, hi = x[active].min(), x[active].max()
     for f in ALL:
         assert lo - 1e-9 <= f(x, c, s) <= hi + 1e-9
+
+
+@given(issues(), st.floats(0.01, 100), st.booleans())
+def test_nash_lies_within_the_positions_when_the_status_quo_is_outside(
+    issue: tuple[np.ndarray, ...], d: float, below: bool
+) -> None:
+    # The status quo at a distance d below (or above) every weighted position: an agreement
+    # exists, and the Nash solution lies within the weighted positions (never the status
+    # quo, which is outside them: no example escapes through it).
+    x, c, s = issue
+    active = weights(c, s) > 0
+    lo, hi = x[active].min(), x[active].max()
+    q = lo - d if below else hi + d
     nb = float(nash_bargaining(x, c, s, q))
-    # the Nash solution lies between the positions, or is the status quo itself
-    assert nb == q or lo - 1e-6 <= nb <= hi + 1e-6
+    assert lo - 1e-6 <= nb <= hi + 1e-6
+
+
+@given(issues(), st.data())
+def test_nash_is_the_status_quo_when_weighted_actors_stand_on_both_sides(
+    issue: tuple[np.ndarray, ...], data: st.DataObject
+) -> None:
+    # With weighted actors on both sides of the status quo (or one standing on it), no move
+    # leaves all of them better off: the solution is the status quo itself, exactly.
+    x, c, s = issue
+    active = weights(c, s) > 0
+    lo, hi = x[active].min(), x[active].max()
+    q = data.draw(st.floats(lo, hi))
+    nb = float(nash_bargaining(x, c, s, q))
+    # Exactly q, but for rounding: with q within an ulp of a position (x = 0 and 1 with
+    # q = 3e-293, where 1 - q rounds to 1) the bounds of the agreements open by a rounding
+    # error, and the solution lies within that error of q.
+    assert abs(nb - q) <= 1e-12 * max(1.0, abs(lo), abs(hi))
 
 
 @given(issues(), st.floats(0, 100), st.floats(0.01, 100))

@@ -173,9 +173,46 @@ def test_quantiles_match_numpy_to_a_bin(tiny: dict[str, Any]) -> None:
     for q, got in (
         (0.5, summary.median),
         (0.1, summary.interval80[0]),
+        (0.9, summary.interval80[1]),
+        (0.025, summary.interval95[0]),
         (0.975, summary.interval95[1]),
     ):
         assert abs(got - np.quantile(values, q)) <= 100 / u.BINS
+
+
+def test_intervals_of_a_uniform_forecast_are_its_analytic_quantiles() -> None:
+    # Two actors of equal weight on one issue: a at 0, b uniform on [0, 100]. The compromise
+    # is b / 2, uniform on [0, 50], so its q-quantile is 50 q: median 25, 80% interval
+    # (5, 45), 95% interval (1.25, 48.75), mean 25. With 20,000 draws the standard error of
+    # a quantile is at most 50 sqrt(0.25 / 20000) = 0.18 and a bin is 0.05 wide: 0.6 is over
+    # three standard errors, and well under the 1.25 between the 2.5% and 5% quantiles or
+    # the 5 between the 90% quantile and the maximum.
+    s = sc.Scenario.model_validate(
+        {
+            "name": "uniform",
+            "title": "One uniform position",
+            "issues": [{"id": "x", "label": "X", "scale": {"low": 0, "high": 100}}],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 0, "salience": 1}}},
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {
+                            "position": {"value": 50, "low": 0, "high": 100, "dist": "uniform"},
+                            "salience": 1,
+                        }
+                    },
+                },
+            ],
+        }
+    )
+    summary = u.simulate(s, "compromise", draws=20_000, seed=5).summary("x", "compromise")
+    assert summary.mean == pytest.approx(25.0, abs=0.6)
+    assert summary.median == pytest.approx(25.0, abs=0.6)
+    assert summary.interval80 == pytest.approx((5.0, 45.0), abs=0.6)
+    assert summary.interval95 == pytest.approx((1.25, 48.75), abs=0.6)
+    assert summary.quantile(0.25) == pytest.approx(12.5, abs=0.6)
 
 
 def test_same_seed_same_bytes_whatever_the_grouping_or_workers(tiny: dict[str, Any]) -> None:

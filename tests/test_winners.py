@@ -9,7 +9,7 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis import gains
-from statecraft.analysis.winners import biggest_winner
+from statecraft.analysis.winners import biggest_winner, draw_gains, winner_counts
 
 
 def test_gains_by_hand(tiny: dict[str, Any]) -> None:
@@ -68,6 +68,10 @@ def test_no_change_means_nobody_wins(tiny: dict[str, Any]) -> None:
 def test_no_status_quo_anywhere() -> None:
     w = sc.winners(sc.load("ec-emissions-1994"), {"emissions": 8.0})
     assert w.ranking == ()
+    assert w.issues == ()
+    assert w.skipped == ("emissions",)
+    assert w.label == "outcome"
+    assert sc.winners(sc.load("ec-emissions-1994"), {}, label="none").label == "none"
     assert "no issue has both a status quo and an outcome" in w.headline
 
 
@@ -108,3 +112,145 @@ def test_a_tie_is_named_as_a_tie(tiny: dict[str, Any]) -> None:
     )
     gain = np.array([[0.49, 0.1, 0.49], [0.3, 0.1, 0.2], [0.0, 0.0, 0.0], [-0.1, -0.2, -0.3]])
     assert list(biggest_winner(gain)) == [-1, 0, -1, -1]
+
+
+# --- the biggest winner and loser, and the headline's cases, by hand (issue 22) ---------------
+def test_best_and_worst_are_the_ends_of_the_ranking(tiny: dict[str, Any]) -> None:
+    # tax moves from 20 to 90: a at 60 gains (40 - 30)/100 = +0.10, b at 0 loses
+    # (20 - 90)/100 = -0.70, c at 100 gains (80 - 10)/100 = +0.70. Three distinct gains, so
+    # the second-ranked (a) is neither the biggest winner nor the biggest loser.
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 90.0})
+    assert [(g.actor, round(g.gain, 12)) for g in w.ranking] == [
+        ("c", 0.7),
+        ("a", 0.1),
+        ("b", -0.7),
+    ]
+    assert w.best is not None
+    assert w.best.actor == "c"
+    assert w.worst is not None
+    assert w.worst.actor == "b"
+    assert w.headline == "Biggest winner: c (+0.70); biggest loser: Beta (-0.70)."
+    assert sc.winners(sc.load("ec-emissions-1994"), {"emissions": 8.0}).best is None
+
+
+def test_headline_with_winners_and_no_loser(tiny: dict[str, Any]) -> None:
+    # Beta sits tax out; date gets a status quo of 8 and Beta stands at 8 on it. tax moves
+    # from 20 to 60 and date stays at 8. c (tax only, at 100) gains 40/100 = +0.40; Alpha
+    # gains 0.40 on tax (salience 1) and 0 on date (0.5): (0.40 + 0) / 1.5 = +0.267; Beta
+    # gains 0. Nobody loses, so the headline names the winner only, not "nobody wins".
+    tiny["actors"][1]["stances"].pop("tax")
+    tiny["issues"][1]["status_quo"] = 8
+    tiny["actors"][1]["stances"]["date"]["position"] = 8
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 60.0, "date": 8.0})
+    assert [(g.actor, round(g.gain, 12)) for g in w.ranking] == [
+        ("c", 0.4),
+        ("a", round(0.4 / 1.5, 12)),
+        ("b", 0.0),
+    ]
+    assert w.headline == "Biggest winner: c (+0.40)."
+
+
+def test_headline_with_a_loser_and_no_winner(tiny: dict[str, Any]) -> None:
+    # Only Beta takes part on tax... the others sit it out, and tax moves from 20 to 30:
+    # b at 0 loses (20 - 30)/100 = -0.10; nobody gains.
+    tiny["actors"][0]["stances"].pop("tax")
+    tiny["actors"][2]["stances"] = {"date": {"position": 5, "salience": 0.5}}
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 30.0})
+    assert [(g.actor, round(g.gain, 12)) for g in w.ranking] == [("b", -0.1)]
+    assert w.headline == "Biggest loser: Beta (-0.10)."
+
+
+def test_biggest_winner_and_counts_by_hand() -> None:
+    tie = 1e-12
+    gain = np.array(
+        [
+            [0.1, 0.5, 0.3, 0.0],  # actor 1 alone on top
+            [0.7, 0.1, 0.4, 0.0],  # actor 0
+            [-0.1, -0.2, -0.3, -0.1],  # nobody gains: no winner
+            [0.0, 0.0, 0.0, 0.0],  # the status quo: no winner
+            [0.3, 0.3, 0.1, 0.0],  # a tie at the top: no winner
+            [0.2, 0.6, 0.1, 0.0],  # actor 1 again
+            [0.5, 0.5 - tie, 0.0, 0.0],  # within TIE of the top, inclusive: a tie
+            [tie, -0.1, -0.1, -0.1],  # a gain of TIE alone on top is no gain
+        ]
+    )
+    assert list(biggest_winner(gain)) == [1, 0, -1, -1, -1, 1, -1, -1]
+    # actor 3 never wins: its count is 0, not missing
+    assert list(winner_counts(gain)) == [1, 2, 0, 0]
+    assert winner_counts(gain).dtype == np.int64
+    assert list(biggest_winner(np.zeros((2, 0)))) == [-1, -1]
+    # one actor: the winner wherever it gains
+    assert list(biggest_winner(np.array([[0.5], [-0.1]]))) == [0, -1]
+
+
+def test_gains_over_a_batch_of_draws_by_hand() -> None:
+    # Two draws (leading axis) of one actor at 100 on two issues of width 100, salience 1
+    # and 0.25, both moving from 0: to 100 and 20 (gain 0.84, as above), then to 50 and 0
+    # ((0.5 + 0) / 1.25 = 0.4). Every sum runs over the issues, the last axis.
+    g, per_issue = gains(
+        np.array([[[100.0, 100.0]], [[100.0, 100.0]]]),
+        np.array([[[1.0, 0.25]], [[1.0, 0.25]]]),
+        np.array([[100.0, 20.0], [50.0, 0.0]]),
+        np.zeros((2, 2)),
+        np.array([100.0, 100.0]),
+    )
+    assert g.shape == (2, 1)
+    np.testing.assert_allclose(g[:, 0], [0.84, 0.4])
+    np.testing.assert_allclose(per_issue[1, 0], [0.5, 0.0])
+
+
+def test_draw_gains_by_hand(tiny: dict[str, Any]) -> None:
+    from statecraft.arrays import draw_batch
+
+    s = sc.Scenario.model_validate(tiny)
+    batch = draw_batch(s, {}, 2)
+    # tax (status quo 20) ends at 50, then 90; date has no status quo and does not count.
+    outcome = np.array([[50.0, 5.0], [90.0, 5.0]])
+    # c and a only, in that order: c (100) gains 0.30 then 0.70, a (60) 0.30 then 0.10
+    got = draw_gains(batch, outcome, ["c", "a"])
+    assert got is not None
+    np.testing.assert_allclose(got, [[0.3, 0.3], [0.7, 0.1]])
+    # every actor, in scenario order: b (0) loses 0.30 then 0.70
+    every = draw_gains(batch, outcome, ["a", "b", "c"])
+    assert every is not None
+    np.testing.assert_allclose(every, [[0.3, -0.3, 0.3], [0.1, -0.7, 0.7]])
+    # a draw with no finite outcome on tax leaves no issue to count
+    assert draw_gains(batch, np.array([[np.nan, 5.0], [90.0, 5.0]]), ["a"]) is None
+    # a status quo on date too: a (2, salience 0.5) sees date move from 8 to 5, gaining 0.3
+    tiny["issues"][1]["status_quo"] = 8
+    both = draw_batch(sc.Scenario.model_validate(tiny), {}, 2)
+    got = draw_gains(both, outcome, ["a"])
+    assert got is not None
+    np.testing.assert_allclose(got[:, 0], [(0.3 + 0.5 * 0.3) / 1.5, (0.1 + 0.5 * 0.3) / 1.5])
+
+
+def test_three_tied_winners_are_all_named(tiny: dict[str, Any]) -> None:
+    # a fourth actor at 100 with c, and a with tax only: tax from 20 to 60 gives a (60), c
+    # and d (100) +0.40 each, and b (0) -0.40
+    tiny["actors"][0]["stances"].pop("date")
+    tiny["actors"].append(
+        {
+            "id": "d",
+            "name": "Delta",
+            "capability": 1,
+            "stances": {"tax": {"position": 100, "salience": 1}},
+        }
+    )
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 60.0})
+    assert w.headline == (
+        "Biggest winners, tied: Alpha, c and Delta (+0.40 each); biggest loser: Beta (-0.40)."
+    )
+
+
+def test_winner_records_carry_every_gain(tiny: dict[str, Any]) -> None:
+    w = sc.winners(sc.Scenario.model_validate(tiny), {"tax": 90.0}, label="by hand")
+    assert w.label == "by hand"
+    records = w.to_records()
+    assert [r["rank"] for r in records] == [1, 2, 3]
+    assert records[0] == {
+        "rank": 1,
+        "actor": "c",
+        "name": "c",
+        "gain": pytest.approx(0.7),
+        "gain:tax": pytest.approx(0.7),
+    }

@@ -1,0 +1,169 @@
+"""Mutation testing of the kernel modules with mutmut, one module at a time (``make mutation``).
+
+Each kernel module is mutated on its own, in a scratch folder ``build/mutation/<name>/``, and
+each mutant is run against only the test files that exercise that module (``MODULES`` below),
+so a module takes minutes rather than the whole suite. mutmut 3 reads its settings from a
+``setup.cfg`` that this script writes into the scratch folder; the repository's own files are
+never changed. ``shared`` in the scratch folder links to ``../shared`` when that exists, so the
+tests that need the shared data run here as they do in the suite.
+
+Usage::
+
+    python scripts/mutation.py                 # every module, smallest first
+    python scripts/mutation.py winners median  # just these
+    python scripts/mutation.py --list          # the module -> tests map
+
+The kill rates go to ``build/mutation/summary.json`` and are printed as a table; the surviving
+mutants of a module are listed with
+``cd build/mutation/<name> && python -m mutmut results`` (mutmut's own progress goes to
+``build/mutation/<name>/mutmut.log``) and shown with ``python -m mutmut show <mutant>``.
+docs/testing.md records the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build" / "mutation"
+#: Besides src and tests, what the tests read from the repository.
+ALSO_COPY = ("docs", "README.md", "mkdocs.yml", "scripts")
+
+
+@dataclass(frozen=True)
+class Module:
+    """A kernel module (one or more source files) and the test files that exercise it."""
+
+    name: str
+    sources: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+def _m(name: str, sources: str, tests: str) -> Module:
+    src = tuple(f"src/statecraft/{s}" for s in sources.split())
+    return Module(name, src, tuple(f"tests/{t}" for t in tests.split()))
+
+
+# Smallest first: a run that is stopped part way has the most modules done.
+MODULES: tuple[Module, ...] = (
+    _m("compromise", "models/compromise.py", "test_models.py"),
+    _m("median", "models/median.py", "test_models.py test_properties.py"),
+    _m("nash", "models/nash.py", "test_models.py test_properties.py"),
+    _m(
+        "expected_utility",
+        "models/expected_utility.py models/eu_result.py",
+        "test_expected_utility.py",
+    ),
+    _m("kalai_smorodinsky", "models/kalai_smorodinsky.py", "test_kalai_smorodinsky.py"),
+    _m("winners", "analysis/winners.py", "test_winners.py"),
+    _m("risk", "analysis/risk.py analysis/_risk_terms.py", "test_risk.py"),
+    _m("brief", "analysis/brief.py", "test_brief.py"),
+    _m("uncertainty", "analysis/uncertainty.py analysis/_blocks.py", "test_uncertainty.py"),
+    _m("counterfactual", "analysis/counterfactual.py", "test_counterfactual.py"),
+    _m("exchange", "models/exchange.py", "test_exchange.py test_contract.py"),
+    _m("sensitivity", "analysis/sensitivity.py", "test_sensitivity.py"),
+    _m("advise", "analysis/advise.py analysis/_advice.py", "test_advise.py"),
+    _m("spatial", "models/spatial.py models/spatial_blocks.py", "test_spatial.py"),
+    _m("eu_rounds", "models/eu_rounds.py models/eu_votes.py", "test_expected_utility.py"),
+    _m("backtest", "analysis/backtest.py", "test_backtest.py"),
+)
+
+
+def _setup_cfg(module: Module) -> str:
+    lines = ["[mutmut]", "source_paths = src", "only_mutate ="]
+    lines += [f"    {s}" for s in module.sources]
+    lines += ["pytest_add_cli_args_test_selection ="]
+    lines += [f"    {t}" for t in module.tests]
+    # No doctests of the whole package, no cache; the tests' own -x comes from mutmut.
+    lines += ["pytest_add_cli_args =", "    -p", "    no:cacheprovider", "    --no-header"]
+    # Files the tests read besides src and tests (the docs tables' scripts, the README).
+    lines += ["also_copy ="] + [f"    {name}" for name in ALSO_COPY]
+    return "\n".join(lines) + "\n"
+
+
+def _prepare(module: Module, shared: Path) -> Path:
+    scratch = BUILD / module.name
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.mkdir(parents=True)
+    (scratch / "src").symlink_to(ROOT / "src", target_is_directory=True)
+    (scratch / "tests").symlink_to(ROOT / "tests", target_is_directory=True)
+    for name in ALSO_COPY:
+        if (ROOT / name).exists():
+            (scratch / name).symlink_to(ROOT / name)
+    shutil.copy2(ROOT / "pyproject.toml", scratch / "pyproject.toml")
+    if shared.is_dir():
+        # tests/conftest.py looks for <repository>/../shared; the copy of tests runs from
+        # <scratch>/mutants, so the data is found at <scratch>/shared.
+        (scratch / "shared").symlink_to(shared, target_is_directory=True)
+    (scratch / "setup.cfg").write_text(_setup_cfg(module), encoding="utf-8")
+    return scratch
+
+
+def _counts(scratch: Path) -> dict[str, int]:
+    stats = scratch / "mutants" / "mutmut-cicd-stats.json"
+    data = json.loads(stats.read_text(encoding="utf-8"))
+    return {k: int(v) for k, v in data.items() if isinstance(v, int)}
+
+
+def run_module(module: Module, max_children: int, shared: Path) -> dict[str, int]:
+    """Mutate one module and run its tests against every mutant; return mutmut's counts."""
+    scratch = _prepare(module, shared)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    with (scratch / "mutmut.log").open("w", encoding="utf-8") as log:
+        subprocess.run(cmd, cwd=scratch, env=env, check=False, stdout=log, stderr=log)
+    export = [sys.executable, "-m", "mutmut", "export-cicd-stats"]
+    subprocess.run(export, cwd=scratch, env=env, check=True, capture_output=True)
+    return _counts(scratch)
+
+
+def _rate(counts: dict[str, int]) -> str:
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    total = killed + counts.get("survived", 0) + counts.get("suspicious", 0)
+    total += counts.get("no_tests", 0)
+    return f"{killed}/{total} ({100 * killed / total:.0f}%)" if total else "no mutants"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the modules named (all when none) and print the kill rate of each."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="module names (default: all)")
+    parser.add_argument("--list", action="store_true", help="print the module -> tests map")
+    parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
+    parser.add_argument(
+        "--shared", type=Path, default=ROOT.parent / "shared", help="the shared folder (../shared)"
+    )
+    args = parser.parse_args(argv)
+    by_name = {m.name: m for m in MODULES}
+    if args.list:
+        for m in MODULES:
+            print(f"{m.name:18} {' '.join(m.sources)}  <-  {' '.join(m.tests)}")
+        return 0
+    unknown = [n for n in args.modules if n not in by_name]
+    if unknown:
+        print(f"error: unknown module(s) {unknown}; known: {sorted(by_name)}", file=sys.stderr)
+        return 2
+    chosen = [by_name[n] for n in args.modules] if args.modules else list(MODULES)
+    summary_path = BUILD / "summary.json"
+    BUILD.mkdir(parents=True, exist_ok=True)
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    for module in chosen:
+        counts = run_module(module, args.max_children, args.shared)
+        summary[module.name] = counts
+        summary_path.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        print(f"{module.name}: killed {_rate(counts)} {counts}", flush=True)
+    for name, counts in summary.items():
+        print(f"{name:18} {_rate(counts)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
