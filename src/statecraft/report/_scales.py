@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -159,22 +160,22 @@ def issue_map(forecast: Forecast) -> Figure:
         height = base + n_levels * step + 6.0 + n_tiers * _TIER + 4.0
         below = 22.0 + _LINE * (scale_label(item).count("\n") + 1) + 10.0
         panels.append(
-            (
-                item,
-                arrays,
-                area,
-                radius,
-                xlim,
-                ppu,
-                levels,
-                names,
-                tiers,
-                shown,
-                bands,
-                step,
-                base,
-                height,
-                below,
+            _Panel(
+                item=item,
+                arrays=arrays,
+                area=area,
+                radius=radius,
+                xlim=xlim,
+                ppu=ppu,
+                levels=levels,
+                names=names,
+                tiers=tiers,
+                shown=shown,
+                bands=bands,
+                step=step,
+                base=base,
+                height=height,
+                below=below,
             )
         )
     title = fig.suptitle(
@@ -193,28 +194,13 @@ def issue_map(forecast: Forecast) -> Figure:
         frameon=False,
     )
     legend_h = legend.get_window_extent(renderer).height / px + 8.0
-    total = title_h + sum(p[13] + p[14] for p in panels) + legend_h
+    total = title_h + sum(p.height + p.below for p in panels) + legend_h
     fig.set_size_inches(_WIDTH / 72.0, total / 72.0)
     title.set_y(1.0 - 6.0 / total)
     legend.set_bbox_to_anchor((0.5, 4.0 / total), transform=fig.transFigure)
     y = total - title_h
-    for (
-        item,
-        arrays,
-        area,
-        radius,
-        xlim,
-        ppu,
-        levels,
-        names,
-        tiers,
-        shown,
-        bands,
-        step,
-        base,
-        height,
-        below,
-    ) in panels:
+    for panel in panels:
+        item, height, below = panel.item, panel.height, panel.below
         y -= height
         ax = fig.add_axes((_SIDE / _WIDTH, y / total, span / _WIDTH, height / total))
         y -= below
@@ -222,9 +208,7 @@ def issue_map(forecast: Forecast) -> Figure:
         ax.set_ylim(0, height)  # a unit of y is a point
         ax.set_yticks([])
         ax.set_xlabel(scale_label(item), fontsize="small")
-        _issue_panel(
-            ax, item, arrays, area, radius, ppu, levels, names, tiers, shown, bands, step, base
-        )
+        _issue_panel(ax, panel)
     return fig
 
 
@@ -234,22 +218,35 @@ def _proxy(fig: Figure, label: str, kw: dict[str, Any]) -> Any:
     return Line2D([], [], linestyle="none", label=label, **{"markeredgecolor": kw["color"], **kw})
 
 
-def _issue_panel(
-    ax: Axes,
-    item: Issue,
-    arrays: Any,
-    area: np.ndarray,
-    radius: np.ndarray,
-    ppu: float,
-    levels: list[int],
-    names: list[str],
-    tiers: list[tuple[float, int]],
-    shown: list[tuple[str, float, dict[str, Any]]],
-    bands: list[int],
-    step: float,
-    base: float,
-) -> None:
+@dataclass(frozen=True)
+class _Panel:
+    """One issue's panel of the issue map, laid out before the figure is sized: its actors'
+    marks (area, radius, stacking levels, label tiers), the forecasts' marks (``shown``, their
+    ``bands``), the x range, points per unit (``ppu``) and the panel's height and the room
+    below it, in points."""
+
+    item: Issue
+    arrays: Any
+    area: np.ndarray
+    radius: np.ndarray
+    xlim: tuple[float, float]
+    ppu: float
+    levels: list[int]
+    names: list[str]
+    tiers: list[tuple[float, int]]
+    shown: list[tuple[str, float, dict[str, Any]]]
+    bands: list[int]
+    step: float
+    base: float
+    height: float
+    below: float
+
+
+def _issue_panel(ax: Axes, panel: _Panel) -> None:
     """Draw one issue of the issue map on its axes (whose y unit is a point)."""
+    arrays, area, radius = panel.arrays, panel.area, panel.radius
+    ppu, levels, names, tiers = panel.ppu, panel.levels, panel.names, panel.tiers
+    shown, bands, step, base = panel.shown, panel.bands, panel.step, panel.base
     low = ax.get_xlim()[0]
     for label, value, _ in shown:
         if label in ("status quo", "actual outcome"):
