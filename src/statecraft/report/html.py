@@ -106,16 +106,7 @@ class Report:
     sensitivity: Any | None = None  # one input at a time: the tornado section
 
     def html(self) -> str:
-        from jinja2 import Environment, PackageLoader, select_autoescape
-
-        env = Environment(
-            loader=PackageLoader("statecraft", "report/templates"),
-            autoescape=select_autoescape(["html", "j2"]),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters["num"] = number
-        env.filters["pct"] = percent
+        env = template_environment()
         f = self.forecast
         linked = [m for run in self.linked.values() for m in run.models]
         models = [
@@ -154,6 +145,22 @@ class Report:
             version=__version__,
             created=self.created,
         )
+
+
+def template_environment() -> Any:
+    """The Jinja2 environment of the reports' templates (report/templates), autoescaped, with
+    the filters ``num`` (:func:`number`) and ``pct`` (:func:`percent`)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("statecraft", "report/templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = number
+    env.filters["pct"] = percent
+    return env
 
 
 def number(value: float | None, decimals: int = 1, sign: bool = False) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from statecraft._version import __version__
 from statecraft.analysis.timeline import Timeline, TimelineRun, load_timeline, run_timeline
-from statecraft.report.html import number, percent, svg
+from statecraft.report.html import svg, template_environment
 
 __all__ = ["TimelineReport", "render_timeline_report", "timeline_report"]
 
@@ -67,16 +67,7 @@ class TimelineReport:
 
     def html(self) -> str:
         """The report as one HTML page (no script, nothing fetched)."""
-        from jinja2 import Environment, PackageLoader, select_autoescape
-
-        env = Environment(
-            loader=PackageLoader("statecraft", "report/templates"),
-            autoescape=select_autoescape(["html", "j2"]),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters["num"] = number
-        env.filters["pct"] = percent
+        env = template_environment()
         env.filters["r3"] = lambda x: "–" if x is None else f"{x:.3f}"
         source, _, _ = env.loader.get_source(env, "report.html.j2")  # type: ignore[union-attr]
         found = re.search(r"<style>.*?</style>", source, re.DOTALL)
