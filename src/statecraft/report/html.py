@@ -26,6 +26,7 @@ from statecraft.runner import Forecast, forecast, weight_shares
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from matplotlib.figure import Figure
 
     from statecraft.analysis.counterfactual import Patch
@@ -147,7 +148,7 @@ class Report:
         )
 
 
-def template_environment() -> Any:
+def template_environment() -> Environment:
     """The Jinja2 environment of the reports' templates (report/templates), autoescaped, with
     the filters ``num`` (:func:`number`) and ``pct`` (:func:`percent`)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
