@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -169,6 +169,8 @@ def test_every_exchange_gains_both_and_stays_in_range(problem: Any, variant: str
     present = np.ones_like(x, dtype=bool)
     rounds = run_exchange(x, s, c, present, rounds=4, variant=variant)
     lo, hi = x.min(axis=0) - 1e-9, x.max(axis=0) + 1e-9
+    # the checks below are about trades: an example without one proves nothing
+    assume(any(r.exchanges for r in rounds))
     for r in rounds:
         assert ((r.start >= lo) & (r.start <= hi)).all()
         assert ((r.voting >= lo) & (r.voting <= hi)).all()
