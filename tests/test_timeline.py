@@ -459,3 +459,26 @@ def test_scenarios_lists_the_built_in_timelines() -> None:
     assert out.exit_code == 0, out.output
     assert "Built-in timelines" in out.output
     assert "karabakh-2020-2023" in out.output
+
+
+def test_a_snapshot_runs_by_the_name_the_flags_give_it() -> None:
+    # the brief of a snapshot names its scenario TIMELINE@SNAPSHOT in its flags; any command
+    # that reads a scenario takes that name, and gets the snapshot's scenario
+    from typer.testing import CliRunner
+
+    from statecraft.api import snapshot_scenario
+    from statecraft.cli import app
+
+    t = load_timeline("karabakh-2020-2023")
+    expected = dict(snapshot_scenarios(t))[t.snapshots[1]]
+    got = snapshot_scenario("karabakh-2020-2023@2022-11")
+    assert got == expected
+    held = snapshot_scenario("karabakh-2020-2023@2022-11~held:russia")
+    assert held.actor("russia").capability_on("territory") == 0.5  # held at the base's
+    assert got.actor("russia").capability_on("territory") == 0.3
+    runner = CliRunner()
+    ok = runner.invoke(app, ["forecast", "karabakh-2020-2023@2022-11", "--no-store", "-f", "json"])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(app, ["forecast", "karabakh-2020-2023@1999-01", "--no-store"])
+    assert bad.exit_code == 2
+    assert "its snapshots are: 2021-12, 2022-11, 2023-08" in " ".join(bad.output.split())

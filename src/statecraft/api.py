@@ -30,7 +30,7 @@ from statecraft.analysis.counterfactual import (
     patch_from_data,
     split_stack,
 )
-from statecraft.analysis.timeline import builtin_timelines, is_timeline
+from statecraft.analysis.timeline import builtin_timelines, is_timeline, snapshot_scenario
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
 from statecraft.io import SUFFIXES, build_scenario, detect_format, load_builtin, losses
@@ -95,6 +95,7 @@ __all__ = [
     "render_report",
     "render_timeline_report",
     "report",
+    "snapshot_scenario",
     "split_stack",
     "svg",
     "textsafe",

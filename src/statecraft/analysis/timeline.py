@@ -61,6 +61,7 @@ __all__ = [
     "is_timeline",
     "load_timeline",
     "run_timeline",
+    "snapshot_scenario",
     "snapshot_scenarios",
     "timeline_from_data",
 ]
@@ -207,6 +208,24 @@ def snapshot_scenarios(
         current = current.model_copy(update={"name": _name(timeline, snap, hold), "title": title})
         out.append((snap, current))
     return out
+
+
+def snapshot_scenario(ref: str) -> Scenario:
+    """The scenario of one snapshot, named as the timeline names it: ``TIMELINE@SNAPSHOT``
+    (``karabakh-2020-2023@2021-12``), with ``~held:a,b`` for the counterfactual holding
+    those actors (the names the flags of a timeline's briefs print). A ScenarioError names
+    the snapshots where the one asked for is not there."""
+    name, _, rest = ref.partition("@")
+    snap_id, _, held = rest.partition("~held:")
+    if not name or not snap_id:
+        raise ScenarioError(f"{ref!r} is not TIMELINE@SNAPSHOT", file=ref)
+    timeline = load_timeline(name)
+    hold = tuple(a for a in held.split(",") if a)
+    for snap, scenario in snapshot_scenarios(timeline, hold=hold):
+        if snap.id == snap_id:
+            return scenario
+    ids = ", ".join(s.id for s in timeline.snapshots)
+    raise ScenarioError(f"{name} has no snapshot {snap_id!r}; its snapshots are: {ids}", file=ref)
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,13 @@ def emit(text: str, output: str | None) -> bool:
 
 
 def load_scenario(source: str) -> Scenario:
-    """A scenario from a built-in name or a file; a bad one ends the command."""
+    """A scenario from a built-in name or a file, or a timeline's snapshot named
+    ``TIMELINE@SNAPSHOT`` (as a timeline's flags name it); a bad one ends the command."""
     try:
+        if "@" in source and not Path(source).exists():
+            from statecraft.api import snapshot_scenario
+
+            return snapshot_scenario(source)
         return load(source)
     except StatecraftError as exc:
         raise fail(str(exc)) from None
