@@ -29,7 +29,7 @@ def _value(s: Scenario, issue: str | None, x: float | None, kind: str = "positio
 def print_advice(s: Scenario, advice: Any, top: int) -> None:
     """The lever table, biggest effect first, and what flips the verdict."""
     console = new_console()
-    names = {a.id: a.name or a.id for a in s.actors}
+    names = _names(s)
     goal = (
         f"{names.get(advice.actor, advice.actor)}'s gain on {', '.join(advice.issues)}"
         if advice.goal == "gain"
@@ -88,7 +88,7 @@ def print_advice(s: Scenario, advice: Any, top: int) -> None:
 def print_flips(s: Scenario, flips: Any, top: int = 5) -> None:
     """What would change the verdict: the cheapest single changes and the cheapest pair."""
     console = new_console()
-    names = {a.id: a.name or a.id for a in s.actors}
+    names = _names(s)
     table = Table(
         title=f"What would change this verdict ({flips.what}: "
         f"{names.get(flips.verdict, flips.verdict) if flips.verdict else 'nobody'}, "
@@ -119,6 +119,11 @@ def print_flips(s: Scenario, flips: Any, top: int = 5) -> None:
     console.print(table)
 
 
+def _names(s: Scenario) -> dict[str, str]:
+    """Each actor's display name by id (the verdicts and winners carry ids)."""
+    return {a.id: a.display_name for a in s.actors}
+
+
 def print_sweep(s: Scenario, result: Any) -> None:
     """A one-input sweep as a table (winner changes marked), a two-input one as a grid of
     winners."""
@@ -133,7 +138,7 @@ def print_sweep(s: Scenario, result: Any) -> None:
             table.add_column(issue, justify="right")
         table.add_column("Biggest winner")
         changes = set(result.changes())
-        names = {a.id: a.name or a.id for a in s.actors}
+        names = _names(s)
         for k, (value, row, winner) in enumerate(
             zip(result.values, result.forecasts, result.winners, strict=True)
         ):

@@ -192,7 +192,7 @@ def compute_sweep(source: Any, inputs: Any) -> SweepView:
     coded = tuple(_coded(s, a[0]) for a in axes)
     return SweepView(
         result,
-        {a.id: a.name or a.id for a in s.actors},
+        {a.id: a.display_name for a in s.actors},
         {i.id: i.label or i.id for i in s.issues},
         coded,
     )

@@ -84,7 +84,7 @@ def riskiest_dyads(run: TimelineRun, top: int = 3, most: int = 5) -> list[tuple[
 def _names(run: TimelineRun) -> dict[str, str]:
     out: dict[str, str] = {}
     for s in run.snapshots:
-        out |= {a.id: a.name or a.id for a in s.scenario.actors}
+        out |= {a.id: a.display_name for a in s.scenario.actors}
     return out
 
 

@@ -75,7 +75,7 @@ class TimelineReport:
         first = run.snapshots[0].scenario
         names: dict[str, str] = {}
         for s in run.snapshots:
-            names |= {a.id: a.name or a.id for a in s.scenario.actors}
+            names |= {a.id: a.display_name for a in s.scenario.actors}
         return env.get_template("timeline_page.html.j2").render(
             t=run.timeline,
             data=run.to_dict(),
