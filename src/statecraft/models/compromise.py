@@ -24,9 +24,11 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
     array(25.)
     """
     w = weights(capability, salience)
-    x = np.asarray(position, dtype=float)
+    # No dtype: ``w`` is float, so ``w * x`` is float whatever ``position`` holds.
+    x = np.asarray(position)
     total = w.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # The only division by zero is 0 / 0 (every weight zero), which NumPy calls invalid.
+    with np.errstate(invalid="ignore"):
         return np.asarray((w * x).sum(axis=-1) / total)
 
 

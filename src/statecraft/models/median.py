@@ -34,9 +34,12 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     >>> weighted_median(np.array([0.0, 10.0]), np.array([1.0, 1.0]))
     array(5.)
     """
-    x = np.asarray(position, dtype=float)
-    w = np.broadcast_to(np.asarray(weight, dtype=float), x.shape)
-    order = np.argsort(x, axis=-1, kind="stable")
+    # No dtype: integer positions or weights give the same result (the halves and the
+    # midpoint below are taken in floats). The sort need not be stable: equal positions
+    # are one value, and the median is read off as a value. argsort sorts the last axis.
+    x = np.asarray(position)
+    w = np.broadcast_to(np.asarray(weight), x.shape)
+    order = np.argsort(x)
     xs = np.take_along_axis(x, order, axis=-1)
     cum = np.cumsum(np.take_along_axis(w, order, axis=-1), axis=-1)
     total = cum[..., -1:]
@@ -57,19 +60,16 @@ def condorcet_winner(position: np.ndarray, weight: np.ndarray) -> float | None:
     None when no position beats all others strictly (a tie). Used to check
     :func:`weighted_median`; use that one for forecasts.
     """
-    x = np.asarray(position, dtype=float)
-    w = np.asarray(weight, dtype=float)
+    x = np.asarray(position)
+    w = np.asarray(weight)
+
+    def margin(a: float, b: float) -> float:
+        """The weight of the actors strictly closer to a, less that of those closer to b."""
+        return float(np.sum(w * np.sign(np.abs(x - b) - np.abs(x - a))))
+
     candidates = np.unique(x)
     for a in candidates:
-        beats_all = True
-        for b in candidates:
-            if a == b:
-                continue
-            margin = float(np.sum(w * np.sign(np.abs(x - b) - np.abs(x - a))))
-            if margin <= 0:
-                beats_all = False
-                break
-        if beats_all:
+        if all(margin(a, b) > 0 for b in candidates if b != a):
             return float(a)
     return None
 
