@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SHARED_DATA
 from tests.shared_marker import shared_data
 
-TESTS = '''
+TESTS = """
 import pytest
 
 @pytest.mark.shared
@@ -34,7 +34,7 @@ def test_unmarked_skip():
 @pytest.mark.xfail(reason="a known finding", strict=True)
 def test_a_finding():
     assert False
-'''
+"""
 
 
 def _run(
@@ -101,4 +101,4 @@ def test_the_suites_anchors_carry_the_marker() -> None:
         text = path.read_text(encoding="utf-8")
         if "SHARED_DATA" in text and path.name not in optional and path.name != Path(__file__).name:
             assert "requires_shared" in text or "mark.shared" in text, path.name
-    assert SHARED_DATA == shared_data()
+    assert shared_data() == SHARED_DATA
