@@ -294,3 +294,33 @@ def test_truncated_normal_matches_scipys_truncnorm_moments(
     mapped = _ppf(item, (np.arange(200_000) + 0.5) / 200_000)
     assert mapped.mean() == pytest.approx(ref.mean(), abs=0.01 * ref.std())
     assert mapped.std() == pytest.approx(ref.std(), abs=0.01 * ref.std())
+
+
+def test_to_frame_has_a_row_per_swing_and_per_sobol_index(tiny: dict[str, Any]) -> None:
+    """Sensitivity.to_frame: one row per one-at-a-time swing (method oat) and one per Sobol
+    index (method sobol), each row's numbers equal to the object's fields; the swings worked
+    by hand as in test_tornado_by_hand."""
+    s = _two_ranges(tiny)
+    result = one_at_a_time(s, "compromise").merged(sobol_indices(s, "compromise", samples=64))
+    assert result.swings and result.sobol
+    frame = result.to_frame()
+    assert len(frame) == len(result.swings) + len(result.sobol)
+    oat = frame[frame["method"] == "oat"]
+    sobol = frame[frame["method"] == "sobol"]
+    assert len(oat) == len(result.swings) and len(sobol) == len(result.sobol)
+    for (_, row), w in zip(oat.iterrows(), result.swings, strict=True):
+        assert (row["issue"], row["input"]) == (w.issue, w.input)
+        assert (row["at_low"], row["at_high"], row["swing"]) == (w.at_low, w.at_high, w.swing)
+        assert np.isnan(row["S1"]) and np.isnan(row["ST"])  # not a Sobol row
+    for (_, row), x in zip(sobol.iterrows(), result.sobol, strict=True):
+        assert (row["issue"], row["input"]) == (x.issue, x.input)
+        got = (row["S1"], row["S1_conf"], row["ST"], row["ST_conf"])
+        np.testing.assert_array_equal(got, (x.first, x.first_conf, x.total, x.total_conf))
+        assert np.isnan(row["swing"])
+    # by hand: a's position on 'date' from 0 to 4 moves the compromise from 8/2.5 to 14/2.5
+    row = oat[(oat["issue"] == "date") & (oat["input"] == "a:date:position")].iloc[0]
+    assert (row["at_low"], row["at_high"]) == pytest.approx((8 / 2.5, 14 / 2.5))
+    assert row["swing"] == pytest.approx(6 / 2.5)
+    assert set(frame.columns) == {
+        "issue", "input", "method", "at_low", "at_high", "swing", "S1", "S1_conf", "ST", "ST_conf"
+    }  # fmt: skip
