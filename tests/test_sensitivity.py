@@ -302,16 +302,19 @@ def test_to_frame_has_a_row_per_swing_and_per_sobol_index(tiny: dict[str, Any]) 
     by hand as in test_tornado_by_hand."""
     s = _two_ranges(tiny)
     result = one_at_a_time(s, "compromise").merged(sobol_indices(s, "compromise", samples=64))
-    assert result.swings and result.sobol
+    assert result.swings
+    assert result.sobol
     frame = result.to_frame()
     assert len(frame) == len(result.swings) + len(result.sobol)
     oat = frame[frame["method"] == "oat"]
     sobol = frame[frame["method"] == "sobol"]
-    assert len(oat) == len(result.swings) and len(sobol) == len(result.sobol)
+    assert len(oat) == len(result.swings)
+    assert len(sobol) == len(result.sobol)
     for (_, row), w in zip(oat.iterrows(), result.swings, strict=True):
         assert (row["issue"], row["input"]) == (w.issue, w.input)
         assert (row["at_low"], row["at_high"], row["swing"]) == (w.at_low, w.at_high, w.swing)
-        assert np.isnan(row["S1"]) and np.isnan(row["ST"])  # not a Sobol row
+        assert np.isnan(row["S1"])
+        assert np.isnan(row["ST"])
     for (_, row), x in zip(sobol.iterrows(), result.sobol, strict=True):
         assert (row["issue"], row["input"]) == (x.issue, x.input)
         got = (row["S1"], row["S1_conf"], row["ST"], row["ST_conf"])
