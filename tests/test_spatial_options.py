@@ -262,3 +262,32 @@ def test_turn_limits_cut_or_extend_the_same_run() -> None:
     np.testing.assert_array_equal(late.positions, long.positions[: late.turns + 1])
     eager = run_spatial(XS, SS, CS, SpatialOptions(stop_ratio=1.0, min_turns=1))
     assert eager.turns == 1 + int(np.argmax(ratios < 1.0))
+
+
+# --- the transition: the likeliest bargain, or one drawn -------------------------------------
+
+
+def test_stochastic_transition_draws_by_the_elections_probabilities() -> None:
+    """Actor 0 proposes a bargain to actor 1; each holds an election between staying put and
+    that bargain. Voters of weight 1 and 2 value (stay, bargain) at (0.5, 0.7) and (0.6,
+    0.3): the coalitions are 0.2 for the bargain and 0.6 against, so P(bargain) = 0.25 (to
+    1e-8). Deterministic: both stay. Stochastic: each draws u and takes the option where the
+    cumulative probability first reaches u, its options in KTAB's order (actor 0: stay, then
+    its own bargain; actor 1: the bargain of a challenger before it, then stay)."""
+    from statecraft.models.spatial_blocks import elect
+
+    utility = np.array([[0.5, 0.7], [0.6, 0.3]])
+    c = np.array([1.0, 2.0])
+    args = (utility, np.array([0]), np.array([1]), c)
+    p_bargain = (0.2 + E) / (0.8 + 2 * E)
+    fixed = elect(*args, SpatialOptions(), np.random.default_rng(0))
+    assert fixed.tolist() == [0, 0]  # 0: stay put
+    stochastic = SpatialOptions(transition="stochastic")
+    for seed in range(20):
+        u = np.random.default_rng(seed).random(2)
+        want = [int(u[0] > 1 - p_bargain), int(u[1] <= p_bargain)]
+        assert elect(*args, stochastic, np.random.default_rng(seed)).tolist() == want
+    rng = np.random.default_rng(7)
+    took = np.array([elect(*args, stochastic, rng) for _ in range(2000)])
+    # 2000 draws of a 0.25 chance: a standard error of 0.0097; 0.04 is four of them
+    assert took.mean(axis=0) == pytest.approx([p_bargain, p_bargain], abs=0.04)
