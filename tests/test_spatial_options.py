@@ -51,14 +51,15 @@ def test_binary_victory_law_by_hand() -> None:
     in its share r = s1 / (s1 + s2): x1 = (r (t + 1) - 1) / (t - 1), x2 = 1 - x1."""
     # 0.6 >= 1.1 x 0.5: option 1 wins outright, option 0 keeps 1e-6 / (1 + 1e-6)
     p = scalar_pce(W, TWO, SpatialOptions(victory="binary"))[0]
-    assert p[0] == pytest.approx(1e-6 / (1 + 1e-6), rel=1e-6)
+    # the coalitions carry 1e-8 each, which changes nothing past the threshold
+    assert p[0] == pytest.approx(1e-6 / (1 + 1e-6), rel=1e-12)
     # voters of weight 1 and 1.05 x 0.5 / 0.2 = 2.625: coalitions 0.5 and 0.525, within
     # the threshold; r = 0.5 / 1.025 = 0.48780, x1 = (0.48780 x 2.1 - 1) / 0.1 = 0.24390
     close = scalar_pce(np.array([1.0, 2.625]), TWO, SpatialOptions(victory="binary"))[0]
     c01, c10 = E + 0.5, E + 0.525
     r = c01 / (c01 + c10)
-    assert close[0] == pytest.approx((r * 2.1 - 1) / 0.1, rel=1e-6)
-    assert close[0] == pytest.approx(0.24390, abs=5e-6)  # the rounded figure above
+    assert close[0] == pytest.approx((r * 2.1 - 1) / 0.1, rel=1e-12)
+    assert close[0] == pytest.approx(0.24390, abs=5e-6)  # the rounded figure above: half a digit
     linear = scalar_pce(np.array([1.0, 2.625]), TWO, SpatialOptions())[0]
     assert linear[0] == pytest.approx(r, rel=1e-12)  # the default: 0.48780
 
@@ -178,9 +179,9 @@ def test_semi_commitment_lets_a_third_party_weigh_in_by_hand() -> None:
     e = 1e-10
     first = (0.3 + e) / (0.3 + e + 0.7 + e + 0.15)
     vote = 0.75 * (0.8 * first - 0.3)
-    assert vote == pytest.approx(-0.06848, abs=5e-6)
+    assert vote == pytest.approx(-0.06848, abs=5e-6)  # the rounded figures above: half a digit
     assert p_semi[0, 1] == pytest.approx((0.3 + e) / (1.0 + 2 * e - vote), rel=1e-12)
-    assert p_semi[0, 1] == pytest.approx(0.28077, abs=5e-6)
+    assert p_semi[0, 1] == pytest.approx(0.28077, abs=5e-6)  # as above
 
 
 def test_no_and_full_commitment_give_the_same_run_and_semi_another() -> None:
@@ -219,7 +220,7 @@ def test_s2pmax_moves_only_the_weaker_side_by_hand() -> None:
     # 1's bargain with 0: again 0 (the target now) moves the same share, 1 stays
     assert bi[1, 0] == pytest.approx(0.8, rel=1e-12)
     assert bj[1, 0] == pytest.approx(0.2 + share * 0.6, rel=1e-12)
-    assert bi[0, 0] == pytest.approx(0.285714, abs=5e-7)
+    assert bi[0, 0] == pytest.approx(0.285714, abs=5e-7)  # the figure above, to its 6 places
 
 
 @pytest.mark.parametrize(("interpolation", "power"), [("s1p1", 1), ("s2p2", 2)])
