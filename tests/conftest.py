@@ -20,18 +20,22 @@ from hypothesis import settings
 
 from statecraft.store import Store, open_store
 
+# The `shared` marker: skipped without ../shared/data, a failure when skipped in CI.
+pytest_plugins = ["tests.shared_marker", "pytester"]
+
 # Property tests check results, not speed: no per-example deadline (a loaded 2-core CI
 # machine made a 12 ms example take 320 ms once, and hypothesis reported a flaky failure).
 settings.register_profile("statecraft", deadline=None)
 settings.load_profile("statecraft")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# The folder that tests/shared_marker.py's shared_data() names (test_shared_marker.py checks
+# that they agree; that module is not imported here, so that pytest can load it as a plugin).
+SHARED_DATA = Path(os.environ.get("STATECRAFT_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
-requires_shared = pytest.mark.skipif(
-    not SHARED_DATA.is_dir(),
-    reason=f"needs the shared data folder {SHARED_DATA}, which is absent",
-)
+#: For a test that reads SHARED_DATA: it skips with a message where the folder is absent,
+#: and fails if it skips in CI (tests/shared_marker.py).
+requires_shared = pytest.mark.shared
 
 TINY: dict[str, Any] = {
     "name": "tiny",

@@ -98,6 +98,9 @@ def test_closed_forms_match_finite_differences_on_karabakh() -> None:
         h = 1e-6 * max(1.0, abs(item.value))
         if (item.kind != "position" and item.value - h <= 0) or item.value + h > item.bounds[1]:
             continue
+        # a central difference with step h = 1e-6 (relative): its truncation error is of
+        # order h^2 times the third derivative and its rounding error of order 1e-16 / h =
+        # 1e-10 of the forecast, so agreement to 1e-5 (relative) is all it can show
         np.testing.assert_allclose(
             compromise_derivative(batch, item)[0], _fd(s, item.key, h), rtol=1e-5, atol=1e-7
         )
@@ -165,7 +168,7 @@ def test_compromise_derivatives_properties(actors: list[tuple[float, float, floa
     for k in range(n):
         key = f"a{k}:x:salience"
         h = 1e-6
-        if actors[k][1] + h <= 1:
+        if actors[k][1] + h <= 1:  # a central difference: to about 1e-4 (as above)
             assert d[key] == pytest.approx(float(_fd(s, key, h)[0]), rel=1e-4, abs=1e-6)
 
 
@@ -174,6 +177,10 @@ def test_flip_search_by_hand() -> None:
     # cheapest way there is A's position from 100 to 90 ((2*90 + 60) / 4 = 60): 0.1 of its
     # range (the scale). A's capability must fall to 1.5 (0.5 of its range 1 to 4), A's
     # salience to 0.75 (0.25), B's position to 40 (0.2), C's capability rise to 4/3 (0.22).
+    # The flip search narrows each change by bisection to 1/4096 of a step of 0.02 of the
+    # input's range (analysis/_flip.py): 5e-6 of the range, so positions (range 100) to 5e-4,
+    # capabilities (range 3) to 1.5e-5, costs (shares of the range) to 5e-6; the tolerances
+    # below (1e-3 on values, 1e-4 on costs) are that, rounded up.
     found = what_flips(three(), "compromise")
     assert found.verdict == "a"
     single = {f.inputs[0]: f for f in found.single}
@@ -196,7 +203,7 @@ def test_threshold_flip_by_hand() -> None:
     # B's or C's position (20 points of 100: 0.2).
     found = what_flips(three(), "compromise", issue="x", threshold=70)
     assert found.verdict == "x < 70"
-    first = found.single[0]
+    first = found.single[0]  # to the flip search's precision (test_flip_search_by_hand)
     assert first.inputs[0] in ("c:x:capability", "c:capability")
     assert first.to[0] == pytest.approx(5 / 7, abs=1e-3)
     assert first.cost == pytest.approx((1 - 5 / 7) / 1.5, abs=1e-4)

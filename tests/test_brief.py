@@ -87,7 +87,7 @@ def test_three_actors_worked_by_hand() -> None:
         assert v.p_gain == 0.0
         assert v.by_model["compromise"].median == pytest.approx(-0.18, abs=GAIN_BIN)
     (x,) = b.issues
-    width = 100 / uncertainty.BINS
+    width = 100 / uncertainty.BINS  # a forecast's histogram bin: its quantiles are exact to it
     assert x.by_model["compromise"].median == pytest.approx(38, abs=width)
     assert x.by_model["median"].median == pytest.approx(60, abs=width)
     assert x.inputs80 == pytest.approx((38, 60), abs=width)
@@ -182,6 +182,9 @@ def test_the_actuals_range_is_drawn() -> None:
     b = brief(s, ["compromise"], draws=3000, seed=1)
     assert b.actual_winners is not None
     got = {v.actor: v for v in b.actual_winners}["b"]
+    # 3000 draws: the standard error of the median is 0.3 sqrt(0.25 / 3000) = 0.003 and of
+    # the 10% and 90% quantiles 0.3 sqrt(0.09 / 3000) = 0.002 (a uniform of width 0.3), and a
+    # gain's bin is 2 / GAIN_BINS wide: 0.01 is about three standard errors
     assert got.median == pytest.approx(-0.35, abs=0.01)
     assert got.interval80 == pytest.approx((-0.47, -0.23), abs=0.01)
     # exactly the drawn actuals

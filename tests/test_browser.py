@@ -276,6 +276,7 @@ def test_model_options_are_a_form_made_from_their_declaration(page: Any) -> None
 
     linear = sc.forecast("karabakh-2020", "nash", options={"utility": "linear"})
     quadratic = sc.forecast("karabakh-2020", "nash")
+    # the page shows one decimal (core.js, toFixed(1)): 0.05 is half its last digit
     assert shown == pytest.approx(linear.value("peacekeepers", "nash"), abs=0.05)
     assert abs(shown - (quadratic.value("peacekeepers", "nash") or 0)) > 1  # 52.6 vs 50.0
 
@@ -417,7 +418,7 @@ def test_monte_carlo_and_compare_run_every_ticked_model_with_the_draws(page: Any
     shown = page.locator(f"{SHOWN} table.comparison[data-model='median'] tr").last
     cells = shown.locator("td").all_inner_texts()
     assert cells[:2] == [row["scenario"], row["issue"]]
-    assert float(cells[2]) == pytest.approx(row["forecast"], abs=0.05)
+    assert float(cells[2]) == pytest.approx(row["forecast"], abs=0.05)  # shown to 1 decimal
     verdicts = page.locator(f"{SHOWN} table.verdicts").first.inner_text()
     assert "(300 draws)" in verdicts  # the draws box, not the comparison's default of none
     assert page.locator(f"{SHOWN} table.verdicts").count() == 2  # one per model
@@ -483,6 +484,7 @@ def test_the_advise_panel_advises_the_selected_actor(page: Any) -> None:
     want = sc.advise(sc.load("karabakh-2020"), "armenia", draws=200)
     first = page.locator(f"{SHOWN} table.levers tr").nth(1).locator("td").all_inner_texts()
     assert first[0] == want.levers[0].input
+    # shown to 3 decimals (levers.js, toFixed(3)): 5e-4 is half the last digit
     assert float(first[4]) == pytest.approx(want.levers[0].effect_range, abs=5e-4)
     assert page.locator(f"{SHOWN} table.levers tr").count() == 1 + min(15, len(want.levers))
     assert "What would change this verdict" in page.inner_text(SHOWN)
@@ -519,6 +521,7 @@ def test_the_sweep_slider_moves_any_input(page: Any) -> None:
         num += c * s * val(st["position"])
         den += c * s
     row = page.locator(f"{SHOWN} table.sweep-point tr", has_text="peacekeepers")
+    # the table shows one decimal (core.js, toFixed(1)): 0.05 is half its last digit
     assert float(row.locator("td").nth(1).inner_text()) == pytest.approx(num / den, abs=0.05)
     assert page.locator(f"{SHOWN} svg.sweep-chart polyline").count() == len(data["issues"])
     _shot(page, "sweep")

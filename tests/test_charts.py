@@ -208,3 +208,82 @@ def test_cli_draws_a_backtest_of_a_deu_table(tmp_path: Path) -> None:
     text = out.read_text()
     assert "Errors per model" in text
     assert "Forecast against outcome" in text
+
+
+# --- the backtest chart draws the backtest's numbers -----------------------------------------
+
+# The small DEU table of tests/test_deu.py, by hand (tests/test_backtest.py's
+# test_errors_by_hand): outcomes 50 and 20; the compromise model forecasts 110/2.3 and 50/1.5,
+# the Commission its positions 100 and 0, the median position 60 and 50.
+ACTUAL = (50.0, 20.0)
+BACKTEST_BY_HAND = {
+    "compromise": (110 / 2.3, 50 / 1.5),
+    "median-position": (60.0, 50.0),
+    "commission": (100.0, 0.0),
+}
+
+
+def _check_backtest_figure(fig: object, forecasts: dict[str, tuple[float, ...]]) -> None:
+    """The left panel: the first three models' forecasts against the outcomes, point by
+    point; the right panel: a box per model over its absolute errors, whose whiskers end at
+    the smallest and the largest error and whose median line (the tallest vertical segment
+    of the box) stands at their median. ``forecasts``: in the leaderboard's order."""
+    left, right = fig.axes  # type: ignore[attr-defined]
+    drawn = {c.get_label(): c.get_offsets() for c in left.collections}
+    names = list(forecasts)
+    assert [t.get_text() for t in right.get_yticklabels()] == names
+    assert list(drawn) == names[:3]
+    for name in names[:3]:
+        want = [(a, f) for a, f in zip(ACTUAL, forecasts[name], strict=True) if not np.isnan(f)]
+        np.testing.assert_allclose(drawn[name], want, rtol=1e-12)
+    for k, name in enumerate(names):
+        errors = [abs(f - a) for a, f in zip(ACTUAL, forecasts[name], strict=True) if f == f]
+        upright = [
+            (abs(float(y[1] - y[0])), float(x[0]))
+            for line in right.lines
+            if len(x := line.get_xdata()) == 2
+            and x[0] == x[1]
+            and float(np.mean(y := line.get_ydata())) == pytest.approx(k + 1)
+        ]
+        assert max(upright)[1] == pytest.approx(float(np.median(errors)), rel=1e-12)
+        caps = sorted(x for _, x in upright if _ < max(upright)[0])
+        assert caps == pytest.approx([min(errors), max(errors)], rel=1e-12)
+
+
+def test_backtest_chart_draws_each_forecast_against_its_outcome(tmp_path: Path) -> None:
+    from statecraft.analysis.backtest import backtest
+    from statecraft.io.deu import read_deu
+    from tests.test_deu import _table
+
+    result = backtest(read_deu(_table(tmp_path)), list(BACKTEST_BY_HAND), replicates=20)
+    # the leaderboard's order: by the paired difference from the compromise model (0 for
+    # itself; the median position's MAE 20 and the Commission's 35 against its 7.75)
+    _check_backtest_figure(charts.backtest_chart(result), BACKTEST_BY_HAND)
+
+
+def test_cli_plot_backtest_draws_the_backtests_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_deu import _table
+
+    seen: list[tuple[object, object]] = []
+    chart = charts.backtest_chart
+
+    def keep(result: object, *args: object, **kwargs: object) -> object:
+        fig = chart(result, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append((result, fig))
+        return fig
+
+    monkeypatch.setattr(charts, "backtest_chart", keep)
+    out = tmp_path / "backtest.svg"
+    result = runner.invoke(app, ["plot", str(_table(tmp_path)), "backtest", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Forecast against outcome" in out.read_text()
+    ((backtest, fig),) = seen
+    assert tuple(backtest.actual) == ACTUAL  # type: ignore[attr-defined]
+    board = [s.model for s in backtest.leaderboard()][:6]  # type: ignore[attr-defined]
+    forecasts = {m: tuple(backtest.forecasts[m]) for m in board}  # type: ignore[attr-defined]
+    for name in set(board) & set(BACKTEST_BY_HAND):  # the numbers worked by hand, where drawn
+        assert forecasts[name] == pytest.approx(BACKTEST_BY_HAND[name], rel=1e-12)
+    assert "compromise" in board
+    _check_backtest_figure(fig, forecasts)

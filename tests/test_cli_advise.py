@@ -47,6 +47,7 @@ def test_advise_json_shape(three: str) -> None:
     # B's gain (60 - |o - 60|) ... above 60: d gain / d o = -1/100; d o / d x_a = 2/4
     assert lever["a:x:position"]["effect_per_unit"] == pytest.approx(-0.5 / 100)
     assert data["flips"]["single"][0]["inputs"] == ["a:x:position"]
+    # to the flip search's precision, 5e-4 on a 0-100 position (test_advise.py)
     assert data["flips"]["single"][0]["to"][0] == pytest.approx(90, abs=1e-3)
 
 
@@ -79,7 +80,7 @@ def test_advise_target_and_threshold(three: str) -> None:
     data = json.loads(result.output)
     assert data["goal"] == {"kind": "target", "targets": {"x": 70.0}}
     assert data["flips"]["what"] == "x >= 70"
-    assert data["flips"]["single"][0]["to"][0] == pytest.approx(5 / 7, abs=1e-3)
+    assert data["flips"]["single"][0]["to"][0] == pytest.approx(5 / 7, abs=1e-3)  # as above
 
 
 def test_sweep_json_shape(three: str) -> None:

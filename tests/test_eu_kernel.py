@@ -55,6 +55,8 @@ def _agree(a: dict[str, np.ndarray], b: dict[str, np.ndarray], width: float) -> 
         if key in ("rounds", "chosen", "kind", "final_kind"):
             np.testing.assert_array_equal(a[key], b[key], err_msg=key)
         elif key in ("own", "other", "final_own", "final_other", "risk"):
+            # utilities of order 1 summed over up to n^2 terms in another order by each
+            # engine: 1e-8 leaves room for that rounding and nothing else
             np.testing.assert_allclose(a[key], b[key], rtol=0, atol=1e-8, err_msg=key)
         else:
             np.testing.assert_allclose(a[key], b[key], rtol=0, atol=1e-9 * width, err_msg=key)

@@ -176,6 +176,10 @@ def test_a_scale_near_1e308_gives_the_forecast_of_the_same_scale_near_1(name: st
     small = evaluate([model], sc.scenario_batch(on(1.0, 1.0)))[name]
     big = evaluate([model], sc.scenario_batch(on(1e308, 1e307)))[name]
     assert big.not_applicable == small.not_applicable
+    # the same scenario in units 1e308 (and capabilities 1e307), factors that are not powers
+    # of 2: every product and quotient rounds differently, at about 1e-16 relative, and the
+    # iterative models (bisection, rounds) compound that; 1e-6 relative allows for it, far
+    # under any change of result
     np.testing.assert_allclose(big.forecasts, small.forecasts * 1e308, rtol=1e-6)
 
 
@@ -392,4 +396,6 @@ def test_ktab_rescales_a_scale_near_the_float_limit_without_overflow() -> None:
     text = sc.dumps(sc.Scenario.model_validate(data), "ktab")
     back = sc.read_text(text, "ktab")
     got = {a.id: a.stances["big"].position.value for a in back.actors}
+    # two conversions (to KTAB's 0-100 positions, and back through text) of numbers near the
+    # largest float, each exact to a few 1e-16 relative; 1e-8 allows for that
     assert got == pytest.approx({"a": 16.9 / 17.8 * 100, "b": 0.9 / 17.8 * 100}, rel=1e-8)

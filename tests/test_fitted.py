@@ -262,6 +262,8 @@ def test_salience_power_and_combination_find_the_mean(tmp_path: Path) -> None:
     actual = np.array([float(r[-1]) for r in rows])
     cv = fitted.cross_validate(table, ["salience-power", "combination"], folds=3, seed=2)
     assert cv.fitted["salience-power"] == {"gamma": 0.0}
+    # the combination's weights are kept to 6 decimals (fitted._fit_family) from a linear
+    # program solved to HiGHS's tolerances: the weight, and the MAE it gives, to 1e-6
     assert cv.fitted["combination"]["weights"]["mean"] == pytest.approx(1.0, abs=1e-6)
     assert cv.mae(actual)["salience-power"] == pytest.approx(0.0, abs=1e-9)
     assert cv.mae(actual)["combination"] == pytest.approx(0.0, abs=1e-6)
@@ -303,6 +305,67 @@ def test_backtest_scores_extra_forecasts(tmp_path: Path) -> None:
     assert scores["x"].mae == 0.0
     with pytest.raises(ValueError, match="expected one forecast per issue"):
         backtest(table, ["compromise"], replicates=20, extra={"x": np.array([1.0])})
+
+
+# The eu-qt family: six proposals of one issue among six actors (positions then saliences of
+# com, ep, de, fr, it, nl), whose outcomes are the expected utility forecasts with Q = 0.5 and
+# T = 0 as tests/eu_reference.py (a plain implementation that shares no code with the model)
+# computes them. No candidate before (0.5, 0) in the grid gives those six forecasts, so the
+# family must find it in every fold, with an out-of-fold error of zero (to rounding).
+EU_QT_ACTORS = ("com", "ep", "de", "fr", "it", "nl")
+EU_QT_ROWS = (
+    ((90, 20, 10, 30, 40, 80), (50, 10, 40, 70, 90, 80)),
+    ((100, 20, 90, 0, 60, 30), (30, 70, 40, 60, 30, 20)),
+    ((80, 40, 70, 70, 100, 40), (30, 70, 100, 100, 90, 70)),
+    ((40, 40, 0, 20, 30, 30), (60, 60, 70, 90, 90, 80)),
+    ((100, 30, 90, 100, 20, 50), (60, 70, 80, 20, 50, 20)),
+    ((100, 20, 40, 90, 50, 70), (50, 90, 60, 70, 50, 50)),
+)
+
+
+def _eu_qt_table(tmp_path: Path, outcomes: list[float]) -> Path:
+    header = ["prnr", "isnr", "prname", "proc", "counvte", "intro"]
+    header += [f"p{a}" for a in EU_QT_ACTORS] + [f"s{a}" for a in EU_QT_ACTORS] + ["rp", "out"]
+    lines = ["\t".join(f'"{h}"' for h in header)]
+    for k, ((positions, saliences), out) in enumerate(zip(EU_QT_ROWS, outcomes, strict=True)):
+        cells = [f"p{k}", f"p{k}i0", "", "COD", "QMV", "26-01-00"]
+        cells += [str(v) for v in (*positions, *saliences)] + ["0", f"{out:.12f}"]
+        lines.append("\t".join(cells))
+    path = tmp_path / "eu-qt.tsv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_eu_qt_family_finds_q_and_t_from_the_reference_implementation(tmp_path: Path) -> None:
+    from statecraft.arrays import issue_arrays
+    from statecraft.models.eu_options import EUOptions
+    from tests import eu_reference
+
+    draft = read_deu(_eu_qt_table(tmp_path, [0.0] * len(EU_QT_ROWS)))
+    want = []
+    for item in draft.issues:
+        a = issue_arrays(item.scenario, "x")
+        want.append(
+            eu_reference.run(
+                list(a.position), list(a.capability), list(a.salience), EUOptions(q=0.5, t=0.0)
+            )[2]
+        )
+    # the default model (Q = T = 1) forecasts three of the issues otherwise (70 for 85, 30
+    # for 26.15, 40 for 29.66), so the outcomes are not its own
+    default = [
+        sc.forecast(i.scenario, "expected-utility").value("x", "expected-utility")
+        for i in draft.issues
+    ]
+    assert sum(abs(d - w) > 1 for d, w in zip(default, want, strict=True)) == 3
+    table = read_deu(_eu_qt_table(tmp_path, want))
+    cv = fitted.cross_validate(table, ["eu-qt"], folds=3, seed=0)
+    assert cv.fitted["eu-qt"] == {"q": 0.5, "t": 0.0}
+    assert cv.parameters["eu-qt"] == ({"q": 0.5, "t": 0.0},) * 3
+    # 1e-9: the outcomes are written with 12 decimals, and the model and the reference sum
+    # in different orders
+    np.testing.assert_allclose(cv.forecasts["eu-qt"], want, rtol=0, atol=1e-9)
+    applied = fitted.apply_fitted(table, {"eu-qt": {"q": 0.5, "t": 0.0}}, ["eu-qt"])
+    np.testing.assert_allclose(applied["eu-qt"], want, rtol=0, atol=1e-9)
 
 
 # --- The command line -----------------------------------------------------------------------

@@ -136,6 +136,9 @@ def test_sample_means(dist: str, mean: float) -> None:
     x = u.sample(item, np.random.default_rng(1), 200_000)
     assert x.min() >= 10.0
     assert x.max() <= 40.0
+    # 200,000 draws on a range of 30: the standard error of the mean is at most
+    # 8.7 / 447 = 0.02 (a uniform's sd is 30 / sqrt(12)); 0.05 is over two of them, and
+    # well under the gaps between the three distributions' means (1.6 or more)
     assert x.mean() == pytest.approx(mean, abs=0.05)
 
 
@@ -177,7 +180,7 @@ def test_quantiles_match_numpy_to_a_bin(tiny: dict[str, Any]) -> None:
         (0.025, summary.interval95[0]),
         (0.975, summary.interval95[1]),
     ):
-        assert abs(got - np.quantile(values, q)) <= 100 / u.BINS
+        assert abs(got - np.quantile(values, q)) <= 100 / u.BINS  # a histogram bin's width
 
 
 def test_intervals_of_a_uniform_forecast_are_its_analytic_quantiles() -> None:

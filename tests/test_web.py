@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 import statecraft as sc
 from statecraft.cli import app as cli
 from statecraft.web import Limits, create_app
-from tests.conftest import SHARED_DATA, TINY
+from tests.conftest import SHARED_DATA, TINY, requires_shared
 
 runner = CliRunner()
 
@@ -434,16 +434,20 @@ def test_slow_models_on_large_scenarios_and_busy_servers(store: str) -> None:
         assert "at most 10 actor-issues" in slow.json()["error"]
         quick = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
         assert quick.status_code == 200
+    with _client(store, limits=Limits(runs=0)) as c:
+        busy = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
+        assert busy.status_code == 429
+        assert "0 runs are in progress" in busy.json()["error"]
+
+
+@requires_shared
+def test_a_slow_model_on_the_development_tables_backtest_is_refused(store: str) -> None:
     with _client(store, limits=Limits(heavy_cells=10)) as c:  # the backtest's DEU table
         table = (SHARED_DATA / "deu3" / "deu3-dev.tsv").read_text()
         body = {"kind": "backtest", "table": table, "models": ["expected-utility"]}
         slow = c.post("/api/chart", json=body)
         assert slow.status_code == 413
         assert "on a DEU table of 4,987 actor-issues" in slow.json()["error"]
-    with _client(store, limits=Limits(runs=0)) as c:
-        busy = c.post("/api/forecast", json={"scenario": "karabakh-2020", "models": ["median"]})
-        assert busy.status_code == 429
-        assert "0 runs are in progress" in busy.json()["error"]
 
 
 def test_slow_is_the_models_cost_not_its_name(store: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -140,6 +140,50 @@ def test_a_study_past_its_time_fails_and_records_nothing(
         assert c.get("/api/runs").json() == []
 
 
+def _raises(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("a bug deep in a model")
+
+
+def _exits(*args: Any, **kwargs: Any) -> Any:
+    os._exit(3)  # the worker process dies without an answer
+
+
+def _study_ends(c: TestClient, body: dict[str, Any]) -> dict[str, Any]:
+    started = c.post("/api/studies", json=body)
+    assert started.status_code == 202
+    deadline = time.monotonic() + 30
+    while True:
+        answer = c.get(f"/api/studies/{started.json()['id']}")
+        assert answer.status_code == 200  # the study is there; its status says how it ended
+        state: dict[str, Any] = answer.json()
+        if state["status"] not in ("running", "recording") or time.monotonic() > deadline:
+            return state
+
+
+@pytest.mark.parametrize(
+    ("job", "error"),
+    [
+        # the worker's traceback goes to the server's log, not to the user
+        (_raises, "the study failed"),
+        (_exits, "its worker process stopped (exit code 3)"),
+    ],
+)
+def test_a_failed_study_says_so_and_records_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, job: Any, error: str
+) -> None:
+    with _client(tmp_path) as c:
+        monkeypatch.setattr(jobs, "study", job)
+        state = _study_ends(c, {"scenario": "karabakh-2020", "draws": 10})
+        assert state["status"] == "failed"
+        assert state["error"] == error
+        assert "Traceback" not in json.dumps(state)
+        assert "deep in a model" not in json.dumps(state)
+        assert c.get("/api/runs").json() == []
+        monkeypatch.undo()  # the next study, in a fresh worker, runs
+        again = _study_ends(c, {"scenario": "karabakh-2020", "draws": 10})
+        assert again["status"] == "done", again
+
+
 class _Swells:
     """Small as a pickle; past any limit once unpickled."""
 
