@@ -1,0 +1,189 @@
+"""Fits, theory, tables and charts of benchmarks/growth.py (see its docstring)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+AXES = ("actors", "issues", "draws")
+FIT_FACTOR, FIT_FLOOR_S, FIT_FLOOR_MIB = 3.0, 0.05, 20.0
+
+
+def _nlogn(n: float) -> float:
+    return n * max(math.log2(n), 1.0)
+
+
+# Time per study as a function of (actors n, issues m, draws D), up to a constant: from the
+# code (docs/performance.md, "How cost grows", says why for each).
+THEORY: dict[str, Callable[[float, float, float], float]] = {
+    "compromise": lambda n, m, d: n * m * d,
+    "median": lambda n, m, d: _nlogn(n) * m * d,
+    "nash": lambda n, m, d: n * m * d,
+    "kalai-smorodinsky": lambda n, m, d: n * m * d,
+    "expected-utility": lambda n, m, d: n * _nlogn(n) * m * d,
+    "exchange": lambda n, m, d: _nlogn(n * n * m * m) * d,
+    "spatial": lambda n, m, d: (n**3 + n * n * m) * d,
+}
+FORMULA = {
+    "compromise": "n m D",
+    "median": "n log n m D",
+    "nash": "80 n m D",
+    "kalai-smorodinsky": "80 n m D",
+    "expected-utility": "R n^2 log n m D",
+    "exchange": "R n^2 m^2 log(nm) D",
+    "spatial": "T (n^3 + n^2 m) D",
+}
+
+
+def fit_slope(x: Sequence[float], y: Sequence[float]) -> float:
+    """The slope of log y on log x (least squares, ``numpy.polyfit``)."""
+    return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
+
+
+def fitted(records: Sequence[dict[str, Any]], axis: str, what: str = "time") -> dict[str, Any]:
+    """The fitted and theoretical slopes of one model's axis, on the points past the fixed
+    cost (module docstring); ``slope`` is None with fewer than two such points."""
+    ok = [r for r in records if r["status"] == "ok"]
+    if what == "time":
+        floor = max(FIT_FACTOR * min((r["study_cpu"] for r in ok), default=0.0), FIT_FLOOR_S)
+        used = [(r[axis], r["study_cpu"]) for r in ok if r["study_cpu"] >= floor]
+    else:
+        used = [
+            (r[axis], r["peak_mib"] - r["base_mib"])
+            for r in ok
+            if r["peak_mib"] - r["base_mib"] >= FIT_FLOOR_MIB
+        ]
+    out: dict[str, Any] = {"points": [u[0] for u in used], "slope": None, "theory": None}
+    if len(used) >= 2:
+        out["slope"] = fit_slope(*zip(*used, strict=True))
+    if records and len(used) >= 2 and what == "time":
+        r0 = records[0]
+        cost = THEORY[r0["model"]]
+        size = {k: r0[k] for k in AXES}
+        values = [cost(*(v if k == axis else size[k] for k in AXES)) for v, _ in used]
+        out["theory"] = fit_slope(out["points"], values)
+    return out
+
+
+def _cell(r: dict[str, Any] | None, cap: float) -> str:
+    if r is None:
+        return ""
+    if r["status"] == "ok":
+        return f"{r['study_cpu']:.3g} s / {r['study_wall']:.3g} s, {r['peak_mib']:.0f} MiB"
+    return {"not reached": f"not reached (> {cap:g} s)", "skipped": "not tried"}.get(
+        r["status"], r["status"]
+    )
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+def tables(run: dict[str, Any]) -> str:
+    """The run's markdown: the points of every axis, the exponents and the largest sizes."""
+    records, models, cap = run["records"], run["models"], run["cap"]
+    lines: list[str] = []
+    for axis in AXES:
+        lines += [f"\n{axis} (cell: study CPU / wall time, peak resident memory)\n"]
+        lines += ["| " + " | ".join([axis, *models]) + " |", "|---" * (len(models) + 1) + "|"]
+        values = sorted({r[axis] for r in records if r.get("axis") == axis})
+        for v in values:
+            cells = []
+            for model in models:
+                hit = [r for r in records if r.get("axis") == axis and r["model"] == model]
+                cells.append(_cell(next((r for r in hit if r[axis] == v), None), cap))
+            lines.append(f"| {v:,} | " + " | ".join(cells) + " |")
+    lines += [
+        "\n| model | cost | defaults: actors, issues, draws | axis | time exponent: fitted "
+        "(CPU) | theory | points fitted | memory exponent: fitted |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for model in models:
+        for axis in AXES:
+            mine = [r for r in records if r.get("axis") == axis and r["model"] == model]
+            if not mine:
+                continue
+            t, mem = fitted(mine, axis), fitted(mine, axis, "memory")
+            base = ", ".join(f"{v:,}" for v in run["defaults"][model])
+            pts = ", ".join(f"{p:,}" for p in t["points"]) or "none"
+            pts += "" if t["slope"] is not None else " (too few to fit)"
+            lines.append(
+                f"| {model} | {FORMULA[model]} | {base} | {axis} | {_fmt(t['slope'])} | "
+                f"{_fmt(t['theory'])} | {pts} | {_fmt(mem['slope'])} |"
+            )
+    if run.get("largest"):
+        lines += [
+            f"\n| model | issues | draws | most actors in {run['largest'][0]['limit_s']:g} s "
+            "CPU and 2 GiB | its study CPU, wall, peak | first size past the limits |",
+            "|---|---|---|---|---|---|",
+        ]
+        for g in run["largest"]:
+            b, fail = g["best"], g["failed_at"]
+            figures = _cell(b, cap) if b else ""
+            why = ""
+            if fail:
+                r = next(r for r in g["tried"] if r["actors"] == fail)
+                why = f"{fail:,}: " + (_cell(r, g["limit_s"]) if r["status"] != "ok" else "")
+                if r["status"] == "ok":
+                    why += f"{r['study_cpu']:.3g} s CPU, {r['peak_mib']:.0f} MiB"
+            most = f"{g['actors']:,}" if g["actors"] else "under 10"
+            if not fail and g["actors"]:
+                most = f"{most} or more (the search stops at {g['searched_to']:,})"
+            lines.append(
+                f"| {g['model']} | {g['issues']} | {g['draws']:,} | {most} | {figures} | {why} |"
+            )
+    loads = [r["load"] for r in records if "load" in r]
+    if loads:
+        lines.append(
+            f"\nLoad average (1 min) at the start of each point: min {min(loads):.1f}, "
+            f"median {statistics.median(loads):.1f}, max {max(loads):.1f}; "
+            f"{run['cpus']} CPUs; the run took {run['took'] / 60:.0f} min."
+        )
+    return "\n".join(lines)
+
+
+def charts(run: dict[str, Any], folder: Path) -> list[Path]:
+    """One PNG per axis: study CPU time and peak resident memory, log-log, a line per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    colours = dict(zip(run["models"], plt.get_cmap("tab10").colors, strict=False))
+    for axis in AXES:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), dpi=110)
+        for model in run["models"]:
+            mine = [r for r in run["records"] if r.get("axis") == axis and r["model"] == model]
+            ok = [r for r in mine if r["status"] == "ok"]
+            if not mine:
+                continue
+            style = {"color": colours[model], "marker": "o", "markersize": 4, "label": model}
+            left.plot([r[axis] for r in ok], [r["study_cpu"] for r in ok], **style)
+            right.plot([r[axis] for r in ok], [r["peak_mib"] for r in ok], **style)
+            over = [r[axis] for r in mine if r["status"] == "not reached"]
+            left.plot(over, [run["cap"]] * len(over), "^", color=colours[model], markersize=9)
+        left.axhline(run["cap"], color="grey", linewidth=0.8, linestyle=":")
+        left.set_ylabel("CPU time of the study (s)")
+        right.set_ylabel("peak resident memory of the process (MiB)")
+        for ax in (left, right):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel(f"{axis} (log scale)")
+            ax.grid(True, which="major", alpha=0.3)
+        left.set_title(f"time; triangle: stopped at the {run['cap']:g} s cap (not reached)")
+        right.set_title("memory (whole process)")
+        left.legend(fontsize=9, loc="upper left")
+        fig.suptitle(f"Cost against {axis}, the other two at each model's defaults")
+        fig.tight_layout()
+        path = folder / f"growth-{axis}.png"
+        fig.savefig(path)
+        plt.close(fig)
+        written.append(path)
+    return written
