@@ -148,7 +148,8 @@ def tables(run: dict[str, Any]) -> str:
 
 
 def charts(run: dict[str, Any], folder: Path) -> list[Path]:
-    """One PNG per axis: study CPU time and peak resident memory, log-log, a line per model."""
+    """One PNG per axis measured: study CPU time and peak resident memory, log-log, a line
+    per model."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -157,7 +158,7 @@ def charts(run: dict[str, Any], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     colours = dict(zip(run["models"], plt.get_cmap("tab10").colors, strict=False))
-    for axis in AXES:
+    for axis in [a for a in AXES if any(r.get("axis") == a for r in run["records"])]:
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), dpi=110)
         for model in run["models"]:
             mine = [r for r in run["records"] if r.get("axis") == axis and r["model"] == model]

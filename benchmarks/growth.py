@@ -179,6 +179,7 @@ def measure(model: str, n: int, m: int, draws: int, cap: float, mem_cap: float) 
                 _, status, usage = os.wait4(proc.pid, 0)
                 break
             time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         rec["proc_wall"] = time.perf_counter() - start
         rec["proc_cpu"] = usage.ru_utime + usage.ru_stime
         if stop:
@@ -186,7 +187,7 @@ def measure(model: str, n: int, m: int, draws: int, cap: float, mem_cap: float) 
             return rec
         out.seek(0)
         lines = out.read().decode().strip().splitlines()
-        if os.waitstatus_to_exitcode(status) != 0 or not lines or lines[-1] == "start":
+        if proc.returncode != 0 or not lines or lines[-1] == "start":
             err.seek(0)
             tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
             rec.update(status="refused", note=" ".join(tail)[:200])
@@ -293,6 +294,16 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         import statecraft as sc
 
         models = args.models.split(",") if args.models else list(sc.available_models())
+        unknown = [m for m in models if m not in sc.available_models()]
+        axes = args.axes.split(",")
+        if unknown:
+            parser.error(
+                f"unknown model {unknown[0]!r}; the models are: " + ", ".join(sc.available_models())
+            )
+        if not set(axes) <= set(AXES) or not axes:
+            parser.error(f"--axes takes some of {', '.join(AXES)} (got {args.axes!r})")
+        if args.cap is not None and not args.cap > 0:
+            parser.error(f"--cap must be a number of seconds above 0 (got {args.cap})")
         cap = args.cap or (10.0 if args.quick else 20.0)
         run = {"models": models, "cap": cap, "quick": args.quick, "cpus": os.cpu_count()}
         run["records"], run["largest"], run["took"] = [], [], 0.0
@@ -308,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 args.json.write_text(json.dumps(run, indent=1))
 
         for model in models:  # every axis of every model first, then the searches
-            for axis in args.axes.split(","):
+            for axis in axes:
                 run["records"] += sweep(model, axis, args.quick, cap, log)
                 save()
         for model in [] if args.no_search else models:
