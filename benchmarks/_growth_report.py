@@ -157,7 +157,14 @@ def charts(run: dict[str, Any], folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
     colours = dict(zip(run["models"], plt.get_cmap("tab10").colors, strict=False))
+    markers = "osD^vP*X"
+    plain = FuncFormatter(lambda v, _: f"{v:,g}")
+    few_labels = FuncFormatter(
+        lambda v, _: f"{v:,g}" if round(v / 10 ** math.floor(math.log10(v))) in (2, 3, 5) else ""
+    )
     for axis in [a for a in AXES if any(r.get("axis") == a for r in run["records"])]:
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), dpi=110)
         for model in run["models"]:
@@ -165,11 +172,12 @@ def charts(run: dict[str, Any], folder: Path) -> list[Path]:
             ok = [r for r in mine if r["status"] == "ok"]
             if not mine:
                 continue
-            style = {"color": colours[model], "marker": "o", "markersize": 4, "label": model}
+            marker = markers[run["models"].index(model) % len(markers)]
+            style = {"color": colours[model], "marker": marker, "markersize": 5, "label": model}
             left.plot([r[axis] for r in ok], [r["study_cpu"] for r in ok], **style)
             right.plot([r[axis] for r in ok], [r["peak_mib"] for r in ok], **style)
             over = [r[axis] for r in mine if r["status"] == "not reached"]
-            left.plot(over, [run["cap"]] * len(over), "^", color=colours[model], markersize=9)
+            left.plot(over, [run["cap"]] * len(over), "^", color=colours[model], markersize=10)
         left.axhline(run["cap"], color="grey", linewidth=0.8, linestyle=":")
         left.set_ylabel("CPU time of the study (s)")
         right.set_ylabel("peak resident memory of the process (MiB)")
@@ -178,11 +186,17 @@ def charts(run: dict[str, Any], folder: Path) -> list[Path]:
             ax.set_yscale("log")
             ax.set_xlabel(f"{axis} (log scale)")
             ax.grid(True, which="major", alpha=0.3)
+            for which, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+                which.set_major_formatter(plain)
+                # within a decade or so the minor ticks carry the labels: 2, 3 and 5 times
+                few = hi / lo < 20
+                which.set_minor_formatter(few_labels if few else NullFormatter())
         left.set_title(f"time; triangle: stopped at the {run['cap']:g} s cap (not reached)")
         right.set_title("memory (whole process)")
-        left.legend(fontsize=9, loc="upper left")
+        handles, labels = left.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=10)
         fig.suptitle(f"Cost against {axis}, the other two at each model's defaults")
-        fig.tight_layout()
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
         path = folder / f"growth-{axis}.png"
         fig.savefig(path)
         plt.close(fig)
