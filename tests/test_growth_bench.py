@@ -71,8 +71,8 @@ def test_fit_recovers_any_power(report: ModuleType, exponent: float, constant: f
 
 
 def test_fit_leaves_out_the_fixed_cost(report: ModuleType) -> None:
-    # 0.01 s at 10 and 100 actors is the fixed cost; the floor is max(3 x 0.01, 0.05) s, so
-    # only 1,000 and 10,000 actors are fitted: log(40 / 0.4) / log(10) = 2.
+    # 0.01 s at 10 and 100 actors is the fixed cost, under the floor of 0.1 s, so only 1,000
+    # and 10,000 actors are fitted: log(40 / 0.4) / log(10) = 2.
     records = _records("expected-utility", "actors", [10, 100, 1000, 10000], [0.01, 0.01, 0.4, 40])
     fit = report.fitted(records, "actors")
     assert fit["points"] == [1000, 10000]
