@@ -207,8 +207,10 @@ def defaults(model: str, quick: bool) -> tuple[int, int, int]:
 
 
 def grid(model: str, axis: str, quick: bool) -> list[int]:
-    """The sizes of one axis (the exchange model needs two issues or more)."""
-    values = (QUICK_GRID if quick else GRID)[axis]
+    """The sizes of one axis, the model's default among them (the exchange model needs two
+    issues or more)."""
+    default = defaults(model, quick)[AXES.index(axis)]
+    values = sorted({*(QUICK_GRID if quick else GRID)[axis], default})
     return [v for v in values if not (model == "exchange" and axis == "issues" and v < 2)]
 
 
