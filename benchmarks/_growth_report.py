@@ -138,10 +138,12 @@ def tables(run: dict[str, Any]) -> str:
             lines.append(
                 f"| {g['model']} | {g['issues']} | {g['draws']:,} | {most} | {figures} | {why} |"
             )
-    loads = [r["load"] for r in records if "load" in r]
+    tried = [r for g in run.get("largest", []) for r in g["tried"]]
+    loads = [r["load"] for r in [*records, *tried] if "load" in r]
     if loads:
         lines.append(
-            f"\nLoad average (1 min) at the start of each point: min {min(loads):.1f}, "
+            "\nLoad average (1 min) at the start of each point, the searches' too: "
+            f"min {min(loads):.1f}, "
             f"median {statistics.median(loads):.1f}, max {max(loads):.1f}; "
             f"{run['cpus']} CPUs; the run took {run['took'] / 60:.0f} min."
         )
