@@ -164,9 +164,13 @@ def charts(run: dict[str, Any], folder: Path) -> list[Path]:
 
     colours = dict(zip(run["models"], plt.get_cmap("tab10").colors, strict=False))
     markers = "osD^vP*X"
-    plain = FuncFormatter(lambda v, _: f"{v:,g}")
+
+    def number(v: float) -> str:
+        return f"{v:,.0f}" if v >= 1 else f"{v:g}"
+
+    plain = FuncFormatter(lambda v, _: number(v))
     few_labels = FuncFormatter(
-        lambda v, _: f"{v:,g}" if round(v / 10 ** math.floor(math.log10(v))) in (2, 3, 5) else ""
+        lambda v, _: number(v) if round(v / 10 ** math.floor(math.log10(v))) in (2, 3, 5) else ""
     )
     for axis in [a for a in AXES if any(r.get("axis") == a for r in run["records"])]:
         fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), dpi=110)
