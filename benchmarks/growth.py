@@ -11,7 +11,8 @@ study: wall time (``time.perf_counter``) and CPU time of all its threads
 child can carry its parent's peak across fork and exec); the resident memory just before
 the study is kept too, and the memory slope is fitted on the peak above it.
 
-A point whose study passes ``--cap`` seconds of CPU (or four times that of wall) is stopped
+A point whose study passes ``--cap`` seconds of CPU (or whose process passes 4 x that + 120
+s of wall time, a backstop) is stopped
 and marked "not reached", and the larger points of that axis are not tried; nothing is
 extrapolated. A point the library refuses (a model that does not apply, a memory estimate
 over ``STATECRAFT_MEMORY``, set to 4G for the children) is marked "refused".
@@ -31,7 +32,7 @@ U(0.1, 1), from ``numpy.random.default_rng((SEED, n, m))``; every number perturb
 (triangular), the scenario's own ``perturb``.
 
     .venv/bin/python benchmarks/growth.py [--quick] [--models a,b] [--axes actors,draws]
-        [--cap 60] [--no-search] [--json FILE] [--replot FILE] [--img docs/img]
+        [--cap 20] [--no-search] [--json FILE] [--replot FILE] [--img docs/img]
 
 It prints markdown tables (points, fitted and theoretical exponents, largest scenarios) and
 writes docs/img/growth-{actors,issues,draws}.png. ``--replot FILE`` redraws from a saved run.
