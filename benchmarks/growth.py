@@ -12,10 +12,10 @@ child can carry its parent's peak across fork and exec); the resident memory jus
 the study is kept too, and the memory slope is fitted on the peak above it.
 
 A point whose study passes ``--cap`` seconds of CPU (or whose process passes 4 x that + 120
-s of wall time, a backstop) is stopped
-and marked "not reached", and the larger points of that axis are not tried; nothing is
-extrapolated. A point the library refuses (a model that does not apply, a memory estimate
-over ``STATECRAFT_MEMORY``, set to 4G for the children) is marked "refused".
+s of wall time, a backstop) is stopped and marked "not reached", and the larger points of
+that axis are not tried; nothing is extrapolated. A point the library refuses (a model
+that does not apply, a memory estimate over ``STATECRAFT_MEMORY``, set to 4G for the
+children) is marked "refused".
 
 The log-log slope is ``numpy.polyfit`` of log(CPU time) on log(size) over the points past the
 fixed cost: those of 0.1 s of CPU or more (a study of 5 actors, 2 issues and 20 draws,
