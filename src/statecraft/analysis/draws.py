@@ -202,63 +202,6 @@ def _generator(seed: int, block: int) -> np.random.Generator:
 def draw_block(
     scenario: Scenario, inputs: Sequence[UncertainInput], seed: int, block: int, size: int
 ) -> dict[str, np.ndarray]:
-    """The draws of one block: ``{input key: values (size,)}``, always the same for a seed.
-
-    The same numbers as :func:`sample` input after input from the block's generator, drawn
-    faster: a run of consecutive inputs that each take one uniform number per draw
-    (triangular and uniform, within the safe range) is drawn with one call for the whole run
-    (:func:`_draw_run`), which takes the same numbers from the generator in the same order."""
+    """The draws of one block: ``{input key: values (size,)}``, always the same for a seed."""
     rng = _generator(seed, block)
-    out: dict[str, np.ndarray] = {}
-    run: list[UncertainInput] = []
-    for item in inputs:
-        if _one_uniform(item):
-            run.append(item)
-            continue
-        if run:
-            out.update(_draw_run(run, rng, size))
-            run = []
-        out[item.key] = sample(item, rng, size)
-    if run:
-        out.update(_draw_run(run, rng, size))
-    return out
-
-
-def _one_uniform(item: UncertainInput) -> bool:
-    """Whether :func:`sample` draws the input from one uniform number per draw, unscaled."""
-    if item.dist not in ("triangular", "uniform") or not item.low <= item.value <= item.high:
-        return False  # (NumPy refuses a mode outside the range: sample says so)
-    top = max(abs(item.low), abs(item.high))
-    e = int(np.frexp(top)[1]) if top > 0 else 0
-    return -SAFE_EXPONENT < e <= SAFE_EXPONENT
-
-
-def _draw_run(
-    items: Sequence[UncertainInput], rng: np.random.Generator, size: int
-) -> dict[str, np.ndarray]:
-    """Draws of inputs that each take one uniform number per draw, in one call: the uniform
-    numbers ``u`` (items x size, in the order :func:`sample` would take them), then
-    NumPy's own formulas with the same operations, so the same bytes
-    (``tests/test_draws.py`` checks it):
-
-    - uniform: ``low + (high - low) u``;
-    - triangular (the inverse of its distribution function): with ``b = high - low``,
-      ``low + sqrt(u (mode - low) b)`` where ``u <= (mode - low) / b``, else
-      ``high - sqrt((1 - u) (high - mode) b)``.
-    """
-    u = rng.random((len(items), size))
-    low = np.array([[i.low] for i in items])
-    high = np.array([[i.high] for i in items])
-    mode = np.array([[i.value] for i in items])
-    base = high - low
-    uniform = np.array([i.dist == "uniform" for i in items])
-    leftbase = mode - low
-    ratio = leftbase / base  # high > low: an input without width is no input
-    left = u <= ratio
-    t = np.where(left, u, 1.0 - u)
-    t *= np.where(left, leftbase * base, (high - mode) * base)
-    np.sqrt(t, out=t)
-    x = np.where(left, low + t, high - t)
-    if uniform.any():
-        x[uniform] = low[uniform] + base[uniform] * u[uniform]
-    return {item.key: x[k] for k, item in enumerate(items)}
+    return {item.key: sample(item, rng, size) for item in inputs}
