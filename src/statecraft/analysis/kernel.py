@@ -24,6 +24,7 @@ import numpy as np
 from statecraft.arrays import Batch
 from statecraft.errors import MemoryLimitError
 from statecraft.models import Model, Output, PerIssue
+from statecraft.models._rows import max_last
 
 __all__ = [
     "MEMORY_BUDGET",
@@ -205,6 +206,19 @@ def _power_of_two(top: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(safe, 0, e))
 
 
+def _all_safe(batch: Batch) -> bool:
+    """Whether every draw's strength (its largest capability or power) lies within the safe
+    range, seen from the smallest and the largest number of them all (two reductions over
+    whole arrays instead of one per draw; no finding where a number is 0 or not finite)."""
+    if not batch.n_actors or not batch.capability.size:
+        return False
+    low = min(batch.capability.min(), batch.power.min())
+    high = max(batch.capability.max(), batch.power.max())
+    if not (np.isfinite(low) and np.isfinite(high) and low > 0):
+        return False
+    return not _power_of_two(np.array([low, high])).any()
+
+
 def in_safe_range(batch: Batch) -> tuple[Batch, int]:
     """The batch with its numbers brought into a range where no model overflows, and the
     power of two that puts its positions back on the scenario's scales.
@@ -220,9 +234,13 @@ def in_safe_range(batch: Batch) -> tuple[Batch, int]:
     """
     ends = np.abs(np.concatenate([batch.low, batch.high]))
     k = int(_power_of_two(np.asarray(ends.max())))
-    power = batch.power.max(axis=-1) if batch.n_actors else np.zeros(batch.size)
-    strength = np.maximum(batch.capability.max(axis=(1, 2)), power)
-    m = _power_of_two(strength)
+    if _all_safe(batch):
+        m = np.zeros(batch.size, dtype=int)
+    else:
+        power = max_last(batch.power) if batch.n_actors else np.zeros(batch.size)
+        capability = batch.capability.reshape(batch.size, -1)
+        strength = np.maximum(max_last(capability), power) if capability.size else power
+        m = _power_of_two(strength)
     if k == 0 and not m.any():
         return batch, 0
     out = batch
