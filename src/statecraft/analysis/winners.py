@@ -219,11 +219,9 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
     """Every ranked actor's gain (:func:`gains`) in every draw of a batch, (draws, ranked),
     from the batch's status quo to ``outcome`` (draws, issues), over the issues that have a
     status quo and a finite outcome in every draw; None where no issue has both."""
-    cols = [
-        j
-        for j in range(batch.n_issues)
-        if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
-    ]
+    has_status_quo = batch.has_status_quo
+    finite = np.isfinite(outcome).all(axis=0)
+    cols = [j for j in range(batch.n_issues) if has_status_quo[j] and finite[j]]
     if not cols:
         return None
     rows = [batch.actor_ids.index(a) for a in ranked]

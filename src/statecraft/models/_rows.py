@@ -65,7 +65,7 @@ def sum_rows(rows: np.ndarray) -> np.ndarray:
         out += (r[4] + r[5]) + (r[6] + r[7])
         for k in range(stop, n):
             out += rows[k]
-        return out
+        return np.asarray(out)
     half = n // 2
     half -= half % 8
-    return sum_rows(rows[:half]) + sum_rows(rows[half:])
+    return np.asarray(sum_rows(rows[:half]) + sum_rows(rows[half:]))
