@@ -16,7 +16,6 @@ from statecraft.analysis.brief import brief
 from statecraft.cli import app
 from statecraft.models import build_models
 from statecraft.models.compromise import Compromise
-from statecraft.scenario import Perturbation
 
 
 def crowd(n: int, m: int = 1) -> sc.Scenario:
@@ -77,7 +76,7 @@ def test_budget_is_read(text: Any, expected: int) -> None:
     ],
 )
 def test_bad_budget_says_what_is_allowed(value: Any, shown: str) -> None:
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="the memory budget must be a size") as caught:
         kernel.parse_memory(value)
     assert str(caught.value) == (
         "the memory budget must be a size such as 512M, 2G or 1.5GiB, from 1 MiB to below "
@@ -151,7 +150,7 @@ def test_a_budget_that_cannot_hold_one_draw_is_refused() -> None:
         "the spatial model on 300 actors x 1 issues needs at least 2.3 GiB for one draw; "
         "the memory budget is 1.0 GiB"
     )
-    with pytest.raises(sc.MemoryLimitError, match="the memory budget is 1.0 GiB"):
+    with pytest.raises(sc.MemoryLimitError, match=r"the memory budget is 1\.0 GiB"):
         brief(s, ["spatial"], draws=10, memory="1G")
 
 

@@ -1,4 +1,4 @@
-"""The row-wise reductions of statecraft.models._rows give NumPy's own bytes (issue 19):
+"""The row-wise reductions of statecraft.models.rows give NumPy's own bytes (issue 19):
 the compromise model, the weights and the gains use them, and a seeded study must not
 change by a bit for being computed faster."""
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statecraft.models._rows import max_last, sum_last, sum_rows
 from statecraft.models.base import weights, weights_by_row
 from statecraft.models.compromise import weighted_mean
+from statecraft.models.rows import max_last, sum_last, sum_rows
 
 
 def _numbers(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 from statecraft.arrays import Batch
 from statecraft.errors import MemoryLimitError
 from statecraft.models import Model, Output, PerIssue
-from statecraft.models._rows import max_last
+from statecraft.models.rows import max_last
 
 __all__ = [
     "DEFAULT_MEMORY",

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from statecraft.arrays import Batch
-from statecraft.models._rows import sum_rows
+from statecraft.models.rows import sum_rows
 from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 
@@ -229,7 +229,7 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
     take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
     take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
     # Issues first, then actors, then draws: the sums over the issues are whole-row
-    # additions, the same numbers as gains() gives (statecraft.models._rows)
+    # additions, the same numbers as gains() gives (statecraft.models.rows)
     x = np.ascontiguousarray(batch.position[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
     s = np.ascontiguousarray(batch.salience[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
     s[np.isnan(x)] = 0.0

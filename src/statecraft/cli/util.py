@@ -96,7 +96,7 @@ def load_scenario(source: str) -> Scenario:
 def memory_budget(text: str | None) -> int:
     """The bytes of a ``--memory`` option (default: the study's default budget), or the
     exit with the reason (:func:`~statecraft.analysis.kernel.parse_memory`)."""
-    from statecraft.analysis.kernel import parse_memory
+    from statecraft.api import parse_memory
 
     try:
         return parse_memory(text, "--memory")

@@ -42,7 +42,7 @@ from pydantic.fields import FieldInfo
 
 from statecraft.arrays import Batch, IssueArrays
 from statecraft.errors import StatecraftError
-from statecraft.models._rows import max_last
+from statecraft.models.rows import max_last
 
 __all__ = [
     "CONTRACT",
@@ -445,7 +445,7 @@ def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
 def weights_by_row(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """:func:`weights` with the actors on the first axis (``capability`` and ``salience``
     (actors, ...)), the same numbers: the layout in which whole rows are added
-    (:mod:`statecraft.models._rows`)."""
+    (:mod:`statecraft.models.rows`)."""
     c = np.asarray(capability, dtype=float)
     top = np.maximum.reduce(c, axis=0)
     with np.errstate(invalid="ignore", divide="ignore", under="ignore"):

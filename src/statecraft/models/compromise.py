@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from statecraft.arrays import IssueArrays
-from statecraft.models._rows import last_first, sum_rows
 from statecraft.models.base import IssueModel, weights_by_row
+from statecraft.models.rows import last_first, sum_rows
 
 __all__ = ["Compromise", "weighted_mean"]
 
@@ -25,7 +25,7 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
     array(25.)
     """
     # With the actors first, the sums are whole-row additions (the same bytes as summing
-    # the last axis: statecraft.models._rows).
+    # the last axis: statecraft.models.rows).
     w = weights_by_row(last_first(capability), last_first(salience))
     total = sum_rows(w)
     w *= last_first(position)
