@@ -171,8 +171,8 @@ def test_peak_memory_stays_under_a_small_budget_as_draws_grow() -> None:
     s = crowd(300, 4)
     assert uncertainty.block_size(s, 8 * 2**20) == 58
     uncertainty.simulate(s, "compromise", draws=60, memory="8M")  # caches filled first
-    small = _peak(s, 1_000, "8M")
-    large = _peak(s, 6_000, "8M")
+    small = _peak(s, 500, "8M")
+    large = _peak(s, 3_000, "8M")
     assert small < 8 * 2**20
     assert large < 8 * 2**20
     assert large < small * 1.1 + 2**18
