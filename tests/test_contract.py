@@ -376,9 +376,11 @@ def test_chunks_fit_the_memory_budget(name: str) -> None:
         for issues in (1, 10, 50):
             chunk = kernel.chunk_size(model, actors, issues)
             per = model.memory_per_draw(actors, issues) + kernel.input_bytes(actors, issues)
+            run = model.run_memory(actors, issues)  # what one call holds whatever the draws
             assert chunk >= 1
-            assert chunk * per <= kernel.MEMORY_BUDGET, (actors, issues, chunk, per)
-            assert (chunk + 1) * per > kernel.MEMORY_BUDGET  # no smaller than it need be
+            if chunk > 1:  # (one draw at least, where the run alone fills the budget)
+                assert run + chunk * per <= kernel.MEMORY_BUDGET, (actors, issues, chunk, per)
+            assert run + (chunk + 1) * per > kernel.MEMORY_BUDGET  # no smaller than need be
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -389,7 +391,7 @@ def test_run_model_in_chunks_equals_one_call(name: str) -> None:
     per = model.memory_per_draw(batch.n_actors, batch.n_issues) + kernel.input_bytes(
         batch.n_actors, batch.n_issues
     )
-    budget = 2 * per  # chunks of 2 draws: 2, 2, 2, 1
+    budget = model.run_memory(batch.n_actors, batch.n_issues) + 2 * per  # chunks: 2, 2, 2, 1
     assert kernel.chunk_size(model, batch.n_actors, batch.n_issues, budget) == 2
     whole = kernel.run_model(model, batch, seed=3)
     chunked = kernel.run_model(model, batch, seed=3, budget=budget)

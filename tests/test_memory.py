@@ -70,15 +70,16 @@ def test_a_study_that_cannot_fit_is_refused_before_it_starts(
 ) -> None:
     # The spatial model's run holds (n x n x n) arrays: 88 n^3 + 512 n^2 + 64 n m bytes
     # declared; at 1,000 actors on one issue that is 88,512,064,000 bytes. A study also
-    # holds a block of drawn inputs (3,727 draws of 72,016 bytes: the 256 MiB budget) and
-    # a chunk of them with the model's own per-draw arrays (2,580 x 104,016 bytes): in all
-    # 89,048,828,912 bytes, 82.9 GiB.
+    # holds a block of drawn inputs (3,727 draws of 72,016 bytes: half the 512 MiB budget)
+    # and a chunk of them with the model's own per-draw arrays: one draw of 104,016 bytes,
+    # as the run alone fills the chunk's half (256 MiB): in all 88,780,571,648 bytes,
+    # 82.7 GiB.
     monkeypatch.setenv("STATECRAFT_MEMORY", "8G")
     s = crowd(1000).model_copy(update={"perturb": Perturbation(relative=0.1)})
     with pytest.raises(sc.MemoryLimitError) as caught:
         uncertainty.simulate(s, "spatial", draws=10)
     assert str(caught.value).startswith(
-        "the spatial model on 1,000 actors x 1 issues needs about 82.9 GiB at its peak; "
+        "the spatial model on 1,000 actors x 1 issues needs about 82.7 GiB at its peak; "
         "STATECRAFT_MEMORY allows 8.0 GiB"
     )
     monkeypatch.setenv("STATECRAFT_MEMORY", "82G")
@@ -105,7 +106,7 @@ def test_the_command_line_refuses_with_one_line(
         app, ["simulate", str(path), "-m", "spatial", "--perturb", "0.1", "--no-store"]
     )
     assert result.exit_code == 2, result.output
-    assert "needs about 82.9 GiB at its peak; STATECRAFT_MEMORY allows 1.0 GiB" in result.output
+    assert "needs about 82.7 GiB at its peak; STATECRAFT_MEMORY allows 1.0 GiB" in result.output
     assert "Traceback" not in result.output
 
 

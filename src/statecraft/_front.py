@@ -107,6 +107,7 @@ def compare(
     options: dict[str, Any] | None = None,
     odds: bool = True,
     weights: str | Mapping[str, float] = "equal",
+    memory: int | str | None = None,
 ) -> Comparison:
     """Forecast the scenario and each patched copy. Each counterfactual is a :class:`Patch`,
     a built-in patch's name or a patch file's path, a stack of them as text (``"a+b"``) or a
@@ -120,7 +121,15 @@ def compare(
     s = _scenario(scenario)
     given = [as_patch(p, scenario=s) for p in patches]
     return run_compare(
-        s, given, model, draws=draws, seed=seed, options=options, odds=odds, weights=weights
+        s,
+        given,
+        model,
+        draws=draws,
+        seed=seed,
+        options=options,
+        odds=odds,
+        weights=weights,
+        memory=memory,
     )
 
 

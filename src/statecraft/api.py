@@ -30,6 +30,7 @@ from statecraft.analysis.counterfactual import (
     patch_from_data,
     split_stack,
 )
+from statecraft.analysis.kernel import parse_memory
 from statecraft.analysis.timeline import builtin_timelines, is_timeline, snapshot_scenario
 from statecraft.analysis.uncertainty import check_models, uncertain_inputs
 from statecraft.errors import SEED_MAX, check_seed
@@ -90,6 +91,7 @@ __all__ = [
     "mask_location",
     "option_rows",
     "options_for",
+    "parse_memory",
     "patch_from_data",
     "read_deu",
     "render_report",

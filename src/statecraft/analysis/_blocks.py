@@ -20,7 +20,13 @@ import numpy as np
 from statecraft.analysis._summary import GainPlan, count_gains
 from statecraft.analysis._summary import Summary as _Summary
 from statecraft.analysis.draws import UncertainInput, draw_block, uncertain_inputs
-from statecraft.analysis.kernel import check_memory, chunks, draws_per_block
+from statecraft.analysis.kernel import (
+    DEFAULT_MEMORY,
+    check_memory,
+    chunks,
+    draws_per_block,
+    study_shares,
+)
 from statecraft.analysis.winners import draw_gains, winner_counts
 from statecraft.arrays import Batch, DrawPlan, draw_plan, input_key
 from statecraft.models import Model, Output, build_models
@@ -69,11 +75,14 @@ def _study(scenario: Scenario) -> tuple[list[UncertainInput], DrawPlan]:
     return inputs, plan
 
 
-def block_size(scenario: Scenario) -> int:
-    """Draws per block: :data:`BLOCK`, fewer where a block's inputs would outgrow the memory
-    budget (only for scenarios of thousands of actor-issues). It depends on the scenario
-    alone, so a seed gives the same draws whatever models run and wherever."""
-    return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK)
+def block_size(scenario: Scenario, memory: int = DEFAULT_MEMORY) -> int:
+    """Draws per block: :data:`BLOCK`, fewer where a block's inputs would outgrow their half
+    of the memory budget ``memory`` (:func:`~statecraft.analysis.kernel.study_shares`;
+    at the default budget, only scenarios of more than about 1,100 actor-issues). It depends
+    on the scenario and the budget alone, so a seed gives the same draws whatever models
+    run and wherever; and at any budget for a scenario whose block fits it whole."""
+    held, _ = study_shares(memory)
+    return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK, held)
 
 
 def run_block(
@@ -85,12 +94,14 @@ def run_block(
     size: int,
     *,
     plan: GainPlan | None = None,
+    memory: int = DEFAULT_MEMORY,
 ) -> _Summary:
     """Draw one block, run every model on it and summarise. Pure: the same arguments give
     the same summary in any process. ``scenario`` may be its JSON text (for other
     processes: scenarios hold read-only mappings, which do not pickle); models may be
     names (given ``options``) or instances (which pickle). With a ``plan`` the summary also
-    counts the gains (:class:`~statecraft.analysis._summary.GainPlan`)."""
+    counts the gains (:class:`~statecraft.analysis._summary.GainPlan`). Each model runs
+    in chunks of draws sized from its half of the budget ``memory``."""
     if isinstance(scenario, str):
         scenario = _parse(scenario)
     built = build_models(models, options)
@@ -103,13 +114,14 @@ def run_block(
         gain = draw_gains(batch, _actual_draws(scenario, batch, draws), ranked)
         if gain is not None:
             summary.add_actual(count_gains(gain, plan.pairs))
+    _, share = study_shares(memory)
     for model in built:
-        check_memory([model], batch.n_actors, batch.n_issues, draws=batch.size)
+        check_memory([model], batch.n_actors, batch.n_issues, draws=batch.size, budget=share)
         parts: list[np.ndarray] = []
         skip: Mapping[str, str] = {}
         # Chunk by chunk: a chunk's per-draw extras (confrontations, n x n per draw) and
         # gains (actors x issues per draw) are summarised and let go before the next.
-        for part, out in chunks(model, batch, seed=seed, block=block):
+        for part, out in chunks(model, batch, seed=seed, block=block, budget=share):
             parts.append(out.forecasts)
             skip = out.not_applicable
             _reduce_extras(summary, scenario, model.name, out)
@@ -131,14 +143,15 @@ def run_block(
                 continue
             forecast = forecasts[:, j]
             ok = np.isfinite(forecast)
+            valid = int(ok.sum())
+            if valid < len(forecast):
+                forecast = forecast[ok]
             key = (issue.id, model.name)
             width = issue.scale.high - issue.scale.low
-            index = np.clip(
-                ((forecast[ok] - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1
-            )
+            index = np.clip(((forecast - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1)
             summary.counts[key] = np.bincount(index, minlength=BINS)
-            summary.sums[key] = [math.fsum(np.ldexp(forecast[ok], -exponent(issue)))]
-            summary.valid[key] = int(ok.sum())
+            summary.sums[key] = [math.fsum(np.ldexp(forecast, -exponent(issue)))]
+            summary.valid[key] = valid
     return summary
 
 

@@ -39,6 +39,7 @@ from statecraft.analysis._flags import Flag
 from statecraft.analysis._mixture import WEIGHT_RULES, model_weights
 from statecraft.analysis._summary import GainPlan
 from statecraft.analysis.calibration import predictive
+from statecraft.analysis.kernel import DEFAULT_MEMORY, parse_memory
 from statecraft.analysis.uncertainty import ProgressFn, check_models, run_study, uncertain_inputs
 from statecraft.errors import check_count, check_seed
 from statecraft.models import Model
@@ -199,11 +200,13 @@ def _ensemble(
     models: str | Model | Sequence[str | Model] | None,
     options: dict[str, Any],
     weights: str | Mapping[str, float],
+    memory: int = DEFAULT_MEMORY,
+    strict: bool = False,
 ) -> tuple[list[Model], dict[str, str], dict[str, float]]:
-    """The models of an ensemble, built and checked, those left out with the reason, and
-    their weights by the rule."""
+    """The models of an ensemble, built and checked (within the budget ``memory``, held to
+    with ``strict``), those left out with the reason, and their weights by the rule."""
     chosen, skipped = choose_models(scenario, models, options)
-    built = check_models(scenario, chosen, options)
+    built = check_models(scenario, chosen, options, memory, strict=strict)
     return built, skipped, model_weights([m.name for m in built], weights)
 
 
@@ -219,6 +222,7 @@ def brief(
     progress: ProgressFn | None = None,
     error: ErrorFn | None = None,
     calibrated: bool = True,
+    memory: int | str | None = None,
 ) -> Brief:
     """The bottom line of a scenario: who wins and how sure that is, over the scenario's
     uncertain numbers and the models.
@@ -233,19 +237,25 @@ def brief(
     histogram of an issue into its predictive histogram (adding the model's own error); by
     default, with ``calibrated``, the model's out-of-fold error on the DEU development file
     (:func:`~statecraft.analysis.calibration.predictive`, docs/calibration.md);
-    ``calibrated=False`` keeps the spread of the inputs alone.
+    ``calibrated=False`` keeps the spread of the inputs alone. ``memory`` is the study's
+    memory budget, as for :func:`~statecraft.analysis.uncertainty.simulate`.
     """
     seed = check_seed(seed)
     check_count(draws, "draws")
     check_count(workers, "workers")
-    built, skipped, w = _ensemble(scenario, models, dict(options or {}), weights)
+    budget = parse_memory(memory)
+    built, skipped, w = _ensemble(
+        scenario, models, dict(options or {}), weights, budget, memory is not None
+    )
     names = [m.name for m in built]
     rule = weights if isinstance(weights, str) else "given"
     point = forecast(scenario, built, seed=seed)
     ranked, pairs = margin_pairs(scenario, point)
     has_actual = any(i.actual is not None and i.status_quo is not None for i in scenario.issues)
     plan = GainPlan(pairs=pairs, actual=has_actual)
-    total = run_study(scenario, built, draws, seed, workers=workers, progress=progress, plan=plan)
+    total = run_study(
+        scenario, built, draws, seed, workers=workers, progress=progress, plan=plan, memory=budget
+    )
     winners = verdicts(scenario, ranked, total.gains, total.draws, w)
     actual = (
         verdicts(scenario, ranked, {"actual": total.actual}, total.draws, {"actual": 1.0})
@@ -290,6 +300,7 @@ def winner_odds(
     seed: int = 0,
     weights: str | Mapping[str, float] = "equal",
     options: Mapping[str, Any] | None = None,
+    memory: int | str | None = None,
 ) -> tuple[tuple[ActorVerdict, ...], dict[str, float]]:
     """The verdict of :func:`brief` alone, and its ensemble's weights by model: each actor's
     P(biggest winner), P(gain > 0) and gain over the same draws and models, with the same
@@ -299,6 +310,9 @@ def winner_odds(
     counterfactual."""
     seed = check_seed(seed)
     check_count(draws, "draws")
-    built, _, w = _ensemble(scenario, models, dict(options or {}), weights)
-    total = run_study(scenario, built, draws, seed, plan=GainPlan())
+    budget = parse_memory(memory)
+    built, _, w = _ensemble(
+        scenario, models, dict(options or {}), weights, budget, memory is not None
+    )
+    total = run_study(scenario, built, draws, seed, plan=GainPlan(), memory=budget)
     return verdicts(scenario, ranked_actors(scenario), total.gains, total.draws, w), dict(w)

@@ -342,6 +342,7 @@ def compare(
     options: dict[str, Any] | None = None,
     odds: bool = True,
     weights: str | Mapping[str, float] = "equal",
+    memory: int | str | None = None,
 ) -> Comparison:
     """Forecast the scenario and each patched copy under ``model`` (a name or an instance,
     one-issue or linked; default: the first registered model,
@@ -351,7 +352,8 @@ def compare(
     ``odds``, each run also gets the brief's verdict (:func:`~.brief.winner_odds`): every
     actor's probability of being the biggest winner over the same draws and the ensemble of
     the one-issue models that apply, weighted by ``weights``.
-    ``seed`` seeds both the draws and the generator of a stochastic model."""
+    ``seed`` seeds both the draws and the generator of a stochastic model; ``memory`` is the
+    simulations' memory budget (as for :func:`~.uncertainty.simulate`)."""
     seed = check_seed(seed)
     model = model or default_model()
     given = [p if isinstance(p, Patch) else Patch.stack(p) for p in patches]
@@ -364,14 +366,14 @@ def compare(
     sims: tuple[Simulation, ...] = ()
     if draws > 0:
         sims = tuple(
-            simulate(s, model, draws=draws, seed=seed, options=options)
+            simulate(s, model, draws=draws, seed=seed, options=options, memory=memory)
             for s in (scenario, *variants)
         )
     verdicts: tuple[tuple[ActorVerdict, ...], ...] = ()
     weighted: dict[str, float] = {}
     if draws > 0 and odds:
         runs = [
-            winner_odds(s, draws=draws, seed=seed, weights=weights, options=options)
+            winner_odds(s, draws=draws, seed=seed, weights=weights, options=options, memory=memory)
             for s in (scenario, *variants)
         ]
         verdicts = tuple(v for v, _ in runs)

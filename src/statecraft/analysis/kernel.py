@@ -24,9 +24,13 @@ import numpy as np
 from statecraft.arrays import Batch
 from statecraft.errors import MemoryLimitError
 from statecraft.models import Model, Output, PerIssue
+from statecraft.models.rows import max_last
 
 __all__ = [
+    "DEFAULT_MEMORY",
     "MEMORY_BUDGET",
+    "MIN_MEMORY",
+    "check_budget",
     "check_memory",
     "chunk_size",
     "chunks",
@@ -36,11 +40,21 @@ __all__ = [
     "input_bytes",
     "memory_limit",
     "model_generator",
+    "parse_memory",
     "peak_memory",
+    "study_shares",
 ]
 
-#: Bytes a chunk of draws may take at its peak, for any model.
+#: Bytes a chunk of draws may take at its peak, for any model: half the default budget.
 MEMORY_BUDGET = 256 * 2**20
+
+#: The memory budget of a Monte Carlo study by default (``--memory``, ``memory=``): half for
+#: a block of drawn inputs, half for a model's chunk of draws (:func:`study_shares`).
+DEFAULT_MEMORY = 2 * MEMORY_BUDGET
+
+#: The smallest budget taken: below it a block would hold a handful of draws and the
+#: interpreter's own memory (tens of MiB) would dwarf it.
+MIN_MEMORY = 2**20
 
 
 #: What a model that declares itself deterministic is given: it never draws from it (the
@@ -72,9 +86,12 @@ def draws_per_block(n_actors: int, n_issues: int, most: int, budget: int = MEMOR
 
 
 def chunk_size(model: Model, n_actors: int, n_issues: int, budget: int = MEMORY_BUDGET) -> int:
-    """The most draws one call of ``model`` takes, from its declared memory per draw."""
+    """The most draws one call of ``model`` takes: what the budget leaves beside the model's
+    one run (:meth:`~statecraft.models.Model.run_memory`), over its declared memory per
+    draw and the draw's inputs; at least 1."""
     per = model.memory_per_draw(n_actors, n_issues) + input_bytes(n_actors, n_issues)
-    return int(max(1, budget // max(1, per)))
+    room = budget - model.run_memory(n_actors, n_issues)
+    return int(max(1, room // max(1, per)))
 
 
 def _size(text: str) -> int:
@@ -86,6 +103,32 @@ def _size(text: str) -> int:
     if not 0 < value < 2**63:  # NaN, infinity, 0 and negative sizes are no limit at all
         raise ValueError(text)
     return int(value)
+
+
+def parse_memory(value: int | str | None, what: str = "the memory budget") -> int:
+    """A memory budget in bytes from ``value``: None (the default, :data:`DEFAULT_MEMORY`),
+    a whole number of bytes, or text such as ``512M``, ``2G``, ``1.5GiB`` or ``800MB``
+    (units K, M, G, T, powers of 1024). Raises ValueError saying what is allowed for
+    anything else: not a size, an unknown unit, 0 or below, not finite, under
+    :data:`MIN_MEMORY` (1 MiB) or from 8 EiB up."""
+    if value is None:
+        return DEFAULT_MEMORY
+    allowed = f"{what} must be a size such as 512M, 2G or 1.5GiB, from 1 MiB to below 8 EiB"
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{allowed} (got {value!r}, a {type(value).__name__})")
+    try:
+        size = value if isinstance(value, int) else _size(value)
+    except (ValueError, KeyError, IndexError, OverflowError):
+        raise ValueError(f"{allowed} (got {value!r})") from None
+    if not MIN_MEMORY <= size < 2**63:
+        raise ValueError(f"{allowed} (got {value!r}: {size:,} bytes)")
+    return int(size)
+
+
+def study_shares(memory: int) -> tuple[int, int]:
+    """How a study's budget is spent: bytes for a block of drawn inputs and bytes for one
+    model's chunk of draws (half each; the default budget gives each :data:`MEMORY_BUDGET`)."""
+    return memory // 2, memory - memory // 2
 
 
 def memory_limit() -> tuple[int, str] | None:
@@ -116,10 +159,13 @@ def memory_limit() -> tuple[int, str] | None:
     return None
 
 
-def peak_memory(model: Model, n_actors: int, n_issues: int, draws: int) -> int:
+def peak_memory(
+    model: Model, n_actors: int, n_issues: int, draws: int, budget: int = MEMORY_BUDGET
+) -> int:
     """Bytes one call of ``model`` on ``draws`` draws needs at its peak, beyond the batch
-    it is given: a chunk's draws (:func:`chunk_size`) and one run (:meth:`Model.run_memory`)."""
-    chunk = min(draws, chunk_size(model, n_actors, n_issues))
+    it is given: a chunk's draws (:func:`chunk_size` of ``budget``) and one run
+    (:meth:`Model.run_memory`)."""
+    chunk = min(draws, chunk_size(model, n_actors, n_issues, budget))
     return model.run_memory(n_actors, n_issues) + chunk * (
         model.memory_per_draw(n_actors, n_issues) + input_bytes(n_actors, n_issues)
     )
@@ -130,23 +176,49 @@ def _gib(n: float) -> str:
 
 
 def check_memory(
-    models: Sequence[Model], n_actors: int, n_issues: int, *, draws: int = 1, held: int = 0
+    models: Sequence[Model],
+    n_actors: int,
+    n_issues: int,
+    *,
+    draws: int = 1,
+    held: int = 0,
+    budget: int = MEMORY_BUDGET,
 ) -> None:
     """Refuse, before any work, a computation that cannot fit :func:`memory_limit`: the
-    peak of the hungriest model on ``draws`` draws of a scenario of this size, plus
-    ``held`` bytes the caller keeps meanwhile (a block of drawn inputs). The message says
-    both figures and where the limit comes from."""
+    peak of the hungriest model on ``draws`` draws of a scenario of this size (in chunks
+    sized from ``budget``), plus ``held`` bytes the caller keeps meanwhile (a block of drawn
+    inputs). The message says both figures and where the limit comes from."""
     limit = memory_limit()
     if limit is None or not models:
         return
     most, where = limit
-    need = {m.name: peak_memory(m, n_actors, n_issues, draws) + held for m in models}
+    need = {m.name: peak_memory(m, n_actors, n_issues, draws, budget) + held for m in models}
     name = max(need, key=lambda k: need[k])
     if need[name] > most:
         raise MemoryLimitError(
             f"the {name} model on {n_actors:,} actors x {n_issues:,} issues needs about "
             f"{_gib(need[name])} at its peak; {where} allows {_gib(most)} "
             "(use fewer actors or issues, another model, or set STATECRAFT_MEMORY)"
+        )
+
+
+def check_budget(models: Sequence[Model], n_actors: int, n_issues: int, memory: int) -> None:
+    """Refuse a study whose budget ``memory`` cannot hold even one draw: a draw of the
+    inputs held, and the hungriest model's one run with one draw
+    (:class:`~statecraft.errors.MemoryLimitError`, with both figures)."""
+    one = input_bytes(n_actors, n_issues)
+    need = {
+        m.name: one + m.run_memory(n_actors, n_issues) + m.memory_per_draw(n_actors, n_issues) + one
+        for m in models
+    }
+    if not need:
+        return
+    name = max(need, key=lambda k: need[k])
+    if need[name] > memory:
+        raise MemoryLimitError(
+            f"the {name} model on {n_actors:,} actors x {n_issues:,} issues needs at least "
+            f"{_gib(need[name])} for one draw; the memory budget is {_gib(memory)} "
+            "(give a larger --memory, or use fewer actors or issues, or another model)"
         )
 
 
@@ -205,6 +277,19 @@ def _power_of_two(top: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(safe, 0, e))
 
 
+def _all_safe(batch: Batch) -> bool:
+    """Whether every draw's strength (its largest capability or power) lies within the safe
+    range, seen from the smallest and the largest number of them all (two reductions over
+    whole arrays instead of one per draw; no finding where a number is 0 or not finite)."""
+    if not batch.n_actors or not batch.capability.size:
+        return False
+    low = min(batch.capability.min(), batch.power.min())
+    high = max(batch.capability.max(), batch.power.max())
+    if not (np.isfinite(low) and np.isfinite(high) and low > 0):
+        return False
+    return not _power_of_two(np.array([low, high])).any()
+
+
 def in_safe_range(batch: Batch) -> tuple[Batch, int]:
     """The batch with its numbers brought into a range where no model overflows, and the
     power of two that puts its positions back on the scenario's scales.
@@ -220,9 +305,13 @@ def in_safe_range(batch: Batch) -> tuple[Batch, int]:
     """
     ends = np.abs(np.concatenate([batch.low, batch.high]))
     k = int(_power_of_two(np.asarray(ends.max())))
-    power = batch.power.max(axis=-1) if batch.n_actors else np.zeros(batch.size)
-    strength = np.maximum(batch.capability.max(axis=(1, 2)), power)
-    m = _power_of_two(strength)
+    if _all_safe(batch):
+        m = np.zeros(batch.size, dtype=int)
+    else:
+        power = max_last(batch.power) if batch.n_actors else np.zeros(batch.size)
+        capability = batch.capability.reshape(batch.size, -1)
+        strength = np.maximum(max_last(capability), power) if capability.size else power
+        m = _power_of_two(strength)
     if k == 0 and not m.any():
         return batch, 0
     out = batch

@@ -35,7 +35,14 @@ from statecraft.analysis._mixture import quantile
 from statecraft.analysis._summary import GainPlan
 from statecraft.analysis._summary import Summary as _Summary
 from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
-from statecraft.analysis.kernel import check_memory, input_bytes
+from statecraft.analysis.kernel import (
+    DEFAULT_MEMORY,
+    check_budget,
+    check_memory,
+    input_bytes,
+    parse_memory,
+    study_shares,
+)
 from statecraft.analysis.parallel import execute
 from statecraft.arrays import scenario_batch
 from statecraft.errors import check_count, check_seed
@@ -68,17 +75,28 @@ _WHY_NULL = dict.fromkeys(("issues", "by_model"), "the model gave a forecast in 
 
 
 def check_models(
-    scenario: Scenario, models: Sequence[str | Model], options: Mapping[str, Any]
+    scenario: Scenario,
+    models: Sequence[str | Model],
+    options: Mapping[str, Any],
+    memory: int = DEFAULT_MEMORY,
+    *,
+    strict: bool = False,
 ) -> list[Model]:
     """Before any work: every model known, every option taken by one of them and valid, and
-    every model applicable to at least one issue, and a block of draws within the machine's
-    memory (:func:`~statecraft.analysis.kernel.check_memory`). Returns the models; raises
+    every model applicable to at least one issue, a block of draws (sized from the budget
+    ``memory``) within the machine's memory (:func:`~statecraft.analysis.kernel.check_memory`)
+    and, with ``strict`` (a budget the caller gave), one draw within the budget
+    (:func:`~statecraft.analysis.kernel.check_budget`: only a model's one run, the spatial
+    model's beyond about 180 actors, can outgrow a budget). Returns the models; raises
     ValueError (or :class:`~statecraft.errors.MemoryLimitError`) naming the problem."""
     built = build_models(models, options)
     batch = scenario_batch(scenario)
     n, m = batch.n_actors, batch.n_issues
-    held = block_size(scenario) * input_bytes(n, m)
-    check_memory(built, n, m, draws=block_size(scenario), held=held)
+    size = block_size(scenario, memory)
+    _, share = study_shares(memory)
+    check_memory(built, n, m, draws=size, held=size * input_bytes(n, m), budget=share)
+    if strict:
+        check_budget(built, n, m, memory)
     for model in built:
         reasons = model.not_applicable(batch)
         if len(reasons) == batch.n_issues:
@@ -238,6 +256,7 @@ def simulate(
     workers: int = 1,
     dask: str | Any | None = None,
     progress: ProgressFn | None = None,
+    memory: int | str | None = None,
 ) -> Simulation:
     """Monte Carlo over the scenario's uncertain numbers: ``draws`` draws from ``seed``.
 
@@ -248,14 +267,31 @@ def simulate(
     to run them on. Results are byte-identical in every case. ``progress(done, total)`` is
     called after each block. Ctrl-C stops the study and returns what was done
     (:attr:`Simulation.interrupted`).
+
+    ``memory`` is the study's memory budget (bytes, or text such as ``"1GiB"``; default
+    :data:`~statecraft.analysis.kernel.DEFAULT_MEMORY`, 512 MiB): blocks of draws and each
+    model's chunks are sized from it, so the memory a study takes does not grow with the
+    draws (see ``docs/performance.md``). A budget given that cannot hold one draw is
+    refused (:class:`~statecraft.errors.MemoryLimitError`).
     """
     seed = check_seed(seed)
     check_count(draws, "draws")
     check_count(workers, "workers")
+    budget = parse_memory(memory)
     options = dict(options or {})
     model = default_model() if model is None else model
-    built = check_models(scenario, [model] if isinstance(model, str | Model) else model, options)
-    total = run_study(scenario, built, draws, seed, workers=workers, dask=dask, progress=progress)
+    chosen = [model] if isinstance(model, str | Model) else model
+    built = check_models(scenario, chosen, options, budget, strict=memory is not None)
+    total = run_study(
+        scenario,
+        built,
+        draws,
+        seed,
+        workers=workers,
+        dask=dask,
+        progress=progress,
+        memory=budget,
+    )
     return _result(scenario, [m.name for m in built], seed, draws, total)
 
 
@@ -269,13 +305,16 @@ def run_study(
     dask: str | Any | None = None,
     progress: ProgressFn | None = None,
     plan: GainPlan | None = None,
+    memory: int = DEFAULT_MEMORY,
 ) -> _Summary:
     """Every block of a study of ``draws`` draws, merged: the summary of the draws done
     (fewer than asked for after Ctrl-C). ``models`` are checked already
-    (:func:`check_models`)."""
+    (:func:`check_models`); blocks and chunks are sized from the budget ``memory``."""
     total = _Summary(0, {}, {}, {}, {}, {})
-    blocks = _blocks(draws, block_size(scenario))
-    block = run_block if plan is None else functools.partial(run_block, plan=plan)
+    blocks = _blocks(draws, block_size(scenario, memory))
+    block: Callable[..., _Summary] = run_block
+    if plan is not None or memory != DEFAULT_MEMORY:
+        block = functools.partial(run_block, plan=plan, memory=memory)
     try:
         for summary in execute(block, scenario, models, seed, blocks, workers, dask):
             total.merge(summary)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from statecraft.arrays import Batch
+from statecraft.models.rows import sum_rows
 from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
 
@@ -218,23 +219,32 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
     """Every ranked actor's gain (:func:`gains`) in every draw of a batch, (draws, ranked),
     from the batch's status quo to ``outcome`` (draws, issues), over the issues that have a
     status quo and a finite outcome in every draw; None where no issue has both."""
-    cols = [
-        j
-        for j in range(batch.n_issues)
-        if batch.has_status_quo[j] and np.isfinite(outcome[:, j]).all()
-    ]
+    has_status_quo = batch.has_status_quo
+    finite = np.isfinite(outcome).all(axis=0)
+    cols = [j for j in range(batch.n_issues) if has_status_quo[j] and finite[j]]
     if not cols:
         return None
     rows = [batch.actor_ids.index(a) for a in ranked]
     # Views, not copies, where every actor is ranked and every issue counts (the usual case)
     take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
     take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
-    position = batch.position[:, take_rows][:, :, take_cols]
-    salience = batch.salience[:, take_rows][:, :, take_cols]
-    gain, _ = gains(
-        position, salience, outcome[:, cols], batch.status_quo[:, cols], batch.width[cols]
-    )
-    return gain
+    # Issues first, then actors, then draws: the sums over the issues are whole-row
+    # additions, the same numbers as gains() gives (statecraft.models.rows)
+    x = np.ascontiguousarray(batch.position[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
+    s = np.ascontiguousarray(batch.salience[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
+    s[np.isnan(x)] = 0.0
+    o = np.ascontiguousarray(outcome[:, cols].T)[:, None, :]
+    q = np.ascontiguousarray(batch.status_quo[:, cols].T)[:, None, :]
+    d = batch.width[cols][:, None, None]
+    per_issue = np.abs(q - x)
+    per_issue -= np.abs(o - x)
+    per_issue /= d
+    total = sum_rows(s)
+    per_issue *= s
+    weighted = sum_rows(np.where(s > 0, per_issue, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = np.where(total > 0, weighted / total, 0.0)
+    return np.ascontiguousarray(gain.T)
 
 
 def biggest_winner(gain: np.ndarray) -> np.ndarray:

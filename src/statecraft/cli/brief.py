@@ -10,6 +10,7 @@ from rich.console import Console
 from statecraft import StatecraftError, brief, what_flips
 from statecraft.api import WEIGHT_RULES
 from statecraft.cli.options import (
+    MemoryOpt,
     OptionList,
     OutputFormat,
     PerturbOpt,
@@ -23,7 +24,7 @@ from statecraft.cli.options import (
 from statecraft.cli.render import print_json
 from statecraft.cli.render_advise import print_flips
 from statecraft.cli.render_brief import print_brief
-from statecraft.cli.util import draws_bar, fail, load_scenario
+from statecraft.cli.util import draws_bar, fail, load_scenario, memory_budget
 
 
 def _weights(text: str) -> str | dict[str, float]:
@@ -75,6 +76,7 @@ def brief_cmd(
         ),
     ] = True,
     perturb: PerturbOpt = None,
+    memory: MemoryOpt = None,
     flips: Annotated[
         bool,
         typer.Option(
@@ -95,6 +97,7 @@ def brief_cmd(
     if workers < 1:
         raise fail(f"--workers must be at least 1 (got {workers})")
     chosen = _weights(weights)  # before the run: its refusals are not the run's
+    budget = memory_budget(memory)
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
     bar = draws_bar("briefing")
@@ -110,6 +113,7 @@ def brief_cmd(
                 options=options,
                 workers=workers,
                 calibrated=model_error,
+                memory=budget,
                 progress=lambda done, total: bar.update(task, completed=done),
             )
         except (StatecraftError, ValueError, RuntimeError) as exc:

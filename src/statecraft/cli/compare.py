@@ -12,6 +12,7 @@ from statecraft.api import uncertain_inputs
 from statecraft.cli.options import (
     DEFAULT_MODEL,
     LabelOpt,
+    MemoryOpt,
     ModelOpt,
     NoStoreOpt,
     OptionList,
@@ -28,7 +29,7 @@ from statecraft.cli.options import (
 from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
 from statecraft.cli.render_analysis import print_comparison
-from statecraft.cli.util import fail, load_scenario
+from statecraft.cli.util import fail, load_scenario, memory_budget
 
 
 def compare_cmd(
@@ -54,6 +55,7 @@ def compare_cmd(
     ] = 0,
     seed: SeedOpt = 0,
     perturb: PerturbOpt = None,
+    memory: MemoryOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
     label: LabelOpt = None,
@@ -61,6 +63,7 @@ def compare_cmd(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Forecast a scenario and counterfactual patches of it, side by side."""
+    budget = memory_budget(memory)
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
     if draws and not uncertain_inputs(s, actual=False):
@@ -79,7 +82,9 @@ def compare_cmd(
         raise fail(str(exc)) from None
     with recording(ctx, store, no_store) as record:
         try:
-            result = compare(s, patches, model, draws=draws, seed=seed, options=options)
+            result = compare(
+                s, patches, model, draws=draws, seed=seed, options=options, memory=budget
+            )
         except (StatecraftError, ValueError) as exc:
             raise fail(str(exc)) from None
         record(result, parameters={"perturb": perturb})

@@ -42,6 +42,15 @@ SeedOpt = Annotated[
         callback=_seed,
     ),
 ]
+MemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--memory",
+        help="Memory budget of the Monte Carlo study, e.g. 256M or 2GiB (default 512M): "
+        "blocks of draws are sized to stay under it.",
+        metavar="SIZE",
+    ),
+]
 PerturbOpt = Annotated[
     float | None,
     typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),

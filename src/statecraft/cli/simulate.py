@@ -12,6 +12,7 @@ from statecraft.api import options_for
 from statecraft.cli.options import (
     DEFAULT_MODEL,
     LabelOpt,
+    MemoryOpt,
     ModelOpt,
     NoStoreOpt,
     OptionList,
@@ -28,7 +29,7 @@ from statecraft.cli.options import (
 from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
 from statecraft.cli.render_analysis import print_simulation
-from statecraft.cli.util import draws_bar, fail, load_scenario
+from statecraft.cli.util import draws_bar, fail, load_scenario, memory_budget
 
 
 def simulate_cmd(
@@ -45,6 +46,7 @@ def simulate_cmd(
         typer.Option(help="Address of a Dask scheduler to run on (needs statecraft\\[dask])."),
     ] = None,
     perturb: PerturbOpt = None,
+    memory: MemoryOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
     label: LabelOpt = None,
@@ -52,6 +54,7 @@ def simulate_cmd(
     no_store: NoStoreOpt = False,
 ) -> None:
     """Monte Carlo over the scenario's uncertain numbers: each forecast with its spread."""
+    budget = memory_budget(memory)
     s = with_perturbation(load_scenario(scenario), perturb)
     options = parse_options(option)
     table_or_json(fmt, "simulate")
@@ -68,6 +71,7 @@ def simulate_cmd(
                     options=options,
                     workers=workers,
                     dask=dask,
+                    memory=budget,
                     progress=lambda done, total: bar.update(task, completed=done),
                 )
             except (StatecraftError, ValueError, RuntimeError) as exc:

@@ -91,3 +91,14 @@ def load_scenario(source: str) -> Scenario:
         return load(source)
     except StatecraftError as exc:
         raise fail(str(exc)) from None
+
+
+def memory_budget(text: str | None) -> int:
+    """The bytes of a ``--memory`` option (default: the study's default budget), or the
+    exit with the reason (:func:`~statecraft.analysis.kernel.parse_memory`)."""
+    from statecraft.api import parse_memory
+
+    try:
+        return parse_memory(text, "--memory")
+    except ValueError as exc:
+        raise fail(str(exc)) from None

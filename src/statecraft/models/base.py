@@ -42,6 +42,7 @@ from pydantic.fields import FieldInfo
 
 from statecraft.arrays import Batch, IssueArrays
 from statecraft.errors import StatecraftError
+from statecraft.models.rows import max_last
 
 __all__ = [
     "CONTRACT",
@@ -59,6 +60,7 @@ __all__ = [
     "option_rows",
     "status_quo_of",
     "weights",
+    "weights_by_row",
 ]
 
 Cost = Literal["fast", "slow"]
@@ -431,11 +433,25 @@ def weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     such an actor has no say (and no veto), whatever the other actors' scale.
     """
     c = np.asarray(capability, dtype=float)
-    top = c.max(axis=-1, keepdims=True)
+    top = max_last(c)[..., None]
     with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
         c = np.where(top > 0, c / top, c)
         w = c * np.asarray(salience, dtype=float)
-        top_w = w.max(axis=-1, keepdims=True)
+        top_w = max_last(w)[..., None]
+        w = np.where(top_w > 0, w / top_w, w)
+    return np.asarray(np.where(w < NEGLIGIBLE, 0.0, w))
+
+
+def weights_by_row(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """:func:`weights` with the actors on the first axis (``capability`` and ``salience``
+    (actors, ...)), the same numbers: the layout in which whole rows are added
+    (:mod:`statecraft.models.rows`)."""
+    c = np.asarray(capability, dtype=float)
+    top = np.maximum.reduce(c, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
+        c = np.where(top > 0, c / top, c)
+        w = c * np.asarray(salience, dtype=float)
+        top_w = np.maximum.reduce(w, axis=0)
         w = np.where(top_w > 0, w / top_w, w)
     return np.asarray(np.where(w < NEGLIGIBLE, 0.0, w))
 

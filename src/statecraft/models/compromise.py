@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from statecraft.arrays import IssueArrays
-from statecraft.models.base import IssueModel, weights
+from statecraft.models.base import IssueModel, weights_by_row
+from statecraft.models.rows import last_first, sum_rows
 
 __all__ = ["Compromise", "weighted_mean"]
 
@@ -23,13 +24,14 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
     >>> weighted_mean(np.array([0.0, 100.0]), np.array([3.0, 1.0]), np.array([1.0, 1.0]))
     array(25.)
     """
-    w = weights(capability, salience)
-    # No dtype: ``w`` is float, so ``w * x`` is float whatever ``position`` holds.
-    x = np.asarray(position)
-    total = w.sum(axis=-1)
+    # With the actors first, the sums are whole-row additions (the same bytes as summing
+    # the last axis: statecraft.models.rows).
+    w = weights_by_row(last_first(capability), last_first(salience))
+    total = sum_rows(w)
+    w *= last_first(position)
     # The only division by zero is 0 / 0 (every weight zero), which NumPy calls invalid.
     with np.errstate(invalid="ignore"):
-        return np.asarray((w * x).sum(axis=-1) / total)
+        return np.asarray(sum_rows(w) / total)
 
 
 class Compromise(IssueModel):

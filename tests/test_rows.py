@@ -1,0 +1,78 @@
+"""The row-wise reductions of statecraft.models.rows give NumPy's own bytes (issue 19):
+the compromise model, the weights and the gains use them, and a seeded study must not
+change by a bit for being computed faster."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statecraft.models.base import weights, weights_by_row
+from statecraft.models.compromise import weighted_mean
+from statecraft.models.rows import max_last, sum_last, sum_rows
+
+
+def _numbers(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Numbers of every magnitude and both signs, with zeros: sums whose order shows."""
+    a = rng.normal(size=shape) * 10.0 ** rng.integers(-12, 12, size=shape)
+    a[rng.random(shape) < 0.1] = 0.0
+    return a
+
+
+@pytest.mark.parametrize("n", [*range(0, 40), 127, 128, 129, 255, 256, 257, 1000, 4099])
+def test_sum_last_is_numpys_sum_to_the_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for shape in ((1,), (7,), (64,), (3, 5)):
+        a = _numbers(rng, (*shape, n))
+        assert sum_last(a).tobytes() == a.sum(axis=-1).tobytes()
+
+
+def test_sum_rows_is_not_a_plain_running_sum() -> None:
+    # A check that the test above can fail: 1e16 + 1 + 1 ... in a plain running sum loses
+    # every 1; the pairwise order keeps eight of them in its running sums. NumPy's own sum
+    # of these nine numbers gives 1e16 + 8, and so must sum_rows.
+    rows = np.array([1e16, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])[:, None]
+    running = 0.0
+    for x in rows[:, 0]:
+        running += x
+    assert running == 1e16
+    assert float(sum_rows(rows)[0]) == float(np.sum(rows[:, 0])) == 1e16 + 8
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_max_last_is_the_maximum(n: int, rows: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    a = _numbers(rng, (rows, n))
+    a[rng.random(a.shape) < 0.02] = np.nan
+    # The same numbers (== treats 0.0 and -0.0 alike: the sign of a zero maximum may differ)
+    np.testing.assert_array_equal(max_last(a), a.max(axis=-1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 50), st.integers(0, 2**32 - 1))
+def test_weights_and_weighted_mean_keep_their_bytes(n: int, draws: int, seed: int) -> None:
+    """The row-wise weights and weighted mean against the formulas written plainly."""
+    rng = np.random.default_rng(seed)
+    c = rng.random((draws, n)) * 10.0 ** rng.integers(-3, 3, size=(draws, n))
+    s = rng.random((draws, n))
+    s[rng.random(s.shape) < 0.2] = 0.0
+    x = rng.random((draws, n)) * 100
+    top = c.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = np.where(top > 0, c / top, c) * s
+        top_w = w.max(axis=-1, keepdims=True)
+        w = np.where(top_w > 0, w / top_w, w)
+        w = np.where(w < 1e-12, 0.0, w)
+        plain = (w * x).sum(axis=-1) / w.sum(axis=-1)
+    assert weights(c, s).tobytes() == w.tobytes()
+    assert weights_by_row(c.T.copy(), s.T.copy()).T.tobytes() == w.T.T.tobytes()
+    assert weighted_mean(x, c, s).tobytes() == plain.tobytes()
+
+
+def test_weighted_mean_by_hand() -> None:
+    # Weights 3 x 1 and 1 x 1 (relative: 1 and 1/3): (0 x 1 + 100 x 1/3) / (4/3) = 25.
+    got = float(weighted_mean(np.array([0.0, 100.0]), np.array([3.0, 1.0]), np.ones(2)))
+    assert got == pytest.approx(25.0, rel=1e-15)
