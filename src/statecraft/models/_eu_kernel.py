@@ -330,6 +330,78 @@ def _below(x: np.ndarray, order: np.ndarray, xs: np.ndarray, below: np.ndarray) 
 
 
 @_jit
+def _draw_round(
+    xb: np.ndarray,
+    wb: np.ndarray,
+    sb: np.ndarray,
+    span: float,
+    median: float,
+    flags: np.ndarray,
+    numbers: np.ndarray,
+    work: tuple,  # type: ignore[type-arg]
+    new: np.ndarray,
+    r: np.ndarray,
+    chosen: np.ndarray,
+    own: np.ndarray,
+    other: np.ndarray,
+    kind: np.ndarray,
+) -> None:
+    """One round for one draw (positions ``xb``): new positions, risk exponents ``r``, the
+    chosen offers and the views own, other and kind (n x n). ``work`` is the draw's scratch
+    (:func:`scratch`), reused by every draw."""
+    n = xb.shape[0]
+    triples, vote_risk, choice, target = flags[0] == 1, flags[1] == 1, flags[2], flags[4] == 1
+    q, t, same_share = numbers[0], numbers[1], numbers[2]
+    pow_d, pow_s, pow_f, total, positive, p, cum, xs, ones, exposure, below, bits, small = work
+    safe = span if span > 0.0 else 1.0
+    if n > 32:
+        order = np.argsort(xb, kind="mergesort")
+    else:
+        _insertion_order(xb, small)
+        order = small
+    for m in range(n):
+        xs[m] = xb[order[m]]
+    _below(xb, order, xs, below)
+    # 1. risk: linear votes and utilities, each actor's exposure to challenges
+    _votes(xb, wb, True, safe, order, below, pow_d, cum, positive)
+    _probabilities(positive, triples, total, p)
+    _utilities(xb, sb, p, median, ones, True, safe, q, t, target, pow_s, pow_f, own, other)
+    for j in range(n):
+        exposure[j] = own[0, j]
+    for i in range(1, n):
+        for j in range(n):
+            exposure[j] += own[i, j]
+    _risk(exposure, r)
+    # 2. everything again with these r
+    _powers(xb, safe, r, pow_d, pow_s, pow_f, bits)
+    if vote_risk:
+        _votes(xb, wb, False, safe, order, below, pow_d, cum, positive)
+        _probabilities(positive, triples, total, p)
+    _utilities(xb, sb, p, median, r, False, safe, q, t, target, pow_s, pow_f, own, other)
+    _offers(xb, own, other, span, same_share, choice, new, chosen, kind)
+
+
+@_jit
+def scratch(n: int):  # type: ignore[no-untyped-def]
+    """A draw's scratch arrays for :func:`_draw_round`, made once and reused by every draw."""
+    return (
+        np.empty((n, n)),  # pow_d
+        np.empty((n, n)),  # pow_s
+        np.empty((n, n)),  # pow_f
+        np.empty((n, n)),  # total
+        np.empty((n, n)),  # positive
+        np.empty((n, n)),  # p
+        np.empty((n + 1, n)),  # cum
+        np.empty(n),  # xs
+        np.ones(n),  # ones
+        np.empty(n),  # exposure
+        np.empty((n, n), dtype=np.int64),  # below
+        np.empty(n * n, dtype=np.int64),  # bits
+        np.empty(n, dtype=np.int64),  # small
+    )
+
+
+@_jit
 def batch_round(
     x: np.ndarray,
     w: np.ndarray,
@@ -352,60 +424,16 @@ def batch_round(
     numbers: q, t (negative: geometric), SAME_POSITION.
     """
     b_count, n = x.shape
-    triples, vote_risk, choice, views, target = (
-        flags[0] == 1,
-        flags[1] == 1,
-        flags[2],
-        flags[3] == 1,
-        flags[4] == 1,
-    )
-    q, t, same_share = numbers[0], numbers[1], numbers[2]
-    below = np.empty((n, n), dtype=np.int64)
-    pow_d = np.empty((n, n))
-    pow_s = np.empty((n, n))
-    pow_f = np.empty((n, n))
-    bits = np.empty(n * n, dtype=np.int64)
-    xs = np.empty(n)
-    small = np.empty(n, dtype=np.int64)
-    total = np.empty((n, n))
-    cum = np.empty((n + 1, n))
-    positive = np.empty((n, n))
-    p = np.empty((n, n))
+    views = flags[3] == 1
+    work = scratch(n)
     own = np.empty((n, n))
     other = np.empty((n, n))
     kind = np.empty((n, n), dtype=np.int64)
-    ones = np.ones(n)
-    exposure = np.empty(n)
-    r = np.empty(n)
     for bi in range(b_count):
-        xb, wb, sb = x[bi], w[bi], s[bi]
-        safe = span[bi] if span[bi] > 0.0 else 1.0
-        if n > 32:
-            order = np.argsort(xb, kind="mergesort")
-        else:
-            _insertion_order(xb, small)
-            order = small
-        for m in range(n):
-            xs[m] = xb[order[m]]
-        _below(xb, order, xs, below)
-        # 1. risk: linear votes and utilities, each actor's exposure to challenges
-        _votes(xb, wb, True, safe, order, below, pow_d, cum, positive)
-        _probabilities(positive, triples, total, p)
-        _utilities(xb, sb, p, median[bi], ones, True, safe, q, t, target, pow_s, pow_f, own, other)
-        for j in range(n):
-            exposure[j] = own[0, j]
-        for i in range(1, n):
-            for j in range(n):
-                exposure[j] += own[i, j]
-        _risk(exposure, r)
-        # 2. everything again with these r
-        _powers(xb, safe, r, pow_d, pow_s, pow_f, bits)
-        if vote_risk:
-            _votes(xb, wb, False, safe, order, below, pow_d, cum, positive)
-            _probabilities(positive, triples, total, p)
-        _utilities(xb, sb, p, median[bi], r, False, safe, q, t, target, pow_s, pow_f, own, other)
-        _offers(xb, own, other, span[bi], same_share, choice, new[bi], chosen[bi], kind)
-        risk[bi] = r
+        _draw_round(
+            x[bi], w[bi], s[bi], span[bi], median[bi], flags, numbers, work,
+            new[bi], risk[bi], chosen[bi], own, other, kind,
+        )  # fmt: skip
         if views:
             own_out[bi] = own
             other_out[bi] = other
