@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any, Literal
@@ -84,6 +85,29 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return _POOLS[key]
 
 
+_BLAS = "scipy.linalg.cython_blas"
+
+
+def _numba_without_scipy() -> None:
+    """Load numba's NumPy support without SciPy's BLAS, once, before the first compiled call.
+
+    numba's first compiled call (even one loaded from its cache) imports
+    ``numba.np.arraymath``, which imports ``scipy.linalg`` (0.15 s and more here) only to
+    learn whether a BLAS is there for the inner products of ``np.convolve`` and
+    ``np.correlate`` in compiled code; none of the kernels here uses one. Marking the module
+    absent while that one import runs skips it; numba then takes those inner products with
+    a plain loop in this process, and its linear algebra (``np.dot``, ``np.linalg``) still
+    imports SciPy itself where some compiled code asks for it. Nothing is done where either
+    module is loaded already."""
+    if "numba.np.arraymath" in sys.modules or _BLAS in sys.modules:
+        return
+    sys.modules[_BLAS] = None  # type: ignore[assignment]  # import of it fails at once
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        del sys.modules[_BLAS]
+
+
 def _flags(o: EUOptions, views: bool, same_position: float) -> tuple[np.ndarray, np.ndarray]:
     flags = np.array(
         [
@@ -133,6 +157,7 @@ def compiled_summary(
     one compiled call (:func:`statecraft.models._eu_trajectory.trajectories`); the medians and
     means of every round are taken afterwards, all at once, as the per-round path takes them
     (the same numbers: each row is reduced alone)."""
+    _numba_without_scipy()
     from statecraft.models import _eu_trajectory
 
     run: Any = _eu_trajectory.trajectories  # a numba dispatcher, untyped to mypy
@@ -185,6 +210,7 @@ def compiled_round(
     """One round on a batch, compiled, given the weights ``w`` (:func:`~statecraft.models.base.
     weights`) and the round's median: new positions, risk, chosen (B, n) and, with
     ``views``, own, other and kind (B, n, n) (else empty (B, 0, 0) arrays)."""
+    _numba_without_scipy()
     from statecraft.models import _eu_kernel
 
     batch_round: Any = _eu_kernel.batch_round  # a numba dispatcher, untyped to mypy
