@@ -222,8 +222,9 @@ def _utilities(
     pow_f: np.ndarray,
     own: np.ndarray,
     other: np.ndarray,
+    both: bool,
 ) -> None:
-    """own[i, j] and other[i, j] (eu_rounds.expected_utilities), one draw."""
+    """own[i, j] and, with ``both``, other[i, j] (eu_rounds.expected_utilities), one draw."""
     n = x.shape[0]
     for i in range(n):
         ri = r[i]
@@ -244,13 +245,15 @@ def _utilities(
             base = u_s - sq
             gap = u_s - u_f
             a = base - s[j] * (1.0 - p[i, j]) * gap
-            b = base - s[i] * (1.0 - p[j, i]) * gap
+            b = base - s[i] * (1.0 - p[j, i]) * gap if both else 0.0
             if q < 1.0:
                 dm_j = abs(x[j] - median) / safe
                 a = a - (1.0 - q) * _better_worse(dm_i, d if target else dm_j, d, ri, linear, t)
-                b = b - (1.0 - q) * _better_worse(dm_j, d if target else dm_i, d, ri, linear, t)
+                if both:
+                    b = b - (1.0 - q) * _better_worse(dm_j, d if target else dm_i, d, ri, linear, t)
             own[i, j] = a
-            other[i, j] = b
+            if both:
+                other[i, j] = b
 
 
 @_jit
@@ -386,7 +389,8 @@ def _draw_round(
     # 1. risk: linear votes and utilities, each actor's exposure to challenges
     _votes(xb, wb, True, safe, order, below, pow_d, cum, positive)
     _probabilities(positive, triples, total, p)
-    _utilities(xb, sb, p, median, ones, True, safe, q, t, target, pow_s, pow_f, own, other)
+    # (only own: the exposures are its column sums)
+    _utilities(xb, sb, p, median, ones, True, safe, q, t, target, pow_s, pow_f, own, other, False)
     for j in range(n):
         exposure[j] = own[0, j]
     for i in range(1, n):
@@ -398,7 +402,7 @@ def _draw_round(
     if vote_risk:
         _votes(xb, wb, False, safe, order, below, pow_d, cum, positive)
         _probabilities(positive, triples, total, p)
-    _utilities(xb, sb, p, median, r, False, safe, q, t, target, pow_s, pow_f, own, other)
+    _utilities(xb, sb, p, median, r, False, safe, q, t, target, pow_s, pow_f, own, other, True)
     _offers(xb, own, other, span, same_share, choice, new, chosen, kind)
 
 
