@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 
 import pandas as pd
-
 import pytest
 
 import statecraft as sc
