@@ -1,7 +1,8 @@
 """Which engine runs the expected utility round: the NumPy reference or the compiled loops.
 
 :func:`compiled_round` gives what :func:`statecraft.models.eu_rounds.one_round` gives, from
-:mod:`statecraft.models._eu_kernel` (numba). numba is imported only when a round runs.
+:mod:`statecraft.models._eu_kernel` (numba), through the entry points of
+:mod:`statecraft.models._eu_trajectory`. numba is imported only when a round runs.
 The engine is ``"numba"`` where numba is installed, else ``"numpy"``; the environment
 variable ``STATECRAFT_EU_ENGINE=numpy`` (or ``run_rounds(..., engine="numpy")``) picks the
 reference.
@@ -211,9 +212,9 @@ def compiled_round(
     weights`) and the round's median: new positions, risk, chosen (B, n) and, with
     ``views``, own, other and kind (B, n, n) (else empty (B, 0, 0) arrays)."""
     _numba_without_scipy()
-    from statecraft.models import _eu_kernel
+    from statecraft.models import _eu_trajectory
 
-    batch_round: Any = _eu_kernel.batch_round  # a numba dispatcher, untyped to mypy
+    batch_round: Any = _eu_trajectory.batch_round  # a numba dispatcher, untyped to mypy
 
     b, n = x.shape
     as_f = np.ascontiguousarray

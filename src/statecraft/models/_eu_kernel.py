@@ -24,7 +24,7 @@ import numpy as np
 
 from statecraft.models._eu_vmath import vexp, vlog
 
-__all__ = ["SCHOLZ", "SMALLEST", "TYPE", "batch_round"]
+__all__ = ["SCHOLZ", "SMALLEST", "TYPE", "scratch"]
 
 #: The offer kinds and choices, as in eu_options (repeated as plain ints for the compiler).
 _NO, _CONF, _COMP, _CAP = 0, 1, 2, 3
@@ -425,42 +425,3 @@ def scratch(n: int):  # type: ignore[no-untyped-def]
         np.empty(n, dtype=np.int64),  # small
         np.empty(n * n),  # logs
     )
-
-
-@_jit
-def batch_round(
-    x: np.ndarray,
-    w: np.ndarray,
-    s: np.ndarray,
-    span: np.ndarray,
-    median: np.ndarray,
-    flags: np.ndarray,
-    numbers: np.ndarray,
-    new: np.ndarray,
-    risk: np.ndarray,
-    chosen: np.ndarray,
-    own_out: np.ndarray,
-    other_out: np.ndarray,
-    kind_out: np.ndarray,
-) -> None:
-    """One round for every draw of x (B, n): new positions, risk and chosen offers (B, n);
-    with ``flags[3]`` also the views own, other and kind (B, n, n).
-
-    flags: triples, vote_risk, offer choice, keep views, better_worse is "target";
-    numbers: q, t (negative: geometric), SAME_POSITION.
-    """
-    b_count, n = x.shape
-    views = flags[3] == 1
-    work = scratch(n)
-    own = np.empty((n, n))
-    other = np.empty((n, n))
-    kind = np.empty((n, n), dtype=np.int64)
-    for bi in range(b_count):
-        _draw_round(
-            x[bi], w[bi], s[bi], span[bi], median[bi], flags, numbers, work,
-            new[bi], risk[bi], chosen[bi], own, other, kind,
-        )  # fmt: skip
-        if views:
-            own_out[bi] = own
-            other_out[bi] = other
-            kind_out[bi] = kind

@@ -1,4 +1,8 @@
-"""A draw's whole bargaining compiled in one call: every round and the final view.
+"""The compiled entry points of the expected utility model, on a batch of draws.
+
+:func:`batch_round` runs one round of every draw (the per-round path of
+:func:`statecraft.models.eu_rounds.run_rounds`); :func:`trajectories` runs a draw's whole
+bargaining in one call: every round and the final view.
 
 :func:`trajectories` runs what :func:`statecraft.models.eu_rounds.run_rounds` runs with
 ``record="summary"``, ``stopping="rounds"`` and ``q = 1`` (the defaults), one draw at a time
@@ -9,6 +13,10 @@ computing, and its final view is that round's, computed on the same positions. W
 the round's forecast (the weighted median) does not enter the round, so the medians and means
 of every round are left to NumPy afterwards, all rounds at once. Results are those of the
 per-round path on the compiled round, bit for bit (tests/test_eu_kernel.py checks it).
+
+numba's cache notices a change to this file, not to the files whose functions it compiles
+in (``_eu_kernel.py``, ``_eu_vmath.py``): after editing those, clear it
+(``benchmarks/scale.py --cold``).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import numpy as np
 
 from statecraft.models._eu_kernel import _draw_round, scratch
 
-__all__ = ["trajectories"]
+__all__ = ["batch_round", "trajectories"]
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
@@ -51,7 +59,7 @@ def trajectories(
     positions repeated; ``ran`` (B,), the rounds each draw ran (as ``run_rounds`` counts
     them); and the final views (B, n, n) in the caller's order (``order[b, k]`` is the
     caller's index of canonical actor k), zero and no offer where every actor agrees.
-    flags and numbers as :func:`statecraft.models._eu_kernel.batch_round`'s; q must be 1.
+    flags and numbers as :func:`batch_round`'s; q must be 1.
     """
     b_count, n = x.shape
     rounds = positions.shape[1] - 1
@@ -107,3 +115,42 @@ def trajectories(
                     final_own[bi, oi, oj] = 0.0
                     final_other[bi, oi, oj] = 0.0
                     final_kind[bi, oi, oj] = 0
+
+
+@_jit
+def batch_round(
+    x: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    span: np.ndarray,
+    median: np.ndarray,
+    flags: np.ndarray,
+    numbers: np.ndarray,
+    new: np.ndarray,
+    risk: np.ndarray,
+    chosen: np.ndarray,
+    own_out: np.ndarray,
+    other_out: np.ndarray,
+    kind_out: np.ndarray,
+) -> None:
+    """One round for every draw of x (B, n): new positions, risk and chosen offers (B, n);
+    with ``flags[3]`` also the views own, other and kind (B, n, n).
+
+    flags: triples, vote_risk, offer choice, keep views, better_worse is "target";
+    numbers: q, t (negative: geometric), SAME_POSITION.
+    """
+    b_count, n = x.shape
+    views = flags[3] == 1
+    work = scratch(n)
+    own = np.empty((n, n))
+    other = np.empty((n, n))
+    kind = np.empty((n, n), dtype=np.int64)
+    for bi in range(b_count):
+        _draw_round(
+            x[bi], w[bi], s[bi], span[bi], median[bi], flags, numbers, work,
+            new[bi], risk[bi], chosen[bi], own, other, kind,
+        )  # fmt: skip
+        if views:
+            own_out[bi] = own
+            other_out[bi] = other
+            kind_out[bi] = kind
