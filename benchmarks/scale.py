@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="clear numba's cache first")
     args = parser.parse_args()
     if args.cold:
-        for cache in (ROOT / "src" / "statecraft" / "models" / "__pycache__").glob("_eu_kernel*"):
+        for cache in (ROOT / "src" / "statecraft" / "models" / "__pycache__").glob("_eu_*.nb?"):
             cache.unlink()
     after_cmd = [sys.executable, "-m", "statecraft.cli", "simulate"]
     print(f"{'row':<22}{'code':<8}{'wall (median)':>13}{'CPU':>11}{'peak':>11}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 
 import pandas as pd
+import pytest
 
 import statecraft as sc
 
@@ -96,6 +97,37 @@ def test_import_and_the_command_lines_start_import_no_engine() -> None:
     assert version.stdout.strip().startswith("statecraft ")
     imported = {line.split("|")[-1].strip() for line in version.stderr.splitlines()}
     assert not {"numpy", "pydantic", "pandas"} & imported
+
+
+def test_simulate_imports_only_what_it_runs() -> None:
+    """The simulate command's module, and the names it reads from statecraft and
+    statecraft.api, import neither the other analyses, the report nor the run store (issue
+    19): they are filled on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, statecraft.cli.simulate; "
+        "from statecraft import simulate; from statecraft.api import options_for; "
+        "print(sorted(m for m in ('statecraft.analysis.brief', 'statecraft.analysis.advise', "
+        "'statecraft.analysis.risk', 'statecraft.analysis.timeline', 'statecraft.report', "
+        "'statecraft.store', 'statecraft.analysis.backtest') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_lazy_names_are_the_objects_themselves() -> None:
+    from statecraft import api
+    from statecraft.analysis.uncertainty import simulate as engine_simulate
+    from statecraft.store import StoreError
+
+    assert api.StoreError is StoreError
+    assert sc.simulate.__wrapped__ is engine_simulate  # type: ignore[attr-defined]
+    assert set(api.__all__) <= set(dir(api))
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = api.nothing  # type: ignore[attr-defined]
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:

@@ -114,6 +114,57 @@ def test_summary_sets_fixed_draws_aside_without_changing_them(engine: str) -> No
         np.testing.assert_array_equal(summary[key], full[key], err_msg=key)
 
 
+@pytest.mark.parametrize(
+    ("n", "options"),
+    [
+        (9, EUOptions()),
+        (10, EUOptions(range="current", offer_choice="smallest", probability="pair")),
+        (6, EUOptions(rounds=3, vote_risk=False, offer_choice="type", t="geometric")),
+        (40, EUOptions(rounds=2)),  # past the small-sort path
+    ],
+)
+def test_a_whole_draw_in_one_call_gives_the_rounds_numbers(
+    monkeypatch: pytest.MonkeyPatch, n: int, options: EUOptions
+) -> None:
+    # The summary runs each draw's every round in one compiled call
+    # (_eu_trajectory.trajectories); it must give the per-round compiled path's numbers bit
+    # for bit, on draws that agree from the start, collapse onto one point, tie, or stop moving.
+    from statecraft.models import eu_rounds
+
+    x, c, s = _inputs(11, 60, n)
+    x[:10] = np.round(x[:10] / 50) * 50  # ties
+    x[10:12] = 3.0  # every actor agrees
+    x[12, :-1] = 40.0  # all but one agree
+    c[12, -1] = 1e-3
+    x = np.vstack([x, np.resize(EC.position, n)[None]])  # settles within the rounds
+    c = np.vstack([c, np.resize(EC.capability, n)[None]])
+    s = np.vstack([s, np.resize(EC.salience, n)[None]])
+    whole = run_rounds(x, c, s, options, record="summary", engine="numba")
+    monkeypatch.setattr(eu_rounds, "whole", lambda o, record: False)
+    per_round = run_rounds(x, c, s, options, record="summary", engine="numba")
+    assert whole.keys() == per_round.keys()
+    assert (whole["rounds"] == 0).sum() >= 2  # the draws that agree ran no round
+    for key in whole:
+        assert whole[key].dtype == per_round[key].dtype, key
+        np.testing.assert_array_equal(whole[key], per_round[key], err_msg=key)
+
+
+def test_the_compiled_round_loads_no_linear_algebra() -> None:
+    # numba's first call would import scipy.linalg only to find a BLAS none of the kernels
+    # uses (_eu_fast._numba_without_scipy); the results above are taken without it
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np; from statecraft.models.eu_rounds import run_rounds; "
+        "x = np.linspace(0, 1, 12).reshape(2, 6); run_rounds(x, x + 1, x + 0.5, record='summary'); "
+        "print('scipy.linalg' in sys.modules, 'numba' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
+
+
 def test_threads_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     x, c, s = _inputs(9, 300, 7)
     o = EUOptions()

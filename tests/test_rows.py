@@ -76,3 +76,15 @@ def test_weighted_mean_by_hand() -> None:
     # Weights 3 x 1 and 1 x 1 (relative: 1 and 1/3): (0 x 1 + 100 x 1/3) / (4/3) = 25.
     got = float(weighted_mean(np.array([0.0, 100.0]), np.array([3.0, 1.0]), np.ones(2)))
     assert got == pytest.approx(25.0, rel=1e-15)
+
+
+def test_weighted_mean_broadcasts_weights_given_once_for_a_batch_of_positions() -> None:
+    """Weights of shape (1, n) against positions (2, n): each row's mean by hand.
+
+    Weights 1 x 1, 3 x 1, 0 x 5 = 1, 3, 0: row one (0 + 3 * 100) / 4 = 75, row two
+    (40 + 3 * 20) / 4 = 25; the third actor's position counts for nothing.
+    """
+    position = np.array([[0.0, 100.0, 7.0], [40.0, 20.0, 9.0]])
+    result = weighted_mean(position, np.array([[1.0, 3.0, 0.0]]), np.array([[1.0, 1.0, 5.0]]))
+    # To rounding: the weights are scaled by the largest before the sums (1/3, 1, 0).
+    assert result.tolist() == pytest.approx([75.0, 25.0], rel=1e-15)

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from importlib import import_module
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar
 
-from statecraft.analysis.advise import advise as run_advise
-from statecraft.analysis.advise import sweep as run_sweep
-from statecraft.analysis.advise import what_flips as run_what_flips
-from statecraft.analysis.brief import brief as run_brief
-from statecraft.analysis.counterfactual import Comparison, Counterfactual, as_patch
-from statecraft.analysis.counterfactual import compare as run_compare
-from statecraft.analysis.risk import PowerShift, ProgressFn, Risk, Settlement
-from statecraft.analysis.risk import power_shift as run_power_shift
-from statecraft.analysis.risk import risk as run_risk
-from statecraft.analysis.sensitivity import one_at_a_time as run_one_at_a_time
-from statecraft.analysis.sensitivity import sobol_indices as run_sobol_indices
-from statecraft.analysis.timeline import RiskHook, Timeline, TimelineRun, load_timeline
-from statecraft.analysis.timeline import run_timeline as run_the_timeline
-from statecraft.analysis.uncertainty import simulate as run_simulate
 from statecraft.io import load
-from statecraft.models import Model
-from statecraft.runner import Forecast
-from statecraft.runner import forecast as run_forecast
 from statecraft.scenario import Scenario
+
+if TYPE_CHECKING:  # imported where used, so that a command imports only its own analysis
+    from statecraft.analysis.counterfactual import Comparison, Counterfactual
+    from statecraft.analysis.risk import PowerShift, ProgressFn, Risk, Settlement
+    from statecraft.analysis.timeline import RiskHook, Timeline, TimelineRun
+    from statecraft.models import Model
+    from statecraft.runner import Forecast
 
 __all__ = [
     "advise",
@@ -68,13 +59,44 @@ def _reads_scenario(
     return run
 
 
-simulate = _reads_scenario(run_simulate)
-brief = _reads_scenario(run_brief)
-one_at_a_time = _reads_scenario(run_one_at_a_time)
-sobol_indices = _reads_scenario(run_sobol_indices)
-advise = _reads_scenario(run_advise)
-sweep = _reads_scenario(run_sweep)
-what_flips = _reads_scenario(run_what_flips)
+#: The engine's functions taken as they are, but for the scenario: each is wrapped (and its
+#: analysis imported) the first time it is read (PEP 562), so that ``statecraft simulate``
+#: does not import the analyses it does not run.
+_WRAPPED = {
+    "simulate": ("statecraft.analysis.uncertainty", "simulate"),
+    "brief": ("statecraft.analysis.brief", "brief"),
+    "one_at_a_time": ("statecraft.analysis.sensitivity", "one_at_a_time"),
+    "sobol_indices": ("statecraft.analysis.sensitivity", "sobol_indices"),
+    "advise": ("statecraft.analysis.advise", "advise"),
+    "sweep": ("statecraft.analysis.advise", "sweep"),
+    "what_flips": ("statecraft.analysis.advise", "what_flips"),
+}
+
+if TYPE_CHECKING:
+    from statecraft.analysis.advise import advise as _advise
+    from statecraft.analysis.advise import sweep as _sweep
+    from statecraft.analysis.advise import what_flips as _what_flips
+    from statecraft.analysis.brief import brief as _brief
+    from statecraft.analysis.sensitivity import one_at_a_time as _one_at_a_time
+    from statecraft.analysis.sensitivity import sobol_indices as _sobol_indices
+    from statecraft.analysis.uncertainty import simulate as _simulate
+
+    simulate = _reads_scenario(_simulate)
+    brief = _reads_scenario(_brief)
+    one_at_a_time = _reads_scenario(_one_at_a_time)
+    sobol_indices = _reads_scenario(_sobol_indices)
+    advise = _reads_scenario(_advise)
+    sweep = _reads_scenario(_sweep)
+    what_flips = _reads_scenario(_what_flips)
+
+
+def __getattr__(name: str) -> Any:
+    where = _WRAPPED.get(name)
+    if where is None:
+        raise AttributeError(f"module 'statecraft._front' has no attribute {name!r}")
+    value = _reads_scenario(getattr(import_module(where[0]), where[1]))
+    globals()[name] = value
+    return value
 
 
 def forecast(
@@ -94,6 +116,8 @@ def forecast(
     >>> round(f.value("emissions", "compromise"), 3)
     7.39
     """
+    from statecraft.runner import forecast as run_forecast
+
     return run_forecast(_scenario(scenario), model, primary=primary, options=options, seed=seed)
 
 
@@ -118,6 +142,9 @@ def compare(
     >>> sorted(set(c.to_frame()["scenario"]))
     ['base', 'us-engaged', 'us-engaged+eu-engaged']
     """
+    from statecraft.analysis.counterfactual import as_patch
+    from statecraft.analysis.counterfactual import compare as run_compare
+
     s = _scenario(scenario)
     given = [as_patch(p, scenario=s) for p in patches]
     return run_compare(
@@ -154,6 +181,8 @@ def risk(
     >>> sorted((r.dyads[0].a, r.dyads[0].b))
     ['artsakh', 'azerbaijan']
     """
+    from statecraft.analysis.risk import risk as run_risk
+
     return run_risk(
         _scenario(scenario),
         previous=None if previous is None else _scenario(previous),
@@ -169,6 +198,8 @@ def power_shift(before: ScenarioLike, after: ScenarioLike) -> PowerShift:
     """The shift of power between two moments of a scenario, on ``after``'s settlement, at
     the scenarios' values; each a :class:`Scenario`, a built-in name or a path
     (:func:`statecraft.analysis.risk.power_shift`, docs/risk.md)."""
+    from statecraft.analysis.risk import power_shift as run_power_shift
+
     return run_power_shift(_scenario(before), _scenario(after))
 
 
@@ -192,5 +223,8 @@ def timeline(
     >>> [s.snapshot.id for s in run.snapshots]
     ['2021-12', '2022-11', '2023-08']
     """
+    from statecraft.analysis.timeline import Timeline, load_timeline
+    from statecraft.analysis.timeline import run_timeline as run_the_timeline
+
     t = source if isinstance(source, Timeline) else load_timeline(source)
     return run_the_timeline(t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated)

@@ -11,8 +11,6 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from statecraft import open_store
-from statecraft.api import StoreError, default_location
 from statecraft.cli.util import fail, note
 
 # The arguments that say where to record, not what was run: never kept with a run (a
@@ -33,6 +31,10 @@ def recording(ctx: typer.Context, store: str | None, no_store: bool) -> Iterator
     returns the run id, or None with --no-store."""
     opened = None
     if not no_store:
+        # imported only for a run that is recorded: --no-store never loads the store
+        from statecraft import open_store
+        from statecraft.api import StoreError, default_location
+
         try:
             opened = open_store(store or default_location())
         except StoreError as exc:
@@ -48,6 +50,8 @@ def recording(ctx: typer.Context, store: str | None, no_store: bool) -> Iterator
     def record(result: Any, **how: Any) -> str | None:
         if opened is None:
             return None
+        from statecraft.api import StoreError
+
         arguments = {
             k: (str(v) if isinstance(v, Path) else v)
             for k, v in ctx.params.items()

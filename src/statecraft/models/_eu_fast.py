@@ -1,7 +1,8 @@
 """Which engine runs the expected utility round: the NumPy reference or the compiled loops.
 
 :func:`compiled_round` gives what :func:`statecraft.models.eu_rounds.one_round` gives, from
-:mod:`statecraft.models._eu_kernel` (numba). numba is imported only when a round runs.
+:mod:`statecraft.models._eu_kernel` (numba), through the entry points of
+:mod:`statecraft.models._eu_trajectory`. numba is imported only when a round runs.
 The engine is ``"numba"`` where numba is installed, else ``"numpy"``; the environment
 variable ``STATECRAFT_EU_ENGINE=numpy`` (or ``run_rounds(..., engine="numpy")``) picks the
 reference.
@@ -12,14 +13,19 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
+import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
 
+from statecraft.models.base import weights
+from statecraft.models.compromise import weighted_mean
 from statecraft.models.eu_options import EUOptions
+from statecraft.models.median import weighted_median
 
-__all__ = ["Engine", "compiled_round", "resolve", "threads_to_use"]
+__all__ = ["Engine", "compiled_round", "compiled_summary", "resolve", "threads_to_use", "whole"]
 
 Engine = Literal["auto", "numpy", "numba"]
 
@@ -80,6 +86,117 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return _POOLS[key]
 
 
+_BLAS = "scipy.linalg.cython_blas"
+
+
+def _numba_without_scipy() -> None:
+    """Load numba's NumPy support without SciPy's BLAS, once, before the first compiled call.
+
+    numba's first compiled call (even one loaded from its cache) imports
+    ``numba.np.arraymath``, which imports ``scipy.linalg`` (0.15 s and more here) only to
+    learn whether a BLAS is there for the inner products of ``np.convolve`` and
+    ``np.correlate`` in compiled code; none of the kernels here uses one. Marking the module
+    absent while that one import runs skips it; numba then takes those inner products with
+    a plain loop in this process, and its linear algebra (``np.dot``, ``np.linalg``) still
+    imports SciPy itself where some compiled code asks for it. Nothing is done where either
+    module is loaded already."""
+    if "numba.np.arraymath" in sys.modules or _BLAS in sys.modules:
+        return
+    sys.modules[_BLAS] = None  # type: ignore[assignment]  # import of it fails at once
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        del sys.modules[_BLAS]
+
+
+def _flags(o: EUOptions, views: bool, same_position: float) -> tuple[np.ndarray, np.ndarray]:
+    flags = np.array(
+        [
+            o.probability == "triples",
+            o.vote_risk,
+            _CHOICES[o.offer_choice],
+            views,
+            o.better_worse == "target",
+        ],
+        dtype=np.int64,
+    )
+    numbers = np.array([o.q, -1.0 if o.t == "geometric" else float(o.t), same_position])
+    return flags, numbers
+
+
+def _split(b: int, work: int, part: Callable[[int, int], None]) -> None:
+    """``part(lo, hi)`` over the draws [0, b), split over the threads where ``work``
+    (draws x actors^2 x rounds) is worth it. Draws are independent and each part writes its
+    own rows: the same result on any number of threads. The compiled code lets go of the GIL
+    (nogil), so Python threads run it side by side."""
+    threads = min(threads_to_use(), b, work // _MIN_PAIRS_PER_THREAD)
+    if threads <= 1:
+        part(0, b)
+        return
+    cuts = [b * k // threads for k in range(threads + 1)]
+    for future in [_pool(threads).submit(part, lo, hi) for lo, hi in itertools.pairwise(cuts)]:
+        future.result()
+
+
+def whole(o: EUOptions, record: str) -> bool:
+    """Whether :func:`compiled_summary` runs these options: a summary record, the rounds run
+    to the end (``stopping="rounds"``) and q = 1 (the round's forecast then plays no part in
+    the round)."""
+    return record == "summary" and o.stopping == "rounds" and o.q == 1.0
+
+
+def compiled_summary(
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    order: np.ndarray,
+    o: EUOptions,
+    same_position: float,
+) -> dict[str, np.ndarray]:
+    """``run_rounds(..., record="summary")`` for the options :func:`whole` takes, on actors
+    in canonical order (``order``: the caller's index of each), each draw's every round in
+    one compiled call (:func:`statecraft.models._eu_trajectory.trajectories`); the medians and
+    means of every round are taken afterwards, all at once, as the per-round path takes them
+    (the same numbers: each row is reduced alone)."""
+    _numba_without_scipy()
+    from statecraft.models import _eu_trajectory
+
+    run: Any = _eu_trajectory.trajectories  # a numba dispatcher, untyped to mypy
+
+    b, n = x.shape
+    w = weights(c, s)
+    flags, numbers = _flags(o, True, same_position)
+    positions = np.empty((b, o.rounds + 1, n))
+    ran = np.zeros(b, dtype=np.int64)
+    final_own, final_other = np.empty((b, n, n)), np.empty((b, n, n))
+    final_kind = np.empty((b, n, n), dtype=np.int64)
+    inputs = [np.ascontiguousarray(a, dtype=float) for a in (x, w, s)]
+    order = np.ascontiguousarray(order, dtype=np.int64)
+    current = o.range == "current"
+
+    def part(lo: int, hi: int) -> None:
+        run(
+            *[a[lo:hi] for a in inputs], order[lo:hi], current, flags, numbers,
+            *[a[lo:hi] for a in (positions, ran, final_own, final_other, final_kind)],
+        )  # fmt: skip
+
+    _split(b, b * n * n * (o.rounds + 1), part)
+    t = int(ran.max()) if b else 0
+    path = positions[:, : t + 1]
+    median = weighted_median(path, w[:, None, :])
+    inverse = np.argsort(order, axis=-1)
+    return {
+        "positions": np.take_along_axis(path, inverse[:, None, :], axis=-1),
+        "median": median,
+        "mean": weighted_mean(path, c[:, None, :], s[:, None, :]),
+        "rounds": ran,
+        "forecast": np.ascontiguousarray(median[:, -1]),
+        "final_own": final_own,
+        "final_other": final_other,
+        "final_kind": final_kind,
+    }
+
+
 def compiled_round(
     x: np.ndarray,
     w: np.ndarray,
@@ -94,23 +211,14 @@ def compiled_round(
     """One round on a batch, compiled, given the weights ``w`` (:func:`~statecraft.models.base.
     weights`) and the round's median: new positions, risk, chosen (B, n) and, with
     ``views``, own, other and kind (B, n, n) (else empty (B, 0, 0) arrays)."""
-    from statecraft.models import _eu_kernel
+    _numba_without_scipy()
+    from statecraft.models import _eu_trajectory
 
-    batch_round: Any = _eu_kernel.batch_round  # a numba dispatcher, untyped to mypy
+    batch_round: Any = _eu_trajectory.batch_round  # a numba dispatcher, untyped to mypy
 
     b, n = x.shape
     as_f = np.ascontiguousarray
-    flags = np.array(
-        [
-            o.probability == "triples",
-            o.vote_risk,
-            _CHOICES[o.offer_choice],
-            views,
-            o.better_worse == "target",
-        ],
-        dtype=np.int64,
-    )
-    numbers = np.array([o.q, -1.0 if o.t == "geometric" else float(o.t), same_position])
+    flags, numbers = _flags(o, views, same_position)
     new = np.empty((b, n))
     risk = np.empty((b, n))
     chosen = np.empty((b, n), dtype=np.int64)
@@ -124,16 +232,7 @@ def compiled_round(
         views_out = [a[lo:hi] for a in (own, other, kind)] if views else [own, other, kind]
         batch_round(*ins, flags, numbers, new[lo:hi], risk[lo:hi], chosen[lo:hi], *views_out)
 
-    threads = min(threads_to_use(), b, b * n * n // _MIN_PAIRS_PER_THREAD)
-    if threads <= 1:
-        part(0, b)
-    else:
-        # Draws are independent and each thread writes its own rows: the same result on any
-        # number of threads. The compiled round lets go of the GIL (nogil), so Python threads
-        # run it side by side.
-        cuts = [b * k // threads for k in range(threads + 1)]
-        for future in [_pool(threads).submit(part, lo, hi) for lo, hi in itertools.pairwise(cuts)]:
-            future.result()
+    _split(b, b * n * n, part)
     if not views:
         own = other = np.empty((b, 0, 0))
         kind = np.empty((b, 0, 0), dtype=np.int64)

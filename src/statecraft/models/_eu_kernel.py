@@ -24,7 +24,7 @@ import numpy as np
 
 from statecraft.models._eu_vmath import vexp, vlog
 
-__all__ = ["SCHOLZ", "SMALLEST", "TYPE", "batch_round"]
+__all__ = ["SCHOLZ", "SMALLEST", "TYPE", "scratch"]
 
 #: The offer kinds and choices, as in eu_options (repeated as plain ints for the compiler).
 _NO, _CONF, _COMP, _CAP = 0, 1, 2, 3
@@ -47,24 +47,34 @@ def _powers(
     pow_d: np.ndarray,
     pow_s: np.ndarray,
     pow_f: np.ndarray,
+    logs: np.ndarray,
     bits: np.ndarray,
 ) -> None:
     """d^r_i, (1/2 - d/2)^r_i and (1/2 + d/2)^r_i for every pair (i, j), d = |x_i - x_j|/D,
-    as exp(r_i log base): the votes' and the expected utilities' powers, one draw."""
+    as exp(r_i log base): the votes' and the expected utilities' powers, one draw.
+
+    The bases are the same for (i, j) and (j, i), so each log is taken once per pair (into
+    ``logs``, n^2 numbers), and only the exps once per ordered pair. On the diagonal d = 0:
+    d^r is 0 (what exp(r log 0) gives), and the other two are not used."""
     n = x.shape[0]
-    for i in range(n):
-        for j in range(n):
-            d = abs(x[i] - x[j]) / safe
-            pow_d[i, j] = d
-            pow_s[i, j] = 0.5 - 0.5 * d
-            pow_f[i, j] = 0.5 + 0.5 * d
-    for a in (pow_d, pow_s, pow_f):
-        flat = a.ravel()
-        vlog(flat, bits)
+    for a in range(3):
+        k = 0
         for i in range(n):
-            for j in range(n):
-                a[i, j] *= r[i]
-        vexp(flat, bits)
+            for j in range(i + 1, n):
+                d = abs(x[i] - x[j]) / safe
+                logs[k] = d if a == 0 else (0.5 - 0.5 * d if a == 1 else 0.5 + 0.5 * d)
+                k += 1
+        used = logs[:k]
+        vlog(used, bits)
+        out = pow_d if a == 0 else (pow_s if a == 1 else pow_f)
+        k = 0
+        for i in range(n):
+            out[i, i] = -np.inf
+            for j in range(i + 1, n):
+                out[i, j] = used[k] * r[i]
+                out[j, i] = used[k] * r[j]
+                k += 1
+        vexp(out.ravel(), bits)
 
 
 @_jit
@@ -87,19 +97,21 @@ def _votes(
     for m in range(n):
         k = order[m]
         xk, wk = x[k], w[k]
-        for a in range(n):
-            u = abs(xk - x[a]) / safe if linear else pow_d[k, a]
-            prod = wk * u
-            cum[m + 1, a] = prod if m == 0 else cum[m, a] + prod
+        if linear:
+            for a in range(n):
+                cum[m + 1, a] = cum[m, a] + wk * (abs(xk - x[a]) / safe)
+        else:
+            for a in range(n):
+                cum[m + 1, a] = cum[m, a] + wk * pow_d[k, a]
     for i in range(n):
+        xi = x[i]
         for j in range(n):
+            # both sums taken, one kept: no branch on the order of x_i and x_j
             m = below[i, j]
-            if x[i] < x[j]:
-                v = cum[m, j] - cum[m, i]
-            elif x[i] > x[j]:
-                v = (cum[n, j] - cum[m, j]) - (cum[n, i] - cum[m, i])
-            else:
-                v = 0.0
+            low_j, low_i = cum[m, j], cum[m, i]
+            lower = low_j - low_i
+            upper = (cum[n, j] - low_j) - (cum[n, i] - low_i)
+            v = lower if xi < x[j] else (upper if xi > x[j] else 0.0)
             positive[i, j] = v if v > 0.0 else 0.0
 
 
@@ -210,8 +222,9 @@ def _utilities(
     pow_f: np.ndarray,
     own: np.ndarray,
     other: np.ndarray,
+    both: bool,
 ) -> None:
-    """own[i, j] and other[i, j] (eu_rounds.expected_utilities), one draw."""
+    """own[i, j] and, with ``both``, other[i, j] (eu_rounds.expected_utilities), one draw."""
     n = x.shape[0]
     for i in range(n):
         ri = r[i]
@@ -232,13 +245,15 @@ def _utilities(
             base = u_s - sq
             gap = u_s - u_f
             a = base - s[j] * (1.0 - p[i, j]) * gap
-            b = base - s[i] * (1.0 - p[j, i]) * gap
+            b = base - s[i] * (1.0 - p[j, i]) * gap if both else 0.0
             if q < 1.0:
                 dm_j = abs(x[j] - median) / safe
                 a = a - (1.0 - q) * _better_worse(dm_i, d if target else dm_j, d, ri, linear, t)
-                b = b - (1.0 - q) * _better_worse(dm_j, d if target else dm_i, d, ri, linear, t)
+                if both:
+                    b = b - (1.0 - q) * _better_worse(dm_j, d if target else dm_i, d, ri, linear, t)
             own[i, j] = a
-            other[i, j] = b
+            if both:
+                other[i, j] = b
 
 
 @_jit
@@ -316,97 +331,97 @@ def _insertion_order(x: np.ndarray, order: np.ndarray) -> None:
 def _below(x: np.ndarray, order: np.ndarray, xs: np.ndarray, below: np.ndarray) -> None:
     """below[i, j]: how many voters stand strictly below the midpoint of x_i and x_j.
 
-    For each i the midpoints rise with x_j, so one sweep over the sorted voters serves
-    every j (O(n^2) in all)."""
+    The count is the same for (i, j) and (j, i). For each i, the midpoints with the x_j
+    above it rise with x_j from x_i itself, so one sweep over the sorted voters, from the
+    first not below x_i, serves every such j (n^2 / 2 steps in all)."""
     n = x.shape[0]
-    for i in range(n):
-        m = 0
-        for jj in range(n):
+    start = 0
+    for ii in range(n):
+        i = order[ii]
+        xi = x[i]
+        while start < n and xs[start] < xi:
+            start += 1
+        m = start
+        for jj in range(ii, n):
             j = order[jj]
-            mid = 0.5 * (x[i] + x[j])
+            mid = 0.5 * (xi + x[j])
             while m < n and xs[m] < mid:
                 m += 1
             below[i, j] = m
+            below[j, i] = m
 
 
 @_jit
-def batch_round(
-    x: np.ndarray,
-    w: np.ndarray,
-    s: np.ndarray,
-    span: np.ndarray,
-    median: np.ndarray,
+def _draw_round(
+    xb: np.ndarray,
+    wb: np.ndarray,
+    sb: np.ndarray,
+    span: float,
+    median: float,
     flags: np.ndarray,
     numbers: np.ndarray,
+    work: tuple,  # type: ignore[type-arg]
     new: np.ndarray,
-    risk: np.ndarray,
+    r: np.ndarray,
     chosen: np.ndarray,
-    own_out: np.ndarray,
-    other_out: np.ndarray,
-    kind_out: np.ndarray,
+    own: np.ndarray,
+    other: np.ndarray,
+    kind: np.ndarray,
 ) -> None:
-    """One round for every draw of x (B, n): new positions, risk and chosen offers (B, n);
-    with ``flags[3]`` also the views own, other and kind (B, n, n).
-
-    flags: triples, vote_risk, offer choice, keep views, better_worse is "target";
-    numbers: q, t (negative: geometric), SAME_POSITION.
-    """
-    b_count, n = x.shape
-    triples, vote_risk, choice, views, target = (
-        flags[0] == 1,
-        flags[1] == 1,
-        flags[2],
-        flags[3] == 1,
-        flags[4] == 1,
-    )
+    """One round for one draw (positions ``xb``): new positions, risk exponents ``r``, the
+    chosen offers and the views own, other and kind (n x n). ``work`` is the draw's scratch
+    (:func:`scratch`), reused by every draw."""
+    n = xb.shape[0]
+    triples, vote_risk, choice, target = flags[0] == 1, flags[1] == 1, flags[2], flags[4] == 1
     q, t, same_share = numbers[0], numbers[1], numbers[2]
-    below = np.empty((n, n), dtype=np.int64)
-    pow_d = np.empty((n, n))
-    pow_s = np.empty((n, n))
-    pow_f = np.empty((n, n))
-    bits = np.empty(n * n, dtype=np.int64)
-    xs = np.empty(n)
-    small = np.empty(n, dtype=np.int64)
-    total = np.empty((n, n))
-    cum = np.empty((n + 1, n))
-    positive = np.empty((n, n))
-    p = np.empty((n, n))
-    own = np.empty((n, n))
-    other = np.empty((n, n))
-    kind = np.empty((n, n), dtype=np.int64)
-    ones = np.ones(n)
-    exposure = np.empty(n)
-    r = np.empty(n)
-    for bi in range(b_count):
-        xb, wb, sb = x[bi], w[bi], s[bi]
-        safe = span[bi] if span[bi] > 0.0 else 1.0
-        if n > 32:
-            order = np.argsort(xb, kind="mergesort")
-        else:
-            _insertion_order(xb, small)
-            order = small
-        for m in range(n):
-            xs[m] = xb[order[m]]
-        _below(xb, order, xs, below)
-        # 1. risk: linear votes and utilities, each actor's exposure to challenges
-        _votes(xb, wb, True, safe, order, below, pow_d, cum, positive)
-        _probabilities(positive, triples, total, p)
-        _utilities(xb, sb, p, median[bi], ones, True, safe, q, t, target, pow_s, pow_f, own, other)
+    pow_d, pow_s, pow_f, total, positive, p, cum, xs, ones, exposure, below, bits, small, logs = (
+        work
+    )
+    safe = span if span > 0.0 else 1.0
+    if n > 32:
+        order = np.argsort(xb, kind="mergesort")
+    else:
+        _insertion_order(xb, small)
+        order = small
+    for m in range(n):
+        xs[m] = xb[order[m]]
+    _below(xb, order, xs, below)
+    # 1. risk: linear votes and utilities, each actor's exposure to challenges
+    _votes(xb, wb, True, safe, order, below, pow_d, cum, positive)
+    _probabilities(positive, triples, total, p)
+    # (only own: the exposures are its column sums)
+    _utilities(xb, sb, p, median, ones, True, safe, q, t, target, pow_s, pow_f, own, other, False)
+    for j in range(n):
+        exposure[j] = own[0, j]
+    for i in range(1, n):
         for j in range(n):
-            exposure[j] = own[0, j]
-        for i in range(1, n):
-            for j in range(n):
-                exposure[j] += own[i, j]
-        _risk(exposure, r)
-        # 2. everything again with these r
-        _powers(xb, safe, r, pow_d, pow_s, pow_f, bits)
-        if vote_risk:
-            _votes(xb, wb, False, safe, order, below, pow_d, cum, positive)
-            _probabilities(positive, triples, total, p)
-        _utilities(xb, sb, p, median[bi], r, False, safe, q, t, target, pow_s, pow_f, own, other)
-        _offers(xb, own, other, span[bi], same_share, choice, new[bi], chosen[bi], kind)
-        risk[bi] = r
-        if views:
-            own_out[bi] = own
-            other_out[bi] = other
-            kind_out[bi] = kind
+            exposure[j] += own[i, j]
+    _risk(exposure, r)
+    # 2. everything again with these r
+    _powers(xb, safe, r, pow_d, pow_s, pow_f, logs, bits)
+    if vote_risk:
+        _votes(xb, wb, False, safe, order, below, pow_d, cum, positive)
+        _probabilities(positive, triples, total, p)
+    _utilities(xb, sb, p, median, r, False, safe, q, t, target, pow_s, pow_f, own, other, True)
+    _offers(xb, own, other, span, same_share, choice, new, chosen, kind)
+
+
+@_jit
+def scratch(n: int):  # type: ignore[no-untyped-def]
+    """A draw's scratch arrays for :func:`_draw_round`, made once and reused by every draw."""
+    return (
+        np.empty((n, n)),  # pow_d
+        np.empty((n, n)),  # pow_s
+        np.empty((n, n)),  # pow_f
+        np.empty((n, n)),  # total
+        np.empty((n, n)),  # positive
+        np.empty((n, n)),  # p
+        np.empty((n + 1, n)),  # cum
+        np.empty(n),  # xs
+        np.ones(n),  # ones
+        np.empty(n),  # exposure
+        np.empty((n, n), dtype=np.int64),  # below
+        np.empty(n * n, dtype=np.int64),  # bits
+        np.empty(n, dtype=np.int64),  # small
+        np.empty(n * n),  # logs
+    )

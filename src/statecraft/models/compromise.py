@@ -28,7 +28,10 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
     # the last axis: statecraft.models.rows).
     w = weights_by_row(last_first(capability), last_first(salience))
     total = sum_rows(w)
-    w *= last_first(position)
+    x = last_first(position)
+    # In place where the weights already have the positions' shape (the common case);
+    # weights given per actor across a batch of positions broadcast to a new array.
+    w = np.multiply(w, x, out=w if w.shape == np.broadcast_shapes(w.shape, x.shape) else None)
     # The only division by zero is 0 / 0 (every weight zero), which NumPy calls invalid.
     with np.errstate(invalid="ignore"):
         return np.asarray(sum_rows(w) / total)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from statecraft.models._eu_fast import Engine, compiled_round, resolve
+from statecraft.models._eu_fast import Engine, compiled_round, compiled_summary, resolve, whole
 from statecraft.models.base import weights
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.eu_options import (
@@ -273,7 +273,10 @@ def run_rounds(
     # every tie-break independent of the order in which the scenario lists its actors.
     order = np.lexsort((s, c, x), axis=-1)
     x, c, s = (np.take_along_axis(a, order, axis=-1) for a in (x, c, s))
-    out = _run_sorted(x, c, s, o, full=record == "full", engine=resolve(engine))
+    chosen = resolve(engine)
+    if chosen == "numba" and whole(o, record):
+        return compiled_summary(x, c, s, order, o, SAME_POSITION)
+    out = _run_sorted(x, c, s, o, full=record == "full", engine=chosen)
     return _unsort(out, order)
 
 
