@@ -524,3 +524,51 @@ def test_messages_and_defaults() -> None:
     assert str(no_actual.value) == (
         "settlement='actual' needs the actual outcomes: no issue of hand has an actual"
     )
+
+
+def test_the_guarantors_follow_the_riskiest_dyad_by_its_median() -> None:
+    # Two issues on 0..100 settled at 50, two separate quarrels. On x, A at 100 (c 2) against
+    # B at 0 (c 1): P_A = 2/3, pressure 0.5 (4/3 - 1) = 1/6, B's resistance 0.5: R = 1/12.
+    # On y, C at 100 (c 4, salience s) against D at 0 (c 1, s 1): P_C = 4s / (4s + 1),
+    # R = 0.25 s (4s - 1) / (4s + 1): 0.062 at C's coded s = 0.6, below 1/12; s is drawn
+    # uniform on [0.6, 1], so its median 0.8 gives 0.105, above. The riskiest dyad at the
+    # values (A-B) is not the riskiest by its median (C-D): the guarantors are measured on C-D.
+    def stance(p: float, s: Any) -> dict[str, Any]:
+        return {"position": p, "salience": s}
+
+    salience = {"value": 0.6, "low": 0.6, "high": 1.0, "dist": "uniform"}
+    s = sc.Scenario.model_validate(
+        {
+            "name": "two-quarrels",
+            "issues": [
+                {"id": "x", "label": "X", "status_quo": 50},
+                {"id": "y", "label": "Y", "status_quo": 50},
+            ],
+            "actors": [
+                {"id": "a", "capability": 2, "stances": {"x": stance(100, 1)}},
+                {"id": "b", "capability": 1, "stances": {"x": stance(0, 1)}},
+                {"id": "c", "capability": 4, "stances": {"y": stance(100, salience)}},
+                {"id": "d", "capability": 1, "stances": {"y": stance(0, 1)}},
+            ],
+        }
+    )
+    calls: list[tuple[int, int]] = []
+    r = risk(s, previous=s, draws=400, seed=1, progress=lambda d, t: calls.append((d, t)))
+    assert r.dyad("a", "b").risk.mean == pytest.approx(1 / 12)
+    assert r.dyad("c", "d").risk.median > 1 / 12
+    assert (r.dyads[0].a, r.dyads[0].b) == ("c", "d")
+    assert r.focus == ("c", "d")
+    assert {g.actor for g in r.guarantors} == {"a", "b"}  # no vote on y: no effect
+    for g in r.guarantors:
+        assert g.effect.median == 0.0
+        # 1 - (1 - rho) products with and without the withdrawal: equal up to rounding
+        assert g.effect.mean == pytest.approx(0.0, abs=1e-15)
+    assert r.dyads[0].shift is not None  # the earlier moment reaches the second run too
+    assert r.dyads[0].shift.mean == 0.0  # the same moment: no shift
+    # the same draws run twice (first focus A-B, then C-D), each reporting its progress
+    assert calls.count((400, 400)) == 2
+
+
+def test_the_default_draws_and_seed() -> None:
+    r = risk(scenario([("a", 100, 1, 3), ("b", 0, 1, 1)]))
+    assert (r.requested, r.draws, r.seed) == (2000, 2000, 0)
