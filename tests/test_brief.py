@@ -566,3 +566,33 @@ def test_winner_odds_are_the_briefs_winners() -> None:
     default, w = sc.analysis.brief.winner_odds(duel(2.0), ["compromise", "median"], draws=5)
     assert w == {"compromise": 0.5, "median": 0.5}
     assert default[0].p_biggest == 1.0
+
+
+def test_winner_odds_defaults_and_options_are_the_briefs() -> None:
+    # The same defaults (2000 draws from seed 0, equal weights) give the same verdict as a
+    # brief; a's capability drawn on [0.5, 1.5] makes it the biggest winner when above 1,
+    # so P(biggest) is a count of draws over 2000 strictly between 0 and 1.
+    s = duel({"value": 1.0, "low": 0.5, "high": 1.5})
+    odds, _ = sc.analysis.brief.winner_odds(s, ["compromise"])
+    full = brief(s, ["compromise"], calibrated=False)
+    assert [(v.actor, v.overall) for v in odds] == [(v.actor, v.overall) for v in full.winners]
+    p = odds[0].p_biggest
+    assert 0 < p < 1
+    assert (p * 2000) == pytest.approx(round(p * 2000), abs=1e-9)
+    # options reach the models: a's gain under the linear Nash solution of
+    # test_options_progress_and_seed_reach_the_study's pair is (100 - |100 - 60|) / 100 = 0.60
+    pair = sc.Scenario.model_validate(
+        {
+            "name": "pair",
+            "issues": [{"id": "x", "label": "X", "status_quo": 0}],
+            "actors": [
+                {"id": "a", "capability": 3, "stances": {"x": {"position": 100, "salience": 1}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 40, "salience": 1}}},
+            ],
+        }
+    )
+    linear, _ = sc.analysis.brief.winner_odds(
+        pair, ["nash"], draws=5, options={"utility": "linear"}
+    )
+    a = next(v for v in linear if v.actor == "a")
+    assert a.by_model["nash"].median == pytest.approx(0.60, abs=GAIN_BIN)
