@@ -524,7 +524,8 @@ def test_options_progress_and_seed_reach_the_study() -> None:
     calls: list[tuple[int, int]] = []
     ranged = duel({"value": 1.0, "low": 0.5, "high": 1.5})
     b = brief(ranged, ["compromise"], draws=30, seed=4, progress=lambda d, t: calls.append((d, t)))
-    assert calls and calls[-1] == (30, 30)
+    assert calls
+    assert calls[-1] == (30, 30)
     assert b.inputs == 1  # a's capability
     assert b.to_dict()["uncertain_inputs"] == 1
 

@@ -472,7 +472,8 @@ def test_pressure_per_issue_and_actor_by_hand() -> None:
     assert r.dyad("a", "b").risk.mean == pytest.approx(1 - (1 - 0.125) ** 2)
     assert r.dyad("a", "b").shift is None  # no earlier moment
     assert (r.scenario, r.seed, r.draws, r.requested) == ("two-issues", 5, 4, 4)
-    assert calls and calls[-1] == (4, 4)
+    assert calls
+    assert calls[-1] == (4, 4)
 
 
 def test_nobody_pressing_leaves_no_leader() -> None:
@@ -510,16 +511,16 @@ def test_messages_and_defaults() -> None:
     params = inspect.signature(risk).parameters
     assert (params["draws"].default, params["seed"].default) == (2000, 0)
     two = scenario([("a", 100, 1, 3), ("b", 0, 1, 1)])
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="no actor 'zz'") as info:
         risk(two, dyad=("a", "zz"))
     assert str(info.value) == "no actor 'zz' in hand; the actors are: a, b"
     with pytest.raises(TypeError) as typed:
         risk(two, previous={"name": "x"})  # type: ignore[arg-type]
     assert str(typed.value) == "previous must be a Scenario, not dict"
-    with pytest.raises(ValueError) as none:
+    with pytest.raises(ValueError, match="needs a settlement") as none:
         risk(load("ec-emissions-1994"), draws=10)
     assert str(none.value).endswith("status_quo (give the issues that were settled one)")
-    with pytest.raises(ValueError) as no_actual:
+    with pytest.raises(ValueError, match="needs the actual outcomes") as no_actual:
         as_settlement(two, "actual")
     assert str(no_actual.value) == (
         "settlement='actual' needs the actual outcomes: no issue of hand has an actual"
