@@ -263,6 +263,7 @@ def test_robustness_counts_draws() -> None:
     ],
 )
 def test_advise_refuses_bad_input(kwargs: dict[str, Any], message: str) -> None:
+    kwargs = dict(kwargs)  # the parametrized dict is shared: a second run must find "actor"
     actor = kwargs.pop("actor")
     with pytest.raises((ValueError, sc.StatecraftError), match=message):
         advise(three(), actor, **kwargs)

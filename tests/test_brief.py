@@ -390,3 +390,213 @@ def test_cli_no_status_quo_says_why(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "No winners or losers: no issue has both a status quo and a forecast" in result.output
     assert "Who wins" not in result.output
+
+
+def _named(**actual: Any) -> sc.Scenario:
+    """three() with a title and display names that differ from the ids."""
+    data = three(**actual)
+    data["title"] = "Three of them"
+    for a, name in zip(data["actors"], ("Alpha", "Beta", "Gamma"), strict=True):
+        a["name"] = name
+    return sc.Scenario.model_validate(data)
+
+
+def test_json_records_and_repr_by_hand() -> None:
+    # three() against an actual of 50: a gains (|60 - 20| - |60 - 50|) / 100 = +0.30, b and
+    # c (|0 - 20| - |0 - 50|) / 100 = -0.30 and (|10 - 20| - |10 - 50|) / 100 = -0.30.
+    # Against the forecasts (test_three_actors_worked_by_hand): a +0.18 (compromise) and
+    # +0.40 (median), so the mixture's 80% interval of a's gain is (0.18, 0.40).
+    b = brief(
+        _named(value=50),
+        ["compromise", "median"],
+        draws=20,
+        seed=3,
+        weights={"compromise": 1, "median": 1},
+    )
+    assert b.seed == 3
+    assert b.rule == "given"
+    d = b.to_dict()
+    assert set(d) == {
+        "scenario", "title", "models", "weights", "weight_rule", "skipped", "seed", "draws",
+        "requested", "interrupted", "uncertain_inputs", "point_winner", "winners",
+        "actual_winners", "issues", "flags",
+    }  # fmt: skip
+    assert (d["scenario"], d["title"], d["models"]) == (
+        "three",
+        "Three of them",
+        ["compromise", "median"],
+    )
+    assert d["weights"] == {"compromise": 0.5, "median": 0.5}
+    assert (d["weight_rule"], d["skipped"], d["seed"]) == ("given", {}, 3)
+    assert (d["draws"], d["requested"], d["interrupted"]) == (20, 20, False)
+    assert d["uncertain_inputs"] == 0
+    assert d["point_winner"] == {"compromise": "a", "median": "a"}
+    top = d["winners"][0]
+    assert (top["actor"], top["name"]) == ("a", "Alpha")
+    assert set(top["by_model"]) == {"compromise", "median"}
+    assert top["by_model"]["median"]["median"] == pytest.approx(0.40, abs=GAIN_BIN)
+    actual = {w["actor"]: w for w in d["actual_winners"]}
+    assert "by_model" not in actual["a"]
+    assert actual["b"]["name"] == "Beta"
+    assert actual["a"]["median"] == pytest.approx(0.30, abs=GAIN_BIN)
+    assert actual["c"]["median"] == pytest.approx(-0.30, abs=GAIN_BIN)
+    assert (actual["a"]["p_biggest"], actual["a"]["p_gain"]) == (1.0, 1.0)
+    assert b.actual_winners is not None
+    assert b.actual_winners[1].name == "Beta"
+    records = b.to_records()
+    assert {r["against"] for r in records} == {"forecast", "actual"}
+    ensemble_a = next(r for r in records if r["model"] == "ensemble" and r["actor"] == "a")
+    assert ensemble_a["name"] == "Alpha"
+    assert ensemble_a["p10"] == pytest.approx(0.18, abs=GAIN_BIN)
+    assert ensemble_a["p90"] == pytest.approx(0.40, abs=GAIN_BIN)
+    assert len(records) == 3 * 3 + 3  # 3 actors x (ensemble + 2 models), 3 against the actual
+    head = b._headline()
+    assert list(head.columns) == ["actor", "p_biggest", "p_gain", "gain_median", "p10", "p90"]
+    assert list(head["actor"]) == ["Alpha", "Beta", "Gamma"]
+    assert head["p10"][0] == pytest.approx(0.18, abs=GAIN_BIN)
+    assert head["p90"][0] == pytest.approx(0.40, abs=GAIN_BIN)
+    # the mixture's median sits at the top of the lower half (0.18): within two bins, as the
+    # 0.5 quantile of a half-and-half mixture falls on the edge of the bin holding 0.18
+    assert head["gain_median"][0] == pytest.approx(0.18, abs=2 * GAIN_BIN)
+    lines = repr(b).splitlines()
+    assert (
+        lines[0]
+        == "Brief of 'three': 20 draws (seed 3) over 2 models (compromise, median), 1 flags"
+    )
+    assert lines[1] == "  most often the biggest winner: Alpha (100% of draws)"
+    assert lines[2].startswith("  x: ")
+    lo, hi = b.issues[0].interval80
+    assert lines[2] == f"  x: {b.issues[0].forecast:.4g} (80% {lo:.4g} to {hi:.4g})"
+
+
+def test_without_an_actual_there_are_no_actual_winners() -> None:
+    # three() has a status quo but no actual: nothing to score against
+    b = brief(sc.Scenario.model_validate(three()), ["compromise"], draws=5)
+    assert b.actual_winners is None
+    assert b.to_dict()["actual_winners"] is None
+    assert {r["against"] for r in b.to_records()} == {"forecast"}
+
+
+def test_repr_names_four_models_and_how_many_more() -> None:
+    b = brief(sc.Scenario.model_validate(three()), draws=5)
+    assert len(b.models) == 5
+    first = repr(b).splitlines()[0]
+    assert f"over 5 models ({', '.join(b.models[:4])} and 1 more)" in first
+
+
+def test_a_null_in_the_json_says_why() -> None:
+    # The Nash solution bargains from the status quo: on an issue without one it gives no
+    # forecast, and the JSON's null there says so.
+    data = three()
+    data["issues"].append({"id": "y", "label": "Y"})
+    data["actors"][1]["stances"]["y"] = {"position": 0, "salience": 1}
+    data["actors"][0]["stances"]["y"] = {"position": 40, "salience": 1}
+    b = brief(sc.Scenario.model_validate(data), ["nash"], draws=5, calibrated=False)
+    d = b.to_dict()
+    nulls = d.get("nulls", [])
+    assert nulls, d["issues"]
+    assert {n["path"] for n in nulls} >= {"/issues/y/forecast", "/issues/y/spread"}
+    assert all(n["reason"] == "no model gave a forecast of this issue in any draw" for n in nulls)
+
+
+def test_options_progress_and_seed_reach_the_study() -> None:
+    # The option reaches the model: both actors on one side of the status quo (0), a at 100
+    # (capability 3) and b at 40, so the Nash solution moves, and by the utility's shape.
+    s = sc.Scenario.model_validate(
+        {
+            "name": "pair",
+            "issues": [{"id": "x", "label": "X", "status_quo": 0}],
+            "actors": [
+                {"id": "a", "capability": 3, "stances": {"x": {"position": 100, "salience": 1}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 40, "salience": 1}}},
+            ],
+        }
+    )
+    nash = type(sc.get_model("nash"))
+    width = 100 / uncertainty.BINS  # a forecast read from its histogram: exact to a bin
+    for utility in ("linear", "quadratic"):
+        got = brief(s, ["nash"], draws=5, options={"utility": utility}, calibrated=False)
+        alone = sc.forecast(s, nash(utility=utility)).value("x", "nash")
+        assert got.issues[0].forecast == pytest.approx(alone, abs=width)
+    # By hand. Linear: gains over the status quo x (a) and 80 - x (b, for x > 40); the Nash
+    # product's log 3 log x + log(80 - x) peaks where 3 / x = 1 / (80 - x), at x = 60.
+    # Quadratic: gains x (200 - x) and x (80 - x); 4 / x = 3 / (200 - x) + 1 / (80 - x) at
+    # x = 58.69 (4 / 58.69 = 0.0682 = 3 / 141.31 + 1 / 21.31).
+    assert sc.forecast(s, nash(utility="linear")).value("x", "nash") == pytest.approx(60)
+    assert sc.forecast(s, nash()).value("x", "nash") == pytest.approx(58.69, abs=0.005)
+    calls: list[tuple[int, int]] = []
+    ranged = duel({"value": 1.0, "low": 0.5, "high": 1.5})
+    b = brief(ranged, ["compromise"], draws=30, seed=4, progress=lambda d, t: calls.append((d, t)))
+    assert calls
+    assert calls[-1] == (30, 30)
+    assert b.inputs == 1  # a's capability
+    assert b.to_dict()["uncertain_inputs"] == 1
+
+
+def test_documented_defaults() -> None:
+    import inspect
+
+    params = inspect.signature(brief).parameters
+    assert params["draws"].default == 2000
+    assert params["seed"].default == 0
+    assert params["workers"].default == 1
+    assert params["weights"].default == "equal"
+    b = brief(duel(2.0), ["compromise"])
+    assert (b.requested, b.seed, b.rule) == (2000, 0, "equal")
+
+
+def test_winner_odds_are_the_briefs_winners() -> None:
+    # a at 100 with capability c in [1.5, 3] against b at 0, status quo 50: the compromise
+    # 100 c / (c + 1) is above 50, so a gains and wins in every draw.
+    s = duel({"value": 2.0, "low": 1.5, "high": 3.0})
+    odds, w = sc.analysis.brief.winner_odds(
+        s, ["compromise", "median"], draws=50, seed=2, weights={"compromise": 3, "median": 1}
+    )
+    assert w == {"compromise": 0.75, "median": 0.25}
+    full = brief(
+        s, ["compromise", "median"], draws=50, seed=2, weights={"compromise": 3, "median": 1}
+    )
+    assert [(v.actor, v.overall) for v in odds] == [(v.actor, v.overall) for v in full.winners]
+    assert odds[0].actor == "a"
+    assert odds[0].p_biggest == 1.0
+    # a's gain (f - 50) / 100 with f = 100 c / (c + 1) rises with c: between its values at
+    # the range's ends, c = 1.5 (0.10) and c = 3 (0.25), whatever the draws
+    median = odds[0].by_model["compromise"].median
+    assert 0.10 - GAIN_BIN <= median <= 0.25 + GAIN_BIN
+    with pytest.raises(ValueError, match="draws must be a positive integer"):
+        sc.analysis.brief.winner_odds(s, ["compromise"], draws=0)
+    with pytest.raises(ValueError, match="seed"):
+        sc.analysis.brief.winner_odds(s, ["compromise"], seed=-1)
+    default, w = sc.analysis.brief.winner_odds(duel(2.0), ["compromise", "median"], draws=5)
+    assert w == {"compromise": 0.5, "median": 0.5}
+    assert default[0].p_biggest == 1.0
+
+
+def test_winner_odds_defaults_and_options_are_the_briefs() -> None:
+    # The same defaults (2000 draws from seed 0, equal weights) give the same verdict as a
+    # brief; a's capability drawn on [0.5, 1.5] makes it the biggest winner when above 1,
+    # so P(biggest) is a count of draws over 2000 strictly between 0 and 1.
+    s = duel({"value": 1.0, "low": 0.5, "high": 1.5})
+    odds, _ = sc.analysis.brief.winner_odds(s, ["compromise"])
+    full = brief(s, ["compromise"], calibrated=False)
+    assert [(v.actor, v.overall) for v in odds] == [(v.actor, v.overall) for v in full.winners]
+    p = odds[0].p_biggest
+    assert 0 < p < 1
+    assert (p * 2000) == pytest.approx(round(p * 2000), abs=1e-9)
+    # options reach the models: a's gain under the linear Nash solution of
+    # test_options_progress_and_seed_reach_the_study's pair is (100 - |100 - 60|) / 100 = 0.60
+    pair = sc.Scenario.model_validate(
+        {
+            "name": "pair",
+            "issues": [{"id": "x", "label": "X", "status_quo": 0}],
+            "actors": [
+                {"id": "a", "capability": 3, "stances": {"x": {"position": 100, "salience": 1}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 40, "salience": 1}}},
+            ],
+        }
+    )
+    linear, _ = sc.analysis.brief.winner_odds(
+        pair, ["nash"], draws=5, options={"utility": "linear"}
+    )
+    a = next(v for v in linear if v.actor == "a")
+    assert a.by_model["nash"].median == pytest.approx(0.60, abs=GAIN_BIN)

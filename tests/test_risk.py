@@ -378,3 +378,198 @@ def test_the_table_says_what_is_defended_and_what_the_index_means() -> None:
         assert said in text.split(".")[0]
         assert "1: the limit of a side" in text
         assert "not a probability of war" in text
+
+
+def test_band_reads_the_median_and_the_80_interval() -> None:
+    # 1000 values spread evenly over (0, 1), one per bin of 1/1000: the q-quantile is q
+    from statecraft.analysis._risk_study import Hist
+    from statecraft.analysis.risk import _band
+
+    hist = Hist(1, 0.0, 1.0)
+    hist.add(np.linspace(0.0005, 0.9995, 1000)[:, None])
+    band = _band(hist, 0)
+    assert band.median == pytest.approx(0.5, abs=1e-3)  # read from bins of 1/1000
+    assert band.interval80 == pytest.approx((0.1, 0.9), abs=1e-3)
+    assert band.mean == pytest.approx(0.5)
+
+
+def test_terms_by_hand_with_an_absent_actor_and_an_off_centre_settlement() -> None:
+    # Settlement q = 30 on 0..100. A at 80 (s 1, c 1), B at 10 (s 0.5, c 1); K (at 90, s 1,
+    # c 1 as coded) is absent: it sits at the settlement with no salience and no vote.
+    x = np.array([[80.0, 10.0, 90.0]])
+    s = np.array([[1.0, 0.5, 1.0]])
+    c = np.ones((1, 3))
+    t = issue_terms(x, s, c, np.array([True, True, False]), np.array([30.0]), 100.0)
+    # stakes: A 1 x 50/100 = 0.5, B 0.5 x 20/100 = 0.1, K 0
+    assert t.stake[0] == pytest.approx([0.5, 0.1, 0.0])
+    # A's 80 over 30: A votes +50, B 0.5 (20 - 70) = -25 -> P_A = 50/75; pressure
+    # 0.5 (4/3 - 1) = 1/6. B's 10 over 30: A (50 - 70) = -20, B 0.5 x 20 = +10 -> P_B = 1/3.
+    assert t.prevail[0, :2] == pytest.approx([2 / 3, 1 / 3])
+    assert t.pressure[0] == pytest.approx([1 / 6, 0.0, 0.0])
+    # r_{B|A} = 0.5 (|10 - 80| - |10 - 30|) / 100 = 0.25; r_{A|B} = (|80 - 10| - |80 - 30|)
+    # / 100 = 0.2; K, absent, resists nothing and its demand (the settlement) costs nobody
+    assert t.resist[0, 0, 1] == pytest.approx(0.25)
+    assert t.resist[0, 1, 0] == pytest.approx(0.2)
+    assert t.resist[0, :, 2] == pytest.approx([0.0, 0.0, 0.0])
+    assert t.resist[0, 2, :] == pytest.approx([0.0, 0.0, 0.0])
+
+
+def test_withdrawal_of_the_only_vote_and_the_rounding_threshold() -> None:
+    # g is the only voter: without it no vote is left, and P is 1/2
+    only = prevail_without(np.array([[[2.0], [0.0]]]))
+    assert only[0, 0, 0] == 0.5
+    assert only[0, 1, 0] == 1.0  # the other withdraws: g's +2 is all that is left
+    # what is left after g withdraws is 1e-15 of the total: below the rounding error of the
+    # subtraction (about 1e-16 of the total per operation, times a few), so no vote is left
+    noise = prevail_without(np.array([[[1e6], [1e-9]]]))
+    assert noise[0, 0, 0] == 0.5
+    # P does not depend on the unit of the votes: 1e-9 of the total is a real vote, at any scale
+    for unit in (1.0, 1e-6):
+        real = prevail_without(np.array([[[unit], [1e-9 * unit]]]))
+        assert real[0, 0, 0] == 1.0
+
+
+def _two_issues() -> sc.Scenario:
+    # A (c 3) and B (c 1), both salience 1; on x A at 100 and B at 0, on y A at 0 and B at
+    # 100, both settled at 50. On each issue A's demand wins 3 to 1: P_A = 0.75, pressure
+    # 0.5 (2 x 0.75 - 1) = 0.25; B's P = 0.25, no pressure.
+    return sc.Scenario.model_validate(
+        {
+            "name": "two-issues",
+            "issues": [
+                {"id": "x", "label": "X", "status_quo": 50},
+                {"id": "y", "label": "Y", "status_quo": 50},
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 3,
+                    "stances": {
+                        "x": {"position": 100, "salience": 1},
+                        "y": {"position": 0, "salience": 1},
+                    },
+                },
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 0, "salience": 1},
+                        "y": {"position": 100, "salience": 1},
+                    },
+                },
+            ],
+        }
+    )
+
+
+def test_pressure_per_issue_and_actor_by_hand() -> None:
+    calls: list[tuple[int, int]] = []
+    r = risk(_two_issues(), draws=4, seed=5, progress=lambda d, t: calls.append((d, t)))
+    for issue in ("x", "y"):
+        assert r.issue(issue).by_actor == pytest.approx({"a": 0.25, "b": 0.0})
+        assert r.issue(issue).leader == "a"
+    # R = 1 - (1 - 0.25 x 0.5)^2 over the two issues (B would lose 0.5 on each)
+    assert r.dyad("a", "b").risk.mean == pytest.approx(1 - (1 - 0.125) ** 2)
+    assert r.dyad("a", "b").shift is None  # no earlier moment
+    assert (r.scenario, r.seed, r.draws, r.requested) == ("two-issues", 5, 4, 4)
+    assert calls
+    assert calls[-1] == (4, 4)
+
+
+def test_nobody_pressing_leaves_no_leader() -> None:
+    # everyone at the settlement: no stake, no pressure, no leader
+    r = risk(scenario([("a", 50, 1, 3), ("b", 50, 1, 1)]), draws=3)
+    assert r.issue("x").by_actor == {"a": 0.0, "b": 0.0}
+    assert r.issue("x").leader is None
+
+
+def test_a_named_dyad_that_is_not_the_riskiest_keeps_the_focus() -> None:
+    # test_three_actors_with_a_third_party_by_hand: a-b is riskiest (1/44), t-b next (0.015).
+    # On t-b, without A's vote T's 80 over 50 gets B -30 and T +30: P_T = 1/2, no pressure,
+    # so the risk falls from 0.05 x 0.3 = 0.015 to 0.
+    s = scenario([("a", 100, 1, 1), ("b", 0, 1, 1), ("t", 80, 0.5, 2)])
+    r = risk(s, draws=3, dyad=("t", "b"))
+    assert r.dyads[0].a == "a"
+    assert r.focus == ("b", "t")
+    (g,) = r.guarantors
+    assert g.actor == "a"
+    assert g.effect.mean == pytest.approx(-0.015)
+
+
+def test_guarantors_most_needed_first() -> None:
+    # test_a_defender_the_settlement_rests_on's D (effect +0.125) beside G, who has no
+    # salience and so no effect: D first
+    s = scenario([("a", 100, 1, 3), ("b", 0, 1, 1), ("g", 50, 0.0, 5), ("d", 50, 1, 2)])
+    r = risk(s, draws=3, dyad=("a", "b"))
+    assert [g.actor for g in r.guarantors] == ["d", "g"]
+    assert [g.effect.mean for g in r.guarantors] == pytest.approx([0.125, 0.0])
+
+
+def test_messages_and_defaults() -> None:
+    import inspect
+
+    params = inspect.signature(risk).parameters
+    assert (params["draws"].default, params["seed"].default) == (2000, 0)
+    two = scenario([("a", 100, 1, 3), ("b", 0, 1, 1)])
+    with pytest.raises(ValueError, match="no actor 'zz'") as info:
+        risk(two, dyad=("a", "zz"))
+    assert str(info.value) == "no actor 'zz' in hand; the actors are: a, b"
+    with pytest.raises(TypeError) as typed:
+        risk(two, previous={"name": "x"})  # type: ignore[arg-type]
+    assert str(typed.value) == "previous must be a Scenario, not dict"
+    with pytest.raises(ValueError, match="needs a settlement") as none:
+        risk(load("ec-emissions-1994"), draws=10)
+    assert str(none.value).endswith("status_quo (give the issues that were settled one)")
+    with pytest.raises(ValueError, match="needs the actual outcomes") as no_actual:
+        as_settlement(two, "actual")
+    assert str(no_actual.value) == (
+        "settlement='actual' needs the actual outcomes: no issue of hand has an actual"
+    )
+
+
+def test_the_guarantors_follow_the_riskiest_dyad_by_its_median() -> None:
+    # Two issues on 0..100 settled at 50, two separate quarrels. On x, A at 100 (c 2) against
+    # B at 0 (c 1): P_A = 2/3, pressure 0.5 (4/3 - 1) = 1/6, B's resistance 0.5: R = 1/12.
+    # On y, C at 100 (c 4, salience s) against D at 0 (c 1, s 1): P_C = 4s / (4s + 1),
+    # R = 0.25 s (4s - 1) / (4s + 1): 0.062 at C's coded s = 0.6, below 1/12; s is drawn
+    # uniform on [0.6, 1], so its median 0.8 gives 0.105, above. The riskiest dyad at the
+    # values (A-B) is not the riskiest by its median (C-D): the guarantors are measured on C-D.
+    def stance(p: float, s: Any) -> dict[str, Any]:
+        return {"position": p, "salience": s}
+
+    salience = {"value": 0.6, "low": 0.6, "high": 1.0, "dist": "uniform"}
+    s = sc.Scenario.model_validate(
+        {
+            "name": "two-quarrels",
+            "issues": [
+                {"id": "x", "label": "X", "status_quo": 50},
+                {"id": "y", "label": "Y", "status_quo": 50},
+            ],
+            "actors": [
+                {"id": "a", "capability": 2, "stances": {"x": stance(100, 1)}},
+                {"id": "b", "capability": 1, "stances": {"x": stance(0, 1)}},
+                {"id": "c", "capability": 4, "stances": {"y": stance(100, salience)}},
+                {"id": "d", "capability": 1, "stances": {"y": stance(0, 1)}},
+            ],
+        }
+    )
+    calls: list[tuple[int, int]] = []
+    r = risk(s, previous=s, draws=400, seed=1, progress=lambda d, t: calls.append((d, t)))
+    assert r.dyad("a", "b").risk.mean == pytest.approx(1 / 12)
+    assert r.dyad("c", "d").risk.median > 1 / 12
+    assert (r.dyads[0].a, r.dyads[0].b) == ("c", "d")
+    assert r.focus == ("c", "d")
+    assert {g.actor for g in r.guarantors} == {"a", "b"}  # no vote on y: no effect
+    for g in r.guarantors:
+        assert g.effect.median == 0.0
+        # 1 - (1 - rho) products with and without the withdrawal: equal up to rounding
+        assert g.effect.mean == pytest.approx(0.0, abs=1e-15)
+    assert r.dyads[0].shift is not None  # the earlier moment reaches the second run too
+    assert r.dyads[0].shift.mean == 0.0  # the same moment: no shift
+    # the same draws run twice (first focus A-B, then C-D), each reporting its progress
+    assert calls.count((400, 400)) == 2
+
+
+def test_the_default_draws_and_seed() -> None:
+    r = risk(scenario([("a", 100, 1, 3), ("b", 0, 1, 1)]))
+    assert (r.requested, r.draws, r.seed) == (2000, 2000, 0)
