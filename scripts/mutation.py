@@ -55,7 +55,7 @@ def _m(name: str, sources: str, tests: str) -> Module:
 MODULES: tuple[Module, ...] = (
     _m("compromise", "models/compromise.py", "test_models.py"),
     _m("median", "models/median.py", "test_models.py test_properties.py"),
-    _m("nash", "models/nash.py", "test_models.py test_properties.py"),
+    _m("nash", "models/nash.py", "test_models.py test_properties.py test_nash.py"),
     _m(
         "expected_utility",
         "models/expected_utility.py models/eu_result.py",
