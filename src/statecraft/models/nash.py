@@ -88,10 +88,8 @@ def _log_slope(
     # At the edges of the feasible interval a gain reaches 0 and its term is infinite; the
     # sign of the sum still tells which way the maximum lies.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if utility == "quadratic":
-            terms = -d / (r**2 - d**2)  # half the slope: halving is exact, the sign the same
-        else:
-            terms = -np.sign(d) / (r - np.abs(d))
+        # (for quadratic utility, half the slope: halving is exact, and keeps the sign)
+        terms = -d / (r**2 - d**2) if utility == "quadratic" else -np.sign(d) / (r - np.abs(d))
         return np.asarray(np.where(active, w * terms, 0.0).sum(axis=-1))
 
 
