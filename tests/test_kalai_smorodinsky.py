@@ -285,3 +285,85 @@ def test_more_weight_never_moves_the_solution_away(
         assert after >= before - 1e-9
     elif x[j] < before:
         assert after <= before + 1e-9
+
+
+# --- issue 22: the options through the model, the scale, rounding at the ends --------------------
+def _issue(x: list[float], c: list[float], q: float) -> Any:
+    from statecraft.arrays import IssueArrays
+
+    return IssueArrays(
+        issue_id="x",
+        actor_ids=tuple("abcdefgh"[: len(x)]),
+        capability=np.array(c),
+        position=np.array(x),
+        salience=np.ones(len(x)),
+        low=0.0,
+        high=100.0,
+        status_quo=q,
+        actual=None,
+    )
+
+
+def test_the_model_passes_every_option_through() -> None:
+    # The cases worked by hand above, through the model class: q = 50, actors at 60 and 100.
+    issue = _issue([60.0, 100.0], [1.0, 1.0], 50.0)
+    assert float(KalaiSmorodinsky().predict(issue)) == pytest.approx(60 + 14 / 3, abs=1e-9)
+    got = KalaiSmorodinsky(ideal="position").predict(issue)
+    assert float(got) == pytest.approx(50 + 50 / 3, abs=1e-9)
+    got = KalaiSmorodinsky(utility="linear").predict(issue)
+    assert float(got) == pytest.approx(190 / 3, abs=1e-9)
+    # weights 1 and 0.5 (capabilities 2 and 1), q = 0: gain weighting gives 60, concession
+    # weighting (1 + sqrt(.5)) / (1/60 + sqrt(.5)/100)
+    issue = _issue([60.0, 100.0], [2.0, 1.0], 0.0)
+    assert float(KalaiSmorodinsky(weighting="gain").predict(issue)) == pytest.approx(60.0)
+    want = (1 + math.sqrt(0.5)) / (1 / 60 + math.sqrt(0.5) / 100)
+    assert float(KalaiSmorodinsky().predict(issue)) == pytest.approx(want, abs=1e-9)
+
+
+@pytest.mark.parametrize("unit", [1e-200, 1e200])
+@pytest.mark.parametrize("utility", ["quadratic", "linear"])
+def test_far_from_the_scale_of_one_the_solution_is_the_same(unit: float, utility: str) -> None:
+    # The harmonic-mean case (75) and the three-actor case (180/7) in units of 1e-200 and
+    # 1e200, each with an actor without a say far away (it must not set the unit): the
+    # squares of raw distances would underflow to 0 or overflow to inf there.
+    x = np.array([60.0, 100.0, 1e6]) * unit
+    s = np.array([1.0, 1.0, 0.0])
+    got = float(kalai_smorodinsky(x, np.ones(3), s, 0.0, utility=utility))  # type: ignore[arg-type]
+    assert got / unit == pytest.approx(75.0, rel=1e-12)  # rounding of the rescaling only
+    x = np.array([20.0, 30.0, 36.0, -5e5]) * unit
+    s = np.array([1.0, 1.0, 1.0, 0.0])
+    got = float(kalai_smorodinsky(x, np.ones(4), s, 0.0, utility=utility))  # type: ignore[arg-type]
+    assert got / unit == pytest.approx(180 / 7, rel=1e-12)
+
+
+@pytest.mark.parametrize(("x", "q"), [(0.1, 0.7), (0.9, 0.3)])
+def test_one_actor_gets_exactly_its_position_after_rounding(x: float, q: float) -> None:
+    # 0.7 - |0.1 - 0.7| = 0.09999999999999998 and 0.3 + |0.9 - 0.3| = 0.9000000000000001 in
+    # floats: the solution, q + (its unit) x 1, would land a rounding error beyond the
+    # actor's position; it is kept within the positions of the actors with a say, exactly.
+    assert 0.7 - abs(0.1 - 0.7) != 0.1
+    assert 0.3 + abs(0.9 - 0.3) != 0.9
+    got = ks([x], [1.0], np.ones(1), q)
+    assert got == x
+    # with a silent actor beyond it, the bounds are still those of the actors with a say
+    got = ks([x, 2 * x - q], [1.0, 1.0], np.array([1.0, 0.0]), q)
+    assert got == x
+
+
+def test_positions_shared_by_every_draw_broadcast_against_batched_weights() -> None:
+    # One row of positions for every draw, capabilities and saliences per draw, a status quo
+    # per draw; and the other way round (positions per draw, weights shared).
+    rng = np.random.default_rng(5)
+    x = np.array([10.0, 35.0, 60.0, 90.0])
+    c = rng.uniform(0.1, 5, size=(80, 4))
+    s = rng.uniform(0.05, 1, size=(80, 4))
+    q = rng.uniform(-40, 130, size=80)
+    xs = rng.uniform(0, 100, size=(80, 4))
+    for options in ({}, {"utility": "linear", "ideal": "position", "weighting": "gain"}):
+        batched = kalai_smorodinsky(x, c, s, q, **options)
+        looped = [float(kalai_smorodinsky(x, c[k], s[k], q[k], **options)) for k in range(80)]
+        np.testing.assert_array_equal(batched, looped)
+        assert 10 < (batched != q).sum() < 70  # both kinds of issue are in the sample
+        batched = kalai_smorodinsky(xs, c[0], s[0], q, **options)
+        looped = [float(kalai_smorodinsky(xs[k], c[0], s[0], q[k], **options)) for k in range(80)]
+        np.testing.assert_array_equal(batched, looped)
