@@ -71,7 +71,8 @@ MODULES: tuple[Module, ...] = (
         "test_uncertainty.py"
         " test_expected_utility.py::test_monte_carlo_confrontations_count_either_direction"
         " test_properties_more.py::test_a_degenerate_range_gives_the_point_forecast"
-        " test_properties_more.py::test_more_draws_shrink_the_intervals_error",
+        " test_properties_more.py::test_more_draws_shrink_the_intervals_error"
+        " test_brief.py::test_the_actuals_range_is_drawn",
     ),
     _m("counterfactual", "analysis/counterfactual.py", "test_counterfactual.py"),
     _m("exchange", "models/exchange.py", "test_exchange.py test_contract.py"),

@@ -258,6 +258,11 @@ def test_every_table_of_a_simulation_reports_the_analytic_quantiles() -> None:
     # Tolerances as in the test above (0.6: three standard errors of a quantile).
     r = _uniform_forecast()
     rows = {(row["issue"], row["model"]): row for row in r.to_records()}
+    for issue, model in rows:  # each summary found by both its issue and its model
+        got = r.summary(issue, model)
+        assert (got.issue, got.model) == (issue, model)
+    with pytest.raises(KeyError, match="no summary for issue 'x' and model 'nash'"):
+        r.summary("x", "nash")
     assert set(rows) == {(i, m) for i in ("x", "y") for m in ("compromise", "median")}
     row = rows[("x", "compromise")]
     assert row["draws"] == 20_000
