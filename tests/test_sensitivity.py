@@ -405,3 +405,23 @@ def test_to_frame_merged_and_to_dict_by_hand(tiny: dict[str, Any]) -> None:
     assert [r["input"] for r in both.to_dict(zeros=True)["one_at_a_time"]["tax"]] == ["p", "z"]
     assert oat.to_dict()["sobol"] is None
     assert sob.to_dict()["one_at_a_time"] is None
+
+
+def test_a_sobol_design_beyond_the_memory_limit_is_refused_before_it_is_drawn(
+    tiny: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two uncertain inputs (k = 2) on tiny's two issues, N = 1024: the design runs the model
+    # N (k + 2) = 4096 times; it holds 8 bytes x 4096 rows x (2k + 2 issues) = 196,608 bytes
+    # and SALib's bootstrap 8 x 4 x 100 x 1024 = 3,276,800 bytes: 3,473,408 in all.
+    from statecraft.analysis import sensitivity
+
+    need = 8 * 4096 * (2 * 2 + 2) + 8 * 4 * 100 * 1024
+    assert need == 3_473_408
+    s = _two_ranges(tiny)
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: (need - 1, "a test limit"))
+    with pytest.raises(sc.MemoryLimitError, match=r"run the model 4,096 times.*a test limit"):
+        sensitivity._check_sobol(s, 1024, 2)
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: (need, "a test limit"))
+    sensitivity._check_sobol(s, 1024, 2)  # exactly the need: allowed
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: None)
+    sensitivity._check_sobol(s, 1 << 40, 2)  # no limit known: nothing refused
