@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from typer.testing import CliRunner
 
 import statecraft as sc
 from statecraft.analysis import uncertainty as u
-from statecraft.arrays import draw_batch
+from statecraft.arrays import IssueArrays, draw_batch
 from statecraft.cli import app
+from statecraft.models.base import IssueModel
 from statecraft.scenario import Perturbation
 from tests.conftest import TINY
 
@@ -619,3 +621,28 @@ def test_draws_are_the_same_drawn_input_by_input(
     assert list(got) == list(want)
     for key, values in want.items():
         assert got[key].tobytes() == values.tobytes(), key
+
+
+class _Never(IssueModel):
+    """A test model that gives no forecast (NaN) in any draw."""
+
+    name = "never"
+    title = "No forecast"
+    citation = "A test double."
+
+    def predict(self, issue: IssueArrays) -> np.ndarray:
+        return np.full(np.shape(issue.position)[:-1], np.nan)
+
+
+def test_a_model_that_forecasts_in_no_draw_reports_no_numbers() -> None:
+    # Every draw NaN: no valid draw, so no mean (NaN; null in the JSON, with the reason)
+    # and an empty histogram, while the study's own draws are all counted.
+    r = u.simulate(_uniform_forecast().scenario, _Never(), draws=300, seed=1)
+    s = r.summary("x", "never")
+    assert s.draws == 0
+    assert math.isnan(s.mean)
+    assert int(s.histogram.sum()) == 0
+    assert r.draws == 300
+    data = r.to_dict()
+    assert data["issues"]["x"]["mean"] is None
+    assert sum(data["issues"]["x"]["histogram"]["counts"]) == 0
