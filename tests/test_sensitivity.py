@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +76,11 @@ def test_quantile_functions_match_the_sampler(dist: str) -> None:
 
 
 def test_sobol_refuses_bad_samples(tiny: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="power of two"):
-        sobol_indices(_two_ranges(tiny), samples=100)
+    s = _two_ranges(tiny)
+    for bad in (-4, 0, 1, 3, 100):
+        with pytest.raises(ValueError, match=f"power of two, at least 2 \\(got {bad}\\)"):
+            sobol_indices(s, samples=bad)
+    assert sobol_indices(s, "compromise", samples=2).samples == 2  # the smallest allowed
 
 
 def test_sensitivity_cli() -> None:
@@ -425,3 +429,38 @@ def test_a_sobol_design_beyond_the_memory_limit_is_refused_before_it_is_drawn(
     sensitivity._check_sobol(s, 1024, 2)  # exactly the need: allowed
     monkeypatch.setattr(sensitivity, "memory_limit", lambda: None)
     sensitivity._check_sobol(s, 1 << 40, 2)  # no limit known: nothing refused
+
+
+def test_sobol_indices_are_salibs_on_the_forecast_written_by_hand(tiny: dict[str, Any]) -> None:
+    # The linear case above with N = 256: SALib's own design, mapped by hand (uniform on
+    # [0, 4] and [7, 9]) into the forecast written by hand, 0.6 x_a + 0.4 x_b, and SALib's
+    # own analysis with the same seed give every number the study reports, confidence
+    # half-widths included (the same bootstrap resamples).
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as sample
+
+    for stance, (low, high) in ((0, (0, 4)), (1, (7, 9))):
+        position = {"value": (low + high) / 2, "low": low, "high": high, "dist": "uniform"}
+        tiny["actors"][stance]["stances"]["date"]["position"] = position
+    s = sc.Scenario.model_validate(tiny)
+    result = sobol_indices(s, "compromise", samples=256, seed=4)
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0]] * 2}
+    u = sample.sample(problem, 256, calc_second_order=False, seed=4)
+    y = 0.6 * (4 * u[:, 0]) + 0.4 * (7 + 2 * u[:, 1])
+    ref = analyze.analyze(problem, y, calc_second_order=False, seed=4, print_to_console=False)
+    got = {x.input: x for x in result.sobol if x.issue == "date"}
+    for j, key in enumerate(["a:date:position", "b:date:position"]):
+        row = got[key]
+        # the model's weighted mean and the formula differ in the last bits of y only
+        assert row.first == pytest.approx(ref["S1"][j], rel=1e-9)
+        assert row.first_conf == pytest.approx(ref["S1_conf"][j], rel=1e-9)
+        assert row.total == pytest.approx(ref["ST"][j], rel=1e-9)
+        assert row.total_conf == pytest.approx(ref["ST_conf"][j], rel=1e-9)
+    assert result.samples == 256
+    assert result.seed == 4
+    assert result.base == {"tax": pytest.approx(280 / 4.5), "date": pytest.approx(4.4)}
+    # tax moves with no input: indices 0 with no half-width, for both inputs
+    tax = [(x.first, x.total) for x in result.sobol if x.issue == "tax"]
+    assert tax == [(0.0, 0.0), (0.0, 0.0)]
+    assert all(math.isnan(x.first_conf) for x in result.sobol if x.issue == "tax")
+    assert all(math.isnan(x.total_conf) for x in result.sobol if x.issue == "tax")
