@@ -367,3 +367,12 @@ def test_positions_shared_by_every_draw_broadcast_against_batched_weights() -> N
         batched = kalai_smorodinsky(xs, c[0], s[0], q, **options)
         looped = [float(kalai_smorodinsky(xs[k], c[0], s[0], q[k], **options)) for k in range(80)]
         np.testing.assert_array_equal(batched, looped)
+
+
+def test_an_actor_without_a_say_plays_no_part_however_far() -> None:
+    # Actors with a say at 60e-200 and 100e-200 (q = 0: 75e-200, the harmonic mean) and one
+    # without a say at 1e200: its distance in units of theirs (1e400) overflows, and must
+    # change nothing, nor warn (the suite turns warnings into errors).
+    x = np.array([60e-200, 100e-200, 1e200])
+    got = float(kalai_smorodinsky(x, np.ones(3), np.array([1.0, 1.0, 0.0]), 0.0))
+    assert got / 1e-200 == pytest.approx(75.0, rel=1e-12)  # rounding of the rescaling only
