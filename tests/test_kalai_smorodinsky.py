@@ -376,3 +376,11 @@ def test_an_actor_without_a_say_plays_no_part_however_far() -> None:
     x = np.array([60e-200, 100e-200, 1e200])
     got = float(kalai_smorodinsky(x, np.ones(3), np.array([1.0, 1.0, 0.0]), 0.0))
     assert got / 1e-200 == pytest.approx(75.0, rel=1e-12)  # rounding of the rescaling only
+
+
+@pytest.mark.parametrize("unit", [1.0, 1e-200, 1e200])
+def test_everyone_at_one_position_across_the_status_quo_at_any_scale(unit: float) -> None:
+    # Both actors at -q: each gains most there, so the solution is that position, exactly
+    # or to rounding. The unit is their distance from q (2q), so nothing overflows at 1e200.
+    x = np.array([-1.0, -1.0]) * unit
+    assert ks(x, [1.0, 2.0], ONE, unit) == pytest.approx(-unit, rel=1e-12)
