@@ -384,3 +384,28 @@ def test_everyone_at_one_position_across_the_status_quo_at_any_scale(unit: float
     # or to rounding. The unit is their distance from q (2q), so nothing overflows at 1e200.
     x = np.array([-1.0, -1.0]) * unit
     assert ks(x, [1.0, 2.0], ONE, unit) == pytest.approx(-unit, rel=1e-12)
+
+
+def test_the_mirror_images_of_the_cases_by_hand() -> None:
+    # Reflect the scale (x -> 100 - x, q -> 100 - q): the solution reflects. With the status
+    # quo above every position, the agreements lie below it, and the actor nearest the
+    # status quo has its ideal clipped from below (q = 50, actors at 40 and 0: agreements
+    # [30, 50]; the actor at 0 gets at most 2500 - 900 = 1600 there).
+    m = np.array([40.0, 0.0])
+    assert ks(m, ONE, ONE, 100.0) == pytest.approx(25.0, abs=1e-9)  # 100 - 75
+    assert ks(m, ONE, ONE, 50.0) == pytest.approx(40 - 14 / 3, abs=1e-9)  # 100 - (60 + 14/3)
+    assert ks(m, ONE, ONE, 50.0, ideal="position") == pytest.approx(50 - 50 / 3, abs=1e-9)
+    assert ks(m, ONE, ONE, 50.0, utility="linear") == pytest.approx(100 - 190 / 3, abs=1e-9)
+    cap = [2.0, 1.0]
+    want = 100 - (1 + math.sqrt(0.5)) / (1 / 60 + math.sqrt(0.5) / 100)
+    assert ks(m, cap, ONE, 100.0) == pytest.approx(want, abs=1e-9)
+
+
+def test_a_draw_in_which_nobody_has_a_say_gives_its_status_quo() -> None:
+    # Two draws of one issue: in the first every salience is 0 (nobody can gain: the status
+    # quo, 10), in the second the 60/100 case from 0 (75). Each draw on its own terms.
+    x = np.array([[60.0, 100.0], [60.0, 100.0]])
+    s = np.array([[0.0, 0.0], [1.0, 1.0]])
+    got = kalai_smorodinsky(x, np.ones((2, 2)), s, np.array([10.0, 0.0]))
+    assert got[0] == 10.0
+    assert got[1] == pytest.approx(75.0, abs=1e-9)
