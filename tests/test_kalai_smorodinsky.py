@@ -409,3 +409,12 @@ def test_a_draw_in_which_nobody_has_a_say_gives_its_status_quo() -> None:
     got = kalai_smorodinsky(x, np.ones((2, 2)), s, np.array([10.0, 0.0]))
     assert got[0] == 10.0
     assert got[1] == pytest.approx(75.0, abs=1e-9)
+
+
+def test_each_draw_is_kept_within_its_own_positions_exactly() -> None:
+    # The rounding cases above as draws of a batch, next to draws whose positions lie beyond
+    # them: each solution is clipped to its own draw's positions, not the batch's.
+    x = np.array([[0.9], [5.0], [0.1], [-5.0]])
+    q = np.array([0.3, 0.0, 0.7, 0.0])
+    got = kalai_smorodinsky(x, np.ones((4, 1)), np.ones((4, 1)), q)
+    assert list(got) == [0.9, 5.0, 0.1, -5.0]
