@@ -55,7 +55,7 @@ def _m(name: str, sources: str, tests: str) -> Module:
 MODULES: tuple[Module, ...] = (
     _m("compromise", "models/compromise.py models/rows.py", "test_models.py test_rows.py"),
     _m("median", "models/median.py", "test_models.py test_properties.py"),
-    _m("nash", "models/nash.py", "test_models.py test_properties.py"),
+    _m("nash", "models/nash.py", "test_models.py test_properties.py test_nash.py"),
     _m(
         "expected_utility",
         "models/expected_utility.py models/eu_result.py",
@@ -68,7 +68,11 @@ MODULES: tuple[Module, ...] = (
     _m(
         "uncertainty",
         "analysis/uncertainty.py analysis/_blocks.py",
-        "test_uncertainty.py test_budget.py",
+        "test_uncertainty.py test_budget.py"
+        " test_expected_utility.py::test_monte_carlo_confrontations_count_either_direction"
+        " test_properties_more.py::test_a_degenerate_range_gives_the_point_forecast"
+        " test_properties_more.py::test_more_draws_shrink_the_intervals_error"
+        " test_brief.py::test_the_actuals_range_is_drawn",
     ),
     _m(
         "counterfactual",
@@ -76,7 +80,11 @@ MODULES: tuple[Module, ...] = (
         "test_counterfactual.py test_stacking.py",
     ),
     _m("exchange", "models/exchange.py", "test_exchange.py test_contract.py"),
-    _m("sensitivity", "analysis/sensitivity.py", "test_sensitivity.py"),
+    _m(
+        "sensitivity",
+        "analysis/sensitivity.py",
+        "test_sensitivity.py test_properties_more.py::test_an_ignored_input_has_zero_index",
+    ),
     _m(
         "advise",
         "analysis/advise.py analysis/_advice.py",

@@ -289,3 +289,136 @@ def test_more_weight_never_moves_the_solution_away(
         assert after >= before - 1e-9
     elif x[j] < before:
         assert after <= before + 1e-9
+
+
+# --- issue 22: the options through the model, the scale, rounding at the ends --------------------
+def _issue(x: list[float], c: list[float], q: float) -> Any:
+    from statecraft.arrays import IssueArrays
+
+    return IssueArrays(
+        issue_id="x",
+        actor_ids=tuple("abcdefgh"[: len(x)]),
+        capability=np.array(c),
+        position=np.array(x),
+        salience=np.ones(len(x)),
+        low=0.0,
+        high=100.0,
+        status_quo=q,
+        actual=None,
+    )
+
+
+def test_the_model_passes_every_option_through() -> None:
+    # The cases worked by hand above, through the model class: q = 50, actors at 60 and 100.
+    issue = _issue([60.0, 100.0], [1.0, 1.0], 50.0)
+    assert float(KalaiSmorodinsky().predict(issue)) == pytest.approx(60 + 14 / 3, abs=1e-9)
+    got = KalaiSmorodinsky(ideal="position").predict(issue)
+    assert float(got) == pytest.approx(50 + 50 / 3, abs=1e-9)
+    got = KalaiSmorodinsky(utility="linear").predict(issue)
+    assert float(got) == pytest.approx(190 / 3, abs=1e-9)
+    # weights 1 and 0.5 (capabilities 2 and 1), q = 0: gain weighting gives 60, concession
+    # weighting (1 + sqrt(.5)) / (1/60 + sqrt(.5)/100)
+    issue = _issue([60.0, 100.0], [2.0, 1.0], 0.0)
+    assert float(KalaiSmorodinsky(weighting="gain").predict(issue)) == pytest.approx(60.0, abs=1e-9)
+    want = (1 + math.sqrt(0.5)) / (1 / 60 + math.sqrt(0.5) / 100)
+    assert float(KalaiSmorodinsky().predict(issue)) == pytest.approx(want, abs=1e-9)
+
+
+@pytest.mark.parametrize("unit", [1e-200, 1e200])
+@pytest.mark.parametrize("utility", ["quadratic", "linear"])
+def test_far_from_the_scale_of_one_the_solution_is_the_same(unit: float, utility: str) -> None:
+    # The harmonic-mean case (75) and the three-actor case (180/7) in units of 1e-200 and
+    # 1e200, each with an actor without a say far away (it must not set the unit): the
+    # squares of raw distances would underflow to 0 or overflow to inf there.
+    x = np.array([60.0, 100.0, 1e6]) * unit
+    s = np.array([1.0, 1.0, 0.0])
+    got = float(kalai_smorodinsky(x, np.ones(3), s, 0.0, utility=utility))  # type: ignore[arg-type]
+    assert got / unit == pytest.approx(75.0, rel=1e-12)  # rounding of the rescaling only
+    x = np.array([20.0, 30.0, 36.0, -5e5]) * unit
+    s = np.array([1.0, 1.0, 1.0, 0.0])
+    got = float(kalai_smorodinsky(x, np.ones(4), s, 0.0, utility=utility))  # type: ignore[arg-type]
+    assert got / unit == pytest.approx(180 / 7, rel=1e-12)
+
+
+@pytest.mark.parametrize(("x", "q"), [(0.1, 0.7), (0.9, 0.3)])
+def test_one_actor_gets_exactly_its_position_after_rounding(x: float, q: float) -> None:
+    # 0.7 - |0.1 - 0.7| = 0.09999999999999998 and 0.3 + |0.9 - 0.3| = 0.9000000000000001 in
+    # floats: the solution, q + (its unit) x 1, would land a rounding error beyond the
+    # actor's position; it is kept within the positions of the actors with a say, exactly.
+    assert 0.7 - abs(0.1 - 0.7) != 0.1
+    assert 0.3 + abs(0.9 - 0.3) != 0.9
+    got = ks([x], [1.0], np.ones(1), q)
+    assert got == x
+    # with a silent actor beyond it, the bounds are still those of the actors with a say
+    got = ks([x, 2 * x - q], [1.0, 1.0], np.array([1.0, 0.0]), q)
+    assert got == x
+
+
+def test_positions_shared_by_every_draw_broadcast_against_batched_weights() -> None:
+    # One row of positions for every draw, capabilities and saliences per draw, a status quo
+    # per draw; and the other way round (positions per draw, weights shared).
+    rng = np.random.default_rng(5)
+    x = np.array([10.0, 35.0, 60.0, 90.0])
+    c = rng.uniform(0.1, 5, size=(80, 4))
+    s = rng.uniform(0.05, 1, size=(80, 4))
+    q = rng.uniform(-40, 130, size=80)
+    xs = rng.uniform(0, 100, size=(80, 4))
+    for options in ({}, {"utility": "linear", "ideal": "position", "weighting": "gain"}):
+        batched = kalai_smorodinsky(x, c, s, q, **options)
+        looped = [float(kalai_smorodinsky(x, c[k], s[k], q[k], **options)) for k in range(80)]
+        np.testing.assert_array_equal(batched, looped)
+        assert 10 < (batched != q).sum() < 70  # both kinds of issue are in the sample
+        batched = kalai_smorodinsky(xs, c[0], s[0], q, **options)
+        looped = [float(kalai_smorodinsky(xs[k], c[0], s[0], q[k], **options)) for k in range(80)]
+        np.testing.assert_array_equal(batched, looped)
+
+
+def test_an_actor_without_a_say_plays_no_part_however_far() -> None:
+    # Actors with a say at 60e-200 and 100e-200 (q = 0: 75e-200, the harmonic mean) and one
+    # without a say at 1e200: its distance in units of theirs (1e400) overflows, and must
+    # change nothing, nor warn (the suite turns warnings into errors).
+    x = np.array([60e-200, 100e-200, 1e200])
+    got = float(kalai_smorodinsky(x, np.ones(3), np.array([1.0, 1.0, 0.0]), 0.0))
+    assert got / 1e-200 == pytest.approx(75.0, rel=1e-12)  # rounding of the rescaling only
+
+
+@pytest.mark.parametrize("unit", [1.0, 1e-200, 1e200])
+def test_everyone_at_one_position_across_the_status_quo_at_any_scale(unit: float) -> None:
+    # Both actors at -q: each gains most there, so the solution is that position, exactly
+    # or to rounding. The unit is their distance from q (2q), so nothing overflows at 1e200.
+    x = np.array([-1.0, -1.0]) * unit
+    assert ks(x, [1.0, 2.0], ONE, unit) == pytest.approx(-unit, rel=1e-12)
+
+
+def test_the_mirror_images_of_the_cases_by_hand() -> None:
+    # Reflect the scale (x -> 100 - x, q -> 100 - q): the solution reflects. With the status
+    # quo above every position, the agreements lie below it, and the actor nearest the
+    # status quo has its ideal clipped from below (q = 50, actors at 40 and 0: agreements
+    # [30, 50]; the actor at 0 gets at most 2500 - 900 = 1600 there).
+    m = np.array([40.0, 0.0])
+    assert ks(m, ONE, ONE, 100.0) == pytest.approx(25.0, abs=1e-9)  # 100 - 75
+    assert ks(m, ONE, ONE, 50.0) == pytest.approx(40 - 14 / 3, abs=1e-9)  # 100 - (60 + 14/3)
+    assert ks(m, ONE, ONE, 50.0, ideal="position") == pytest.approx(50 - 50 / 3, abs=1e-9)
+    assert ks(m, ONE, ONE, 50.0, utility="linear") == pytest.approx(100 - 190 / 3, abs=1e-9)
+    cap = [2.0, 1.0]
+    want = 100 - (1 + math.sqrt(0.5)) / (1 / 60 + math.sqrt(0.5) / 100)
+    assert ks(m, cap, ONE, 100.0) == pytest.approx(want, abs=1e-9)
+
+
+def test_a_draw_in_which_nobody_has_a_say_gives_its_status_quo() -> None:
+    # Two draws of one issue: in the first every salience is 0 (nobody can gain: the status
+    # quo, 10), in the second the 60/100 case from 0 (75). Each draw on its own terms.
+    x = np.array([[60.0, 100.0], [60.0, 100.0]])
+    s = np.array([[0.0, 0.0], [1.0, 1.0]])
+    got = kalai_smorodinsky(x, np.ones((2, 2)), s, np.array([10.0, 0.0]))
+    assert got[0] == 10.0
+    assert got[1] == pytest.approx(75.0, abs=1e-9)
+
+
+def test_each_draw_is_kept_within_its_own_positions_exactly() -> None:
+    # The rounding cases above as draws of a batch, next to draws whose positions lie beyond
+    # them: each solution is clipped to its own draw's positions, not the batch's.
+    x = np.array([[0.9], [5.0], [0.1], [-5.0]])
+    q = np.array([0.3, 0.0, 0.7, 0.0])
+    got = kalai_smorodinsky(x, np.ones((4, 1)), np.ones((4, 1)), q)
+    assert list(got) == [0.9, 5.0, 0.1, -5.0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,11 @@ def test_quantile_functions_match_the_sampler(dist: str) -> None:
 
 
 def test_sobol_refuses_bad_samples(tiny: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="power of two"):
-        sobol_indices(_two_ranges(tiny), samples=100)
+    s = _two_ranges(tiny)
+    for bad in (-4, 0, 1, 3, 100):
+        with pytest.raises(ValueError, match=f"power of two, at least 2 \\(got {bad}\\)"):
+            sobol_indices(s, samples=bad)
+    assert sobol_indices(s, "compromise", samples=2).samples == 2  # the smallest allowed
 
 
 def test_sensitivity_cli() -> None:
@@ -340,3 +344,169 @@ def test_to_frame_has_a_row_per_swing_and_per_sobol_index(tiny: dict[str, Any]) 
     assert set(frame.columns) == {
         "issue", "input", "method", "at_low", "at_high", "swing", "S1", "S1_conf", "ST", "ST_conf"
     }  # fmt: skip
+
+
+# --- the quantile functions and the result's tables, by hand (issue 22) ----------------------
+@pytest.mark.parametrize(
+    ("dist", "mean", "var"),
+    [
+        # uniform on [10, 60]: mean 35, variance 50^2 / 12
+        ("uniform", 35.0, 50.0**2 / 12),
+        # triangular 10, 30, 60: mean (10 + 30 + 60) / 3, variance
+        # (a^2 + b^2 + c^2 - ab - ac - bc) / 18 = (100 + 900 + 3600 - 300 - 600 - 1800) / 18
+        ("triangular", 100.0 / 3, 1900.0 / 18),
+        # PERT beta: a = 1 + 4 (30 - 10) / 50 = 2.6, b = 1 + 4 (60 - 30) / 50 = 3.4; mean
+        # (10 + 4 x 30 + 60) / 6 = 190 / 6, variance 50^2 ab / ((a + b)^2 (a + b + 1))
+        ("beta", 190.0 / 6, 50.0**2 * 2.6 * 3.4 / (36 * 7)),
+    ],
+)
+def test_quantile_functions_have_the_analytic_moments(dist: str, mean: float, var: float) -> None:
+    item = UncertainInput("k", "position", "a", "x", 30.0, 10.0, 60.0, dist, (0.0, 100.0))
+    mapped = _ppf(item, (np.arange(200_000) + 0.5) / 200_000)
+    assert mapped.min() >= 10.0
+    assert mapped.max() <= 60.0
+    # A midpoint rule on 200,000 probabilities: its error is of order 1 / 200,000^2 in the
+    # bulk and about 1e-5 of the range from the tails; 1e-4 relative is far below what a
+    # wrong coefficient changes (a PERT weight of 5 instead of 4 moves the sd by 9%).
+    assert mapped.mean() == pytest.approx(mean, rel=1e-4)
+    assert mapped.var() == pytest.approx(var, rel=1e-4)
+
+
+def test_a_triangle_whose_mode_is_at_an_end() -> None:
+    # mode at the low end: the density falls linearly from 10 to 60; mean (10 + 10 + 60) / 3,
+    # and the quantile function 60 - 50 sqrt(1 - u): at u = 0.75, 60 - 25 = 35
+    item = UncertainInput("k", "position", "a", "x", 10.0, 10.0, 60.0, "triangular", (0.0, 100.0))
+    assert float(_ppf(item, np.array([0.75]))[0]) == pytest.approx(35.0, abs=1e-9)
+    mapped = _ppf(item, (np.arange(100_000) + 0.5) / 100_000)
+    assert mapped.mean() == pytest.approx(80.0 / 3, rel=1e-4)  # midpoint rule, as above
+
+
+def _made(tiny: dict[str, Any], swings: Any = (), sobol: Any = (), model: str = "m") -> Any:
+    from statecraft.analysis.sensitivity import Sensitivity
+
+    s = sc.Scenario.model_validate(tiny)
+    base = {"tax": 50.0, "date": 5.0}
+    return Sensitivity(
+        s, model, (), base, swings=tuple(swings), sobol=tuple(sobol), samples=8 if sobol else 0
+    )
+
+
+def test_tornado_and_sobol_rankings_by_hand(tiny: dict[str, Any]) -> None:
+    from statecraft.analysis.sensitivity import SobolIndex, Swing
+
+    nan = float("nan")
+    swings = [
+        Swing("tax", "p", 50.0, 52.0),  # swing 2
+        Swing("tax", "q", 55.0, 45.0),  # swing 10: at the high end the forecast falls
+        Swing("tax", "r", nan, 40.0),  # cannot be computed: kept, last
+        Swing("tax", "z", 50.0, 50.0),  # moves nothing: left out unless asked
+        Swing("date", "p", 4.0, 9.0),  # another issue's
+    ]
+    result = _made(tiny, swings=swings)
+    assert swings[1].swing == 10.0
+    assert [s.input for s in result.tornado("tax")] == ["q", "p", "r"]
+    assert [s.input for s in result.tornado("tax", keep_zero=True)] == ["q", "p", "z", "r"]
+    assert [s.input for s in result.tornado("date")] == ["p"]
+    sobol = [
+        SobolIndex("tax", "p", 0.5, 0.01, 0.55, 0.02),
+        SobolIndex("tax", "q", 0.1, 0.01, 0.70, 0.02),  # the largest total, not first-order
+        SobolIndex("tax", "r", nan, nan, nan, nan),
+        SobolIndex("date", "p", 1.0, 0.0, 1.0, 0.0),
+    ]
+    result = _made(tiny, sobol=sobol)
+    assert [s.input for s in result.ranked_sobol("tax")] == ["q", "p", "r"]
+    assert [s.input for s in result.ranked_sobol("date")] == ["p"]
+
+
+def test_to_frame_merged_and_to_dict_by_hand(tiny: dict[str, Any]) -> None:
+    from statecraft.analysis.sensitivity import SobolIndex, Swing
+
+    oat = _made(tiny, swings=[Swing("tax", "p", 50.0, 52.0), Swing("tax", "z", 50.0, 50.0)])
+    sob = oat.__class__(
+        oat.scenario,
+        "m",
+        (),
+        oat.base,
+        sobol=(SobolIndex("tax", "p", 0.4, 0.1, 0.6, 0.2),),
+        samples=8,
+        seed=5,
+    )
+    both = oat.merged(sob)
+    assert both.swings == oat.swings
+    assert both.sobol == sob.sobol
+    assert (both.samples, both.seed) == (8, 5)  # the Sobol study's (one at a time: 0, None)
+    assert sob.merged(oat).swings == oat.swings
+    assert (sob.merged(oat).samples, sob.merged(oat).seed) == (8, 5)
+    with pytest.raises(ValueError, match="same scenario and model"):
+        oat.merged(_made(tiny, model="other"))
+    frame = both.to_frame()
+    assert list(frame["method"]) == ["oat", "oat", "sobol"]
+    assert list(frame["swing"][:2]) == [2.0, 0.0]
+    row = frame.iloc[2]
+    assert (row["S1"], row["S1_conf"], row["ST"], row["ST_conf"]) == (0.4, 0.1, 0.6, 0.2)
+    data = both.to_dict(issues=["tax"], top=1)
+    assert list(data["one_at_a_time"]) == ["tax"]
+    assert data["one_at_a_time"]["tax"] == [
+        {"input": "p", "at_low": 50.0, "at_high": 52.0, "swing": 2.0}
+    ]
+    assert data["sobol"]["tax"] == [
+        {"input": "p", "S1": 0.4, "S1_conf": 0.1, "ST": 0.6, "ST_conf": 0.2}
+    ]
+    assert [r["input"] for r in both.to_dict(zeros=True)["one_at_a_time"]["tax"]] == ["p", "z"]
+    assert oat.to_dict()["sobol"] is None
+    assert sob.to_dict()["one_at_a_time"] is None
+
+
+def test_a_sobol_design_beyond_the_memory_limit_is_refused_before_it_is_drawn(
+    tiny: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two uncertain inputs (k = 2) on tiny's two issues, N = 1024: the design runs the model
+    # N (k + 2) = 4096 times; it holds 8 bytes x 4096 rows x (2k + 2 issues) = 196,608 bytes
+    # and SALib's bootstrap 8 x 4 x 100 x 1024 = 3,276,800 bytes: 3,473,408 in all.
+    from statecraft.analysis import sensitivity
+
+    need = 8 * 4096 * (2 * 2 + 2) + 8 * 4 * 100 * 1024
+    assert need == 3_473_408
+    s = _two_ranges(tiny)
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: (need - 1, "a test limit"))
+    with pytest.raises(sc.MemoryLimitError, match=r"run the model 4,096 times.*a test limit"):
+        sensitivity._check_sobol(s, 1024, 2)
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: (need, "a test limit"))
+    sensitivity._check_sobol(s, 1024, 2)  # exactly the need: allowed
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: None)
+    sensitivity._check_sobol(s, 1 << 40, 2)  # no limit known: nothing refused
+
+
+def test_sobol_indices_are_salibs_on_the_forecast_written_by_hand(tiny: dict[str, Any]) -> None:
+    # The linear case above with N = 256: SALib's own design, mapped by hand (uniform on
+    # [0, 4] and [7, 9]) into the forecast written by hand, 0.6 x_a + 0.4 x_b, and SALib's
+    # own analysis with the same seed give every number the study reports, confidence
+    # half-widths included (the same bootstrap resamples).
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as sample
+
+    for stance, (low, high) in ((0, (0, 4)), (1, (7, 9))):
+        position = {"value": (low + high) / 2, "low": low, "high": high, "dist": "uniform"}
+        tiny["actors"][stance]["stances"]["date"]["position"] = position
+    s = sc.Scenario.model_validate(tiny)
+    result = sobol_indices(s, "compromise", samples=256, seed=4)
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0.0, 1.0]] * 2}
+    u = sample.sample(problem, 256, calc_second_order=False, seed=4)
+    y = 0.6 * (4 * u[:, 0]) + 0.4 * (7 + 2 * u[:, 1])
+    ref = analyze.analyze(problem, y, calc_second_order=False, seed=4, print_to_console=False)
+    got = {x.input: x for x in result.sobol if x.issue == "date"}
+    for j, key in enumerate(["a:date:position", "b:date:position"]):
+        row = got[key]
+        # the model's weighted mean and the formula differ in the last bits of y only
+        assert row.first == pytest.approx(ref["S1"][j], rel=1e-9)
+        assert row.first_conf == pytest.approx(ref["S1_conf"][j], rel=1e-9)
+        assert row.total == pytest.approx(ref["ST"][j], rel=1e-9)
+        assert row.total_conf == pytest.approx(ref["ST_conf"][j], rel=1e-9)
+    assert result.samples == 256
+    assert result.seed == 4
+    assert result.base == {"tax": pytest.approx(280 / 4.5), "date": pytest.approx(4.4)}
+    # tax moves with no input: indices 0 with no half-width, for both inputs
+    tax = [(x.first, x.total) for x in result.sobol if x.issue == "tax"]
+    assert tax == [(0.0, 0.0), (0.0, 0.0)]
+    assert all(math.isnan(x.first_conf) for x in result.sobol if x.issue == "tax")
+    assert all(math.isnan(x.total_conf) for x in result.sobol if x.issue == "tax")

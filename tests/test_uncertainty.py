@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,9 @@ from typer.testing import CliRunner
 
 import statecraft as sc
 from statecraft.analysis import uncertainty as u
-from statecraft.arrays import draw_batch
+from statecraft.arrays import IssueArrays, draw_batch
 from statecraft.cli import app
+from statecraft.models.base import IssueModel
 from statecraft.scenario import Perturbation
 from tests.conftest import TINY
 
@@ -211,11 +214,114 @@ def test_intervals_of_a_uniform_forecast_are_its_analytic_quantiles() -> None:
         }
     )
     summary = u.simulate(s, "compromise", draws=20_000, seed=5).summary("x", "compromise")
+    assert summary.draws == 20_000  # four blocks of 4096 and one of 3616
     assert summary.mean == pytest.approx(25.0, abs=0.6)
     assert summary.median == pytest.approx(25.0, abs=0.6)
     assert summary.interval80 == pytest.approx((5.0, 45.0), abs=0.6)
     assert summary.interval95 == pytest.approx((1.25, 48.75), abs=0.6)
     assert summary.quantile(0.25) == pytest.approx(12.5, abs=0.6)
+
+
+def _uniform_forecast(seed: int = 5) -> u.Simulation:
+    """The forecast b / 2 with b uniform on [0, 100] (the case above), on two issues (the
+    second, y, a mirror image on [0, 200]: 200 - b), 20,000 draws."""
+    uniform = {"value": 50, "low": 0, "high": 100, "dist": "uniform"}
+    s = sc.Scenario.model_validate(
+        {
+            "name": "uniform",
+            "title": "One uniform position",
+            "issues": [
+                {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 0},
+                {"id": "y", "label": "Y", "scale": {"low": 0, "high": 200}},
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 0, "salience": 1},
+                        "y": {"position": 200, "salience": 1},
+                    },
+                },
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": uniform, "salience": 1},
+                        "y": {"position": 200, "salience": 1},
+                    },
+                },
+            ],
+        }
+    )
+    return u.simulate(s, ["compromise", "median"], draws=20_000, seed=seed)
+
+
+def test_every_table_of_a_simulation_reports_the_analytic_quantiles() -> None:
+    # x: the compromise is b / 2, uniform on [0, 50] (q-quantile 50 q); the median of two
+    # actors of equal weight is their midpoint, the same. y: both actors at 200, every draw.
+    # Tolerances as in the test above (0.6: three standard errors of a quantile).
+    r = _uniform_forecast()
+    rows = {(row["issue"], row["model"]): row for row in r.to_records()}
+    for issue, model in rows:  # each summary found by both its issue and its model
+        got = r.summary(issue, model)
+        assert (got.issue, got.model) == (issue, model)
+    with pytest.raises(KeyError, match="no summary for issue 'x' and model 'nash'"):
+        r.summary("x", "nash")
+    assert set(rows) == {(i, m) for i in ("x", "y") for m in ("compromise", "median")}
+    row = rows[("x", "compromise")]
+    assert row["draws"] == 20_000
+    for key, want in (
+        ("mean", 25.0),
+        ("median", 25.0),
+        ("p10", 5.0),
+        ("p90", 45.0),
+        ("p2.5", 1.25),
+        ("p97.5", 48.75),
+    ):
+        assert row[key] == pytest.approx(want, abs=0.6), key
+    # every draw at 200, the top of y's scale: the mean exactly, the quantiles in the top bin
+    top = rows[("y", "compromise")]
+    assert top["mean"] == 200.0
+    for key in ("median", "p10", "p90", "p2.5", "p97.5"):
+        assert 200.0 - 200 / u.BINS <= top[key] <= 200.0, key
+    frame = r.to_frame()
+    columns = ["issue", "model", "draws", "mean", "median", "p10", "p90", "p2.5", "p97.5"]
+    assert list(frame.columns) == columns
+    assert len(frame) == 4
+    # The JSON: the first model's issues, each model's, and a histogram of 50 groups of 2
+    # points each on x: the draws lie in [0, 50), so in the first 25 groups only, about 800
+    # each (sd sqrt(20000 x 0.04 x 0.96) = 28; 150 is over five of them).
+    data = r.to_dict()
+    assert data["models"] == ["compromise", "median"]
+    assert data["draws"] == data["requested"] == 20_000
+    assert data["interrupted"] is False
+    x = data["issues"]["x"]
+    assert x["interval80"] == pytest.approx([5.0, 45.0], abs=0.6)
+    assert x["interval95"] == pytest.approx([1.25, 48.75], abs=0.6)
+    assert x["mean"] == pytest.approx(25.0, abs=0.6)
+    assert x["actual"] is None
+    counts = x["histogram"]["counts"]
+    assert (x["histogram"]["low"], x["histogram"]["high"]) == (0.0, 100.0)
+    assert len(counts) == 50
+    assert sum(counts) == 20_000
+    assert counts[25:] == [0] * 25
+    assert all(abs(c - 800) < 150 for c in counts[:25])
+    assert data["by_model"]["median"]["x"]["median"] == pytest.approx(25.0, abs=0.6)
+    assert data["by_model"]["median"]["y"]["histogram"]["counts"][-1] == 20_000
+    (listed,) = data["uncertain_inputs"]
+    assert (listed["key"], listed["low"], listed["high"]) == ("b:x:position", 0.0, 100.0)
+    assert listed["dist"] == "uniform"
+    # a's gain on x is -b/2 (it stands at the status quo), b's is b/2: b wins every draw
+    assert data["biggest_winner"] == {
+        "compromise": {"a": 0.0, "b": 1.0},
+        "median": {"a": 0.0, "b": 1.0},
+    }
+    text = repr(r)
+    assert "20,000 draws (seed 5) of 1 uncertain inputs" in text
+    # the first model's median and 80% interval of each issue, to 4 significant digits
+    (line,) = re.findall(r"x: median (\S+) \(80% (\S+) to (\S+)\)", text)
+    assert [float(v) for v in line] == pytest.approx([25.0, 5.0, 45.0], abs=0.6)
 
 
 def test_same_seed_same_bytes_whatever_the_grouping_or_workers(tiny: dict[str, Any]) -> None:
@@ -518,3 +624,28 @@ def test_draws_are_the_same_drawn_input_by_input(
     assert list(got) == list(want)
     for key, values in want.items():
         assert got[key].tobytes() == values.tobytes(), key
+
+
+class _Never(IssueModel):
+    """A test model that gives no forecast (NaN) in any draw."""
+
+    name = "never"
+    title = "No forecast"
+    citation = "A test double."
+
+    def predict(self, issue: IssueArrays) -> np.ndarray:
+        return np.full(np.shape(issue.position)[:-1], np.nan)
+
+
+def test_a_model_that_forecasts_in_no_draw_reports_no_numbers() -> None:
+    # Every draw NaN: no valid draw, so no mean (NaN; null in the JSON, with the reason)
+    # and an empty histogram, while the study's own draws are all counted.
+    r = u.simulate(_uniform_forecast().scenario, _Never(), draws=300, seed=1)
+    s = r.summary("x", "never")
+    assert s.draws == 0
+    assert math.isnan(s.mean)
+    assert int(s.histogram.sum()) == 0
+    assert r.draws == 300
+    data = r.to_dict()
+    assert data["issues"]["x"]["mean"] is None
+    assert sum(data["issues"]["x"]["histogram"]["counts"]) == 0

@@ -82,15 +82,14 @@ def _log_slope(
     active: np.ndarray,
     utility: Utility,
 ) -> np.ndarray:
-    """d/dx of sum_i w_i log(u_i(x) - u_i(q)) at ``at`` (a subgradient for linear utility)."""
+    """A positive multiple of d/dx of sum_i w_i log(u_i(x) - u_i(q)) at ``at``, whose sign
+    is all the bisection reads: half of it for quadratic utility, a subgradient for linear."""
     d = at[..., None] - x
     # At the edges of the feasible interval a gain reaches 0 and its term is infinite; the
     # sign of the sum still tells which way the maximum lies.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if utility == "quadratic":
-            terms = -2.0 * d / (r**2 - d**2)
-        else:
-            terms = -np.sign(d) / (r - np.abs(d))
+        # (for quadratic utility, half the slope: halving is exact, and keeps the sign)
+        terms = -d / (r**2 - d**2) if utility == "quadratic" else -np.sign(d) / (r - np.abs(d))
         return np.asarray(np.where(active, w * terms, 0.0).sum(axis=-1))
 
 
