@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import Field
 
 from statecraft.arrays import Batch
+from statecraft.models._exchange_decide import decide_rounds
 from statecraft.models.base import Details, DrawByDrawModel, ModelOptions
 
 __all__ = ["Exchange", "ExchangeDetails", "ExchangeOptions", "ExchangeRound", "run_exchange"]
@@ -152,16 +153,29 @@ def run_exchange(
     rounds: int = 10,
     variant: str = "equal-gain",
     adjustment: str = "decide",
+    protocol: str = "statecraft",
+    scale: tuple[np.ndarray, np.ndarray] | None = None,
     rng: np.random.Generator | None = None,
 ) -> list[ExchangeRound]:
     """Run the exchange model on arrays (actors x issues): positions, saliences (0-1),
-    capabilities, and whether each actor takes part in each issue."""
+    capabilities, and whether each actor takes part in each issue.
+
+    ``protocol="decide"`` makes each round's exchanges as the decide project's equal-gain
+    model does (:mod:`statecraft.models._exchange_decide`), on positions rescaled from
+    ``scale`` (each issue's low and high ends; 0 to 100 when not given) to 0-100."""
     x = np.where(present, np.asarray(positions, dtype=float), 0.0)
     s = np.where(present, np.asarray(saliences, dtype=float), 0.0)
     c = np.where(present, np.asarray(capabilities, dtype=float), 0.0)
     n, e = x.shape
     w = c * s
     rng = rng if rng is not None else np.random.default_rng(0)
+    keep = 1.0 if adjustment == "full" else FIXED_WEIGHT + SALIENCE_WEIGHT * (1 - s)
+    if protocol == "decide":
+        if variant != "equal-gain":
+            raise ValueError("protocol='decide' is decide's equal-gain model")
+        low, high = scale if scale is not None else (np.zeros(e), np.full(e, 100.0))
+        made = decide_rounds(x, s, c, present, low, high, rounds, adjustment == "full")
+        return [_decide_round(s, present, *r) for r in made]
     history: list[ExchangeRound] = []
     for _ in range(rounds):
         start = _outcome(x, w)
@@ -200,9 +214,32 @@ def run_exchange(
         )
         if not len(done):
             break
-        keep = 1.0 if adjustment == "full" else FIXED_WEIGHT + SALIENCE_WEIGHT * (1 - s)
         x = x + keep * (y - x)
     return history
+
+
+def _decide_round(
+    s: np.ndarray,
+    present: np.ndarray,
+    x: np.ndarray,
+    start: np.ndarray,
+    voting: np.ndarray,
+    made: list[dict[str, Any]],
+) -> ExchangeRound:
+    """A round of ``protocol="decide"`` as an :class:`ExchangeRound`; externalities as in
+    the default protocol, from each exchange's shifts of the round's start outcome (an
+    approximation where an actor trades twice on an issue: the shifts are then counted
+    from the start, not from the outcome after the first)."""
+    cand = {
+        "i": np.array([m["i"] for m in made], dtype=int),
+        "j": np.array([m["j"] for m in made], dtype=int),
+        "p": np.array([m["j_supplies"] for m in made], dtype=int),
+        "q": np.array([m["i_supplies"] for m in made], dtype=int),
+        "shift_p": np.array([m["shift_on_i_demand"] for m in made], dtype=float),
+        "shift_q": np.array([m["shift_on_j_demand"] for m in made], dtype=float),
+    }
+    ext = _externalities(x, s, present, start, cand, np.arange(len(made)))
+    return ExchangeRound(start=start, voting=voting, exchanges=tuple(made), externalities=ext)
 
 
 def _externalities(
