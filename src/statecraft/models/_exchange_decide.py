@@ -32,6 +32,8 @@ import numpy as np
 _MIN = 1e-10  # decide: a move or a gain this small is none
 _SCALE = 100  # decide rescales every issue to 0-100
 _ZERO = Decimal(0)
+_FIXED_WEIGHT = 0.1  # decide: share of a move kept whatever the salience
+_SALIENCE_WEIGHT = 0.4  # decide: further share kept by an actor that cares little
 #: decide computes in Python's decimals with the default context: 28 digits, half-even.
 #: Where two exchanges are priced the same way in exact arithmetic (capped by the same
 #: actor's full move, say), which one decide makes first depends on the last digit of these
@@ -290,34 +292,38 @@ def decide_rounds(
     positions, and the exchanges made in order (``exchange_record``), on the issues'
     scales. ``full``: an actor keeps all of its move for the next round, rather than
     decide's 0.1 + 0.4 x (1 - salience) of it. Stops early when a round makes no exchange."""
-    n, e = positions.shape
+    e = positions.shape[1]
+    out = []
     with localcontext(_CONTEXT):
+        # decide's rescaling: (x - low) x Decimal(100 / width), a float made a decimal
         step = [Decimal(_SCALE / float(high[m] - low[m])) for m in range(e)]
         lo = [_dec(low[m]) for m in range(e)]
-        x = [
-            [(_dec(positions[k, m]) - lo[m]) * step[m] if present[k, m] else _ZERO for m in range(e)]
-            for k in range(n)
-        ]
-        s = [[_dec(saliences[k, m]) if present[k, m] else _ZERO for m in range(e)] for k in range(n)]
-        c = [[_dec(capabilities[k, m]) if present[k, m] else _ZERO for m in range(e)] for k in range(n)]
-        weighed = present & (saliences > 0) & (capabilities > 0)
 
-        def scaled(values: list[Decimal]) -> np.ndarray:
+        def grid(values: np.ndarray) -> list[list[Decimal]]:
+            return [
+                [_dec(v) if on else _ZERO for v, on in zip(row, ok, strict=True)]
+                for row, ok in zip(values, present, strict=True)
+            ]
+
+        def back(values: list[Decimal]) -> np.ndarray:
             return np.array([float(v / step[m] + lo[m]) for m, v in enumerate(values)])
 
-        out = []
+        x = [[(v - lo[m]) * step[m] for m, v in enumerate(row)] for row in grid(positions)]
+        s, c = grid(saliences), grid(capabilities)
+        weighed = present & (saliences > 0) & (capabilities > 0)
+        unit = np.array([float(1 / step[m]) for m in range(e)])
         for _ in range(rounds):
             r = _Round(x, s, c, present)
             start = [r.nbs(m, {}) for m in range(e)]
             made = decide_round(r, start, weighed)
             moved: dict[tuple[int, int], _Side] = {}
-            for k in made:
+            for k in made:  # an actor's last exchange on an issue holds its vote there
                 moved[k.i.actor, k.i.supply] = k.i
                 moved[k.j.actor, k.j.supply] = k.j
-            voting = [r.nbs(m, {a: v.y for (a, mm), v in moved.items() if mm == m}) for m in range(e)]
-            at = np.array([[float(v / step[m] + lo[m]) if present[k, m] else 0.0 for m, v in enumerate(row)] for k, row in enumerate(x)])
-            unit = np.array([float(1 / step[m]) for m in range(e)])
-            out.append((at, scaled(start), scaled(voting), [exchange_record(k, unit) for k in made]))
+            votes = [{a: v.y for (a, mm), v in moved.items() if mm == m} for m in range(e)]
+            at = np.where(present, np.array([back(row) for row in x]), 0.0)
+            voting = back([r.nbs(m, votes[m]) for m in range(e)])
+            out.append((at, back(start), voting, [exchange_record(k, unit) for k in made]))
             if not made:
                 break
             x = [row[:] for row in x]
@@ -328,8 +334,9 @@ def decide_rounds(
 
 def _adjust(salience: Decimal, x: Decimal, y: Decimal) -> Decimal:
     """decide's position for the next round: 0.1 + 0.4 x (1 - salience) of the way from the
-    round's start ``x`` to the vote ``y`` (its weights as the floats 0.4 and 0.1)."""
-    sw, fw = Decimal(0.4), Decimal(0.1)
+    round's start ``x`` to the vote ``y`` (its weights are the floats 0.4 and 0.1 made
+    decimals, as in decide)."""
+    sw, fw = Decimal(_SALIENCE_WEIGHT), Decimal(_FIXED_WEIGHT)
     return (1 - salience) * sw * y + fw * y + (1 - (1 - salience) * sw - fw) * x
 
 

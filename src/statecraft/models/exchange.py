@@ -33,7 +33,7 @@ from pydantic import Field
 
 from statecraft.arrays import Batch
 from statecraft.models._exchange_decide import decide_rounds
-from statecraft.models.base import Details, DrawByDrawModel, ModelOptions
+from statecraft.models.base import Details, DrawByDrawModel, ModelOptions, OptionError
 
 __all__ = ["Exchange", "ExchangeDetails", "ExchangeOptions", "ExchangeRound", "run_exchange"]
 
@@ -343,6 +343,12 @@ class ExchangeOptions(ModelOptions):
         description="How much of its move an actor keeps for the next round: 0.1 + 0.4 x "
         "(1 - salience) as decide, or all of it.",
     )
+    protocol: Literal["statecraft", "decide"] = Field(
+        default="statecraft",
+        description="Which exchanges a round makes: one per actor-issue position, in order of "
+        "gain; or as decide's equal-gain model (repeated trades, in its decimals), which "
+        "takes variant=equal-gain.",
+    )
 
 
 class Exchange(DrawByDrawModel):
@@ -352,7 +358,8 @@ class Exchange(DrawByDrawModel):
     Options: ``variant`` (``equal-gain`` or ``random-rate``, whose rates come from the
     generator the model is given), ``rounds`` (10, as decide), ``adjustment`` (``decide``: an
     actor keeps 0.1 + 0.4 x (1 - salience) of its move for the next round; ``full``: all of
-    it). Each draw is one run (the rounds are sequential).
+    it), ``protocol`` (``statecraft``, or ``decide``: the rounds of decide's equal-gain
+    model). Each draw is one run (the rounds are sequential).
     """
 
     name: ClassVar[str] = "exchange"
@@ -366,6 +373,14 @@ class Exchange(DrawByDrawModel):
     links_issues = True
     stochastic = True  # with variant="random-rate"
     cost = "slow"
+
+    def __init__(self, options: ExchangeOptions | None = None, /, **kwargs: Any) -> None:
+        super().__init__(options, **kwargs)
+        if self.opts.protocol == "decide" and self.opts.variant != "equal-gain":
+            raise OptionError(
+                "the exchange model's option protocol=decide reproduces decide's equal-gain "
+                f"model: it takes variant=equal-gain (got variant={self.opts.variant})"
+            )
 
     def run_memory(self, n_actors: int, n_issues: int) -> int:
         # Every candidate exchange of a round is computed at once: about a dozen float
@@ -393,6 +408,8 @@ class Exchange(DrawByDrawModel):
             rounds=o.rounds,
             variant=o.variant,
             adjustment=o.adjustment,
+            protocol=o.protocol,
+            scale=(batch.low, batch.high),
             rng=rng,
         )
         details = ExchangeDetails(
