@@ -255,3 +255,59 @@ def test_cli_shows_the_trades() -> None:
         runner.invoke(app, ["forecast", "karabakh-2020", "-m", "exchange", "-f", "json"]).output
     )
     assert data["exchange"]["rounds"][0]["exchanges"]
+
+
+def test_an_actor_at_the_outcome_counts_below_it_in_any_order() -> None:
+    """Issue 22's finding with adjustment=full: an actor exactly at an expected outcome was
+    put on one side or the other by the rounding of the outcome's sum, which depends on the
+    order of the actors (and on the scale of the capabilities). Here B stands at the outcome
+    of p: (0.1 + 0.2 + 0.3) / 3 = 0.2, which floats compute as 0.20000000000000004 in the
+    order A, B, C and 0.19999999999999998 in the order C, B, A. B counts as at the outcome,
+    so below it, in both: B (below on p and on q) trades with C (above on both), not A with B.
+
+    By hand (weights 0.5 each on p; on q saliences A 0.5, B 0.8, C 0.2, outcome 0.5/1.5 =
+    1/3): C weighs p relatively more (0.5/0.2 > 0.5/0.8), so C is I and B is J; the rate is
+    (0.5 + 0.5)/(0.2 + 0.8) = 1; the binding bound is B moving all the way to C's 0.3 on p,
+    shifting p by 0.1 x 0.5/1.5 = 1/30, and q by as much, which takes C's move 1/30 x 1.5/0.2
+    = 0.25 toward B. Votes: p = (0.1 + 0.3 + 0.3)/3 = 0.2333, q = (0.3 + 0.2 x 0.75)/1.5 =
+    0.3; each gains (0.5 - 0.2)/30 = 0.01."""
+    x = np.array([[0.1, 0.6], [0.2, 0.0], [0.3, 1.0]])
+    s = np.array([[0.5, 0.5], [0.5, 0.8], [0.5, 0.2]])
+    c = np.ones((3, 2))
+    every = np.ones((3, 2), dtype=bool)
+    for order in ([0, 1, 2], [2, 1, 0]):
+        (only,) = run_exchange(x[order], s[order], c[order], every, rounds=1, adjustment="full")
+        (trade,) = only.exchanges
+        assert (order[trade["i"]], order[trade["j"]]) == (2, 1)  # C gives way on q to B
+        assert trade["j_moves"] == pytest.approx(0.1)
+        assert trade["i_moves"] == pytest.approx(-0.25)
+        assert trade["gain_i"] == pytest.approx(0.01)
+        assert trade["gain_j"] == pytest.approx(0.01)
+        np.testing.assert_allclose(only.voting, [0.7 / 3, 0.3])
+
+
+def test_a_vanishing_salience_prices_no_random_rate_exchange() -> None:
+    """Issue 22's finding: in the random-rate variant, I's break-even rate s_Ip / s_Iq
+    overflowed when s_Iq is tiny (a RuntimeWarning, an error in this suite, and an infinite
+    rate). A (0, 0) cares about p (1) and all but nothing about q (5e-324); B (100, 100)
+    the reverse (0.25, 1); C sits p out and holds q at 0 (salience 1), so that B stands
+    above q's outcome and A below it on both issues. A weighs p relatively more, so A is I;
+    its break-even rate 1 / 5e-324 is beyond the floats, the uniform draw between B's 0.25
+    and it has no upper end, and there is no exchange: the outcomes stay the weighted means,
+    p = (1 x 0 + 0.25 x 100) / 1.25 = 20, q = (0 + 1 x 100 + 1 x 0) / 2 = 50. At s_Aq =
+    1e-300 the rate is finite but so large (up to 1e300) that the exchange gains nothing
+    either; at 0.2 they trade, at a rate between the break-even rates 0.25 and 5."""
+    x = np.array([[0.0, 0.0], [100.0, 100.0], [0.0, 0.0]])
+    present = np.array([[True, True], [True, True], [False, True]])
+    c = np.ones((3, 2))
+    for tiny in (5e-324, 1e-300):
+        s = np.array([[1.0, tiny], [0.25, 1.0], [0.0, 1.0]])
+        (only,) = run_exchange(x, s, c, present, variant="random-rate")
+        assert only.exchanges == ()
+        np.testing.assert_allclose(only.voting, [20.0, 50.0])
+    s = np.array([[1.0, 0.2], [0.25, 1.0], [0.0, 1.0]])
+    first = run_exchange(x, s, c, present, variant="random-rate", rounds=1)[0]
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"]) == (0, 1)
+    rate = trade["shift_on_j_demand"] / trade["shift_on_i_demand"]
+    assert 0.25 <= rate <= 1.0 / 0.2  # between B's and A's break-even rates

@@ -57,6 +57,18 @@ def _outcome(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(total > 0, (w * x).sum(axis=0) / np.where(total > 0, total, 1), 0))
 
 
+def _at_outcome(x: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """How near the expected outcome an actor must be to count as at it (and so below it):
+    1e-9 of the spread of the positions on the issue. An exchange can bring an outcome
+    exactly to an actor's position (its fourth bound); the next round then finds the actor
+    a few units in the last place above or below the outcome, by rounding that depends on
+    the order of the actors and the scale of the capabilities, and which side it counts on
+    decided the exchanges that followed (issue 22's finding with adjustment=full)."""
+    lo = np.where(present, x, np.inf).min(axis=0)
+    hi = np.where(present, x, -np.inf).max(axis=0)
+    return np.asarray(np.where(hi > lo, 1e-9 * (hi - lo), 0.0))
+
+
 def _candidates(
     x: np.ndarray,
     s: np.ndarray,
@@ -70,7 +82,7 @@ def _candidates(
     w = np.where(present, c * s, 0.0)
     total = w.sum(axis=0)
     out = _outcome(x, w)
-    left = x <= out[None, :]
+    left = x <= out[None, :] + _at_outcome(x, present)
     pairs = np.array(list(combinations(range(e), 2)), dtype=int).reshape(-1, 2)
     a, b = np.triu_indices(n, k=1)
     # axes: (issue pair, actor pair)
@@ -90,11 +102,18 @@ def _candidates(
     keep = ok & (w[j, p] > 0) & (w[i, q] > 0)
     i, j, p, q = i[keep], j[keep], p[keep], q[keep]
     sip, siq, sjp, sjq = s[i, p], s[i, q], s[j, p], s[j, q]
+    priced = np.ones(len(i), dtype=bool)
     if variant == "equal-gain":
         rate = (sip + sjp) / (siq + sjq)  # outcome shift on q per unit on p
-    else:  # random-rate: between J's break-even rate and I's (all four saliences are > 0)
-        lo, hi = sjp / sjq, sip / siq
-        rate = lo + rng.random(len(i)) * (hi - lo)
+    else:  # random-rate: between J's break-even rate and I's
+        with np.errstate(divide="ignore", over="ignore"):  # I's, when s_Iq is tiny
+            lo, hi = sjp / sjq, sip / siq
+        # A break-even rate that overflows (I all but indifferent to q) leaves the uniform
+        # draw no upper end. As s_Iq falls toward it, the drawn rate grows without bound and
+        # the exchange shrinks to nothing (bounds 2 and 4 divide by the rate): so there is
+        # none. (issue 22: this overflowed, with a warning and an infinite bound.)
+        priced &= np.isfinite(hi)
+        rate = lo + rng.random(len(i)) * (np.where(priced, hi, lo) - lo)
     bounds = np.stack(
         [
             np.abs(x[i, p] - x[j, p]) * w[j, p] / total[p],  # J moves all the way to I on p
@@ -118,7 +137,7 @@ def _candidates(
         "move_i": np.sign(x[j, q] - x[i, q]) * shift_q * total[q] / w[i, q],
         "gain_i": gain_i,
         "gain_j": gain_j,
-        "valid": np.minimum(gain_i, gain_j) > _MIN_GAIN,
+        "valid": priced & (np.minimum(gain_i, gain_j) > _MIN_GAIN),
     }
 
 
