@@ -311,3 +311,69 @@ def test_a_vanishing_salience_prices_no_random_rate_exchange() -> None:
     assert (trade["i"], trade["j"]) == (0, 1)
     rate = trade["shift_on_j_demand"] / trade["shift_on_i_demand"]
     assert 0.25 <= rate <= 1.0 / 0.2  # between B's and A's break-even rates
+
+
+# A third actor C (100, 0), salience 0.5 on both, capability 1, beside A and B: C stands
+# above p's outcome and below q's, so it has no partner, and A and B trade as before.
+X3 = np.vstack([X, [100.0, 0.0]])
+S3 = np.vstack([S, [0.5, 0.5]])
+C3 = np.vstack([C, [1.0, 1.0]])
+ALL3 = np.ones((3, 2), dtype=bool)
+
+
+def test_externalities_of_a_third_actor_by_hand() -> None:
+    """Outcomes p = (80 + 0 + 50) / 1.7, q = (20 + 0 + 0) / 2.3. A (I) and B trade at rate
+    (0.8 + 0.2)/(0.2 + 0.8) = 1; A's full move on q (bound 2: 100 x 0.2/2.3) and q's outcome
+    reaching B's 0 (bound 4: 20/2.3) bind together, so both outcomes shift by 20/2.3 = 8.70:
+    p toward A's 100, which C shares, q down to 0, C's position. C gains 0.5 x 8.70 on each
+    issue, 20/2.3 in all; the parties' externalities are 0 by definition."""
+    (first,) = run_exchange(X3, S3, C3, ALL3, rounds=1)
+    np.testing.assert_allclose(first.start, [130 / 1.7, 20 / 2.3])
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"]) == (0, 1)
+    assert trade["shift_on_i_demand"] == pytest.approx(20 / 2.3)
+    assert trade["i_moves"] == pytest.approx(-100)
+    assert trade["j_moves"] == pytest.approx(20 / 2.3 * 1.7 / 0.4)
+    np.testing.assert_allclose(first.externalities, [0.0, 0.0, 20 / 2.3], atol=1e-12)
+    np.testing.assert_allclose(first.voting, [130 / 1.7 + 20 / 2.3, 0.0], atol=1e-12)
+
+
+def test_details_by_name_and_scaled() -> None:
+    """The details of the three-actor case: trades by name, the JSON form, and the details
+    of positions x 2**k (every position-unit field x 2**k, the indices unchanged)."""
+    from statecraft.models.exchange import ExchangeDetails
+
+    history = run_exchange(X3, S3, C3, ALL3, rounds=2)
+    d = ExchangeDetails(issues=("p", "q"), actors=("A", "B", "C"), rounds=tuple(history))
+    (trade,) = d.trades(0)
+    assert trade == {
+        "actor": "A",
+        "gives_way_on": "q",
+        "by": pytest.approx(-100),
+        "partner": "B",
+        "partner_gives_way_on": "p",
+        "partner_by": pytest.approx(20 / 2.3 * 1.7 / 0.4),
+        "gain": pytest.approx(0.6 * 20 / 2.3),
+        "partner_gain": pytest.approx(0.6 * 20 / 2.3),
+    }
+    data = d.to_dict()["rounds"]
+    assert len(data) == 2
+    assert data[0]["start"] == {"p": pytest.approx(130 / 1.7), "q": pytest.approx(20 / 2.3)}
+    assert data[0]["voting"]["q"] == pytest.approx(0.0, abs=1e-12)
+    assert data[0]["externalities"] == {"A": 0.0, "B": 0.0, "C": pytest.approx(20 / 2.3)}
+    assert data[1]["exchanges"] == d.trades(1)
+    doubled = d.scaled(1)
+    for r, r2 in zip(d.rounds, doubled.rounds, strict=True):
+        np.testing.assert_array_equal(r2.start, 2 * r.start)
+        np.testing.assert_array_equal(r2.voting, 2 * r.voting)
+        np.testing.assert_array_equal(r2.externalities, 2 * r.externalities)
+        for t, t2 in zip(r.exchanges, r2.exchanges, strict=True):
+            assert t2 == {k: (2 * v if isinstance(v, float) else v) for k, v in t.items()}
+            assert isinstance(t2["i"], int)
+
+
+def test_memory_estimate_counts_pairs_of_pairs() -> None:
+    # 3 actors, 4 issues: 3 pairs of actors x 6 pairs of issues = 18, at 112 bytes, plus
+    # 1024 bytes per actor-issue
+    assert Exchange().run_memory(3, 4) == 112 * 18 + 1024 * 12
+    assert Exchange().run_memory(2, 1) == 1024 * 2
