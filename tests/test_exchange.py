@@ -377,3 +377,51 @@ def test_memory_estimate_counts_pairs_of_pairs() -> None:
     # 1024 bytes per actor-issue
     assert Exchange().run_memory(3, 4) == 112 * 18 + 1024 * 12
     assert Exchange().run_memory(2, 1) == 1024 * 2
+
+
+def _scenario_of(x: np.ndarray, s: np.ndarray, c: np.ndarray) -> Any:
+    """Arrays (actors x issues, issues on 0-100) as a scenario, actors A, B, C..."""
+    issues = [
+        {"id": f"i{k}", "label": f"I{k}", "scale": {"low": 0, "high": 100}}
+        for k in range(x.shape[1])
+    ]
+    actors = [
+        {
+            "id": "ABCDEFGH"[a],
+            "capability": 1,
+            "stances": {
+                f"i{k}": {
+                    "position": float(x[a, k]),
+                    "salience": float(s[a, k]),
+                    "capability": float(c[a, k]),
+                }
+                for k in range(x.shape[1])
+            },
+        }
+        for a in range(x.shape[0])
+    ]
+    return build_scenario({"name": "arrays", "issues": issues, "actors": actors}, file=None)
+
+
+def test_the_model_passes_its_options_to_the_rounds() -> None:
+    """Through the model class, every option reaches run_exchange: the three-actor case by
+    hand for 1 round; 2 rounds with decide's carry-over and with the full one differ as
+    run_exchange's do; the random rate follows the command's seed."""
+    scenario = _scenario_of(X3, S3, C3)
+    one = forecast(scenario, "exchange", options={"rounds": 1})
+    assert one.value("i0", "exchange") == pytest.approx(130 / 1.7 + 20 / 2.3)
+    assert len(one.linked["exchange"].rounds) == 1
+    two = _scenario_of(X, S, C)
+    for adjustment in ("decide", "full"):
+        f = forecast(two, "exchange", options={"rounds": 2, "adjustment": adjustment})
+        want = run_exchange(X, S, C, ALL, rounds=2, adjustment=adjustment)[1].start
+        np.testing.assert_allclose(f.linked["exchange"].rounds[1].start, want)
+    decide = run_exchange(X, S, C, ALL, rounds=2)[1].start
+    full = run_exchange(X, S, C, ALL, rounds=2, adjustment="full")[1].start
+    assert np.abs(decide - full).max() > 1  # the check above tells the two apart
+    rates = set()
+    for seed in range(3):
+        f = forecast(scenario, "exchange", options={"variant": "random-rate"}, seed=seed)
+        t = f.linked["exchange"].rounds[0].exchanges[0]
+        rates.add(round(t["shift_on_j_demand"] / t["shift_on_i_demand"], 9))
+    assert len(rates) == 3  # each seed draws its own rate

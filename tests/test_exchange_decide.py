@@ -184,3 +184,44 @@ def test_decide_protocol_takes_the_equal_gain_variant_only() -> None:
     x = np.array([[100.0, 100.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match="equal-gain"):
         run_exchange(x, x / 200 + 0.2, np.ones((2, 2)), x >= 0, protocol="decide", variant="r")
+
+
+def test_decide_protocol_through_the_model_on_its_own_scales() -> None:
+    """The hand case above as a scenario, issue p on 0-10 and q on -10-10, run through the
+    model: decide's protocol rescales each issue to 0-100 and back. On 0-100 the case is
+    the one by hand (A at 100 on both, B at 0), so the votes are p = 77.78 and q = 0 of the
+    way up: 7.778 on p, and -10 + 0 x 20 = -10 on q."""
+    from statecraft.io._validate import build_scenario
+
+    data = {
+        "name": "two",
+        "issues": [
+            {"id": "p", "label": "P", "scale": {"low": 0, "high": 10}},
+            {"id": "q", "label": "Q", "scale": {"low": -10, "high": 10}},
+        ],
+        "actors": [
+            {
+                "id": "A",
+                "capability": 1,
+                "stances": {
+                    "p": {"position": 10, "salience": 0.8},
+                    "q": {"position": 10, "salience": 0.2},
+                },
+            },
+            {
+                "id": "B",
+                "capability": 2,
+                "stances": {
+                    "p": {"position": 0, "salience": 0.2},
+                    "q": {"position": -10, "salience": 0.8},
+                },
+            },
+        ],
+    }
+    scenario = build_scenario(data, file=None)
+    f = forecast(scenario, "exchange", options={"protocol": "decide", "rounds": 1})
+    assert f.value("p", "exchange") == pytest.approx((8 + 0.4 * 10 / 3) / 1.2)
+    assert f.value("q", "exchange") == pytest.approx(-10)
+    (trade,) = f.linked["exchange"].rounds[0].exchanges
+    assert trade["i_moves"] == pytest.approx(-20)  # A's whole way down q's 20 points
+    assert trade["j_moves"] == pytest.approx(10 / 3)
