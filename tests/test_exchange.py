@@ -228,7 +228,9 @@ def test_actors_sitting_an_issue_out_do_not_trade_on_it() -> None:
 def test_one_issue_is_nothing_to_trade() -> None:
     f = forecast(load("ec-emissions-1994"), ["compromise", "exchange"])
     assert f.value("emissions", "exchange") is None
-    assert "two issues or more" in f.issues[0].not_applicable["exchange"]
+    assert f.issues[0].not_applicable["exchange"] == (
+        "the exchange model needs two issues or more to trade across"
+    )
 
 
 @pytest.mark.parametrize(
@@ -356,6 +358,7 @@ def test_details_by_name_and_scaled() -> None:
         "gain": pytest.approx(0.6 * 20 / 2.3),
         "partner_gain": pytest.approx(0.6 * 20 / 2.3),
     }
+    assert d.trades() == d.trades(0) != d.trades(1)  # the first round unless told
     data = d.to_dict()["rounds"]
     assert len(data) == 2
     assert data[0]["start"] == {"p": pytest.approx(130 / 1.7), "q": pytest.approx(20 / 2.3)}

@@ -22,7 +22,7 @@ from statecraft import forecast, load
 from statecraft.arrays import scenario_batch
 from statecraft.models import Exchange
 from statecraft.models.base import OptionError
-from statecraft.models.exchange import ExchangeRound, run_exchange
+from statecraft.models.exchange import ExchangeOptions, ExchangeRound, run_exchange
 
 DATA = Path(__file__).parent / "data" / "decide"
 CASES = ("cop21", "copenhagen")
@@ -179,8 +179,15 @@ def test_decide_protocol_through_the_model_is_run_exchange() -> None:
 
 
 def test_decide_protocol_takes_the_equal_gain_variant_only() -> None:
-    with pytest.raises(OptionError, match="protocol=decide reproduces decide's equal-gain"):
+    message = (
+        r"^the exchange model's option protocol=decide reproduces decide's equal-gain model: "
+        r"it takes variant=equal-gain \(got variant=random-rate\)$"
+    )
+    with pytest.raises(OptionError, match=message):
         Exchange(protocol="decide", variant="random-rate")
+    with pytest.raises(OptionError, match=message):  # given as an options object
+        Exchange(ExchangeOptions(protocol="decide", variant="random-rate"))
+    assert Exchange(ExchangeOptions(protocol="decide")).options["protocol"] == "decide"
     x = np.array([[100.0, 100.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match="equal-gain"):
         run_exchange(x, x / 200 + 0.2, np.ones((2, 2)), x >= 0, protocol="decide", variant="r")
