@@ -428,3 +428,40 @@ def test_the_model_passes_its_options_to_the_rounds() -> None:
         t = f.linked["exchange"].rounds[0].exchanges[0]
         rates.add(round(t["shift_on_j_demand"] / t["shift_on_i_demand"], 9))
     assert len(rates) == 3  # each seed draws its own rate
+
+
+def test_outcomes_divide_by_the_total_weight() -> None:
+    """The hand case with every capability x 0.1: the weights now sum to 0.12 on p and 0.18
+    on q (below 1), the outcomes are still 80/1.2 and 20/1.8, and the trade is the same. An
+    issue nobody weighs (every salience 0) has outcome 0 by convention, without a warning,
+    and takes part in no trade."""
+    (first,) = run_exchange(X, S, C * 0.1, ALL, rounds=1)
+    np.testing.assert_allclose(first.start, [80 / 1.2, 20 / 1.8])
+    (trade,) = first.exchanges
+    assert trade["i_moves"] == pytest.approx(-100)
+    x = np.hstack([X, [[30.0], [70.0]]])
+    s = np.hstack([S, [[0.0], [0.0]]])
+    (only,) = run_exchange(x, s, np.ones((2, 3)), np.ones((2, 3), dtype=bool), rounds=1)
+    assert only.start[2] == 0.0
+    assert only.voting[2] == 0.0
+    assert [(t["i_supplies"], t["j_supplies"]) for t in only.exchanges] == [(1, 0)]
+
+
+def test_the_at_outcome_tolerance_is_per_issue_and_moves_with_the_positions() -> None:
+    """An actor counts as at an outcome within 1e-9 of the spread of the positions on that
+    issue. Issue p on a scale a million million times q's (A at 1e14, B at 0) does not widen
+    q's tolerance, nor does q lying 1e12 above p: A and B still trade, A giving way fully
+    on q. Moving every position by
+    1e11 moves the outcomes by as much and changes no move."""
+    x = X.copy()
+    x[:, 0] *= 1e12
+    (trade,) = run_exchange(x, S, C, ALL, rounds=1)[0].exchanges
+    assert trade["i_moves"] == pytest.approx(-100)
+    x = X + [0.0, 1e12]  # nor does q's lying far above p's
+    (trade,) = run_exchange(x, S, C, ALL, rounds=1)[0].exchanges
+    assert trade["i_moves"] == pytest.approx(-100)
+    (first,) = run_exchange(X + 1e11, S, C, ALL, rounds=1)
+    np.testing.assert_allclose(first.start - 1e11, [80 / 1.2, 20 / 1.8], atol=1e-4)
+    (trade,) = first.exchanges
+    assert trade["i_moves"] == pytest.approx(-100)
+    assert trade["j_moves"] == pytest.approx(100 / 3)
