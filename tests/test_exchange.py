@@ -457,7 +457,7 @@ def test_the_at_outcome_tolerance_is_per_issue_and_moves_with_the_positions() ->
     x[:, 0] *= 1e12
     (trade,) = run_exchange(x, S, C, ALL, rounds=1)[0].exchanges
     assert trade["i_moves"] == pytest.approx(-100)
-    x = X + [0.0, 1e12]  # nor does q's lying far above p's
+    x = X + np.array([0.0, 1e12])  # nor does q lying far above p
     (trade,) = run_exchange(x, S, C, ALL, rounds=1)[0].exchanges
     assert trade["i_moves"] == pytest.approx(-100)
     (first,) = run_exchange(X + 1e11, S, C, ALL, rounds=1)
