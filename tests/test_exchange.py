@@ -466,3 +466,53 @@ def test_the_at_outcome_tolerance_is_per_issue_and_moves_with_the_positions() ->
     (trade,) = first.exchanges
     assert trade["i_moves"] == pytest.approx(-100)
     assert trade["j_moves"] == pytest.approx(100 / 3)
+
+
+def test_a_supplier_without_weight_makes_no_exchange() -> None:
+    """A (100, 100) and B (0, 0) stand on opposite sides of both outcomes (C, only on p at
+    0 with salience 1, pulls p's outcome to (0.8 x 100)/(0.8 + 1) = 44.4). If B does not
+    care about p (salience 0), it would give way on p, but its move there could not shift
+    the outcome: no exchange (and no 0/0). Likewise if A does not care about q. The outcomes
+    stay the weighted means."""
+    x = np.array([[100.0, 100.0], [0.0, 0.0], [0.0, 0.0]])
+    c = np.array([[1.0, 1.0], [2.0, 2.0], [1.0, 1.0]])
+    present = np.array([[True, True], [True, True], [True, False]])
+    for s, want_q in (
+        (np.array([[0.8, 0.2], [0.0, 0.8], [1.0, 0.0]]), 20 / 1.8),
+        (np.array([[0.8, 0.0], [0.2, 0.8], [1.0, 0.0]]), 0.0),
+    ):
+        (only,) = run_exchange(x, s, c, present)
+        assert only.exchanges == ()
+        want_p = 80 / (0.8 + 2 * s[1, 0] + 1)
+        np.testing.assert_allclose(only.voting, [want_p, want_q])
+
+
+def test_random_rates_fill_the_interval_each_drawn_apart() -> None:
+    """Over 300 seeds the random rate of the hand case covers (0.25, 4), B's break-even rate
+    0.2/0.8 to A's 0.8/0.2: its smallest within 0.05 of 0.25, its largest within 0.05 of 4.
+    Two pairs trading side by side (A with B, and C with D, a copy of them on the other
+    issues' sides) draw their own rates."""
+    rates = []
+    for seed in range(300):
+        (trade,) = run_exchange(
+            X, S, C, ALL, rounds=1, variant="random-rate", rng=np.random.default_rng(seed)
+        )[0].exchanges
+        rates.append(trade["shift_on_j_demand"] / trade["shift_on_i_demand"])
+    assert 0.25 <= min(rates) < 0.3
+    assert 3.95 < max(rates) <= 4.0
+    x = np.vstack([X, X])
+    s = np.vstack([S, S])
+    c = np.vstack([C, C])
+    (first,) = run_exchange(x, s, c, np.ones((4, 2), dtype=bool), rounds=1, variant="random-rate")
+    pairs = {(t["i"], t["j"]): t for t in first.exchanges}
+    assert len(pairs) == 2  # each of A, C trades with one of B, D
+    drawn = {round(t["shift_on_j_demand"] / t["shift_on_i_demand"], 12) for t in pairs.values()}
+    assert len(drawn) == 2
+
+
+def test_one_issue_through_run_exchange() -> None:
+    """run_exchange on one issue (the model refuses it first): no pair of issues, so no
+    exchange, and the outcome is the weighted mean (0.8 x 100)/(0.8 + 0.4) = 66.67."""
+    (only,) = run_exchange(X[:, :1], S[:, :1], C[:, :1], ALL[:, :1])
+    assert only.exchanges == ()
+    np.testing.assert_allclose(only.voting, [80 / 1.2])
