@@ -516,3 +516,40 @@ def test_one_issue_through_run_exchange() -> None:
     (only,) = run_exchange(X[:, :1], S[:, :1], C[:, :1], ALL[:, :1])
     assert only.exchanges == ()
     np.testing.assert_allclose(only.voting, [80 / 1.2])
+
+
+def test_the_outcome_bounds_bind_alone_by_hand() -> None:
+    """Bound 3 (p's outcome may not pass I's position) and bound 4 (q's may not pass J's),
+    each the only one binding. Third actors sit the other issue out, so only A and B trade.
+
+    Bound 3: A (70, 100), B (0, 0) as the hand case, C at 100 on p only (salience 0.5): p's
+    outcome (56 + 50)/1.7 = 62.35 lies 7.65 below A; the other bounds are 70 x 0.4/1.7 =
+    16.5 and 100 x 0.2/1.8 = 11.1 (twice). The rate is 1: both outcomes shift by 13/1.7 and
+    p's lands on A's 70; B moves 13/1.7 x 1.7/0.4 = 32.5, A -13/1.7 x 1.8/0.2 = -68.8.
+
+    Bound 4: A (100, 100) with saliences (0.8, 0.4), B (0, 20), D at 0 on q only (0.5): the
+    rate is (0.8 + 0.2)/(0.4 + 0.8) = 5/6; q's outcome (40 + 32)/2.5 = 28.8 lies 8.8 above
+    B, so p may shift 8.8 / (5/6) = 10.56 (against 33.3, 33.3 and 80 x 0.4/2.5 / (5/6) =
+    15.36), q by 8.8, down to B's 20; both gain 0.8 x 10.56 - 0.4 x 8.8 = 4.928."""
+    x = np.array([[70.0, 100.0], [0.0, 0.0], [100.0, 0.0]])
+    s = np.array([[0.8, 0.2], [0.2, 0.8], [0.5, 0.0]])
+    c = np.array([[1.0, 1.0], [2.0, 2.0], [1.0, 1.0]])
+    present = np.array([[True, True], [True, True], [True, False]])
+    (first,) = run_exchange(x, s, c, present, rounds=1)
+    (trade,) = first.exchanges
+    assert trade["shift_on_i_demand"] == pytest.approx(13 / 1.7)
+    assert trade["j_moves"] == pytest.approx(32.5)
+    assert trade["i_moves"] == pytest.approx(-13 / 1.7 * 9)
+    np.testing.assert_allclose(first.voting, [70.0, 20 / 1.8 - 13 / 1.7])
+    x = np.array([[100.0, 100.0], [0.0, 20.0], [0.0, 0.0]])
+    s = np.array([[0.8, 0.4], [0.2, 0.8], [0.0, 0.5]])
+    present = np.array([[True, True], [True, True], [False, True]])
+    (first,) = run_exchange(x, s, c, present, rounds=1)
+    (trade,) = first.exchanges
+    assert trade["shift_on_i_demand"] == pytest.approx(10.56)
+    assert trade["shift_on_j_demand"] == pytest.approx(8.8)
+    assert trade["j_moves"] == pytest.approx(10.56 * 1.2 / 0.4)
+    assert trade["i_moves"] == pytest.approx(-8.8 * 2.5 / 0.4)
+    assert trade["gain_i"] == pytest.approx(4.928)
+    assert trade["gain_j"] == pytest.approx(4.928)
+    np.testing.assert_allclose(first.voting, [80 / 1.2 + 10.56, 20.0])
