@@ -79,7 +79,8 @@ MODULES: tuple[Module, ...] = (
         "analysis/counterfactual.py",
         "test_counterfactual.py test_stacking.py",
     ),
-    _m("exchange", "models/exchange.py", "test_exchange.py test_contract.py"),
+    _m("exchange", "models/exchange.py", "test_exchange.py test_exchange_decide.py"),
+    _m("exchange_decide", "models/_exchange_decide.py", "test_exchange_decide.py"),
     _m(
         "sensitivity",
         "analysis/sensitivity.py",

@@ -81,22 +81,22 @@ def _id(m: Model) -> str:
 
 
 # -- the exchange model: every option variant ----------------------------------------------
-@pytest.mark.parametrize("model", EXCHANGE, ids=_id)
-@pytest.mark.parametrize(
-    "check", [actor_order, capability_scale, within_scale, within_positions, batch_equals_loop]
-)
-def test_exchange_variants_keep_the_contract(
-    model: Model, check: Any, request: pytest.FixtureRequest
-) -> None:
-    if check in (capability_scale, actor_order) and "adjustment='full'" in repr(model):
-        # Found when this file was merged (not in its author's runs): with adjustment='full'
-        # scaling every capability by 1e-3 moved a forecast near 0.15 by 7.9e-6 (4 actors,
-        # 3 issues), and on another run the actors' order moved one, both above the
-        # contract's rounding tolerance. Not yet explained (issue 22).
-        request.applymarker(
-            pytest.mark.xfail(reason="finding (issue 22): see the comment", strict=False)
-        )
+# adjustment='full' once moved a forecast under capability scaling and actor order (issue
+# 22): an actor brought exactly to an outcome was put on either side of it by rounding;
+# fixed, and test_exchange.py's test_an_actor_at_the_outcome_counts_below_it_in_any_order.
+# protocol=decide makes no claim on actor order: it breaks exact ties between gains by the
+# order in which decide lists the exchanges, and so by the actors' order, as decide does
+# (docs/models/exchange.md); its other properties hold.
+EXCHANGE_CASES = [
+    pytest.param(m, check, id=f"{check.__name__}-{m!r}")
+    for m in EXCHANGE
+    for check in (actor_order, capability_scale, within_scale, within_positions, batch_equals_loop)
+    if not (check is actor_order and m.options.get("protocol") == "decide")
+]
 
+
+@pytest.mark.parametrize(("model", "check"), EXCHANGE_CASES)
+def test_exchange_variants_keep_the_contract(model: Model, check: Any) -> None:
     @FAST
     @given(scenarios(small=True), st.integers(0, 2**31))
     def run(scenario: sc.Scenario, seed: int) -> None:
@@ -105,13 +105,6 @@ def test_exchange_variants_keep_the_contract(
     run()
 
 
-@pytest.mark.xfail(
-    reason="finding (issue 22): the random-rate variant divides saliences (exchange.py, "
-    "lo, hi = sjp / sjq, sip / siq) and overflows when one is tiny (hypothesis finds 3 "
-    "actors, 2 issues): a RuntimeWarning, and an infinite bound for the random rate",
-    raises=RuntimeWarning,
-    strict=False,
-)
 def test_exchange_random_rate_keeps_scale_and_positions() -> None:
     """The random-rate variant draws its rates, so batch and loop, or two orders of the
     actors, draw differently; the bounds still hold whatever the rates."""

@@ -32,7 +32,8 @@ import numpy as np
 from pydantic import Field
 
 from statecraft.arrays import Batch
-from statecraft.models.base import Details, DrawByDrawModel, ModelOptions
+from statecraft.models._exchange_decide import decide_rounds
+from statecraft.models.base import Details, DrawByDrawModel, ModelOptions, OptionError
 
 __all__ = ["Exchange", "ExchangeDetails", "ExchangeOptions", "ExchangeRound", "run_exchange"]
 
@@ -56,6 +57,18 @@ def _outcome(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(total > 0, (w * x).sum(axis=0) / np.where(total > 0, total, 1), 0))
 
 
+def _at_outcome(x: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """How near the expected outcome an actor must be to count as at it (and so below it):
+    1e-9 of the spread of the positions on the issue. An exchange can bring an outcome
+    exactly to an actor's position (its fourth bound); the next round then finds the actor
+    a few units in the last place above or below the outcome, by rounding that depends on
+    the order of the actors and the scale of the capabilities, and which side it counts on
+    decided the exchanges that followed (issue 22's finding with adjustment=full)."""
+    lo = np.where(present, x, np.inf).min(axis=0)
+    hi = np.where(present, x, -np.inf).max(axis=0)
+    return np.asarray(np.where(hi > lo, 1e-9 * (hi - lo), 0.0))
+
+
 def _candidates(
     x: np.ndarray,
     s: np.ndarray,
@@ -69,7 +82,7 @@ def _candidates(
     w = np.where(present, c * s, 0.0)
     total = w.sum(axis=0)
     out = _outcome(x, w)
-    left = x <= out[None, :]
+    left = x <= out[None, :] + _at_outcome(x, present)
     pairs = np.array(list(combinations(range(e), 2)), dtype=int).reshape(-1, 2)
     a, b = np.triu_indices(n, k=1)
     # axes: (issue pair, actor pair)
@@ -89,11 +102,18 @@ def _candidates(
     keep = ok & (w[j, p] > 0) & (w[i, q] > 0)
     i, j, p, q = i[keep], j[keep], p[keep], q[keep]
     sip, siq, sjp, sjq = s[i, p], s[i, q], s[j, p], s[j, q]
+    priced = np.ones(len(i), dtype=bool)
     if variant == "equal-gain":
         rate = (sip + sjp) / (siq + sjq)  # outcome shift on q per unit on p
-    else:  # random-rate: between J's break-even rate and I's (all four saliences are > 0)
-        lo, hi = sjp / sjq, sip / siq
-        rate = lo + rng.random(len(i)) * (hi - lo)
+    else:  # random-rate: between J's break-even rate and I's
+        with np.errstate(divide="ignore", over="ignore"):  # I's, when s_Iq is tiny
+            lo, hi = sjp / sjq, sip / siq
+        # A break-even rate that overflows (I all but indifferent to q) leaves the uniform
+        # draw no upper end. As s_Iq falls toward it, the drawn rate grows without bound and
+        # the exchange shrinks to nothing (bounds 2 and 4 divide by the rate): so there is
+        # none. (issue 22: this overflowed, with a warning and an infinite bound.)
+        priced &= np.isfinite(hi)
+        rate = lo + rng.random(len(i)) * (np.where(priced, hi, lo) - lo)
     bounds = np.stack(
         [
             np.abs(x[i, p] - x[j, p]) * w[j, p] / total[p],  # J moves all the way to I on p
@@ -117,7 +137,7 @@ def _candidates(
         "move_i": np.sign(x[j, q] - x[i, q]) * shift_q * total[q] / w[i, q],
         "gain_i": gain_i,
         "gain_j": gain_j,
-        "valid": np.minimum(gain_i, gain_j) > _MIN_GAIN,
+        "valid": priced & (np.minimum(gain_i, gain_j) > _MIN_GAIN),
     }
 
 
@@ -152,16 +172,29 @@ def run_exchange(
     rounds: int = 10,
     variant: str = "equal-gain",
     adjustment: str = "decide",
+    protocol: str = "statecraft",
+    scale: tuple[np.ndarray, np.ndarray] | None = None,
     rng: np.random.Generator | None = None,
 ) -> list[ExchangeRound]:
     """Run the exchange model on arrays (actors x issues): positions, saliences (0-1),
-    capabilities, and whether each actor takes part in each issue."""
+    capabilities, and whether each actor takes part in each issue.
+
+    ``protocol="decide"`` makes each round's exchanges as the decide project's equal-gain
+    model does (:mod:`statecraft.models._exchange_decide`), on positions rescaled from
+    ``scale`` (each issue's low and high ends; 0 to 100 when not given) to 0-100."""
     x = np.where(present, np.asarray(positions, dtype=float), 0.0)
     s = np.where(present, np.asarray(saliences, dtype=float), 0.0)
     c = np.where(present, np.asarray(capabilities, dtype=float), 0.0)
     n, e = x.shape
     w = c * s
     rng = rng if rng is not None else np.random.default_rng(0)
+    keep = 1.0 if adjustment == "full" else FIXED_WEIGHT + SALIENCE_WEIGHT * (1 - s)
+    if protocol == "decide":
+        if variant != "equal-gain":
+            raise ValueError("protocol='decide' is decide's equal-gain model")
+        low, high = scale if scale is not None else (np.zeros(e), np.full(e, 100.0))
+        made = decide_rounds(x, s, c, present, low, high, rounds, adjustment == "full")
+        return [_decide_round(s, present, *r) for r in made]
     history: list[ExchangeRound] = []
     for _ in range(rounds):
         start = _outcome(x, w)
@@ -200,9 +233,32 @@ def run_exchange(
         )
         if not len(done):
             break
-        keep = 1.0 if adjustment == "full" else FIXED_WEIGHT + SALIENCE_WEIGHT * (1 - s)
         x = x + keep * (y - x)
     return history
+
+
+def _decide_round(
+    s: np.ndarray,
+    present: np.ndarray,
+    x: np.ndarray,
+    start: np.ndarray,
+    voting: np.ndarray,
+    made: list[dict[str, Any]],
+) -> ExchangeRound:
+    """A round of ``protocol="decide"`` as an :class:`ExchangeRound`; externalities as in
+    the default protocol, from each exchange's shifts of the round's start outcome (an
+    approximation where an actor trades twice on an issue: the shifts are then counted
+    from the start, not from the outcome after the first)."""
+    cand = {
+        "i": np.array([m["i"] for m in made], dtype=int),
+        "j": np.array([m["j"] for m in made], dtype=int),
+        "p": np.array([m["j_supplies"] for m in made], dtype=int),
+        "q": np.array([m["i_supplies"] for m in made], dtype=int),
+        "shift_p": np.array([m["shift_on_i_demand"] for m in made], dtype=float),
+        "shift_q": np.array([m["shift_on_j_demand"] for m in made], dtype=float),
+    }
+    ext = _externalities(x, s, present, start, cand, np.arange(len(made)))
+    return ExchangeRound(start=start, voting=voting, exchanges=tuple(made), externalities=ext)
 
 
 def _externalities(
@@ -306,6 +362,12 @@ class ExchangeOptions(ModelOptions):
         description="How much of its move an actor keeps for the next round: 0.1 + 0.4 x "
         "(1 - salience) as decide, or all of it.",
     )
+    protocol: Literal["statecraft", "decide"] = Field(
+        default="statecraft",
+        description="Which exchanges a round makes: one per actor-issue position, in order of "
+        "gain; or as decide's equal-gain model (repeated trades, in its decimals), which "
+        "takes variant=equal-gain.",
+    )
 
 
 class Exchange(DrawByDrawModel):
@@ -315,7 +377,8 @@ class Exchange(DrawByDrawModel):
     Options: ``variant`` (``equal-gain`` or ``random-rate``, whose rates come from the
     generator the model is given), ``rounds`` (10, as decide), ``adjustment`` (``decide``: an
     actor keeps 0.1 + 0.4 x (1 - salience) of its move for the next round; ``full``: all of
-    it). Each draw is one run (the rounds are sequential).
+    it), ``protocol`` (``statecraft``, or ``decide``: the rounds of decide's equal-gain
+    model). Each draw is one run (the rounds are sequential).
     """
 
     name: ClassVar[str] = "exchange"
@@ -329,6 +392,14 @@ class Exchange(DrawByDrawModel):
     links_issues = True
     stochastic = True  # with variant="random-rate"
     cost = "slow"
+
+    def __init__(self, options: ExchangeOptions | None = None, /, **kwargs: Any) -> None:
+        super().__init__(options, **kwargs)
+        if self.opts.protocol == "decide" and self.opts.variant != "equal-gain":
+            raise OptionError(
+                "the exchange model's option protocol=decide reproduces decide's equal-gain "
+                f"model: it takes variant=equal-gain (got variant={self.opts.variant})"
+            )
 
     def run_memory(self, n_actors: int, n_issues: int) -> int:
         # Every candidate exchange of a round is computed at once: about a dozen float
@@ -356,6 +427,8 @@ class Exchange(DrawByDrawModel):
             rounds=o.rounds,
             variant=o.variant,
             adjustment=o.adjustment,
+            protocol=o.protocol,
+            scale=(batch.low, batch.high),
             rng=rng,
         )
         details = ExchangeDetails(
