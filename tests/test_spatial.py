@@ -20,7 +20,7 @@ from statecraft.cli import app
 from statecraft.io import load
 from statecraft.io._validate import build_scenario
 from statecraft.models import Spatial, get_model
-from statecraft.models.spatial import SpatialOptions, run_spatial
+from statecraft.models.spatial import SpatialOptions, rescaled_powers, run_spatial
 from statecraft.models.spatial_blocks import (
     _risk,
     risk_utility,
@@ -184,6 +184,74 @@ def test_units_of_power_change_nothing() -> None:
     for unit in (1e-9, 1.0, 1e9):
         r = run_spatial(x, s, np.array([3.0, 1.0]) * unit)
         np.testing.assert_allclose(r.probabilities[0], [0.75, 0.25], atol=1e-9)
+
+
+def test_rescaled_powers_by_hand() -> None:
+    """The largest power becomes 100 and each is rounded to 12 significant digits: whole
+    numbers on KTAB's scale stay as they are, 3 and 1 in any unit become 100 and 100 / 3 =
+    33.3333333333, and 130 and 37 become 100 and 3700 / 130 = 28.4615384615. Times 1e-3 or
+    1e3 (products that are rounded), the same numbers to the last bit."""
+    ktab = np.array([7.0, 35.0, 55.0, 100.0, 1.0])
+    assert rescaled_powers(ktab).tolist() == ktab.tolist()
+    assert rescaled_powers(np.array([3e-9, 1e-9])).tolist() == [100.0, 33.3333333333]
+    assert rescaled_powers(np.array([130.0, 37.0])).tolist() == [100.0, 28.4615384615]
+    for c in (ktab, np.array([36.878514120181045, 69.282892352765, 100.0])):
+        for factor in (1e-3, 1e3):
+            assert rescaled_powers(c * factor).tolist() == rescaled_powers(c).tolist()
+
+
+# Issue 22's finding: with voting=binary, powers that differ only in their last bit (as
+# powers times 1e-3 and rescaled do) gave another forecast. Three actors on two issues
+# (hypothesis found them, powers already rescaled as the old code did for c and c x 1e-3):
+_X = np.array([[0.05240059289903685, 0.6488456467386404], [0.21784515063342277, 0.649796400842348],
+               [0.09773971790466159, 0.6346653645408098]])  # fmt: skip
+_S = np.array([[0.0, 0.06238828851728265], [0.38560995234285345, 0.15676825417512164],
+               [0.0, 0.1702231713112333]])  # fmt: skip
+_C0 = np.array([36.878514120181045, 69.282892352765, 100.0])
+_C1 = np.array([36.87851412018105, 69.28289235276499, 100.0])  # _C0 but for the last bits
+
+
+def test_binary_votes_do_not_turn_a_powers_last_bit_into_a_forecast() -> None:
+    """The mechanism, by hand: a last bit of the powers moves the risk attitudes and so the
+    utilities in their last bit (2^-53 ~ 1.1e-16 near 0.9); KTAB's binary vote is the
+    difference over 1e-8, clipped to [-1, 1], so a voter of weight 69.28 casts
+    69.28 x 1.1e-16 / 1e-8 = 7.7e-7 for a bargain worth one bit more, 77 times the floor of
+    1e-8 on a coalition: a tie between two bargains worth the same became a choice. Before
+    the fix, the third actor (the first here, 0.6488 on the second issue) stayed put with
+    _C0 and moved to 0.6347 with _C1, and the forecast of the second issue moved from 0.6409
+    to 0.6369. Now powers are rounded to 12 digits, so the runs are the same to the bit."""
+    u = 0.8958082904314456
+    assert vote("binary", np.array(69.28), np.array(np.nextafter(u, 1)), np.array(u)) == (
+        pytest.approx(69.28 * 1.1102230246251565e-16 / 1e-8, rel=1e-12)
+    )
+    assert _C0[2] == _C1[2] == 100.0
+    assert (_C0[:2] != _C1[:2]).all()
+    opts = SpatialOptions(voting="binary")
+    a = run_spatial(_X, _S, _C0, opts)
+    for c in (_C1, _C0 * 1e-3, _C0 * 1e3):
+        b = run_spatial(_X, _S, c, opts)
+        assert np.array_equal(a.positions, b.positions)
+        assert np.array_equal(a.outcome_probabilities, b.outcome_probabilities)
+
+
+def test_ties_are_broken_in_ktabs_order_of_the_actors() -> None:
+    """Two actors at 0.55 and 0.05 on one issue, saliences 0.8, powers 1: each position is
+    as likely as the other (0.5), so both are risk-neutral (utility 1 - d); each challenges
+    the other, with p = 0.5 and equal saliences, so each bargain puts both at the midpoint
+    0.3. Every option of either actor is worth the same: staying put (1 + 0.5) / 2 = 0.75,
+    a bargain (0.75 + 0.75) / 2 = 0.75, so each election gives 1/3 to each option. KTAB
+    takes the first listed (``ndxMaxAbs`` keeps the first of equal values): the first
+    actor's options are [stay, its bargain, the other's], so it stays; the second's are [the
+    first's bargain, stay, its own], so it moves to 0.3. Listed the other way round, it is
+    the actor at 0.55 that moves: the trajectories follow the actors' order where KTAB
+    breaks a tie by it (docs/models/spatial.md, Order of actors)."""
+    x, s, c = np.array([[0.55], [0.05]]), np.full((2, 1), 0.8), np.ones(2)
+    a = run_spatial(x, s, c, SpatialOptions(max_turns=2, min_turns=2))
+    b = run_spatial(x[::-1], s, c, SpatialOptions(max_turns=2, min_turns=2))
+    assert a.targets[0] == b.targets[0] == (1, 0)
+    np.testing.assert_allclose(a.probabilities[0], [0.5, 0.5], atol=1e-12)
+    np.testing.assert_allclose(a.positions[1].ravel(), [0.55, 0.3], atol=1e-12)
+    np.testing.assert_allclose(b.positions[1].ravel(), [0.05, 0.3], atol=1e-12)
 
 
 # --- invariants ----------------------------------------------------------------------------

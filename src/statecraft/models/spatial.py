@@ -53,11 +53,13 @@ from statecraft.models.spatial_blocks import (
 )
 
 __all__ = [
+    "POWER_DIGITS",
     "POWER_SCALE",
     "Spatial",
     "SpatialDetails",
     "SpatialOptions",
     "SpatialResult",
+    "rescaled_powers",
     "run_spatial",
 ]
 
@@ -88,6 +90,30 @@ class SpatialResult:
         return len(self.positions) - 1
 
 
+#: Significant decimal digits kept of each rescaled power.
+POWER_DIGITS = 12
+
+
+def rescaled_powers(power: np.ndarray) -> np.ndarray:
+    """The powers rescaled so that the largest is :data:`POWER_SCALE`, each rounded to
+    :data:`POWER_DIGITS` significant decimal digits.
+
+    Powers in other units (every one times 1e-3, say) rescale to numbers that differ in the
+    last bit or two, since the product by 1e-3 is rounded; the rounding makes them the same
+    numbers, and keeps powers given on KTAB's own scale (whole numbers up to 100) exactly as
+    KTAB reads them. Without it, the binary voting rule turned that last bit into another
+    forecast (issue 22's finding): the bit moves the risk attitudes and so the utilities in
+    their last bit, two bargains worth the same then differ by about 1e-16, and KTAB's binary
+    vote (``Model::vote``: the difference over 1e-8, clipped to [-1, 1]) casts w x 1e-8 for
+    that difference, which outweighs the coalitions' floor of 1e-8. A power is known to far
+    fewer than 12 digits, so the rounding changes no forecast that matters."""
+    scaled = power * (POWER_SCALE / power.max())
+    # 10^k with k >= 0 (scaled <= 100, so k >= 9) is exact, and so is a whole number times
+    # it: whole powers stay whole. k at most 300: a ratio below 1e-289 keeps fewer digits.
+    k = np.minimum(POWER_DIGITS - 1 - np.floor(np.log10(scaled)), 300)
+    return np.asarray(np.round(scaled * 10.0**k) / 10.0**k)
+
+
 def run_spatial(
     positions: np.ndarray,
     saliences: np.ndarray,
@@ -104,12 +130,13 @@ def run_spatial(
 
     The powers are rescaled so that the largest is :data:`POWER_SCALE`, the scale of KTAB's
     own data: KTAB adds fixed amounts to vote totals (1e-8 to each coalition, 1e-10 to each
-    side of a challenge), so that without it the units of power would change the result."""
+    side of a challenge), so that without it the units of power would change the result.
+    The rescaled powers are rounded to 12 significant digits (:func:`rescaled_powers`), so
+    that powers in other units give the same run to the last bit."""
     opts = opts or SpatialOptions()
     x = np.asarray(positions, dtype=float).copy()
     s = np.asarray(saliences, dtype=float)
-    c = np.asarray(power, dtype=float)
-    c = c / c.max() * POWER_SCALE
+    c = rescaled_powers(np.asarray(power, dtype=float))
     n = len(c)
     s2 = s**2
     sigma = s.sum(axis=1)
@@ -261,7 +288,11 @@ class Spatial(DrawByDrawModel):
             "in one pass over the actors in their order (ueIndices): which position stands "
             "for the merged ones, and along a chain which merge, depends on that order, and "
             "so does the forecast, slightly (Karabakh: up to 0.04 on 0-100). KTAB's "
-            "reference run on SOE-Pol-Comp.csv depends on it. The trajectories do not."
+            "reference run on SOE-Pol-Comp.csv depends on it. The trajectories depend on "
+            "the order only through exact ties, which KTAB breaks by it: of equally good "
+            "targets an actor challenges the first (bestChallenge), and of equally likely "
+            "options it takes the first in a list ordered by the challengers' places "
+            "(doBCN, ndxMaxAbs)."
         ),
     }
 
