@@ -19,10 +19,20 @@ from statecraft.arrays import scenario_batch
 from statecraft.cli import app
 from statecraft.io import load
 from statecraft.io._validate import build_scenario
-from statecraft.models import Spatial, get_model
-from statecraft.models.spatial import SpatialOptions, rescaled_powers, run_spatial
+from statecraft.models import Spatial, get_model, spatial_blocks
+from statecraft.models.spatial import (
+    SpatialDetails,
+    SpatialOptions,
+    rescaled_powers,
+    run_spatial,
+)
 from statecraft.models.spatial_blocks import (
+    _limit,
+    _markov,
     _risk,
+    _third_party,
+    _victory,
+    bargain_points,
     risk_utility,
     scalar_pce,
     vote,
@@ -97,6 +107,164 @@ def test_markov_elections_are_distributions(pce: str) -> None:
     p = scalar_pce(rng.random(5) + 0.1, u, SpatialOptions(pce=pce))[0]  # type: ignore[arg-type]
     assert p.sum() == pytest.approx(1)
     assert (p >= 0).all()
+
+
+@pytest.mark.parametrize("pce", ["markov-uniform", "markov-incentive"])
+def test_markov_elections_of_two_options_by_hand(pce: str) -> None:
+    """Two options: both Markov chains settle where option 0 holds the probability that it
+    beats option 1. The voters of test_two_option_election_by_hand give coalitions 0.5 and
+    0.6 (plus KTAB's 1e-8 each), so P = 0.5 / 1.1 = 5/11 and 6/11. (Uniform: the fixed point
+    of q_0 = (p_0 + p(0 > 1)) / 2; incentive: each option is challenged only by the other,
+    up to KTAB's 1e-10 on the diagonal.) Tolerance: the iteration stops within 1e-6."""
+    u = np.array([[[1.0, 0.5], [0.3, 0.5]]])
+    p = scalar_pce(np.array([1.0, 3.0]), u, SpatialOptions(pce=pce))[0]  # type: ignore[arg-type]
+    np.testing.assert_allclose(p, [5 / 11, 6 / 11], atol=2e-6)
+
+
+# Three options: option 0 beats 1 and 2 with probability 0.8 each (coalitions 4 to 1), 1 and
+# 2 are even (1 to 1); the diagonal is 0.5 with KTAB's coalition floor of 1e-8.
+_PV3 = np.array([[0.5, 0.8, 0.8], [0.2, 0.5, 0.5], [0.2, 0.5, 0.5]])
+_COAL3 = np.array([[1e-8, 4.0, 4.0], [1.0, 1e-8, 1.0], [1.0, 1.0, 1e-8]])
+
+
+def test_markov_uniform_election_of_three_options_by_hand() -> None:
+    """KTAB's markovUniformPCE settles at p = A p with A[i, k] = (delta_ik sum_j pv[i, j] +
+    pv[i, k]) / 3. By symmetry p_1 = p_2 = y, p_0 = x = 1 - 2y; row 0: 3x = 2.6x + 0.8(1 - x),
+    so x = 2/3, y = 1/6 (row 1: 3y = 1.7y + 0.2x + 0.5y, 1.3/6 = 0.2 (2/3) + 0.5/6, checks).
+    Tolerance: the iteration stops when a step moves less than 1e-6."""
+    p = _markov("markov-uniform", _COAL3, _PV3, np.ones((3, 3), bool), np.ones(3, bool))
+    np.testing.assert_allclose(p, [2 / 3, 1 / 6, 1 / 6], atol=5e-6)
+    lazy = (np.eye(3) + (np.diag(_PV3.sum(axis=1)) + _PV3) / 3) / 2
+    exact = _limit(lazy[None], np.full((1, 3), 1 / 3))[0]  # the fallback's limit, to 1e-12
+    np.testing.assert_allclose(exact, [2 / 3, 1 / 6, 1 / 6], atol=1e-12)
+
+
+def test_markov_incentive_election_of_three_options_by_hand() -> None:
+    """KTAB's markovIncentivePCE: challengers of option j are drawn in proportion to their
+    incentive coal[i, j] pv[i, j]: 3.2 for option 0 against 1 or 2, 0.2 for 1 or 2 against 0,
+    0.5 between 1 and 2 (the diagonal ~5e-9 + 1e-10). So Q[1 -> 0] = Q[2 -> 0] = 0.2 / 0.4 =
+    0.5, Q[0 -> 1] = 3.2 / 3.7, Q[2 -> 1] = 0.5 / 3.7 (and for 2 alike). The chain p = A p
+    has A[i, i] = sum_j pv[i, j] Q[j -> i] and A[i, j] = pv[i, j] Q[i -> j]: A[0, 0] = 0.8,
+    A[1, 0] = 0.2 x 0.5 = 0.1, A[1, 1] = (0.2 x 3.2 + 0.5 x 0.5) / 3.7 = 0.89 / 3.7,
+    A[1, 2] = 0.25 / 3.7. With p_1 = p_2 = y and p_0 = x: y = 0.1x + (1.14 / 3.7) y, so
+    y = 0.37x / 2.56 and x = 128/165, y = 37/330. Tolerance: the iteration stops within 1e-8
+    and the diagonal's floors move p by about 1e-8."""
+    p = _markov("markov-incentive", _COAL3, _PV3, np.ones((3, 3), bool), np.ones(3, bool))
+    np.testing.assert_allclose(p, [128 / 165, 37 / 330, 37 / 330], atol=1e-6)
+    # an option masked out takes no part: the two left are an election of two by hand
+    valid = np.array([True, True, False])
+    pair = valid[:, None] & valid[None, :]
+    p = _markov("markov-incentive", _COAL3, _PV3, pair, valid)
+    np.testing.assert_allclose(p, [0.8, 0.2, 0.0], atol=1e-6)
+    p = _markov("markov-uniform", _COAL3, _PV3, pair, valid)
+    np.testing.assert_allclose(p, [0.8, 0.2, 0.0], atol=5e-6)
+
+
+def test_markov_incentive_fallback_reaches_the_chains_stationary_distribution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An election that mixes too slowly for 1,000 iterations (from the binary law under
+    extreme saliences, test_extremes.py): option 1 loses to both others with 1e-6, options 0
+    and 2 are even on coalitions of 1e-8. The answer is the stationary distribution of the
+    chain p = A p, with A[i, k] = delta_ik sum_j pv[i, j] Q[j -> i] + pv[i, k] Q[i -> k] and
+    Q[i -> j] = inc[i, j] / sum_i' inc[i', j], inc = coal x pv (+ 1e-10 on the diagonal):
+    built here with loops and solved as a linear system, independently of the squaring."""
+    coal = np.array([[1e-8, 66.666666676666651, 1e-8], [8.4151034864523862, 1e-8,
+                     12.622655224678581], [1e-8, 44.444444454444437, 1e-8]])  # fmt: skip
+    e = 9.999990000010001e-07
+    pv = np.array([[0.5, 1 - e, 0.5], [e, 0.5, e], [0.5, 1 - e, 0.5]])
+    m = 3
+    inc = [[coal[i, j] * pv[i, j] + (1e-10 if i == j else 0.0) for j in range(m)] for i in range(m)]
+    q = [[inc[i][j] / sum(inc[k][j] for k in range(m)) for j in range(m)] for i in range(m)]
+    a = np.array(
+        [
+            [
+                (sum(pv[i, j] * q[j][i] for j in range(m)) if i == k else 0.0) + pv[i, k] * q[i][k]
+                for k in range(m)
+            ]
+            for i in range(m)
+        ]
+    )
+    want = np.linalg.lstsq(np.vstack([a - np.eye(m), np.ones(m)]), np.r_[np.zeros(m), 1.0])[0]
+    calls: list[int] = []
+
+    def counted(lazy: np.ndarray, start: np.ndarray) -> np.ndarray:
+        calls.append(1)
+        return _limit(lazy, start)
+
+    monkeypatch.setattr(spatial_blocks, "_limit", counted)
+    got = _markov("markov-incentive", coal, pv, np.ones((m, m), bool), np.ones(m, bool))
+    assert calls == [1]  # the iteration did not settle: the fallback ran
+    np.testing.assert_allclose(got, want, atol=1e-11)
+    np.testing.assert_allclose(got, [0.4004987, 9.99e-7, 0.5995003], atol=1e-7)
+
+
+def test_victory_laws_by_hand() -> None:
+    """KTAB's vProb: strength 3 against 1 wins with 3/4 (linear), 9/10 (square), 81/82
+    (quartic), 6561/6562 (octic). The binary law with threshold t = 1.1: a side at least
+    1.1 times the other wins with 1 against 1e-6; between, the share r = s1 / (s1 + s2)
+    maps linearly, (r (t + 1) - 1) / (t - 1): 1.05 against 1 gives
+    (2.1 x 1.05 / 2.05 - 1) / 0.1 = 0.7561, and even strengths 1/2."""
+    s1, s2 = np.array(3.0), np.array(1.0)
+    for law, want in [("linear", 3 / 4), ("square", 9 / 10), ("quartic", 81 / 82)]:
+        assert _victory(law, s1, s2) == pytest.approx(want, rel=1e-12)  # type: ignore[arg-type]
+    assert _victory("octic", s1, s2) == pytest.approx(6561 / 6562, rel=1e-12)
+    assert _victory("binary", s1, s2) == pytest.approx(1 / (1 + 1e-6), rel=1e-12)
+    assert _victory("binary", s2, s1) == pytest.approx(1e-6 / (1 + 1e-6), rel=1e-9)
+    assert _victory("binary", np.array(1.1), s2) == pytest.approx(1 / (1 + 1e-6), rel=1e-12)
+    near = (2.1 * 1.05 / 2.05 - 1) / 0.1
+    assert _victory("binary", np.array(1.05), s2) == pytest.approx(near, rel=1e-12)
+    assert _victory("binary", s2, np.array(1.05)) == pytest.approx(1 - near, rel=1e-12)
+    assert _victory("binary", s2, s2) == pytest.approx(0.5, rel=1e-12)
+
+
+def test_third_party_commitments_by_hand() -> None:
+    """KTAB's thirdPartyVoteSU, a third party n with p = 1/4 that i wins, u(i) = 0.6,
+    u(j) = 0.2, u(n) = 0.9. none: joining either side leaves n's own position standing,
+    1/4 (1.2 + 0.9) + 3/4 (0.4 + 0.9) = 1.5 both ways; semi: joining i and losing makes
+    n adopt j (3 u(j)): 1/4 x 2.1 + 3/4 x 0.6 = 0.975, joining j and losing, 3 u(i):
+    1/4 x 1.8 + 3/4 x 1.3 = 1.425; full: the winner's position for all three,
+    1/4 x 1.8 + 3/4 x 0.6 = 0.9 both ways."""
+    p, ui, uj, un = (np.array(v) for v in (0.25, 0.6, 0.2, 0.9))
+    for commit, want in [("none", (1.5, 1.5)), ("semi", (0.975, 1.425)), ("full", (0.9, 0.9))]:
+        got = _third_party(commit, p, ui, uj, un)  # type: ignore[arg-type]
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_bargain_points_by_hand() -> None:
+    """Challenger 0 at 0.2 (salience 0.5), target 1 at 0.8 (salience 0.25), p = 0.6 that 0
+    wins (0.3 from 1's side). s2p2: weights 0.5^2 0.6^2 = 0.09 and 0.25^2 0.4^2 = 0.01,
+    (0.09 x 0.2 + 0.01 x 0.8) / 0.1 = 0.26 for both (KTAB's 1e-6 moves it by 6e-6, under the
+    rounding to 1e-4). s1p1: weights 0.3 and 0.1, (0.06 + 0.08) / 0.4 = 0.35. s2pmax: only
+    the side the other expects to lose moves: 0 stays at 0.2; 1 moves the share
+    f = 0.3 x 0.25^2... of the way: dj = 0.6 - 0.3 = 0.3, f = dj si^2 / (dj si^2 + 1e-6 +
+    (1 - dj) sj^2) = 0.075 / (0.075 + 1e-6 + 0.04375), so 0.8 - 0.6 f (not rounded)."""
+    x, s = np.array([[0.2], [0.8]]), np.array([[0.5], [0.25]])
+    p = np.array([[0.5, 0.6], [0.3, 0.5]])
+    target = np.array([1, -1])
+    for interp, want in [("s2p2", 0.26), ("s1p1", 0.35)]:
+        bi, bj = bargain_points(x, s, p, target, SpatialOptions(interpolation=interp))  # type: ignore[arg-type]
+        assert bi[0, 0] == pytest.approx(want, abs=1e-12)
+        assert bj[0, 0] == pytest.approx(want, abs=1e-12)
+    bi, bj = bargain_points(x, s, p, target, SpatialOptions(interpolation="s2pmax"))
+    assert bi[0, 0] == pytest.approx(0.2, abs=1e-12)
+    assert bj[0, 0] == pytest.approx(0.8 - 0.6 * 0.075 / (0.075 + 1e-6 + 0.04375), abs=1e-12)
+    # rounding to 1e-4 of the scale, half up: weights 0.09 and 0.01 between 0.2 and 0.80012
+    bi, _ = bargain_points(np.array([[0.2], [0.80012]]), s, p, target, SpatialOptions())
+    assert bi[0, 0] == pytest.approx(0.2600, abs=1e-12)  # 0.260012 rounds down
+
+
+def test_details_scaled_by_a_power_of_two_by_hand() -> None:
+    """An issue on [10, 100] scaled by 2^3 is [80, 800]: the midpoint 0.5 of the run's
+    [0, 1] is 80 + 0.5 x 720 = 440 (the contract's scaling of positions by powers of two)."""
+    r = run_spatial(np.array([[0.0], [1.0]]), np.ones((2, 1)), np.array([3.0, 1.0]))
+    d = SpatialDetails(r, ("a",), np.array([10.0]), np.array([90.0]), saliences_scaled=False)
+    big = d.scaled(3)
+    assert big.low.tolist() == [80.0]
+    assert big.width.tolist() == [720.0]
+    assert big.on_scale(np.array([0.5])).tolist() == [440.0]
+    assert big.result is r
+    assert d.scaled(-1).on_scale(np.array([0.5])).tolist() == [27.5]  # 5 + 0.5 x 45
 
 
 def test_risk_attitudes_by_hand() -> None:
