@@ -27,6 +27,7 @@ from statecraft.models.spatial import (
     run_spatial,
 )
 from statecraft.models.spatial_blocks import (
+    MARKOV_ITERATIONS,
     _limit,
     _markov,
     _risk,
@@ -147,10 +148,11 @@ def test_markov_incentive_election_of_three_options_by_hand() -> None:
     has A[i, i] = sum_j pv[i, j] Q[j -> i] and A[i, j] = pv[i, j] Q[i -> j]: A[0, 0] = 0.8,
     A[1, 0] = 0.2 x 0.5 = 0.1, A[1, 1] = (0.2 x 3.2 + 0.5 x 0.5) / 3.7 = 0.89 / 3.7,
     A[1, 2] = 0.25 / 3.7. With p_1 = p_2 = y and p_0 = x: y = 0.1x + (1.14 / 3.7) y, so
-    y = 0.37x / 2.56 and x = 128/165, y = 37/330. Tolerance: the iteration stops within 1e-8
-    and the diagonal's floors move p by about 1e-8."""
+    y = 0.37x / 2.56 and x = 128/165, y = 37/330. Tolerance: the iteration stops when a step
+    moves less than 1e-8 (5e-9 from the limit here), and the diagonal's floors move the
+    limit by 2e-9; KTAB's 1e-6 of the uniform form would leave it about 5e-7 away."""
     p = _markov("markov-incentive", _COAL3, _PV3, np.ones((3, 3), bool), np.ones(3, bool))
-    np.testing.assert_allclose(p, [128 / 165, 37 / 330, 37 / 330], atol=1e-6)
+    np.testing.assert_allclose(p, [128 / 165, 37 / 330, 37 / 330], atol=2e-8)
     # an option masked out takes no part: the two left are an election of two by hand
     valid = np.array([True, True, False])
     pair = valid[:, None] & valid[None, :]
@@ -158,6 +160,43 @@ def test_markov_incentive_election_of_three_options_by_hand() -> None:
     np.testing.assert_allclose(p, [0.8, 0.2, 0.0], atol=1e-6)
     p = _markov("markov-uniform", _COAL3, _PV3, pair, valid)
     np.testing.assert_allclose(p, [0.8, 0.2, 0.0], atol=5e-6)
+
+
+_BATCH_VALID = np.array([[True, True, True], [True, True, False]])
+_BATCH_PAIR = _BATCH_VALID[:, :, None] & _BATCH_VALID[:, None, :]
+_BATCH_WANT = {
+    "markov-uniform": [[2 / 3, 1 / 6, 1 / 6], [0.8, 0.2, 0.0]],
+    "markov-incentive": [[128 / 165, 37 / 330, 37 / 330], [0.8, 0.2, 0.0]],
+}
+
+
+@pytest.mark.parametrize("pce", ["markov-uniform", "markov-incentive"])
+@pytest.mark.parametrize("iterations", [MARKOV_ITERATIONS, 0])
+def test_markov_elections_in_a_batch_and_by_their_limit(
+    pce: str, iterations: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two elections above (three options; the first two alone) as one batch, as the
+    actors' elections run: the same answers, and an option masked out exactly 0. With no
+    iterations allowed, the limit is taken by squaring the lazy chain at once (the fallback
+    for slowly mixing chains): the same answers, to rounding (the floors of the incentive
+    form move it by 2e-9)."""
+    monkeypatch.setattr(spatial_blocks, "MARKOV_ITERATIONS", iterations)
+    coal, pv = np.stack([_COAL3, _COAL3]), np.stack([_PV3, _PV3])
+    p = _markov(pce, coal, pv, _BATCH_PAIR, _BATCH_VALID)  # type: ignore[arg-type]
+    tol = (5e-6 if pce == "markov-uniform" else 2e-8) if iterations else 5e-9
+    np.testing.assert_allclose(p, _BATCH_WANT[pce], atol=tol)
+    assert p[1, 2] == 0.0
+
+
+def test_markov_limit_of_a_batch_of_chains_by_hand() -> None:
+    """Two lazy chains squared as one batch: the uniform chain of _PV3 settles at
+    (2/3, 1/6, 1/6); a chain that moves state 2 to 0 and 1 evenly and keeps 0 and 1 settles,
+    from (0.2, 0.3, 0.5), at (0.45, 0.55, 0)."""
+    uniform = (np.eye(3) + (np.diag(_PV3.sum(axis=1)) + _PV3) / 3) / 2
+    leak = (np.eye(3) + np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 0.0]])) / 2
+    start = np.array([[1 / 3, 1 / 3, 1 / 3], [0.2, 0.3, 0.5]])
+    p = _limit(np.stack([uniform, leak]), start)
+    np.testing.assert_allclose(p, [[2 / 3, 1 / 6, 1 / 6], [0.45, 0.55, 0.0]], atol=1e-12)
 
 
 def test_markov_incentive_fallback_reaches_the_chains_stationary_distribution(
