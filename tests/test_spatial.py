@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import tracemalloc
+import warnings
 from typing import Any
 
 import numpy as np
@@ -23,6 +25,8 @@ from statecraft.models import Spatial, get_model, spatial_blocks
 from statecraft.models.spatial import (
     SpatialDetails,
     SpatialOptions,
+    _indifferent,
+    _shares,
     rescaled_powers,
     run_spatial,
 )
@@ -626,3 +630,147 @@ def test_monte_carlo_runs_the_spatial_model() -> None:
     # every draw of the ranges gives a forecast of every issue, within its scale
     for issue in data["issues"].values():
         assert 0 <= issue["interval95"][0] <= issue["mean"] <= issue["interval95"][1] <= 100
+
+
+# --- the model class around run_spatial, by hand ------------------------------------------
+def _shifted() -> Any:
+    """TINY with every actor on both issues, its scales moved: tax on [1000, 1100], date on
+    [-5, 5]. On [0, 1]: a (0.6, 0.2), b (0, 0.8), c (1, 0.5)."""
+    data = copy.deepcopy(TINY)
+    data["issues"][0].update(scale={"low": 1000, "high": 1100}, status_quo=1020, actual=1040)
+    data["issues"][1]["scale"] = {"low": -5, "high": 5}
+    data["actors"][2]["stances"]["date"] = {"position": 5, "salience": 0.5}
+    for actor in data["actors"]:
+        for issue, stance in actor["stances"].items():
+            stance["position"] += 1000 if issue == "tax" else -5
+    return build_scenario(data, file=None)
+
+
+@pytest.mark.parametrize("options", [{}, {"voting": "binary"}, {"transition": "stochastic"}])
+def test_the_model_maps_a_scenario_onto_the_unit_box_by_hand(options: dict[str, str]) -> None:
+    """The class's run is run_spatial on the positions mapped by hand to [0, 1] ((p - low) /
+    width), on the saliences divided by the 2 issues (a's sum to 1.5), on the capabilities,
+    with the model's options and its generator; the forecast maps back, low + x width (to the
+    9 decimals on_scale keeps). Three draws of the generator differ under the stochastic
+    transition, and binary votes give another forecast than the default."""
+    x = np.array([[0.6, 0.2], [0.0, 0.8], [1.0, 0.5]])
+    s = np.array([[1.0, 0.5], [0.5, 1.0], [0.25, 0.5]]) / 2
+    c = np.array([3.0, 1.0, 2.0])
+    model = get_model("spatial", **options)
+    got = []
+    for seed in range(3):
+        out = model.evaluate(scenario_batch(_shifted()), np.random.default_rng(seed), detail=True)
+        r = run_spatial(x, s, c, SpatialOptions(**options), rng=np.random.default_rng(seed))  # type: ignore[arg-type]
+        want = np.array([1000.0, -5.0]) + (r.outcome_probabilities @ r.outcomes) * [100.0, 10.0]
+        np.testing.assert_allclose(out.forecasts[0], want, rtol=0, atol=1e-9 * 1100)
+        assert out.details is not None
+        assert out.details.result.dimensions == ("tax", "date")
+        assert out.details.saliences_scaled
+        got.append(tuple(out.forecasts[0]))
+    assert len(set(got)) == (3 if options == {"transition": "stochastic"} else 1)
+    default = get_model("spatial").evaluate(scenario_batch(_shifted()), np.random.default_rng(0))
+    if "transition" not in options:
+        assert (got[0] != tuple(default.forecasts[0])) == (options == {"voting": "binary"})
+
+
+def test_shares_of_attention_by_hand() -> None:
+    """Saliences are divided by the number of issues when any actor's sum is above 1 (beyond
+    rounding, 1e-12): 3 actors on 2 issues, a's sum 1.5, so every salience is halved; sums of
+    exactly 1, or 1 + 1e-12, are kept."""
+    sal = np.array([[1.0, 0.5], [0.2, 0.3], [0.0, 1.0]])
+    shares, scaled = _shares(sal)
+    np.testing.assert_array_equal(shares, sal / 2)
+    assert scaled
+    for kept in (np.array([[0.5, 0.5], [0.2, 0.3], [1.0, 0.0]]), np.array([[1 + 1e-12]])):
+        shares, scaled = _shares(kept)
+        assert shares is kept
+        assert not scaled
+
+
+def test_indifference_is_judged_on_the_shares_by_hand() -> None:
+    """A salience of 3e-162 squares to 1e-323 (a subnormal, not 0), but halved, to 1.5e-162,
+    it squares below half the smallest subnormal and rounds to 0: the actor cares about
+    nothing only when the saliences are divided by the 2 issues, that is when another
+    actor's sum is above 1. Per draw: draws, actors."""
+    tiny = [3e-162, 0.0]
+    sal = np.array([[[1.0, 1.0], tiny, [0.5, 0.5]], [[0.5, 0.5], tiny, [0.5, 0.5]]])
+    assert _indifferent(sal).tolist() == [[False, True, False], [False, False, False]]
+
+
+def test_not_applicable_names_the_missing_issues_and_a_lone_actor() -> None:
+    data = copy.deepcopy(TINY)
+    data["issues"].append({"id": "year", "label": "Year", "scale": {"low": 0, "high": 1}})
+    for actor in data["actors"][:2]:
+        actor["stances"]["year"] = {"position": 0.5, "salience": 0.5}
+    batch = scenario_batch(build_scenario(data, file=None))
+    why = "the spatial model needs every actor's position on every issue; c has none on date, year"
+    assert Spatial().not_applicable(batch) == dict.fromkeys(["tax", "date", "year"], why)
+    two = copy.deepcopy(TINY)
+    two["actors"] = two["actors"][:2]
+    assert Spatial().not_applicable(scenario_batch(build_scenario(two, file=None))) == {}
+    one = copy.deepcopy(TINY)
+    one["actors"] = one["actors"][:1]
+    lone = "the spatial model needs two actors or more"
+    batch = scenario_batch(build_scenario(one, file=None))
+    assert Spatial().not_applicable(batch) == {"tax": lone, "date": lone}
+
+
+def test_on_scale_keeps_nine_decimals_and_huge_scales_by_hand() -> None:
+    r = run_spatial(np.array([[0.0], [1.0]]), np.ones((2, 1)), np.array([3.0, 1.0]))
+    unit = SpatialDetails(r, ("a",), np.array([0.0]), np.array([1.0]), saliences_scaled=False)
+    assert unit.on_scale(np.array([1 / 3])).tolist() == [0.333333333]
+    # 1.5e300 x 1e9 overflows in the rounding: the value is kept unrounded, with no warning
+    huge = SpatialDetails(r, ("a",), np.array([1e300]), np.array([1e300]), saliences_scaled=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert huge.on_scale(np.array([0.5])).tolist() == [1.5e300]
+
+
+def test_details_to_dict_by_hand() -> None:
+    """Two actors at 0.55 and 0.05 (test_ties_are_broken_in_ktabs_order_of_the_actors) on a
+    scale [10, 110]: after turn 1 the second is at 0.3, i.e. 40; the dictionary gives each
+    state of each actor on the scale, the last turn's ratio, the outcomes with their
+    probabilities, and the actors likeliest first."""
+    x, s, c = np.array([[0.55], [0.05]]), np.full((2, 1), 0.8), np.ones(2)
+    r = run_spatial(x, s, c, SpatialOptions(max_turns=2, min_turns=2), actors=("p", "q"))
+    d = SpatialDetails(r, ("i",), np.array([10.0]), np.array([100.0]), saliences_scaled=True)
+    out = d.to_dict()
+    assert out["turns"] == 2
+    assert out["last_ratio"] == r.ratios[1] != r.ratios[0]
+    assert out["saliences_divided_by_issues"] is True
+    assert out["trajectory"]["p"][0] == {"i": 65.0}
+    assert out["trajectory"]["q"][:2] == [{"i": 15.0}, {"i": 40.0}]
+    assert len(out["trajectory"]["q"]) == 3
+    outcomes = [(o["position"]["i"], o["probability"]) for o in out["outcomes"]]
+    want = [
+        (10 + 100 * float(p[0]), float(q))
+        for p, q in zip(r.outcomes, r.outcome_probabilities, strict=True)
+    ]
+    np.testing.assert_allclose(outcomes, want, rtol=0, atol=1e-9)
+    assert out["actors"] == d.actors()
+    assert [a["actor"] for a in out["actors"]] == sorted(
+        ("p", "q"), key=lambda a: -r.probabilities[-1][("p", "q").index(a)]
+    )
+    assert out["actors"][0]["final"] == {
+        "i": pytest.approx(10 + 100 * r.final[("p", "q").index(out["actors"][0]["actor"]), 0])
+    }
+    assert d.forecast_fields() == {"actors": d.actors()}
+
+
+def test_memory_estimates_by_hand() -> None:
+    """memory_per_draw: four floats per actor and issue (8 x 4 x n x D bytes); run_memory:
+    88 n^3 + 512 n^2 + 64 n D bytes (docs: tracemalloc's peak was 78 to 85 bytes per actor
+    cubed). 10 actors, 3 issues: 960 and 88,000 + 51,200 + 1,920 = 141,120. And the estimate
+    covers a run's measured peak (30 actors, 2 issues)."""
+    m = Spatial()
+    assert m.memory_per_draw(10, 3) == 960
+    assert m.memory_per_draw(0, 0) == 32
+    assert m.run_memory(10, 3) == 141_120
+    assert m.run_memory(1, 1) == 88 + 512 + 64
+    rng = np.random.default_rng(5)
+    x, s = rng.random((30, 2)), np.full((30, 2), 0.4)
+    tracemalloc.start()
+    run_spatial(x, s, rng.uniform(1, 9, 30), SpatialOptions(max_turns=3))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak <= m.run_memory(30, 2)
