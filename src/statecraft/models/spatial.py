@@ -215,6 +215,10 @@ class SpatialDetails(Details):
             rounded = np.round(v, 9)
         return np.asarray(np.where(np.isfinite(rounded), rounded, v))
 
+    def _by_issue(self, values: np.ndarray) -> dict[str, float]:
+        """One number per issue, by the issue's id."""
+        return {d: float(values[j]) for j, d in enumerate(self.issues)}
+
     def actors(self) -> list[dict[str, Any]]:
         """Each actor's final position per issue and the probability that it prevails
         (the shape of ``forecast --format json``'s ``actors``), likeliest first."""
@@ -222,7 +226,7 @@ class SpatialDetails(Details):
         rows = [
             {
                 "actor": actor,
-                "final": {d: float(v) for d, v in zip(self.issues, final[k], strict=True)},
+                "final": self._by_issue(final[k]),
                 "probability": float(self.result.probabilities[-1][k]),
             }
             for k, actor in enumerate(self.result.actors)
@@ -236,23 +240,18 @@ class SpatialDetails(Details):
         r = self.result
         return {
             "turns": r.turns,
-            "last_ratio": r.ratios[-1] if r.ratios else None,
+            "last_ratio": r.ratios[-1],  # a run has a turn at least (max_turns >= 2)
             "saliences_divided_by_issues": self.saliences_scaled,
             "actors": self.actors(),
             "outcomes": [
                 {
-                    "position": {
-                        d: float(v) for d, v in zip(self.issues, self.on_scale(x), strict=True)
-                    },
-                    "probability": float(p),
+                    "position": self._by_issue(self.on_scale(x)),
+                    "probability": float(r.outcome_probabilities[m]),
                 }
-                for x, p in zip(r.outcomes, r.outcome_probabilities, strict=True)
+                for m, x in enumerate(r.outcomes)
             ],
             "trajectory": {
-                actor: [
-                    {d: float(v) for d, v in zip(self.issues, self.on_scale(pos), strict=True)}
-                    for pos in r.positions[:, k]
-                ]
+                actor: [self._by_issue(self.on_scale(pos)) for pos in r.positions[:, k]]
                 for k, actor in enumerate(r.actors)
             },
         }
