@@ -139,6 +139,8 @@ def test_markov_uniform_election_of_three_options_by_hand() -> None:
     Tolerance: the iteration stops when a step moves less than 1e-6."""
     p = _markov("markov-uniform", _COAL3, _PV3, np.ones((3, 3), bool), np.ones(3, bool))
     np.testing.assert_allclose(p, [2 / 3, 1 / 6, 1 / 6], atol=5e-6)
+    # it stops where KTAB's does, at its tolerance of 1e-6, not at the limit (2e-6 off here)
+    assert abs(p[0] - 2 / 3) > 1e-7
     lazy = (np.eye(3) + (np.diag(_PV3.sum(axis=1)) + _PV3) / 3) / 2
     exact = _limit(lazy[None], np.full((1, 3), 1 / 3))[0]  # the fallback's limit, to 1e-12
     np.testing.assert_allclose(exact, [2 / 3, 1 / 6, 1 / 6], atol=1e-12)
@@ -693,8 +695,15 @@ def test_indifference_is_judged_on_the_shares_by_hand() -> None:
     nothing only when the saliences are divided by the 2 issues, that is when another
     actor's sum is above 1. Per draw: draws, actors."""
     tiny = [3e-162, 0.0]
-    sal = np.array([[[1.0, 1.0], tiny, [0.5, 0.5]], [[0.5, 0.5], tiny, [0.5, 0.5]]])
-    assert _indifferent(sal).tolist() == [[False, True, False], [False, False, False]]
+    sal = np.array(
+        [
+            [[1.0, 1.0], tiny, [0.5, 0.5]],  # a's sum 2: divided by 2
+            [[0.5, 0.5], tiny, [0.5, 0.5]],  # sums of 1: kept
+            [[0.6, 0.4], tiny, [0.6, 0.4]],  # an issue's sum over actors 1.2: kept
+            [[1 + 1e-12, 0.0], tiny, [0.5, 0.5]],  # a sum of 1 + 1e-12 is not above 1
+        ]
+    )
+    assert _indifferent(sal).tolist() == [[False, True, False]] + [[False, False, False]] * 3
 
 
 def test_not_applicable_names_the_missing_issues_and_a_lone_actor() -> None:
@@ -728,19 +737,20 @@ def test_on_scale_keeps_nine_decimals_and_huge_scales_by_hand() -> None:
 
 def test_details_to_dict_by_hand() -> None:
     """Two actors at 0.55 and 0.05 (test_ties_are_broken_in_ktabs_order_of_the_actors) on a
-    scale [10, 110]: after turn 1 the second is at 0.3, i.e. 40; the dictionary gives each
-    state of each actor on the scale, the last turn's ratio, the outcomes with their
-    probabilities, and the actors likeliest first."""
+    scale [10, 110]: the second moves half way to the first each turn, 0.25, 0.125, 0.0625 (to
+    0.3, 0.425, 0.4875: 40, 52.5, 58.75 on the scale), so the third turn's ratio to the first
+    is 0.0625 / (0.25 + 1e-4); the dictionary gives each state of each actor on the scale,
+    the last turn's ratio, the outcomes with their probabilities, and the actors likeliest
+    first."""
     x, s, c = np.array([[0.55], [0.05]]), np.full((2, 1), 0.8), np.ones(2)
-    r = run_spatial(x, s, c, SpatialOptions(max_turns=2, min_turns=2), actors=("p", "q"))
+    r = run_spatial(x, s, c, SpatialOptions(max_turns=3, min_turns=3), actors=("p", "q"))
     d = SpatialDetails(r, ("i",), np.array([10.0]), np.array([100.0]), saliences_scaled=True)
     out = d.to_dict()
-    assert out["turns"] == 2
-    assert out["last_ratio"] == r.ratios[1] != r.ratios[0]
+    assert out["turns"] == 3
+    assert out["last_ratio"] == pytest.approx(0.0625 / 0.2501, rel=1e-12)
     assert out["saliences_divided_by_issues"] is True
     assert out["trajectory"]["p"][0] == {"i": 65.0}
-    assert out["trajectory"]["q"][:2] == [{"i": 15.0}, {"i": 40.0}]
-    assert len(out["trajectory"]["q"]) == 3
+    assert out["trajectory"]["q"] == [{"i": 15.0}, {"i": 40.0}, {"i": 52.5}, {"i": 58.75}]
     outcomes = [(o["position"]["i"], o["probability"]) for o in out["outcomes"]]
     want = [
         (10 + 100 * float(p[0]), float(q))

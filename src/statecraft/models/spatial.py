@@ -359,13 +359,13 @@ def _shares(salience: np.ndarray) -> tuple[np.ndarray, bool]:
     """One draw's saliences (actors, issues) as KTAB's shares of attention, at most 1 in all
     per actor: divided by the number of issues when any actor's sum above 1, and whether
     they were (docs/models/spatial.md)."""
-    scaled = bool((salience.sum(axis=-1) > 1 + 1e-12).any())
-    return (salience / salience.shape[-1] if scaled else salience), scaled
+    scaled = bool((salience.sum(axis=1) > 1 + 1e-12).any())
+    return (salience / salience.shape[1] if scaled else salience), scaled
 
 
 def _indifferent(salience: np.ndarray) -> np.ndarray:
     """Per draw and actor (draws, actors): whether the actor cares about no issue, in the
     squared saliences the distances divide by (a salience of 1e-300 squares to 0)."""
-    scaled = (salience.sum(axis=-1) > 1 + 1e-12).any(axis=-1)[:, None, None]
-    shares = np.where(scaled, salience / salience.shape[-1], salience)
-    return np.asarray((shares**2).sum(axis=-1) == 0)
+    scaled = (salience.sum(axis=2) > 1 + 1e-12).any(axis=1)[:, None, None]
+    shares = np.where(scaled, salience / salience.shape[2], salience)
+    return np.asarray((shares**2).sum(axis=2) == 0)
