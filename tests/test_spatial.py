@@ -36,8 +36,12 @@ from statecraft.models.spatial_blocks import (
     _markov,
     _risk,
     _third_party,
+    _unique,
     _victory,
     bargain_points,
+    challenge_gains,
+    elect,
+    prevailing_probabilities,
     risk_utility,
     scalar_pce,
     vote,
@@ -793,3 +797,54 @@ def test_memory_estimates_by_hand() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak <= m.run_memory(30, 2)
+
+
+def test_challenge_gains_of_two_actors_by_hand() -> None:
+    """Two risk-neutral actors at 0 and 0.5 on one issue (utility 1 - distance), powers 3
+    and 1, saliences 1. Actor 0 challenging 1: under prop votes, 0 casts 3 x (1 - 0.5) = 1.5
+    for itself and 1 casts 1 x 0.5 against, so p = 1.5 / 2 = 0.75; under binary votes each
+    casts its whole weight, 3 against 1, p = 0.75 again (KTAB's 1e-10 on each side aside).
+    The target resists with its salience 1, so the gain is 0.75 x 2 + 0.25 x 2 x 0.5 -
+    (1 + 0.5) = 0.25; the other way round, p = 0.25 and 0.25 x 2 + 0.75 x 1 - 1.5 = -0.25."""
+    x = np.array([0.0, 0.5])
+    au = np.broadcast_to(1 - np.abs(x[:, None] - x[None, :]), (2, 2, 2))
+    for voting in ("prop", "binary"):
+        p, gain = challenge_gains(
+            au, np.array([3.0, 1.0]), np.ones(2), SpatialOptions(voting=voting)
+        )  # type: ignore[arg-type]
+        assert p[0, 1] == pytest.approx(0.75, abs=1e-9)
+        assert p[1, 0] == pytest.approx(0.25, abs=1e-9)
+        assert gain[0, 1] == pytest.approx(0.25, abs=1e-9)
+        assert gain[1, 0] == pytest.approx(-0.25, abs=1e-9)
+
+
+def test_positions_exactly_the_tolerance_apart_are_distinct() -> None:
+    """KTAB's posTol: positions closer than 1e-3 are one; 0 and 0.001 (exactly 1e-3 apart)
+    are two, 0 and 0.0005 one (the first stands for both, and both prevail with it)."""
+    x = np.array([[0.0], [0.001], [0.0005]])
+    assert _unique(x) == [0, 1]
+    np.testing.assert_array_equal(
+        prevailing_probabilities(x, [0, 1], np.array([0.3, 0.7])), [0.3, 0.7, 0.3]
+    )
+
+
+class _Draws:
+    """A generator that draws 0.5 every time."""
+
+    def random(self, shape: tuple[int, ...]) -> np.ndarray:
+        return np.full(shape, 0.5)
+
+
+def test_stochastic_choice_by_hand() -> None:
+    """Actor 0 proposes a bargain to actor 1. Voter 0 (power 1) prefers staying put by 0.5,
+    voter 1 (power 3) the bargain by 0.5: each election gives the bargain 1.5 / 2 = 0.75.
+    Actor 0's options are [stay, its bargain], cumulative (0.25, 1); actor 1's [the bargain,
+    stay], (0.75, 1). A draw of 0.5 passes 0.25 only: actor 0 takes option 1 (the bargain),
+    actor 1 option 0 (the bargain too). Deterministic, both take the likelier, the bargain."""
+    utility = np.array([[1.0, 0.5], [0.5, 1.0]])  # voters x (stay, bargain of actor 0)
+    proposers, receivers, c = np.array([0]), np.array([1]), np.array([1.0, 3.0])
+    stochastic = SpatialOptions(transition="stochastic")
+    choice = elect(utility, proposers, receivers, c, stochastic, _Draws())  # type: ignore[arg-type]
+    assert choice.tolist() == [1, 1]
+    rng = np.random.default_rng(0)
+    assert elect(utility, proposers, receivers, c, SpatialOptions(), rng).tolist() == [1, 1]
