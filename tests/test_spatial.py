@@ -820,12 +820,12 @@ def test_challenge_gains_of_two_actors_by_hand() -> None:
 
 def test_positions_exactly_the_tolerance_apart_are_distinct() -> None:
     """KTAB's posTol: positions closer than 1e-3 are one; 0 and 0.001 (exactly 1e-3 apart)
-    are two, 0 and 0.0005 one (the first stands for both, and both prevail with it)."""
+    are two. 0.0005 is within 1e-3 of both and takes the last match's probability, as KTAB's
+    posProb does."""
     x = np.array([[0.0], [0.001], [0.0005]])
     assert _unique(x) == [0, 1]
-    np.testing.assert_array_equal(
-        prevailing_probabilities(x, [0, 1], np.array([0.3, 0.7])), [0.3, 0.7, 0.3]
-    )
+    p = prevailing_probabilities(x, [0, 1], np.array([0.3, 0.7]))
+    np.testing.assert_array_equal(p, [0.3, 0.7, 0.7])
 
 
 class _Draws:
