@@ -421,6 +421,7 @@ def test_rescaled_powers_by_hand() -> None:
     assert rescaled_powers(ktab).tolist() == ktab.tolist()
     assert rescaled_powers(np.array([3e-9, 1e-9])).tolist() == [100.0, 33.3333333333]
     assert rescaled_powers(np.array([130.0, 37.0])).tolist() == [100.0, 28.4615384615]
+    assert rescaled_powers(np.array([2.0, 0.0])).tolist() == [100.0, 0.0]  # no weight: 0
     for c in (ktab, np.array([36.878514120181045, 69.282892352765, 100.0])):
         for factor in (1e-3, 1e3):
             assert rescaled_powers(c * factor).tolist() == rescaled_powers(c).tolist()

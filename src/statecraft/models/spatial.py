@@ -110,7 +110,9 @@ def rescaled_powers(power: np.ndarray) -> np.ndarray:
     scaled = power * (POWER_SCALE / power.max())
     # 10^k with k >= 0 (scaled <= 100, so k >= 9) is exact, and so is a whole number times
     # it: whole powers stay whole. k at most 300: a ratio below 1e-289 keeps fewer digits.
-    k = np.minimum(POWER_DIGITS - 1 - np.floor(np.log10(scaled)), 300)
+    # A power of 0 (allowed: an actor without weight) stays 0.
+    digits = np.floor(np.log10(np.where(scaled > 0, scaled, 1.0)))
+    k = np.minimum(POWER_DIGITS - 1 - digits, 300)
     return np.asarray(np.round(scaled * 10.0**k) / 10.0**k)
 
 
