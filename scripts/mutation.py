@@ -44,11 +44,20 @@ class Module:
     name: str
     sources: tuple[str, ...]
     tests: tuple[str, ...]
+    #: Environment variables the module's tests run with (see NUMPY_EU).
+    env: tuple[tuple[str, str], ...] = ()
 
 
-def _m(name: str, sources: str, tests: str) -> Module:
+def _m(name: str, sources: str, tests: str, env: tuple[tuple[str, str], ...] = ()) -> Module:
     src = tuple(f"src/statecraft/{s}" for s in sources.split())
-    return Module(name, src, tuple(f"tests/{t}" for t in tests.split()))
+    return Module(name, src, tuple(f"tests/{t}" for t in tests.split()), env)
+
+
+#: The expected utility round has two engines: the NumPy code in ``eu_rounds.py`` and a
+#: numba kernel (``_eu_kernel.py``) that runs instead wherever numba is installed. mutmut
+#: mutates the NumPy code, so its tests run with the NumPy engine; ``test_eu_kernel.py``
+#: still runs the compiled one by name and compares the two.
+NUMPY_EU = (("STATECRAFT_EU_ENGINE", "numpy"),)
 
 
 # Smallest first: a run that is stopped part way has the most modules done.
@@ -59,7 +68,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "expected_utility",
         "models/expected_utility.py models/eu_result.py",
-        "test_expected_utility.py",
+        "test_expected_utility.py test_eu_kernel.py",
+        NUMPY_EU,
     ),
     _m("kalai_smorodinsky", "models/kalai_smorodinsky.py", "test_kalai_smorodinsky.py"),
     _m("winners", "analysis/winners.py", "test_winners.py"),
@@ -92,7 +102,12 @@ MODULES: tuple[Module, ...] = (
         "test_advise.py test_cli_advise.py",
     ),
     _m("spatial", "models/spatial.py models/spatial_blocks.py", "test_spatial.py"),
-    _m("eu_rounds", "models/eu_rounds.py models/eu_votes.py", "test_expected_utility.py"),
+    _m(
+        "eu_rounds",
+        "models/eu_rounds.py models/eu_votes.py",
+        "test_expected_utility.py test_eu_kernel.py",
+        NUMPY_EU,
+    ),
     _m("backtest", "analysis/backtest.py", "test_backtest.py"),
 )
 
@@ -137,7 +152,7 @@ def _counts(scratch: Path) -> dict[str, int]:
 def run_module(module: Module, max_children: int, shared: Path) -> dict[str, int]:
     """Mutate one module and run its tests against every mutant; return mutmut's counts."""
     scratch = _prepare(module, shared)
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **dict(module.env))
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
     with (scratch / "mutmut.log").open("w", encoding="utf-8") as log:
         subprocess.run(cmd, cwd=scratch, env=env, check=False, stdout=log, stderr=log)
@@ -166,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     by_name = {m.name: m for m in MODULES}
     if args.list:
         for m in MODULES:
-            print(f"{m.name:18} {' '.join(m.sources)}  <-  {' '.join(m.tests)}")
+            env = " ".join(f"{k}={v}" for k, v in m.env)
+            print(f"{m.name:18} {' '.join(m.sources)}  <-  {' '.join(m.tests)} {env}".rstrip())
         return 0
     unknown = [n for n in args.modules if n not in by_name]
     if unknown:

@@ -5,7 +5,8 @@ The model contract (tests/test_contract.py) checks the exchange and spatial mode
 their default options; here every other deterministic value of their options is checked
 on random small scenarios for the contract's properties that hold for it: actors in any
 order (the exchange model; the spatial model is exempt because KTAB merges close final
-positions in the actors' order, so its *trajectories* are checked instead), capabilities
+positions in the actors' order, so its *trajectories* are checked instead, where no exact
+tie is broken by that order), capabilities
 scaled, forecasts within the scale (and within the positions for the exchange model,
 which declares it), and a batch equal to its draws one by one.
 """
@@ -42,7 +43,8 @@ from tests.test_contract import (
 from tests.test_deu import _table
 
 # derandomize: the same examples on every run, so that CI's result does not depend on the
-# draw (these properties found real failures on some draws: they are the xfails below)
+# draw (these properties found four real failures on random draws, since fixed or explained:
+# docs/testing.md, "Properties of the linked models and the analyses")
 FAST = settings(
     max_examples=5,
     deadline=None,
@@ -66,13 +68,6 @@ def _deterministic_variants(name: str) -> list[Model]:
 
 
 EXCHANGE = _deterministic_variants("exchange")
-BINARY_VOTES_SCALE = pytest.mark.xfail(
-    reason="finding (issue 22): with voting=binary, scaling every capability by 1e-3 or 1e3 "
-    "moves a forecast (hypothesis: 4 actors, 3 issues, one issue off by more than rounding); "
-    "run_spatial rescales the powers to POWER_SCALE, so only rounding differs, and the "
-    "binary vote's sign decides on it. Not yet explained.",
-    strict=False,
-)
 SPATIAL = _deterministic_variants("spatial")
 
 
@@ -125,9 +120,6 @@ SPATIAL_CASES = [
         m,
         check,
         id=f"{check.__name__}-{m!r}",
-        marks=[BINARY_VOTES_SCALE]
-        if check is capability_scale and m.options.get("voting") == "binary"
-        else [],
     )
     for m in SPATIAL
     for check in (capability_scale, within_scale, batch_equals_loop)
@@ -151,38 +143,28 @@ def test_spatial_variants_keep_the_contract(model: Model, check: Any) -> None:
     run()
 
 
-@pytest.mark.xfail(
-    reason="finding (issue 22): hypothesis found actors whose permuted trajectories differ, "
-    "against the exemption's claim (ties in a target's argmax on a grid are a suspect); "
-    "not yet explained",
-    strict=False,
-)
+# Positions, saliences and powers drawn anywhere, not on a grid: KTAB breaks exact ties (two
+# equally good targets, equally likely options) by the actors' order, and so do we
+# (test_spatial.py::test_ties_are_broken_in_ktabs_order_of_the_actors); on a grid of
+# twentieths, 14 of 300 examples had such a tie. Issue 22's finding was that tie.
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(st.integers(2, 6).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, 3))), st.data())
-def test_spatial_trajectories_follow_the_actors_in_any_order(
-    shape: tuple[int, int], data: st.DataObject
-) -> None:
-    """The spatial model's exemption from actor-order claims that only the merging of close
-    final positions depends on the actors' order, not the trajectories: with the actors
-    permuted, every state is the same states' rows permuted."""
-    n, d = shape
-    grid = st.integers(0, 20).map(lambda k: k / 20)
-    x = np.array(
-        data.draw(st.lists(st.lists(grid, min_size=d, max_size=d), min_size=n, max_size=n))
-    )
-    raw = np.array(
-        data.draw(
-            st.lists(st.lists(st.integers(1, 4), min_size=d, max_size=d), min_size=n, max_size=n)
-        ),
-        dtype=float,
-    )
-    s = raw / raw.sum(axis=1, keepdims=True) * 0.8  # each actor's total at most 1
-    c = np.array(data.draw(st.lists(st.integers(1, 9), min_size=n, max_size=n)), dtype=float)
-    perm = np.array(data.draw(st.permutations(range(n))))
+@given(st.integers(2, 6), st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_spatial_trajectories_follow_the_actors_in_any_order(n: int, d: int, seed: int) -> None:
+    """The spatial model's exemption from actor-order claims that the trajectories depend on
+    the order only through exact ties: with the actors permuted, every state is the same
+    states' rows permuted."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, d))
+    s = rng.uniform(0.1, 1.0, (n, d))
+    s = s / s.sum(axis=1, keepdims=True) * rng.uniform(0.3, 1.0, (n, 1))  # totals at most 1
+    c = rng.uniform(1.0, 9.0, n)
+    perm = rng.permutation(n)
     opts = SpatialOptions(max_turns=20)
     a = run_spatial(x, s, c, opts)
     b = run_spatial(x[perm], s[perm], c[perm], opts)
+    assert a.turns >= 2
     assert a.positions.shape == b.positions.shape
+    # the sums over actors run in another order: the same to rounding (tolerance 1e-9)
     np.testing.assert_allclose(b.positions, a.positions[:, perm, :], rtol=0, atol=1e-9)
 
 

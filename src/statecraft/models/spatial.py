@@ -53,11 +53,13 @@ from statecraft.models.spatial_blocks import (
 )
 
 __all__ = [
+    "POWER_DIGITS",
     "POWER_SCALE",
     "Spatial",
     "SpatialDetails",
     "SpatialOptions",
     "SpatialResult",
+    "rescaled_powers",
     "run_spatial",
 ]
 
@@ -88,6 +90,32 @@ class SpatialResult:
         return len(self.positions) - 1
 
 
+#: Significant decimal digits kept of each rescaled power.
+POWER_DIGITS = 12
+
+
+def rescaled_powers(power: np.ndarray) -> np.ndarray:
+    """The powers rescaled so that the largest is :data:`POWER_SCALE`, each rounded to
+    :data:`POWER_DIGITS` significant decimal digits.
+
+    Powers in other units (every one times 1e-3, say) rescale to numbers that differ in the
+    last bit or two, since the product by 1e-3 is rounded; the rounding makes them the same
+    numbers, and keeps powers given on KTAB's own scale (whole numbers up to 100) exactly as
+    KTAB reads them. Without it, the binary voting rule turned that last bit into another
+    forecast (issue 22's finding): the bit moves the risk attitudes and so the utilities in
+    their last bit, two bargains worth the same then differ by about 1e-16, and KTAB's binary
+    vote (``Model::vote``: the difference over 1e-8, clipped to [-1, 1]) casts w x 1e-8 for
+    that difference, which outweighs the coalitions' floor of 1e-8. A power is known to far
+    fewer than 12 digits, so the rounding changes no forecast that matters."""
+    scaled = power * (POWER_SCALE / power.max())
+    # 10^k with k >= 0 (scaled <= 100, so k >= 9) is exact, and so is a whole number times
+    # it: whole powers stay whole. k at most 300: a ratio below 1e-289 keeps fewer digits.
+    # A power of 0 (allowed: an actor without weight) stays 0.
+    digits = np.floor(np.log10(np.where(scaled > 0, scaled, 1.0)))
+    k = np.minimum(POWER_DIGITS - 1 - digits, 300)
+    return np.asarray(np.round(scaled * 10.0**k) / 10.0**k)
+
+
 def run_spatial(
     positions: np.ndarray,
     saliences: np.ndarray,
@@ -104,12 +132,13 @@ def run_spatial(
 
     The powers are rescaled so that the largest is :data:`POWER_SCALE`, the scale of KTAB's
     own data: KTAB adds fixed amounts to vote totals (1e-8 to each coalition, 1e-10 to each
-    side of a challenge), so that without it the units of power would change the result."""
+    side of a challenge), so that without it the units of power would change the result.
+    The rescaled powers are rounded to 12 significant digits (:func:`rescaled_powers`), so
+    that powers in other units give the same run to the last bit."""
     opts = opts or SpatialOptions()
     x = np.asarray(positions, dtype=float).copy()
     s = np.asarray(saliences, dtype=float)
-    c = np.asarray(power, dtype=float)
-    c = c / c.max() * POWER_SCALE
+    c = rescaled_powers(np.asarray(power, dtype=float))
     n = len(c)
     s2 = s**2
     sigma = s.sum(axis=1)
@@ -188,6 +217,10 @@ class SpatialDetails(Details):
             rounded = np.round(v, 9)
         return np.asarray(np.where(np.isfinite(rounded), rounded, v))
 
+    def _by_issue(self, values: np.ndarray) -> dict[str, float]:
+        """One number per issue, by the issue's id."""
+        return {d: float(values[j]) for j, d in enumerate(self.issues)}
+
     def actors(self) -> list[dict[str, Any]]:
         """Each actor's final position per issue and the probability that it prevails
         (the shape of ``forecast --format json``'s ``actors``), likeliest first."""
@@ -195,7 +228,7 @@ class SpatialDetails(Details):
         rows = [
             {
                 "actor": actor,
-                "final": {d: float(v) for d, v in zip(self.issues, final[k], strict=True)},
+                "final": self._by_issue(final[k]),
                 "probability": float(self.result.probabilities[-1][k]),
             }
             for k, actor in enumerate(self.result.actors)
@@ -209,23 +242,18 @@ class SpatialDetails(Details):
         r = self.result
         return {
             "turns": r.turns,
-            "last_ratio": r.ratios[-1] if r.ratios else None,
+            "last_ratio": r.ratios[-1],  # a run has a turn at least (max_turns >= 2)
             "saliences_divided_by_issues": self.saliences_scaled,
             "actors": self.actors(),
             "outcomes": [
                 {
-                    "position": {
-                        d: float(v) for d, v in zip(self.issues, self.on_scale(x), strict=True)
-                    },
-                    "probability": float(p),
+                    "position": self._by_issue(self.on_scale(x)),
+                    "probability": float(r.outcome_probabilities[m]),
                 }
-                for x, p in zip(r.outcomes, r.outcome_probabilities, strict=True)
+                for m, x in enumerate(r.outcomes)
             ],
             "trajectory": {
-                actor: [
-                    {d: float(v) for d, v in zip(self.issues, self.on_scale(pos), strict=True)}
-                    for pos in r.positions[:, k]
-                ]
+                actor: [self._by_issue(self.on_scale(pos)) for pos in r.positions[:, k]]
                 for k, actor in enumerate(r.actors)
             },
         }
@@ -261,7 +289,11 @@ class Spatial(DrawByDrawModel):
             "in one pass over the actors in their order (ueIndices): which position stands "
             "for the merged ones, and along a chain which merge, depends on that order, and "
             "so does the forecast, slightly (Karabakh: up to 0.04 on 0-100). KTAB's "
-            "reference run on SOE-Pol-Comp.csv depends on it. The trajectories do not."
+            "reference run on SOE-Pol-Comp.csv depends on it. The trajectories depend on "
+            "the order only through exact ties, which KTAB breaks by it: of equally good "
+            "targets an actor challenges the first (bestChallenge), and of equally likely "
+            "options it takes the first in a list ordered by the challengers' places "
+            "(doBCN, ndxMaxAbs)."
         ),
     }
 
@@ -329,13 +361,13 @@ def _shares(salience: np.ndarray) -> tuple[np.ndarray, bool]:
     """One draw's saliences (actors, issues) as KTAB's shares of attention, at most 1 in all
     per actor: divided by the number of issues when any actor's sum above 1, and whether
     they were (docs/models/spatial.md)."""
-    scaled = bool((salience.sum(axis=-1) > 1 + 1e-12).any())
-    return (salience / salience.shape[-1] if scaled else salience), scaled
+    scaled = bool((salience.sum(axis=1) > 1 + 1e-12).any())
+    return (salience / salience.shape[1] if scaled else salience), scaled
 
 
 def _indifferent(salience: np.ndarray) -> np.ndarray:
     """Per draw and actor (draws, actors): whether the actor cares about no issue, in the
     squared saliences the distances divide by (a salience of 1e-300 squares to 0)."""
-    scaled = (salience.sum(axis=-1) > 1 + 1e-12).any(axis=-1)[:, None, None]
-    shares = np.where(scaled, salience / salience.shape[-1], salience)
-    return np.asarray((shares**2).sum(axis=-1) == 0)
+    scaled = (salience.sum(axis=2) > 1 + 1e-12).any(axis=1)[:, None, None]
+    shares = np.where(scaled, salience / salience.shape[2], salience)
+    return np.asarray((shares**2).sum(axis=2) == 0)

@@ -15,6 +15,7 @@ from pydantic import Field
 from statecraft.models.base import ModelOptions
 
 __all__ = [
+    "MARKOV_ITERATIONS",
     "MIN_GAIN",
     "POSITION_TOLERANCE",
     "SpatialOptions",
@@ -44,6 +45,8 @@ _MIN_COALITION = 1e-8  # KTAB kmodel.cpp, Model::coalitions
 _MIN_CHALLENGE = 1e-10  # KTAB smpbcn.cpp, probEduChlg
 POSITION_TOLERANCE = 1e-3  # KTAB smp.h, posTol: positions closer than this are one
 MIN_GAIN = 1e-5  # KTAB smpbcn.cpp, bestChallenge: a smaller gain is no reason to challenge
+#: The most iterations of a Markov election before its limit is taken by squaring (_limit).
+MARKOV_ITERATIONS = 1000
 
 
 class SpatialOptions(ModelOptions):
@@ -167,7 +170,7 @@ def _markov(
         inc = np.where(pair, inc, 0.0)
         q_chal = inc / np.maximum(inc.sum(axis=-2, keepdims=True), 1e-300)  # Q[i->j]
     start = p
-    for _ in range(1000):
+    for _ in range(MARKOV_ITERATIONS):
         if model == "markov-uniform":
             q = (pv * (p[..., :, None] + p[..., None, :])).sum(axis=-1) / count
         else:
@@ -201,8 +204,8 @@ def _limit(lazy: np.ndarray, start: np.ndarray) -> np.ndarray:
         power = nxt
         if done:
             break
-    p = (power @ start[..., None])[..., 0]
-    return np.asarray(np.clip(p, 0.0, None))
+    # no clip needed: products and sums of numbers >= 0 are >= 0
+    return np.asarray((power @ start[..., None])[..., 0])
 
 
 def risk_utility(d: np.ndarray, r: np.ndarray) -> np.ndarray:
