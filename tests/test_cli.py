@@ -280,6 +280,14 @@ def test_option_for_a_model_that_is_not_run() -> None:
     result = run("forecast", "ec-emissions-1994", "-o", "utility=linear")
     assert result.exit_code == 2
     assert "unknown option 'utility'" in result.output
+    # the models that take it, by their declarations: Nash and Kalai-Smorodinsky
+    assert "it is an option of nash and kalai-smorodinsky: run that model" in result.output
+
+
+def test_an_option_of_a_model_not_named_says_which_model_takes_it() -> None:
+    result = run("forecast", "karabakh-2020", "-o", "protocol=decide")
+    assert result.exit_code == 2
+    assert "it is an option of exchange: run that model, -m NAME" in result.output
 
 
 def test_models_lists_one_models_options_from_its_declaration() -> None:

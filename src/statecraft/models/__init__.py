@@ -135,11 +135,13 @@ def build_models(
     accepted = {o for name in named for o in _class(name).option_names()}
     unknown = sorted(set(options) - accepted)
     if unknown:
-        hint = (
-            " (a stochastic model's seed is the command's --seed, or seed= in Python)"
-            if unknown[0] == "seed"
-            else ""
-        )
+        owners = [n for n, cls in registered().items() if unknown[0] in cls.option_names()]
+        if unknown[0] == "seed":
+            hint = " (a stochastic model's seed is the command's --seed, or seed= in Python)"
+        elif owners:
+            hint = f" (it is an option of {' and '.join(owners)}: run that model, -m NAME)"
+        else:
+            hint = ""
         raise ValueError(
             f"unknown option {unknown[0]!r} for the models run{hint}; their options are: "
             + (", ".join(sorted(accepted)) or "none")
