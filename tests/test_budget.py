@@ -176,3 +176,23 @@ def test_peak_memory_stays_under_a_small_budget_as_draws_grow() -> None:
     assert small < 8 * 2**20
     assert large < 8 * 2**20
     assert large < small * 1.1 + 2**18
+
+
+def test_the_block_size_is_kept_with_the_result_and_its_run(store: Any) -> None:
+    """The block size is part of what a seed reproduces: 300 draws of 200 actors x 10 issues
+    at 64 MiB come in blocks of 290 (above), kept in the result, its JSON and its recorded
+    run, and told to the user; a budget that holds a whole block changes nothing."""
+    from statecraft.store.rundiff import diff
+
+    s = crowd(200, 10)
+    small = uncertainty.simulate(s, "compromise", draws=300, memory="64M")
+    assert small.block == 290
+    assert small.to_dict()["block"] == 290
+    assert small.block_note is not None
+    assert "blocks of 290, not 4,096" in small.block_note
+    large = uncertainty.simulate(s, "compromise", draws=300, memory="1G")
+    assert large.block == 4096
+    assert large.block_note is None
+    a, b = store.get(store.save(small)), store.get(store.save(large))
+    assert (a.parameters["block"], b.parameters["block"]) == (290, 4096)
+    assert ("parameters.block", 290, 4096) in diff(a, b).setup

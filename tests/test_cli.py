@@ -399,3 +399,24 @@ def test_help_texts_flow_as_paragraphs() -> None:
     text = run("--help").output
     # the brief's help, one paragraph, wraps at the terminal's width, not the source's
     assert "uncertain numbers and the\n" not in text
+
+
+def test_simulate_in_an_80_column_terminal_keeps_the_issue_names(monkeypatch: Any) -> None:
+    """At 80 columns the histogram gives way, not the issue ids (a new user's trial saw
+    rows without their issue in a default terminal)."""
+    import io
+
+    from rich.console import Console
+
+    from statecraft.cli import render_analysis
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, markup=False, emoji=False, highlight=False)
+    monkeypatch.setattr(render_analysis, "new_console", lambda: console)
+    render_analysis.print_simulation(sc.simulate("karabakh-2020", draws=200))
+    text = out.getvalue()
+    assert "Distribution across the scale" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for issue in ("territory", "status"):  # ids of up to 9 characters are whole
+        assert f"│ {issue} " in text
+    assert "peacekeep" in text  # longer ones fold

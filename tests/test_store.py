@@ -107,7 +107,7 @@ def test_simulation_keeps_seed_draws_and_options(store: Store) -> None:
     run = store.get(store.save(result, parameters={"options": {}}))
     assert run.command == "simulate"
     assert run.seed == 7
-    assert run.parameters == {"draws": 50, "draws_done": 50, "options": {}}
+    assert run.parameters == {"draws": 50, "draws_done": 50, "block": 4096, "options": {}}
     summary = run.frame("summary")
     np.testing.assert_allclose(summary["mean"], result.to_frame()["mean"])
     assert run.status == "complete"

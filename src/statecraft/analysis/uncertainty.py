@@ -6,7 +6,9 @@ models take a batch axis), and keeps only summaries: a fine histogram of each fo
 exact sum, how often each actor is the biggest winner, and, for the expected utility model,
 how often each pair of actors ends in confrontation.
 
-Reproducibility: draws come in fixed blocks of :data:`BLOCK` draws, and block k draws from
+Reproducibility: draws come in blocks of :data:`BLOCK` draws (fewer only where the memory
+budget cannot hold a block: the size is kept with the result, :attr:`Simulation.block`,
+since another size gives other draws), and block k draws from
 its own generator, ``numpy.random.Generator(PCG64(SeedSequence(seed, spawn_key=(k,))))``.
 Block summaries are integer counts and exact sums (``math.fsum``), so merging them gives
 byte-identical results however the blocks are grouped into tasks, run in one process, in
@@ -15,6 +17,7 @@ many, or on a Dask cluster.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -141,10 +144,23 @@ class Simulation(Notebook):
     confrontation: Mapping[tuple[str, str], Mapping[tuple[str, str], float]] = field(
         default_factory=dict
     )  # (issue, model) -> (actor, actor) -> share of draws
+    #: Draws per block of the random stream (4,096 unless the memory budget held fewer):
+    #: part of what a seed reproduces, so it is kept with the result.
+    block: int = BLOCK
 
     @property
     def interrupted(self) -> bool:
         return self.draws < self.requested
+
+    @property
+    def block_note(self) -> str | None:
+        """What a block size other than :data:`BLOCK` means for reproducing the draws."""
+        if self.block == BLOCK:
+            return None
+        return (
+            f"Draws came in blocks of {self.block:,}, not {BLOCK:,}: the memory budget held "
+            "no more. The same seed with another block size gives other draws."
+        )
 
     def summary(self, issue: str, model: str) -> IssueSummary:
         for s in self.issues:
@@ -196,6 +212,7 @@ class Simulation(Notebook):
                     "draws": self.draws,
                     "requested": self.requested,
                     "interrupted": self.interrupted,
+                    "block": self.block,
                     "uncertain_inputs": [
                         {
                             "key": i.key,
@@ -292,7 +309,8 @@ def simulate(
         progress=progress,
         memory=budget,
     )
-    return _result(scenario, [m.name for m in built], seed, draws, total)
+    result = _result(scenario, [m.name for m in built], seed, draws, total)
+    return dataclasses.replace(result, block=block_size(scenario, budget))
 
 
 def run_study(

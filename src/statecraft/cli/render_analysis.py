@@ -25,6 +25,8 @@ def print_simulation(result: Any) -> None:
                 style="yellow",
             )
         )
+    if result.block_note:
+        console.print(Text(result.block_note, style="yellow"))
     model = result.models[0]
     table = Table(
         title=f"{s.title or s.name}: {model}, {result.draws:,} draws (seed {result.seed}), "
@@ -38,8 +40,11 @@ def print_simulation(result: Any) -> None:
     for name in ("Mean", "Median", "80% interval", "95% interval"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("Actual", justify="right", min_width=6)
-    table.add_column("Distribution across the scale", no_wrap=True, overflow="crop")
-    # A narrower histogram in a narrow terminal (24 bins need about 120 columns in all).
+    # The histogram only where it fits beside the numbers (24 bins need about 120 columns,
+    # 14 about 110): in fewer columns rich would take the room from the issue ids instead.
+    histogram = console.width >= 110
+    if histogram:
+        table.add_column("Distribution across the scale", no_wrap=True, overflow="crop")
     bins = max(8, min(24, console.width - 96))
     why: list[str] = []
     for summary in result.issues:
@@ -47,7 +52,7 @@ def print_simulation(result: Any) -> None:
         d = decimals(issue.scale.width)
         lo80, hi80 = summary.interval80
         lo95, hi95 = summary.interval95
-        table.add_row(
+        cells = [
             issue.id,
             fmt(None if issue.status_quo is None else issue.status_quo.value, d),
             fmt(summary.mean, d),
@@ -55,8 +60,12 @@ def print_simulation(result: Any) -> None:
             f"{fmt(lo80, d)} to {fmt(hi80, d)}",
             f"{fmt(lo95, d)} to {fmt(hi95, d)}",
             fmt(None if issue.actual is None else issue.actual.value, d),
-            f"{issue.scale.low:g} {sparkline(summary.histogram, bins)} {issue.scale.high:g}",
-        )
+        ]
+        if histogram:
+            cells.append(
+                f"{issue.scale.low:g} {sparkline(summary.histogram, bins)} {issue.scale.high:g}"
+            )
+        table.add_row(*cells)
         if issue.status_quo is None:
             why.append("status quo: the issue has none")
         if issue.actual is None:

@@ -252,7 +252,11 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
             input=body,
             input_hash=digest,
             models=tuple(result.models),
-            parameters={"draws": result.requested, "draws_done": result.draws},
+            parameters={
+                "draws": result.requested,
+                "draws_done": result.draws,
+                "block": result.block,
+            },
             seed=result.seed,
             status="interrupted" if result.interrupted else "complete",
             document=result.to_dict(),
