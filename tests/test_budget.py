@@ -68,6 +68,7 @@ def test_budget_is_read(text: Any, expected: int) -> None:
         ("1e999", "'1e999'"),  # overflows
         ("9E", "'9E'"),  # exbibytes: not a unit here
         ("1K", "'1K': 1,024 bytes"),  # under 1 MiB
+        ("1.5", "'1.5': 1 byte"),  # a bare number is bytes, whole ones
         (0, "0: 0 bytes"),
         (-5, "-5: -5 bytes"),
         (2**63, f"{2**63}: {2**63:,} bytes"),  # 8 EiB
@@ -79,8 +80,9 @@ def test_bad_budget_says_what_is_allowed(value: Any, shown: str) -> None:
     with pytest.raises(ValueError, match="the memory budget must be a size") as caught:
         kernel.parse_memory(value)
     assert str(caught.value) == (
-        "the memory budget must be a size such as 512M, 2G or 1.5GiB, from 1 MiB to below "
-        f"8 EiB (got {shown})"
+        "the memory budget must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T: "
+        "powers of 1024; a bare number is bytes), from 1 MiB to below 8 EiB "
+        f"(got {shown})"
     )
     with pytest.raises(ValueError, match="the memory budget must be a size"):
         uncertainty.simulate(sc.load("karabakh-2020"), "compromise", draws=10, memory=value)

@@ -113,7 +113,10 @@ def parse_memory(value: int | str | None, what: str = "the memory budget") -> in
     :data:`MIN_MEMORY` (1 MiB) or from 8 EiB up."""
     if value is None:
         return DEFAULT_MEMORY
-    allowed = f"{what} must be a size such as 512M, 2G or 1.5GiB, from 1 MiB to below 8 EiB"
+    allowed = (
+        f"{what} must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T: powers of "
+        "1024; a bare number is bytes), from 1 MiB to below 8 EiB"
+    )
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"{allowed} (got {value!r}, a {type(value).__name__})")
     try:
@@ -121,7 +124,7 @@ def parse_memory(value: int | str | None, what: str = "the memory budget") -> in
     except (ValueError, KeyError, IndexError, OverflowError):
         raise ValueError(f"{allowed} (got {value!r})") from None
     if not MIN_MEMORY <= size < 2**63:
-        raise ValueError(f"{allowed} (got {value!r}: {size:,} bytes)")
+        raise ValueError(f"{allowed} (got {value!r}: {size:,} byte{'' if size == 1 else 's'})")
     return int(size)
 
 
