@@ -150,7 +150,7 @@ def run_block(
             width = issue.scale.high - issue.scale.low
             index = np.clip(((forecast - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1)
             summary.counts[key] = np.bincount(index, minlength=BINS)
-            summary.sums[key] = [math.fsum(np.ldexp(forecast, -exponent(issue)))]
+            summary.sums[key] = [math.fsum(np.ldexp(forecast, -exponent(issue)).tolist())]
             summary.valid[key] = valid
     return summary
 

@@ -230,9 +230,9 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
     take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
     # Issues first, then actors, then draws: the sums over the issues are whole-row
     # additions, the same numbers as gains() gives (statecraft.models.rows)
-    x = np.ascontiguousarray(batch.position[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
-    s = np.ascontiguousarray(batch.salience[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
-    s[np.isnan(x)] = 0.0
+    _, position, salience = batch.by_issue()  # no copy in a study's batches
+    x = position[take_cols][:, take_rows]
+    s = np.where(np.isnan(x), 0.0, salience[take_cols][:, take_rows])
     o = np.ascontiguousarray(outcome[:, cols].T)[:, None, :]
     q = np.ascontiguousarray(batch.status_quo[:, cols].T)[:, None, :]
     d = batch.width[cols][:, None, None]

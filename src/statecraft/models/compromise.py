@@ -26,9 +26,14 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
     """
     # With the actors first, the sums are whole-row additions (the same bytes as summing
     # the last axis: statecraft.models.rows).
-    w = weights_by_row(last_first(capability), last_first(salience))
+    return _mean_by_row(last_first(position), last_first(capability), last_first(salience))
+
+
+def _mean_by_row(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """:func:`weighted_mean` of arrays with the actors first (actors, ...)."""
+    w = weights_by_row(capability, salience)
     total = sum_rows(w)
-    w *= last_first(position)
+    w *= position
     # The only division by zero is 0 / 0 (every weight zero), which NumPy calls invalid.
     with np.errstate(invalid="ignore"):
         return np.asarray(sum_rows(w) / total)
@@ -46,4 +51,5 @@ class Compromise(IssueModel):
     )
 
     def predict(self, issue: IssueArrays) -> np.ndarray:
-        return weighted_mean(issue.position, issue.capability, issue.salience)
+        capability, position, salience = issue.rows()  # actors first: no copy from a study
+        return _mean_by_row(position, capability, salience)
