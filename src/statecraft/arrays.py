@@ -295,23 +295,34 @@ class DrawPlan:
     base: Mapping[str, np.ndarray]
     writes: tuple[tuple[str, tuple[int, ...], str], ...]
 
-    def batch(self, draws: Mapping[str, np.ndarray], size: int) -> Batch:
+    def batch(
+        self, draws: Mapping[str, np.ndarray], size: int, *, issues_first: bool = False
+    ) -> Batch:
         """``size`` draws of the scenario; an array that no draw changes is the scenario's
         own, broadcast over the draws (a read-only view: models never write to their
-        input)."""
+        input).
+
+        With ``issues_first``, capability, position and salience are made issues first
+        (issues, actors, B), each draw written as one contiguous run, and the batch's
+        (B, actors, issues) arrays are views of them (not contiguous; the same numbers):
+        for models that read them only through :meth:`Batch.by_issue` and
+        :meth:`IssueArrays.rows` (``Model.issues_first``), which then copy nothing.
+        Without it the arrays are C-contiguous, the layout every other model's reductions
+        are written for (their sums add in that layout's order: the same bytes)."""
         touched = {name for name, _, _ in self.writes}
         out: dict[str, np.ndarray] = {"present": self.base["present"]}
         first: dict[str, np.ndarray] = {}
         for name, value in self.base.items():
             if name == "present":
                 continue
-            if name in _BY_ISSUE:  # drawn issues first (contiguous writes), then transposed
+            if issues_first and name in _BY_ISSUE:
                 shape = (*value.shape[::-1], size)
                 if name in touched:
                     first[name] = np.empty(shape)
                     first[name][...] = value.T[..., None]
                 else:
                     first[name] = np.broadcast_to(value.T[..., None], shape)
+                out[name] = first[name].transpose(2, 1, 0)
             elif name in touched:
                 out[name] = np.repeat(value[None, ...], size, axis=0)
             else:
@@ -321,17 +332,11 @@ class DrawPlan:
                 first[name][(*where[::-1], slice(None))] = draws[key]
             else:
                 out[name][(slice(None), *where)] = draws[key]  # type: ignore[index]
-        for name, a in first.items():
-            # The models' own layout, (B, actors, issues) and C-contiguous, as before (the
-            # same bytes: their reductions add in the order of that layout)
-            out[name] = (
-                a.transpose(2, 1, 0)
-                if a.strides[-1] == 0
-                else np.ascontiguousarray(a.transpose(2, 1, 0))
-            )
         batch = _batch(self.scenario, out)
-        held = tuple(first[n] for n in _BY_ISSUE)
-        return replace(batch, issues_first=(*held, *(out[n] for n in _BY_ISSUE)))
+        if not first:
+            return batch
+        held = (*(first[n] for n in _BY_ISSUE), *(out[n] for n in _BY_ISSUE))
+        return replace(batch, issues_first=held)
 
 
 def draw_plan(scenario: Scenario, keys: Collection[str]) -> DrawPlan:

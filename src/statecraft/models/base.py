@@ -260,6 +260,10 @@ class Model(ABC):
     needs_status_quo: ClassVar[bool] = False
     cost: ClassVar[Cost] = "fast"
     batched: ClassVar[bool] = True
+    #: Reads capability, position and salience only issues first (``Batch.by_issue``,
+    #: ``IssueArrays.rows``): a Monte Carlo study may give it a batch whose draws-first
+    #: arrays are views that are not contiguous (``DrawPlan.batch``).
+    issues_first: ClassVar[bool] = False
     #: Every forecast of an issue lies within the range of the positions of the actors that
     #: take part in it (the contract test checks it where it is declared).
     within_positions: ClassVar[bool] = True

@@ -43,6 +43,7 @@ class Compromise(IssueModel):
     """The compromise model (Achen 2006): the capability x salience weighted mean."""
 
     name = "compromise"
+    issues_first = True
     title = "Compromise (weighted mean)"
     citation = (
         "Achen, C. H. (2006). Evaluating political decision-making models. In R. Thomson, "
