@@ -452,12 +452,15 @@ def weights_by_row(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     (:mod:`statecraft.models.rows`)."""
     c = np.asarray(capability, dtype=float)
     top = np.maximum.reduce(c, axis=0)
+    # In place, fewer temporaries than weights(): the same operations on the same numbers
     with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
-        c = np.where(top > 0, c / top, c)
-        w = c * np.asarray(salience, dtype=float)
+        w = np.divide(c, top)
+        np.copyto(w, c, where=~(top > 0))
+        w *= np.asarray(salience, dtype=float)
         top_w = np.maximum.reduce(w, axis=0)
-        w = np.where(top_w > 0, w / top_w, w)
-    return np.asarray(np.where(w < NEGLIGIBLE, 0.0, w))
+        np.divide(w, top_w, out=w, where=top_w > 0)
+    np.copyto(w, 0.0, where=w < NEGLIGIBLE)
+    return w
 
 
 #: Relative weights below this count as 0 (see :func:`weights`).
