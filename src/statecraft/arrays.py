@@ -329,7 +329,7 @@ class DrawPlan:
                 out[name] = np.broadcast_to(value, (size, *value.shape))
         for name, where, key in self.writes:
             if name in first:
-                first[name][(*where[::-1], slice(None))] = draws[key]
+                first[name][(*where[::-1], slice(None))] = draws[key]  # type: ignore[index]
             else:
                 out[name][(slice(None), *where)] = draws[key]  # type: ignore[index]
         batch = _batch(self.scenario, out)

@@ -460,7 +460,7 @@ def weights_by_row(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
         top_w = np.maximum.reduce(w, axis=0)
         np.divide(w, top_w, out=w, where=top_w > 0)
     np.copyto(w, 0.0, where=w < NEGLIGIBLE)
-    return w
+    return np.asarray(w)
 
 
 #: Relative weights below this count as 0 (see :func:`weights`).
