@@ -14,7 +14,9 @@ A model declares, once, on its class:
 - its metadata: ``links_issues`` (it forecasts all the issues at once), ``stochastic`` (it
   draws from the generator), ``needs_status_quo``, ``cost`` (``"fast"``: a closed form over
   the arrays; ``"slow"``: rounds of bargaining, whose time grows faster than the number of
-  actors), ``batched`` (a batch of draws runs as one vectorised call) and
+  actors), ``batched`` (a batch of draws runs as one vectorised call), ``issues_first``
+  (it reads capability, position and salience only through ``Batch.by_issue`` and
+  ``IssueArrays.rows``, so a study may build its blocks issues first) and
   :meth:`Model.memory_per_draw`, from which blocks of draws are sized, and
   :meth:`Model.run_memory`, what one call needs at its peak whatever the draws;
 - ``within_positions``: whether its forecast of an issue always lies within the range of
