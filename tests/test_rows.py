@@ -4,11 +4,18 @@ change by a bit for being computed faster."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statecraft.analysis._blocks import _study
+from statecraft.analysis.draws import draw_block
+from statecraft.analysis.winners import draw_gains
+from statecraft.io import load
+from statecraft.models import build_models
 from statecraft.models.base import weights, weights_by_row
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.rows import max_last, sum_last, sum_rows
@@ -59,6 +66,7 @@ def test_weights_and_weighted_mean_keep_their_bytes(n: int, draws: int, seed: in
     c = rng.random((draws, n)) * 10.0 ** rng.integers(-3, 3, size=(draws, n))
     s = rng.random((draws, n))
     s[rng.random(s.shape) < 0.2] = 0.0
+    c[rng.random(draws) < 0.1] = 0.0  # draws where nobody has any capability
     x = rng.random((draws, n)) * 100
     top = c.max(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -88,3 +96,64 @@ def test_weighted_mean_broadcasts_weights_given_once_for_a_batch_of_positions() 
     result = weighted_mean(position, np.array([[1.0, 3.0, 0.0]]), np.array([[1.0, 1.0, 5.0]]))
     # To rounding: the weights are scaled by the largest before the sums (1/3, 1, 0).
     assert result.tolist() == pytest.approx([75.0, 25.0], rel=1e-15)
+
+
+def _blocks(name: str, size: int = 300):
+    scenario = load(name)
+    inputs, plan = _study(scenario)
+    draws = draw_block(scenario, inputs, 11, 0, size)
+    return plan.batch(draws, size), plan.batch(draws, size, issues_first=True)
+
+
+@pytest.mark.parametrize("name", ["karabakh-2020", "ec-emissions-1994"])
+def test_issues_first_batch_holds_the_same_numbers(name: str) -> None:
+    usual, first = _blocks(name)
+    for kind in ("capability", "position", "salience", "power", "status_quo"):
+        np.testing.assert_array_equal(getattr(first, kind), getattr(usual, kind))
+    c, x, s = first.by_issue()
+    for held, kind in zip((c, x, s), ("capability", "position", "salience"), strict=True):
+        own = getattr(first, kind)
+        np.testing.assert_array_equal(held, own.transpose(2, 1, 0))
+        assert held[0].flags.c_contiguous or held.strides[-1] == 0
+        assert np.shares_memory(held, own)  # the batch's arrays are views: nothing copied
+    # The usual batch gives copies in the same layout
+    for a, b in zip(usual.by_issue(), (c, x, s), strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert a.flags.c_contiguous
+
+
+def test_issues_first_arrays_follow_the_batch() -> None:
+    """Arrays replaced (as the safe-range scaling does) are read, never the stale copy; a
+    slice of the draws keeps the views."""
+    _, first = _blocks("karabakh-2020")
+    moved = replace(first, position=first.position + 1.0)
+    np.testing.assert_array_equal(moved.by_issue()[1], first.by_issue()[1] + 1.0)
+    part = first.take(slice(10, 20))
+    np.testing.assert_array_equal(part.by_issue()[1], first.by_issue()[1][..., 10:20])
+    assert np.shares_memory(part.by_issue()[1], first.position)
+    one = moved.issue(0)
+    np.testing.assert_array_equal(one.rows()[1], np.moveaxis(one.position, -1, 0))
+    issue = first.issue(0)
+    np.testing.assert_array_equal(issue.rows()[1], np.moveaxis(issue.position, -1, 0))
+    changed = replace(issue, salience=issue.salience * 0.5)
+    np.testing.assert_array_equal(changed.rows()[2], np.moveaxis(issue.salience, -1, 0) * 0.5)
+
+
+@pytest.mark.parametrize("name", ["karabakh-2020", "ec-emissions-1994"])
+def test_compromise_and_gains_keep_their_bytes_issues_first(name: str) -> None:
+    usual, first = _blocks(name)
+    model = build_models(["compromise"], {})[0]
+    rng = np.random.default_rng(0)
+    a = model.evaluate(usual, rng).forecasts
+    b = model.evaluate(first, rng).forecasts
+    assert a.tobytes() == b.tobytes()
+    ranked = list(usual.actor_ids)
+    g = draw_gains(usual, a, ranked)
+    h = draw_gains(first, b, ranked)
+    if name == "ec-emissions-1994":  # no status quo: no gains either way
+        assert g is None
+        assert h is None
+    else:
+        assert g is not None
+        assert h is not None
+        assert g.tobytes() == h.tobytes()

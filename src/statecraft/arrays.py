@@ -18,7 +18,7 @@ models read one issue at a time (:meth:`Batch.issue`), linked models read the wh
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -61,10 +61,26 @@ class IssueArrays:
     high: float
     status_quo: float | np.ndarray | None  # an array of draws in a batch
     actual: float | None
+    #: The three arrays again with the actors first, contiguous, and the arrays they copy
+    #: (:meth:`rows` uses them only while those are still this issue's own).
+    by_row: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     @property
     def width(self) -> float:
         return self.high - self.low
+
+    def rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``capability``, ``position`` and ``salience`` with the actor axis first (k, ...),
+        as contiguous arrays of floats: the batch's own where it holds them so (no copy;
+        :meth:`Batch.by_issue`), copies otherwise. Read-only: never write to them."""
+        own = (self.capability, self.position, self.salience)
+        held = self.by_row
+        if held is not None and all(a is b for a, b in zip(held[:3], own, strict=True)):
+            return held[3], held[4], held[5]
+        c, x, s = (
+            np.ascontiguousarray(np.moveaxis(np.asarray(a, dtype=float), -1, 0)) for a in own
+        )
+        return c, x, s
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +105,9 @@ class Batch:
     low: np.ndarray
     high: np.ndarray
     actual: np.ndarray
+    #: ``capability``, ``position`` and ``salience`` again, issues first (issues, actors, B),
+    #: then those three (:meth:`by_issue` uses them only while they are still the batch's own).
+    issues_first: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -124,6 +143,26 @@ class Batch:
                 ) from None
         return int(issue)
 
+    def by_issue(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``capability``, ``position`` and ``salience`` with the issues first and the draws
+        last (issues, actors, B), each issue's (actors, B) slab contiguous: the layout in
+        which sums over the actors are whole-row additions. A batch of drawn inputs holds
+        them so (:meth:`DrawPlan.batch`: no copy); other batches give copies. Read-only."""
+        held = self._issues_first()
+        if held is not None:
+            return held
+        own = (self.capability, self.position, self.salience)
+        c, x, s = (np.ascontiguousarray(np.asarray(a, dtype=float).transpose(2, 1, 0)) for a in own)
+        return c, x, s
+
+    def _issues_first(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The issues-first arrays the batch holds, while they are of its own arrays."""
+        held = self.issues_first
+        own = (self.capability, self.position, self.salience)
+        if held is None or not all(a is b for a, b in zip(held[3:], own, strict=True)):
+            return None
+        return held[0], held[1], held[2]
+
     def issue(self, issue: int | str) -> IssueArrays:
         """One issue for the one-issue models: (B, k) arrays of the k actors taking part,
         and the status quo (B,) (None where the issue has none)."""
@@ -132,28 +171,38 @@ class Batch:
         sq = self.status_quo[:, j]
         actual = float(self.actual[j])
         take: slice | np.ndarray = slice(None) if len(rows) == self.n_actors else rows
+        c, x, s = (a[:, take, j] for a in (self.capability, self.position, self.salience))
+        held = self._issues_first()
+        by_row = None if held is None else (c, x, s, *(a[j, take] for a in held))
         return IssueArrays(
             issue_id=self.issue_ids[j],
             actor_ids=tuple(self.actor_ids[k] for k in rows),
-            capability=self.capability[:, take, j],
-            position=self.position[:, take, j],
-            salience=self.salience[:, take, j],
+            capability=c,
+            position=x,
+            salience=s,
             low=float(self.low[j]),
             high=float(self.high[j]),
             status_quo=sq.copy() if np.isfinite(sq).all() else None,
             actual=actual if np.isfinite(actual) else None,
+            by_row=by_row,
         )
 
     def take(self, draws: slice | Sequence[int] | np.ndarray) -> Batch:
         """The same scenario for a subset of the draws (a slice or indices)."""
         index = draws if isinstance(draws, slice) else np.asarray(draws, dtype=int)
+        own = (self.capability[index], self.position[index], self.salience[index])
+        held = self._issues_first()
+        first = None  # a slice of the draws is a view of the issues-first arrays too
+        if held is not None and isinstance(index, slice):
+            first = (*(a[..., index] for a in held), *own)
         return replace(
             self,
-            capability=self.capability[index],
-            position=self.position[index],
-            salience=self.salience[index],
+            capability=own[0],
+            position=own[1],
+            salience=own[2],
             power=self.power[index],
             status_quo=self.status_quo[index],
+            issues_first=first,
         )
 
     def reorder(self, order: Sequence[int] | np.ndarray) -> Batch:
@@ -228,6 +277,10 @@ def scenario_batch(scenario: Scenario) -> Batch:
     )
 
 
+#: The arrays a batch also holds issues first (:meth:`Batch.by_issue`).
+_BY_ISSUE = ("capability", "position", "salience")
+
+
 @dataclass(frozen=True, eq=False)
 class DrawPlan:
     """Where the drawn numbers of a scenario go in its batch, worked out once per study:
@@ -242,22 +295,48 @@ class DrawPlan:
     base: Mapping[str, np.ndarray]
     writes: tuple[tuple[str, tuple[int, ...], str], ...]
 
-    def batch(self, draws: Mapping[str, np.ndarray], size: int) -> Batch:
+    def batch(
+        self, draws: Mapping[str, np.ndarray], size: int, *, issues_first: bool = False
+    ) -> Batch:
         """``size`` draws of the scenario; an array that no draw changes is the scenario's
         own, broadcast over the draws (a read-only view: models never write to their
-        input)."""
+        input).
+
+        With ``issues_first``, capability, position and salience are made issues first
+        (issues, actors, B), each draw written as one contiguous run, and the batch's
+        (B, actors, issues) arrays are views of them (not contiguous; the same numbers):
+        for models that read them only through :meth:`Batch.by_issue` and
+        :meth:`IssueArrays.rows` (``Model.issues_first``), which then copy nothing.
+        Without it the arrays are C-contiguous, the layout every other model's reductions
+        are written for (their sums add in that layout's order: the same bytes)."""
         touched = {name for name, _, _ in self.writes}
         out: dict[str, np.ndarray] = {"present": self.base["present"]}
+        first: dict[str, np.ndarray] = {}
         for name, value in self.base.items():
             if name == "present":
                 continue
-            if name in touched:
+            if issues_first and name in _BY_ISSUE:
+                shape = (*value.shape[::-1], size)
+                if name in touched:
+                    first[name] = np.empty(shape)
+                    first[name][...] = value.T[..., None]
+                else:
+                    first[name] = np.broadcast_to(value.T[..., None], shape)
+                out[name] = first[name].transpose(2, 1, 0)
+            elif name in touched:
                 out[name] = np.repeat(value[None, ...], size, axis=0)
             else:
                 out[name] = np.broadcast_to(value, (size, *value.shape))
         for name, where, key in self.writes:
-            out[name][(slice(None), *where)] = draws[key]  # type: ignore[index]
-        return _batch(self.scenario, out)
+            if name in first:
+                first[name][(*where[::-1], slice(None))] = draws[key]  # type: ignore[index]
+            else:
+                out[name][(slice(None), *where)] = draws[key]  # type: ignore[index]
+        batch = _batch(self.scenario, out)
+        if not first:
+            return batch
+        held = (*(first[n] for n in _BY_ISSUE), *(out[n] for n in _BY_ISSUE))
+        return replace(batch, issues_first=held)
 
 
 def draw_plan(scenario: Scenario, keys: Collection[str]) -> DrawPlan:

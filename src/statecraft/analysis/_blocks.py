@@ -107,7 +107,8 @@ def run_block(
     built = build_models(models, options)
     inputs, drawn = _study(scenario)
     draws = draw_block(scenario, inputs, seed, block, size)
-    batch = drawn.batch(draws, size)
+    # Issues first where every model reads them so (no copies), the usual layout otherwise
+    batch = drawn.batch(draws, size, issues_first=all(m.issues_first for m in built))
     summary = _Summary(size, {}, {}, {}, {}, {})
     ranked = ranked_actors(scenario)
     if plan is not None and plan.actual and ranked:
@@ -150,7 +151,7 @@ def run_block(
             width = issue.scale.high - issue.scale.low
             index = np.clip(((forecast - issue.scale.low) / width * BINS).astype(int), 0, BINS - 1)
             summary.counts[key] = np.bincount(index, minlength=BINS)
-            summary.sums[key] = [math.fsum(np.ldexp(forecast, -exponent(issue)))]
+            summary.sums[key] = [math.fsum(np.ldexp(forecast, -exponent(issue)).tolist())]
             summary.valid[key] = valid
     return summary
 

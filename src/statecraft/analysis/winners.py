@@ -230,18 +230,23 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
     take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
     # Issues first, then actors, then draws: the sums over the issues are whole-row
     # additions, the same numbers as gains() gives (statecraft.models.rows)
-    x = np.ascontiguousarray(batch.position[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
-    s = np.ascontiguousarray(batch.salience[:, take_rows][:, :, take_cols].transpose(2, 1, 0))
-    s[np.isnan(x)] = 0.0
+    _, position, salience = batch.by_issue()  # no copy in a study's batches
+    x = position[take_cols][:, take_rows]
+    s = np.where(np.isnan(x), 0.0, salience[take_cols][:, take_rows])
     o = np.ascontiguousarray(outcome[:, cols].T)[:, None, :]
     q = np.ascontiguousarray(batch.status_quo[:, cols].T)[:, None, :]
     d = batch.width[cols][:, None, None]
-    per_issue = np.abs(q - x)
-    per_issue -= np.abs(o - x)
+    # In place, fewer temporaries: the same operations on the same numbers
+    per_issue = np.subtract(q, x)
+    np.abs(per_issue, out=per_issue)
+    away = np.subtract(o, x)
+    np.abs(away, out=away)
+    per_issue -= away
     per_issue /= d
     total = sum_rows(s)
     per_issue *= s
-    weighted = sum_rows(np.where(s > 0, per_issue, 0.0))
+    np.copyto(per_issue, 0.0, where=~(s > 0))
+    weighted = sum_rows(per_issue)
     with np.errstate(invalid="ignore", divide="ignore"):
         gain = np.where(total > 0, weighted / total, 0.0)
     return np.ascontiguousarray(gain.T)

@@ -14,7 +14,9 @@ A model declares, once, on its class:
 - its metadata: ``links_issues`` (it forecasts all the issues at once), ``stochastic`` (it
   draws from the generator), ``needs_status_quo``, ``cost`` (``"fast"``: a closed form over
   the arrays; ``"slow"``: rounds of bargaining, whose time grows faster than the number of
-  actors), ``batched`` (a batch of draws runs as one vectorised call) and
+  actors), ``batched`` (a batch of draws runs as one vectorised call), ``issues_first``
+  (it reads capability, position and salience only through ``Batch.by_issue`` and
+  ``IssueArrays.rows``, so a study may build its blocks issues first) and
   :meth:`Model.memory_per_draw`, from which blocks of draws are sized, and
   :meth:`Model.run_memory`, what one call needs at its peak whatever the draws;
 - ``within_positions``: whether its forecast of an issue always lies within the range of
@@ -260,6 +262,10 @@ class Model(ABC):
     needs_status_quo: ClassVar[bool] = False
     cost: ClassVar[Cost] = "fast"
     batched: ClassVar[bool] = True
+    #: Reads capability, position and salience only issues first (``Batch.by_issue``,
+    #: ``IssueArrays.rows``): a Monte Carlo study may give it a batch whose draws-first
+    #: arrays are views that are not contiguous (``DrawPlan.batch``).
+    issues_first: ClassVar[bool] = False
     #: Every forecast of an issue lies within the range of the positions of the actors that
     #: take part in it (the contract test checks it where it is declared).
     within_positions: ClassVar[bool] = True
@@ -448,12 +454,15 @@ def weights_by_row(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
     (:mod:`statecraft.models.rows`)."""
     c = np.asarray(capability, dtype=float)
     top = np.maximum.reduce(c, axis=0)
+    # In place, fewer temporaries than weights(): the same operations on the same numbers
     with np.errstate(invalid="ignore", divide="ignore", under="ignore"):
-        c = np.where(top > 0, c / top, c)
-        w = c * np.asarray(salience, dtype=float)
+        w = np.divide(c, top)
+        np.copyto(w, c, where=~(top > 0))
+        w *= np.asarray(salience, dtype=float)
         top_w = np.maximum.reduce(w, axis=0)
-        w = np.where(top_w > 0, w / top_w, w)
-    return np.asarray(np.where(w < NEGLIGIBLE, 0.0, w))
+        np.divide(w, top_w, out=w, where=top_w > 0)
+    np.copyto(w, 0.0, where=w < NEGLIGIBLE)
+    return np.asarray(w)
 
 
 #: Relative weights below this count as 0 (see :func:`weights`).

@@ -26,12 +26,17 @@ def weighted_mean(position: np.ndarray, capability: np.ndarray, salience: np.nda
     """
     # With the actors first, the sums are whole-row additions (the same bytes as summing
     # the last axis: statecraft.models.rows).
-    w = weights_by_row(last_first(capability), last_first(salience))
+    return _mean_by_row(last_first(position), last_first(capability), last_first(salience))
+
+
+def _mean_by_row(position: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """:func:`weighted_mean` of arrays with the actors first (actors, ...)."""
+    w = weights_by_row(capability, salience)
     total = sum_rows(w)
-    x = last_first(position)
     # In place where the weights already have the positions' shape (the common case);
     # weights given per actor across a batch of positions broadcast to a new array.
-    w = np.multiply(w, x, out=w if w.shape == np.broadcast_shapes(w.shape, x.shape) else None)
+    same = w.shape == np.broadcast_shapes(w.shape, position.shape)
+    w = np.multiply(w, position, out=w if same else None)
     # The only division by zero is 0 / 0 (every weight zero), which NumPy calls invalid.
     with np.errstate(invalid="ignore"):
         return np.asarray(sum_rows(w) / total)
@@ -41,6 +46,7 @@ class Compromise(IssueModel):
     """The compromise model (Achen 2006): the capability x salience weighted mean."""
 
     name = "compromise"
+    issues_first = True
     title = "Compromise (weighted mean)"
     citation = (
         "Achen, C. H. (2006). Evaluating political decision-making models. In R. Thomson, "
@@ -49,4 +55,5 @@ class Compromise(IssueModel):
     )
 
     def predict(self, issue: IssueArrays) -> np.ndarray:
-        return weighted_mean(issue.position, issue.capability, issue.salience)
+        capability, position, salience = issue.rows()  # actors first: no copy from a study
+        return _mean_by_row(position, capability, salience)
