@@ -157,3 +157,12 @@ def test_compromise_and_gains_keep_their_bytes_issues_first(name: str) -> None:
         assert g is not None
         assert h is not None
         assert g.tobytes() == h.tobytes()
+
+
+def test_one_dimensional_sums_and_maxima_by_hand() -> None:
+    """One actor axis and nothing else: sum 1 + 2 + 4 = 7, largest 4; integers are read as
+    floats."""
+    assert sum_last(np.array([1.0, 2.0, 4.0])).tolist() == 7.0
+    assert max_last(np.array([1, 4, 2])).tolist() == 4.0
+    assert max_last(np.array([1, 4, 2])).dtype == np.float64
+    assert sum_last(np.array([[1.0, 2.0], [3.0, 5.0]])).tolist() == [3.0, 8.0]
