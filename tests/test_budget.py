@@ -16,28 +16,13 @@ from statecraft.analysis.brief import brief
 from statecraft.cli import app
 from statecraft.models import build_models
 from statecraft.models.compromise import Compromise
+from tests.test_memory import crowd as given_crowd
 
 
 def crowd(n: int, m: int = 1) -> sc.Scenario:
-    """``n`` actors over ``m`` issues, every number perturbed by 10%."""
-    return sc.Scenario.model_validate(
-        {
-            "name": "crowd",
-            "issues": [{"id": f"i{j}", "label": f"I{j}", "status_quo": 50} for j in range(m)],
-            "actors": [
-                {
-                    "id": f"a{k}",
-                    "capability": 1 + k % 7,
-                    "stances": {
-                        f"i{j}": {"position": (37 * k + 11 * j) % 101, "salience": 0.5}
-                        for j in range(m)
-                    },
-                }
-                for k in range(n)
-            ],
-            "perturb": {"relative": 0.1},
-        }
-    )
+    """``n`` actors over ``m`` issues (test_memory's crowd), every number perturbed by 10%."""
+    data = given_crowd(n, m).model_dump(mode="json", exclude_none=True)
+    return sc.Scenario.model_validate({**data, "perturb": {"relative": 0.1}})
 
 
 @pytest.mark.parametrize(
