@@ -282,3 +282,12 @@ def test_winners_headline_is_the_ranking(results: dict[str, Any]) -> None:
         assert g.name in text
         assert cell(g.gain) in text
     assert repr(w).splitlines()[1].strip() == w.headline
+
+
+def test_a_forecasts_repr_says_how_many_issues_it_leaves_out() -> None:
+    """COP21 has 13 issues: the repr shows five and says 8 more; one model is '1 model'."""
+    path = Path(__file__).parent / "data" / "decide" / "cop21.csv"
+    lines = repr(sc.forecast(sc.load(path), "compromise")).splitlines()
+    assert "13 issues, 1 model (compromise)" in lines[0]
+    assert lines[-1] == "  ... and 8 more issues (.to_frame() has all)"
+    assert len(lines) <= REPR_LINES

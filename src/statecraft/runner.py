@@ -218,7 +218,8 @@ class Forecast(Notebook):
         top = self.winners.ranking[0] if self.winners.ranking else None
         lines = [
             f"Forecast of {self.scenario.name!r}: {len(self.issues)} issues, "
-            f"{len(self.models)} models ({few(self.model_names, 4)}); primary {self.primary}"
+            f"{len(self.models)} model{'' if len(self.models) == 1 else 's'} "
+            f"({few(self.model_names, 4)}); primary {self.primary}"
         ]
         if top is not None:
             lines.append(
@@ -228,6 +229,8 @@ class Forecast(Notebook):
             value = i.forecasts.get(self.primary)
             shown = "n/a" if value is None else f"{value:.4g}"
             lines.append(f"  {i.issue}: {shown}")
+        if len(self.issues) > 5:
+            lines.append(f"  ... and {len(self.issues) - 5} more issues (.to_frame() has all)")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
