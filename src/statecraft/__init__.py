@@ -12,9 +12,9 @@
 # imported from its module the first time it is read, then kept here.
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from statecraft._lazy import attribute
 from statecraft._version import __version__
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
@@ -144,12 +144,7 @@ _WHERE: dict[str, tuple[str, str]] = {
 
 
 def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'statecraft' has no attribute {name!r}")
-    value = getattr(import_module(where[0]), where[1])
-    globals()[name] = value
-    return value
+    return attribute(__name__, _WHERE, globals(), name)
 
 
 def __dir__() -> list[str]:

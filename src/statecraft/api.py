@@ -19,8 +19,9 @@ is not here: this module sits below the front ends (docs/contributing/architectu
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from statecraft._lazy import attribute
 
 if TYPE_CHECKING:  # the same names, for type checkers, editors and the layers contract
     from statecraft import textsafe
@@ -116,13 +117,7 @@ _WHERE: dict[str, tuple[str, str | None]] = {
 
 
 def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'statecraft.api' has no attribute {name!r}")
-    module = import_module(where[0])
-    value = module if where[1] is None else getattr(module, where[1])
-    globals()[name] = value
-    return value
+    return attribute(__name__, _WHERE, globals(), name)
 
 
 def __dir__() -> list[str]:
