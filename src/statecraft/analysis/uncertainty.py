@@ -17,7 +17,6 @@ many, or on a Dask cluster.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -309,8 +308,8 @@ def simulate(
         progress=progress,
         memory=budget,
     )
-    result = _result(scenario, [m.name for m in built], seed, draws, total)
-    return dataclasses.replace(result, block=block_size(scenario, budget))
+    block = block_size(scenario, budget)
+    return _result(scenario, [m.name for m in built], seed, draws, total, block)
 
 
 def run_study(
@@ -350,7 +349,12 @@ def _blocks(draws: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 def _result(
-    scenario: Scenario, names: Sequence[str], seed: int, requested: int, total: _Summary
+    scenario: Scenario,
+    names: Sequence[str],
+    seed: int,
+    requested: int,
+    total: _Summary,
+    block: int,
 ) -> Simulation:
     summaries = []
     for name in names:
@@ -409,4 +413,5 @@ def _result(
         issues=tuple(summaries),
         biggest_winner=best,
         confrontation=confrontation,
+        block=block,
     )
