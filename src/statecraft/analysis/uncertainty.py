@@ -354,7 +354,7 @@ def _result(
     seed: int,
     requested: int,
     total: _Summary,
-    block: int,
+    block: int = BLOCK,
 ) -> Simulation:
     summaries = []
     for name in names:
