@@ -95,18 +95,20 @@ def run_block(
     *,
     plan: GainPlan | None = None,
     memory: int = DEFAULT_MEMORY,
+    compiled: bool = False,
 ) -> _Summary:
     """Draw one block, run every model on it and summarise. Pure: the same arguments give
     the same summary in any process. ``scenario`` may be its JSON text (for other
     processes: scenarios hold read-only mappings, which do not pickle); models may be
     names (given ``options``) or instances (which pickle). With a ``plan`` the summary also
     counts the gains (:class:`~statecraft.analysis._summary.GainPlan`). Each model runs
-    in chunks of draws sized from its half of the budget ``memory``."""
+    in chunks of draws sized from its half of the budget ``memory``. ``compiled`` draws
+    through the compiled map (:func:`~statecraft.analysis.draws.draw_block`: the same bytes)."""
     if isinstance(scenario, str):
         scenario = _parse(scenario)
     built = build_models(models, options)
     inputs, drawn = _study(scenario)
-    draws = draw_block(scenario, inputs, seed, block, size)
+    draws = draw_block(scenario, inputs, seed, block, size, compiled=compiled)
     # Issues first where every model reads them so (no copies), the usual layout otherwise
     batch = drawn.batch(draws, size, issues_first=all(m.issues_first for m in built))
     summary = _Summary(size, {}, {}, {}, {}, {})

@@ -12,7 +12,10 @@ draws are the same in any process.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,7 +24,15 @@ import numpy as np
 from statecraft.arrays import Kind, input_key
 from statecraft.scenario import Quantity, Scenario
 
-__all__ = ["UncertainInput", "draw_block", "input_key", "sample", "uncertain_inputs"]
+__all__ = [
+    "COMPILED_FROM",
+    "UncertainInput",
+    "compiled_pays",
+    "draw_block",
+    "input_key",
+    "sample",
+    "uncertain_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -200,13 +211,94 @@ def _generator(seed: int, block: int) -> np.random.Generator:
 
 
 def draw_block(
-    scenario: Scenario, inputs: Sequence[UncertainInput], seed: int, block: int, size: int
+    scenario: Scenario,
+    inputs: Sequence[UncertainInput],
+    seed: int,
+    block: int,
+    size: int,
+    *,
+    compiled: bool = False,
 ) -> dict[str, np.ndarray]:
-    """The draws of one block: ``{input key: values (size,)}``, always the same for a seed."""
+    """The draws of one block: ``{input key: values (size,)}``, always the same for a seed.
+    ``compiled`` (where numba is installed) maps the triangular and uniform inputs in one
+    compiled pass (:mod:`statecraft.analysis._triangular`): the same bytes, faster on many
+    draws; :func:`compiled_pays` says when."""
     rng = _generator(seed, block)
     # One array for the block's draws (rows of it), not one per input: the same numbers,
     # with fewer allocations to fault in block after block
     out = np.empty((len(inputs), size))
-    for row, item in zip(out, inputs, strict=True):
-        row[...] = sample(item, rng, size)
+    if compiled and _has_numba():
+        _draw_compiled(inputs, rng, out)
+    else:
+        for row, item in zip(out, inputs, strict=True):
+            row[...] = sample(item, rng, size)
     return {item.key: row for row, item in zip(out, inputs, strict=True)}
+
+
+#: The number of draws (draws x uncertain inputs) from which a study's blocks draw through
+#: the compiled map, where numba is installed: importing numba and loading the compiled
+#: loop takes about 0.5 s, and the map saves about 9 ns a triangular draw.
+COMPILED_FROM = 50_000_000
+
+
+def compiled_pays(draws: int, n_inputs: int) -> bool:
+    """Whether a study of ``draws`` draws of ``n_inputs`` inputs draws through the compiled
+    map: with ``STATECRAFT_DRAW_ENGINE=numpy`` never, with ``=numba`` always (where numba
+    is installed); else from :data:`COMPILED_FROM` draws, or whenever numba is loaded
+    already (another model compiled). Either way the draws are the same bytes."""
+    wanted = os.environ.get("STATECRAFT_DRAW_ENGINE", "").strip().lower()
+    if wanted == "numpy" or not _has_numba():
+        return False
+    if wanted == "numba" or _numba_loaded():
+        return True
+    return draws * n_inputs >= COMPILED_FROM
+
+
+_NUMBA: list[bool] = []
+
+
+def _numba_loaded() -> bool:
+    return "numba" in sys.modules
+
+
+def _has_numba() -> bool:
+    if not _NUMBA:
+        _NUMBA.append(importlib.util.find_spec("numba") is not None)
+    return _NUMBA[0]
+
+
+def _mapped(item: UncertainInput) -> bool:
+    """Whether the compiled map draws this input: triangular or uniform, on a range drawn
+    as it is (:func:`sample` rescales the others)."""
+    if item.dist not in ("triangular", "uniform"):
+        return False
+    top = max(abs(item.low), abs(item.high))
+    e = int(np.frexp(top)[1]) if top > 0 else 0
+    return -SAFE_EXPONENT < e <= SAFE_EXPONENT
+
+
+def _draw_compiled(
+    inputs: Sequence[UncertainInput], rng: np.random.Generator, out: np.ndarray
+) -> None:
+    """Fill ``out`` (inputs x draws) as :func:`sample` would, row after row from ``rng``:
+    each run of consecutive mapped inputs takes its doubles in one ``rng.random`` call and
+    is mapped in place; the others are drawn by :func:`sample` in their turn."""
+    from statecraft.analysis._triangular import TRIANGULAR, UNIFORM, map_rows
+
+    mapped = [_mapped(item) for item in inputs]
+    kinds = np.array([UNIFORM if i.dist == "uniform" else TRIANGULAR for i in inputs])
+    low = np.array([i.low for i in inputs], dtype=float)
+    mode = np.array([i.value for i in inputs], dtype=float)
+    high = np.array([i.high for i in inputs], dtype=float)
+    r, n = 0, len(inputs)
+    while r < n:
+        if not mapped[r]:
+            out[r] = sample(inputs[r], rng, out.shape[1])
+            r += 1
+            continue
+        end = r
+        while end < n and mapped[end]:
+            end += 1
+        rng.random(out=out[r:end])
+        map_rows(out[r:end], kinds[r:end], low[r:end], mode[r:end], high[r:end])
+        r = end

@@ -36,7 +36,13 @@ from statecraft.analysis._blocks import (
 from statecraft.analysis._mixture import quantile
 from statecraft.analysis._summary import GainPlan
 from statecraft.analysis._summary import Summary as _Summary
-from statecraft.analysis.draws import UncertainInput, draw_block, sample, uncertain_inputs
+from statecraft.analysis.draws import (
+    UncertainInput,
+    compiled_pays,
+    draw_block,
+    sample,
+    uncertain_inputs,
+)
 from statecraft.analysis.kernel import (
     DEFAULT_MEMORY,
     check_budget,
@@ -330,8 +336,9 @@ def run_study(
     total = _Summary(0, {}, {}, {}, {}, {})
     blocks = _blocks(draws, block_size(scenario, memory))
     block: Callable[..., _Summary] = run_block
-    if plan is not None or memory != DEFAULT_MEMORY:
-        block = functools.partial(run_block, plan=plan, memory=memory)
+    compiled = compiled_pays(draws, len(uncertain_inputs(scenario)))
+    if plan is not None or memory != DEFAULT_MEMORY or compiled:
+        block = functools.partial(run_block, plan=plan, memory=memory, compiled=compiled)
     try:
         for summary in execute(block, scenario, models, seed, blocks, workers, dask):
             total.merge(summary)
