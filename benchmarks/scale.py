@@ -10,8 +10,9 @@ ratios before/after. A run that passes ``--limit`` seconds is stopped and shown 
     .venv/bin/python benchmarks/scale.py --before ../main/.venv/bin/statecraft \
         [--repeat 3] [--limit 300] [--ktab-draws 10000] [--rows ec,karabakh-eu,...]
 
-The first "after" run of a fresh checkout also compiles the expected utility kernel (numba
-caches it on disk); ``--cold`` clears that cache before the first run to show it.
+The first "after" run of a fresh checkout also compiles the expected utility kernel and the
+draw map (numba caches them on disk); ``--cold`` clears those caches before the first run
+to show it.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="clear numba's cache first")
     args = parser.parse_args()
     if args.cold:
-        for cache in (ROOT / "src" / "statecraft" / "models" / "__pycache__").glob("_eu_*.nb?"):
-            cache.unlink()
+        package = ROOT / "src" / "statecraft"
+        for pattern in ("models/__pycache__/_eu_*.nb?", "analysis/__pycache__/_triangular*.nb?"):
+            for cache in package.glob(pattern):
+                cache.unlink()
     after_cmd = [sys.executable, "-m", "statecraft.cli", "simulate"]
     print(f"{'row':<22}{'code':<8}{'wall (median)':>13}{'CPU':>11}{'peak':>11}")
     for name in args.rows.split(","):
