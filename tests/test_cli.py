@@ -420,3 +420,35 @@ def test_simulate_in_an_80_column_terminal_keeps_the_issue_names(monkeypatch: An
     for issue in ("territory", "status"):  # ids of up to 9 characters are whole
         assert f"│ {issue} " in text
     assert "peacekeep" in text  # longer ones fold
+
+
+def _ranged(node: Any, under: str = "") -> list[str]:
+    """Where a scenario's YAML gives a number a range of some width (high > low)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if {"value", "low", "high"} <= node.keys() and node["high"] > node["low"]:
+            found.append(under)
+        for key, value in node.items():
+            found += _ranged(value, f"{under}/{key}")
+    elif isinstance(node, list):
+        for value in node:
+            found += _ranged(value, under)
+    return found
+
+
+def test_simulate_and_brief_count_the_uncertain_numbers_alike() -> None:
+    """Counted from the YAML itself: every {value, low, high} with high > low; the actual
+    outcomes' ranges apart (no model reads them). The brief and simulate name the same
+    count of coded numbers, and simulate names the actual outcomes beside it."""
+    path = Path(sc.__file__).parent / "scenarios" / "karabakh-2020.yaml"
+    ranged = _ranged(yaml.safe_load(path.read_text(encoding="utf-8")))
+    actual = sum(where.endswith("/actual") for where in ranged)
+    coded = len(ranged) - actual
+    assert actual == 5  # one per issue (the scenario's five issues all have a ranged actual)
+    args = ["karabakh-2020", "--draws", "200"]
+    sim = runner.invoke(app, ["simulate", *args, "--no-store"])
+    brief = runner.invoke(app, ["brief", *args])  # the brief is never recorded
+    assert sim.exit_code == brief.exit_code == 0, sim.output + brief.output
+    sim_text, brief_text = (" ".join(r.output.split()) for r in (sim, brief))  # titles wrap
+    assert f"{coded} uncertain numbers and {actual} actual outcomes with a range" in sim_text
+    assert f"{coded} uncertain numbers," in brief_text
