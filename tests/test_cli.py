@@ -452,3 +452,28 @@ def test_simulate_and_brief_count_the_uncertain_numbers_alike() -> None:
     sim_text, brief_text = (" ".join(r.output.split()) for r in (sim, brief))  # titles wrap
     assert f"{coded} uncertain numbers and {actual} actual outcomes with a range" in sim_text
     assert f"{coded} uncertain numbers," in brief_text
+
+
+def test_the_command_line_keeps_freed_heap_on_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """glibc's malloc.h: M_TOP_PAD is -2; the command line asks for 64 MiB (2**26 bytes)."""
+    import ctypes
+
+    from statecraft import cli
+
+    calls: list[tuple[int, int]] = []
+
+    class Libc:
+        def mallopt(self, param: int, value: int) -> int:
+            calls.append((param, value))
+            return 1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: Libc())
+    cli._keep_freed_heap()
+    assert calls == [(-2, 67_108_864)]
+
+    class NoMallopt:  # another C library: nothing to call, nothing raised
+        pass
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: NoMallopt())
+    cli._keep_freed_heap()
+    assert calls == [(-2, 67_108_864)]

@@ -125,3 +125,21 @@ def test_when_the_compiled_map_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     got = draw_block(load("karabakh-2020"), inputs, 1, 0, 50, compiled=True)
     want = np.random.Generator(np.random.PCG64(np.random.SeedSequence(1, spawn_key=(0,))))
     np.testing.assert_array_equal(got["a:x:position"], want.triangular(0.0, 1.0, 2.0, 50))
+
+
+def test_the_compiled_draws_load_no_linear_algebra() -> None:
+    # numba's first call would import scipy.linalg only to find a BLAS the draw map does not
+    # use (models.numba_setup.load_numba_without_scipy)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from statecraft import load; "
+        "from statecraft.analysis.draws import draw_block, uncertain_inputs; "
+        "s = load('karabakh-2020'); "
+        "draw_block(s, uncertain_inputs(s), 0, 0, 10, compiled=True); "
+        "print('scipy.linalg' in sys.modules, 'numba' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]

@@ -151,7 +151,7 @@ def test_a_whole_draw_in_one_call_gives_the_rounds_numbers(
 
 def test_the_compiled_round_loads_no_linear_algebra() -> None:
     # numba's first call would import scipy.linalg only to find a BLAS none of the kernels
-    # uses (_eu_fast._numba_without_scipy); the results above are taken without it
+    # uses (models.numba_setup.load_numba_without_scipy); the results above are taken without it
     import subprocess
     import sys
 

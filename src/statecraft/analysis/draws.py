@@ -283,6 +283,9 @@ def _draw_compiled(
     """Fill ``out`` (inputs x draws) as :func:`sample` would, row after row from ``rng``:
     each run of consecutive mapped inputs takes its doubles in one ``rng.random`` call and
     is mapped in place; the others are drawn by :func:`sample` in their turn."""
+    from statecraft.models.numba_setup import load_numba_without_scipy
+
+    load_numba_without_scipy()
     from statecraft.analysis._triangular import TRIANGULAR, UNIFORM, map_rows
 
     mapped = [_mapped(item) for item in inputs]

@@ -127,6 +127,27 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'statecraft.cli' has no attribute {name!r}")
 
 
+#: glibc's mallopt parameter M_TOP_PAD (malloc.h), and the bytes the command line keeps.
+_M_TOP_PAD = -2
+_TOP_PAD = 64 * 2**20
+
+
+def _keep_freed_heap() -> None:
+    """Ask glibc's allocator to keep 64 MiB of freed memory at the top of its heap instead
+    of handing it back to the system at once. A Monte Carlo study frees and takes again
+    arrays of several MiB every block; once numba is loaded, the allocator was seen handing
+    them back after each block and faulting them in again (up to 700,000 page faults and
+    1.4 s of system time in a million-draw study against 30,000 and 0.2 s). Peak memory is
+    unchanged: only memory already used is kept. Elsewhere than glibc, nothing is done."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):  # not glibc (macOS, Windows, musl without it)
+        return
+    mallopt(_M_TOP_PAD, _TOP_PAD)
+
+
 def main() -> None:
     """Entry point of the ``statecraft`` console script."""
     import atexit
@@ -146,6 +167,7 @@ def main() -> None:
     # they are skipped. Files and the run store are closed by the commands themselves, and
     # the standard streams are flushed at exit as always.
     atexit.register(gc.freeze)
+    _keep_freed_heap()
 
     try:
         app(prog_name="statecraft")

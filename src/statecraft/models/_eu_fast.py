@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
@@ -24,6 +23,7 @@ from statecraft.models.base import weights
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.eu_options import EUOptions
 from statecraft.models.median import weighted_median
+from statecraft.models.numba_setup import load_numba_without_scipy
 
 __all__ = ["Engine", "compiled_round", "compiled_summary", "resolve", "threads_to_use", "whole"]
 
@@ -86,29 +86,6 @@ def _pool(threads: int) -> ThreadPoolExecutor:
     return _POOLS[key]
 
 
-_BLAS = "scipy.linalg.cython_blas"
-
-
-def _numba_without_scipy() -> None:
-    """Load numba's NumPy support without SciPy's BLAS, once, before the first compiled call.
-
-    numba's first compiled call (even one loaded from its cache) imports
-    ``numba.np.arraymath``, which imports ``scipy.linalg`` (0.15 s and more here) only to
-    learn whether a BLAS is there for the inner products of ``np.convolve`` and
-    ``np.correlate`` in compiled code; none of the kernels here uses one. Marking the module
-    absent while that one import runs skips it; numba then takes those inner products with
-    a plain loop in this process, and its linear algebra (``np.dot``, ``np.linalg``) still
-    imports SciPy itself where some compiled code asks for it. Nothing is done where either
-    module is loaded already."""
-    if "numba.np.arraymath" in sys.modules or _BLAS in sys.modules:
-        return
-    sys.modules[_BLAS] = None  # type: ignore[assignment]  # import of it fails at once
-    try:
-        import numba.np.arraymath  # noqa: F401
-    finally:
-        del sys.modules[_BLAS]
-
-
 def _flags(o: EUOptions, views: bool, same_position: float) -> tuple[np.ndarray, np.ndarray]:
     flags = np.array(
         [
@@ -158,7 +135,7 @@ def compiled_summary(
     one compiled call (:func:`statecraft.models._eu_trajectory.trajectories`); the medians and
     means of every round are taken afterwards, all at once, as the per-round path takes them
     (the same numbers: each row is reduced alone)."""
-    _numba_without_scipy()
+    load_numba_without_scipy()
     from statecraft.models import _eu_trajectory
 
     run: Any = _eu_trajectory.trajectories  # a numba dispatcher, untyped to mypy
@@ -211,7 +188,7 @@ def compiled_round(
     """One round on a batch, compiled, given the weights ``w`` (:func:`~statecraft.models.base.
     weights`) and the round's median: new positions, risk, chosen (B, n) and, with
     ``views``, own, other and kind (B, n, n) (else empty (B, 0, 0) arrays)."""
-    _numba_without_scipy()
+    load_numba_without_scipy()
     from statecraft.models import _eu_trajectory
 
     batch_round: Any = _eu_trajectory.batch_round  # a numba dispatcher, untyped to mypy
