@@ -12,6 +12,7 @@ draws are the same in any process.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -286,22 +287,40 @@ def _draw_compiled(
     from statecraft.models.numba_setup import load_numba_without_scipy
 
     load_numba_without_scipy()
-    from statecraft.analysis._triangular import TRIANGULAR, UNIFORM, map_rows
+    from statecraft.analysis._triangular import map_rows
 
-    mapped = [_mapped(item) for item in inputs]
+    runs, kinds, low, mode, high = _map_plan(tuple(inputs))
+    for r, end in runs:
+        if end is None:  # an input the map does not draw
+            out[r] = sample(inputs[r], rng, out.shape[1])
+            continue
+        rng.random(out=out[r:end])
+        map_rows(out[r:end], kinds[r:end], low[r:end], mode[r:end], high[r:end])
+
+
+@functools.lru_cache(maxsize=8)
+def _map_plan(
+    inputs: tuple[UncertainInput, ...],
+) -> tuple[list[tuple[int, int | None]], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """How :func:`_draw_compiled` draws a study's inputs, worked out once per study: the runs
+    of mapped inputs as (first, end) and the others as (row, None), in order, and each
+    input's kind and numbers for the map."""
+    from statecraft.analysis._triangular import TRIANGULAR, UNIFORM
+
+    runs: list[tuple[int, int | None]] = []
+    r, n = 0, len(inputs)
+    while r < n:
+        if not _mapped(inputs[r]):
+            runs.append((r, None))
+            r += 1
+            continue
+        end = r
+        while end < n and _mapped(inputs[end]):
+            end += 1
+        runs.append((r, end))
+        r = end
     kinds = np.array([UNIFORM if i.dist == "uniform" else TRIANGULAR for i in inputs])
     low = np.array([i.low for i in inputs], dtype=float)
     mode = np.array([i.value for i in inputs], dtype=float)
     high = np.array([i.high for i in inputs], dtype=float)
-    r, n = 0, len(inputs)
-    while r < n:
-        if not mapped[r]:
-            out[r] = sample(inputs[r], rng, out.shape[1])
-            r += 1
-            continue
-        end = r
-        while end < n and mapped[end]:
-            end += 1
-        rng.random(out=out[r:end])
-        map_rows(out[r:end], kinds[r:end], low[r:end], mode[r:end], high[r:end])
-        r = end
+    return runs, kinds, low, mode, high
