@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
+from statecraft.analysis._blocks import BLOCK, block_note, block_size
 from statecraft.analysis._patch import Change, Patch, apply_patch
 from statecraft.analysis._timeline_format import (
     Event,
@@ -36,6 +37,7 @@ from statecraft.analysis._timeline_format import (
     timeline_from_data,
 )
 from statecraft.analysis.brief import Brief, brief
+from statecraft.analysis.kernel import parse_memory
 from statecraft.analysis.risk import risk as risk_of
 from statecraft.errors import ScenarioError, check_count, check_seed
 from statecraft.io import error_from_validation, load, load_yaml_data, read_file
@@ -258,6 +260,13 @@ class SnapshotRun:
     brief: Brief
     scores: tuple[Score, ...]
     risk: Mapping[str, Any] | None = None
+    #: Draws per block of the brief's and the risk's draws (4,096 unless the memory budget
+    #: held fewer; in the JSON only then): part of what the seed reproduces.
+    block: int = BLOCK
+
+    @property
+    def block_note(self) -> str | None:
+        return block_note(self.block)
 
 
 def _scores(b: Brief, events: Sequence[Event], cutoff: dt.date) -> tuple[Score, ...]:
@@ -412,17 +421,27 @@ def _snapshot_dict(s: SnapshotRun) -> dict[str, Any]:
     }
     if s.risk is not None:
         out.update(s.risk)  # the risk measure's own keys (dyads, ...), once it is wired
+    if s.block != BLOCK:
+        out["block"] = s.block
     return out
 
 
-def conflict_risk(draws: int = 1000, seed: int = 0, dyad: Sequence[str] | None = None) -> RiskHook:
+def conflict_risk(
+    draws: int = 1000,
+    seed: int = 0,
+    dyad: Sequence[str] | None = None,
+    memory: int | str | None = None,
+) -> RiskHook:
     """The risk hook of :mod:`statecraft.analysis.risk`: each snapshot's risk of renewed
     conflict over its status quo (the settlement to defend), with the shift of power since
-    the previous snapshot, on ``draws`` draws from ``seed``; its JSON (``dyads``,
-    ``issues``, ``guarantors``, ``rests_on``, ...) joins the snapshot's."""
+    the previous snapshot, on ``draws`` draws from ``seed`` within the memory budget
+    ``memory``; its JSON (``dyads``, ``issues``, ``guarantors``, ``rests_on``, ...) joins
+    the snapshot's."""
+    parse_memory(memory)  # a bad budget is refused here, not at the first snapshot
 
     def measure(scenario: Scenario, previous: Scenario | None) -> Mapping[str, Any]:
-        return risk_of(scenario, previous=previous, draws=draws, seed=seed, dyad=dyad).to_dict()
+        r = risk_of(scenario, previous=previous, draws=draws, seed=seed, dyad=dyad, memory=memory)
+        return r.to_dict()
 
     return measure
 
@@ -435,24 +454,29 @@ def run_timeline(
     hold: Sequence[str] = (),
     risk: RiskHook | Literal["conflict"] | None = "conflict",
     calibrated: bool = True,
+    memory: int | str | None = None,
 ) -> TimelineRun:
     """For every snapshot: its scenario (:func:`snapshot_scenarios`, with ``hold``), the
     brief of it on ``draws`` draws from ``seed`` (forecasts per issue with their 80%
     intervals, each actor's probability of being the biggest winner), the scores against
     the later events' outcomes, and its risk of renewed conflict: by default
     :func:`conflict_risk` (:mod:`statecraft.analysis.risk`, the same draws and seed), or
-    ``risk(scenario, previous)`` for another hook, or none with ``risk=None``."""
+    ``risk(scenario, previous)`` for another hook, or none with ``risk=None``. ``memory`` is
+    the memory budget of each brief and risk analysis (as for
+    :func:`~statecraft.analysis.uncertainty.simulate`); a block smaller than 4,096 draws is
+    kept with each snapshot (:attr:`SnapshotRun.block`)."""
     seed = check_seed(seed)
     check_count(draws, "draws")
+    budget = parse_memory(memory)
     if risk == "conflict":
-        risk = conflict_risk(draws, seed, dyad=timeline.dyad)
+        risk = conflict_risk(draws, seed, dyad=timeline.dyad, memory=memory)
     runs = []
     previous: Scenario | None = None
     for snap, scenario in snapshot_scenarios(timeline, hold=hold):
-        b = brief(scenario, draws=draws, seed=seed, calibrated=calibrated)
+        b = brief(scenario, draws=draws, seed=seed, calibrated=calibrated, memory=memory)
         measured = risk(scenario, previous) if risk is not None else None
-        runs.append(
-            SnapshotRun(snap, scenario, b, _scores(b, timeline.events, snap.cutoff), measured)
-        )
+        scores = _scores(b, timeline.events, snap.cutoff)
+        block = block_size(scenario, budget)
+        runs.append(SnapshotRun(snap, scenario, b, scores, measured, block))
         previous = scenario
     return TimelineRun(timeline, tuple(runs), draws, seed, tuple(hold))
