@@ -243,8 +243,9 @@ def tally_bytes(n: int, m: int) -> int:
 
 def check_size(n: int, m: int, memory: int = DEFAULT_MEMORY) -> None:
     """Refuse an analysis whose histograms alone would outgrow the half of the memory
-    budget ``memory`` that a chunk of draws may take (:func:`study_shares`), or whose one
-    draw of a chunk would not fit beside them: both figures are named."""
+    budget ``memory`` that a chunk of draws may take (:func:`study_shares`), naming both
+    figures. Where they fit, so does one draw: a chunk of one draw and a block of one
+    draw's inputs take far less than the histograms (about 8 KB a dyad)."""
     dyads = n * (n - 1) // 2
     _, share = study_shares(memory)
     need = tally_bytes(n, m)
@@ -257,28 +258,8 @@ def check_size(n: int, m: int, memory: int = DEFAULT_MEMORY) -> None:
         )
 
 
-def check_budget(scenario: Scenario, previous: Scenario | None, memory: int) -> None:
-    """Refuse an analysis whose budget ``memory`` (one the caller gave) cannot hold even
-    one draw: the histograms (:func:`tally_bytes`), a draw of the inputs of the scenario and
-    of the earlier one, and a chunk of one draw (:func:`chunk_size`'s bytes per draw), with
-    both figures (:class:`~statecraft.errors.MemoryLimitError`)."""
-    cols = [i for i in scenario.issues if i.status_quo is not None]
-    n, m = len(scenario.actors), len(cols)
-    extra = 0 if previous is None else len(set(previous.actor_ids) - set(scenario.actor_ids))
-    one = input_bytes(n, len(scenario.issues))
-    if previous is not None:
-        one += input_bytes(len(previous.actors), len(previous.issues))
-    need = tally_bytes(n, m) + one + draw_bytes(n + extra, m)
-    if need > memory:
-        raise MemoryLimitError(
-            f"the risk analysis of {n:,} actors x {m:,} settled issues needs at least "
-            f"{_mib(need)} for one draw; the memory budget is {_mib(memory)} "
-            "(give a larger --memory, or analyse fewer actors)"
-        )
-
-
 def _mib(n: int) -> str:
-    return f"{n / 2**20:,.0f} MiB" if n >= 2**20 else f"{n / 2**20:,.2f} MiB"
+    return f"{n / 2**20:,.1f} MiB"
 
 
 Tally = dict[str, Hist]

@@ -57,7 +57,6 @@ from statecraft.analysis._risk_shift import PowerShift, power_shift
 from statecraft.analysis._risk_study import (
     Hist,
     ProgressFn,
-    check_budget,
     check_size,
     evaluate,
     plan_for,
@@ -174,11 +173,12 @@ def risk(
     ``memory`` is the analysis's memory budget, as for
     :func:`~statecraft.analysis.uncertainty.simulate` (bytes, or text such as ``"1GiB"``;
     default :data:`~statecraft.analysis.kernel.DEFAULT_MEMORY`, 512 MiB): blocks of drawn
-    inputs are sized from one half of it, the chunks of draws whose terms are computed at
-    once from the other, which also holds the histograms. A block smaller than 4,096 draws
+    inputs are sized from one half of it (as ``simulate``'s), the chunks of draws whose
+    terms are computed at once from what the block and the histograms leave
+    (:func:`~statecraft.analysis._risk_study.sizes`). A block smaller than 4,096 draws
     gives other draws from the same seed, and is kept with the result
-    (:attr:`Risk.block`). A budget given that cannot hold the histograms and one draw is
-    refused (:class:`~statecraft.errors.MemoryLimitError`, with both figures).
+    (:attr:`Risk.block`). A budget whose half cannot hold the histograms is refused
+    (:class:`~statecraft.errors.MemoryLimitError`, with both figures).
     """
     seed = check_seed(seed)
     check_count(draws, "draws")
@@ -190,8 +190,6 @@ def risk(
     _check(scenario)
     n_issues = sum(i.status_quo is not None for i in scenario.issues)
     check_size(len(scenario.actors), n_issues, budget)
-    if memory is not None:
-        check_budget(scenario, previous, budget)
     focus = _focus(scenario, previous, dyad)
     result = _run(scenario, previous, focus, draws, seed, progress, budget)
     top = result.dyads[0]
