@@ -250,9 +250,12 @@ def test_report_studies_at_the_default_budget_are_unchanged() -> None:
         assert smaller.block == 764
 
 
-def test_report_command_refuses_a_budget_too_small(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", ["karabakh-2020", "karabakh-2020-2023"])
+def test_report_command_refuses_a_budget_too_small(tmp_path: Path, source: str) -> None:
+    """A scenario's report and a timeline's both reach the risk, refused at 1 MiB (above)."""
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["report", "karabakh-2020", "-o", str(out), "--memory", "1M"])
+    args = ["report", source, "-o", str(out), "--memory", "1M", "--draws", "10"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "1.1 MiB of histograms, more than its budget of 0.5 MiB" in result.output
     assert not out.exists()

@@ -180,13 +180,10 @@ def advise(
     result also holds :func:`what_flips` (of the biggest winner; of the first of
     ``issues`` crossing ``threshold`` when one is given).
 
-    ``memory`` is the memory budget, as for :func:`~statecraft.analysis.uncertainty.simulate`
-    (default 512 MiB): every run of the model goes in chunks of draws that fit half of it
-    (:func:`~statecraft.analysis.kernel.run_model`: the same numbers as one call), and a
-    budget given that cannot hold one draw is refused. The robustness draws are one block
-    of ``draws`` draws whatever the budget (the same draws from the same seed); the block
-    and its copies per lever are held whole, so they are not bounded by the budget
-    (docs/performance.md).
+    ``memory``, the budget (as for :func:`~statecraft.analysis.uncertainty.simulate`), sizes
+    the chunks of every run of the model (the same numbers at any budget); one that cannot
+    hold one draw is refused. The robustness draws, one block of ``draws``, are held whole
+    beside it (docs/performance.md).
     """
     seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
