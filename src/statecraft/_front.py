@@ -169,6 +169,7 @@ def risk(
     dyad: Sequence[str] | None = None,
     settlement: Settlement = "status_quo",
     progress: ProgressFn | None = None,
+    memory: int | str | None = None,
 ) -> Risk:
     """Will the settlement hold? The risk index of every dyad, the pressure on each issue
     of the settlement and its guarantors, with their spread over the uncertain numbers.
@@ -191,6 +192,7 @@ def risk(
         dyad=dyad,
         settlement=settlement,
         progress=progress,
+        memory=memory,
     )
 
 
@@ -211,6 +213,7 @@ def timeline(
     hold: Sequence[str] = (),
     risk: RiskHook | Literal["conflict"] | None = "conflict",
     calibrated: bool = True,
+    memory: int | str | None = None,
 ) -> TimelineRun:
     """Run a timeline: a :class:`~statecraft.analysis.timeline.Timeline`, a built-in
     timeline's name or a timeline file (read with
@@ -227,4 +230,6 @@ def timeline(
     from statecraft.analysis.timeline import run_timeline as run_the_timeline
 
     t = source if isinstance(source, Timeline) else load_timeline(source)
-    return run_the_timeline(t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated)
+    return run_the_timeline(
+        t, draws=draws, seed=seed, hold=hold, risk=risk, calibrated=calibrated, memory=memory
+    )

@@ -32,7 +32,7 @@ from statecraft.arrays import Batch, DrawPlan, draw_plan, input_key
 from statecraft.models import Model, Output, build_models
 from statecraft.scenario import Issue, Scenario
 
-__all__ = ["BINS", "BLOCK", "block_size", "exponent", "ranked_actors", "run_block"]
+__all__ = ["BINS", "BLOCK", "block_note", "block_size", "exponent", "ranked_actors", "run_block"]
 
 #: Draws per block. Fixed: each block has its own random stream, so changing it would
 #: change the draws.
@@ -83,6 +83,17 @@ def block_size(scenario: Scenario, memory: int = DEFAULT_MEMORY) -> int:
     run and wherever; and at any budget for a scenario whose block fits it whole."""
     held, _ = study_shares(memory)
     return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK, held)
+
+
+def block_note(block: int) -> str | None:
+    """What a block size other than :data:`BLOCK` means for reproducing a study's draws
+    (None for :data:`BLOCK`): the words ``simulate``, ``risk`` and ``timeline`` print."""
+    if block == BLOCK:
+        return None
+    return (
+        f"Draws came in blocks of {block:,}, not {BLOCK:,}: the memory budget held "
+        "no more. The same seed with another block size gives other draws."
+    )
 
 
 def run_block(

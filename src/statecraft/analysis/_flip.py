@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from statecraft.analysis._levers import LeverInput, Variant, variant_forecasts
+from statecraft.analysis.kernel import MEMORY_BUDGET
 from statecraft.arrays import Batch
 from statecraft.models import Model
 
@@ -57,12 +58,13 @@ def search_flips(
     scores: Scores,
     *,
     seed: int = 0,
+    budget: int = MEMORY_BUDGET,
 ) -> tuple[list[tuple[LeverInput, float, float, int]], tuple | None]:  # type: ignore[type-arg]
     """The smallest single change of each input that changes the verdict, as (input, new
     value, cost in range units, new label) for the inputs where one was found, cheapest
     first; and the cheapest pair, as ((input, value), (input, value), cost, new label) or
     None."""
-    base_f = variant_forecasts(model, batch, [()], seed=seed)[0]
+    base_f = variant_forecasts(model, batch, [()], seed=seed, budget=budget)[0]
     base = int(labels(base_f[None])[0])
     base_score = float(scores(base_f[None])[0])
     inputs = [i for i in inputs if i.width > 0]
@@ -75,7 +77,7 @@ def search_flips(
                 if _inside(item, float(value)):
                     variants.append(((item, float(value)),))
                     where.append((k, sign, s))
-    f = variant_forecasts(model, batch, variants, seed=seed, base=base_f)
+    f = variant_forecasts(model, batch, variants, seed=seed, base=base_f, budget=budget)
     got = labels(f)
     score = scores(f)
     first: dict[tuple[int, int], int] = {}
@@ -96,7 +98,10 @@ def search_flips(
             ((inputs[k], float(_moves(inputs[k], sign, np.array(m)))),)
             for (k, sign), m in zip(keys, mid, strict=True)
         ]
-        changed = labels(variant_forecasts(model, batch, vs, seed=seed, base=base_f)) != base
+        changed = (
+            labels(variant_forecasts(model, batch, vs, seed=seed, base=base_f, budget=budget))
+            != base
+        )
         hi = np.where(changed, mid, hi)
         lo = np.where(changed, lo, mid)
     found: dict[int, tuple[LeverInput, float, float, int]] = {}
@@ -105,13 +110,13 @@ def search_flips(
             ((inputs[k], float(_moves(inputs[k], sign, np.array(h)))),)
             for (k, sign), h in zip(keys, hi, strict=True)
         ]
-        new = labels(variant_forecasts(model, batch, final, seed=seed, base=base_f))
+        new = labels(variant_forecasts(model, batch, final, seed=seed, base=base_f, budget=budget))
         for (k, _), h, (change,), label in zip(keys, hi, final, new, strict=True):
             if k not in found or h < found[k][2]:
                 found[k] = (inputs[k], change[1], float(h), int(label))
     singles = sorted(found.values(), key=lambda r: (r[2], r[0].key))
     best = singles[0][2] if singles else 2 * REACH
-    pair = _pairs(model, batch, inputs, first, progress, labels, base, best, base_f, seed)
+    pair = _pairs(model, batch, inputs, first, progress, labels, base, best, base_f, seed, budget)
     return singles, pair
 
 
@@ -126,6 +131,7 @@ def _pairs(
     best: float,
     base_f: np.ndarray,
     seed: int,
+    budget: int = MEMORY_BUDGET,
 ) -> tuple | None:  # type: ignore[type-arg]
     rate: dict[int, tuple[float, int]] = {}
     for (k, sign), r in progress.items():
@@ -153,7 +159,7 @@ def _pairs(
                 cost.append(float(t1 + t2))
     if not variants:
         return None
-    got = labels(variant_forecasts(model, batch, variants, seed=seed, base=base_f))
+    got = labels(variant_forecasts(model, batch, variants, seed=seed, base=base_f, budget=budget))
     hits = np.flatnonzero(got != base)
     if not len(hits):
         return None

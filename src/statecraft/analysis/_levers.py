@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from statecraft.analysis.draws import uncertain_inputs
-from statecraft.analysis.kernel import run_model
+from statecraft.analysis.kernel import MEMORY_BUDGET, run_model
 from statecraft.arrays import Batch
 from statecraft.models import Model
 from statecraft.scenario import Scenario
@@ -252,19 +252,23 @@ def variant_forecasts(
     *,
     seed: int = 0,
     base: np.ndarray | None = None,
+    budget: int = MEMORY_BUDGET,
 ) -> np.ndarray:
     """The model's forecasts (variants, draws, issues) on every variant of the batch's
     draws, in as few calls as the model allows: a one-issue model runs once per issue on
     the variants that touch it (the rest keep ``base``, the batch's own forecasts, worked
-    out here when not given); a linked model once on every variant."""
+    out here when not given); a linked model once on every variant. Each run goes in chunks
+    of draws that fit ``budget`` bytes (:func:`~statecraft.analysis.kernel.run_model`)."""
     n, d = len(variants), batch.size
     if not variants:
         return np.empty((0, d, batch.n_issues))
     if model.links_issues:
-        out = run_model(model, _expand(batch, variants, list(range(batch.n_issues))), seed=seed)
+        out = run_model(
+            model, _expand(batch, variants, list(range(batch.n_issues))), seed=seed, budget=budget
+        )
         return out.forecasts.reshape(n, d, batch.n_issues)
     if base is None:
-        base = run_model(model, batch, seed=seed).forecasts
+        base = run_model(model, batch, seed=seed, budget=budget).forecasts
     result = np.repeat(base[None], n, axis=0)
     for j in range(batch.n_issues):
         # Variants that write the same numbers into issue j are the same run on it (an
@@ -278,7 +282,7 @@ def variant_forecasts(
             continue
         firsts = [vs[0] for vs in runs.values()]
         sub = _expand(batch, [variants[v] for v in firsts], [j])
-        got = run_model(model, sub, seed=seed).forecasts.reshape(len(firsts), d)
+        got = run_model(model, sub, seed=seed, budget=budget).forecasts.reshape(len(firsts), d)
         for vs, row in zip(runs.values(), got, strict=True):
             result[vs, :, j] = row
     return result
@@ -303,6 +307,7 @@ def leave_forecasts(
     *,
     seed: int = 0,
     base: np.ndarray | None = None,
+    budget: int = MEMORY_BUDGET,
 ) -> np.ndarray:
     """A one-issue model's forecasts (leavers, draws, issues) on the batch's draws without
     each actor (a row of the batch) in turn: on each issue, the rows of every leaver that
@@ -313,7 +318,7 @@ def leave_forecasts(
         raise ValueError("leave_forecasts is for one-issue models")
     n, d = len(leavers), batch.size
     if base is None:
-        base = run_model(model, batch, seed=seed).forecasts
+        base = run_model(model, batch, seed=seed, budget=budget).forecasts
     result = np.repeat(base[None], n, axis=0)
     for j in range(batch.n_issues):
         rows = np.flatnonzero(batch.present[:, j])
@@ -340,6 +345,6 @@ def leave_forecasts(
             capability=stack(batch.capability),
             power=np.concatenate([batch.power[:, r] for r in keep]),
         )
-        got = run_model(model, sub, seed=seed).forecasts.reshape(len(on), d)
+        got = run_model(model, sub, seed=seed, budget=budget).forecasts.reshape(len(on), d)
         result[on, :, j] = got
     return result

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from statecraft.analysis._blocks import BLOCK, block_note
 from statecraft.notebook import Notebook
 from statecraft.textsafe import strict_json
 
@@ -82,6 +83,10 @@ class Risk(Notebook):
     guarantors: tuple[Guarantor, ...]
     settlement: Band
     names: Mapping[str, str] = field(default_factory=dict)
+    #: Draws per block of the random stream (4,096 unless the memory budget held fewer):
+    #: part of what a seed reproduces, so it is kept with the result (in its JSON only
+    #: where it is not 4,096).
+    block: int = BLOCK
     #: The scenario whose settlement was measured and the earlier one (or None), as
     #: defended (what the run store keeps of the run).
     inputs: tuple[Any, ...] = field(default=(), repr=False, compare=False)
@@ -89,6 +94,11 @@ class Risk(Notebook):
     @property
     def interrupted(self) -> bool:
         return self.draws < self.requested
+
+    @property
+    def block_note(self) -> str | None:
+        """What a block size other than 4,096 means for reproducing the draws."""
+        return block_note(self.block)
 
     def dyad(self, a: str, b: str) -> DyadRisk:
         """The dyad of actors ``a`` and ``b`` (in either order)."""
@@ -176,6 +186,8 @@ class Risk(Notebook):
             ],
             "rests_on": [g.actor for g in self.rests_on],
         }
+        if self.block != BLOCK:  # the default is left out: the JSON as before the budget
+            data["block"] = self.block
         return dict(strict_json(data, why={"dyads": "no draw", "issues": "no draw"}))
 
     def _summary(self) -> list[str]:

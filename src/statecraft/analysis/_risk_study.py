@@ -21,7 +21,7 @@ from statecraft.analysis._risk_terms import (
     votes,
 )
 from statecraft.analysis.draws import UncertainInput, draw_block, uncertain_inputs
-from statecraft.analysis.kernel import MEMORY_BUDGET
+from statecraft.analysis.kernel import DEFAULT_MEMORY, input_bytes, study_shares
 from statecraft.arrays import Batch, draw_plan
 from statecraft.errors import MemoryLimitError
 from statecraft.scenario import Scenario
@@ -205,23 +205,61 @@ def evaluate(plan: Plan, batch: Batch, prev: Batch | None) -> dict[str, np.ndarr
     }
 
 
-def _chunk(n: int, m: int, budget: int) -> int:
-    """Draws per chunk: the (n+1)^2 arrays of the votes (about 16 of them at their peak),
-    the n^2 arrays of the dyads (about 10) and the n x issues ones."""
-    per = 8 * (16 * (n + 2) ** 2 + 10 * n * n + 4 * n * max(1, m) + 8 * n)
-    return max(1, budget // per)
+def draw_bytes(n: int, m: int) -> int:
+    """Bytes one draw of a chunk takes: the (n+1)^2 arrays of the votes (about 16 of them at
+    their peak), the n^2 arrays of the dyads (about 10) and the n x issues ones."""
+    return 8 * (16 * (n + 2) ** 2 + 10 * n * n + 4 * n * max(1, m) + 8 * n)
 
 
-def check_size(n: int, m: int) -> None:
-    """Refuse an analysis whose histograms alone would outgrow the memory budget."""
+def chunk_size(n: int, m: int, budget: int) -> int:
+    """Draws per chunk of ``n`` actors on ``m`` settlement issues within ``budget`` bytes."""
+    return max(1, budget // draw_bytes(n, m))
+
+
+def sizes(plan: Plan, memory: int = DEFAULT_MEMORY) -> tuple[int, int]:
+    """Draws per block and per chunk of an analysis within the budget ``memory``. A block is
+    :func:`~statecraft.analysis._blocks.block_size` draws (from half the budget, as
+    ``simulate``'s: the same draws from the same seed). A chunk takes what is left of the
+    other half, at most, once the block's inputs (of the earlier moment's scenario too)
+    and the histograms (:func:`tally_bytes`) are held: at the default budget, the whole
+    other half wherever those fit in the first (below about 1,100 actor-issues)."""
+    s, before = plan.scenario, plan.previous
+    n, m = len(s.actors), len(plan.columns)
+    size = block_size(s, memory)
+    one = input_bytes(n, len(s.issues))
+    if before is not None:
+        one += input_bytes(len(before.actors), len(before.issues))
+    _, share = study_shares(memory)
+    room = min(share, memory - size * one - tally_bytes(n, m))
+    return size, chunk_size(n + len(plan.before_only), m, room)
+
+
+def tally_bytes(n: int, m: int) -> int:
+    """Bytes of the histograms an analysis of ``n`` actors on ``m`` settlement issues keeps
+    (:class:`Hist`: BINS + 3 numbers per quantity; guarantors' histograms twice as wide)."""
     dyads = n * (n - 1) // 2
-    need = 8 * (BINS + 3) * (2 * dyads + n * m + 3 * n + m + 1)
-    if need > MEMORY_BUDGET:
+    return 8 * (BINS + 3) * (2 * dyads + n * m + 3 * n + m + 1)
+
+
+def check_size(n: int, m: int, memory: int = DEFAULT_MEMORY) -> None:
+    """Refuse an analysis whose histograms alone would outgrow the half of the memory
+    budget ``memory`` that a chunk of draws may take (:func:`study_shares`), naming both
+    figures. Where they fit, so does one draw: a chunk of one draw and a block of one
+    draw's inputs take far less than the histograms (about 8 KB a dyad)."""
+    dyads = n * (n - 1) // 2
+    _, share = study_shares(memory)
+    need = tally_bytes(n, m)
+    if need > share:
         raise MemoryLimitError(
             f"the risk analysis of {n:,} actors ({dyads:,} dyads) would keep about "
-            f"{need / 2**20:,.0f} MiB of histograms, more than its budget of "
-            f"{MEMORY_BUDGET / 2**20:,.0f} MiB: analyse fewer actors"
+            f"{_mib(need)} of histograms, more than its budget of {_mib(share)} "
+            f"(half the memory budget of {_mib(memory)}): analyse fewer actors, or give a "
+            "larger --memory"
         )
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB"
 
 
 Tally = dict[str, Hist]
@@ -233,13 +271,16 @@ def run(
     draws: int,
     seed: int,
     progress: ProgressFn | None = None,
-    budget: int = MEMORY_BUDGET,
+    memory: int = DEFAULT_MEMORY,
 ) -> tuple[Tally, int]:
     """Every block of ``draws`` draws from ``seed``: the tallies and the draws done (fewer
-    than asked for after Ctrl-C)."""
+    than asked for after Ctrl-C). Blocks of drawn inputs are sized from half the memory
+    budget ``memory`` (:func:`~statecraft.analysis._blocks.block_size`, as ``simulate``
+    sizes them, so the same seed gives the same draws), chunks of draws evaluated at once
+    from the other half (:func:`chunk_size`)."""
     s = plan.scenario
     n, m = len(s.actors), len(plan.columns)
-    check_size(n, m)
+    check_size(n, m, memory)
     d = n * (n - 1) // 2
     tally: Tally = {
         "dyads": Hist(d, 0.0, 1.0),
@@ -256,8 +297,7 @@ def run(
     if plan.previous is not None:
         prev_inputs = uncertain_inputs(plan.previous, actual=False)
         prev_plan = draw_plan(plan.previous, [i.key for i in prev_inputs])
-    size = block_size(s)
-    chunk = _chunk(n + len(plan.before_only), m, budget)
+    size, chunk = sizes(plan, memory)
     done = 0
     try:
         for k in range(math.ceil(draws / size)):
@@ -271,6 +311,8 @@ def run(
                 out = evaluate(plan, batch.take(part), None if prev is None else prev.take(part))
                 for key, hist in tally.items():
                     hist.add(out[key])
+            # let this block go before the next is drawn: two are never held at once
+            del batch, prev, out
             done += this
             if progress:
                 progress(done, draws)

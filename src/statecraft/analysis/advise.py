@@ -31,12 +31,12 @@ from statecraft.analysis._closed import compromise_derivative
 from statecraft.analysis._flip import search_flips
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, parse_input
-from statecraft.analysis._levers import leave_forecasts as _leavers
 from statecraft.analysis._levers import variant_forecasts as _variants
-from statecraft.analysis.draws import draw_block, uncertain_inputs
-from statecraft.analysis.kernel import run_model
+from statecraft.analysis._robustness import leave_forecasts, robustness
+from statecraft.analysis.draws import uncertain_inputs
+from statecraft.analysis.kernel import MEMORY_BUDGET, parse_memory, study_shares
 from statecraft.analysis.uncertainty import check_models
-from statecraft.arrays import Batch, draw_batch, scenario_batch
+from statecraft.arrays import Batch, scenario_batch
 from statecraft.errors import ScenarioError, check_seed
 from statecraft.models import Compromise, Model, default_model
 from statecraft.scenario import Scenario
@@ -88,38 +88,6 @@ def _goal(
     return Goal(actor, scenario.actor_ids.index(actor), tuple(cols[i] for i in wanted), given)
 
 
-def _leave_forecasts(
-    model: Model,
-    scenario: Scenario,
-    leavers: Sequence[str],
-    batch: Batch,
-    draws: Mapping[str, np.ndarray],
-    base: np.ndarray,
-    seed: int,
-) -> np.ndarray:
-    """The forecasts (leavers, size, issues) of the batch's draws without each of
-    ``leavers`` in turn: one batched run per issue for a one-issue model
-    (:func:`._levers.leave_forecasts`), the scenario with the actor removed for a linked
-    one."""
-    if not model.links_issues:
-        rows = [scenario.actor_ids.index(a) for a in leavers]
-        return _leavers(model, batch, rows, seed=seed, base=base)
-    from statecraft.analysis._patch import Change, Patch, apply_patch
-
-    out = []
-    for actor in leavers:
-        patch = Patch(
-            name="leave", assumes=f"{actor} leaves", changes=(Change(remove_actor=actor),)
-        )
-        without = apply_patch(scenario, patch)
-        keys = {i.key for i in uncertain_inputs(without, actual=False)}
-        kept = {k: v for k, v in draws.items() if k in keys}
-        small = draw_batch(without, kept, batch.size) if kept else scenario_batch(without)
-        f = run_model(model, small, seed=seed).forecasts
-        out.append(np.broadcast_to(f, (batch.size, f.shape[1])))
-    return np.stack(out) if out else np.empty((0, batch.size, batch.n_issues))
-
-
 def _can_leave(scenario: Scenario) -> tuple[list[str], list[str]]:
     """The actors whose leaving makes a valid scenario, and a note for each other one."""
     from statecraft.analysis._patch import Change, Patch, apply_patch
@@ -168,6 +136,7 @@ def advise(
     seed: int = 0,
     flips: bool = True,
     threshold: float | None = None,
+    memory: int | str | None = None,
 ) -> Advice:
     """The levers of ``actor``'s goal under ``model``, biggest effect first.
 
@@ -177,16 +146,24 @@ def advise(
     inputs (from ``seed``) measure each lever's robustness (0: none). With ``flips`` the
     result also holds :func:`what_flips` (of the biggest winner; of the first of
     ``issues`` crossing ``threshold`` when one is given).
+
+    ``memory``, the budget (as for :func:`~statecraft.analysis.uncertainty.simulate`), sizes
+    the chunks of every run of the model (the same numbers at any budget); one that cannot
+    hold one draw is refused. The robustness draws, one block of ``draws``, are held whole
+    beside it (docs/performance.md).
     """
     seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise ValueError(f"draws must be a whole number of at least 0, not {draws!r}")
+    mem = parse_memory(memory)
+    _, budget = study_shares(mem)
     wanted = _issues(scenario, issues)
     goal = _goal(scenario, actor, wanted, targets)
-    (built,) = check_models(scenario, [model or default_model()], options or {})
+    chosen = [model or default_model()]
+    (built,) = check_models(scenario, chosen, options or {}, mem, strict=memory is not None)
     inputs = lever_inputs(scenario, issues=wanted or None)
     point = scenario_batch(scenario)
-    base_f = _variants(built, point, [()], seed=seed)[0]
+    base_f = _variants(built, point, [()], seed=seed, budget=budget)[0]
     g0 = float(goal_values(goal, base_f, point)[0])
     n = len(inputs)
     exact = isinstance(built, Compromise)
@@ -197,7 +174,8 @@ def advise(
     if not exact:
         fd += [((i, s[0]),) for i, s in zip(inputs, steps, strict=True)]
         fd += [((i, s[1]),) for i, s in zip(inputs, steps, strict=True)]
-    g = goal_values(goal, _variants(built, point, ends + fd, seed=seed, base=base_f), point)[:, 0]
+    f = _variants(built, point, ends + fd, seed=seed, base=base_f, budget=budget)
+    g = goal_values(goal, f, point)[:, 0]
     swing = g[n : 2 * n] - g[:n]
     if exact:
         grad = goal_gradient(goal, base_f, point)
@@ -207,7 +185,7 @@ def advise(
             float((g[3 * n + k] - g[2 * n + k]) / (s[1] - s[0])) for k, s in enumerate(steps)
         ]
     who, notes = _can_leave(scenario)
-    left = _leave_forecasts(built, scenario, who, point, {}, base_f, seed)
+    left = leave_forecasts(built, scenario, who, point, {}, base_f, seed, budget)
     leaving = [
         (other, float(goal_values(goal, f, point)[0]) - g0)
         for other, f in zip(who, left, strict=True)
@@ -215,7 +193,7 @@ def advise(
     unc = uncertain_inputs(scenario, actual=False)
     robust: list[float | None] = [None] * (n + len(leaving))
     if draws and unc:
-        robust = _robustness(built, scenario, goal, inputs, swing, leaving, unc, draws, seed)
+        robust = robustness(built, scenario, goal, inputs, swing, leaving, unc, draws, seed, budget)
     levers = [
         Lever(
             actor=i.actor,
@@ -259,7 +237,7 @@ def advise(
         on = wanted[0] if threshold is not None and wanted else None
         if threshold is not None and on is None:
             raise ValueError("a threshold needs the issue it is for (issues=[...])")
-        found = _search(scenario, built, point, on, threshold, seed)
+        found = _search(scenario, built, point, on, threshold, seed, budget)
     return Advice(
         scenario=scenario.name,
         model=built.name,
@@ -286,42 +264,6 @@ def _fd_values(item: LeverInput) -> tuple[float, float]:
     return down, min(item.value + h, high)
 
 
-def _robustness(
-    model: Model,
-    scenario: Scenario,
-    goal: Goal,
-    inputs: Sequence[LeverInput],
-    swing: np.ndarray,
-    leaving: Sequence[tuple[str, float]],
-    unc: Sequence[Any],
-    draws: int,
-    seed: int,
-) -> list[float | None]:
-    """Per lever, the share of draws in which it moves the goal the way it does at the
-    coded values (across the plausible range; for leaving, without the actor)."""
-    values = draw_block(scenario, unc, seed, 0, draws)
-    batch = draw_batch(scenario, values, draws)
-    moving = [k for k in range(len(inputs)) if swing[k] != 0]  # the others have no direction
-    m = len(moving)
-    ends: list[Variant] = [((inputs[k], inputs[k].low),) for k in moving]
-    ends += [((inputs[k], inputs[k].high),) for k in moving]
-    base = _variants(model, batch, [()], seed=seed)[0]
-    g = goal_values(goal, _variants(model, batch, ends, seed=seed, base=base), batch)
-    delta = g[m:] - g[:m]
-    out: list[float | None] = [None] * len(inputs)
-    for r, k in enumerate(moving):
-        out[k] = float(np.mean(np.sign(delta[r]) == np.sign(swing[k])))
-    g0 = goal_values(goal, base, batch)
-    moved = [(k, actor) for k, (actor, effect) in enumerate(leaving) if effect != 0]
-    out += [None] * len(leaving)
-    if moved:
-        left = _leave_forecasts(model, scenario, [a for _, a in moved], batch, values, base, seed)
-        for (k, _), f in zip(moved, left, strict=True):
-            d = goal_values(goal, f, batch) - g0
-            out[len(inputs) + k] = float(np.mean(np.sign(d) == np.sign(leaving[k][1])))
-    return out
-
-
 def _search(
     scenario: Scenario,
     model: Model,
@@ -329,9 +271,10 @@ def _search(
     issue: str | None,
     threshold: float | None,
     seed: int,
+    budget: int = MEMORY_BUDGET,
 ) -> FlipSearch:
     inputs = lever_inputs(scenario)
-    base_f = _variants(model, point, [()], seed=seed)[0]
+    base_f = _variants(model, point, [()], seed=seed, budget=budget)[0]
     if issue is None or threshold is None:
         ranked = ranked_actors(scenario)
         rows = [scenario.actor_ids.index(a) for a in ranked]
@@ -366,7 +309,7 @@ def _search(
 
         base = int(labels(base_f[None])[0])
         what = f"{issue} >= {threshold:g}"
-    singles, pair = search_flips(model, point, inputs, labels, scores, seed=seed)
+    singles, pair = search_flips(model, point, inputs, labels, scores, seed=seed, budget=budget)
     return FlipSearch(
         scenario=scenario.name,
         model=model.name,

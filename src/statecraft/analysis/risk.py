@@ -33,7 +33,8 @@ draws), a block at a time within a memory budget.
 
 Signatures (the timeline calls them with consecutive snapshots)::
 
-    risk(scenario, *, previous=None, draws=2000, seed=0, dyad=None, progress=None) -> Risk
+    risk(scenario, *, previous=None, draws=2000, seed=0, dyad=None, progress=None,
+         memory=None) -> Risk
     power_shift(before, after) -> PowerShift    # at the scenarios' values, no draws
 
 >>> from statecraft.io import load
@@ -50,9 +51,18 @@ from typing import Literal
 
 import numpy as np
 
+from statecraft.analysis._blocks import block_size
 from statecraft.analysis._risk_result import Band, DyadRisk, Guarantor, IssuePressure, Risk
 from statecraft.analysis._risk_shift import PowerShift, power_shift
-from statecraft.analysis._risk_study import Hist, ProgressFn, evaluate, plan_for, run
+from statecraft.analysis._risk_study import (
+    Hist,
+    ProgressFn,
+    check_size,
+    evaluate,
+    plan_for,
+    run,
+)
+from statecraft.analysis.kernel import DEFAULT_MEMORY, parse_memory
 from statecraft.arrays import scenario_batch
 from statecraft.errors import check_count, check_seed
 from statecraft.scenario import Scenario
@@ -146,6 +156,7 @@ def risk(
     dyad: Sequence[str] | None = None,
     settlement: Settlement = "status_quo",
     progress: ProgressFn | None = None,
+    memory: int | str | None = None,
 ) -> Risk:
     """The risk that the settlement (every issue's status quo) breaks down: a risk index
     for every dyad, the pressure on each issue and the guarantors, each with its median
@@ -158,23 +169,36 @@ def risk(
     (:func:`as_settlement`; applied to ``previous`` too). ``progress(done, total)`` is
     called after each block of draws; Ctrl-C keeps the draws done
     (:attr:`Risk.interrupted`).
+
+    ``memory`` is the analysis's memory budget, as for
+    :func:`~statecraft.analysis.uncertainty.simulate` (bytes, or text such as ``"1GiB"``;
+    default :data:`~statecraft.analysis.kernel.DEFAULT_MEMORY`, 512 MiB): blocks of drawn
+    inputs are sized from one half of it (as ``simulate``'s), the chunks of draws whose
+    terms are computed at once from what the block and the histograms leave
+    (:func:`~statecraft.analysis._risk_study.sizes`). A block smaller than 4,096 draws
+    gives other draws from the same seed, and is kept with the result
+    (:attr:`Risk.block`). A budget whose half cannot hold the histograms is refused
+    (:class:`~statecraft.errors.MemoryLimitError`, with both figures).
     """
     seed = check_seed(seed)
     check_count(draws, "draws")
+    budget = parse_memory(memory)
     if previous is not None and not isinstance(previous, Scenario):
         raise TypeError(f"previous must be a Scenario, not {type(previous).__name__}")
     scenario = as_settlement(scenario, settlement)
     previous = None if previous is None else as_settlement(previous, settlement)
     _check(scenario)
+    n_issues = sum(i.status_quo is not None for i in scenario.issues)
+    check_size(len(scenario.actors), n_issues, budget)
     focus = _focus(scenario, previous, dyad)
-    result = _run(scenario, previous, focus, draws, seed, progress)
+    result = _run(scenario, previous, focus, draws, seed, progress, budget)
     top = result.dyads[0]
     if dyad is None and {top.a, top.b} != set(result.focus) and not result.interrupted:
         # the riskiest dyad at the values is not the riskiest by its median: measure the
         # guarantors on the latter (the same draws again)
         ids = scenario.actor_ids
         again = tuple(sorted((ids.index(top.a), ids.index(top.b))))
-        result = _run(scenario, previous, (again[0], again[1]), draws, seed, progress)
+        result = _run(scenario, previous, (again[0], again[1]), draws, seed, progress, budget)
     return replace(result, inputs=(scenario, previous))
 
 
@@ -185,9 +209,10 @@ def _run(
     draws: int,
     seed: int,
     progress: ProgressFn | None,
+    memory: int = DEFAULT_MEMORY,
 ) -> Risk:
     plan = plan_for(scenario, previous, focus)
-    tally, done = run(plan, draws, seed, progress)
+    tally, done = run(plan, draws, seed, progress, memory)
     ids = scenario.actor_ids
     a_idx, b_idx = plan.pairs
     dyads = [
@@ -232,4 +257,5 @@ def _run(
         guarantors=tuple(guarantors),
         settlement=_band(tally["settlement"], 0),
         names={a.id: a.display_name for a in scenario.actors},
+        block=block_size(scenario, memory),
     )

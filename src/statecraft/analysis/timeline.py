@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
+from statecraft.analysis._blocks import BLOCK, block_note, block_size
 from statecraft.analysis._patch import Change, Patch, apply_patch
 from statecraft.analysis._timeline_format import (
     Event,
@@ -35,7 +36,9 @@ from statecraft.analysis._timeline_format import (
     TimelineSource,
     timeline_from_data,
 )
+from statecraft.analysis._timeline_json import snapshot_dict
 from statecraft.analysis.brief import Brief, brief
+from statecraft.analysis.kernel import parse_memory
 from statecraft.analysis.risk import risk as risk_of
 from statecraft.errors import ScenarioError, check_count, check_seed
 from statecraft.io import error_from_validation, load, load_yaml_data, read_file
@@ -258,6 +261,13 @@ class SnapshotRun:
     brief: Brief
     scores: tuple[Score, ...]
     risk: Mapping[str, Any] | None = None
+    #: Draws per block of the brief's and the risk's draws (4,096 unless the memory budget
+    #: held fewer; in the JSON only then): part of what the seed reproduces.
+    block: int = BLOCK
+
+    @property
+    def block_note(self) -> str | None:
+        return block_note(self.block)
 
 
 def _scores(b: Brief, events: Sequence[Event], cutoff: dt.date) -> tuple[Score, ...]:
@@ -332,7 +342,7 @@ class TimelineRun(Notebook):
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as strict JSON data (the shape of ``statecraft timeline -f json``)."""
-        snapshots = [_snapshot_dict(s) for s in self.snapshots]
+        snapshots = [snapshot_dict(s) for s in self.snapshots]
         data = {
             "timeline": self.timeline.name,
             "title": self.timeline.title,
@@ -355,74 +365,22 @@ class TimelineRun(Notebook):
         return dict(strict_json(data))
 
 
-def _change_dict(c: Change) -> dict[str, Any]:
-    what = c.set or c.shift or c.scale or ("remove_actor" if c.remove_actor else "add_actor")
-    out: dict[str, Any] = {"change": what, "actor": c.actor or c.remove_actor, "issue": c.issue}
-    out["value"] = c.value if c.set is not None else c.by
-    out["op"] = "set" if c.set else "shift" if c.shift else "scale" if c.scale else what
-    if c.low is not None:
-        out["range"] = [c.low, c.high]
-    out["sources"] = list(c.sources)
-    out["note"] = c.note
-    return out
-
-
-def _snapshot_dict(s: SnapshotRun) -> dict[str, Any]:
-    b = s.brief
-    out: dict[str, Any] = {
-        "id": s.snapshot.id,
-        "date": s.snapshot.when.isoformat(),
-        "cutoff": s.snapshot.cutoff.isoformat(),
-        "title": s.snapshot.title,
-        "scenario": s.scenario.name,
-        "changes": [_change_dict(c) for c in s.snapshot.changes],
-        "forecasts": {
-            i.issue: {
-                "label": i.label,
-                "status_quo": i.status_quo,
-                "forecast": i.forecast,
-                "interval80": list(i.interval80),
-                "inputs80": list(i.inputs80),
-                "spread": i.spread,
-            }
-            for i in b.issues
-        },
-        "verdict": {
-            "leader": b.leader.actor if b.leader else None,
-            "models": list(b.models),
-            "winners": [
-                {"actor": v.actor, "name": v.name, **v.overall.to_dict()} for v in b.winners
-            ],
-            "flags": [{"kind": f.kind, "message": f.message} for f in b.flags],
-        },
-        "scores": [
-            {
-                "event_date": x.event_date.isoformat(),
-                "event": x.event,
-                "issue": x.issue,
-                "status_quo": x.status_quo,
-                "forecast": x.forecast,
-                "outcome": x.outcome,
-                "error": x.error,
-                "status_quo_error": x.baseline_error,
-                "beats_status_quo": x.beats_status_quo,
-            }
-            for x in s.scores
-        ],
-    }
-    if s.risk is not None:
-        out.update(s.risk)  # the risk measure's own keys (dyads, ...), once it is wired
-    return out
-
-
-def conflict_risk(draws: int = 1000, seed: int = 0, dyad: Sequence[str] | None = None) -> RiskHook:
+def conflict_risk(
+    draws: int = 1000,
+    seed: int = 0,
+    dyad: Sequence[str] | None = None,
+    memory: int | str | None = None,
+) -> RiskHook:
     """The risk hook of :mod:`statecraft.analysis.risk`: each snapshot's risk of renewed
     conflict over its status quo (the settlement to defend), with the shift of power since
-    the previous snapshot, on ``draws`` draws from ``seed``; its JSON (``dyads``,
-    ``issues``, ``guarantors``, ``rests_on``, ...) joins the snapshot's."""
+    the previous snapshot, on ``draws`` draws from ``seed`` within the memory budget
+    ``memory``; its JSON (``dyads``, ``issues``, ``guarantors``, ``rests_on``, ...) joins
+    the snapshot's."""
+    parse_memory(memory)  # a bad budget is refused here, not at the first snapshot
 
     def measure(scenario: Scenario, previous: Scenario | None) -> Mapping[str, Any]:
-        return risk_of(scenario, previous=previous, draws=draws, seed=seed, dyad=dyad).to_dict()
+        r = risk_of(scenario, previous=previous, draws=draws, seed=seed, dyad=dyad, memory=memory)
+        return r.to_dict()
 
     return measure
 
@@ -435,24 +393,29 @@ def run_timeline(
     hold: Sequence[str] = (),
     risk: RiskHook | Literal["conflict"] | None = "conflict",
     calibrated: bool = True,
+    memory: int | str | None = None,
 ) -> TimelineRun:
     """For every snapshot: its scenario (:func:`snapshot_scenarios`, with ``hold``), the
     brief of it on ``draws`` draws from ``seed`` (forecasts per issue with their 80%
     intervals, each actor's probability of being the biggest winner), the scores against
     the later events' outcomes, and its risk of renewed conflict: by default
     :func:`conflict_risk` (:mod:`statecraft.analysis.risk`, the same draws and seed), or
-    ``risk(scenario, previous)`` for another hook, or none with ``risk=None``."""
+    ``risk(scenario, previous)`` for another hook, or none with ``risk=None``. ``memory`` is
+    the memory budget of each brief and risk analysis (as for
+    :func:`~statecraft.analysis.uncertainty.simulate`); a block smaller than 4,096 draws is
+    kept with each snapshot (:attr:`SnapshotRun.block`)."""
     seed = check_seed(seed)
     check_count(draws, "draws")
+    budget = parse_memory(memory)
     if risk == "conflict":
-        risk = conflict_risk(draws, seed, dyad=timeline.dyad)
+        risk = conflict_risk(draws, seed, dyad=timeline.dyad, memory=memory)
     runs = []
     previous: Scenario | None = None
     for snap, scenario in snapshot_scenarios(timeline, hold=hold):
-        b = brief(scenario, draws=draws, seed=seed, calibrated=calibrated)
+        b = brief(scenario, draws=draws, seed=seed, calibrated=calibrated, memory=memory)
         measured = risk(scenario, previous) if risk is not None else None
-        runs.append(
-            SnapshotRun(snap, scenario, b, _scores(b, timeline.events, snap.cutoff), measured)
-        )
+        scores = _scores(b, timeline.events, snap.cutoff)
+        block = block_size(scenario, budget)
+        runs.append(SnapshotRun(snap, scenario, b, scores, measured, block))
         previous = scenario
     return TimelineRun(timeline, tuple(runs), draws, seed, tuple(hold))

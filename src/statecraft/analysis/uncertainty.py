@@ -28,6 +28,7 @@ import numpy as np
 from statecraft.analysis._blocks import (
     BINS,
     BLOCK,
+    block_note,
     block_size,
     exponent,
     ranked_actors,
@@ -160,12 +161,7 @@ class Simulation(Notebook):
     @property
     def block_note(self) -> str | None:
         """What a block size other than :data:`BLOCK` means for reproducing the draws."""
-        if self.block == BLOCK:
-            return None
-        return (
-            f"Draws came in blocks of {self.block:,}, not {BLOCK:,}: the memory budget held "
-            "no more. The same seed with another block size gives other draws."
-        )
+        return block_note(self.block)
 
     def summary(self, issue: str, model: str) -> IssueSummary:
         for s in self.issues:

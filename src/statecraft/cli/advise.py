@@ -11,6 +11,7 @@ import typer
 from statecraft import StatecraftError, advise, sweep
 from statecraft.cli.options import (
     DEFAULT_MODEL,
+    MemoryOpt,
     ModelOpt,
     OptionList,
     OutputFormat,
@@ -23,7 +24,7 @@ from statecraft.cli.options import (
 )
 from statecraft.cli.render import print_json
 from statecraft.cli.render_advise import print_advice, print_sweep
-from statecraft.cli.util import fail, load_scenario
+from statecraft.cli.util import fail, load_scenario, memory_budget
 
 
 def _targets(goals: list[str] | None) -> dict[str, float]:
@@ -72,11 +73,13 @@ def advise_cmd(
         bool, typer.Option("--flips/--no-flips", help="Search what flips the verdict.")
     ] = True,
     top: Annotated[int, typer.Option(help="Show the top levers.", min=1)] = 15,
+    memory: MemoryOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
 ) -> None:
     """The levers of an actor's goal, biggest effect first, and what flips the verdict."""
     table_or_json(fmt, "advise")
+    budget = memory_budget(memory)
     s = load_scenario(scenario)
     check_ids(scenario, [actor], s.actor_ids, "actor")
     check_ids(scenario, issue, s.issue_ids, "issue")
@@ -99,6 +102,7 @@ def advise_cmd(
             seed=seed,
             flips=flips,
             threshold=threshold,
+            memory=budget,
         )
     except (StatecraftError, ValueError, RuntimeError) as exc:
         raise fail(str(exc)) from None

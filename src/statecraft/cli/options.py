@@ -46,8 +46,9 @@ MemoryOpt = Annotated[
     str | None,
     typer.Option(
         "--memory",
-        help="Memory budget of the Monte Carlo study, e.g. 256M or 2GiB (default 512M): "
-        "blocks of draws are sized to stay under it.",
+        help="Memory budget of the Monte Carlo draws, e.g. 256M or 2GiB (default 512M): "
+        "blocks and chunks of draws are sized from it; a smaller block gives other draws "
+        "(docs/performance.md).",
         metavar="SIZE",
     ),
 ]

@@ -9,8 +9,8 @@ import typer
 
 from statecraft import StatecraftError, load_stack, load_timeline
 from statecraft.api import CHARTS, ChartInputs, MissingInput, get_chart, read_deu
-from statecraft.cli.options import DEFAULT_MODEL, ModelOpt, SeedOpt
-from statecraft.cli.util import fail, load_scenario
+from statecraft.cli.options import DEFAULT_MODEL, MemoryOpt, ModelOpt, SeedOpt
+from statecraft.cli.util import fail, load_scenario, memory_budget
 
 #: Draws per snapshot of a timeline's report made without --draws.
 BOTTOM_LINE_DRAWS = 1000
@@ -132,6 +132,7 @@ def report_cmd(
             "--model (repeatable).",
         ),
     ] = None,
+    memory: MemoryOpt = None,
 ) -> None:
     """Write a self-contained HTML report: scenario, forecasts, winners, rounds,
     confrontations, what would it take (--advise), uncertainty, counterfactuals, method and
@@ -142,6 +143,7 @@ def report_cmd(
         from statecraft.api import is_timeline, render_report, render_timeline_report
     except ImportError as exc:  # pragma: no cover - the report extra is in the dev install
         raise fail(f"{exc}: pip install 'statecraft[report]'") from None
+    budget = memory_budget(memory)
     if is_timeline(scenario):
         if patch:
             raise fail("--patch is for a scenario's report, not a timeline's (use --hold)")
@@ -152,6 +154,7 @@ def report_cmd(
                 draws=draws or BOTTOM_LINE_DRAWS,
                 seed=seed,
                 hold=None if hold is None else tuple(hold),
+                memory=budget,
             )
         except (StatecraftError, ValueError) as exc:
             raise fail(str(exc)) from None
@@ -178,6 +181,7 @@ def report_cmd(
             patches=patches,
             model=model,
             advise=advise or (),
+            memory=budget,
         )
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None

@@ -32,6 +32,8 @@ def print_risk(result: Any, title: str, defending: str = "status_quo") -> None:
     what the settlement is (``defending``, the --settlement choice)."""
     console = new_console()
     console.print(Text(f"Defending: {DEFENDING.get(defending, defending)}.", style="bold"))
+    if result.block_note:
+        console.print(Text(result.block_note, style="yellow"))
     name = result.name
     shift = result.previous is not None
     table = Table(

@@ -12,6 +12,7 @@ from rich.console import Console
 from statecraft import StatecraftError, risk
 from statecraft.cli.options import (
     LabelOpt,
+    MemoryOpt,
     NoStoreOpt,
     OutputFormat,
     PerturbOpt,
@@ -25,7 +26,7 @@ from statecraft.cli.options import (
 from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
 from statecraft.cli.render_risk import print_risk
-from statecraft.cli.util import draws_bar, fail, load_scenario
+from statecraft.cli.util import draws_bar, fail, load_scenario, memory_budget
 
 
 class SettlementChoice(StrEnum):
@@ -66,6 +67,7 @@ def risk_cmd(
         typer.Option(help="The dyad to measure the guarantors on, as A,B (default: the riskiest)."),
     ] = None,
     perturb: PerturbOpt = None,
+    memory: MemoryOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     label: LabelOpt = None,
     store: StoreOpt = None,
@@ -78,6 +80,7 @@ def risk_cmd(
     if draws < 1:
         raise fail(f"--draws must be at least 1 (got {draws})")
     pair = _dyad(dyad)
+    budget = memory_budget(memory)
     s = with_perturbation(load_scenario(scenario), perturb)
     before = None if previous is None else with_perturbation(load_scenario(previous), perturb)
     with recording(ctx, store, no_store) as record:
@@ -92,6 +95,7 @@ def risk_cmd(
                     seed=seed,
                     dyad=pair,
                     settlement=settlement.value,
+                    memory=budget,
                     progress=lambda done, total: bar.update(task, completed=done),
                 )
             except (StatecraftError, ValueError) as exc:

@@ -9,11 +9,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from statecraft import StatecraftError, TimelineRun, load_timeline, timeline
 from statecraft.api import timeline_chart
 from statecraft.cli.options import (
     LabelOpt,
+    MemoryOpt,
     NoStoreOpt,
     OutputFormat,
     SeedOpt,
@@ -23,7 +25,7 @@ from statecraft.cli.options import (
 )
 from statecraft.cli.record import recording
 from statecraft.cli.render import print_json
-from statecraft.cli.util import fail
+from statecraft.cli.util import fail, memory_budget
 
 
 def _num(x: float | None) -> str:
@@ -44,6 +46,8 @@ def print_timeline(run: TimelineRun) -> None:
         console.print()
         console.print(f"{snap.id}: cut-off {snap.cutoff}  {snap.title or ''}".rstrip())
         console.print(f"  {len(snap.changes)} inputs changed since the previous snapshot")
+        if s.block_note:
+            console.print(Text(f"  {s.block_note}", style="yellow"))
         table = Table(show_edge=False)
         for name in ("issue", "status quo", "forecast", "80% interval"):
             table.add_column(name, justify="left" if name == "issue" else "right")
@@ -110,6 +114,7 @@ def timeline_cmd(
     no_risk: Annotated[
         bool, typer.Option("--no-risk", help="Leave out the risk of renewed conflict (faster).")
     ] = False,
+    memory: MemoryOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     label: LabelOpt = None,
     store: StoreOpt = None,
@@ -125,6 +130,7 @@ def timeline_cmd(
         raise fail(f"--draws must be at least 1 (got {draws})")
     if chart is not None and Path(chart).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot tell the image format of {chart!r}: name a .png, .svg or .pdf file")
+    budget = memory_budget(memory)
     with recording(ctx, store, no_store) as record:
         try:
             loaded = load_timeline(source)
@@ -132,6 +138,7 @@ def timeline_cmd(
                 "draws": draws,
                 "seed": seed,
                 "risk": None if no_risk else "conflict",
+                "memory": budget,
             }
             run = timeline(loaded, hold=tuple(hold or ()), **how)
             coded = timeline(loaded, **how) if chart is not None and hold else None

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from statecraft._version import __version__
 from statecraft.analysis.advise import advise as advise_actor
 from statecraft.analysis.brief import Brief, brief
+from statecraft.analysis.kernel import parse_memory
 from statecraft.arrays import scenario_batch
 from statecraft.models import Details, available_models, default_model
 from statecraft.models.exchange import ExchangeDetails
@@ -200,6 +201,7 @@ def report(
     patches: Sequence[Patch] = (),
     model: str | None = None,
     advise: Sequence[str] = (),
+    memory: int | str | None = None,
 ) -> Report:
     """Forecast a scenario with every model, draw its charts and, when asked, simulate it
     (``draws``) and compare it with counterfactual ``patches`` under ``model`` (default: the
@@ -215,18 +217,23 @@ def report(
     on ``draws`` draws, or :data:`BOTTOM_LINE_DRAWS` without them). For each actor of
     ``advise``, the section "What would it take?" gives its levers under ``model``
     (:func:`~statecraft.analysis.advise.advise`, robust over as many draws) and what would
-    change the verdict.
+    change the verdict. ``memory`` is the memory budget of every study that draws (the
+    simulation, the comparison, the bottom line, the risk and the levers), as for
+    :func:`~statecraft.analysis.uncertainty.simulate`.
     """
     from statecraft.report import charts
     from statecraft.report.registry import CHARTS, COMPUTE, ChartInputs
 
+    parse_memory(memory)  # a bad budget is refused before any work
     for actor in advise:
         if actor not in scenario.actor_ids:
             raise ValueError(
                 f"no actor {actor!r} in {scenario.name} to advise; the actors are: "
                 f"{', '.join(scenario.actor_ids)}"
             )
-    inputs = ChartInputs(model=model or default_model(), draws=draws, seed=seed, patches=patches)
+    inputs = ChartInputs(
+        model=model or default_model(), draws=draws, seed=seed, patches=patches, memory=memory
+    )
     results: dict[str, Any] = {"forecast": COMPUTE["forecast"](scenario, inputs)}
     if draws > 0:
         results["simulation"] = COMPUTE["simulation"](scenario, inputs)
@@ -256,7 +263,7 @@ def report(
     f: Forecast = results["forecast"]
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     reference = default_model() if default_model() in f.model_names else None
-    bottom = brief(scenario, draws=draws or BOTTOM_LINE_DRAWS, seed=seed)
+    bottom = brief(scenario, draws=draws or BOTTOM_LINE_DRAWS, seed=seed, memory=memory)
     advice = tuple(
         advise_actor(
             scenario,
@@ -265,6 +272,7 @@ def report(
             draws=draws or BOTTOM_LINE_DRAWS,
             seed=seed,
             flips=k == 0,  # the verdict is the same for every actor: searched once
+            memory=memory,
         )
         for k, actor in enumerate(dict.fromkeys(advise))
     )

@@ -98,7 +98,8 @@ class ChartInputs:
     registered model); the ``models`` of a forecast (default: every one-issue model that
     applies) or a backtest (default: all); counterfactual ``patches``; Monte Carlo
     ``draws`` and ``seed``; model ``options``; the ``sweep`` of a sweep chart: one or two
-    (input, from, to, steps), the input as ``actor:issue:field`` or ``actor:capability``."""
+    (input, from, to, steps), the input as ``actor:issue:field`` or ``actor:capability``;
+    the ``memory`` budget of the studies that draw (None: the default, 512 MiB)."""
 
     issue: str | None = None
     actor: str | None = None
@@ -109,6 +110,7 @@ class ChartInputs:
     seed: int = 0
     options: Mapping[str, Any] = field(default_factory=dict)
     sweep: Sequence[tuple[str, float, float, int]] = ()
+    memory: int | str | None = None
 
     @property
     def the_model(self) -> str:
@@ -218,13 +220,20 @@ def compute_simulation(source: Source, inputs: ChartInputs) -> Any:
         draws=inputs.draws,
         seed=inputs.seed,
         options=inputs.options,
+        memory=inputs.memory,
     )
 
 
 def compute_comparison(source: Source, inputs: ChartInputs) -> Any:
     """The scenario against its counterfactual patches, under the chosen model."""
     patches = list(inputs.patches)
-    return compare(_scenario(source), patches, inputs.the_model, options=dict(inputs.options))
+    return compare(
+        _scenario(source),
+        patches,
+        inputs.the_model,
+        options=dict(inputs.options),
+        memory=inputs.memory,
+    )
 
 
 def compute_sensitivity(source: Source, inputs: ChartInputs) -> Any:
@@ -234,7 +243,7 @@ def compute_sensitivity(source: Source, inputs: ChartInputs) -> Any:
 
 def compute_risk(source: Source, inputs: ChartInputs) -> Any:
     """The risk analysis of the scenario's settlement (its status quos; docs/risk.md)."""
-    return risk(_scenario(source), draws=inputs.draws, seed=inputs.seed)
+    return risk(_scenario(source), draws=inputs.draws, seed=inputs.seed, memory=inputs.memory)
 
 
 def compute_backtest(source: Source, inputs: ChartInputs) -> Any:
@@ -248,7 +257,7 @@ def compute_timeline(source: Source, inputs: ChartInputs) -> Any:
     """The run of a timeline: the brief of every snapshot on the inputs' draws and seed."""
     if not isinstance(source, Timeline):
         raise ValueError("the timeline chart is drawn from a timeline, not from a scenario")
-    return run_timeline(source, draws=inputs.draws, seed=inputs.seed)
+    return run_timeline(source, draws=inputs.draws, seed=inputs.seed, memory=inputs.memory)
 
 
 #: The computation of each kind of result.

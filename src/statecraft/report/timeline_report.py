@@ -117,18 +117,22 @@ def timeline_report(
     seed: int = 0,
     hold: Sequence[str] | None = None,
     dyad: Sequence[str] | None = None,
+    memory: int | str | None = None,
 ) -> TimelineReport:
     """Run a timeline (a :class:`~statecraft.analysis.timeline.Timeline`, a file or a
     built-in name) with its risk on ``draws`` draws from ``seed``, and, where actors are
     held (``hold``; default: the timeline's own ``hold``; ``()``: none), once more without
     their power shift; then draw its chart, following ``dyad`` (default: the timeline's
-    ``dyad``, else the riskiest at the last snapshot)."""
+    ``dyad``, else the riskiest at the last snapshot). ``memory`` is the runs' memory
+    budget (:func:`~statecraft.analysis.timeline.run_timeline`)."""
     from statecraft.report.timeline_chart import followed_dyad, timeline_chart
 
     loaded = timeline if isinstance(timeline, Timeline) else load_timeline(timeline)
     held = tuple(loaded.hold if hold is None else hold)
-    run = run_timeline(loaded, draws=draws, seed=seed)
-    without = run_timeline(loaded, draws=draws, seed=seed, hold=held) if held else None
+    run = run_timeline(loaded, draws=draws, seed=seed, memory=memory)
+    without = None
+    if held:
+        without = run_timeline(loaded, draws=draws, seed=seed, hold=held, memory=memory)
     pair = followed_dyad(run, dyad)
     fig = timeline_chart(run, without=without, dyad=pair)
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
