@@ -107,10 +107,9 @@ def test_block_and_chunk_sizes_follow_the_budget() -> None:
     assert uncertainty.block_size(s, 2**30) == uncertainty.block_size(s, 2**40) == 4096
 
 
-def test_a_study_runs_in_the_blocks_and_chunks_of_its_budget(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """300 draws at 64 MiB: blocks of 290 and 10 draws, run in chunks of 137 (above)."""
+def compromise_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The draws of every batch the compromise model is handed from now on (a spy on its
+    ``evaluate``), in order."""
     seen: list[int] = []
     evaluate = Compromise.evaluate
 
@@ -119,6 +118,14 @@ def test_a_study_runs_in_the_blocks_and_chunks_of_its_budget(
         return evaluate(self, batch, *args, **kwargs)
 
     monkeypatch.setattr(Compromise, "evaluate", spy)
+    return seen
+
+
+def test_a_study_runs_in_the_blocks_and_chunks_of_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """300 draws at 64 MiB: blocks of 290 and 10 draws, run in chunks of 137 (above)."""
+    seen = compromise_calls(monkeypatch)
     result = uncertainty.simulate(crowd(200, 10), "compromise", draws=300, memory="64M")
     assert result.draws == 300
     assert seen == [137, 137, 16, 10]

@@ -21,9 +21,8 @@ from statecraft.analysis.risk import risk
 from statecraft.analysis.timeline import load_timeline, run_timeline
 from statecraft.cli import app
 from statecraft.io.native import dumps_json
-from statecraft.models.compromise import Compromise
 from statecraft.report.registry import COMPUTE, ChartInputs
-from tests.test_budget import crowd
+from tests.test_budget import compromise_calls, crowd
 
 MIB = 2**20
 
@@ -140,14 +139,7 @@ def test_advise_runs_the_model_in_chunks_of_its_budget(monkeypatch: pytest.Monke
     1,048,576 // 2,736 = 383 draws; without an actor, 64 x 19 + 8 (7 x 19 + 2 x 20) = 2,600
     bytes: 403 draws. The default's half holds every call whole. The figures are the same."""
     s = crowd(20, 2)
-    seen: list[int] = []
-    evaluate = Compromise.evaluate
-
-    def spy(self: Compromise, batch: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(batch.size)
-        return evaluate(self, batch, *args, **kwargs)
-
-    monkeypatch.setattr(Compromise, "evaluate", spy)
+    seen = compromise_calls(monkeypatch)
     actor = s.actor_ids[0]
     small = advise(s, actor, model="compromise", draws=100, memory="2M")
     assert max(seen) == 403
