@@ -451,7 +451,7 @@ def test_simulate_and_brief_count_the_uncertain_numbers_alike() -> None:
     assert sim.exit_code == brief.exit_code == 0, sim.output + brief.output
     sim_text, brief_text = (" ".join(r.output.split()) for r in (sim, brief))  # titles wrap
     assert f"{coded} uncertain numbers and {actual} actual outcomes with a range" in sim_text
-    assert f"{coded} uncertain numbers," in brief_text
+    assert f"{coded} uncertain numbers and {actual} actual outcomes with a range," in brief_text
 
 
 def test_the_command_line_keeps_freed_heap_on_glibc(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,6 +25,7 @@ from statecraft.analysis.kernel import (
     check_memory,
     chunks,
     draws_per_block,
+    input_bytes,
     study_shares,
 )
 from statecraft.analysis.winners import draw_gains, winner_counts
@@ -32,7 +33,16 @@ from statecraft.arrays import Batch, DrawPlan, draw_plan, input_key
 from statecraft.models import Model, Output, build_models
 from statecraft.scenario import Issue, Scenario
 
-__all__ = ["BINS", "BLOCK", "block_note", "block_size", "exponent", "ranked_actors", "run_block"]
+__all__ = [
+    "BINS",
+    "BLOCK",
+    "block_note",
+    "block_size",
+    "exponent",
+    "full_block_budget",
+    "ranked_actors",
+    "run_block",
+]
 
 #: Draws per block. Fixed: each block has its own random stream, so changing it would
 #: change the draws.
@@ -85,15 +95,28 @@ def block_size(scenario: Scenario, memory: int = DEFAULT_MEMORY) -> int:
     return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK, held)
 
 
-def block_note(block: int) -> str | None:
-    """What a block size other than :data:`BLOCK` means for reproducing a study's draws
-    (None for :data:`BLOCK`): the words ``simulate``, ``risk`` and ``timeline`` print."""
-    if block == BLOCK:
+def block_note(block: int, requested: int, scenario: Scenario | None = None) -> str | None:
+    """What a block size other than :data:`BLOCK` means for reproducing a study's draws:
+    the words ``simulate``, ``brief``, ``compare``, ``risk`` and ``timeline`` print. None
+    where it changes nothing: blocks of :data:`BLOCK`, or a study of ``requested`` draws
+    that one block of either size holds whole (its one block is the same draws). With the
+    ``scenario``, it names the budget from which blocks are whole again."""
+    if block >= BLOCK or requested <= block:
         return None
+    again = ""
+    if scenario is not None:
+        need = full_block_budget(scenario)
+        again = f" (--memory {-(-need // 2**20)}M or more gives blocks of {BLOCK:,})"
     return (
         f"Draws came in blocks of {block:,}, not {BLOCK:,}: the memory budget held "
-        "no more. The same seed with another block size gives other draws."
+        f"no more. The same seed with another block size gives other draws{again}."
     )
+
+
+def full_block_budget(scenario: Scenario) -> int:
+    """The smallest budget whose half holds a block of :data:`BLOCK` draws of the
+    scenario's inputs (:func:`block_size`)."""
+    return 2 * BLOCK * input_bytes(len(scenario.actors), len(scenario.issues))
 
 
 def run_block(

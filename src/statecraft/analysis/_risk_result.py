@@ -98,7 +98,7 @@ class Risk(Notebook):
     @property
     def block_note(self) -> str | None:
         """What a block size other than 4,096 means for reproducing the draws."""
-        return block_note(self.block)
+        return block_note(self.block, self.requested)
 
     def dyad(self, a: str, b: str) -> DyadRisk:
         """The dyad of actors ``a`` and ``b`` (in either order)."""

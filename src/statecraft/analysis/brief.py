@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from statecraft.analysis._blocks import ranked_actors
+from statecraft.analysis._blocks import BLOCK, block_note, block_size, ranked_actors
 from statecraft.analysis._brief_parts import (
     ActorVerdict,
     ErrorFn,
@@ -89,10 +89,18 @@ class Brief(Notebook):
     issues: tuple[IssueVerdict, ...]
     flags: tuple[Flag, ...]
     point: Mapping[str, str | None] = field(default_factory=dict)  # model -> point winner
+    #: Draws per block (4,096 unless the memory budget held fewer; in the JSON only then):
+    #: part of what the seed reproduces.
+    block: int = BLOCK
 
     @property
     def interrupted(self) -> bool:
         return self.draws < self.requested
+
+    @property
+    def block_note(self) -> str | None:
+        """What a block size other than 4,096 means for reproducing the draws."""
+        return block_note(self.block, self.requested, self.scenario)
 
     @property
     def leader(self) -> ActorVerdict | None:
@@ -192,6 +200,8 @@ class Brief(Notebook):
             "issues": {i.issue: i.to_dict() for i in self.issues},
             "flags": [{"kind": f.kind, "message": f.message} for f in self.flags],
         }
+        if self.block != BLOCK:
+            data["block"] = self.block
         return dict(strict_json(data, why=_WHY_NULL))
 
 
@@ -289,6 +299,7 @@ def brief(
             n: (best.actor if (best := point.winners_by_model[n].best) is not None else None)
             for n in names
         },
+        block=block_size(scenario, budget),
     )
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from statecraft.analysis._blocks import BLOCK
 from statecraft.analysis._brief_parts import ActorVerdict
 from statecraft.analysis._patch import Change, Patch, apply_patch
 from statecraft.analysis.brief import winner_odds
@@ -232,6 +233,25 @@ class Comparison(Notebook):
         """``base``, then each counterfactual's name."""
         return ["base", *(p.name for p, _ in self.patched)]
 
+    @property
+    def blocks(self) -> dict[str, int]:
+        """Each simulated scenario's draws per block, where the memory budget held fewer
+        than 4,096 (empty otherwise): part of what the seed reproduces."""
+        return {
+            label: sim.block
+            for label, sim in zip(self.labels, self.simulations, strict=False)
+            if sim.block != BLOCK
+        }
+
+    @property
+    def block_note(self) -> str | None:
+        """What smaller blocks mean for reproducing the draws (the first such scenario's)."""
+        notes = [
+            (label, sim.block_note)
+            for label, sim in zip(self.labels, self.simulations, strict=False)
+        ]
+        return next((f"{label}: {note}" for label, note in notes if note), None)
+
     def _summary(self) -> list[str]:
         runs = [("base", self.base), *((p.name, f) for p, f in self.patched)]
         lines = [
@@ -326,6 +346,8 @@ class Comparison(Notebook):
                         where = n["path"].removeprefix("/by_model")
                         label_key = label.replace("~", "~0").replace("/", "~1")
                         nulls.append({**n, "path": f"/intervals/{label_key}{where}"})
+        if self.blocks:
+            out["blocks"] = self.blocks
         data = dict(strict_json(out))
         if nulls:
             data["nulls"] = [*data.get("nulls", []), *nulls]

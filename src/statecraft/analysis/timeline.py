@@ -267,7 +267,7 @@ class SnapshotRun:
 
     @property
     def block_note(self) -> str | None:
-        return block_note(self.block)
+        return block_note(self.block, self.brief.requested, self.scenario)
 
 
 def _scores(b: Brief, events: Sequence[Event], cutoff: dt.date) -> tuple[Score, ...]:

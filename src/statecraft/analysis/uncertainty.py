@@ -161,7 +161,7 @@ class Simulation(Notebook):
     @property
     def block_note(self) -> str | None:
         """What a block size other than :data:`BLOCK` means for reproducing the draws."""
-        return block_note(self.block)
+        return block_note(self.block, self.requested, self.scenario)
 
     def summary(self, issue: str, model: str) -> IssueSummary:
         for s in self.issues:

@@ -118,6 +118,8 @@ def print_comparison(result: Any, model: str) -> None:
     s = result.base.scenario
     runs = [("base", result.base), *((p.name, f) for p, f in result.patched)]
     sims = {label: sim for (label, _), sim in zip(runs, result.simulations, strict=False)}
+    if result.block_note:
+        console.print(Text(result.block_note, style="yellow"))
     table = Table(title=f"{s.title or s.name}: counterfactuals ({model})", title_justify="left")
     table.add_column("Issue", no_wrap=True)
     for label, _ in runs:

@@ -131,13 +131,20 @@ def print_brief(result: Any) -> None:
     """The bottom line on standard output."""
     s = result.scenario
     console = new_console()
+    # the actual outcomes with a range are drawn too (for the winners against the actual),
+    # named apart as simulate names them: no model reads them
+    actual = sum(1 for i in s.issues if i.actual is not None and i.actual.uncertain)
+    also = f" and {count(actual, 'actual outcome')} with a range" if actual else ""
     console.print(
         Text(
             f"{s.title or s.name}: {result.draws:,} draws (seed {result.seed}), "
-            f"{count(result.inputs, 'uncertain number')}, {count(len(result.models), 'model')}",
+            f"{count(result.inputs, 'uncertain number')}{also}, "
+            f"{count(len(result.models), 'model')}",
             style="bold",
         )
     )
+    if result.block_note:
+        console.print(Text(result.block_note, style="yellow"))
     lead = result.leader
     if not result.winners:
         console.print(

@@ -322,6 +322,7 @@ def _describe(result: Any, source: str | Path | None) -> _NewRun:
                 "patches": [p.model_dump(mode="json") for p, _ in result.patched],
                 "options": {m.name: dict(m.options) for m in result.base.models},
                 "draws": result.simulations[0].requested if result.simulations else 0,
+                **({"blocks": result.blocks} if result.blocks else {}),
             },
             seed=seed,
             status="complete",
