@@ -217,7 +217,7 @@ def weighted_distance(x: np.ndarray, s2: np.ndarray, y: np.ndarray) -> np.ndarra
     """Salience-weighted Euclidean distance from each actor i (x, s2 = salience squared,
     (n, D)) to each point of y (M, D): (n, M)."""
     diff = x[:, None, :] - y[None, :, :]
-    return np.asarray(np.sqrt((s2[:, None, :] * diff**2).sum(-1) / s2.sum(-1)[:, None]))
+    return np.asarray(np.sqrt((s2[:, None, :] * diff**2).sum(-1) / s2.sum(axis=1)[:, None]))
 
 
 def _risk(p: np.ndarray, span: RiskRange) -> np.ndarray:
