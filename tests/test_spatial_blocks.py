@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from statecraft.models.spatial import SpatialOptions, rescaled_powers
+from statecraft.models.spatial import SpatialOptions, rescaled_powers, run_spatial
 from statecraft.models.spatial_blocks import (
     _victory,
     bargain_points,
+    elect,
     risk_utility,
     scalar_pce,
     vote,
@@ -148,3 +149,78 @@ def test_s2pmax_moves_a_challenger_that_expects_to_lose_by_hand() -> None:
     fi = 0.01875 / (0.01875 + 1e-6 + 0.175)
     assert bi[0, 0] == pytest.approx(0.2 + 0.6 * fi, rel=1e-12)
     assert bj[0, 0] == pytest.approx(0.8, rel=1e-12)
+
+
+# --- a run's inputs --------------------------------------------------------------------------
+
+
+def test_integer_positions_run_as_the_same_numbers_in_floats() -> None:
+    """Positions given as integers (0 and 1, the ends of an issue) are the same positions as
+    0.0 and 1.0: the actors meet at 0.1 after the first turn, not at an integer that a
+    bargain truncated to 0."""
+    x, s, c = np.array([[0], [1]]), np.ones((2, 1)), np.array([3, 1])
+    ints = run_spatial(x, s, c)
+    floats = run_spatial(x.astype(float), s, c.astype(float))
+    np.testing.assert_array_equal(ints.positions, floats.positions)
+    assert ints.positions[1, :, 0] == pytest.approx([0.1, 0.1], abs=1e-12)
+
+
+# Five actors on two issues (as in test_spatial_options.py's turn limits)
+_XS = np.array([[0.05, 0.9], [0.35, 0.2], [0.6, 0.55], [0.95, 0.1], [0.5, 0.95]])
+_SS = np.array([[0.6, 0.4], [0.5, 0.5], [0.3, 0.7], [0.8, 0.2], [0.5, 0.4]])
+_CS = np.array([1.0, 2.5, 1.5, 3.0, 2.0])
+
+
+def test_a_stochastic_run_without_a_generator_draws_from_seed_0() -> None:
+    """run_spatial's documented default: with transition="stochastic" and no generator, the
+    draws are those of a generator seeded with 0, so the run repeats; a generator seeded with
+    1 draws otherwise, and here gives another run (17 turns against 13)."""
+    opts = SpatialOptions(transition="stochastic")
+    default = run_spatial(_XS, _SS, _CS, opts)
+    seeded = run_spatial(_XS, _SS, _CS, opts, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(default.positions, seeded.positions)
+    other = run_spatial(_XS, _SS, _CS, opts, rng=np.random.default_rng(1))
+    assert (default.turns, other.turns) == (13, 17)
+
+
+# --- the stochastic choice (KTAB's StateTransMode, stochastic) -------------------------------
+
+
+class _Draw:
+    """A generator that draws the same number every time."""
+
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def random(self, shape: tuple[int, ...]) -> np.ndarray:
+        return np.full(shape, self.value)
+
+
+# Two actors, each challenging the other: each has three options, staying put (column 0) and
+# the two bargains (columns 1 and 2); actor 0 lists them in that order (KTAB's doBCN: staying
+# put, then its own bargain, then that of the challenger after it). Voters of power 1 and 3.
+_U = np.array([[0.86, 0.03, 0.73], [0.18, 0.86, 0.54]])
+_BOTH = (np.array([0, 1]), np.array([1, 0]), np.array([1.0, 3.0]))
+
+
+def test_a_draw_equal_to_a_cumulative_probability_takes_that_option() -> None:
+    """An option is taken when its cumulative probability reaches the draw: actor 0's first
+    option (staying put) has probability p0 (0.0380 here); a draw of exactly p0 takes it,
+    a draw just above it the next option (actor 0's own bargain, column 1)."""
+    opts = SpatialOptions(transition="stochastic")
+    p0 = scalar_pce(_BOTH[2], _U[None], SpatialOptions())[0][0]
+    assert p0 == pytest.approx(0.0380, abs=1e-4)
+    assert elect(_U, *_BOTH, opts, _Draw(p0))[0] == 0  # type: ignore[arg-type]
+    assert elect(_U, *_BOTH, opts, _Draw(np.nextafter(p0, 1)))[0] == 1  # type: ignore[arg-type]
+
+
+def test_the_largest_draw_takes_the_last_option_when_the_sums_round_below_it() -> None:
+    """Actor 0's three probabilities sum, cumulatively in floating point, to
+    0.9999999999999998, below the largest draw a generator gives (1 - 2^-53): no option's
+    cumulative probability reaches that draw, and the actor takes its last option (the
+    other's bargain, column 2), not one past the end."""
+    opts = SpatialOptions(transition="stochastic")
+    cum = np.cumsum(scalar_pce(_BOTH[2], _U[None], SpatialOptions())[0])
+    top = np.nextafter(1.0, 0.0)
+    assert cum[-1] < top  # the case the rule is for
+    assert elect(_U, *_BOTH, opts, _Draw(top))[0] == 2  # type: ignore[arg-type]
