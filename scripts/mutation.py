@@ -16,8 +16,10 @@ Usage::
 
 ``--only GLOB`` (repeatable) runs only the mutants whose names match (mutmut 3 names them
 ``statecraft.models.spatial.x_run_spatial__mutmut_7``, a method ``...xǁClassǁmethod__mutmut_3``),
-for a re-run of a few functions' mutants after tests are added; the counts it prints are then
-those of the mutants run (``mutmut results`` in the scratch folder lists them).
+for a re-run of a few functions' mutants after tests are added. End the glob in ``*`` right
+after the function's name: mutmut picks the tests to run by matching the same glob against
+the function's name. The kill rate printed is then over the mutants run; mutmut counts the
+others as not checked (``mutmut results`` in the scratch folder lists each).
 
 The kill rates go to ``build/mutation/summary.json`` and are printed as a table; the surviving
 mutants of a module are listed with

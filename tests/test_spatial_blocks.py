@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from statecraft.models import spatial_blocks
 from statecraft.models.spatial import SpatialOptions, rescaled_powers, run_spatial
 from statecraft.models.spatial_blocks import (
     _victory,
@@ -91,7 +92,7 @@ def test_rescaled_powers_below_one_and_below_1e_289_by_hand() -> None:
     ]
     tiny = rescaled_powers(np.array([1.0, 1.234567890123456e-292]))
     assert tiny[0] == 100.0
-    assert tiny[1] == pytest.approx(1.2345678901e-290, rel=1e-13)
+    assert tiny[1] == pytest.approx(1.2345678901e-290, rel=1e-13, abs=0)
 
 
 # --- the election (KTAB's Model::scalarPCE) ------------------------------------------------
@@ -163,6 +164,8 @@ def test_integer_positions_run_as_the_same_numbers_in_floats() -> None:
     floats = run_spatial(x.astype(float), s, c.astype(float))
     np.testing.assert_array_equal(ints.positions, floats.positions)
     assert ints.positions[1, :, 0] == pytest.approx([0.1, 0.1], abs=1e-12)
+    # unnamed actors and dimensions are named by their places
+    assert (ints.actors, ints.dimensions) == (("0", "1"), ("0",))
 
 
 # Five actors on two issues (as in test_spatial_options.py's turn limits)
@@ -224,3 +227,25 @@ def test_the_largest_draw_takes_the_last_option_when_the_sums_round_below_it() -
     top = np.nextafter(1.0, 0.0)
     assert cum[-1] < top  # the case the rule is for
     assert elect(_U, *_BOTH, opts, _Draw(top))[0] == 2  # type: ignore[arg-type]
+
+
+def test_an_actor_without_a_worthwhile_challenge_has_target_minus_one() -> None:
+    """Everyone at one point: every challenge gains 0 (victory, loss and the status quo are
+    all worth 2, each utility being 1), which is not above KTAB's least gain of 1e-5, so no
+    actor challenges: each turn's targets are all -1, the documented 'none'."""
+    r = run_spatial(np.full((3, 1), 0.3), np.full((3, 1), 0.5), np.array([1.0, 2.0, 3.0]))
+    assert r.targets and all(t == (-1, -1, -1) for t in r.targets)
+
+
+def test_elections_in_chunks_draw_as_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The actors' elections of one size run in chunks only to bound memory: with chunks of
+    one election each (ELECTION_VOTES = 1), the stochastic choices are those of one batch,
+    since each chunk draws the next numbers of the same stream in the actors' order (a
+    chunk that drew again for actors already done, or for the actors after it, would not
+    be). Both actors here have three options, so they form one batch of two."""
+    opts = SpatialOptions(transition="stochastic")
+    whole = [elect(_U, *_BOTH, opts, np.random.default_rng(seed)) for seed in range(20)]
+    monkeypatch.setattr(spatial_blocks, "ELECTION_VOTES", 1)
+    chunked = [elect(_U, *_BOTH, opts, np.random.default_rng(seed)) for seed in range(20)]
+    assert [c.tolist() for c in chunked] == [w.tolist() for w in whole]
+    assert len({tuple(w) for w in whole}) > 1  # the draws matter: not one choice for all
