@@ -44,11 +44,12 @@ def test_binary_victory_law_at_its_thresholds_and_large_strengths() -> None:
     """Strength 1 against 1.1 is exactly at the threshold t = 1.1 (1.1 x 1 is 1.1 in floating
     point too): the weaker side gets 1e-6 against 1, so P = 1e-6 / (1 + 1e-6), and the
     stronger 1 / (1 + 1e-6) (the linear map between the thresholds would give the weaker
-    side (2.1 / 2.1 - 1) / 0.1 = 0 there, so the threshold belongs to the outer branch). Even strengths of 10 (coalitions are sums of powers up to
-    100): neither side is 1.1 times the other, r = 1/2 maps to (0.5 x 2.1 - 1) / 0.1 = 0.5
-    for each, so P = 1/2; the threshold compares s1 with t x s2, not t / s2 (1.1 / 10 would
-    put either side past it). Strength 10.5 against 10: r = 10.5 / 20.5,
-    (2.1 r - 1) / 0.1 = 0.7561 (as 1.05 against 1)."""
+    side (2.1 / 2.1 - 1) / 0.1 = 0 there, so the threshold belongs to the outer branch).
+    Even strengths of 10 (coalitions are sums of powers up to 100): neither side is 1.1
+    times the other, r = 1/2 maps to (0.5 x 2.1 - 1) / 0.1 = 0.5 for each, so P = 1/2; the
+    threshold compares s1 with t x s2, not t / s2 (1.1 / 10 would put either side past it).
+    Strength 10.5 against 10: r = 10.5 / 20.5, (2.1 r - 1) / 0.1 = 0.7561 (as 1.05 against
+    1)."""
     one, big = np.array(1.0), np.array(1.1)
     # abs=0: pytest.approx's default absolute tolerance (1e-12) is as large as the difference
     # between 1e-6 / (1 + 1e-6) and 1e-6, which a wrong threshold gives
@@ -110,7 +111,9 @@ def test_asymmetric_votes_count_from_ktabs_scan_of_pairs_by_hand() -> None:
     u = np.array([[[1.0, 0.5], [0.3, 0.5]]])
     p = scalar_pce(np.array([1.0, 3.0]), u, SpatialOptions(voting="asym-prosp"))[0]
     e = 1e-8
-    np.testing.assert_allclose(p, [(0.5 + e) / (0.9 + 2 * e), (0.4 + e) / (0.9 + 2 * e)], rtol=1e-12)
+    np.testing.assert_allclose(
+        p, [(0.5 + e) / (0.9 + 2 * e), (0.4 + e) / (0.9 + 2 * e)], rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("pce", ["conditional", "markov-uniform", "markov-incentive"])
@@ -234,7 +237,8 @@ def test_an_actor_without_a_worthwhile_challenge_has_target_minus_one() -> None:
     all worth 2, each utility being 1), which is not above KTAB's least gain of 1e-5, so no
     actor challenges: each turn's targets are all -1, the documented 'none'."""
     r = run_spatial(np.full((3, 1), 0.3), np.full((3, 1), 0.5), np.array([1.0, 2.0, 3.0]))
-    assert r.targets and all(t == (-1, -1, -1) for t in r.targets)
+    assert r.targets
+    assert all(t == (-1, -1, -1) for t in r.targets)
 
 
 def test_elections_in_chunks_draw_as_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
