@@ -66,11 +66,11 @@ def test_binary_victory_law_at_its_thresholds_and_large_strengths() -> None:
 
 
 def test_risk_utility_beyond_a_distance_of_one_by_hand() -> None:
-    """KTAB's bsUtil is (1 - d)(1 + d r) up to d = 1 and (1 - d)(1 + r) beyond, the same
-    value (0) at d = 1. Distances between points of the unit box weighted by saliences are at
-    most 1, so a run never reaches the second form; by hand at d = 1.5, r = 0.5:
-    (-0.5)(1.5) = -0.75 (the first form would give (-0.5)(1.75) = -0.875); at r = -0.5,
-    (-0.5)(0.5) = -0.25."""
+    """The utility (KTAB's bsUtil, as the specification the code follows gives it) is
+    (1 - d)(1 + d r) up to d = 1 and (1 - d)(1 + r) beyond, the same value (0) at d = 1.
+    Distances between points of the unit box weighted by saliences are at most 1, so a run
+    never reaches the second form; by hand at d = 1.5, r = 0.5: (-0.5)(1.5) = -0.75 (the
+    first form would give (-0.5)(1.75) = -0.875); at r = -0.5, (-0.5)(0.5) = -0.25."""
     d = np.array([1.5, 1.5, 1.0])
     r = np.array([0.5, -0.5, 0.5])
     np.testing.assert_allclose(risk_utility(d, r), [-0.75, -0.25, 0.0], rtol=1e-12, atol=0)
