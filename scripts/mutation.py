@@ -12,6 +12,14 @@ Usage::
     python scripts/mutation.py                 # every module, smallest first
     python scripts/mutation.py winners median  # just these
     python scripts/mutation.py --list          # the module -> tests map
+    python scripts/mutation.py spatial --only "statecraft.models.spatial.x_run_spatial*"
+
+``--only GLOB`` (repeatable) runs only the mutants whose names match (mutmut 3 names them
+``statecraft.models.spatial.x_run_spatial__mutmut_7``, a method ``...xǁClassǁmethod__mutmut_3``),
+for a re-run of a few functions' mutants after tests are added. End the glob in ``*`` right
+after the function's name: mutmut picks the tests to run by matching the same glob against
+the function's name. The kill rate printed is then over the mutants run; mutmut counts the
+others as not checked (``mutmut results`` in the scratch folder lists each).
 
 The kill rates go to ``build/mutation/summary.json`` and are printed as a table; the surviving
 mutants of a module are listed with
@@ -101,7 +109,11 @@ MODULES: tuple[Module, ...] = (
         "analysis/advise.py analysis/_advice.py",
         "test_advise.py test_cli_advise.py",
     ),
-    _m("spatial", "models/spatial.py models/spatial_blocks.py", "test_spatial.py"),
+    _m(
+        "spatial",
+        "models/spatial.py models/spatial_blocks.py",
+        "test_spatial.py test_spatial_options.py test_spatial_blocks.py",
+    ),
     _m(
         "eu_rounds",
         "models/eu_rounds.py models/eu_votes.py",
@@ -149,11 +161,14 @@ def _counts(scratch: Path) -> dict[str, int]:
     return {k: int(v) for k, v in data.items() if isinstance(v, int)}
 
 
-def run_module(module: Module, max_children: int, shared: Path) -> dict[str, int]:
-    """Mutate one module and run its tests against every mutant; return mutmut's counts."""
+def run_module(
+    module: Module, max_children: int, shared: Path, only: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Mutate one module and run its tests against every mutant (or only the mutants whose
+    names match the globs ``only``); return mutmut's counts."""
     scratch = _prepare(module, shared)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **dict(module.env))
-    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *only]
     with (scratch / "mutmut.log").open("w", encoding="utf-8") as log:
         subprocess.run(cmd, cwd=scratch, env=env, check=False, stdout=log, stderr=log)
     export = [sys.executable, "-m", "mutmut", "export-cicd-stats"]
@@ -175,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print the module -> tests map")
     parser.add_argument("--max-children", type=int, default=1, help="parallel mutants (1)")
     parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="run only the mutants whose names match GLOB (repeatable)",
+    )
+    parser.add_argument(
         "--shared", type=Path, default=ROOT.parent / "shared", help="the shared folder (../shared)"
     )
     args = parser.parse_args(argv)
@@ -193,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     BUILD.mkdir(parents=True, exist_ok=True)
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
     for module in chosen:
-        counts = run_module(module, args.max_children, args.shared)
+        counts = run_module(module, args.max_children, args.shared, tuple(args.only))
         summary[module.name] = counts
         summary_path.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
         print(f"{module.name}: killed {_rate(counts)} {counts}", flush=True)

@@ -15,6 +15,7 @@ from pydantic import Field
 from statecraft.models.base import ModelOptions
 
 __all__ = [
+    "ELECTION_VOTES",
     "MARKOV_ITERATIONS",
     "MIN_GAIN",
     "POSITION_TOLERANCE",
@@ -47,6 +48,9 @@ POSITION_TOLERANCE = 1e-3  # KTAB smp.h, posTol: positions closer than this are 
 MIN_GAIN = 1e-5  # KTAB smpbcn.cpp, bestChallenge: a smaller gain is no reason to challenge
 #: The most iterations of a Markov election before its limit is taken by squaring (_limit).
 MARKOV_ITERATIONS = 1000
+#: The most votes (voters x options^2 x elections) that :func:`elect` holds at once: the
+#: actors' elections of one size run in chunks of at most this many (only to bound memory).
+ELECTION_VOTES = 2e7
 
 
 class SpatialOptions(ModelOptions):
@@ -217,7 +221,7 @@ def weighted_distance(x: np.ndarray, s2: np.ndarray, y: np.ndarray) -> np.ndarra
     """Salience-weighted Euclidean distance from each actor i (x, s2 = salience squared,
     (n, D)) to each point of y (M, D): (n, M)."""
     diff = x[:, None, :] - y[None, :, :]
-    return np.asarray(np.sqrt((s2[:, None, :] * diff**2).sum(-1) / s2.sum(-1)[:, None]))
+    return np.asarray(np.sqrt((s2[:, None, :] * diff**2).sum(-1) / s2.sum(axis=1)[:, None]))
 
 
 def _risk(p: np.ndarray, span: RiskRange) -> np.ndarray:
@@ -390,7 +394,7 @@ def elect(
     for width in np.unique(lengths):
         members = np.flatnonzero(lengths == width)
         cols = order[members, :width]
-        chunk = max(1, int(2e7 // (n * width * width)))
+        chunk = max(1, int(ELECTION_VOTES // (n * width * width)))
         for start in range(0, len(members), chunk):
             rows = slice(start, start + chunk)
             u = utility[:, cols[rows]]  # (voters, batch, width)
