@@ -3,13 +3,10 @@ forecasts, the verdict, the scores and the risk measure's own keys."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from statecraft.analysis._blocks import BLOCK
 from statecraft.analysis._patch import Change
-
-if TYPE_CHECKING:
-    from statecraft.analysis.timeline import SnapshotRun
 
 __all__ = ["snapshot_dict"]
 
@@ -26,7 +23,9 @@ def _change_dict(c: Change) -> dict[str, Any]:
     return out
 
 
-def snapshot_dict(s: SnapshotRun) -> dict[str, Any]:
+def snapshot_dict(s: Any) -> dict[str, Any]:
+    """The JSON of one :class:`~statecraft.analysis.timeline.SnapshotRun` (typed ``Any``: the
+    timeline module imports this one, and an import back, even for typing, would be a cycle)."""
     b = s.brief
     out: dict[str, Any] = {
         "id": s.snapshot.id,
