@@ -143,3 +143,21 @@ def test_the_compiled_draws_load_no_linear_algebra() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "model"),
+    [("STATECRAFT_DRAW_ENGINE", "compromise"), ("STATECRAFT_EU_ENGINE", "expected-utility")],
+)
+def test_an_engine_named_wrong_is_refused_in_one_line(variable: str, model: str) -> None:
+    from typer.testing import CliRunner
+
+    from statecraft.cli import app
+
+    args = ["simulate", "karabakh-2020", "-m", model, "--draws", "20", "--no-store"]
+    done = CliRunner().invoke(app, args, env={variable: "fast"})
+    assert done.exit_code != 0
+    assert f"{variable} must be numpy, numba or auto (got 'fast')" in done.output
+    assert "Traceback" not in done.output
+    for fine in ("numpy", " NumPy ", "auto", ""):
+        assert CliRunner().invoke(app, args, env={variable: fine}).exit_code == 0, fine

@@ -247,7 +247,10 @@ def compiled_pays(draws: int, n_inputs: int) -> bool:
     map: with ``STATECRAFT_DRAW_ENGINE=numpy`` never, with ``=numba`` always (where numba
     is installed); else from :data:`COMPILED_FROM` draws, or whenever numba is loaded
     already (another model compiled). Either way the draws are the same bytes."""
-    wanted = os.environ.get("STATECRAFT_DRAW_ENGINE", "").strip().lower()
+    raw = os.environ.get("STATECRAFT_DRAW_ENGINE", "")
+    wanted = raw.strip().lower()
+    if wanted not in ("", "auto", "numpy", "numba"):
+        raise ValueError(f"STATECRAFT_DRAW_ENGINE must be numpy, numba or auto (got {raw!r})")
     if wanted == "numpy" or not _has_numba():
         return False
     if wanted == "numba" or _numba_loaded():

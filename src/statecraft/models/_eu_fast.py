@@ -36,7 +36,10 @@ def resolve(engine: Engine = "auto") -> Literal["numpy", "numba"]:
     """The engine to run: ``"auto"`` is numba where it is installed (and not turned off by
     ``STATECRAFT_EU_ENGINE=numpy``), else NumPy."""
     if engine == "auto":
-        wanted = os.environ.get("STATECRAFT_EU_ENGINE", "").strip().lower()
+        raw = os.environ.get("STATECRAFT_EU_ENGINE", "")
+        wanted = raw.strip().lower()
+        if wanted not in ("", "auto", "numpy", "numba"):
+            raise ValueError(f"STATECRAFT_EU_ENGINE must be numpy, numba or auto (got {raw!r})")
         if wanted == "numpy":
             return "numpy"
         return "numba" if _has_numba() else "numpy"
