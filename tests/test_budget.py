@@ -141,7 +141,7 @@ def test_a_budget_that_cannot_hold_one_draw_is_refused() -> None:
     with pytest.raises(sc.MemoryLimitError) as caught:
         uncertainty.simulate(s, "spatial", draws=10, memory="1G")
     assert str(caught.value).startswith(
-        "the spatial model on 300 actors x 1 issues needs at least 2.3 GiB for one draw; "
+        "the spatial model on 300 actors x 1 issue needs at least 2.3 GiB for one draw; "
         "the memory budget is 1.0 GiB"
     )
     with pytest.raises(sc.MemoryLimitError, match=r"the memory budget is 1\.0 GiB"):

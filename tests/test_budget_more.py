@@ -165,7 +165,7 @@ def test_advise_refuses_a_budget_that_cannot_hold_one_draw(tmp_path: Path) -> No
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert result.output.strip() == (
-        "error: the spatial model on 300 actors x 1 issues needs at least 2.3 GiB for one "
+        "error: the spatial model on 300 actors x 1 issue needs at least 2.3 GiB for one "
         "draw; the memory budget is 1.0 GiB (give a larger --memory, or use fewer actors or "
         "issues, or another model)"
     )

@@ -79,7 +79,7 @@ def test_a_study_that_cannot_fit_is_refused_before_it_starts(
     with pytest.raises(sc.MemoryLimitError) as caught:
         uncertainty.simulate(s, "spatial", draws=10)
     assert str(caught.value).startswith(
-        "the spatial model on 1,000 actors x 1 issues needs about 82.7 GiB at its peak; "
+        "the spatial model on 1,000 actors x 1 issue needs about 82.7 GiB at its peak; "
         "STATECRAFT_MEMORY allows 8.0 GiB"
     )
     monkeypatch.setenv("STATECRAFT_MEMORY", "82G")
@@ -92,7 +92,7 @@ def test_a_study_that_cannot_fit_is_refused_before_it_starts(
 def test_a_forecast_that_cannot_fit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     # One draw: the run and one draw's arrays, 88,512,064,000 + 104,016 bytes.
     monkeypatch.setenv("STATECRAFT_MEMORY", "1G")
-    with pytest.raises(sc.MemoryLimitError, match=r"1,000 actors x 1 issues needs about 82.4 GiB"):
+    with pytest.raises(sc.MemoryLimitError, match=r"1,000 actors x 1 issue needs about 82.4 GiB"):
         sc.forecast(crowd(1000), ["spatial"])
 
 

@@ -176,7 +176,8 @@ def flip_flag(found: Sequence[Flip], names: Mapping[str, str]) -> Flag | None:
             f"{f.key} {f.value:g} -> {f.moved_to:g} makes {_named(names, f.becomes)}"
             for f in items[:3]
         )
-        more = f" (and {len(keys) - 3} more numbers)" if len(keys) > 3 else ""
+        extra = len(keys) - 3
+        more = f" (and {extra} more number{'s' * (extra != 1)})" if extra > 0 else ""
         was = names.get(items[0].was, "nobody the biggest winner")
         parts.append(f"under {model} ({was} at the coded values): {shown}{more}")
     return Flag(

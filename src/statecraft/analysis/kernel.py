@@ -105,6 +105,11 @@ def _size(text: str) -> int:
     return int(value)
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 actor``, ``1,200 actors``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def parse_memory(value: int | str | None, what: str = "the memory budget") -> int:
     """A memory budget in bytes from ``value``: None (the default, :data:`DEFAULT_MEMORY`),
     a whole number of bytes, or text such as ``512M``, ``2G``, ``1.5GiB`` or ``800MB``
@@ -199,7 +204,8 @@ def check_memory(
     name = max(need, key=lambda k: need[k])
     if need[name] > most:
         raise MemoryLimitError(
-            f"the {name} model on {n_actors:,} actors x {n_issues:,} issues needs about "
+            f"the {name} model on {_count(n_actors, 'actor')} x "
+            f"{_count(n_issues, 'issue')} needs about "
             f"{_gib(need[name])} at its peak; {where} allows {_gib(most)} "
             "(use fewer actors or issues, another model, or set STATECRAFT_MEMORY)"
         )
@@ -219,7 +225,8 @@ def check_budget(models: Sequence[Model], n_actors: int, n_issues: int, memory: 
     name = max(need, key=lambda k: need[k])
     if need[name] > memory:
         raise MemoryLimitError(
-            f"the {name} model on {n_actors:,} actors x {n_issues:,} issues needs at least "
+            f"the {name} model on {_count(n_actors, 'actor')} x "
+            f"{_count(n_issues, 'issue')} needs at least "
             f"{_gib(need[name])} for one draw; the memory budget is {_gib(memory)} "
             "(give a larger --memory, or use fewer actors or issues, or another model)"
         )

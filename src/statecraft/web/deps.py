@@ -193,7 +193,8 @@ class WebState:
     def affordable(self, s: Scenario, models: list[str] | None) -> None:
         """Refuse the slow models (their ``cost`` is ``"slow"``) on large scenarios;
         ``None`` stands for every one-issue model."""
-        what = f"{len(s.actors)} actors x {len(s.issues)} issues"
+        n, m = len(s.actors), len(s.issues)
+        what = f"{n} actor{'s' * (n != 1)} x {m} issue{'s' * (m != 1)}"
         self.affordable_cells(len(s.actors) * len(s.issues), models, what)
 
     def affordable_cells(self, cells: int, models: list[str] | None, what: str) -> None:
