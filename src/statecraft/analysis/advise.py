@@ -32,7 +32,7 @@ from statecraft.analysis._flip import search_flips
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, parse_input
 from statecraft.analysis._levers import variant_forecasts as _variants
-from statecraft.analysis._robustness import leave_forecasts, robustness
+from statecraft.analysis._robustness import check_robustness, leave_forecasts, robustness
 from statecraft.analysis.draws import uncertain_inputs
 from statecraft.analysis.kernel import MEMORY_BUDGET, parse_memory, study_shares
 from statecraft.analysis.uncertainty import check_models
@@ -150,7 +150,9 @@ def advise(
     ``memory``, the budget (as for :func:`~statecraft.analysis.uncertainty.simulate`), sizes
     the chunks of every run of the model (the same numbers at any budget); one that cannot
     hold one draw is refused. The robustness draws, one block of ``draws``, are held whole
-    beside it (docs/performance.md).
+    with a copy per lever (the same numbers at any budget): a pass that would hold more
+    than ``memory``, or than the machine allows, is refused before any draw
+    (:func:`._robustness.check_robustness`, docs/performance.md).
     """
     seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
@@ -193,6 +195,10 @@ def advise(
     unc = uncertain_inputs(scenario, actual=False)
     robust: list[float | None] = [None] * (n + len(leaving))
     if draws and unc:
+        moving = [i for i, w in zip(inputs, swing, strict=True) if w != 0]
+        moved = sum(effect != 0 for _, effect in leaving)
+        given = mem if memory is not None else None
+        check_robustness(built, point, moving, moved, draws, given, budget)
         robust = robustness(built, scenario, goal, inputs, swing, leaving, unc, draws, seed, budget)
     levers = [
         Lever(
