@@ -87,7 +87,9 @@ def robustness_memory(
       the gain per issue), measured with tracemalloc (tests/test_budget_advise.py);
     - ``E``: the draws copied once per variant for a run of the model (V_run = V variants of
       every issue for a model that links issues, I_run = I; for a one-issue model the most
-      variants touching one issue, I_run = 1): ``V_run x input_bytes(A, I_run)``;
+      variants touching one issue, I_run = 1): ``V_run x 8 (3 A I_run + A + I_run)``, the
+      positions, saliences, capabilities, powers and status quos of
+      :func:`._levers._expand`;
     - the model's own memory on those ``draws x V_run`` draws, in chunks sized from
       ``budget`` (:func:`~statecraft.analysis.kernel.peak_memory`, from
       :meth:`~statecraft.models.Model.memory_per_draw` and ``run_memory``).
@@ -102,7 +104,7 @@ def robustness_memory(
     else:
         v_run = max((2 * sum(j in x.columns for x in inputs) for j in range(i)), default=0)
         i_run = 1
-    expanded = v_run * input_bytes(a, i_run)
+    expanded = v_run * 8 * (3 * a * i_run + a + i_run)
     per = input_bytes(a, i) + 8 * i * (v + n_leavers + 1) + max(4 * 8 * i * v, expanded)
     model_peak = peak_memory(model, a, i_run, draws * v_run, budget) if v_run else 0
     return int(draws * per + model_peak)

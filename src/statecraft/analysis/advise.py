@@ -41,7 +41,17 @@ from statecraft.errors import ScenarioError, check_seed
 from statecraft.models import Compromise, Model, default_model
 from statecraft.scenario import Scenario
 
-__all__ = ["Advice", "Flip", "FlipSearch", "Lever", "Sweep", "advise", "sweep", "what_flips"]
+__all__ = [
+    "Advice",
+    "Flip",
+    "FlipSearch",
+    "Lever",
+    "Sweep",
+    "advise",
+    "check_advise",
+    "sweep",
+    "what_flips",
+]
 
 #: Central differences step, as a share of the input's plausible range.
 STEP = 0.01
@@ -124,6 +134,27 @@ def _bounded(direction: str, effect: float, item: Any) -> str:
     return direction
 
 
+def check_advise(
+    scenario: Scenario,
+    model: str | Model | None,
+    draws: int,
+    memory: int | str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse, before any work, what :func:`advise` with these arguments (every issue)
+    would refuse for memory: a budget that cannot hold one draw, a robustness pass over the
+    budget or the machine (:func:`._robustness.check_robustness`). For callers that run
+    other studies first (the report)."""
+    mem = parse_memory(memory)
+    _, budget = study_shares(mem)
+    strict = memory is not None
+    (built,) = check_models(scenario, [model or default_model()], options or {}, mem, strict=strict)
+    if draws and uncertain_inputs(scenario, actual=False):
+        point = scenario_batch(scenario)
+        given = mem if strict else None
+        check_robustness(built, point, lever_inputs(scenario), point.n_actors, draws, given, budget)
+
+
 def advise(
     scenario: Scenario,
     actor: str,
@@ -165,6 +196,9 @@ def advise(
     (built,) = check_models(scenario, chosen, options or {}, mem, strict=memory is not None)
     inputs = lever_inputs(scenario, issues=wanted or None)
     point = scenario_batch(scenario)
+    if draws and uncertain_inputs(scenario, actual=False):  # every lever and actor: a bound
+        given = mem if memory is not None else None
+        check_robustness(built, point, inputs, point.n_actors, draws, given, budget)
     base_f = _variants(built, point, [()], seed=seed, budget=budget)[0]
     g0 = float(goal_values(goal, base_f, point)[0])
     n = len(inputs)
@@ -195,10 +229,6 @@ def advise(
     unc = uncertain_inputs(scenario, actual=False)
     robust: list[float | None] = [None] * (n + len(leaving))
     if draws and unc:
-        moving = [i for i, w in zip(inputs, swing, strict=True) if w != 0]
-        moved = sum(effect != 0 for _, effect in leaving)
-        given = mem if memory is not None else None
-        check_robustness(built, point, moving, moved, draws, given, budget)
         robust = robustness(built, scenario, goal, inputs, swing, leaving, unc, draws, seed, budget)
     levers = [
         Lever(
