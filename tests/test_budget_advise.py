@@ -130,8 +130,8 @@ def test_the_estimate_bounds_the_traced_peak(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_advise_at_the_default_is_unchanged() -> None:
     """No budget, the default's and a larger one give the same bytes (the budget sizes the
-    chunks only; the JSON of karabakh-2020's advise for armenia was compared with cmp against
-    the code before this check, in the commit message)."""
+    chunks only). The CLI's JSON of karabakh-2020's advise for armenia at the default was
+    also compared with cmp against main's code when this check was added: identical."""
     k = sc.load("karabakh-2020")
     base = advise(k, "armenia", draws=50, flips=False)
     for memory in ("512M", "2G"):
@@ -150,6 +150,27 @@ def test_statecraft_memory_refuses_the_pass(monkeypatch: pytest.MonkeyPatch) -> 
         advise(s, s.actor_ids[0], model="compromise", draws=500, flips=False)
     assert str(caught.value).startswith("the robustness of 140 levers over 500 draws")
     assert "STATECRAFT_MEMORY allows 40 MiB (give fewer --draws" in str(caught.value)
+
+
+def test_report_refuses_the_levers_before_any_study(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report checks the levers' robustness first: 800 draws of karabakh-2020's 138
+    levers for armenia (about 62 KB a draw, docs/performance.md) do not fit 4 MiB, refused
+    with no simulation run."""
+    from statecraft.report import html
+    from statecraft.report.registry import COMPUTE
+
+    ran: list[str] = []
+    for kind in list(COMPUTE):
+        real = COMPUTE[kind]
+
+        def spy(*args: Any, _real: Any = real, _kind: str = kind) -> Any:
+            ran.append(_kind)
+            return _real(*args)
+
+        monkeypatch.setitem(COMPUTE, kind, spy)
+    with pytest.raises(sc.MemoryLimitError, match="the robustness of 138 levers over 800"):
+        html.report(sc.load("karabakh-2020"), draws=800, memory="4M", advise=["armenia"])
+    assert ran == []
 
 
 # --- timeline --------------------------------------------------------------------------
