@@ -96,14 +96,16 @@ def test_risk_at_the_default_budget_is_unchanged() -> None:
 
 def test_risk_refuses_a_budget_whose_half_cannot_hold_its_histograms() -> None:
     """Karabakh: 9 actors, 5 settled issues: 8 x 1,003 x (2 x 36 + 45 + 27 + 5 + 1) =
-    1,203,600 bytes (1.1 MiB) of histograms, more than half of 1 MiB."""
+    1,203,600 bytes (1.1 MiB) of histograms, more than half of 1 MiB. The smallest budget
+    whose half (rounded up) holds them is 2 x 1,203,600 - 1 = 2,407,199 bytes, 2.3 MiB:
+    3M in whole MiB."""
     assert _risk_study.tally_bytes(9, 5) == 1_203_600
     with pytest.raises(sc.MemoryLimitError) as caught:
         risk(sc.load("karabakh-2020"), draws=10, memory="1M")
     assert str(caught.value) == (
         "the risk analysis of 9 actors (36 dyads) would keep about 1.1 MiB of histograms, "
-        "more than its budget of 0.5 MiB (half the memory budget of 1.0 MiB): analyse "
-        "fewer actors, or give a larger --memory"
+        "more than its budget of 0.5 MiB (half the memory budget of 1.0 MiB): give "
+        "--memory 3M or more, or analyse fewer actors"
     )
 
 
@@ -136,26 +138,30 @@ def test_advise_runs_the_model_in_chunks_of_its_budget(monkeypatch: pytest.Monke
     """20 actors on 2 issues, compromise (no memory of its own per run; 64 bytes per actor
     and issue per draw). A one-issue model runs per issue on the variants: a draw of 20
     actors x 1 issue is 64 x 20 + 8 (7 x 20 + 2 x 21) = 2,736 bytes, so half of 2 MiB holds
-    1,048,576 // 2,736 = 383 draws; without an actor, 64 x 19 + 8 (7 x 19 + 2 x 20) = 2,600
-    bytes: 403 draws. The default's half holds every call whole. The figures are the same."""
+    1,048,576 // 2,736 = 383 draws. 8 robustness draws of the 2 x 80 variants touching an
+    issue make calls of 1,280 draws, run 383 at a time (8 draws: the robustness pass fits
+    2 MiB, test_budget_advise.py; 100 no longer do). The default's half holds every call
+    whole (and the flip search's larger ones). The figures are the same."""
     s = crowd(20, 2)
     seen = compromise_calls(monkeypatch)
     actor = s.actor_ids[0]
-    small = advise(s, actor, model="compromise", draws=100, memory="2M")
-    assert max(seen) == 403
-    assert 383 in seen
+    small = advise(s, actor, model="compromise", draws=8, memory="2M")
+    assert max(seen) == 383
     seen.clear()
-    default = advise(s, actor, model="compromise", draws=100)
-    assert max(seen) > 403
+    default = advise(s, actor, model="compromise", draws=8)
+    assert max(seen) > 383
     seen.clear()
-    given = advise(s, actor, model="compromise", draws=100, memory="512M")
+    given = advise(s, actor, model="compromise", draws=8, memory="512M")
     assert json.dumps(small.to_dict()) == json.dumps(default.to_dict())
     assert json.dumps(given.to_dict()) == json.dumps(default.to_dict())
 
 
 def test_advise_refuses_a_budget_that_cannot_hold_one_draw(tmp_path: Path) -> None:
     """The spatial model's one run at 300 actors is 2,422,099,200 bytes (test_budget.py):
-    more than 1 GiB, refused by the function and the command (exit 2, one line)."""
+    more than 1 GiB, refused by the function and the command (exit 2, one line). With two
+    draws of the inputs (8 (7 x 300 + 2 x 301) = 21,616 bytes each) and the model's 9,600
+    bytes a draw: 2,422,152,032 bytes, 2.256 GiB, so the smallest budget in tenths of a GiB
+    is 2.3G."""
     s = crowd(300)
     with pytest.raises(sc.MemoryLimitError, match=r"needs at least 2\.3 GiB for one draw"):
         advise(s, s.actor_ids[0], model="spatial", draws=10, memory="1G")
@@ -166,8 +172,8 @@ def test_advise_refuses_a_budget_that_cannot_hold_one_draw(tmp_path: Path) -> No
     assert result.exit_code == 2, result.output
     assert result.output.strip() == (
         "error: the spatial model on 300 actors x 1 issue needs at least 2.3 GiB for one "
-        "draw; the memory budget is 1.0 GiB (give a larger --memory, or use fewer actors or "
-        "issues, or another model)"
+        "draw; the memory budget is 1.0 GiB (give --memory 2.3G or more, or use fewer actors "
+        "or issues, or another model)"
     )
 
 
@@ -214,7 +220,8 @@ def test_timeline_command_refuses_a_budget_too_small() -> None:
 
 def test_report_gives_its_studies_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """At 4 MiB the report's simulation and risk of karabakh-2020 draw blocks of 764
-    (above), and the bottom line's brief and the levers are given the same budget."""
+    (above), and the bottom line's brief and the levers are given the same budget (the
+    levers on fewer draws, whose robustness pass fits 4 MiB)."""
     from statecraft.report import html
 
     given: dict[str, Any] = {}
@@ -226,9 +233,12 @@ def test_report_gives_its_studies_the_budget(monkeypatch: pytest.MonkeyPatch) ->
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(html, name, spy)
-    rep = html.report(sc.load("karabakh-2020"), draws=800, memory="4M", advise=["armenia"])
+    rep = html.report(sc.load("karabakh-2020"), draws=800, memory="4M")
     assert rep.simulation.block == 764
     assert rep.risk.block == 764
+    assert given == {"brief": "4M"}
+    # 800 draws of the levers' robustness need about 47 MiB (test_budget_advise.py): 20 do
+    html.report(sc.load("karabakh-2020"), draws=20, memory="4M", advise=["armenia"])
     assert given == {"brief": "4M", "advise_actor": "4M"}
 
 

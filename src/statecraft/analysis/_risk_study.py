@@ -21,7 +21,7 @@ from statecraft.analysis._risk_terms import (
     votes,
 )
 from statecraft.analysis.draws import UncertainInput, draw_block, uncertain_inputs
-from statecraft.analysis.kernel import DEFAULT_MEMORY, input_bytes, study_shares
+from statecraft.analysis.kernel import DEFAULT_MEMORY, input_bytes, memory_option, study_shares
 from statecraft.arrays import Batch, draw_plan
 from statecraft.errors import MemoryLimitError
 from statecraft.scenario import Scenario
@@ -253,8 +253,8 @@ def check_size(n: int, m: int, memory: int = DEFAULT_MEMORY) -> None:
         raise MemoryLimitError(
             f"the risk analysis of {n:,} actors ({dyads:,} dyads) would keep about "
             f"{_mib(need)} of histograms, more than its budget of {_mib(share)} "
-            f"(half the memory budget of {_mib(memory)}): analyse fewer actors, or give a "
-            "larger --memory"
+            f"(half the memory budget of {_mib(memory)}): give --memory "
+            f"{memory_option(2 * need - 1)} or more, or analyse fewer actors"
         )
 
 

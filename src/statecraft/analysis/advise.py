@@ -32,7 +32,7 @@ from statecraft.analysis._flip import search_flips
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, parse_input
 from statecraft.analysis._levers import variant_forecasts as _variants
-from statecraft.analysis._robustness import leave_forecasts, robustness
+from statecraft.analysis._robustness import check_robustness, leave_forecasts, robustness
 from statecraft.analysis.draws import uncertain_inputs
 from statecraft.analysis.kernel import MEMORY_BUDGET, parse_memory, study_shares
 from statecraft.analysis.uncertainty import check_models
@@ -41,7 +41,17 @@ from statecraft.errors import ScenarioError, check_seed
 from statecraft.models import Compromise, Model, default_model
 from statecraft.scenario import Scenario
 
-__all__ = ["Advice", "Flip", "FlipSearch", "Lever", "Sweep", "advise", "sweep", "what_flips"]
+__all__ = [
+    "Advice",
+    "Flip",
+    "FlipSearch",
+    "Lever",
+    "Sweep",
+    "advise",
+    "check_advise",
+    "sweep",
+    "what_flips",
+]
 
 #: Central differences step, as a share of the input's plausible range.
 STEP = 0.01
@@ -124,6 +134,27 @@ def _bounded(direction: str, effect: float, item: Any) -> str:
     return direction
 
 
+def check_advise(
+    scenario: Scenario,
+    model: str | Model | None,
+    draws: int,
+    memory: int | str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> None:
+    """Refuse, before any work, what :func:`advise` with these arguments (every issue)
+    would refuse for memory: a budget that cannot hold one draw, a robustness pass over the
+    budget or the machine (:func:`._robustness.check_robustness`). For callers that run
+    other studies first (the report)."""
+    mem = parse_memory(memory)
+    _, budget = study_shares(mem)
+    strict = memory is not None
+    (built,) = check_models(scenario, [model or default_model()], options or {}, mem, strict=strict)
+    if draws and uncertain_inputs(scenario, actual=False):
+        point = scenario_batch(scenario)
+        given = mem if strict else None
+        check_robustness(built, point, lever_inputs(scenario), point.n_actors, draws, given, budget)
+
+
 def advise(
     scenario: Scenario,
     actor: str,
@@ -150,7 +181,9 @@ def advise(
     ``memory``, the budget (as for :func:`~statecraft.analysis.uncertainty.simulate`), sizes
     the chunks of every run of the model (the same numbers at any budget); one that cannot
     hold one draw is refused. The robustness draws, one block of ``draws``, are held whole
-    beside it (docs/performance.md).
+    with a copy per lever (the same numbers at any budget): a pass that would hold more
+    than ``memory``, or than the machine allows, is refused before any draw
+    (:func:`._robustness.check_robustness`, docs/performance.md).
     """
     seed = check_seed(seed)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
@@ -163,6 +196,9 @@ def advise(
     (built,) = check_models(scenario, chosen, options or {}, mem, strict=memory is not None)
     inputs = lever_inputs(scenario, issues=wanted or None)
     point = scenario_batch(scenario)
+    if draws and uncertain_inputs(scenario, actual=False):  # every lever and actor: a bound
+        given = mem if memory is not None else None
+        check_robustness(built, point, inputs, point.n_actors, draws, given, budget)
     base_f = _variants(built, point, [()], seed=seed, budget=budget)[0]
     g0 = float(goal_values(goal, base_f, point)[0])
     n = len(inputs)

@@ -39,6 +39,7 @@ __all__ = [
     "in_safe_range",
     "input_bytes",
     "memory_limit",
+    "memory_option",
     "model_generator",
     "parse_memory",
     "peak_memory",
@@ -183,6 +184,14 @@ def _gib(n: float) -> str:
     return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
 
 
+def memory_option(need: int) -> str:
+    """The smallest ``--memory`` that holds ``need`` bytes, as the option is written: whole
+    MiB rounded up (at least 1M), or from 1 GiB tenths of a GiB rounded up."""
+    if need > 2**30:
+        return f"{-(-need * 10 // 2**30) / 10:g}G"
+    return f"{max(1, -(-need // 2**20))}M"
+
+
 def check_memory(
     models: Sequence[Model],
     n_actors: int,
@@ -227,8 +236,9 @@ def check_budget(models: Sequence[Model], n_actors: int, n_issues: int, memory: 
         raise MemoryLimitError(
             f"the {name} model on {_count(n_actors, 'actor')} x "
             f"{_count(n_issues, 'issue')} needs at least "
-            f"{_gib(need[name])} for one draw; the memory budget is {_gib(memory)} "
-            "(give a larger --memory, or use fewer actors or issues, or another model)"
+            f"{_gib(need[name])} for one draw; the memory budget is {_gib(memory)} (give "
+            f"--memory {memory_option(need[name])} or more, or use fewer actors or issues, or "
+            "another model)"
         )
 
 

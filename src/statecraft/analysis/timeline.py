@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from statecraft.analysis._blocks import BLOCK, block_note, block_size
+from statecraft.analysis._brief_parts import choose_models
 from statecraft.analysis._patch import Change, Patch, apply_patch
+from statecraft.analysis._risk_study import check_size
 from statecraft.analysis._timeline_format import (
     Event,
     Snapshot,
@@ -40,7 +42,8 @@ from statecraft.analysis._timeline_json import snapshot_dict
 from statecraft.analysis.brief import Brief, brief
 from statecraft.analysis.kernel import parse_memory
 from statecraft.analysis.risk import risk as risk_of
-from statecraft.errors import ScenarioError, check_count, check_seed
+from statecraft.analysis.uncertainty import check_models
+from statecraft.errors import MemoryLimitError, ScenarioError, check_count, check_seed
 from statecraft.io import error_from_validation, load, load_yaml_data, read_file
 from statecraft.notebook import Notebook
 from statecraft.scenario import Scenario
@@ -385,6 +388,25 @@ def conflict_risk(
     return measure
 
 
+def check_budgets(
+    scenarios: Sequence[tuple[Snapshot, Scenario]], memory: int, strict: bool, conflict: bool
+) -> None:
+    """Before any snapshot is run: every snapshot's brief within the budget ``memory``
+    (:func:`~statecraft.analysis.uncertainty.check_models`, held to with ``strict``) and,
+    with ``conflict``, its risk analysis's histograms
+    (:func:`~statecraft.analysis._risk_study.check_size`); the first refusal names its
+    snapshot and the smallest ``--memory`` that works."""
+    for snap, scenario in scenarios:
+        try:
+            chosen, _ = choose_models(scenario, None, {})
+            check_models(scenario, chosen, {}, memory, strict=strict)
+            if conflict:
+                n = sum(i.status_quo is not None for i in scenario.issues)
+                check_size(len(scenario.actors), n, memory)
+        except MemoryLimitError as exc:
+            raise MemoryLimitError(f"snapshot {snap.id}: {exc}") from None
+
+
 def run_timeline(
     timeline: Timeline,
     *,
@@ -407,11 +429,13 @@ def run_timeline(
     seed = check_seed(seed)
     check_count(draws, "draws")
     budget = parse_memory(memory)
+    scenarios = list(snapshot_scenarios(timeline, hold=hold))
+    check_budgets(scenarios, budget, memory is not None, risk == "conflict")
     if risk == "conflict":
         risk = conflict_risk(draws, seed, dyad=timeline.dyad, memory=memory)
     runs = []
     previous: Scenario | None = None
-    for snap, scenario in snapshot_scenarios(timeline, hold=hold):
+    for snap, scenario in scenarios:
         b = brief(scenario, draws=draws, seed=seed, calibrated=calibrated, memory=memory)
         measured = risk(scenario, previous) if risk is not None else None
         scores = _scores(b, timeline.events, snap.cutoff)

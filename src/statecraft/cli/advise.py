@@ -11,7 +11,7 @@ import typer
 from statecraft import StatecraftError, advise, sweep
 from statecraft.cli.options import (
     DEFAULT_MODEL,
-    MemoryOpt,
+    AdviseMemoryOpt,
     ModelOpt,
     OptionList,
     OutputFormat,
@@ -73,7 +73,7 @@ def advise_cmd(
         bool, typer.Option("--flips/--no-flips", help="Search what flips the verdict.")
     ] = True,
     top: Annotated[int, typer.Option(help="Show the top levers.", min=1)] = 15,
-    memory: MemoryOpt = None,
+    memory: AdviseMemoryOpt = None,
     fmt: TableOrJson = OutputFormat.table,
     option: OptionList = None,
 ) -> None:

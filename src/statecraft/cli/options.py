@@ -52,6 +52,16 @@ MemoryOpt = Annotated[
         metavar="SIZE",
     ),
 ]
+AdviseMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--memory",
+        help="Memory budget, e.g. 256M or 2GiB (default 512M): the model runs in chunks "
+        "sized from it (the same numbers at any budget); robustness over more --draws "
+        "than it holds is refused, naming the smallest that works (docs/advise.md).",
+        metavar="SIZE",
+    ),
+]
 PerturbOpt = Annotated[
     float | None,
     typer.Option(help="Give every number without a range of its own a relative one, e.g. 0.1."),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from statecraft._version import __version__
 from statecraft.analysis.advise import advise as advise_actor
+from statecraft.analysis.advise import check_advise
 from statecraft.analysis.brief import Brief, brief
 from statecraft.analysis.kernel import parse_memory
 from statecraft.arrays import scenario_batch
@@ -234,6 +235,8 @@ def report(
     inputs = ChartInputs(
         model=model or default_model(), draws=draws, seed=seed, patches=patches, memory=memory
     )
+    if advise:  # the levers' memory, before any study is run
+        check_advise(scenario, inputs.the_model, draws or BOTTOM_LINE_DRAWS, memory)
     results: dict[str, Any] = {"forecast": COMPUTE["forecast"](scenario, inputs)}
     if draws > 0:
         results["simulation"] = COMPUTE["simulation"](scenario, inputs)
