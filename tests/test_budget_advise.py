@@ -209,3 +209,24 @@ def test_timeline_command_refuses_at_once() -> None:
     assert result.exit_code == 2, result.output
     assert "give --memory 3M or more" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_without_memory_only_the_machine_bounds_the_pass(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """`advise` and `report --advise` without --memory hold the pass to the machine's memory
+    only (as advise(memory=None) does), not to the 512 MiB default: a 20,000-draw advise that
+    ran before the budget existed (1.2 GB) still runs where the machine allows it."""
+    s = crowd(20, 2)
+    path = tmp_path / "crowd.json"
+    path.write_text(dumps_json(s), encoding="utf-8")
+    given: list[Any] = []
+    monkeypatch.setattr(
+        advise_module,
+        "check_robustness",
+        lambda *a: given.append(a[5]) or (_ for _ in ()).throw(sc.MemoryLimitError("stop")),
+    )
+    args = ["advise", str(path), "-a", s.actor_ids[0], "-m", "compromise", "-n", "100"]
+    CliRunner().invoke(app, args)
+    CliRunner().invoke(app, [*args, "--memory", "1G"])
+    assert given == [None, 2**30]

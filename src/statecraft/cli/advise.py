@@ -102,7 +102,9 @@ def advise_cmd(
             seed=seed,
             flips=flips,
             threshold=threshold,
-            memory=budget,
+            # not given: only the machine's memory (STATECRAFT_MEMORY) bounds the robustness
+            # pass, as the Python API's default does; a --memory given is held to
+            memory=budget if memory is not None else None,
         )
     except (StatecraftError, ValueError, RuntimeError) as exc:
         raise fail(str(exc)) from None

@@ -181,7 +181,9 @@ def report_cmd(
             patches=patches,
             model=model,
             advise=advise or (),
-            memory=budget,
+            # not given: the default budget, and only the machine's memory bounds advise's
+            # robustness pass (as for `statecraft advise`)
+            memory=budget if memory is not None else None,
         )
     except (StatecraftError, ValueError) as exc:
         raise fail(str(exc)) from None
