@@ -19,7 +19,6 @@ from statecraft.models.expected_utility import (
     COMPROMISE,
     CONFRONTATION,
     NO_OFFER,
-    EUOptions,
     ExpectedUtility,
     run_rounds,
 )
@@ -149,7 +148,12 @@ def test_a_hand_result_reports_its_offers_views_and_moves() -> None:
     assert len(views) == 6  # every ordered pair of different actors, none of i with itself
     assert {v["round"] for v in views} == {1}
     assert views[0] == {
-        "round": 1, "actor": "a", "other": "b", "eu_own": 0.0, "eu_other": 0.0, "kind": "none"
+        "round": 1,
+        "actor": "a",
+        "other": "b",
+        "eu_own": 0.0,
+        "eu_other": 0.0,
+        "kind": "none",
     }
     assert views[3] == {
         "round": 1, "actor": "b", "other": "c", "eu_own": -0.2, "eu_other": 0.5,
@@ -161,7 +165,11 @@ def test_a_hand_result_reports_its_offers_views_and_moves() -> None:
     final = result.final_views()
     assert len(final) == 6
     assert final[1] == {
-        "actor": "a", "other": "c", "eu_own": 0.5, "eu_other": 0.75, "kind": "confrontation"
+        "actor": "a",
+        "other": "c",
+        "eu_own": 0.5,
+        "eu_other": 0.75,
+        "kind": "confrontation",
     }
     assert result.confrontations() == [("a", "c")]
     assert result.conflict_share() == pytest.approx(1 / 3)  # 1 of 3 x 2 / 2 = 3 pairs
@@ -335,3 +343,25 @@ def test_the_actor_limit_is_inclusive() -> None:
         model.predict(many)
     with pytest.raises(sc.NotApplicable, match="at most 1,000"):
         model.result(many)
+
+
+def test_run_issue_runs_the_models_options() -> None:
+    # Scholz, Calbert & Smith (2011), Table 2: the EC median is 8.4 after round 1 and 9.6
+    # after round 8 (one decimal, truncated), so one round's forecast is not the default's.
+    for detail in (False, True):
+        rng = np.random.default_rng(0)
+        one, _, _ = ExpectedUtility(rounds=1).run_issue(EC, rng, detail=detail)
+        eight, _, _ = ExpectedUtility().run_issue(EC, rng, detail=detail)
+        assert np.floor(one * 10).tolist() == [84.0]
+        assert np.floor(eight * 10).tolist() == [96.0]
+    assert ExpectedUtility(rounds=1).result(EC).rounds == 1
+
+
+def test_a_record_whose_arrays_miss_an_actor_is_refused() -> None:
+    # Three actors but positions (or risks) for two: the JSON pairs names with values and
+    # refuses to drop the third actor silently.
+    result = _hand_result()
+    with pytest.raises(ValueError, match="zip"):
+        replace(result, positions=result.positions[:, :2]).to_dict()
+    with pytest.raises(ValueError, match="zip"):
+        replace(result, risk=result.risk[:, :2]).to_dict()
