@@ -355,6 +355,7 @@ def test_run_issue_runs_the_models_options() -> None:
         assert np.floor(one * 10).tolist() == [84.0]
         assert np.floor(eight * 10).tolist() == [96.0]
     assert ExpectedUtility(rounds=1).result(EC).rounds == 1
+    assert np.floor(ExpectedUtility(rounds=1).predict(EC) * 10) == 84.0
 
 
 def test_a_record_whose_arrays_miss_an_actor_is_refused() -> None:
