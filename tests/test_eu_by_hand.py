@@ -366,3 +366,36 @@ def test_a_record_whose_arrays_miss_an_actor_is_refused() -> None:
         replace(result, positions=result.positions[:, :2]).to_dict()
     with pytest.raises(ValueError, match="zip"):
         replace(result, risk=result.risk[:, :2]).to_dict()
+
+
+# --- the probability of prevailing, by hand ----------------------------------------------------
+def test_probabilities_by_hand() -> None:
+    # x = (0, 2, 10), c = s = 1, D = 10. Voter k's vote for i over j is
+    # (|x_k - x_j| - |x_k - x_i|) / D (every r = 1):
+    #   pair (0, 1): voter 0 +0.2, voter 1 -0.2, voter 2 (8 - 10)/10 = -0.2: S_01 = 0.2, S_10 = 0.4
+    #   pair (0, 2): +1, (8 - 2)/10 = +0.6, -1:                              S_02 = 1.6, S_20 = 1
+    #   pair (1, 2): (10 - 2)/10 = +0.8, +0.8, -0.8:                         S_12 = 1.6, S_21 = 0.8
+    # "pair": P_ij = S_ij / (S_ij + S_ji); "triples": S_ij over the sum of every ordered
+    # pair's S, 2 (0.6 + 2.6 + 2.4) = 11.2.
+    from statecraft.models.eu_votes import probabilities
+
+    x, w, span = np.array([[0.0, 2.0, 10.0]]), np.ones((1, 3)), np.array([10.0])
+    s_ij = np.array([[0.0, 0.2, 1.6], [0.4, 0.0, 1.6], [1.0, 0.8, 0.0]])
+    pair = s_ij / np.where(s_ij + s_ij.T > 0, s_ij + s_ij.T, 1.0)
+    np.fill_diagonal(pair, 0.5)  # i against itself: no vote either way, P = 1/2
+    got = probabilities(x, w, w, None, span, normaliser="pair")
+    np.testing.assert_allclose(got[0], pair, rtol=1e-14)
+    assert got[0, 0, 1] == pytest.approx(1 / 3)
+    assert got[0, 0, 2] == pytest.approx(8 / 13)
+    triples = probabilities(x, w, w, None, span, normaliser="triples")
+    np.testing.assert_allclose(triples[0], s_ij / 11.2, rtol=1e-14)
+    # With risk exponents r = (2, 1, 1/2), pair (0, 1): voter 0 gives 0.2^2 = 0.04, voter 1
+    # -0.2, voter 2 sqrt(0.8) - 1 = -0.10557: S_01 = 0.04, S_10 = 0.2 + 1 - sqrt(0.8).
+    r = np.array([[2.0, 1.0, 0.5]])
+    risky = probabilities(x, w, w, r, span, normaliser="pair")
+    s10 = 1.2 - np.sqrt(0.8)
+    assert risky[0, 0, 1] == pytest.approx(0.04 / (0.04 + s10), rel=1e-14)
+    # Two actors at one position: no voter prefers either, P = 1/2 ("pair") or 0 ("triples")
+    x2 = np.array([[0.0, 0.0, 10.0]])
+    assert probabilities(x2, w, w, None, span, normaliser="pair")[0, 0, 1] == 0.5
+    assert probabilities(x2, w, w, None, span, normaliser="triples")[0, 0, 1] == 0.0
