@@ -399,3 +399,23 @@ def test_probabilities_by_hand() -> None:
     x2 = np.array([[0.0, 0.0, 10.0]])
     assert probabilities(x2, w, w, None, span, normaliser="pair")[0, 0, 1] == 0.5
     assert probabilities(x2, w, w, None, span, normaliser="triples")[0, 0, 1] == 0.0
+
+
+def test_expected_utilities_defaults_by_hand() -> None:
+    # The two-actor case above, its P given: P_01 = 3/8, P_10 = 1/8; forecast m = 0, D = 1.
+    # The defaults are Q = 1, T = 1 and the target's distance as the second one.
+    from statecraft.models.eu_rounds import expected_utilities
+
+    x, s = np.array([[0.0, 1.0]]), np.ones((1, 2))
+    p, m, span = np.array([[[0.0, 3 / 8], [1 / 8, 0.0]]]), np.zeros(1), np.ones(1)
+    # With r = (2, 1/2) and Q = 1: the EUs of the second pass above.
+    own, other = expected_utilities(x, s, p, m, np.array([[2.0, 0.5]]), span)
+    np.testing.assert_allclose(own[0], [[0.0, -1.5], [2 * ROOT2 - 3.5, 0.0]], rtol=1e-14)
+    np.testing.assert_allclose(other[0], [[0.0, -2.5], [2 * ROOT2 - 2.5, 0.0]], rtol=1e-14)
+    # r = 1 (None), Q = 1/2: U_sq = 0, and each EU loses (1 - Q)(T U_b + (1 - T) U_w) with
+    # T = 1, U_b = 2 - 4 (0.5 - 0.25 (|x_i - m| + |x_i - x_j|) / D):
+    #   0 challenges 1: 0.25 (0 + 1) = 1/4, U_b = 1:  EU_01 = 2 - (5/8) 4 - 1/2 = -1
+    #   1 challenges 0: 0.25 (1 + 1) = 1/2, U_b = 2:  EU_10 = 2 - (7/8) 4 - 1 = -5/2
+    own, other = expected_utilities(x, s, p, m, None, span, q=0.5)
+    np.testing.assert_allclose(own[0], [[0.0, -1.0], [-2.5, 0.0]], rtol=1e-14)
+    np.testing.assert_allclose(other[0], [[0.0, -2.5], [-1.0, 0.0]], rtol=1e-14)
