@@ -419,3 +419,14 @@ def test_expected_utilities_defaults_by_hand() -> None:
     own, other = expected_utilities(x, s, p, m, None, span, q=0.5)
     np.testing.assert_allclose(own[0], [[0.0, -1.0], [-2.5, 0.0]], rtol=1e-14)
     np.testing.assert_allclose(other[0], [[0.0, -2.5], [-1.0, 0.0]], rtol=1e-14)
+
+
+def test_actors_same_position_apart_make_no_offers() -> None:
+    # SAME_POSITION = 1e-6 of D: actors 0 and 1 at 0 and 1e-6, with D = 1, are exactly that
+    # far apart and count as one position, so neither has an offer from the other (taken as
+    # two positions, as with `<` for `<=` in the test, actor 1 capitulates onto 0 here).
+    x, c, s = np.array([0.0, 1e-6, 1.0]), np.array([2.8, 4.8, 1.1]), np.array([1.0, 0.4, 0.5])
+    out = run_rounds(x, c, s, engine="numpy")
+    kind = out["kind"][0, 0]
+    assert kind[0, 1] == kind[1, 0] == NO_OFFER
+    assert out["positions"][0, 1, 1] == 1e-6  # actor 1 stays
