@@ -76,7 +76,7 @@ MODULES: tuple[Module, ...] = (
     _m(
         "expected_utility",
         "models/expected_utility.py models/eu_result.py",
-        "test_expected_utility.py test_eu_kernel.py",
+        "test_expected_utility.py test_eu_kernel.py test_eu_by_hand.py",
         NUMPY_EU,
     ),
     _m("kalai_smorodinsky", "models/kalai_smorodinsky.py", "test_kalai_smorodinsky.py"),
@@ -117,7 +117,7 @@ MODULES: tuple[Module, ...] = (
     _m(
         "eu_rounds",
         "models/eu_rounds.py models/eu_votes.py",
-        "test_expected_utility.py test_eu_kernel.py",
+        "test_expected_utility.py test_eu_kernel.py test_eu_by_hand.py",
         NUMPY_EU,
     ),
     _m("backtest", "analysis/backtest.py", "test_backtest.py"),

@@ -151,7 +151,10 @@ def test_a_whole_draw_in_one_call_gives_the_rounds_numbers(
 
 def test_the_compiled_round_loads_no_linear_algebra() -> None:
     # numba's first call would import scipy.linalg only to find a BLAS none of the kernels
-    # uses (models.numba_setup.load_numba_without_scipy); the results above are taken without it
+    # uses (models.numba_setup.load_numba_without_scipy); the results above are taken
+    # without it. The child runs the default engine choice, so STATECRAFT_EU_ENGINE (set to
+    # numpy when the mutation tests run this file) is left out of its environment.
+    import os
     import subprocess
     import sys
 
@@ -160,7 +163,10 @@ def test_the_compiled_round_loads_no_linear_algebra() -> None:
         "x = np.linspace(0, 1, 12).reshape(2, 6); run_rounds(x, x + 1, x + 0.5, record='summary'); "
         "print('scipy.linalg' in sys.modules, 'numba' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k != "STATECRAFT_EU_ENGINE"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "True"]
 

@@ -146,7 +146,7 @@ class EUResult(Details):
         both sides to gain from challenging the other (it would lose and have to give in).
         """
         pairs: set[tuple[str, str]] = set()
-        for i, j in zip(*np.nonzero(self.final_kind == CONFRONTATION), strict=True):
+        for i, j in np.argwhere(self.final_kind == CONFRONTATION):
             a, b = sorted((self.actor_ids[i], self.actor_ids[j]))
             pairs.add((a, b))
         return sorted(pairs)

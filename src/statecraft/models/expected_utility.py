@@ -112,10 +112,18 @@ class ExpectedUtility(IssueModel):
     def run_issue(
         self, issue: IssueArrays, rng: np.random.Generator, *, detail: bool = False
     ) -> tuple[np.ndarray, dict[str, np.ndarray], Any]:
+        # The model draws nothing: ``rng`` is not used.
+        if detail:
+            return self._run_detailed(issue)
         x, c, s = _batched(issue)
-        if not detail:
-            out = run_rounds(x, c, s, self.opts, record="summary")
-            return out["forecast"], {"confrontation": out["final_kind"] == CONFRONTATION}, None
+        out = run_rounds(x, c, s, self.opts, record="summary")
+        return out["forecast"], {"confrontation": out["final_kind"] == CONFRONTATION}, None
+
+    def _run_detailed(
+        self, issue: IssueArrays
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], EUResult]:
+        """:meth:`run_issue` with the whole account of the first draw."""
+        x, c, s = _batched(issue)
         out = run_rounds(x, c, s, self.opts)
         t = int(out["rounds"][0])
         result = EUResult(
@@ -141,15 +149,12 @@ class ExpectedUtility(IssueModel):
     def result(self, issue: IssueArrays) -> EUResult:
         """The model's whole account of one issue (its first draw): rounds, offers, dyads."""
         self.check(issue)
-        _, _, account = self.run_issue(issue, np.random.default_rng(0), detail=True)
-        if not isinstance(account, EUResult):  # pragma: no cover - run_issue always gives one
-            raise TypeError("no result")
-        return account
+        return self._run_detailed(issue)[2]
 
 
 def _batched(issue: IssueArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(B, n) arrays of an issue, with a draw axis added where it has none."""
+    """(B, n) arrays of an issue, with a draw axis added where it has none (run_rounds takes
+    them as floats)."""
     return tuple(  # type: ignore[return-value]
-        np.atleast_2d(np.asarray(a, dtype=float))
-        for a in (issue.position, issue.capability, issue.salience)
+        np.atleast_2d(a) for a in (issue.position, issue.capability, issue.salience)
     )
