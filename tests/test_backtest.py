@@ -501,3 +501,22 @@ def test_json_by_hand(tmp_path: Path) -> None:
         ],
     }
     assert "fitted" not in backtest(table, ["compromise"], replicates=10).to_dict()
+
+
+def test_model_options_reach_the_models(tmp_path: Path) -> None:
+    """The Nash solution on _small's p1i1 (status quo 0; com 60, de 20, equal weights):
+
+    - quadratic utility (the default): the gains 3600 - (x - 60)^2 and 400 - (x - 20)^2;
+      their product's first-order condition (60 - x) / (3600 - (60 - x)^2) = (x - 20) /
+      (400 - (x - 20)^2) holds at x = 60 - 20 sqrt(3) = 25.36 (both sides sqrt(3) / 120);
+    - linear utility: the gains x (com) and 20 - |x - 20| (de), whose product x^2 up to 20
+      and x (40 - x) beyond peaks at 20.
+
+    On p2i1 (status quo 10; com 0, de 40) no point gains for both: the status quo, 10.
+    p1i2 has no status quo: no Nash forecast."""
+    table = _small(tmp_path)
+    linear = backtest(table, ["nash"], options={"nash": {"utility": "linear"}}, replicates=10)
+    quadratic = backtest(table, ["nash"], replicates=10)
+    assert list(linear.forecasts["nash"]) == pytest.approx([20.0, math.nan, 10.0], nan_ok=True)
+    expected = [60 - 20 * 3**0.5, math.nan, 10.0]
+    assert list(quadratic.forecasts["nash"]) == pytest.approx(expected, nan_ok=True)

@@ -220,6 +220,7 @@ def test_each_model_call_gets_the_seed_and_its_block(
     monkeypatch.setattr(sensitivity, "CHUNK", 16)
     split = sobol_indices(s, "compromise", samples=8, seed=7)
     assert calls == [(16, 7, 0), (16, 7, 1), (1, 7, 0)]
+    assert all(type(block) is int for _, _, block in calls)  # a block number, not 1.0
     # NaN half-widths on 'tax' (nothing moves it) compare unequal: compare 'date'
     assert [x for x in split.sobol if x.issue == "date"] == [
         x for x in whole_sobol.sobol if x.issue == "date"
@@ -231,3 +232,37 @@ def test_each_model_call_gets_the_seed_and_its_block(
     assert tornado.swings == whole_oat.swings
     assert tornado.base == whole_oat.base
     assert all(not math.isnan(w.swing) for w in tornado.swings)
+
+
+def test_an_issue_nothing_moves_after_one_that_moves(tiny: dict[str, Any]) -> None:
+    """Only a's position on 'tax' carries a range: 'tax' (first) moves, 'date' (second) does
+    not. Both keep their indices: 'tax' is (3 x_a + 100) / 4.5, linear in its one input, so
+    its total index is 1 (to the estimator's error at N = 64, about 0.1), and 'date' has
+    indices 0 with no half-width."""
+    tiny["actors"][0]["stances"]["tax"]["position"] = {"value": 60, "low": 40, "high": 80}
+    result = sobol_indices(sc.Scenario.model_validate(tiny), "compromise", samples=64, seed=2)
+    assert [(x.issue, x.input) for x in result.sobol] == [
+        ("tax", "a:tax:position"),
+        ("date", "a:tax:position"),
+    ]
+    tax, date = result.sobol
+    assert tax.total == pytest.approx(1.0, abs=0.15)
+    assert (date.first, date.total) == (0.0, 0.0)
+    assert math.isnan(date.first_conf)
+    assert math.isnan(date.total_conf)
+
+
+def test_the_memory_refusal_gives_the_gib_needed_and_allowed(
+    tiny: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """N = 2^20 on k = 2 inputs and tiny's 2 issues: N (k + 2) = 4,194,304 rows; the design
+    and forecasts take 8 x 4,194,304 x (2 x 2 + 2) = 201,326,592 bytes and SALib's bootstrap
+    8 x 4 x 100 x 2^20 = 3,355,443,200: 3,556,769,792 bytes = 3.3125 GiB, shown as 3.3;
+    the limit, 2^31 bytes, is 2.0 GiB."""
+    monkeypatch.setattr(sensitivity, "memory_limit", lambda: (2**31, "a test limit"))
+    with pytest.raises(sc.MemoryLimitError) as caught:
+        sensitivity._check_sobol(_two_ranges(tiny), 2**20, 2)
+    assert str(caught.value) == (
+        "Sobol indices with N = 1,048,576 on 2 uncertain inputs run the model 4,194,304 "
+        "times and need about 3.3 GiB; a test limit allows 2.0 GiB: give a smaller N"
+    )
