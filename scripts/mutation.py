@@ -94,7 +94,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "sensitivity",
         "analysis/sensitivity.py",
-        "test_sensitivity.py test_properties_more.py::test_an_ignored_input_has_zero_index",
+        "test_sensitivity.py test_sensitivity_by_hand.py"
+        " test_properties_more.py::test_an_ignored_input_has_zero_index",
     ),
     _m(
         "advise",

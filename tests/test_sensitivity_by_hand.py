@@ -127,7 +127,7 @@ def test_json_of_a_study_by_hand(tiny: dict[str, Any]) -> None:
             "tax": [],
             "date": [
                 {"input": "a:date:position", "S1": 0.8, "S1_conf": 0.1, "ST": 0.9, "ST_conf": 0.1},
-                {"input": "b:date:position", "S1": None, "S1_conf": None, "ST": None, "ST_conf": None},
+                {"input": "b:date:position"} | dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf")),
             ],
         },
         "samples": 8,
@@ -168,11 +168,11 @@ def test_sobol_defaults_messages_and_options(
     default = sobol_indices(s)
     assert (default.model, default.samples, default.seed) == ("compromise", 1024, 0)
     again = sobol_indices(s, "compromise", samples=1024, seed=0)
-    # the estimates (not their bootstrap half-widths: see test_seed_0_fixes_the_half_widths)
-    date = [(x.input, x.first, x.total) for x in default.sobol if x.issue == "date"]
-    assert date == [(x.input, x.first, x.total) for x in again.sobol if x.issue == "date"]
+    # the same study, half-widths included (test_seed_0_fixes_the_half_widths)
+    date = [x for x in default.sobol if x.issue == "date"]
+    assert date == [x for x in again.sobol if x.issue == "date"]
     assert len(date) == 2
-    with pytest.raises(ValueError, match="^unknown option 'rounds'"):
+    with pytest.raises(ValueError, match=r"^unknown option 'rounds'"):
         sobol_indices(s, "compromise", samples=4, options={"rounds": 3})
     bare = copy.deepcopy(tiny)
     for actor in bare["actors"]:
@@ -266,3 +266,19 @@ def test_the_memory_refusal_gives_the_gib_needed_and_allowed(
         "Sobol indices with N = 1,048,576 on 2 uncertain inputs run the model 4,194,304 "
         "times and need about 3.3 GiB; a test limit allows 2.0 GiB: give a smaller N"
     )
+
+
+def test_seed_0_fixes_the_half_widths(tiny: dict[str, Any]) -> None:
+    """The same seed gives the same study, half-widths included, for seed 0 (the default)
+    too: SALib seeds its bootstrap only when the seed it gets is true, so seed 0 once drew
+    the resamples afresh in every call. Another seed gives other resamples."""
+    s = _two_ranges(tiny)
+
+    def half_widths(seed: int) -> list[tuple[float, float]]:
+        result = sobol_indices(s, "compromise", samples=64, seed=seed)
+        return [(x.first_conf, x.total_conf) for x in result.sobol if x.issue == "date"]
+
+    zero = half_widths(0)
+    assert len(zero) == 2
+    assert half_widths(0) == zero
+    assert half_widths(1) != zero
