@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from statecraft.analysis.backtest import backtest
 from statecraft.cli import app
 from statecraft.io.deu import read_deu
+from statecraft.scenario import Scenario
 from tests.conftest import SHARED_DATA, requires_shared
 from tests.test_deu import ROWS, _table
 
@@ -520,3 +522,21 @@ def test_model_options_reach_the_models(tmp_path: Path) -> None:
     assert list(linear.forecasts["nash"]) == pytest.approx([20.0, math.nan, 10.0], nan_ok=True)
     expected = [60 - 20 * 3**0.5, math.nan, 10.0]
     assert list(quadratic.forecasts["nash"]) == pytest.approx(expected, nan_ok=True)
+
+
+def test_a_capability_given_per_issue_reaches_the_proposal(tmp_path: Path) -> None:
+    """read_deu gives each actor one capability, but a DeuIssue built by hand may give a
+    stance its own: proposal_scenario keeps it per issue. With the Commission's capability
+    3 on p1i1 only, the compromise there is (3 x 60 + 1 x 20) / 4 = 50 (40 with equal
+    capabilities); on p1i2 it stays (100 + 40) / 2 = 70."""
+    from statecraft.analysis.backtest import proposal_scenario
+
+    table = _small(tmp_path)
+    data = table.issues[0].scenario.model_dump(mode="json", exclude_none=True)
+    data["actors"][0]["stances"]["x"]["capability"] = 3.0  # com's stance on p1i1
+    first = replace(table.issues[0], scenario=Scenario.model_validate(data))
+    s = proposal_scenario([first, table.issues[1]])
+    assert (s.actor("com").capability_on("p1i1"), s.actor("com").capability_on("p1i2")) == (3, 1)
+    weighted = replace(table, issues=(first, *table.issues[1:]))
+    forecasts = backtest(weighted, ["compromise"], replicates=10).forecasts["compromise"]
+    assert list(forecasts) == pytest.approx([50.0, 70.0, 20.0])
