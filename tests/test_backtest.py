@@ -540,3 +540,19 @@ def test_a_capability_given_per_issue_reaches_the_proposal(tmp_path: Path) -> No
     weighted = replace(table, issues=(first, *table.issues[1:]))
     forecasts = backtest(weighted, ["compromise"], replicates=10).forecasts["compromise"]
     assert list(forecasts) == pytest.approx([50.0, 70.0, 20.0])
+
+
+def test_a_proposal_that_cannot_be_one_scenario_is_named(tmp_path: Path) -> None:
+    """read_deu checks the ids; a table built by hand with two issues of p1 under one id
+    cannot make one scenario, and the error names the proposal and the duplicate."""
+    from statecraft.analysis.backtest import proposal_scenario
+    from statecraft.errors import ScenarioError
+
+    table = _small(tmp_path)
+    twin = replace(table.issues[1], issue="p1i1")
+    with pytest.raises(ScenarioError) as caught:
+        proposal_scenario([table.issues[0], twin])
+    assert str(caught.value) == (
+        "proposal 'p1' (issues[1].id): duplicate issue id 'p1i1' (first used by issues[0]) "
+        "(got 'p1i1')"
+    )

@@ -48,7 +48,8 @@ def test_repr_and_headline_of_a_tornado_by_hand(tiny: dict[str, Any]) -> None:
 def test_headline_keeps_five_and_falls_back_on_sobol(tiny: dict[str, Any]) -> None:
     """Six inputs swing 'tax' by 1 to 6: the headline keeps the five largest (6 down to 2),
     the repr names the largest. With only Sobol indices, the headline ranks by total index
-    (q's 0.7 before p's 0.55) and shows S1 and ST; with neither, the repr says so."""
+    (q's 0.7 before p's 0.55) and shows S1 and ST, five at most (of six with totals 0.1 to
+    0.6, those of 0.6 down to 0.2); with neither, the repr says so."""
     swings = [Swing("tax", f"i{k}", 50.0, 50.0 + k) for k in range(1, 7)]
     result = _made(tiny, swings=swings)
     assert repr(result).splitlines() == [
@@ -67,6 +68,8 @@ def test_headline_keeps_five_and_falls_back_on_sobol(tiny: dict[str, Any]) -> No
         ("tax", "q", 0.1, 0.7),
         ("tax", "p", 0.5, 0.55),
     ]
+    six = [SobolIndex("tax", f"i{k}", 0.1 * k, 0, 0.1 * k, 0) for k in range(1, 7)]
+    assert list(_made(tiny, sobol=six)._headline()["input"]) == ["i6", "i5", "i4", "i3", "i2"]
     both = _made(tiny, swings=swings[:1], sobol=sobol)
     assert repr(both).splitlines()[0].endswith(": 0 uncertain inputs, one at a time and Sobol")
     assert list(both._headline()["input"]) == ["i1"]  # the swings, when there are any
