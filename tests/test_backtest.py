@@ -556,3 +556,27 @@ def test_a_proposal_that_cannot_be_one_scenario_is_named(tmp_path: Path) -> None
         "proposal 'p1' (issues[1].id): duplicate issue id 'p1i1' (first used by issues[0]) "
         "(got 'p1i1')"
     )
+
+
+SAL = ("100", "", "100", "")  # the saliences of com, ep, de, fr
+
+
+def test_replicates_must_be_whole_and_folds_default_to_ten(tmp_path: Path) -> None:
+    """100.0 lies within the bounds but is not a whole number: refused as such (True and 2.5
+    are refused either way). Eleven proposals of one issue each (outcome 50, the
+    Commission at 40 and Germany at 60): the default is ten folds of proposals."""
+    table = _small(tmp_path)
+    for bad in (100.0, True, 2.5):
+        with pytest.raises(ValueError, match=r"^replicates must be a whole number, not "):
+            backtest(table, ["compromise"], replicates=bad)  # type: ignore[arg-type]
+    (tmp_path / "many").mkdir()
+    rows = [
+        [f"p{k}", f"p{k}i1", "P", "COD", "QMV", "01-01-05", "40", "", "60", "", *SAL, "0", "50"]
+        for k in range(11)
+    ]
+    many = read_deu(_table(tmp_path / "many", rows))
+    assert len(many.proposals) == 11
+    result = backtest(many, ["compromise"], replicates=10)
+    assert result.folds == 10
+    assert result.to_dict()["calibration"]["folds"] == 10
+    assert backtest(many, ["compromise"], replicates=10, folds=11).folds == 11
