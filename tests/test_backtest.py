@@ -580,3 +580,25 @@ def test_replicates_must_be_whole_and_folds_default_to_ten(tmp_path: Path) -> No
     assert result.folds == 10
     assert result.to_dict()["calibration"]["folds"] == 10
     assert backtest(many, ["compromise"], replicates=10, folds=11).folds == 11
+
+
+def test_the_backtests_refusals_word_for_word(tmp_path: Path) -> None:
+    """Each refusal's whole message; two folds (the fewest) are taken."""
+    import re
+
+    def exactly(message: str) -> str:
+        return "^" + re.escape(message) + "$"
+
+    table = _small(tmp_path)
+    bounds = "replicates must lie between 10 and 100,000 (got 9): "
+    with pytest.raises(
+        ValueError, match=exactly(bounds + "a bootstrap's intervals settle long before")
+    ):
+        backtest(table, ["compromise"], replicates=9)
+    with pytest.raises(ValueError, match=exactly("folds must be at least 2, got 1")):
+        backtest(table, ["compromise"], replicates=10, folds=1)
+    assert backtest(table, ["compromise"], replicates=10, folds=2).folds == 2
+    with pytest.raises(ValueError, match=exactly("x: expected one forecast per issue (3)")):
+        backtest(table, ["compromise"], replicates=10, extra={"x": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=exactly("compromise: the name of a model or baseline")):
+        backtest(table, ["compromise"], replicates=10, extra={"compromise": [1.0, 2.0, 3.0]})
