@@ -109,7 +109,7 @@ MODULES: tuple[Module, ...] = (
         "test_expected_utility.py test_eu_kernel.py",
         NUMPY_EU,
     ),
-    _m("backtest", "analysis/backtest.py", "test_backtest.py"),
+    _m("backtest", "analysis/backtest.py", "test_backtest.py test_backtest_by_hand.py"),
 )
 
 
