@@ -102,7 +102,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "sensitivity",
         "analysis/sensitivity.py",
-        "test_sensitivity.py test_properties_more.py::test_an_ignored_input_has_zero_index",
+        "test_sensitivity.py test_sensitivity_by_hand.py"
+        " test_properties_more.py::test_an_ignored_input_has_zero_index",
     ),
     _m(
         "advise",
@@ -120,7 +121,7 @@ MODULES: tuple[Module, ...] = (
         "test_expected_utility.py test_eu_kernel.py test_eu_by_hand.py",
         NUMPY_EU,
     ),
-    _m("backtest", "analysis/backtest.py", "test_backtest.py"),
+    _m("backtest", "analysis/backtest.py", "test_backtest.py test_backtest_by_hand.py"),
 )
 
 

@@ -378,9 +378,15 @@ def sobol_indices(
             nan = float("nan")
             indices += [SobolIndex(issue, item.key, 0.0, nan, 0.0, nan) for item in inputs]
             continue
+        # SALib seeds its bootstrap only from a seed that is true (`if seed:`), so seed 0
+        # would draw the half-widths' resamples afresh each time: a generator it takes as it is.
         with np.errstate(invalid="ignore", divide="ignore"):
             result = analyze.analyze(
-                problem, y, calc_second_order=False, seed=seed, print_to_console=False
+                problem,
+                y,
+                calc_second_order=False,
+                seed=np.random.default_rng(seed),
+                print_to_console=False,
             )
         indices += [
             SobolIndex(
