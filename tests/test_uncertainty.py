@@ -401,6 +401,7 @@ def test_interrupt_keeps_what_was_done(tiny: dict[str, Any]) -> None:
     assert r.interrupted
     assert r.draws == u.BLOCK
     assert r.summary("tax", "compromise").draws == u.BLOCK
+    assert f"{u.BLOCK:,} draws (interrupted) (seed 0)" in repr(r)
 
 
 @pytest.mark.parametrize(
@@ -649,3 +650,23 @@ def test_a_model_that_forecasts_in_no_draw_reports_no_numbers() -> None:
     data = r.to_dict()
     assert data["issues"]["x"]["mean"] is None
     assert sum(data["issues"]["x"]["histogram"]["counts"]) == 0
+
+
+def test_the_summary_lines_are_the_first_models() -> None:
+    # The uniform case above with five models, the first the compromise (x: median 25, 80%
+    # interval (5, 45); y: every draw at 200) and the second one that forecasts nothing
+    # (NaN quantiles): the repr's issue lines are the compromise's alone, and of the five
+    # models it names the first four and counts the fifth.
+    models = ["compromise", _Never(), "median", "nash", "kalai-smorodinsky"]
+    r = u.simulate(_uniform_forecast().scenario, models, draws=2000, seed=1)
+    head, *lines = repr(r).splitlines()[: 1 + 2]
+    assert head.endswith("models compromise, never, median, nash and 1 more")
+    assert "(interrupted)" not in head
+    x = re.fullmatch(r"  x: median (\S+) \(80% (\S+) to (\S+)\)", lines[0])
+    y = re.fullmatch(r"  y: median (\S+) \(80% (\S+) to (\S+)\)", lines[1])
+    assert x is not None
+    assert y is not None
+    # 2,000 draws: a quantile's standard error is at most 50 sqrt(0.25 / 2000) = 0.56; 2 is
+    # over three of them (the NaN of the second model fails any comparison)
+    assert [float(v) for v in x.groups()] == pytest.approx([25.0, 5.0, 45.0], abs=2.0)
+    assert [float(v) for v in y.groups()] == pytest.approx([200.0] * 3, abs=200 / u.BINS)
