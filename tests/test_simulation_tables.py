@@ -1,0 +1,104 @@
+"""A Monte Carlo study's tables: its summary lines and its JSON, key by key.
+
+The values are those of the uniform case of ``test_uncertainty.py``: two actors of equal
+weight on x, a at 0 and b uniform on [0, 100], so that the compromise b / 2 is uniform on
+[0, 50] (q-quantile 50 q: median 25, 80% interval (5, 45)); on y both stand at 200 in
+every draw.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import statecraft as sc
+from statecraft.analysis import uncertainty as u
+from tests.test_uncertainty import Never, uniform_scenario
+
+
+def test_the_summary_lines_are_the_first_models() -> None:
+    # Five models, the first the compromise and the second one that forecasts nothing (NaN
+    # quantiles): the repr's issue lines are the compromise's alone, and of the five models
+    # it names the first four and counts the fifth.
+    models = ["compromise", Never(), "median", "nash", "kalai-smorodinsky"]
+    r = u.simulate(uniform_scenario(), models, draws=2000, seed=1)
+    head, *lines = repr(r).splitlines()[: 1 + 2]
+    assert head.endswith("models compromise, never, median, nash and 1 more")
+    assert "(interrupted)" not in head
+    x = re.fullmatch(r"  x: median (\S+) \(80% (\S+) to (\S+)\)", lines[0])
+    y = re.fullmatch(r"  y: median (\S+) \(80% (\S+) to (\S+)\)", lines[1])
+    assert x is not None
+    assert y is not None
+    # 2,000 draws: a quantile's standard error is at most 50 sqrt(0.25 / 2000) = 0.56; 2 is
+    # over three of them (the NaN of the second model fails any comparison)
+    assert [float(v) for v in x.groups()] == pytest.approx([25.0, 5.0, 45.0], abs=2.0)
+    assert [float(v) for v in y.groups()] == pytest.approx([200.0] * 3, abs=200 / u.BINS)
+
+
+def test_the_json_of_a_study_key_by_key() -> None:
+    # The compromise first and a model that forecasts nothing second: "issues" holds the
+    # compromise's numbers (x's median near 25, not null), "by_model" each model's own, and
+    # every null number is listed with the reason. y's actual outcome, 150, is reported.
+    r = u.simulate(uniform_scenario(actual_y=150), ["compromise", Never()], draws=2000, seed=7)
+    data = r.to_dict()
+    assert list(data) == [
+        "scenario", "models", "seed", "draws", "requested", "interrupted", "block",
+        "uncertain_inputs", "issues", "by_model", "biggest_winner", "confrontation", "nulls",
+    ]  # fmt: skip
+    assert (data["scenario"], data["models"], data["seed"]) == (
+        "uniform",
+        ["compromise", "never"],
+        7,
+    )
+    assert (data["draws"], data["requested"], data["interrupted"]) == (2000, 2000, False)
+    assert data["block"] == u.BLOCK
+    assert data["uncertain_inputs"] == [
+        {"key": "b:x:position", "value": 50.0, "low": 0.0, "high": 100.0, "dist": "uniform"}
+    ]
+    assert list(data["issues"]) == ["x", "y"]
+    assert list(data["by_model"]) == ["compromise", "never"]
+    assert data["issues"] == data["by_model"]["compromise"]
+    x, y = data["issues"]["x"], data["issues"]["y"]
+    for issue in (x, y):
+        assert list(issue) == ["mean", "median", "interval80", "interval95", "actual", "histogram"]
+        assert list(issue["histogram"]) == ["low", "high", "counts"]
+        assert len(issue["histogram"]["counts"]) == 50
+        assert sum(issue["histogram"]["counts"]) == 2000
+    # tolerance 2: three standard errors of a quantile at 2,000 draws (see above)
+    assert x["median"] == pytest.approx(25.0, abs=2.0)
+    assert x["interval80"] == pytest.approx([5.0, 45.0], abs=2.0)
+    assert x["interval95"] == pytest.approx([1.25, 48.75], abs=2.0)
+    assert (x["actual"], y["actual"]) == (None, 150.0)
+    assert (y["histogram"]["low"], y["histogram"]["high"]) == (0.0, 200.0)
+    assert y["histogram"]["counts"][-1] == 2000  # every draw at 200, in the last group
+    never = data["by_model"]["never"]["x"]
+    assert never["mean"] is None
+    assert never["interval80"] == [None, None]
+    assert sum(never["histogram"]["counts"]) == 0
+    reasons = {n["path"]: n["reason"] for n in data["nulls"]}
+    assert reasons["/by_model/never/x/mean"] == "the model gave a forecast in no draw"
+    assert len(reasons) == 12  # mean, median and both ends of two intervals, on two issues
+    # a stands at the status quo 0, so its gain on x is -b/2, and b's is b/2: b is the
+    # biggest winner in every draw under the compromise, nobody under never (no forecast)
+    assert data["biggest_winner"] == {
+        "compromise": {"a": 0.0, "b": 1.0},
+        "never": {"a": 0.0, "b": 0.0},
+    }
+    assert data["confrontation"] == {}
+
+
+def test_the_json_of_monte_carlo_confrontations() -> None:
+    # The EC case has no uncertain number: every draw is the point forecast, in which
+    # Luxembourg and Ireland each confront Belgium (test_expected_utility.py's
+    # test_monte_carlo_confrontations_count_either_direction): share 1.0 for those two
+    # pairs, 0 for the other 43 of the 10 actors' 45 pairs.
+    r = u.simulate(sc.load("ec-emissions-1994"), "expected-utility", draws=4)
+    (key,) = r.to_dict()["confrontation"]
+    assert key == "emissions|expected-utility"
+    pairs = r.to_dict()["confrontation"][key]
+    assert len(pairs) == 45
+    assert all(list(p) == ["actors", "share"] for p in pairs)
+    ones = [p["actors"] for p in pairs if p["share"] == 1.0]
+    assert sorted(ones) == [["belgium", "ireland"], ["belgium", "luxembourg"]]
+    assert sum(p["share"] for p in pairs) == 2.0
