@@ -9,10 +9,12 @@ every draw.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
 import statecraft as sc
+from statecraft.analysis import _blocks
 from statecraft.analysis import uncertainty as u
 from tests.test_uncertainty import Never, uniform_scenario
 
@@ -102,3 +104,42 @@ def test_the_json_of_monte_carlo_confrontations() -> None:
     ones = [p["actors"] for p in pairs if p["share"] == 1.0]
     assert sorted(ones) == [["belgium", "ireland"], ["belgium", "luxembourg"]]
     assert sum(p["share"] for p in pairs) == 2.0
+
+
+def test_a_study_works_out_its_inputs_once_and_keeps_eight_scenarios(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # _study caches the uncertain inputs and draw plan of the last eight scenarios studied,
+    # by identity: a study of three blocks lists its inputs once, not three times; a ninth
+    # scenario drops the first, which is then listed again; and a cached entry whose id has
+    # been taken by another scenario is not used for this one.
+    calls: list[str] = []
+    real = _blocks.uncertain_inputs
+
+    def counted(scenario: sc.Scenario, **kwargs: Any) -> Any:
+        calls.append(scenario.name)
+        return real(scenario, **kwargs)
+
+    monkeypatch.setattr(_blocks, "uncertain_inputs", counted)
+    monkeypatch.setattr(_blocks, "_STUDIES", {})
+    first = uniform_scenario()
+    for k in range(3):  # three blocks of 100 draws, one listing
+        _blocks.run_block(first, ["compromise"], {}, 1, k, 100)
+    assert calls == ["uniform"]
+    others = [uniform_scenario().model_copy(update={"name": f"s{k}"}) for k in range(8)]
+    for k, other in enumerate(others[:7]):  # eight scenarios in all: the first still kept
+        _blocks.run_block(other, ["compromise"], {}, 1, 0, 10)
+        assert len(_blocks._STUDIES) == k + 2
+    _blocks.run_block(first, ["compromise"], {}, 1, 0, 10)
+    assert calls == ["uniform"] + [f"s{k}" for k in range(7)]
+    _blocks.run_block(others[7], ["compromise"], {}, 1, 0, 10)  # the ninth: the first goes
+    assert len(_blocks._STUDIES) == 8
+    assert id(first) not in _blocks._STUDIES
+    _blocks.run_block(first, ["compromise"], {}, 1, 0, 10)
+    assert calls[-2:] == ["s7", "uniform"]
+    # another scenario's entry under this one's id (as when an id is reused): not taken
+    _, _, plan = _blocks._STUDIES[id(others[7])]
+    _blocks._STUDIES[id(first)] = (others[7], [], plan)
+    inputs, _ = _blocks._study(first)
+    assert [i.key for i in inputs] == ["b:x:position"]
+    assert _blocks._STUDIES[id(first)][0] is first
