@@ -143,3 +143,37 @@ def test_a_study_works_out_its_inputs_once_and_keeps_eight_scenarios(
     inputs, _ = _blocks._study(first)
     assert [i.key for i in inputs] == ["b:x:position"]
     assert _blocks._STUDIES[id(first)][0] is first
+
+
+def test_a_study_reports_its_progress_block_by_block() -> None:
+    # 2 x 4096 + 10 draws: three blocks, progress after each with the draws done so far
+    calls: list[tuple[int, int]] = []
+    draws = 2 * u.BLOCK + 10
+    u.simulate(uniform_scenario(), "compromise", draws=draws, progress=lambda *a: calls.append(a))
+    assert calls == [(4096, 8202), (8192, 8202), (8202, 8202)]
+
+
+def test_a_study_by_default_and_its_options() -> None:
+    # The defaults: the first registered model (the compromise), 10,000 draws, seed 0; the
+    # same bytes as asking for them by name
+    s = uniform_scenario()
+    plain = u.simulate(s)
+    assert (plain.models, plain.draws, plain.seed) == (("compromise",), 10_000, 0)
+    named = u.simulate(s, "compromise", draws=10_000, seed=0)
+    assert plain.to_dict() == named.to_dict()
+    # options reach the models: one that no model run takes is refused
+    with pytest.raises(ValueError, match="unknown option 'rounds'"):
+        u.simulate(s, "compromise", options={"rounds": 3}, draws=10)
+
+
+def test_only_a_budget_given_refuses_a_draw_it_cannot_hold() -> None:
+    # test_budget.py's case: the spatial model's one run on 300 actors declares 2.3 GiB,
+    # more than the default budget of 512 MiB. check_models refuses it against a budget the
+    # caller gave (strict), not against the default (the web app's and advise's check).
+    from tests.test_budget import crowd
+
+    s = crowd(300)
+    (built,) = u.check_models(s, ["spatial"], {})
+    assert built.name == "spatial"
+    with pytest.raises(sc.MemoryLimitError, match=r"needs at least 2\.3 GiB for one draw"):
+        u.check_models(s, ["spatial"], {}, strict=True)
