@@ -177,3 +177,54 @@ def test_only_a_budget_given_refuses_a_draw_it_cannot_hold() -> None:
     assert built.name == "spatial"
     with pytest.raises(sc.MemoryLimitError, match=r"needs at least 2\.3 GiB for one draw"):
         u.check_models(s, ["spatial"], {}, strict=True)
+
+
+def test_forecasts_at_either_end_of_the_scale_fall_in_the_end_bins() -> None:
+    # No uncertain number: on lo both actors stand at 0 (scale 0..100), on hi both at 200
+    # (scale 0..200), so every draw's forecast is the scale's end. Of the 2,000 bins, lo's
+    # draws all fall in the first, [0, 0.05), and hi's in the last, [199.9, 200]; read
+    # linearly within the bin, the q-quantile is 0.05 q on lo and 199.9 + 0.1 q on hi:
+    # median 0.025 and 199.95, 80% (0.005, 0.045) and (199.91, 199.99), 95% (0.00125,
+    # 0.04875) and (199.9025, 199.9975). The mean is the end itself.
+    stance = {"position": 0, "salience": 1}
+    top = {"position": 200, "salience": 1}
+    s = sc.Scenario.model_validate(
+        {
+            "name": "ends",
+            "title": "Forecasts at the ends",
+            "issues": [
+                {"id": "lo", "label": "Lo", "scale": {"low": 0, "high": 100}},
+                {"id": "hi", "label": "Hi", "scale": {"low": 0, "high": 200}},
+            ],
+            "actors": [
+                {"id": a, "capability": 1, "stances": {"lo": stance, "hi": top}} for a in ("a", "b")
+            ],
+        }
+    )
+    r = u.simulate(s, "compromise", draws=300)
+    lo, hi = r.summary("lo", "compromise"), r.summary("hi", "compromise")
+    assert len(lo.histogram) == len(hi.histogram) == u.BINS
+    assert (int(lo.histogram[0]), int(hi.histogram[-1])) == (300, 300)
+    exact = 1e-9  # the bins' arithmetic in floats: a few units in the last place
+    assert (lo.mean, hi.mean) == (0.0, 200.0)
+    assert lo.median == pytest.approx(0.025, abs=exact)
+    assert lo.interval80 == pytest.approx((0.005, 0.045), abs=exact)
+    assert lo.interval95 == pytest.approx((0.00125, 0.04875), abs=exact)
+    assert hi.median == pytest.approx(199.95, abs=exact)
+    assert hi.interval80 == pytest.approx((199.91, 199.99), abs=exact)
+    assert hi.interval95 == pytest.approx((199.9025, 199.9975), abs=exact)
+
+
+def test_a_block_run_in_chunks_counts_every_chunks_forecasts() -> None:
+    # test_budget.py's crowd of 200 actors on 10 issues at a budget of 64 MiB: blocks of
+    # 290 draws, run in chunks of 137. 274 draws: one block, two chunks of 137; 300 draws:
+    # blocks of 290 (chunks 137, 137, 16) and 10. Every draw's forecast counts, each once.
+    from tests.test_budget import crowd
+
+    s = crowd(200, 10)
+    for draws in (274, 300):
+        r = u.simulate(s, "compromise", draws=draws, memory="64M", seed=2)
+        for issue in s.issues:
+            summary = r.summary(issue.id, "compromise")
+            assert summary.draws == draws
+            assert int(summary.histogram.sum()) == draws
