@@ -88,7 +88,7 @@ MODULES: tuple[Module, ...] = (
     _m(
         "draws",
         "analysis/draws.py",
-        "test_draw_engine.py test_uncertainty.py"
+        "test_draws.py test_draw_engine.py test_uncertainty.py"
         " test_extremes.py::test_draws_on_a_range_near_1e308_are_the_exactly_scaled"
         "_draws_of_a_range_near_1"
         " test_extremes.py::test_every_json_output_is_strict_json_on_an_extreme_scenario",
