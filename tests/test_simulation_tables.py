@@ -228,3 +228,36 @@ def test_a_block_run_in_chunks_counts_every_chunks_forecasts() -> None:
             summary = r.summary(issue.id, "compromise")
             assert summary.draws == draws
             assert int(summary.histogram.sum()) == draws
+
+
+def test_a_model_that_skips_the_first_issue_reports_the_next() -> None:
+    # The Nash solution bargains from the status quo: p has none, so Nash skips it, and q
+    # (status quo 0) is still summarised, over every draw; the compromise has both.
+    both = {"p": {"position": 0, "salience": 1}, "q": {"position": 0, "salience": 1}}
+    b = {
+        "p": {"position": 100, "salience": 1},
+        "q": {"position": {"value": 50, "low": 0, "high": 100}, "salience": 1},
+    }
+    s = sc.Scenario.model_validate(
+        {
+            "name": "skip",
+            "title": "One issue without a status quo",
+            "issues": [
+                {"id": "p", "label": "P", "scale": {"low": 0, "high": 100}},
+                {"id": "q", "label": "Q", "scale": {"low": 0, "high": 100}, "status_quo": 0},
+            ],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": both},
+                {"id": "b", "capability": 1, "stances": b},
+            ],
+        }
+    )
+    r = u.simulate(s, ["nash", "compromise"], draws=200, seed=1)
+    assert [(x.issue, x.model) for x in r.issues] == [
+        ("q", "nash"),
+        ("p", "compromise"),
+        ("q", "compromise"),
+    ]
+    assert r.summary("q", "nash").draws == 200
+    with pytest.raises(KeyError, match="no summary for issue 'p' and model 'nash'"):
+        r.summary("p", "nash")
