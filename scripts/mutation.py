@@ -81,6 +81,7 @@ MODULES: tuple[Module, ...] = (
         "test_uncertainty.py test_simulation_tables.py test_budget.py"
         " test_expected_utility.py::test_monte_carlo_confrontations_count_either_direction"
         " test_extremes.py::test_every_json_output_is_strict_json_on_an_extreme_scenario"
+        " test_memory.py::test_a_study_that_cannot_fit_is_refused_before_it_starts"
         " test_properties_more.py::test_a_degenerate_range_gives_the_point_forecast"
         " test_properties_more.py::test_more_draws_shrink_the_intervals_error"
         " test_brief.py::test_the_actuals_range_is_drawn",
