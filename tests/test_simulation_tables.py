@@ -261,3 +261,22 @@ def test_a_model_that_skips_the_first_issue_reports_the_next() -> None:
     assert r.summary("q", "nash").draws == 200
     with pytest.raises(KeyError, match="no summary for issue 'p' and model 'nash'"):
         r.summary("p", "nash")
+
+
+def test_a_study_is_refused_when_its_block_and_chunk_outgrow_the_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # test_budget.py's crowd of 200 actors on 10 issues at a budget of 64 MiB: blocks of 290
+    # draws of inputs (115,360 bytes a draw) held while the compromise runs a chunk of 137
+    # draws, each needing 64 x 200 x 10 = 128,000 bytes and its inputs: 290 x 115,360 +
+    # 137 x (128,000 + 115,360) = 33,454,400 + 33,340,320 = 66,794,720 bytes at the peak. A
+    # machine allowing exactly that runs it; one byte less refuses it. (A chunk of the whole
+    # block, 290 draws, would need 104,028,800; one draw, 33,697,760.)
+    from tests.test_budget import crowd
+
+    s = crowd(200, 10)
+    monkeypatch.setenv("STATECRAFT_MEMORY", "66794720")
+    u.check_models(s, ["compromise"], {}, memory=64 * 2**20)
+    monkeypatch.setenv("STATECRAFT_MEMORY", "66794719")
+    with pytest.raises(sc.MemoryLimitError, match="needs about 64 MiB at its peak"):
+        u.check_models(s, ["compromise"], {}, memory=64 * 2**20)
