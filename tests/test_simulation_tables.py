@@ -280,3 +280,25 @@ def test_a_study_is_refused_when_its_block_and_chunk_outgrow_the_machine(
     monkeypatch.setenv("STATECRAFT_MEMORY", "66794719")
     with pytest.raises(sc.MemoryLimitError, match="needs about 64 MiB at its peak"):
         u.check_models(s, ["compromise"], {}, memory=64 * 2**20)
+
+
+def test_a_budget_given_sizes_the_chunks_of_the_numpy_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # test_budget.py's case (300 draws at 64 MiB: blocks of 290 and 10 draws, chunks of 137)
+    # with the NumPy draws, whatever else this process has loaded: the budget reaches every
+    # block, not only when the blocks take other arguments (the compiled draws, a gains plan).
+    from statecraft.models.compromise import Compromise
+    from tests.test_budget import crowd
+
+    seen: list[int] = []
+    evaluate = Compromise.evaluate
+
+    def spy(self: Compromise, batch: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(batch.size)
+        return evaluate(self, batch, *args, **kwargs)
+
+    monkeypatch.setattr(Compromise, "evaluate", spy)
+    monkeypatch.setenv("STATECRAFT_DRAW_ENGINE", "numpy")
+    u.simulate(crowd(200, 10), "compromise", draws=300, memory="64M")
+    assert seen == [137, 137, 16, 10]
