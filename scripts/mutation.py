@@ -86,11 +86,21 @@ MODULES: tuple[Module, ...] = (
     _m(
         "uncertainty",
         "analysis/uncertainty.py analysis/_blocks.py",
-        "test_uncertainty.py test_budget.py"
+        "test_uncertainty.py test_simulation_tables.py test_budget.py"
         " test_expected_utility.py::test_monte_carlo_confrontations_count_either_direction"
+        " test_extremes.py::test_every_json_output_is_strict_json_on_an_extreme_scenario"
+        " test_memory.py::test_a_study_that_cannot_fit_is_refused_before_it_starts"
         " test_properties_more.py::test_a_degenerate_range_gives_the_point_forecast"
         " test_properties_more.py::test_more_draws_shrink_the_intervals_error"
         " test_brief.py::test_the_actuals_range_is_drawn",
+    ),
+    _m(
+        "draws",
+        "analysis/draws.py",
+        "test_draws.py test_draw_engine.py test_uncertainty.py"
+        " test_extremes.py::test_draws_on_a_range_near_1e308_are_the_exactly_scaled"
+        "_draws_of_a_range_near_1"
+        " test_extremes.py::test_every_json_output_is_strict_json_on_an_extreme_scenario",
     ),
     _m(
         "counterfactual",

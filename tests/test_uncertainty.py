@@ -224,15 +224,23 @@ def test_intervals_of_a_uniform_forecast_are_its_analytic_quantiles() -> None:
 
 def _uniform_forecast(seed: int = 5) -> u.Simulation:
     """The forecast b / 2 with b uniform on [0, 100] (the case above), on two issues (the
-    second, y, a mirror image on [0, 200]: 200 - b), 20,000 draws."""
+    second, y, with both actors at 200 in every draw), 20,000 draws."""
+    return u.simulate(uniform_scenario(), ["compromise", "median"], draws=20_000, seed=seed)
+
+
+def uniform_scenario(actual_y: float | None = None) -> sc.Scenario:
+    """The scenario of :func:`_uniform_forecast`; ``actual_y``, y's actual outcome."""
     uniform = {"value": 50, "low": 0, "high": 100, "dist": "uniform"}
-    s = sc.Scenario.model_validate(
+    y: dict[str, Any] = {"id": "y", "label": "Y", "scale": {"low": 0, "high": 200}}
+    if actual_y is not None:
+        y["actual"] = actual_y
+    return sc.Scenario.model_validate(
         {
             "name": "uniform",
             "title": "One uniform position",
             "issues": [
                 {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 0},
-                {"id": "y", "label": "Y", "scale": {"low": 0, "high": 200}},
+                y,
             ],
             "actors": [
                 {
@@ -254,7 +262,6 @@ def _uniform_forecast(seed: int = 5) -> u.Simulation:
             ],
         }
     )
-    return u.simulate(s, ["compromise", "median"], draws=20_000, seed=seed)
 
 
 def test_every_table_of_a_simulation_reports_the_analytic_quantiles() -> None:
@@ -401,6 +408,7 @@ def test_interrupt_keeps_what_was_done(tiny: dict[str, Any]) -> None:
     assert r.interrupted
     assert r.draws == u.BLOCK
     assert r.summary("tax", "compromise").draws == u.BLOCK
+    assert f"{u.BLOCK:,} draws (interrupted) (seed 0)" in repr(r)
 
 
 @pytest.mark.parametrize(
@@ -626,7 +634,7 @@ def test_draws_are_the_same_drawn_input_by_input(
         assert got[key].tobytes() == values.tobytes(), key
 
 
-class _Never(IssueModel):
+class Never(IssueModel):
     """A test model that gives no forecast (NaN) in any draw."""
 
     name = "never"
@@ -640,7 +648,7 @@ class _Never(IssueModel):
 def test_a_model_that_forecasts_in_no_draw_reports_no_numbers() -> None:
     # Every draw NaN: no valid draw, so no mean (NaN; null in the JSON, with the reason)
     # and an empty histogram, while the study's own draws are all counted.
-    r = u.simulate(_uniform_forecast().scenario, _Never(), draws=300, seed=1)
+    r = u.simulate(uniform_scenario(), Never(), draws=300, seed=1)
     s = r.summary("x", "never")
     assert s.draws == 0
     assert math.isnan(s.mean)
