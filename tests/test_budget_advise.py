@@ -230,3 +230,23 @@ def test_without_memory_only_the_machine_bounds_the_pass(
     CliRunner().invoke(app, args)
     CliRunner().invoke(app, [*args, "--memory", "1G"])
     assert given == [None, 2**30]
+
+
+def test_the_report_command_without_memory_leaves_the_levers_to_the_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """`report --advise` without --memory checks the levers against the machine only (None),
+    as `advise` does; with --memory it checks them against that budget."""
+    from statecraft.report import html
+
+    given: list[Any] = []
+
+    def stop(scenario: Any, model: Any, draws: int, memory: Any) -> None:
+        given.append(memory)
+        raise sc.MemoryLimitError("stop here")
+
+    monkeypatch.setattr(html, "check_advise", stop)
+    args = ["report", "karabakh-2020", "-o", str(tmp_path / "r.html"), "--advise", "armenia"]
+    assert CliRunner().invoke(app, args).exit_code != 0
+    assert CliRunner().invoke(app, [*args, "--memory", "1G"]).exit_code != 0
+    assert given == [None, 2**30]
