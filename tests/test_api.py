@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import statecraft as sc
+from tests.child import loaded_in_child
 
 
 def test_public_api_is_pinned() -> None:
@@ -80,14 +81,8 @@ def test_import_and_the_command_lines_start_import_no_engine() -> None:
     import subprocess
     import sys
 
-    code = (
-        "import sys, statecraft, statecraft.cli; "
-        "print(sorted(m for m in ('numpy', 'pydantic', 'pandas', 'statecraft.scenario') "
-        "if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    engine = ("numpy", "pydantic", "pandas", "statecraft.scenario")
+    assert loaded_in_child("import statecraft, statecraft.cli", engine, timeout=60) == set()
     version = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "statecraft", "--version"],
         capture_output=True,
@@ -103,19 +98,20 @@ def test_simulate_imports_only_what_it_runs() -> None:
     """The simulate command's module, and the names it reads from statecraft and
     statecraft.api, import neither the other analyses, the report nor the run store (issue
     19): they are filled on first use."""
-    import subprocess
-    import sys
-
     code = (
-        "import sys, statecraft.cli.simulate; "
-        "from statecraft import simulate; from statecraft.api import options_for; "
-        "print(sorted(m for m in ('statecraft.analysis.brief', 'statecraft.analysis.advise', "
-        "'statecraft.analysis.risk', 'statecraft.analysis.timeline', 'statecraft.report', "
-        "'statecraft.store', 'statecraft.analysis.backtest') if m in sys.modules))"
+        "import statecraft.cli.simulate\n"
+        "from statecraft import simulate\nfrom statecraft.api import options_for"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    others = (
+        "statecraft.analysis.brief",
+        "statecraft.analysis.advise",
+        "statecraft.analysis.risk",
+        "statecraft.analysis.timeline",
+        "statecraft.report",
+        "statecraft.store",
+        "statecraft.analysis.backtest",
+    )
+    assert loaded_in_child(code, others, timeout=60) == set()
 
 
 def test_the_lazy_names_are_the_objects_themselves() -> None:

@@ -288,17 +288,9 @@ def test_a_budget_given_sizes_the_chunks_of_the_numpy_draws(
     # test_budget.py's case (300 draws at 64 MiB: blocks of 290 and 10 draws, chunks of 137)
     # with the NumPy draws, whatever else this process has loaded: the budget reaches every
     # block, not only when the blocks take other arguments (the compiled draws, a gains plan).
-    from statecraft.models.compromise import Compromise
-    from tests.test_budget import crowd
+    from tests.test_budget import compromise_calls, crowd
 
-    seen: list[int] = []
-    evaluate = Compromise.evaluate
-
-    def spy(self: Compromise, batch: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append(batch.size)
-        return evaluate(self, batch, *args, **kwargs)
-
-    monkeypatch.setattr(Compromise, "evaluate", spy)
+    seen = compromise_calls(monkeypatch)
     monkeypatch.setenv("STATECRAFT_DRAW_ENGINE", "numpy")
     u.simulate(crowd(200, 10), "compromise", draws=300, memory="64M")
     assert seen == [137, 137, 16, 10]

@@ -13,9 +13,7 @@ draws are the same in any process.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import math
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from statecraft.arrays import Kind, input_key
+from statecraft.models.numba_setup import engine_from_env, has_numba, load_numba_without_scipy
 from statecraft.scenario import Quantity, Scenario
 
 __all__ = [
@@ -163,8 +162,7 @@ def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndar
     drawn scaled by a power of two into [0.5, 1) and scaled back, exactly as it would be
     drawn (the same numbers from the generator) without the overflow of products of widths
     (NumPy's triangular multiplies two of them)."""
-    top = max(abs(item.low), abs(item.high))
-    e = int(np.frexp(top)[1]) if top > 0 else 0
+    e = _exponent(item)
     if -SAFE_EXPONENT < e <= SAFE_EXPONENT:
         return _sample(item, rng, size)
     small = replace(
@@ -174,6 +172,12 @@ def sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndar
         value=math.ldexp(item.value, -e),
     )
     return np.asarray(np.ldexp(_sample(small, rng, size), e))
+
+
+def _exponent(item: UncertainInput) -> int:
+    """The power of two of the larger end of an input's range (0 for a range at 0)."""
+    top = max(abs(item.low), abs(item.high))
+    return int(np.frexp(top)[1]) if top > 0 else 0
 
 
 def _sample(item: UncertainInput, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -228,7 +232,7 @@ def draw_block(
     # One array for the block's draws (rows of it), not one per input: the same numbers,
     # with fewer allocations to fault in block after block
     out = np.empty((len(inputs), size))
-    if compiled and _has_numba():
+    if compiled and has_numba():
         _draw_compiled(inputs, rng, out)
     else:
         for row, item in zip(out, inputs, strict=True):
@@ -247,38 +251,24 @@ def compiled_pays(draws: int, n_inputs: int) -> bool:
     map: with ``STATECRAFT_DRAW_ENGINE=numpy`` never, with ``=numba`` always (where numba
     is installed); else from :data:`COMPILED_FROM` draws, or whenever numba is loaded
     already (another model compiled). Either way the draws are the same bytes."""
-    raw = os.environ.get("STATECRAFT_DRAW_ENGINE", "")
-    wanted = raw.strip().lower()
-    if wanted not in ("", "auto", "numpy", "numba"):
-        raise ValueError(f"STATECRAFT_DRAW_ENGINE must be numpy, numba or auto (got {raw!r})")
-    if wanted == "numpy" or not _has_numba():
+    wanted = engine_from_env("STATECRAFT_DRAW_ENGINE")
+    if wanted == "numpy" or not has_numba():
         return False
     if wanted == "numba" or _numba_loaded():
         return True
     return draws * n_inputs >= COMPILED_FROM
 
 
-_NUMBA: list[bool] = []
-
-
 def _numba_loaded() -> bool:
     return "numba" in sys.modules
-
-
-def _has_numba() -> bool:
-    if not _NUMBA:
-        _NUMBA.append(importlib.util.find_spec("numba") is not None)
-    return _NUMBA[0]
 
 
 def _mapped(item: UncertainInput) -> bool:
     """Whether the compiled map draws this input: triangular or uniform, on a range drawn
     as it is (:func:`sample` rescales the others)."""
-    if item.dist not in ("triangular", "uniform"):
-        return False
-    top = max(abs(item.low), abs(item.high))
-    e = int(np.frexp(top)[1]) if top > 0 else 0
-    return -SAFE_EXPONENT < e <= SAFE_EXPONENT
+    return (
+        item.dist in ("triangular", "uniform") and -SAFE_EXPONENT < _exponent(item) <= SAFE_EXPONENT
+    )
 
 
 def _draw_compiled(
@@ -287,8 +277,6 @@ def _draw_compiled(
     """Fill ``out`` (inputs x draws) as :func:`sample` would, row after row from ``rng``:
     each run of consecutive mapped inputs takes its doubles in one ``rng.random`` call and
     is mapped in place; the others are drawn by :func:`sample` in their turn."""
-    from statecraft.models.numba_setup import load_numba_without_scipy
-
     load_numba_without_scipy()
     from statecraft.analysis._triangular import map_rows
 

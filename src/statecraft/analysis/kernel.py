@@ -111,6 +111,11 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
+def _model_on(name: str, n_actors: int, n_issues: int) -> str:
+    """``the spatial model on 300 actors x 1 issue``: how the memory refusals name a study."""
+    return f"the {name} model on {_count(n_actors, 'actor')} x {_count(n_issues, 'issue')}"
+
+
 def parse_memory(value: int | str | None, what: str = "the memory budget") -> int:
     """A memory budget in bytes from ``value``: None (the default, :data:`DEFAULT_MEMORY`),
     a whole number of bytes, or text such as ``512M``, ``2G``, ``1.5GiB`` or ``800MB``
@@ -213,8 +218,7 @@ def check_memory(
     name = max(need, key=lambda k: need[k])
     if need[name] > most:
         raise MemoryLimitError(
-            f"the {name} model on {_count(n_actors, 'actor')} x "
-            f"{_count(n_issues, 'issue')} needs about "
+            f"{_model_on(name, n_actors, n_issues)} needs about "
             f"{_gib(need[name])} at its peak; {where} allows {_gib(most)} "
             "(use fewer actors or issues, another model, or set STATECRAFT_MEMORY)"
         )
@@ -234,8 +238,7 @@ def check_budget(models: Sequence[Model], n_actors: int, n_issues: int, memory: 
     name = max(need, key=lambda k: need[k])
     if need[name] > memory:
         raise MemoryLimitError(
-            f"the {name} model on {_count(n_actors, 'actor')} x "
-            f"{_count(n_issues, 'issue')} needs at least "
+            f"{_model_on(name, n_actors, n_issues)} needs at least "
             f"{_gib(need[name])} for one draw; the memory budget is {_gib(memory)} (give "
             f"--memory {memory_option(need[name])} or more, or use fewer actors or issues, or "
             "another model)"

@@ -10,7 +10,6 @@ reference.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from statecraft.models.base import weights
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.eu_options import EUOptions
 from statecraft.models.median import weighted_median
-from statecraft.models.numba_setup import load_numba_without_scipy
+from statecraft.models.numba_setup import engine_from_env, has_numba, load_numba_without_scipy
 
 __all__ = ["Engine", "compiled_round", "compiled_summary", "resolve", "threads_to_use", "whole"]
 
@@ -36,27 +35,14 @@ def resolve(engine: Engine = "auto") -> Literal["numpy", "numba"]:
     """The engine to run: ``"auto"`` is numba where it is installed (and not turned off by
     ``STATECRAFT_EU_ENGINE=numpy``), else NumPy."""
     if engine == "auto":
-        raw = os.environ.get("STATECRAFT_EU_ENGINE", "")
-        wanted = raw.strip().lower()
-        if wanted not in ("", "auto", "numpy", "numba"):
-            raise ValueError(f"STATECRAFT_EU_ENGINE must be numpy, numba or auto (got {raw!r})")
-        if wanted == "numpy":
+        if engine_from_env("STATECRAFT_EU_ENGINE") == "numpy":
             return "numpy"
-        return "numba" if _has_numba() else "numpy"
-    if engine == "numba" and not _has_numba():
+        return "numba" if has_numba() else "numpy"
+    if engine == "numba" and not has_numba():
         raise ValueError("the numba engine needs numba installed (pip install 'statecraft[fast]')")
     if engine not in ("numpy", "numba"):
         raise ValueError(f"unknown engine {engine!r}: auto, numpy or numba")
     return engine
-
-
-_HAS: list[bool] = []
-
-
-def _has_numba() -> bool:
-    if not _HAS:
-        _HAS.append(importlib.util.find_spec("numba") is not None)
-    return _HAS[0]
 
 
 #: Less work than this per thread (draws x actors^2: a few hundred microseconds) is not worth

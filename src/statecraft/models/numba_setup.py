@@ -13,9 +13,33 @@ for it.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import os
 import sys
+from typing import Literal
 
-__all__ = ["load_numba_without_scipy"]
+__all__ = ["engine_from_env", "has_numba", "load_numba_without_scipy"]
+
+Choice = Literal["auto", "numpy", "numba"]
+
+
+@functools.cache
+def has_numba() -> bool:
+    """Whether numba is installed (looked up once, without importing it)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def engine_from_env(variable: str) -> Choice:
+    """The engine an environment variable (``STATECRAFT_EU_ENGINE``,
+    ``STATECRAFT_DRAW_ENGINE``) asks for: ``numpy``, ``numba``, or ``auto`` where it is
+    unset or empty (case and spaces ignored); any other value is refused (ValueError)."""
+    raw = os.environ.get(variable, "")
+    wanted = raw.strip().lower() or "auto"
+    if wanted not in ("auto", "numpy", "numba"):
+        raise ValueError(f"{variable} must be numpy, numba or auto (got {raw!r})")
+    return wanted  # type: ignore[return-value]  # one of the three, checked above
+
 
 _BLAS = "scipy.linalg.cython_blas"
 
