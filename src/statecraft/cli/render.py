@@ -26,6 +26,14 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def uncertain_numbers(coded: int, actual: int) -> str:
+    """``125 uncertain numbers and 5 actual outcomes with a range``: the coded numbers a
+    study draws, and apart the actual outcomes with a range (drawn too, for the winners
+    against the actual; no model reads them), as simulate's and the brief's titles say."""
+    also = f" and {count(actual, 'actual outcome')} with a range" if actual else ""
+    return f"{count(coded, 'uncertain number')}{also}"
+
+
 def decimals(width: float) -> int:
     """How many decimals to show of a number on a scale this wide (:data:`SIGNIFICANT` for
     a scale under 0.001 wide, whose numbers :func:`fmt` shows to four significant digits)."""

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from statecraft import Scenario
-from statecraft.cli.render import DASH, dashes, decimals, fmt, sparkline
+from statecraft.cli.render import DASH, dashes, decimals, fmt, sparkline, uncertain_numbers
 from statecraft.cli.util import new_console
 
 
@@ -28,13 +28,10 @@ def print_simulation(result: Any) -> None:
     if result.block_note:
         console.print(Text(result.block_note, style="yellow"))
     model = result.models[0]
-    # The coded numbers as the brief counts them; actual outcomes with a range apart (no
-    # model reads them: they move only the winners against the actual)
     actual = sum(item.kind == "actual" for item in result.inputs)
-    also = f" and {actual} actual outcome{'s' * (actual != 1)} with a range" if actual else ""
     table = Table(
         title=f"{s.title or s.name}: {model}, {result.draws:,} draws (seed {result.seed}), "
-        f"{len(result.inputs) - actual} uncertain numbers{also}",
+        f"{uncertain_numbers(len(result.inputs) - actual, actual)}",
         title_justify="left",
     )
     # Narrow terminals: the numbers never wrap; the issue ids and the headers give way, and

@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from statecraft.cli.render import count, dashes, decimals, fmt
+from statecraft.cli.render import count, dashes, decimals, fmt, uncertain_numbers
 from statecraft.cli.util import new_console
 
 
@@ -131,14 +131,11 @@ def print_brief(result: Any) -> None:
     """The bottom line on standard output."""
     s = result.scenario
     console = new_console()
-    # the actual outcomes with a range are drawn too (for the winners against the actual),
-    # named apart as simulate names them: no model reads them
     actual = sum(1 for i in s.issues if i.actual is not None and i.actual.uncertain)
-    also = f" and {count(actual, 'actual outcome')} with a range" if actual else ""
     console.print(
         Text(
             f"{s.title or s.name}: {result.draws:,} draws (seed {result.seed}), "
-            f"{count(result.inputs, 'uncertain number')}{also}, "
+            f"{uncertain_numbers(result.inputs, actual)}, "
             f"{count(len(result.models), 'model')}",
             style="bold",
         )
