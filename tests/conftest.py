@@ -33,6 +33,26 @@ ROOT = Path(__file__).resolve().parents[1]
 # that they agree; that module is not imported here, so that pytest can load it as a plugin).
 SHARED_DATA = Path(os.environ.get("STATECRAFT_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
+
+def _renew_dask_offload_thread() -> None:
+    """In a process forked from one that ran Dask: a fresh offload thread for Dask.
+
+    distributed keeps one module-level thread pool (``distributed.utils._offload_executor``)
+    to deserialise tasks. A forked child inherits the pool but not its thread, so its first
+    task waits for ever. ``make mutation`` forks each mutant's test run from the process that
+    ran every test once (mutmut's stats), so without this the Dask tests hung in every mutant
+    until pytest-timeout stopped them (counted as a kill); ``tests/test_fork_dask.py``
+    checks that a forked child runs a Dask study."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    dask_utils = sys.modules.get("distributed.utils")
+    if dask_utils is not None and hasattr(dask_utils, "_offload_executor"):
+        dask_utils._offload_executor = ThreadPoolExecutor(1, thread_name_prefix="Dask-Offload")
+
+
+os.register_at_fork(after_in_child=_renew_dask_offload_thread)
+
 #: For a test that reads SHARED_DATA: it skips with a message where the folder is absent,
 #: and fails if it skips in CI (tests/shared_marker.py).
 requires_shared = pytest.mark.shared
