@@ -214,6 +214,10 @@ def test_draw_gains_by_hand(tiny: dict[str, Any]) -> None:
     every = draw_gains(batch, outcome, ["a", "b", "c"])
     assert every is not None
     np.testing.assert_allclose(every, [[0.3, -0.3, 0.3], [0.1, -0.7, 0.7]])
+    # every actor in another order: the columns follow the order asked for
+    turned = draw_gains(batch, outcome, ["c", "b", "a"])
+    assert turned is not None
+    np.testing.assert_allclose(turned, [[0.3, -0.3, 0.3], [0.7, -0.7, 0.1]])
     # a draw with no finite outcome on tax leaves no issue to count
     assert draw_gains(batch, np.array([[np.nan, 5.0], [90.0, 5.0]]), ["a"]) is None
     # a status quo on date too: a (2, salience 0.5) sees date move from 8 to 5, gaining 0.3

@@ -225,8 +225,10 @@ def draw_gains(batch: Batch, outcome: np.ndarray, ranked: Sequence[str]) -> np.n
     if not cols:
         return None
     rows = [batch.actor_ids.index(a) for a in ranked]
-    # Views, not copies, where every actor is ranked and every issue counts (the usual case)
-    take_rows: slice | list[int] = slice(None) if len(rows) == batch.n_actors else rows
+    # Views, not copies, where every actor is ranked in the batch's order and every issue
+    # counts (the usual case)
+    every = rows == list(range(batch.n_actors))
+    take_rows: slice | list[int] = slice(None) if every else rows
     take_cols: slice | list[int] = slice(None) if len(cols) == batch.n_issues else cols
     # Issues first, then actors, then draws: the sums over the issues are whole-row
     # additions, the same numbers as gains() gives (statecraft.models.rows)
