@@ -492,6 +492,9 @@ def test_simulate_cli_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(u, "run_block", run_then_stop)
+    # Blocks in this thread, where Ctrl-C lands (on threads it lands in the main thread
+    # while they run: test_parallel.py's test_an_interrupt_stops_the_threads_promptly)
+    monkeypatch.setenv("STATECRAFT_THREADS", "1")
     result = runner.invoke(
         app, ["simulate", "karabakh-2020", "--perturb", "0.1", "-n", str(3 * u.BLOCK)]
     )

@@ -17,12 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from statecraft._threads import threads_to_use
 from statecraft.analysis._summary import GainPlan, count_gains
 from statecraft.analysis._summary import Summary as _Summary
 from statecraft.analysis.draws import UncertainInput, draw_block, uncertain_inputs
 from statecraft.analysis.kernel import (
     DEFAULT_MEMORY,
     check_memory,
+    chunk_size,
     chunks,
     draws_per_block,
     input_bytes,
@@ -38,6 +40,7 @@ __all__ = [
     "BLOCK",
     "block_note",
     "block_size",
+    "block_threads",
     "exponent",
     "full_block_budget",
     "ranked_actors",
@@ -93,6 +96,35 @@ def block_size(scenario: Scenario, memory: int = DEFAULT_MEMORY) -> int:
     run and wherever; and at any budget for a scenario whose block fits it whole."""
     held, _ = study_shares(memory)
     return draws_per_block(len(scenario.actors), len(scenario.issues), BLOCK, held)
+
+
+#: The most threads a study's blocks run on at once in one process. Measured on two CPUs
+#: only (docs/performance.md); the blocks' Python steps hold the GIL, so more threads are
+#: not assumed to pay.
+MOST_BLOCK_THREADS = 2
+
+
+def block_threads(scenario: Scenario, models: Sequence[Model], memory: int, n_blocks: int) -> int:
+    """How many blocks of a study run at once on threads in this process: up to
+    :data:`MOST_BLOCK_THREADS`, the CPUs (``STATECRAFT_THREADS`` where set,
+    :func:`~statecraft._threads.threads_to_use`) and the blocks; one where a model runs
+    per draw in Python (``batched`` False: it holds the GIL) or runs threads itself, or
+    where a share of the budget ``memory`` would not hold a whole block of inputs and each
+    model's whole chunk: each of the blocks in flight keeps to ``memory // threads``
+    (:func:`run_block`'s budget), with the same blocks and chunks as one thread, so the
+    same bytes."""
+    threads = min(threads_to_use(), MOST_BLOCK_THREADS, n_blocks)
+    if threads < 2 or not all(m.batched and not m.threads_itself for m in models):
+        return 1
+    block = block_size(scenario, memory)
+    part = memory // threads
+    if block_size(scenario, part) < block:
+        return 1
+    _, share = study_shares(part)
+    n_actors, n_issues = len(scenario.actors), len(scenario.issues)
+    if any(chunk_size(m, n_actors, n_issues, share) < block for m in models):
+        return 1
+    return threads
 
 
 def block_note(block: int, requested: int, scenario: Scenario | None = None) -> str | None:

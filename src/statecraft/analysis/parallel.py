@@ -1,4 +1,5 @@
-"""Running the blocks of a study: in this process, in local worker processes, or on Dask.
+"""Running the blocks of a study: in this process (on one thread or several), in local
+worker processes, or on Dask.
 
 Blocks are pure (the same arguments give the same summary anywhere) and their summaries
 merge exactly, so a study gives byte-identical results however its blocks are spread.
@@ -9,8 +10,10 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from typing import Any, TypeVar
 
+from statecraft._threads import usable_cpus
 from statecraft.models import Model
 from statecraft.scenario import Scenario
 
@@ -28,12 +31,15 @@ def execute(
     blocks: Iterator[tuple[int, int]],
     workers: int = 1,
     dask: str | Any | None = None,
+    threads: int = 1,
 ) -> Iterable[S]:
     """Yield block summaries (in any order: merging is exact).
 
     With several processes or Dask, at most ``2 x workers`` blocks are in flight at once,
     so memory stays bounded however many draws a study has. Local processes are at most
-    the CPUs this process may use (:func:`usable_cpus`) and the study's blocks.
+    the CPUs this process may use (:func:`usable_cpus`) and the study's blocks. In this
+    process (one worker), ``threads`` > 1 runs that many blocks at once on threads (NumPy
+    and the compiled draws let go of the GIL), never more blocks in flight than threads.
     """
     if dask is not None:
         yield from _execute_dask(run_block, scenario, models, seed, blocks, dask)
@@ -43,22 +49,43 @@ def execute(
     ahead = list(itertools.islice(blocks, min(workers, usable_cpus())))
     blocks = itertools.chain(ahead, blocks)
     workers = max(1, len(ahead))
+    if workers == 1 and threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool: Executor = ThreadPoolExecutor(threads, thread_name_prefix="statecraft-block")
+        yield from _windowed(pool, run_block, (scenario, list(models)), seed, blocks, threads)
+        return
     if workers == 1:
         for k, size in blocks:
             yield run_block(scenario, models, {}, seed, k, size)
         return
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
 
-    text = scenario.model_dump_json()
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    text = scenario.model_dump_json()
+    yield from _windowed(pool, run_block, (text, list(models)), seed, blocks, 2 * workers)
+
+
+def _windowed(
+    pool: Executor,
+    run_block: BlockFn[S],
+    study: tuple[Any, list[Any]],
+    seed: int,
+    blocks: Iterator[tuple[int, int]],
+    window: int,
+) -> Iterable[S]:
+    """The blocks on ``pool``, at most ``window`` in flight, yielded as they finish; the
+    pool is shut down at the end or on any stop (Ctrl-C), its queued blocks dropped."""
+    from concurrent.futures import FIRST_COMPLETED, Future, wait
+
     pending: set[Future[S]] = set()
     try:
         for k, size in blocks:
-            if len(pending) >= 2 * workers:
+            if len(pending) >= window:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
-            pending.add(pool.submit(run_block, text, list(models), {}, seed, k, size))
+            pending.add(pool.submit(run_block, *study, {}, seed, k, size))
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -66,14 +93,6 @@ def execute(
     finally:
         # On Ctrl-C (or any stop) drop the queued blocks instead of running them out.
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity where the system says, else all)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on every platform
-        return max(1, os.cpu_count() or 1)
 
 
 def _ignore_interrupts() -> None:

@@ -30,6 +30,7 @@ from statecraft.analysis._blocks import (
     BLOCK,
     block_note,
     block_size,
+    block_threads,
     exponent,
     ranked_actors,
     run_block,
@@ -328,15 +329,24 @@ def run_study(
 ) -> _Summary:
     """Every block of a study of ``draws`` draws, merged: the summary of the draws done
     (fewer than asked for after Ctrl-C). ``models`` are checked already
-    (:func:`check_models`); blocks and chunks are sized from the budget ``memory``."""
+    (:func:`check_models`); blocks and chunks are sized from the budget ``memory``. With one
+    worker, blocks run two at a time on threads where the models and the budget allow
+    (:func:`~statecraft.analysis._blocks.block_threads`; ``STATECRAFT_THREADS=1`` runs
+    them one at a time): the same bytes."""
     total = _Summary(0, {}, {}, {}, {}, {})
-    blocks = _blocks(draws, block_size(scenario, memory))
+    size = block_size(scenario, memory)
+    blocks = _blocks(draws, size)
+    threads = 1
+    if workers == 1 and dask is None:
+        threads = block_threads(scenario, models, memory, math.ceil(draws / size))
     block: Callable[..., _Summary] = run_block
     compiled = compiled_pays(draws, len(uncertain_inputs(scenario)))
-    if plan is not None or memory != DEFAULT_MEMORY or compiled:
-        block = functools.partial(run_block, plan=plan, memory=memory, compiled=compiled)
+    if plan is not None or memory != DEFAULT_MEMORY or compiled or threads > 1:
+        # Each block in flight keeps to its share of the budget (block_threads)
+        share = memory // threads
+        block = functools.partial(run_block, plan=plan, memory=share, compiled=compiled)
     try:
-        for summary in execute(block, scenario, models, seed, blocks, workers, dask):
+        for summary in execute(block, scenario, models, seed, blocks, workers, dask, threads):
             total.merge(summary)
             if progress:
                 progress(total.draws, draws)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from statecraft._threads import threads_to_use
 from statecraft.models.base import weights
 from statecraft.models.compromise import weighted_mean
 from statecraft.models.eu_options import EUOptions
@@ -50,21 +51,6 @@ def resolve(engine: Engine = "auto") -> Literal["numpy", "numba"]:
 _MIN_PAIRS_PER_THREAD = 50_000
 
 _POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
-
-
-def threads_to_use() -> int:
-    """Threads the compiled round runs on: ``STATECRAFT_THREADS`` where set (a whole number
-    from 1; the worker processes of ``--workers`` set it to 1, each being one CPU already),
-    else the CPUs this process may run on."""
-    wanted = os.environ.get("STATECRAFT_THREADS", "").strip()
-    if wanted:
-        if not wanted.isdigit() or int(wanted) < 1:
-            raise ValueError(f"STATECRAFT_THREADS must be a whole number from 1 (got {wanted!r})")
-        return int(wanted)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on every platform
-        return max(1, os.cpu_count() or 1)
 
 
 def _pool(threads: int) -> ThreadPoolExecutor:

@@ -266,6 +266,9 @@ class Model(ABC):
     #: ``IssueArrays.rows``): a Monte Carlo study may give it a batch whose draws-first
     #: arrays are views that are not contiguous (``DrawPlan.batch``).
     issues_first: ClassVar[bool] = False
+    #: Runs threads of its own (the expected utility model's compiled round): a Monte Carlo
+    #: study then runs its blocks one at a time (``analysis._blocks.block_threads``).
+    threads_itself: ClassVar[bool] = False
     #: Every forecast of an issue lies within the range of the positions of the actors that
     #: take part in it (the contract test checks it where it is declared).
     within_positions: ClassVar[bool] = True

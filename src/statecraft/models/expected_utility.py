@@ -78,6 +78,7 @@ class ExpectedUtility(IssueModel):
         "model. Journal of Theoretical Politics 23(4): 510-531."
     )
     Options: ClassVar[type[EUOptions]] = EUOptions
+    threads_itself = True  # the compiled round splits a batch's draws over threads
     opts: EUOptions
     cost = "slow"
 
