@@ -34,6 +34,8 @@ def crowd(n: int, m: int = 1) -> sc.Scenario:
         ("1.5G", 3 * 2**29),
         ("800MB", 800 * 2**20),
         (3 * 2**20, 3 * 2**20),
+        ("2P", 2 * 2**50),  # pebibytes
+        ("7EiB", 7 * 2**60),  # exbibytes: 7 x 1024^6, below the 8 EiB ceiling
     ],
 )
 def test_budget_is_read(text: Any, expected: int) -> None:
@@ -51,7 +53,7 @@ def test_budget_is_read(text: Any, expected: int) -> None:
         ("nan", "'nan'"),  # not a number
         ("inf", "'inf'"),  # not finite
         ("1e999", "'1e999'"),  # overflows
-        ("9E", "'9E'"),  # exbibytes: not a unit here
+        ("9E", "'9E'"),  # 9 x 1024^6 bytes: 8 EiB or more
         ("1K", "'1K': 1,024 bytes"),  # under 1 MiB
         ("1.5", "'1.5': 1 byte"),  # a bare number is bytes, whole ones
         (0, "0: 0 bytes"),
@@ -65,7 +67,7 @@ def test_bad_budget_says_what_is_allowed(value: Any, shown: str) -> None:
     with pytest.raises(ValueError, match="the memory budget must be a size") as caught:
         kernel.parse_memory(value)
     assert str(caught.value) == (
-        "the memory budget must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T: "
+        "the memory budget must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T, P, E: "
         "powers of 1024; a bare number is bytes), from 1 MiB to below 8 EiB "
         f"(got {shown})"
     )

@@ -300,7 +300,7 @@ def test_every_command_refuses_a_bad_size(command: str, size: str, shown: str) -
     result = CliRunner().invoke(app, [*COMMANDS[command], "--memory", size])
     assert result.exit_code == 2, result.output
     assert result.output.strip() == (
-        "error: --memory must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T: "
+        "error: --memory must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T, P, E: "
         f"powers of 1024; a bare number is bytes), from 1 MiB to below 8 EiB (got {shown})"
     )
     assert not Path("never.html").exists()

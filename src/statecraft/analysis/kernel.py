@@ -97,7 +97,7 @@ def chunk_size(model: Model, n_actors: int, n_issues: int, budget: int = MEMORY_
 
 def _size(text: str) -> int:
     """Bytes from ``2000000000``, ``512M``, ``2G`` or ``1.5GiB``."""
-    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+    units = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40, "P": 2**50, "E": 2**60}
     t = text.strip().upper().removesuffix("B").removesuffix("I")
     unit = t[-1:] if t[-1:] in units else ""
     value = float(t.removesuffix(unit)) * units[unit]
@@ -119,13 +119,13 @@ def _model_on(name: str, n_actors: int, n_issues: int) -> str:
 def parse_memory(value: int | str | None, what: str = "the memory budget") -> int:
     """A memory budget in bytes from ``value``: None (the default, :data:`DEFAULT_MEMORY`),
     a whole number of bytes, or text such as ``512M``, ``2G``, ``1.5GiB`` or ``800MB``
-    (units K, M, G, T, powers of 1024). Raises ValueError saying what is allowed for
+    (units K, M, G, T, P, E, powers of 1024). Raises ValueError saying what is allowed for
     anything else: not a size, an unknown unit, 0 or below, not finite, under
     :data:`MIN_MEMORY` (1 MiB) or from 8 EiB up."""
     if value is None:
         return DEFAULT_MEMORY
     allowed = (
-        f"{what} must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T: powers of "
+        f"{what} must be a size such as 512M, 2G or 1.5GiB (units K, M, G, T, P, E: powers of "
         "1024; a bare number is bytes), from 1 MiB to below 8 EiB"
     )
     if isinstance(value, bool) or not isinstance(value, int | str):
