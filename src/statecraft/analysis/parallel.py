@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from statecraft._threads import usable_cpus
 from statecraft.models import Model
 from statecraft.scenario import Scenario
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["execute", "usable_cpus"]
 
