@@ -8,6 +8,7 @@ every draw.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -145,12 +146,22 @@ def test_a_study_works_out_its_inputs_once_and_keeps_eight_scenarios(
     assert _blocks._STUDIES[id(first)][0] is first
 
 
-def test_a_study_reports_its_progress_block_by_block() -> None:
+def test_a_study_reports_its_progress_block_by_block(monkeypatch: pytest.MonkeyPatch) -> None:
     # 2 x 4096 + 10 draws: three blocks, progress after each with the draws done so far
-    calls: list[tuple[int, int]] = []
     draws = 2 * u.BLOCK + 10
+    monkeypatch.setenv("STATECRAFT_THREADS", "1")  # one block at a time: in their order
+    calls: list[tuple[int, int]] = []
     u.simulate(uniform_scenario(), "compromise", draws=draws, progress=lambda *a: calls.append(a))
     assert calls == [(4096, 8202), (8192, 8202), (8202, 8202)]
+    # Two blocks at a time on threads: the blocks finish in any order (the 10-draw block
+    # may come before the second 4096), but each report still adds one block's draws
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    monkeypatch.setattr(u, "block_threads", lambda *a, **k: 2)
+    calls = []
+    u.simulate(uniform_scenario(), "compromise", draws=draws, progress=lambda *a: calls.append(a))
+    done = [0] + [d for d, _ in calls]
+    assert sorted(b - a for a, b in itertools.pairwise(done)) == [10, 4096, 4096]
+    assert {total for _, total in calls} == {8202}
 
 
 def test_a_study_by_default_and_its_options() -> None:
