@@ -8,14 +8,19 @@ every draw.
 
 from __future__ import annotations
 
+import math
 import re
+import zlib
 from typing import Any
 
+import numpy as np
 import pytest
 
 import statecraft as sc
 from statecraft.analysis import _blocks
 from statecraft.analysis import uncertainty as u
+from statecraft.analysis._summary import MARGIN_BINS, GainPlan
+from statecraft.arrays import draw_batch
 from tests.test_uncertainty import Never, uniform_scenario
 
 
@@ -294,3 +299,86 @@ def test_a_budget_given_sizes_the_chunks_of_the_numpy_draws(
     monkeypatch.setenv("STATECRAFT_DRAW_ENGINE", "numpy")
     u.simulate(crowd(200, 10), "compromise", draws=300, memory="64M")
     assert seen == [137, 137, 16, 10]
+
+
+def _without_ranges(data: Any) -> Any:
+    """A scenario's JSON with every ranged number ({value, low, high}) made its value."""
+    if isinstance(data, dict):
+        if "value" in data and ("low" in data or "high" in data):
+            return data["value"]
+        return {k: _without_ranges(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_ranges(v) for v in data]
+    return data
+
+
+def test_a_block_takes_named_models_with_their_options() -> None:
+    # run_block builds models given by name with the options (the processes of a study get
+    # names): an option that no model named takes is refused there too.
+    with pytest.raises(ValueError, match="unknown option 'rounds'"):
+        _blocks.run_block(uniform_scenario(), ["compromise"], {"rounds": 3}, 1, 0, 10)
+
+
+def test_a_stochastic_models_draws_come_from_the_seed_and_the_block() -> None:
+    # Karabakh without its ranges: every draw has the same inputs, so the random-rate
+    # exchange's spread comes from its own generator alone, which is (kernel.model_generator)
+    # PCG64(SeedSequence(seed, spawn_key=(block, crc32(b"exchange")))). Built by hand, that
+    # generator gives the block's forecasts, so another seed or another block gives others.
+    s = sc.Scenario.model_validate(
+        _without_ranges(sc.load("karabakh-2020").model_dump(mode="json", exclude_none=True))
+    )
+    assert not u.uncertain_inputs(s)
+    model = sc.get_model("exchange", variant="random-rate")
+    batch = draw_batch(s, {}, 20)
+    means = []
+    for seed, block in ((5, 0), (6, 0), (5, 1)):
+        key = zlib.crc32(b"exchange")
+        stream = np.random.SeedSequence(seed, spawn_key=(block, key))
+        rng = np.random.Generator(np.random.PCG64(stream))
+        want = model.evaluate(batch, rng).forecasts.mean(axis=0)
+        got = _blocks.run_block(s, [model], {}, seed, block, 20)
+        # sums are kept divided by 2^7, the power of two of the scales' end 100 (0.78 x 2^7)
+        mean = [math.ldexp(math.fsum(got.sums[(i.id, "exchange")]) / 20, 7) for i in s.issues]
+        # the block's exact sum against NumPy's pairwise one: a few units in the last place
+        assert mean == pytest.approx(want, rel=1e-12, abs=1e-12)
+        means.append(mean)
+    assert means[0] != means[1]
+    assert means[0] != means[2]
+
+
+def test_a_block_with_a_gain_plan_counts_in_chunks() -> None:
+    # The uniform case with x's actual outcome at 100, in one block of 250 draws run in
+    # chunks of 100, 100 and 50: at a budget of 108,800 bytes the chunk's half, 54,400, holds
+    # 54,400 / (256 + 288) = 100 draws of the compromise (its bytes per draw and the draw's
+    # inputs). b at p (uniform on [0, 100]), a at the status quo 0: the compromise is p / 2,
+    # so a's gain is -p / 200 and b's p / 200 > 0: b is the biggest winner in all 250 draws,
+    # counted over the three chunks. Against the actual 100: a's gain (0 - 100) / 100 = -1,
+    # b's (p - (100 - p)) / 100, so a's gain minus b's is -p / 50, in [-2, 0]: all 250
+    # differences fall in the lower half of the 4,000 bins on [-2, 2] (0 in bin 2,000).
+    data = uniform_scenario().model_dump(mode="json", exclude_none=True)
+    data["issues"][0]["actual"] = 100
+    s = sc.Scenario.model_validate(data)
+    plan = GainPlan(pairs=((0, 1),), actual=True)
+    got = _blocks.run_block(s, ["compromise"], {}, 3, 0, 250, plan=plan, memory=108_800)
+    assert got.best["compromise"].tolist() == [0, 250]
+    assert got.gains["compromise"].best.tolist() == [0, 250]
+    assert got.actual is not None
+    assert got.actual.margins.shape == (1, MARGIN_BINS)
+    assert int(got.actual.margins[0, : MARGIN_BINS // 2 + 1].sum()) == 250
+
+
+def test_a_block_refuses_a_chunk_the_machine_cannot_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A block run on its own checks its model's chunks against the machine: the crowd of
+    # 200 actors on 10 issues at a budget of 64 MiB runs the compromise in chunks of 137
+    # draws of 128,000 + 115,360 bytes, 33,340,320 bytes at the peak (the block's inputs are
+    # the caller's: test_a_study_is_refused_when_its_block_and_chunk_outgrow_the_machine).
+    # A machine allowing exactly that runs a block of 290 draws; one byte less refuses it.
+    from tests.test_budget import crowd
+
+    s = crowd(200, 10)
+    monkeypatch.setenv("STATECRAFT_MEMORY", "33340320")
+    got = _blocks.run_block(s, ["compromise"], {}, 0, 0, 290, memory=64 * 2**20)
+    assert got.valid[(s.issues[0].id, "compromise")] == 290
+    monkeypatch.setenv("STATECRAFT_MEMORY", "33340319")
+    with pytest.raises(sc.MemoryLimitError, match="needs about 32 MiB at its peak"):
+        _blocks.run_block(s, ["compromise"], {}, 0, 0, 290, memory=64 * 2**20)
