@@ -20,7 +20,9 @@ import statecraft as sc
 from statecraft.analysis import _blocks
 from statecraft.analysis import uncertainty as u
 from statecraft.analysis._summary import MARGIN_BINS, GainPlan
-from statecraft.arrays import draw_batch
+from statecraft.analysis._summary import Summary as _Summary
+from statecraft.arrays import IssueArrays, draw_batch
+from statecraft.models.base import IssueModel, Output
 from tests.test_uncertainty import Never, uniform_scenario
 
 
@@ -382,3 +384,85 @@ def test_a_block_refuses_a_chunk_the_machine_cannot_hold(monkeypatch: pytest.Mon
     monkeypatch.setenv("STATECRAFT_MEMORY", "33340319")
     with pytest.raises(sc.MemoryLimitError, match="needs about 32 MiB at its peak"):
         _blocks.run_block(s, ["compromise"], {}, 0, 0, 290, memory=64 * 2**20)
+
+
+def test_confrontations_are_counted_either_way_and_added_chunk_by_chunk() -> None:
+    # Two actors, three draws per chunk. On x: a confronts b in draw 0 and b confronts a in
+    # draw 1, so the pair (either way) is in confrontation in 2 draws: counts [[0, 2], [2, 0]].
+    # The issue before it has no confrontations (another model's output), and z is not
+    # applicable, so its array is not read. Two such chunks add to 4.
+    conf = np.zeros((3, 2, 2), dtype=bool)
+    conf[0, 0, 1] = conf[1, 1, 0] = True
+    out = Output(
+        np.zeros((3, 3)),
+        not_applicable={"z": "not here"},
+        extras={"w": {}, "x": {"confrontation": conf}, "z": {"confrontation": conf}},
+    )
+    stance = {"position": 0, "salience": 1}
+    s = sc.Scenario.model_validate(
+        {
+            "name": "pairs",
+            "title": "Confrontations",
+            "issues": [
+                {"id": i, "label": i, "scale": {"low": 0, "high": 1}} for i in ("w", "x", "z")
+            ],
+            "actors": [
+                {"id": a, "capability": 1, "stances": {i: stance for i in "wxz"}}
+                for a in ("a", "b")
+            ],
+        }
+    )
+    summary = _Summary(3, {}, {}, {}, {}, {})
+    _blocks._reduce_extras(summary, s, "m", out)
+    assert list(summary.confrontation) == [("x", "m")]
+    assert summary.confrontation[("x", "m")].tolist() == [[0, 2], [2, 0]]
+    _blocks._reduce_extras(summary, s, "m", out)
+    assert summary.confrontation[("x", "m")].tolist() == [[0, 4], [4, 0]]
+
+
+def test_a_study_chooses_its_draw_engine_before_its_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With numba installed but not loaded and no engine asked for, a study draws through the
+    # compiled map from COMPILED_FROM draws x inputs (draws.compiled_pays): the uniform case
+    # has one input, so 50,000,000 draws take it (in 12,208 blocks: 50,000,000 / 4,096 =
+    # 12,207.03) and 300 draws take the plain blocks, called without other arguments. The
+    # blocks are a spy here, returning an empty summary: only the calls are checked.
+    pytest.importorskip("numba")
+    from statecraft.analysis import draws as draws_module
+
+    calls: list[dict[str, Any]] = []
+
+    def spy(*args: Any, **kwargs: Any) -> _Summary:
+        calls.append(kwargs)
+        return _Summary(args[-1], {}, {}, {}, {}, {})
+
+    monkeypatch.delenv("STATECRAFT_DRAW_ENGINE", raising=False)
+    monkeypatch.setattr(draws_module, "_numba_loaded", lambda: False)
+    monkeypatch.setattr(u, "run_block", spy)
+    models = u.check_models(uniform_scenario(), ["compromise"], {})
+    assert u.run_study(uniform_scenario(), models, 300, 1).draws == 300
+    assert calls == [{}]
+    calls.clear()
+    assert u.run_study(uniform_scenario(), models, 50_000_000, 1).draws == 50_000_000
+    assert len(calls) == 12_208
+    assert calls[0] == {"plan": None, "memory": u.DEFAULT_MEMORY, "compiled": True}
+
+
+class Below(IssueModel):
+    """A test double that forecasts 10 below the low end of every scale (out of contract)."""
+
+    name = "below"
+    title = "Below the scale"
+    citation = "A test double."
+
+    def predict(self, issue: IssueArrays) -> np.ndarray:
+        return np.full(np.shape(issue.position)[:-1], -10.0)
+
+
+def test_a_forecast_below_the_scale_is_counted_in_the_first_bin() -> None:
+    # A model breaking the contract (forecasts within the scale) by forecasting -10 on x
+    # (0..100): every draw is still counted, in the first of the 2,000 bins (the histogram's
+    # index -10 / 100 x 2,000 = -200 clipped to 0), and the mean is -10 itself.
+    r = u.simulate(uniform_scenario(), Below(), draws=50, seed=1)
+    x = r.summary("x", "below")
+    assert int(x.histogram[0]) == 50
+    assert x.mean == -10.0
