@@ -407,7 +407,7 @@ def test_confrontations_are_counted_either_way_and_added_chunk_by_chunk() -> Non
                 {"id": i, "label": i, "scale": {"low": 0, "high": 1}} for i in ("w", "x", "z")
             ],
             "actors": [
-                {"id": a, "capability": 1, "stances": {i: stance for i in "wxz"}}
+                {"id": a, "capability": 1, "stances": dict.fromkeys("wxz", stance)}
                 for a in ("a", "b")
             ],
         }
