@@ -424,8 +424,8 @@ def test_a_study_chooses_its_draw_engine_before_its_blocks(monkeypatch: pytest.M
     # With numba installed but not loaded and no engine asked for, a study draws through the
     # compiled map from COMPILED_FROM draws x inputs (draws.compiled_pays): the uniform case
     # has one input, so 50,000,000 draws take it (in 12,208 blocks: 50,000,000 / 4,096 =
-    # 12,207.03) and 300 draws take the NumPy draws. The
-    # blocks are a spy here, returning an empty summary: only the calls are checked.
+    # 12,207.03) and 300 draws take the NumPy draws. The blocks are a spy here, returning
+    # an empty summary: only the calls are checked.
     pytest.importorskip("numba")
     from statecraft.analysis import draws as draws_module
 
