@@ -467,3 +467,42 @@ def test_a_forecast_below_the_scale_is_counted_in_the_first_bin() -> None:
     x = r.summary("x", "below")
     assert int(x.histogram[0]) == 50
     assert x.mean == -10.0
+
+
+def test_a_study_goes_to_the_workers_and_the_dask_scheduler_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The blocks run where the caller says: the executor (a spy here, which runs nothing)
+    # gets the number of workers and the scheduler's address as given.
+    seen: list[tuple[int, Any]] = []
+
+    def spy(block: Any, scenario: Any, models: Any, seed: int, blocks: Any, *where: Any) -> Any:
+        seen.append(where)
+        return iter(())
+
+    monkeypatch.setattr(u, "execute", spy)
+    r = u.simulate(uniform_scenario(), draws=10, workers=3, dask="tcp://scheduler:8786")
+    assert seen == [(3, "tcp://scheduler:8786")]
+    assert (r.draws, r.requested) == (0, 10)
+
+
+def test_the_ranked_actors_stand_on_an_issue_with_a_status_quo() -> None:
+    # p has no status quo, q has one: a and b stand on q, c only on p, so the gains (from
+    # the status quo) rank a and b, not c.
+    stance = {"position": 0, "salience": 1}
+    s = sc.Scenario.model_validate(
+        {
+            "name": "ranked",
+            "title": "Who is ranked",
+            "issues": [
+                {"id": "p", "label": "P", "scale": {"low": 0, "high": 1}},
+                {"id": "q", "label": "Q", "scale": {"low": 0, "high": 1}, "status_quo": 0},
+            ],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"p": stance, "q": stance}},
+                {"id": "c", "capability": 1, "stances": {"p": stance}},
+                {"id": "b", "capability": 1, "stances": {"q": stance}},
+            ],
+        }
+    )
+    assert _blocks.ranked_actors(s) == ["a", "b"]
