@@ -506,3 +506,17 @@ def test_the_ranked_actors_stand_on_an_issue_with_a_status_quo() -> None:
         }
     )
     assert _blocks.ranked_actors(s) == ["a", "b"]
+
+
+def test_a_budget_given_to_a_study_must_hold_one_draw() -> None:
+    # 600 actors on 10 issues: one draw of the inputs is 8 x (7 x 6,000 + 2 x 610) = 345,760
+    # bytes, and the compromise's draw 64 x 6,000 = 384,000; one draw needs the inputs twice
+    # (held and in the chunk) and the model's: 1,075,520 bytes, over a budget of 1 MiB
+    # (1,048,576). The study is refused before it starts (test_budget.py refuses the spatial
+    # model's 2.3 GiB; here a study that ran anyway would be quick), and 2 MiB holds it.
+    from tests.test_budget import crowd
+
+    s = crowd(600, 10)
+    with pytest.raises(sc.MemoryLimitError, match=r"needs at least 1 MiB for one draw; the"):
+        u.simulate(s, "compromise", draws=10, memory="1M")
+    assert u.simulate(s, "compromise", draws=2, memory="2M").draws == 2
