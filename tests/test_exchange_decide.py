@@ -9,6 +9,7 @@ the decide package.
 from __future__ import annotations
 
 import json
+import os
 import tracemalloc
 from decimal import Context, Decimal, localcontext
 from fractions import Fraction
@@ -53,6 +54,12 @@ def _ours(case: str) -> tuple[tuple[str, ...], tuple[str, ...], list[ExchangeRou
     )
     names = tuple(a.name or a.id for a in scenario.actors)  # decide's files name actors
     return names, b.issue_ids, rounds
+
+
+# mutmut forks each mutant's test run from a process that ran every test once: a cached run
+# of the code under test would hand every mutant the unmutated run. The child computes it
+# again (the recorded files, _decide, are data and stay cached).
+os.register_at_fork(after_in_child=_ours.cache_clear)
 
 
 @pytest.mark.parametrize("case", CASES)
