@@ -105,9 +105,13 @@ MODULES: tuple[Module, ...] = (
     _m(
         "counterfactual",
         "analysis/counterfactual.py",
-        "test_counterfactual.py test_stacking.py",
+        "test_counterfactual.py test_counterfactual_by_hand.py test_stacking.py",
     ),
-    _m("exchange", "models/exchange.py", "test_exchange.py test_exchange_decide.py"),
+    _m(
+        "exchange",
+        "models/exchange.py",
+        "test_exchange.py test_exchange_decide.py test_exchange_options.py",
+    ),
     _m("exchange_decide", "models/_exchange_decide.py", "test_exchange_decide.py"),
     _m(
         "sensitivity",

@@ -160,6 +160,35 @@ def test_split_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             split_stack(bad)
 
 
+def test_a_name_too_long_to_look_up_is_no_file() -> None:
+    """A part of 5,000 characters is too long for the system to look up (an OSError, not
+    False, from ``Path.is_file``): it is no file, so the stack still splits at its '+'."""
+    assert split_stack("a" * 5000 + "+b") == ["a" * 5000, "b"]
+
+
+def test_load_stack_reads_a_path_as_one_patch_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Path is one file, '+' and all; a missing one names the scenario's built-in patches;
+    a bad file in a stack keeps its file, line and field (the field ``colour`` is line 5)."""
+    monkeypatch.chdir(tmp_path)
+    s = sc.load("karabakh-2020")
+    _write(tmp_path / "x+y.yaml", "xy", {"set": "status_quo", "issue": "tax", "value": 1})
+    assert load_stack(tmp_path / "x+y.yaml").name == "xy"
+    with pytest.raises(ScenarioError, match="the built-in patches are: csto-call, eu-engaged"):
+        load_stack(Path("nope.yaml"), scenario=s)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nassumes: a test\nchanges:\n  - remove_actor: a\n    colour: 1\n")
+    with pytest.raises(ScenarioError) as info:
+        load_stack(f"us-engaged+{bad}", scenario=s)
+    assert info.value.problem == f"in the stack 'us-engaged+{bad}': Extra inputs are not permitted"
+    assert (info.value.file, info.value.line, info.value.path) == (
+        str(bad),
+        5,
+        ("changes", 0, "colour"),
+    )
+
+
 def test_stacked_builtins_equal_applying_them_in_turn() -> None:
     s = sc.load("karabakh-2020")
     stacked = load_stack("us-engaged+eu-engaged", scenario=s)
