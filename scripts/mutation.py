@@ -86,7 +86,7 @@ MODULES: tuple[Module, ...] = (
     _m(
         "uncertainty",
         "analysis/uncertainty.py analysis/_blocks.py",
-        "test_uncertainty.py test_simulation_tables.py test_budget.py"
+        "test_uncertainty.py test_simulation_tables.py test_study_blocks.py test_budget.py"
         " test_expected_utility.py::test_monte_carlo_confrontations_count_either_direction"
         " test_extremes.py::test_every_json_output_is_strict_json_on_an_extreme_scenario"
         " test_memory.py::test_a_study_that_cannot_fit_is_refused_before_it_starts"
