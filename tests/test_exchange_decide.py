@@ -379,3 +379,28 @@ def test_a_capped_exchange_by_hand() -> None:
     assert trade["gain_i"] == pytest.approx(abs(shift_p * 0.2 - shift_q * 0.8))
     f = 0.5 * (100 - 130 / 1.5 - (100 - 130 / 1.5 - shift_p)) + 0.5 * shift_q
     np.testing.assert_allclose(first.externalities, [0, 0, f], atol=1e-12)
+
+
+def test_an_exchange_capped_below_decides_nil_move_is_none() -> None:
+    """The capped case above with B at 50 on q and F at f: q's outcome is (0.4 x 100 + 0.8
+    x 50 + 0.5 f)/1.7, which is 50 + d with d = (0.5 f - 5)/1.7. A's priced move carries q
+    far below B's 50, so the cap cuts A's move to 1.7 d / 0.4 = 4.25 d (the shift on q is
+    4.25 d x 0.4/1.7 = d), and B's to 1.2 d x 1.5/0.2 = 9 d.
+    f = 10.2: d = 0.1/1.7, A moves -0.25 and B 0.529: an exchange.
+    f = 10.000000000068: d = 2e-11, A's move 8.5e-11 is at most decide's nil 1e-10 while
+    B's 1.8e-10 is not: a move of either side that small voids the exchange: none."""
+    s = np.array([[0.8, 0.4], [0.2, 0.8], [0.5, 0.5]])
+
+    def first_round(f: float) -> ExchangeRound:
+        x = np.array([[100.0, 100.0], [0.0, 50.0], [100.0, f]])
+        (first,) = run_exchange(x, s, np.ones((3, 2)), x >= 0, rounds=1, protocol="decide")
+        return first
+
+    (trade,) = first_round(10.2).exchanges
+    d = 0.1 / 1.7
+    assert trade["i_moves"] == pytest.approx(-4.25 * d)
+    assert trade["j_moves"] == pytest.approx(9 * d)
+    tiny = first_round(10.000000000068)
+    assert tiny.start[1] == pytest.approx(50 + 2e-11, abs=1e-13)
+    assert tiny.exchanges == ()
+    np.testing.assert_array_equal(tiny.voting, tiny.start)
