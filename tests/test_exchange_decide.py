@@ -199,7 +199,7 @@ def test_decide_protocol_takes_the_equal_gain_variant_only() -> None:
         Exchange(ExchangeOptions(protocol="decide", variant="random-rate"))
     assert Exchange(ExchangeOptions(protocol="decide")).options["protocol"] == "decide"
     x = np.array([[100.0, 100.0], [0.0, 0.0]])
-    with pytest.raises(ValueError, match="equal-gain"):
+    with pytest.raises(ValueError, match=r"^protocol='decide' is decide's equal-gain model$"):
         run_exchange(x, x / 200 + 0.2, np.ones((2, 2)), x >= 0, protocol="decide", variant="r")
 
 
@@ -388,7 +388,10 @@ def test_an_exchange_capped_below_decides_nil_move_is_none() -> None:
     4.25 d x 0.4/1.7 = d), and B's to 1.2 d x 1.5/0.2 = 9 d.
     f = 10.2: d = 0.1/1.7, A moves -0.25 and B 0.529: an exchange.
     f = 10.000000000068: d = 2e-11, A's move 8.5e-11 is at most decide's nil 1e-10 while
-    B's 1.8e-10 is not: a move of either side that small voids the exchange: none."""
+    B's 1.8e-10 is not: a move of either side that small voids the exchange: none.
+    f = 10.0000000000802: d = 4.01e-11/1.7, A's move 2.5 x 4.01e-11 = 1.0025e-10, just
+    over the nil on decide's 0-100 scale (the default when no scale is given): an exchange
+    (after a cap decide does not test the gain again; it is 1.3e-11 here)."""
     s = np.array([[0.8, 0.4], [0.2, 0.8], [0.5, 0.5]])
 
     def first_round(f: float) -> ExchangeRound:
@@ -404,3 +407,6 @@ def test_an_exchange_capped_below_decides_nil_move_is_none() -> None:
     assert tiny.start[1] == pytest.approx(50 + 2e-11, abs=1e-13)
     assert tiny.exchanges == ()
     np.testing.assert_array_equal(tiny.voting, tiny.start)
+    (over,) = first_round(10.0000000000802).exchanges
+    assert over["i_moves"] == pytest.approx(-1.0025e-10, rel=1e-9)
+    assert over["j_moves"] == pytest.approx(9 * 4.01e-11 / 1.7, rel=1e-9)

@@ -76,3 +76,17 @@ def test_run_exchange_runs_ten_rounds_by_default() -> None:
     longer = run_exchange(*args, rounds=12)
     assert len(longer) == 12
     assert all(len(r.exchanges) > 0 for r in longer[10:])
+
+
+def test_the_random_rate_without_a_generator_draws_from_seed_0() -> None:
+    """``run_exchange`` without ``rng`` draws the random rate from NumPy's generator seeded
+    with 0, so that a run is the same each time: the same as with ``default_rng(0)`` given,
+    and not as with seed 1 (whose first draw, 0.51, is not seed 0's 0.64)."""
+    assert np.random.default_rng(0).random() != np.random.default_rng(1).random()
+
+    def moves(rng: np.random.Generator | None) -> float:
+        (first,) = run_exchange(X, S, C, ALL, rounds=1, variant="random-rate", rng=rng)
+        return float(first.exchanges[0]["i_moves"])
+
+    assert moves(None) == moves(np.random.default_rng(0))
+    assert moves(None) != moves(np.random.default_rng(1))
