@@ -12,6 +12,7 @@ import pytest
 
 from statecraft import load
 from statecraft.arrays import scenario_batch
+from statecraft.models import Exchange
 from statecraft.models.exchange import run_exchange
 
 # tests/test_exchange.py's case: A wants p (100) more than q; B wants q (0) more than p; B is
@@ -90,3 +91,14 @@ def test_the_random_rate_without_a_generator_draws_from_seed_0() -> None:
 
     assert moves(None) == moves(np.random.default_rng(0))
     assert moves(None) != moves(np.random.default_rng(1))
+
+
+def test_run_memory_by_hand_in_whole_bytes() -> None:
+    """The declared memory of one run (``Exchange.run_memory``), a whole number of bytes:
+    11 actors and 7 issues make 11 x 10 / 2 = 55 actor pairs and 7 x 6 / 2 = 21 issue
+    pairs, 1,155 pair-pairs: 112 x 1,155 + 1,024 x 11 x 7 = 129,360 + 78,848 = 208,208;
+    protocol=decide declares five times that."""
+    need = Exchange().run_memory(11, 7)
+    assert need == 208_208
+    assert type(need) is int
+    assert Exchange(protocol="decide").run_memory(11, 7) == 5 * 208_208
