@@ -410,3 +410,31 @@ def test_an_exchange_capped_below_decides_nil_move_is_none() -> None:
     (over,) = first_round(10.0000000000802).exchanges
     assert over["i_moves"] == pytest.approx(-1.0025e-10, rel=1e-9)
     assert over["j_moves"] == pytest.approx(9 * 4.01e-11 / 1.7, rel=1e-9)
+
+
+def test_a_void_candidate_of_a_larger_gain_does_not_end_the_round() -> None:
+    """Two cases of the nil-move test above side by side, on issues of their own (each
+    trio present on its two issues only, so no candidate mixes them):
+    X (issues 0, 1): F at 10.000000000068, d = 2e-11: void (A's capped move 8.5e-11), its
+    gain B's, d x |1.2 x 0.2 - 0.8| = 0.56 d = 1.12e-11.
+    Y (issues 2, 3): B with saliences (0.3, 0.5) and F at 10.000000000096: q's outcome
+    (0.4 x 100 + 0.5 x 50 + 0.5 f)/1.4 = 50 + d' with d' = (0.5 f - 5)/1.4 = 4.8e-11/1.4;
+    the cap leaves A a move of 1.4 d'/0.4 = 1.2e-10 and B, at the rate (0.4 + 0.5)/(0.8 +
+    0.3) = 9/11, 9/11 d' x 1.6/0.3 = 1.496e-10 (p's weights total 1.6): valid, with a gain
+    d' x |9/11 x 0.3 - 0.5| = 8.73e-12, smaller than X's. Sorted by gain, X comes first and
+    is passed over; Y is made."""
+    x, s = np.zeros((6, 4)), np.zeros((6, 4))
+    present = np.zeros((6, 4), dtype=bool)
+    x[0:3, 0:2] = [[100, 100], [0, 50], [100, 10.000000000068]]
+    s[0:3, 0:2] = [[0.8, 0.4], [0.2, 0.8], [0.5, 0.5]]
+    x[3:6, 2:4] = [[100, 100], [0, 50], [100, 10.000000000096]]
+    s[3:6, 2:4] = [[0.8, 0.4], [0.3, 0.5], [0.5, 0.5]]
+    present[0:3, 0:2] = present[3:6, 2:4] = True
+    (first,) = run_exchange(x, s, np.ones((6, 4)), present, rounds=1, protocol="decide")
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"], trade["i_supplies"], trade["j_supplies"]) == (3, 4, 3, 2)
+    d = 4.8e-11 / 1.4
+    assert trade["i_moves"] == pytest.approx(-1.2e-10, rel=1e-9)
+    assert trade["j_moves"] == pytest.approx(9 / 11 * d * 1.6 / 0.3, rel=1e-9)
+    assert trade["gain_i"] == pytest.approx(d * (0.5 - 9 / 11 * 0.3), rel=1e-9)
+    assert trade["gain_i"] < 0.56 * 2e-11
