@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tracemalloc
-from decimal import Context, Decimal, localcontext
+from decimal import ROUND_DOWN, Context, Decimal, localcontext
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -199,7 +199,7 @@ def test_decide_protocol_takes_the_equal_gain_variant_only() -> None:
         Exchange(ExchangeOptions(protocol="decide", variant="random-rate"))
     assert Exchange(ExchangeOptions(protocol="decide")).options["protocol"] == "decide"
     x = np.array([[100.0, 100.0], [0.0, 0.0]])
-    with pytest.raises(ValueError, match="equal-gain"):
+    with pytest.raises(ValueError, match=r"^protocol='decide' is decide's equal-gain model$"):
         run_exchange(x, x / 200 + 0.2, np.ones((2, 2)), x >= 0, protocol="decide", variant="r")
 
 
@@ -259,3 +259,182 @@ def test_decide_protocols_memory_estimate_covers_a_traced_run() -> None:
     finally:
         tracemalloc.stop()
     assert default.run_memory(11, 7) < peak <= decide.run_memory(11, 7)
+
+
+def test_the_hand_cases_shifts_and_both_gains_on_its_own_scale() -> None:
+    """The two-actor case by hand above, every field of its exchange record on the 0-10
+    scale (each issue's width / 100 = 0.1 per point of decide's 0-100): B's move of 33.33
+    on p shifts p by 33.33 x 0.4 / 1.2 = 11.11, A's move of 100 on q shifts q by 100 x 0.2 /
+    1.8 = 11.11: 1.111 on 0-10 each. The gain (equal for both, decide's equal-gain model)
+    is 11.11 x (0.8 - 0.2) = 6.67 on 0-100: 0.667 on 0-10."""
+    x = np.array([[10.0, 10.0], [0.0, 0.0]])
+    s = np.array([[0.8, 0.2], [0.2, 0.8]])
+    c = np.array([[1.0, 1.0], [2.0, 2.0]])
+    scale = (np.zeros(2), np.full(2, 10.0))
+    (first,) = run_exchange(x, s, c, x >= 0, rounds=1, protocol="decide", scale=scale)
+    (trade,) = first.exchanges
+    assert trade["shift_on_i_demand"] == pytest.approx(10 / 9)
+    assert trade["shift_on_j_demand"] == pytest.approx(10 / 9)
+    assert trade["gain_i"] == pytest.approx(6 / 9)
+    assert trade["gain_j"] == pytest.approx(6 / 9)
+
+
+def test_decide_protocol_ignores_the_callers_decimal_context() -> None:
+    """decide computes in the default context (28 digits, half-even): the protocol sets it
+    for its run, so a caller's own context (4 digits here, rounding down) changes nothing.
+    The hand case above: outcomes 8/1.2 and 2/1.8, votes (8 + 0.4 x 10/3)/1.2 and 0; in 4
+    digits 8/1.2 would be 6.666, off by 7e-4."""
+    x = np.array([[10.0, 10.0], [0.0, 0.0]])
+    s = np.array([[0.8, 0.2], [0.2, 0.8]])
+    c = np.array([[1.0, 1.0], [2.0, 2.0]])
+    scale = (np.zeros(2), np.full(2, 10.0))
+    with localcontext(Context(prec=4, rounding=ROUND_DOWN)):
+        (first,) = run_exchange(x, s, c, x >= 0, rounds=1, protocol="decide", scale=scale)
+    np.testing.assert_allclose(first.start, [8 / 1.2, 2 / 1.8], rtol=1e-12)
+    np.testing.assert_allclose(first.voting, [(8 + 0.4 * 10 / 3) / 1.2, 0.0], atol=1e-12)
+
+
+def test_actors_without_weight_or_stance_stay_out_of_decides_exchanges() -> None:
+    """The hand case on 0-100 (A at 100, 100; B at 0, 0) with three actors who weigh
+    nothing: C at (0, 0) with salience 0 on both issues, D at (100, 100) with saliences
+    (0.6, 0.4) and capability 0, E absent from both issues. None of them moves an outcome
+    (weight c x s = 0) and none trades (decide has no weightless stances: C's ratio of
+    saliences would be 0/0, D's move would divide by its weight 0), so the round is the
+    hand case's: outcomes p = 80/1.2 = 66.67, q = 20/1.8 = 11.11; A moves -100 on q, B
+    +33.33 on p; votes 77.78 and 0; shifts 11.11 each.
+    D, a third party present on both issues, has externality 0.6 x (|66.67 - 100| -
+    |77.78 - 100|) + 0.4 x (|11.11 - 100| - |0 - 100|) = 0.6 x 11.11 - 0.4 x 11.11 = 20/9
+    (the shifts signed by the parties' positions: p up toward A's 100, q down toward B's
+    0); C's saliences are 0, E is absent: 0."""
+    nan = np.nan
+    x = np.array([[100.0, 100.0], [0.0, 0.0], [0.0, 0.0], [100.0, 100.0], [nan, nan]])
+    s = np.array([[0.8, 0.2], [0.2, 0.8], [0.0, 0.0], [0.6, 0.4], [nan, nan]])
+    c = np.array([[1.0, 1.0], [2.0, 2.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
+    present = np.array([[True, True]] * 4 + [[False, False]])
+    (first,) = run_exchange(x, s, c, present, rounds=1, protocol="decide")
+    np.testing.assert_allclose(first.start, [80 / 1.2, 20 / 1.8])
+    np.testing.assert_allclose(first.voting, [(80 + 0.4 * 100 / 3) / 1.2, 0.0], atol=1e-12)
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"], trade["i_supplies"], trade["j_supplies"]) == (0, 1, 1, 0)
+    assert trade["i_moves"] == pytest.approx(-100)
+    assert trade["j_moves"] == pytest.approx(100 / 3)
+    assert trade["shift_on_i_demand"] == pytest.approx(100 / 9)
+    assert trade["shift_on_j_demand"] == pytest.approx(100 / 9)
+    np.testing.assert_allclose(first.externalities, [0, 0, 0, 20 / 9, 0], atol=1e-12)
+
+
+def test_an_actor_at_the_outcome_counts_on_its_left() -> None:
+    """decide puts an actor standing exactly at an issue's outcome on its left (x <= the
+    outcome), which decides whom it can trade with. On 0-100, p: C at 50, D at 100, E at 0,
+    each with salience 0.5 and capability 1, so p's outcome is 150/3 = 50, C's position;
+    q: C at 100 (salience 0.2), D and E at 0 (0.8, 0.5): outcome 20/1.5 = 13.33.
+    C is left on p and right on q, D right and left, E left on both: the one pair on
+    opposite sides of both outcomes is C and D (C on the right of p would pair with E).
+    C weighs p relatively more (0.5/0.2 > 0.5/0.8), so C is I and gives way on q. D moving
+    all the way to C's 50 on p shifts p by 50 x 0.5/1.5 = 16.67, q as much (rate (0.5 +
+    0.5)/(0.8 + 0.2) = 1), which needs C to move 16.67 x 1.5/0.2 = 125 > 100: C moves its
+    whole 100 on q (shift 100 x 0.2/1.5 = 13.33) and D 13.33 x 1.5/0.5 = 40 on p. Votes:
+    p = (50 + 60 + 0)/3 = 36.67, q = 0; the gain 13.33 x |0.2 - 0.5| = 4. E, the third
+    party, gains 0.5 x (13.33 - 0) on q; on p the shift is signed by C's side of the
+    outcome, and C stands at it: 0 (the approximation of `_decide_round`'s docstring)."""
+    x = np.array([[50.0, 100.0], [100.0, 0.0], [0.0, 0.0]])
+    s = np.array([[0.5, 0.2], [0.5, 0.8], [0.5, 0.5]])
+    (first,) = run_exchange(x, s, np.ones((3, 2)), x >= 0, rounds=1, protocol="decide")
+    np.testing.assert_allclose(first.start, [50.0, 20 / 1.5])
+    np.testing.assert_allclose(first.voting, [110 / 3, 0.0], atol=1e-12)
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"], trade["i_supplies"], trade["j_supplies"]) == (0, 1, 1, 0)
+    assert trade["i_moves"] == pytest.approx(-100)
+    assert trade["j_moves"] == pytest.approx(-40)
+    assert trade["gain_i"] == pytest.approx(4)
+    np.testing.assert_allclose(first.externalities, [0, 0, 0.5 * 20 / 1.5], atol=1e-12)
+
+
+def test_a_capped_exchange_by_hand() -> None:
+    """On 0-100: A at (100, 100) with saliences (0.8, 0.4), B at (0, 25) with (0.2, 0.8),
+    F at (100, 0) with (0.5, 0.5), capabilities 1. Outcomes p = 130/1.5 = 86.67, q =
+    60/1.7 = 35.29. A is right of both, B left of both, F right on p and left on q (no
+    partner): one pair, A the I (0.8/0.4 > 0.2/0.8), giving way on q.
+    Priced: B all the way to A's 100 on p shifts p by 100 x 0.2/1.5 = 13.33, q by 13.33 /
+    1.2 = 11.11 (rate (0.2 + 0.8)/(0.8 + 0.4)), which needs A to move 11.11 x 1.7/0.4 =
+    47.22 <= 75. That carries q to (0.4 x 52.78 + 0.8 x 25)/1.7 = 24.18, past B's 25: the
+    exchange is cut (decide's cap) to A's move that brings q to 25: (25 x 1.7 - 60)/0.4 =
+    -43.75, a shift on q of 43.75 x 0.4/1.7 = 10.29, on p 1.2 x 10.29 = 12.35, B's move
+    12.35 x 1.5/0.2 = 92.65. Votes p = 86.67 + 12.35 = 99.02, q = 25. The gain, B's, is
+    |12.35 x 0.2 - 10.29 x 0.8| = 5.76. F gains 0.5 x (13.33 - 0.98) + 0.5 x 10.29 on the
+    two issues."""
+    x = np.array([[100.0, 100.0], [0.0, 25.0], [100.0, 0.0]])
+    s = np.array([[0.8, 0.4], [0.2, 0.8], [0.5, 0.5]])
+    (first,) = run_exchange(x, s, np.ones((3, 2)), x >= 0, rounds=1, protocol="decide")
+    np.testing.assert_allclose(first.start, [130 / 1.5, 60 / 1.7])
+    shift_q = 17.5 / 1.7  # 43.75 x 0.4 / 1.7
+    shift_p = 1.2 * shift_q
+    np.testing.assert_allclose(first.voting, [130 / 1.5 + shift_p, 25.0])
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"], trade["i_supplies"], trade["j_supplies"]) == (0, 1, 1, 0)
+    assert trade["i_moves"] == pytest.approx(-43.75)
+    assert trade["j_moves"] == pytest.approx(shift_p * 1.5 / 0.2)
+    assert trade["shift_on_i_demand"] == pytest.approx(shift_p)
+    assert trade["shift_on_j_demand"] == pytest.approx(shift_q)
+    assert trade["gain_i"] == pytest.approx(abs(shift_p * 0.2 - shift_q * 0.8))
+    f = 0.5 * (100 - 130 / 1.5 - (100 - 130 / 1.5 - shift_p)) + 0.5 * shift_q
+    np.testing.assert_allclose(first.externalities, [0, 0, f], atol=1e-12)
+
+
+def test_an_exchange_capped_below_decides_nil_move_is_none() -> None:
+    """The capped case above with B at 50 on q and F at f: q's outcome is (0.4 x 100 + 0.8
+    x 50 + 0.5 f)/1.7, which is 50 + d with d = (0.5 f - 5)/1.7. A's priced move carries q
+    far below B's 50, so the cap cuts A's move to 1.7 d / 0.4 = 4.25 d (the shift on q is
+    4.25 d x 0.4/1.7 = d), and B's to 1.2 d x 1.5/0.2 = 9 d.
+    f = 10.2: d = 0.1/1.7, A moves -0.25 and B 0.529: an exchange.
+    f = 10.000000000068: d = 2e-11, A's move 8.5e-11 is at most decide's nil 1e-10 while
+    B's 1.8e-10 is not: a move of either side that small voids the exchange: none.
+    f = 10.0000000000802: d = 4.01e-11/1.7, A's move 2.5 x 4.01e-11 = 1.0025e-10, just
+    over the nil on decide's 0-100 scale (the default when no scale is given): an exchange
+    (after a cap decide does not test the gain again; it is 1.3e-11 here)."""
+    s = np.array([[0.8, 0.4], [0.2, 0.8], [0.5, 0.5]])
+
+    def first_round(f: float) -> ExchangeRound:
+        x = np.array([[100.0, 100.0], [0.0, 50.0], [100.0, f]])
+        (first,) = run_exchange(x, s, np.ones((3, 2)), x >= 0, rounds=1, protocol="decide")
+        return first
+
+    (trade,) = first_round(10.2).exchanges
+    d = 0.1 / 1.7
+    assert trade["i_moves"] == pytest.approx(-4.25 * d)
+    assert trade["j_moves"] == pytest.approx(9 * d)
+    tiny = first_round(10.000000000068)
+    assert tiny.start[1] == pytest.approx(50 + 2e-11, abs=1e-13)
+    assert tiny.exchanges == ()
+    np.testing.assert_array_equal(tiny.voting, tiny.start)
+    (over,) = first_round(10.0000000000802).exchanges
+    assert over["i_moves"] == pytest.approx(-1.0025e-10, rel=1e-9)
+    assert over["j_moves"] == pytest.approx(9 * 4.01e-11 / 1.7, rel=1e-9)
+
+
+def test_a_void_candidate_of_a_larger_gain_does_not_end_the_round() -> None:
+    """Two cases of the nil-move test above side by side, on issues of their own (each
+    trio present on its two issues only, so no candidate mixes them):
+    X (issues 0, 1): F at 10.000000000068, d = 2e-11: void (A's capped move 8.5e-11), its
+    gain B's, d x |1.2 x 0.2 - 0.8| = 0.56 d = 1.12e-11.
+    Y (issues 2, 3): B with saliences (0.3, 0.5) and F at 10.000000000096: q's outcome
+    (0.4 x 100 + 0.5 x 50 + 0.5 f)/1.4 = 50 + d' with d' = (0.5 f - 5)/1.4 = 4.8e-11/1.4;
+    the cap leaves A a move of 1.4 d'/0.4 = 1.2e-10 and B, at the rate (0.4 + 0.5)/(0.8 +
+    0.3) = 9/11, 9/11 d' x 1.6/0.3 = 1.496e-10 (p's weights total 1.6): valid, with a gain
+    d' x |9/11 x 0.3 - 0.5| = 8.73e-12, smaller than X's. Sorted by gain, X comes first and
+    is passed over; Y is made."""
+    x, s = np.zeros((6, 4)), np.zeros((6, 4))
+    present = np.zeros((6, 4), dtype=bool)
+    x[0:3, 0:2] = [[100, 100], [0, 50], [100, 10.000000000068]]
+    s[0:3, 0:2] = [[0.8, 0.4], [0.2, 0.8], [0.5, 0.5]]
+    x[3:6, 2:4] = [[100, 100], [0, 50], [100, 10.000000000096]]
+    s[3:6, 2:4] = [[0.8, 0.4], [0.3, 0.5], [0.5, 0.5]]
+    present[0:3, 0:2] = present[3:6, 2:4] = True
+    (first,) = run_exchange(x, s, np.ones((6, 4)), present, rounds=1, protocol="decide")
+    (trade,) = first.exchanges
+    assert (trade["i"], trade["j"], trade["i_supplies"], trade["j_supplies"]) == (3, 4, 3, 2)
+    d = 4.8e-11 / 1.4
+    assert trade["i_moves"] == pytest.approx(-1.2e-10, rel=1e-9)
+    assert trade["j_moves"] == pytest.approx(9 / 11 * d * 1.6 / 0.3, rel=1e-9)
+    assert trade["gain_i"] == pytest.approx(d * (0.5 - 9 / 11 * 0.3), rel=1e-9)
+    assert trade["gain_i"] < 0.56 * 2e-11
