@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import pytest
+
 from statecraft.analysis._advice import Advice, Flip, FlipSearch, Lever, Sweep
 
 SINGLE = (
@@ -215,6 +217,23 @@ def test_a_sweep_as_a_table() -> None:
         [100.0, 2.0],
     ]
     assert grid["winner"].isna().tolist() == [False, True, False, False]
+
+
+def test_a_sweep_whose_parts_do_not_match_is_refused() -> None:
+    """A sweep built by hand whose parts disagree in length raises rather than drop points
+    or columns in silence (zip's strict=True in to_frame): SWEEP has 3 points, 1 input and
+    2 issues. A zip that is not strict would give a 2-row table in the first case, a table
+    without the second input's column in the second, and a row without "forecast:y" (NaN)
+    in the third."""
+    # 3 values and 3 winners, but 2 rows of forecasts
+    with pytest.raises(ValueError, match="zip"):
+        replace(SWEEP, forecasts=SWEEP.forecasts[:2]).to_frame()
+    # 2 inputs named, but each point has 1 value (one axis)
+    with pytest.raises(ValueError, match="zip"):
+        replace(SWEEP, inputs=("a:x:position", "b:capability")).to_frame()
+    # 2 issues, but the second point's row has 1 forecast
+    with pytest.raises(ValueError, match="zip"):
+        replace(SWEEP, forecasts=[[10.0, 1.0], [20.0], [30.0, 3.0]]).to_frame()
 
 
 def test_where_a_sweep_changes_winner() -> None:
