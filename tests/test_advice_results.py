@@ -221,19 +221,19 @@ def test_a_sweep_as_a_table() -> None:
 
 def test_a_sweep_whose_parts_do_not_match_is_refused() -> None:
     """A sweep built by hand whose parts disagree in length raises rather than drop points
-    or columns in silence (zip's strict=True in to_frame): SWEEP has 3 points, 1 input and
-    2 issues. A zip that is not strict would give a 2-row table in the first case, a table
-    without the second input's column in the second, and a row without "forecast:y" (NaN)
-    in the third."""
-    # 3 values and 3 winners, but 2 rows of forecasts
-    with pytest.raises(ValueError, match="zip"):
-        replace(SWEEP, forecasts=SWEEP.forecasts[:2]).to_frame()
-    # 2 inputs named, but each point has 1 value (one axis)
-    with pytest.raises(ValueError, match="zip"):
-        replace(SWEEP, inputs=("a:x:position", "b:capability")).to_frame()
-    # 2 issues, but the second point's row has 1 forecast
-    with pytest.raises(ValueError, match="zip"):
-        replace(SWEEP, forecasts=[[10.0, 1.0], [20.0], [30.0, 3.0]]).to_frame()
+    or columns in silence (zip's strict=True in to_frame and to_dict): SWEEP has 3 points,
+    1 input and 2 issues. A zip that is not strict would give 2 points in the first case,
+    a table without the second input's column in the second (to_frame), and a point
+    without the forecast of "y" in the third."""
+    short = replace(SWEEP, forecasts=SWEEP.forecasts[:2])  # 3 values and winners, 2 rows
+    two_inputs = replace(SWEEP, inputs=("a:x:position", "b:capability"))  # 1 value a point
+    short_row = replace(SWEEP, forecasts=[[10.0, 1.0], [20.0], [30.0, 3.0]])  # 2 issues
+    for bad in (short, two_inputs, short_row):
+        with pytest.raises(ValueError, match="zip"):
+            bad.to_frame()
+    for bad in (short, short_row):  # to_dict zips no input names with values
+        with pytest.raises(ValueError, match="zip"):
+            bad.to_dict()
 
 
 def test_where_a_sweep_changes_winner() -> None:
