@@ -231,6 +231,13 @@ def test_a_sweep_whose_parts_do_not_match_is_refused() -> None:
     for bad in (short, two_inputs, short_row):
         with pytest.raises(ValueError, match="zip"):
             bad.to_frame()
+
+
+def test_a_sweep_whose_parts_do_not_match_has_no_json() -> None:
+    """As above, for to_dict: 3 values and winners but 2 rows of forecasts would give 2
+    points; a row of 1 forecast for 2 issues, a point without "y"."""
+    short = replace(SWEEP, forecasts=SWEEP.forecasts[:2])
+    short_row = replace(SWEEP, forecasts=[[10.0, 1.0], [20.0], [30.0, 3.0]])
     for bad in (short, short_row):  # to_dict zips no input names with values
         with pytest.raises(ValueError, match="zip"):
             bad.to_dict()
