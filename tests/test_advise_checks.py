@@ -130,6 +130,11 @@ def test_what_flips_passes_its_seed_and_options_on(monkeypatch: pytest.MonkeyPat
             {"second": ("a:x:position", 80, 90, 2)},
             "a two-input sweep needs two different inputs",
         ),
+        (
+            ("a:x:position", 80, 100, 3),
+            {"model": "expected-utility", "options": {"bogus": 1}},
+            "unknown option 'bogus' for the models run",
+        ),
         # a float or a bool is no number of steps, however large
         (("a:x:position", 80, 100, 2.5), {}, "a sweep needs at least 2 steps (got 2.5 for a:x"),
         (("a:x:position", 80, 100, True), {}, "a sweep needs at least 2 steps (got True for a:x"),
