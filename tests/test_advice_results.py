@@ -179,6 +179,15 @@ def test_advice_in_json() -> None:
             "reason": "not a number: no value could be computed",
         }
     ]
+    # a lever without a derivative (an actor leaving) says so, from the advice's own reasons
+    leave = replace(_advice(), levers=(replace(LEVERS[0], effect_per_unit=math.nan),))
+    assert leave.to_dict()["nulls"] == [
+        {
+            "path": "/levers/0/effect_per_unit",
+            "value": "NaN",
+            "reason": "no derivative: the lever is not a number (an actor leaving)",
+        }
+    ]
 
 
 #: A one-input sweep of three points: the winner changes once, at the last point.
