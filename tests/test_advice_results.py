@@ -168,6 +168,8 @@ def test_advice_in_json() -> None:
     assert d["flips"]["single"] == [SINGLE[0].to_dict(), SINGLE[1].to_dict()][:2]
     assert d["notes"] == ["d leaving is not shown: it is the only actor on y"]
     assert _advice(None).to_dict()["flips"] is None
+    # top applies to the flips' single changes too: the cheapest one, 0.1 of 0.1 and 0.25
+    assert _advice().to_dict(top=1)["flips"]["single"] == [SINGLE[0].to_dict()]
     # a lever whose effect is not a number is null, with why
     bad = replace(_advice(), levers=(replace(LEVERS[0], effect_range=math.nan),))
     out = bad.to_dict()

@@ -180,3 +180,18 @@ def test_a_capability_sweep_may_reach_the_largest_float(monkeypatch: pytest.Monk
     monkeypatch.setattr(advise_module, "check_models", stop)
     with pytest.raises(Checked):
         advise_module.sweep(advise_three(), "a:x:capability", 1, sys.float_info.max, 2)
+
+
+def test_what_flips_runs_the_scenario_at_its_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spy on the batched runs of the flip search: the first (the scenario as it is) runs
+    # at the seed given; only a stochastic model could tell the numbers apart
+    seen: list[Any] = []
+    run = advise_module._variants
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("seed", "no seed given"))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(advise_module, "_variants", spy)
+    what_flips(advise_three(), "compromise", seed=5)
+    assert seen[0] == 5
