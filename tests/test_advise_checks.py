@@ -195,3 +195,11 @@ def test_what_flips_runs_the_scenario_at_its_seed(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(advise_module, "_variants", spy)
     what_flips(advise_three(), "compromise", seed=5)
     assert seen[0] == 5
+
+
+def test_a_forecast_on_the_threshold_is_at_or_above_it() -> None:
+    # three()'s compromise is (2 x 100 + 60 + 0) / 4 = 65 exactly: at a threshold of 65
+    # the verdict is "x >= 65" (the issue's forecast is at or above it), not "x < 65"
+    found = what_flips(advise_three(), "compromise", issue="x", threshold=65)
+    assert found.verdict == "x >= 65"
+    assert found.what == "x >= 65"
