@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import statecraft as sc
+from statecraft.analysis import _flip as flip_module
 from statecraft.analysis import advise as advise_module
 from statecraft.analysis.advise import check_advise, what_flips
 from tests.test_advise import three as advise_three
@@ -193,8 +194,18 @@ def test_what_flips_runs_the_scenario_at_its_seed(monkeypatch: pytest.MonkeyPatc
         return run(*args, **kwargs)
 
     monkeypatch.setattr(advise_module, "_variants", spy)
+    searched: list[Any] = []  # and so do the search's own runs
+    search_run = flip_module.variant_forecasts
+
+    def search_spy(*args: Any, **kwargs: Any) -> Any:
+        searched.append(kwargs.get("seed", "no seed given"))
+        return search_run(*args, **kwargs)
+
+    monkeypatch.setattr(flip_module, "variant_forecasts", search_spy)
     what_flips(advise_three(), "compromise", seed=5)
     assert seen[0] == 5
+    assert searched  # the search ran
+    assert set(searched) == {5}
 
 
 def test_a_forecast_on_the_threshold_is_at_or_above_it() -> None:
