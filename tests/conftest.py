@@ -53,6 +53,35 @@ def _renew_dask_offload_thread() -> None:
 
 os.register_at_fork(after_in_child=_renew_dask_offload_thread)
 
+
+def _forget_the_parents_forkserver() -> None:
+    """In a forked child: forget multiprocessing's forkserver, which is the parent's.
+
+    The web app's workers start through a forkserver (``statecraft.web.workers``). A child
+    forked after that inherits the server's pid, and its next process start asks
+    ``os.waitpid`` about a process that is not its child: ``ChildProcessError``. mutmut forks
+    each mutant's test run from a process that ran every test once, so every mutant whose
+    tests reach a web route failed that test for this reason alone (counted as a kill,
+    whatever the mutant). The child closes only its own copy of the server's "alive" pipe
+    (the parent's server goes on) and starts its own server when it needs one;
+    ``tests/test_fork_forkserver.py`` checks that a forked child starts a process."""
+    import sys
+    import threading
+
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(forkserver, "_forkserver", None)
+    if server is None or server._forkserver_pid is None:
+        return
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+    server._forkserver_alive_fd = None
+    server._forkserver_address = None
+    server._forkserver_pid = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_forkserver)
+
 #: For a test that reads SHARED_DATA: it skips with a message where the folder is absent,
 #: and fails if it skips in CI (tests/shared_marker.py).
 requires_shared = pytest.mark.shared

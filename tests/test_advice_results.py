@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import pytest
+
 from statecraft.analysis._advice import Advice, Flip, FlipSearch, Lever, Sweep
 
 SINGLE = (
@@ -166,6 +168,8 @@ def test_advice_in_json() -> None:
     assert d["flips"]["single"] == [SINGLE[0].to_dict(), SINGLE[1].to_dict()][:2]
     assert d["notes"] == ["d leaving is not shown: it is the only actor on y"]
     assert _advice(None).to_dict()["flips"] is None
+    # top applies to the flips' single changes too: the cheapest one, 0.1 of 0.1 and 0.25
+    assert _advice().to_dict(top=1)["flips"]["single"] == [SINGLE[0].to_dict()]
     # a lever whose effect is not a number is null, with why
     bad = replace(_advice(), levers=(replace(LEVERS[0], effect_range=math.nan),))
     out = bad.to_dict()
@@ -175,6 +179,15 @@ def test_advice_in_json() -> None:
             "path": "/levers/0/effect_range",
             "value": "NaN",
             "reason": "not a number: no value could be computed",
+        }
+    ]
+    # a lever without a derivative (an actor leaving) says so, from the advice's own reasons
+    leave = replace(_advice(), levers=(replace(LEVERS[0], effect_per_unit=math.nan),))
+    assert leave.to_dict()["nulls"] == [
+        {
+            "path": "/levers/0/effect_per_unit",
+            "value": "NaN",
+            "reason": "no derivative: the lever is not a number (an actor leaving)",
         }
     ]
 
@@ -215,6 +228,30 @@ def test_a_sweep_as_a_table() -> None:
         [100.0, 2.0],
     ]
     assert grid["winner"].isna().tolist() == [False, True, False, False]
+
+
+def test_a_sweep_whose_parts_do_not_match_is_refused() -> None:
+    """A sweep built by hand whose parts disagree in length raises rather than drop points
+    or columns in silence (zip's strict=True in to_frame and to_dict): SWEEP has 3 points,
+    1 input and 2 issues. A zip that is not strict would give 2 points in the first case,
+    a table without the second input's column in the second (to_frame), and a point
+    without the forecast of "y" in the third."""
+    short = replace(SWEEP, forecasts=SWEEP.forecasts[:2])  # 3 values and winners, 2 rows
+    two_inputs = replace(SWEEP, inputs=("a:x:position", "b:capability"))  # 1 value a point
+    short_row = replace(SWEEP, forecasts=[[10.0, 1.0], [20.0], [30.0, 3.0]])  # 2 issues
+    for bad in (short, two_inputs, short_row):
+        with pytest.raises(ValueError, match="zip"):
+            bad.to_frame()
+
+
+def test_a_sweep_whose_parts_do_not_match_has_no_json() -> None:
+    """As above, for to_dict: 3 values and winners but 2 rows of forecasts would give 2
+    points; a row of 1 forecast for 2 issues, a point without "y"."""
+    short = replace(SWEEP, forecasts=SWEEP.forecasts[:2])
+    short_row = replace(SWEEP, forecasts=[[10.0, 1.0], [20.0], [30.0, 3.0]])
+    for bad in (short, short_row):  # to_dict zips no input names with values
+        with pytest.raises(ValueError, match="zip"):
+            bad.to_dict()
 
 
 def test_where_a_sweep_changes_winner() -> None:

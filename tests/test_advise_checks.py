@@ -4,13 +4,16 @@ mutants passed every test). Bytes as worked by hand in tests/test_budget_advise.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import pytest
 
 import statecraft as sc
+from statecraft.analysis import _flip as flip_module
 from statecraft.analysis import advise as advise_module
 from statecraft.analysis.advise import check_advise, what_flips
+from tests.test_advise import three as advise_three
 from tests.test_brief import three
 from tests.test_budget import crowd
 from tests.test_memory import crowd as plain_crowd
@@ -117,3 +120,97 @@ def test_what_flips_passes_its_seed_and_options_on(monkeypatch: pytest.MonkeyPat
     assert seen[1][0] == "expected-utility"
     assert seen[1][1]["rounds"] == 3
     assert seen[1][2] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("a:x:capability", 0, 2, 3), {}, "a:x:capability must be above 0 (got 0 to 2)"),
+        (
+            ("a:x:position", 80, 100, 3),
+            {"second": ("a:x:position", 80, 90, 2)},
+            "a two-input sweep needs two different inputs",
+        ),
+        (
+            ("a:x:position", 80, 100, 3),
+            {"model": "expected-utility", "options": {"bogus": 1}},
+            "unknown option 'bogus' for the models run",
+        ),
+        # a float or a bool is no number of steps, however large
+        (("a:x:position", 80, 100, 2.5), {}, "a sweep needs at least 2 steps (got 2.5 for a:x"),
+        (("a:x:position", 80, 100, True), {}, "a sweep needs at least 2 steps (got True for a:x"),
+    ],
+)
+def test_sweep_refuses_in_words(
+    args: tuple[Any, ...], kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        advise_module.sweep(advise_three(), *args, **kwargs)
+
+
+def test_sweep_takes_eleven_steps_and_seed_zero_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From 80 to 100 in the default 11 steps: 80, 82, ..., 100 (20 / 10 apart); the seed
+    given (0 by default) reaches the batched run."""
+    seeds: list[int] = []
+    run = advise_module._variants
+
+    def spy(*args: Any, seed: int, **kwargs: Any) -> Any:
+        seeds.append(seed)
+        return run(*args, seed=seed, **kwargs)
+
+    monkeypatch.setattr(advise_module, "_variants", spy)
+    w = advise_module.sweep(advise_three(), "a:x:position", 80, 100, model="compromise")
+    assert w.axes == (tuple(80.0 + 2 * k for k in range(11)),)
+    advise_module.sweep(advise_three(), "a:x:position", 80, 100, 3, model="compromise", seed=7)
+    assert seeds == [0, 7]
+
+
+def test_a_capability_sweep_may_reach_the_largest_float(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A capability lies in [tiny, max] of the floats, both ends included: a sweep up to
+    1.7976931348623157e308 passes the check of its ends (the run is stopped right after,
+    where the models are checked, before any arithmetic that would overflow)."""
+
+    class Checked(Exception):
+        pass
+
+    def stop(*args: Any, **kwargs: Any) -> Any:
+        raise Checked
+
+    monkeypatch.setattr(advise_module, "check_models", stop)
+    with pytest.raises(Checked):
+        advise_module.sweep(advise_three(), "a:x:capability", 1, sys.float_info.max, 2)
+
+
+def test_what_flips_runs_the_scenario_at_its_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A spy on the batched runs of the flip search: the first (the scenario as it is) runs
+    # at the seed given; only a stochastic model could tell the numbers apart
+    seen: list[Any] = []
+    run = advise_module._variants
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("seed", "no seed given"))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(advise_module, "_variants", spy)
+    searched: list[Any] = []  # and so do the search's own runs
+    search_run = flip_module.variant_forecasts
+
+    def search_spy(*args: Any, **kwargs: Any) -> Any:
+        searched.append(kwargs.get("seed", "no seed given"))
+        return search_run(*args, **kwargs)
+
+    monkeypatch.setattr(flip_module, "variant_forecasts", search_spy)
+    what_flips(advise_three(), "compromise", seed=5)
+    assert seen[0] == 5
+    assert searched  # the search ran
+    assert set(searched) == {5}
+
+
+def test_a_forecast_on_the_threshold_is_at_or_above_it() -> None:
+    # three()'s compromise is (2 x 100 + 60 + 0) / 4 = 65 exactly: at a threshold of 65
+    # the verdict is "x >= 65" (the issue's forecast is at or above it), not "x < 65"
+    found = what_flips(advise_three(), "compromise", issue="x", threshold=65)
+    assert found.verdict == "x >= 65"
+    assert found.what == "x >= 65"
