@@ -98,7 +98,9 @@ MODULES: tuple[Module, ...] = (
         " test_parallel.py::test_an_interrupt_stops_the_threads_promptly"
         " test_budget_notes.py::test_the_block_of_a_budget_worked_by_hand"
         " test_budget_notes.py::test_a_study_that_one_block_holds_gets_no_note"
-        " test_budget_notes.py::test_the_note_names_the_block_and_the_budget_that_restores_it",
+        " test_budget_notes.py::test_the_note_names_the_block_and_the_budget_that_restores_it"
+        " test_budget_notes.py::test_the_note_only_where_the_block_is_smaller_and_the_study"
+        "_outgrows_it",
     ),
     _m(
         "draws",

@@ -244,3 +244,27 @@ def test_a_budget_given_to_a_study_must_hold_one_draw() -> None:
     with pytest.raises(sc.MemoryLimitError, match=r"needs at least 1 MiB for one draw; the"):
         u.simulate(s, "compromise", draws=10, memory="1M")
     assert u.simulate(s, "compromise", draws=2, memory="2M").draws == 2
+
+
+def test_two_block_threads_only_where_half_the_budget_holds_a_whole_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Karabakh (9 actors x 5 issues): a draw's inputs take 2,744 bytes, so the budget
+    # 2 x 4,096 x 2,744 = 22,478,848 (full_block_budget) holds blocks of 4,096 on one thread;
+    # each of two threads would keep to half of it, whose half, 5,619,712 bytes, holds
+    # 5,619,712 // 2,744 = 2,048 draws, a smaller block: so one thread (the same blocks).
+    # At twice that budget, 11,239,424 // 2,744 = 4,096 draws fit a thread's half; the
+    # compromise's chunk then needs 4,096 x (2,744 + 2,880) = 23,035,904 bytes beside it,
+    # more than the thread's other half (11,239,424): one thread again
+    # (test_parallel.test_when_blocks_run_on_threads finds the budget where two run).
+    from statecraft.models import build_models
+
+    s = sc.load("karabakh-2020")
+    compromise = build_models(["compromise"], {})
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    full = _blocks.full_block_budget(s)
+    assert full == 22_478_848
+    assert _blocks.block_size(s, full) == 4096
+    assert _blocks.block_size(s, full // 2) == 2048
+    assert _blocks.block_threads(s, compromise, full, 9) == 1
+    assert _blocks.block_threads(s, compromise, 2 * full, 9) == 1
