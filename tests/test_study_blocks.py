@@ -268,3 +268,26 @@ def test_two_block_threads_only_where_half_the_budget_holds_a_whole_block(
     assert _blocks.block_size(s, full // 2) == 2048
     assert _blocks.block_threads(s, compromise, full, 9) == 1
     assert _blocks.block_threads(s, compromise, 2 * full, 9) == 1
+
+
+def test_blocks_run_on_threads_only_with_one_worker_and_no_scheduler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With STATECRAFT_THREADS=2 and the compromise on the uniform case (small enough for
+    # two threads at the default budget), the executor (a spy that runs nothing) is asked
+    # for two threads only for one worker, no scheduler and at least two blocks: 4,097
+    # draws are blocks of 4,096 and 1, while 4,096 draws are one block (one thread).
+    seen: list[tuple[int, Any, int]] = []
+
+    def spy(block: Any, scenario: Any, models: Any, seed: int, blocks: Any, *where: Any) -> Any:
+        seen.append(where)
+        return iter(())
+
+    monkeypatch.setattr(u, "execute", spy)
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    s = uniform_scenario()
+    u.simulate(s, draws=4097)
+    u.simulate(s, draws=4096)
+    u.simulate(s, draws=4097, workers=3)
+    u.simulate(s, draws=4097, dask="tcp://scheduler:8786")
+    assert seen == [(1, None, 2), (1, None, 1), (3, None, 1), (1, "tcp://scheduler:8786", 1)]
