@@ -291,3 +291,47 @@ def test_blocks_run_on_threads_only_with_one_worker_and_no_scheduler(
     u.simulate(s, draws=4097, workers=3)
     u.simulate(s, draws=4097, dask="tcp://scheduler:8786")
     assert seen == [(1, None, 2), (1, None, 1), (3, None, 1), (1, "tcp://scheduler:8786", 1)]
+
+
+def test_block_threads_compare_the_threads_share_with_the_block_of_the_budget_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The crowd of 200 actors on 10 issues: a draw's inputs take 115,360 bytes and the
+    # compromise 128,000 more (243,360 a draw in a chunk). At the default 512 MiB a block is
+    # 268,435,456 // 115,360 = 2,326 draws; at 3 GiB and 16 GiB it is 4,096 (half of 3 GiB
+    # holds 13,961). A thread's part of 3 GiB, 1,610,612,736 bytes, holds a block of 4,096
+    # (805,306,368 // 115,360 = 6,980) but a chunk of 805,306,368 // 243,360 = 3,309 draws
+    # only, fewer than 4,096: one thread (a chunk of the default's block, 2,326, would fit).
+    # A thread's part of 16 GiB holds a chunk of 4,294,967,296 // 243,360 = 17,648: two.
+    from statecraft.models import build_models
+    from tests.test_budget import crowd
+
+    s = crowd(200, 10)
+    compromise = build_models(["compromise"], {})
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    assert _blocks.block_size(s) == 2326
+    assert _blocks.block_size(s, 3 * 2**30) == 4096
+    assert _blocks.block_threads(s, compromise, 3 * 2**30, 9) == 1
+    assert _blocks.block_threads(s, compromise, 16 * 2**30, 9) == 2
+
+
+def test_each_block_on_a_thread_keeps_to_half_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two threads at the default budget: each block is given half of it, 268,435,456 bytes,
+    # to size its chunks (the blocks are a spy here, returning an empty summary). One
+    # thread: the blocks take the whole default budget (run_block's default).
+    calls: list[dict[str, Any]] = []
+
+    def spy(*args: Any, **kwargs: Any) -> _Summary:
+        calls.append(kwargs)
+        return _Summary(args[-1], {}, {}, {}, {}, {})
+
+    monkeypatch.setattr(u, "run_block", spy)
+    monkeypatch.setattr(u, "compiled_pays", lambda draws, n: False)
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    models = u.check_models(uniform_scenario(), ["compromise"], {})
+    assert u.run_study(uniform_scenario(), models, 4097, 1).draws == 4097
+    assert [c["memory"] for c in calls] == [u.DEFAULT_MEMORY // 2] * 2 == [268_435_456] * 2
+    calls.clear()
+    monkeypatch.setenv("STATECRAFT_THREADS", "1")
+    assert u.run_study(uniform_scenario(), models, 4097, 1).draws == 4097
+    assert calls == [{}, {}]
