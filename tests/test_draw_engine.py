@@ -180,3 +180,12 @@ def test_numba_loaded_reads_the_modules_imported() -> None:
     # numba is imported by this file (for the compiled map), so it is loaded here
     assert "numba" in sys.modules
     assert draws_module._numba_loaded() is True
+
+
+def test_the_compiled_map_from_exactly_compiled_from_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One input: 50,000,000 draws reach COMPILED_FROM exactly and take the map, one fewer not
+    monkeypatch.delenv("STATECRAFT_DRAW_ENGINE", raising=False)
+    monkeypatch.setattr(draws_module, "_numba_loaded", lambda: False)
+    assert COMPILED_FROM == 50_000_000
+    assert compiled_pays(50_000_000, 1)
+    assert not compiled_pays(49_999_999, 1)

@@ -50,3 +50,40 @@ def test_the_pert_beta_and_the_triangle_have_the_analytic_variances() -> None:
     for dist, var in (("beta", 77 / 9 / 252 * 900), ("triangular", 700 / 18), ("uniform", 75.0)):
         x = sample(_item(dist, 10.0, 20.0, 40.0), np.random.default_rng(4), N)
         assert x.std() == pytest.approx(math.sqrt(var), abs=0.06), dist
+
+
+def test_perturb_gives_each_number_its_range_by_hand() -> None:
+    """``perturb`` 0.1 on x (scale [10, 30], width 20): the status quo 29 gets 29 +- 0.1 x 20
+    = [27, 31], clipped to the scale: [27, 30]; a's position 12 gets [10, 14] (10 clipped);
+    numbers off the scale get value x (1 +- 0.1): the capability 4 [3.6, 4.4], above 0, and
+    the salience 0.5 [0.45, 0.55], within 0..1. The spread of a status quo is the width's, not
+    its value's (which would give [26.1, 30])."""
+    from statecraft import Scenario
+    from statecraft.analysis.draws import uncertain_inputs
+
+    s = Scenario.model_validate(
+        {
+            "name": "perturbed",
+            "title": "Perturbed",
+            "perturb": {"relative": 0.1},
+            "issues": [
+                {"id": "x", "label": "X", "scale": {"low": 10, "high": 30}, "status_quo": 29}
+            ],
+            "actors": [
+                {"id": "a", "capability": 4, "stances": {"x": {"position": 12, "salience": 0.5}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 20, "salience": 1}}},
+            ],
+        }
+    )
+    got = {i.key: i for i in uncertain_inputs(s)}
+    sq = got["x:status_quo"]
+    assert (sq.kind, sq.low, sq.high, sq.bounds) == ("status_quo", 27.0, 30.0, (10.0, 30.0))
+    position = got["a:x:position"]
+    assert (position.low, position.high, position.bounds) == (10.0, 14.0, (10.0, 30.0))
+    capability = got["a:capability"]
+    assert (capability.low, capability.high) == pytest.approx((3.6, 4.4), abs=1e-15)
+    assert capability.bounds == (np.finfo(float).tiny, np.inf)
+    salience = got["a:x:salience"]
+    assert (salience.low, salience.high) == pytest.approx((0.45, 0.55), abs=1e-15)
+    assert salience.bounds == (0.0, 1.0)
+    assert all(i.dist == "triangular" for i in got.values())
