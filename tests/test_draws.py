@@ -57,7 +57,9 @@ def test_perturb_gives_each_number_its_range_by_hand() -> None:
     = [27, 31], clipped to the scale: [27, 30]; a's position 12 gets [10, 14] (10 clipped);
     numbers off the scale get value x (1 +- 0.1): the capability 4 [3.6, 4.4], above 0, and
     the salience 0.5 [0.45, 0.55], within 0..1. The spread of a status quo is the width's, not
-    its value's (which would give [26.1, 30])."""
+    its value's (which would give [26.1, 30]). b's salience 0 gets 0 +- 0, no range, so no
+    input. b's capability 1.7e308 gets 1.7e308 +- 1.7e307: the top, 1.87e308, is past the
+    largest float (about 1.798e308), so the range stops there instead of at infinity."""
     from statecraft import Scenario
     from statecraft.analysis.draws import uncertain_inputs
 
@@ -71,7 +73,11 @@ def test_perturb_gives_each_number_its_range_by_hand() -> None:
             ],
             "actors": [
                 {"id": "a", "capability": 4, "stances": {"x": {"position": 12, "salience": 0.5}}},
-                {"id": "b", "capability": 1, "stances": {"x": {"position": 20, "salience": 1}}},
+                {
+                    "id": "b",
+                    "capability": 1.7e308,
+                    "stances": {"x": {"position": 20, "salience": 0}},
+                },
             ],
         }
     )
@@ -87,3 +93,8 @@ def test_perturb_gives_each_number_its_range_by_hand() -> None:
     assert (salience.low, salience.high) == pytest.approx((0.45, 0.55), abs=1e-15)
     assert salience.bounds == (0.0, 1.0)
     assert all(i.dist == "triangular" for i in got.values())
+    assert (position.kind, position.actor, position.issue) == ("position", "a", "x")
+    assert (sq.actor, sq.issue) == (None, "x")
+    assert "b:x:salience" not in got
+    big = got["b:capability"]
+    assert (big.low, big.high) == (1.7e308 - 1.7e308 * 0.1, np.finfo(float).max)
