@@ -95,6 +95,7 @@ def test_perturb_gives_each_number_its_range_by_hand() -> None:
     assert all(i.dist == "triangular" for i in got.values())
     assert (position.kind, position.actor, position.issue) == ("position", "a", "x")
     assert (sq.actor, sq.issue) == (None, "x")
+    assert (capability.kind, capability.actor, capability.issue) == ("capability", "a", None)
     assert "b:x:salience" not in got
     big = got["b:capability"]
     assert (big.low, big.high) == (1.7e308 - 1.7e308 * 0.1, np.finfo(float).max)
