@@ -99,3 +99,44 @@ def test_perturb_gives_each_number_its_range_by_hand() -> None:
     assert "b:x:salience" not in got
     big = got["b:capability"]
     assert (big.low, big.high) == (1.7e308 - 1.7e308 * 0.1, np.finfo(float).max)
+
+
+def test_an_actual_outcome_with_a_range_is_the_last_input() -> None:
+    """An actual outcome {value 60, low 55, high 70} on x (scale [0, 100]) is an input of
+    its own, after the coded numbers (a's position, uniform on [20, 40]): kind "actual", no
+    actor, triangular (the default), allowed the scale; ``actual=False`` leaves it out. The
+    other issue's actual, a plain 5, has no range and no input."""
+    from statecraft import Scenario
+    from statecraft.analysis.draws import uncertain_inputs
+
+    stance = {"position": {"value": 30, "low": 20, "high": 40, "dist": "uniform"}, "salience": 1}
+    s = Scenario.model_validate(
+        {
+            "name": "actual",
+            "title": "Actual",
+            "issues": [
+                {
+                    "id": "x",
+                    "label": "X",
+                    "scale": {"low": 0, "high": 100},
+                    "status_quo": 50,
+                    "actual": {"value": 60, "low": 55, "high": 70},
+                },
+                {"id": "y", "label": "Y", "scale": {"low": 0, "high": 10}, "actual": 5},
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {"x": stance, "y": {"position": 1, "salience": 1}},
+                },
+            ],
+        }
+    )
+    got = uncertain_inputs(s)
+    assert [i.key for i in got] == ["a:x:position", "x:actual"]
+    assert got[-1] == UncertainInput(
+        "x:actual", "actual", None, "x", 60.0, 55.0, 70.0, "triangular", (0.0, 100.0)
+    )
+    assert got[0].dist == "uniform"
+    assert [i.key for i in uncertain_inputs(s, actual=False)] == ["a:x:position"]
