@@ -92,7 +92,15 @@ MODULES: tuple[Module, ...] = (
         " test_memory.py::test_a_study_that_cannot_fit_is_refused_before_it_starts"
         " test_properties_more.py::test_a_degenerate_range_gives_the_point_forecast"
         " test_properties_more.py::test_more_draws_shrink_the_intervals_error"
-        " test_brief.py::test_the_actuals_range_is_drawn",
+        " test_brief.py::test_the_actuals_range_is_drawn"
+        " test_parallel.py::test_blocks_on_two_threads_give_the_same_bytes"
+        " test_parallel.py::test_when_blocks_run_on_threads"
+        " test_parallel.py::test_an_interrupt_stops_the_threads_promptly"
+        " test_budget_notes.py::test_the_block_of_a_budget_worked_by_hand"
+        " test_budget_notes.py::test_a_study_that_one_block_holds_gets_no_note"
+        " test_budget_notes.py::test_the_note_names_the_block_and_the_budget_that_restores_it"
+        " test_budget_notes.py::test_the_note_only_where_the_block_is_smaller_and_the_study"
+        "_outgrows_it",
     ),
     _m(
         "draws",

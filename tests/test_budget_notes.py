@@ -102,3 +102,17 @@ def test_every_command_that_draws_tells_of_smaller_blocks(command: str, extra: l
     quiet = runner.invoke(app, [*args, "--draws", "150"])  # one block either way
     assert quiet.exit_code == 0, quiet.output
     assert "blocks of" not in quiet.output
+
+
+def test_the_note_only_where_the_block_is_smaller_and_the_study_outgrows_it() -> None:
+    """``block_note`` at its boundaries: blocks of 4,096 give no note however many draws; a
+    smaller block gives none where one block holds the study (191 draws in blocks of 191,
+    the same one block as at 4,096), and a note from the 192nd draw; without the scenario the
+    note names no budget."""
+    assert _blocks.block_note(_blocks.BLOCK, _blocks.BLOCK + 1) is None
+    assert _blocks.block_note(_blocks.BLOCK, 10**6, K) is None
+    assert _blocks.block_note(191, 191, K) is None
+    assert _blocks.block_note(191, 192) == (
+        "Draws came in blocks of 191, not 4,096: the memory budget held no more. The same "
+        "seed with another block size gives other draws."
+    )

@@ -7,6 +7,7 @@ same generator state. The compiled map must give the same bytes, for any range, 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -156,3 +157,35 @@ def test_an_engine_named_wrong_is_refused_in_one_line(variable: str, model: str)
     assert "Traceback" not in done.output
     for fine in ("numpy", " NumPy ", "auto", ""):
         assert CliRunner().invoke(app, args, env={variable: fine}).exit_code == 0, fine
+
+
+def test_a_range_at_the_lowest_exponent_drawn_as_is_is_rescaled_by_both_engines() -> None:
+    """The map draws a range as it is only where its top's power of two lies in
+    (-500, 500]: at 2**-501 (frexp's exponent -500) both engines draw it scaled by 2**500
+    (:func:`~statecraft.analysis.draws.sample`). Drawn as it is there, a triangular range of
+    width 2**-540 would multiply widths to 2**-1080 times U, below the smallest subnormal
+    2**-1074: the draws would collapse onto the low end."""
+    low = 2.0**-501
+    item = UncertainInput("c:x:capability", "capability", "c", "x", low + 2.0**-541, low,
+                          low + 2.0**-540, "triangular", (0.0, 1.0))  # fmt: skip
+    assert draws_module._exponent(item) == -500
+    assert not draws_module._mapped(item)
+    plain = draw_block(load("karabakh-2020"), [item], 5, 0, 200)
+    fast = draw_block(load("karabakh-2020"), [item], 5, 0, 200, compiled=True)
+    np.testing.assert_array_equal(fast["c:x:capability"], plain["c:x:capability"])
+    assert len(np.unique(plain["c:x:capability"])) > 100  # not collapsed onto one end
+
+
+def test_numba_loaded_reads_the_modules_imported() -> None:
+    # numba is imported by this file (for the compiled map), so it is loaded here
+    assert "numba" in sys.modules
+    assert draws_module._numba_loaded() is True
+
+
+def test_the_compiled_map_from_exactly_compiled_from_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One input: 50,000,000 draws reach COMPILED_FROM exactly and take the map, one fewer not
+    monkeypatch.delenv("STATECRAFT_DRAW_ENGINE", raising=False)
+    monkeypatch.setattr(draws_module, "_numba_loaded", lambda: False)
+    assert COMPILED_FROM == 50_000_000
+    assert compiled_pays(50_000_000, 1)
+    assert not compiled_pays(49_999_999, 1)

@@ -244,3 +244,94 @@ def test_a_budget_given_to_a_study_must_hold_one_draw() -> None:
     with pytest.raises(sc.MemoryLimitError, match=r"needs at least 1 MiB for one draw; the"):
         u.simulate(s, "compromise", draws=10, memory="1M")
     assert u.simulate(s, "compromise", draws=2, memory="2M").draws == 2
+
+
+def test_two_block_threads_only_where_half_the_budget_holds_a_whole_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Karabakh (9 actors x 5 issues): a draw's inputs take 2,744 bytes, so the budget
+    # 2 x 4,096 x 2,744 = 22,478,848 (full_block_budget) holds blocks of 4,096 on one thread;
+    # each of two threads would keep to half of it, whose half, 5,619,712 bytes, holds
+    # 5,619,712 // 2,744 = 2,048 draws, a smaller block: so one thread (the same blocks).
+    # At twice that budget, 11,239,424 // 2,744 = 4,096 draws fit a thread's half; the
+    # compromise's chunk then needs 4,096 x (2,744 + 2,880) = 23,035,904 bytes beside it,
+    # more than the thread's other half (11,239,424): one thread again
+    # (test_parallel.test_when_blocks_run_on_threads finds the budget where two run).
+    from statecraft.models import build_models
+
+    s = sc.load("karabakh-2020")
+    compromise = build_models(["compromise"], {})
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    full = _blocks.full_block_budget(s)
+    assert full == 22_478_848
+    assert _blocks.block_size(s, full) == 4096
+    assert _blocks.block_size(s, full // 2) == 2048
+    assert _blocks.block_threads(s, compromise, full, 9) == 1
+    assert _blocks.block_threads(s, compromise, 2 * full, 9) == 1
+
+
+def test_blocks_run_on_threads_only_with_one_worker_and_no_scheduler(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With STATECRAFT_THREADS=2 and the compromise on the uniform case (small enough for
+    # two threads at the default budget), the executor (a spy that runs nothing) is asked
+    # for two threads only for one worker, no scheduler and at least two blocks: 4,097
+    # draws are blocks of 4,096 and 1, while 4,096 draws are one block (one thread).
+    seen: list[tuple[int, Any, int]] = []
+
+    def spy(block: Any, scenario: Any, models: Any, seed: int, blocks: Any, *where: Any) -> Any:
+        seen.append(where)
+        return iter(())
+
+    monkeypatch.setattr(u, "execute", spy)
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    s = uniform_scenario()
+    u.simulate(s, draws=4097)
+    u.simulate(s, draws=4096)
+    u.simulate(s, draws=4097, workers=3)
+    u.simulate(s, draws=4097, dask="tcp://scheduler:8786")
+    assert seen == [(1, None, 2), (1, None, 1), (3, None, 1), (1, "tcp://scheduler:8786", 1)]
+
+
+def test_block_threads_compare_the_threads_share_with_the_block_of_the_budget_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The crowd of 200 actors on 10 issues: a draw's inputs take 115,360 bytes and the
+    # compromise 128,000 more (243,360 a draw in a chunk). At the default 512 MiB a block is
+    # 268,435,456 // 115,360 = 2,326 draws; at 3 GiB and 16 GiB it is 4,096 (half of 3 GiB
+    # holds 13,961). A thread's part of 3 GiB, 1,610,612,736 bytes, holds a block of 4,096
+    # (805,306,368 // 115,360 = 6,980) but a chunk of 805,306,368 // 243,360 = 3,309 draws
+    # only, fewer than 4,096: one thread (a chunk of the default's block, 2,326, would fit).
+    # A thread's part of 16 GiB holds a chunk of 4,294,967,296 // 243,360 = 17,648: two.
+    from statecraft.models import build_models
+    from tests.test_budget import crowd
+
+    s = crowd(200, 10)
+    compromise = build_models(["compromise"], {})
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    assert _blocks.block_size(s) == 2326
+    assert _blocks.block_size(s, 3 * 2**30) == 4096
+    assert _blocks.block_threads(s, compromise, 3 * 2**30, 9) == 1
+    assert _blocks.block_threads(s, compromise, 16 * 2**30, 9) == 2
+
+
+def test_each_block_on_a_thread_keeps_to_half_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two threads at the default budget: each block is given half of it, 268,435,456 bytes,
+    # to size its chunks (the blocks are a spy here, returning an empty summary). One
+    # thread: the blocks take the whole default budget (run_block's default).
+    calls: list[dict[str, Any]] = []
+
+    def spy(*args: Any, **kwargs: Any) -> _Summary:
+        calls.append(kwargs)
+        return _Summary(args[-1], {}, {}, {}, {}, {})
+
+    monkeypatch.setattr(u, "run_block", spy)
+    monkeypatch.setattr(u, "compiled_pays", lambda draws, n: False)
+    monkeypatch.setenv("STATECRAFT_THREADS", "2")
+    models = u.check_models(uniform_scenario(), ["compromise"], {})
+    assert u.run_study(uniform_scenario(), models, 4097, 1).draws == 4097
+    assert [c["memory"] for c in calls] == [u.DEFAULT_MEMORY // 2] * 2 == [268_435_456] * 2
+    calls.clear()
+    monkeypatch.setenv("STATECRAFT_THREADS", "1")
+    assert u.run_study(uniform_scenario(), models, 4097, 1).draws == 4097
+    assert calls == [{}, {}]
