@@ -399,6 +399,11 @@ def test_probabilities_by_hand() -> None:
     x2 = np.array([[0.0, 0.0, 10.0]])
     assert probabilities(x2, w, w, None, span, normaliser="pair")[0, 0, 1] == 0.5
     assert probabilities(x2, w, w, None, span, normaliser="triples")[0, 0, 1] == 0.0
+    # Everyone at one position: no vote anywhere, so the triples' grand total is 0 and every
+    # P is 0 (not 0 / 0); and the default normaliser is "pair"
+    x3 = np.full((1, 3), 4.0)
+    assert probabilities(x3, w, w, None, span, normaliser="triples").tolist() == [[[0.0] * 3] * 3]
+    np.testing.assert_array_equal(probabilities(x, w, w, None, span), got)
 
 
 def test_expected_utilities_defaults_by_hand() -> None:
