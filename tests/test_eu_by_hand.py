@@ -399,6 +399,11 @@ def test_probabilities_by_hand() -> None:
     x2 = np.array([[0.0, 0.0, 10.0]])
     assert probabilities(x2, w, w, None, span, normaliser="pair")[0, 0, 1] == 0.5
     assert probabilities(x2, w, w, None, span, normaliser="triples")[0, 0, 1] == 0.0
+    # Everyone at one position: no vote anywhere, so the triples' grand total is 0 and every
+    # P is 0 (not 0 / 0); and the default normaliser is "pair"
+    x3 = np.full((1, 3), 4.0)
+    assert probabilities(x3, w, w, None, span, normaliser="triples").tolist() == [[[0.0] * 3] * 3]
+    np.testing.assert_array_equal(probabilities(x, w, w, None, span), got)
 
 
 def test_expected_utilities_defaults_by_hand() -> None:
@@ -430,3 +435,25 @@ def test_actors_same_position_apart_make_no_offers() -> None:
     kind = out["kind"][0, 0]
     assert kind[0, 1] == kind[1, 0] == NO_OFFER
     assert out["positions"][0, 1, 1] == 1e-6  # actor 1 stays
+
+
+def test_classify_at_the_boundaries_of_the_regions() -> None:
+    """The regions are strict where the model says "gains" or "loses" (Bueno de Mesquita
+    1994; Scholz et al. 2011): an actor whose expected utility is exactly 0 neither gains
+    nor loses, so it makes no offer on that account. (own, other) = (0, 1): i does not
+    lose, and confronting needs own > 0, so no offer (not a compromise, not a
+    confrontation); (-1, 0): j does not gain, so no offer (not a capitulation); and the
+    ties between regions: (1, 1) is no confrontation (j must gain more, other > own),
+    (-1, 1) a capitulation (compromise needs other > -own), (-1, 1.5) a compromise."""
+    from statecraft.models.eu_rounds import classify
+
+    own = np.array([0.0, -1.0, 1.0, -1.0, -1.0, 0.0])
+    other = np.array([1.0, 0.0, 1.0, 1.0, 1.5, 0.0])
+    assert classify(own, other).tolist() == [
+        NO_OFFER,
+        NO_OFFER,
+        NO_OFFER,
+        CAPITULATION,
+        COMPROMISE,
+        NO_OFFER,
+    ]

@@ -145,7 +145,9 @@ def risk_exponents(exposure: np.ndarray) -> np.ndarray:
     hi = exposure.max(axis=-1, keepdims=True)
     lo = exposure.min(axis=-1, keepdims=True)
     spread = hi - lo
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # spread 0 means every exposure equal, so the numerator is exactly 0 as well: 0 / 0
+    # (invalid), never x / 0 (divide); np.where then takes 0
+    with np.errstate(invalid="ignore"):
         big_r = np.where(spread > 0, (2.0 * exposure - hi - lo) / spread, 0.0)
     big_r = np.clip(big_r, -1.0, 1.0)  # exactly [-1, 1] but for rounding
     return np.asarray((1.0 - big_r / 3.0) / (1.0 + big_r / 3.0))

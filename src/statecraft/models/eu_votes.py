@@ -64,7 +64,8 @@ def probabilities(
     """
     positive = _positive_votes(x, weights(c, s), r, span, voters or Voters.of(x))
     total = positive + np.swapaxes(positive, 1, 2)  # the votes against i are those for j
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # a total of 0 has no positive vote in it: 0 / 0 (invalid), never x / 0 (divide)
+    with np.errstate(invalid="ignore"):
         if normaliser == "pair":
             return np.asarray(np.where(total > 0, positive / total, 0.5))
         grand = total.sum(axis=(1, 2))[:, None, None]
