@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from typing import Any
 
 import pytest
 
 from statecraft.analysis import uncertainty as u
+from tests.child import in_forked_child
 from tests.test_uncertainty import _with_ranges
 
 distributed = pytest.importorskip("dask.distributed")
@@ -33,23 +33,10 @@ def _study(data: dict[str, Any]) -> str:
 def test_a_forked_child_runs_a_dask_study(tiny: dict[str, Any], tmp_path: Any) -> None:
     parent = _study(tiny)  # starts distributed's offload thread in this process
     out = tmp_path / "child.json"
-    pid = os.fork()
-    if pid == 0:  # the child: the same study, its JSON to a file, then out without cleanup
-        code = 1
-        try:
-            out.write_text(_study(tiny), encoding="utf-8")
-            code = 0
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.1)
-    else:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        pytest.fail("the Dask study in the forked child did not finish in 60 s")
-    assert os.waitstatus_to_exitcode(status) == 0
+
+    def study() -> bool:  # the same study in the child, its JSON to a file
+        out.write_text(_study(tiny), encoding="utf-8")
+        return True
+
+    in_forked_child(study, "the Dask study in the forked child")
     assert out.read_text(encoding="utf-8") == parent

@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+from tests.child import in_forked_child
+
 
 def _start_one() -> int:
     """Start a process through the forkserver and return its exit code (0 when it ran)."""
@@ -29,22 +31,5 @@ def _start_one() -> int:
 )
 def test_a_forked_child_starts_a_process_through_the_forkserver() -> None:
     assert _start_one() == 0  # the forkserver now runs, a child of this process
-    pid = os.fork()
-    if pid == 0:  # the child: 0 if it started a process, 1 if not; out without cleanup
-        code = 1
-        try:
-            code = 0 if _start_one() == 0 else 1
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-        time.sleep(0.1)
-    else:
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        pytest.fail("the forked child did not start its process in 60 s")
-    assert os.waitstatus_to_exitcode(status) == 0
+    in_forked_child(lambda: _start_one() == 0, "the forked child's process start")
     assert _start_one() == 0  # and the parent's server still works
