@@ -148,7 +148,83 @@ MODULES: tuple[Module, ...] = (
         NUMPY_EU,
     ),
     _m("backtest", "analysis/backtest.py", "test_backtest.py test_backtest_by_hand.py"),
+    # Added 2026-12-07 (fourth session): the kernel modules that the map missed, each the
+    # private part of a model or analysis above (docs/testing.md, "Modules in the map").
+    _m(
+        "calibration",
+        "analysis/calibration.py",
+        "test_calibration.py test_backtest_by_hand.py test_backtest.py test_brief.py",
+    ),
+    _m(
+        "summary",
+        "analysis/_summary.py",
+        "test_study_blocks.py test_uncertainty.py test_simulation_tables.py test_brief.py",
+    ),
+    _m(
+        "verdict",
+        "analysis/_flags.py analysis/_brief_parts.py analysis/_mixture.py",
+        "test_brief.py test_stacking.py test_counterfactual.py test_timeline.py",
+    ),
+    _m(
+        "risk_parts",
+        "analysis/_risk_shift.py analysis/_risk_study.py analysis/_risk_result.py",
+        "test_risk.py test_budget_more.py test_timeline.py",
+    ),
+    _m(
+        "advice_parts",
+        "analysis/_flip.py analysis/_goals.py analysis/_levers.py analysis/_closed.py"
+        " analysis/_robustness.py",
+        "test_advise.py test_cli_advise.py test_budget_advise.py test_advice_results.py"
+        " test_advise_checks.py",
+    ),
+    _m(
+        "patch",
+        "analysis/_patch.py",
+        "test_counterfactual.py test_counterfactual_by_hand.py test_stacking.py test_timeline.py",
+    ),
+    _m(
+        "kernel",
+        "analysis/kernel.py",
+        "test_contract.py test_budget.py test_budget_more.py test_memory.py test_extremes.py"
+        " test_rows.py",
+    ),
+    _m(
+        "timeline",
+        "analysis/timeline.py analysis/_timeline_format.py analysis/_timeline_json.py",
+        "test_timeline.py test_timeline_report.py",
+    ),
+    _m("fitted", "analysis/fitted.py", "test_fitted.py"),
+    _m(
+        "model_contract",
+        "models/base.py models/__init__.py models/registry.py models/eu_options.py",
+        "test_contract.py test_models.py test_expected_utility.py",
+    ),
+    _m("eu_engine", "models/_eu_fast.py", "test_eu_kernel.py test_expected_utility.py"),
 )
+
+#: The modules of ``analysis`` and ``models`` left out of the map, each with why: compiled
+#: code (mutmut mutates Python functions only; each compiled kernel is tested against the
+#: NumPy code it replaces), and code that computes no number a user reads.
+EXEMPT: dict[str, str] = {
+    "src/statecraft/analysis/__init__.py": "re-exports of the public names only",
+    "src/statecraft/analysis/parallel.py": (
+        "runs a study's blocks on threads, processes or Dask, computing nothing; every engine "
+        "is tested to give the same bytes as one thread (test_parallel.py)"
+    ),
+    "src/statecraft/analysis/_triangular.py": (
+        "compiled (numba); tested against NumPy's own draws, byte for byte (test_draws.py)"
+    ),
+    "src/statecraft/models/_eu_kernel.py": (
+        "compiled (numba); tested against the NumPy round (test_eu_kernel.py)"
+    ),
+    "src/statecraft/models/_eu_trajectory.py": (
+        "compiled (numba); tested against the NumPy round (test_eu_kernel.py)"
+    ),
+    "src/statecraft/models/_eu_vmath.py": (
+        "compiled (numba); tested against the C library's log and exp (test_eu_kernel.py)"
+    ),
+    "src/statecraft/models/numba_setup.py": "numba's cache folder and threads, no arithmetic",
+}
 
 
 def _setup_cfg(module: Module) -> str:

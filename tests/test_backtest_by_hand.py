@@ -390,3 +390,41 @@ def test_the_backtests_refusals_word_for_word(tmp_path: Path) -> None:
         backtest(table, ["compromise"], replicates=10, extra={"x": [1.0, 2.0]})
     with pytest.raises(ValueError, match=exactly("compromise: the name of a model or baseline")):
         backtest(table, ["compromise"], replicates=10, extra={"compromise": [1.0, 2.0, 3.0]})
+
+
+def test_the_largest_number_of_replicates_is_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound on resamples is inclusive: ``MAX_REPLICATES`` itself is accepted and one more
+    refused. 100,000 resamples would take seconds, so the bound is lowered to 12 (the check
+    reads the module's constant when it runs) and 12 and 13 resamples tried."""
+    import statecraft.analysis.backtest as module
+
+    monkeypatch.setattr(module, "MAX_REPLICATES", 12)
+    table = _small(tmp_path)
+    assert backtest(table, ["compromise"], replicates=12).replicates == 12
+    with pytest.raises(ValueError, match=r"^replicates must lie between 10 and 12 \(got 13\): "):
+        backtest(table, ["compromise"], replicates=13)
+
+
+def test_one_proposal_gets_no_calibration_and_unlabelled_issues_group_as_unknown(
+    tmp_path: Path,
+) -> None:
+    """A table of one proposal (two issues, no procedure and no voting rule recorded) has no
+    folds to hold out, so no CRPS and no coverage; its issues fall in the groups
+    "procedure: unknown" and "voting rule: unknown". The Commission at 60 and 100, Germany at
+    20 and 40 (salience 100 each): compromise 40 and 70 against outcomes 50 and 40, errors 10
+    and 30, MAE 20 in each group."""
+    rows = [
+        ["p1", "p1i1", "p1", "", "", "01-01-05", "60", "", "20", "", *SAL, "0", "50"],
+        ["p1", "p1i2", "p1", "", "", "01-01-05", "100", "", "40", "", *SAL, "", "40"],
+    ]
+    result = backtest(read_deu(_table(tmp_path, rows)), ["compromise"], replicates=10)
+    assert result.folds is None
+    (score,) = result.scores
+    assert (score.crps, score.coverage80, score.coverage95) == (None, None, None)
+    assert score.mae == pytest.approx(20.0)
+    assert result.by_group == {
+        "procedure: unknown": {"compromise": (2, pytest.approx(20.0))},
+        "voting rule: unknown": {"compromise": (2, pytest.approx(20.0))},
+    }
