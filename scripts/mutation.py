@@ -153,7 +153,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "calibration",
         "analysis/calibration.py",
-        "test_calibration.py test_backtest_by_hand.py test_backtest.py test_brief.py",
+        "test_calibration.py test_calibration_record.py test_backtest_by_hand.py test_backtest.py"
+        " test_brief.py",
     ),
     _m(
         "summary",

@@ -1,0 +1,68 @@
+"""The shipped error record read field by field, and the point forecast's predictive sample
+on a scale that does not start at 0 (issue 22: survivors of the calibration module's
+mutation run, 2026-12-07). The expectations come from the record's file read here with
+``json``, not through the module, and from arithmetic shown in the docstrings."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+import pytest
+
+from statecraft.analysis import calibration as cal
+from statecraft.models import available_models
+
+
+def _shipped() -> dict[str, Any]:
+    text = files("statecraft").joinpath("data", "model-errors.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def test_the_error_record_carries_what_its_file_says() -> None:
+    """Every registered model's record: its name, residuals, counts, cross-validated scores,
+    what it was fitted on, and the folds and seed of the cross-validation (10 and 0 in the
+    file; 0 is also the field's default, so only the folds tell a record built without
+    them, and the seed only when it is set to something else)."""
+    data = _shipped()
+    assert data["cross_validation"]["folds"] == 10
+    models = list(available_models())
+    assert len(models) == 7
+    for name in models:
+        record = cal.error_record(name)
+        assert record is not None
+        entry = data["models"][name]
+        assert record.model == name
+        assert record.residuals.tolist() == entry["residuals"]
+        assert record.residuals.dtype == np.float64
+        assert (record.issues, record.proposals) == (entry["issues"], entry["proposals"])
+        assert dict(record.cross_validated) == entry["cross_validated"]
+        assert dict(record.source) == data["fitted_on"]
+        assert record.source["sha256"].startswith("bbfdf861")
+        assert (record.folds, record.seed) == (10, 0)
+        assert type(record.seed) is int
+    assert cal.error_record("no-such-model") is None
+
+
+def test_a_point_forecasts_sample_on_a_scale_from_10_to_20() -> None:
+    """forecast + r x (high - low), held within [low, high]: 15 + 10 r for r = -0.2, 0, 0.1
+    and 0.7 gives 13, 15, 16 and 25, the last held at 20. (With the sum high + low, 30, in
+    place of the width the first would be 9, held at 10.)"""
+    sample = cal.residual_sample(15.0, 10.0, 20.0, [-0.2, 0.0, 0.1, 0.7])
+    assert sample.tolist() == pytest.approx([13.0, 15.0, 16.0, 20.0], abs=1e-12)
+
+
+def test_the_samples_and_the_crps_refusals_word_for_word() -> None:
+    """A scale of no width (low = high) is refused like a reversed one; each message whole."""
+    scale = "forecast, low and high must be finite numbers with low < high"
+    for low, high in ((50.0, 50.0), (60.0, 40.0)):
+        with pytest.raises(ValueError, match="^" + re.escape(scale) + "$"):
+            cal.residual_sample(50.0, low, high, [0.1])
+    empty = "crps: expected a non-empty sample of finite numbers and a finite y"
+    for sample, y in (([], 1.0), ([1.0, float("nan")], 1.0), ([1.0], float("inf"))):
+        with pytest.raises(ValueError, match="^" + re.escape(empty) + "$"):
+            cal.crps(sample, y)
