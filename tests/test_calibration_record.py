@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 from statecraft.analysis import calibration as cal
+from statecraft.analysis._blocks import BINS
 from statecraft.models import available_models
 
 
@@ -66,3 +68,51 @@ def test_the_samples_and_the_crps_refusals_word_for_word() -> None:
     for sample, y in (([], 1.0), ([1.0, float("nan")], 1.0), ([1.0], float("inf"))):
         with pytest.raises(ValueError, match="^" + re.escape(empty) + "$"):
             cal.crps(sample, y)
+
+
+def _point(bin_: int) -> np.ndarray:
+    counts = np.zeros(BINS)
+    counts[bin_] = 1.0
+    return counts
+
+
+def test_a_convolution_whose_errors_all_point_one_way_keeps_its_bins() -> None:
+    """BINS = 2000 bins. A residual share of -0.001 moves mass by round(-0.001 x 2000) = -2
+    bins: a point at bin 1000 lands on bin 998, and the histogram keeps its 2000 bins even
+    though no error points up (the kernel of shifts spans every possible shift, not only
+    those that occur)."""
+    out = cal.convolve(_point(1000), [-0.001])
+    assert out.shape == (BINS,)
+    assert np.flatnonzero(out).tolist() == [998]
+    assert out[998] == 1.0
+
+
+def test_the_largest_shifts_land_exactly_on_the_far_end() -> None:
+    """A residual share of -1 (or less) moves mass by the whole scale, clipped to -(BINS -
+    1) = -1999 bins: a point in the top bin (1999) lands on bin 0, and one in bin 0 is piled
+    there. A share of +1 moves bin 0 to bin 1999. (A shift clipped one bin short, -1998 or
+    +1998, would land on bin 1 or bin 1998.)"""
+    assert np.flatnonzero(cal.convolve(_point(BINS - 1), [-1.0])).tolist() == [0]
+    assert np.flatnonzero(cal.convolve(_point(BINS - 1), [-1.5])).tolist() == [0]
+    assert np.flatnonzero(cal.convolve(_point(0), [1.0])).tolist() == [BINS - 1]
+    assert np.flatnonzero(cal.convolve(_point(0), [-1.0])).tolist() == [0]
+
+
+def test_the_residuals_and_counts_refusals_word_for_word() -> None:
+    cases: list[tuple[Callable[[], object], str]] = [
+        (
+            lambda: cal.residual_sample(50.0, 0.0, 100.0, []),
+            "residuals: expected a non-empty list of numbers",
+        ),
+        (
+            lambda: cal.residual_sample(50.0, 0.0, 100.0, [0.1, float("nan")]),
+            "residuals: every residual must be a finite number",
+        ),
+        (
+            lambda: cal.convolve(-_point(3), [0.1]),
+            "counts: every count must be a finite number, 0 or more",
+        ),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            call()
