@@ -45,6 +45,37 @@ def test_forecast_table_shows_forecasts_actual_error_and_winners(
     assert "nash does not apply to Start date: the issue has no status quo" in out
 
 
+def test_forecast_errors_are_the_distance_to_the_actual_by_hand(
+    tiny: dict[str, Any], tmp_path: Path
+) -> None:
+    """The error a user reads (the table's "err" and "mean error", the JSON's and the
+    records' "error") worked by hand, with forecasts on both sides of the actual. Until now
+    only the README's Karabakh figures (a drift check) noticed a wrong error.
+
+    tiny's tax issue with the actual moved to 80: the compromise is 280/4.5 = 62.22 (weights
+    3 at 60, 0.5 at 0 and 4 x 0.25 = 1 at 100), 160/9 = 17.78 below it; the weighted median
+    is 60 (half of 4.5 is 2.25, reached at Alpha's 60), 20 below it. With the actual at 40
+    both lie above it: 200/9 = 22.22 and 20. The date issue has no actual: no error. The
+    scale is 0-100, so the mean error in % of the width is the tax error itself."""
+    path = tmp_path / "tiny.yaml"
+    for actual, compromise, median in ((80, 160 / 9, 20.0), (40, 200 / 9, 20.0)):
+        tiny["issues"][0]["actual"] = actual
+        path.write_text(yaml.safe_dump(tiny))
+        f = sc.forecast(sc.load(path), ["compromise", "median"])
+        tax, date = f.issues
+        assert tax.error("compromise") == pytest.approx(compromise)
+        assert tax.error("median") == pytest.approx(median)
+        assert date.error("compromise") is None
+        data = json.loads(run("forecast", str(path), "-m", "compromise", "-f", "json").output)
+        assert data["issues"]["tax"]["error"]["compromise"] == pytest.approx(compromise)
+        assert data["issues"]["date"]["error"]["compromise"] is None
+        records = {(r["issue"], r["model"]): r["error"] for r in f.to_records()}
+        assert records["tax", "median"] == pytest.approx(median)
+        out = run("forecast", str(path), "-m", "compromise").output
+        assert f"err {compromise:.1f}" in out  # the cell, one decimal on a 0-100 scale
+        assert f"{compromise:.1f}%" in out  # the mean error row
+
+
 def test_forecast_json_has_the_documented_keys() -> None:
     result = run("forecast", "ec-emissions-1994", "--format", "json")
     assert result.exit_code == 0
