@@ -76,7 +76,7 @@ MODULES: tuple[Module, ...] = (
     _m(
         "expected_utility",
         "models/expected_utility.py models/eu_result.py",
-        "test_expected_utility.py test_eu_kernel.py test_eu_by_hand.py",
+        "test_expected_utility.py test_eu_kernel.py test_eu_by_hand.py test_eu_defaults.py",
         NUMPY_EU,
     ),
     _m("kalai_smorodinsky", "models/kalai_smorodinsky.py", "test_kalai_smorodinsky.py"),
@@ -198,9 +198,11 @@ MODULES: tuple[Module, ...] = (
     _m(
         "model_contract",
         "models/base.py models/__init__.py models/registry.py models/eu_options.py",
-        "test_contract.py test_models.py test_expected_utility.py",
+        "test_contract.py test_models.py test_expected_utility.py test_eu_defaults.py",
     ),
     _m("eu_engine", "models/_eu_fast.py", "test_eu_kernel.py test_expected_utility.py"),
+    _m("runner", "runner.py", "test_cli.py test_api.py test_stacking.py test_models.py"),
+    _m("arrays", "arrays.py", "test_contract.py test_models.py test_uncertainty.py"),
 )
 
 #: The modules of ``analysis`` and ``models`` left out of the map, each with why: compiled
