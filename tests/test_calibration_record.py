@@ -116,3 +116,22 @@ def test_the_residuals_and_counts_refusals_word_for_word() -> None:
     for call, message in cases:
         with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
             call()
+
+
+def test_out_of_fold_scores_on_scales_of_different_widths() -> None:
+    """Errors move between issues as shares of each one's own scale width. Issue A on
+    [10, 20]: forecast 12, outcome 14, share (14 - 12) / 10 = 0.2; issue B on [0, 100]:
+    forecast 50, outcome 40, share -0.1; one fold each. A's predictive sample is
+    12 + 10 x (-0.1) = 11 (CRPS |11 - 14| = 3); B's is 50 + 100 x 0.2 = 70 (CRPS 30); mean
+    CRPS 16.5, and neither outcome is inside its (point-mass) intervals. (With the sum of the
+    ends as the width, A's share would be 2/30 and the mean CRPS (4 + 50/3) / 2.)"""
+    result = cal.cross_validated(
+        np.array([12.0, 50.0]),
+        np.array([14.0, 40.0]),
+        np.array([10.0, 0.0]),
+        np.array([20.0, 100.0]),
+        np.array([0, 1]),
+    )
+    assert result.n == 2
+    assert result.crps == pytest.approx(16.5, abs=1e-12)
+    assert result.coverage == {0.8: 0.0, 0.95: 0.0}
