@@ -34,15 +34,15 @@ def max_last(a: np.ndarray) -> np.ndarray:
     sign of a zero maximum may differ)."""
     a = np.asarray(a, dtype=float)
     if a.ndim < 2:
-        return np.asarray(a.max(axis=-1))
-    return np.asarray(np.maximum.reduce(last_first(a), axis=0))
+        return np.asarray(a.max())  # a vector's only axis is its last
+    return np.asarray(np.maximum.reduce(last_first(a)))  # over the first axis
 
 
 def sum_last(a: np.ndarray) -> np.ndarray:
     """``a.sum(axis=-1)``, the same bytes (:func:`sum_rows` of the axis moved first)."""
     a = np.asarray(a, dtype=float)
     if a.ndim < 2:
-        return np.asarray(a.sum(axis=-1))
+        return np.asarray(a.sum())  # a vector's only axis is its last
     return sum_rows(last_first(a))
 
 
