@@ -135,3 +135,34 @@ def test_out_of_fold_scores_on_scales_of_different_widths() -> None:
     assert result.n == 2
     assert result.crps == pytest.approx(16.5, abs=1e-12)
     assert result.coverage == {0.8: 0.0, 0.95: 0.0}
+
+
+def test_a_fold_without_forecasts_is_passed_over_not_the_end() -> None:
+    """Three issues, one fold each; the first has no forecast (NaN), so its fold is skipped
+    and the other two are scored as in the test above: CRPS 3 and 30, mean 16.5 over n = 2
+    (stopping at the empty fold would score none)."""
+    result = cal.cross_validated(
+        np.array([np.nan, 12.0, 50.0]),
+        np.array([30.0, 14.0, 40.0]),
+        np.array([0.0, 10.0, 0.0]),
+        np.array([100.0, 20.0, 100.0]),
+        np.array([0, 1, 2]),
+    )
+    assert result.n == 2
+    assert result.crps == pytest.approx(16.5, abs=1e-12)
+
+
+def test_an_outcome_within_a_billionth_of_the_width_of_an_end_is_inside() -> None:
+    """Two issues on [0, 100], one fold each. B: forecast 50, outcome 60, share 0.1, so A's
+    predictive sample is the point 50 + 100 x 0.1 = 60, and A's outcome 60 + 5e-8 lies
+    5e-8 above both its interval's ends: inside, since the tolerance is 1e-9 of the width,
+    1e-7. A's share is 0.1 + 5e-10, so B's sample is 60 + 5e-8, 5e-8 above B's outcome:
+    inside too. Coverage 1 at both levels (a tolerance of 1e-9 / width, 1e-11, would give 0)."""
+    result = cal.cross_validated(
+        np.array([50.0, 50.0]),
+        np.array([60.0 + 5e-8, 60.0]),
+        np.zeros(2),
+        np.full(2, 100.0),
+        np.array([0, 1]),
+    )
+    assert result.coverage == {0.8: 1.0, 0.95: 1.0}
