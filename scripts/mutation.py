@@ -159,7 +159,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "summary",
         "analysis/_summary.py",
-        "test_study_blocks.py test_uncertainty.py test_simulation_tables.py test_brief.py",
+        "test_summary_counts.py test_study_blocks.py test_uncertainty.py test_simulation_tables.py"
+        " test_brief.py",
     ),
     _m(
         "verdict",
@@ -274,6 +275,10 @@ def run_module(
     names match the globs ``only``); return mutmut's counts."""
     scratch = _prepare(module, shared)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **dict(module.env))
+    # pytest's temporary folders under the scratch folder: runs of two modules at once would
+    # otherwise clean each other's folders under the shared one (an error, since warnings are)
+    (scratch / "tmp").mkdir()
+    env["PYTEST_DEBUG_TEMPROOT"] = str(scratch / "tmp")
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *only]
     with (scratch / "mutmut.log").open("w", encoding="utf-8") as log:
         subprocess.run(cmd, cwd=scratch, env=env, check=False, stdout=log, stderr=log)
