@@ -166,3 +166,24 @@ def test_an_outcome_within_a_billionth_of_the_width_of_an_end_is_inside() -> Non
         np.array([0, 1]),
     )
     assert result.coverage == {0.8: 1.0, 0.95: 1.0}
+
+
+@pytest.mark.parametrize("side", [-1.0, 1.0])
+def test_an_outcome_exactly_on_the_tolerances_edge_is_inside(side: float) -> None:
+    """Three issues on [0, 100], forecast 50, one fold each. B and C have outcome 60
+    (share 0.1), so A's sample is the two points v = 50 + 100 x 0.1, both interval ends are
+    v, and A's outcome is put exactly at v - 1e-7 (or v + 1e-7), the tolerance 1e-9 x 100
+    away, computed with the same floating-point operations: inside (the ends are
+    inclusive). B's sample is v and A's point, 1e-7 apart, with B's outcome on the first:
+    inside, as is C. Coverage 1 at both levels (strict ends would leave A out: 2/3)."""
+    share = (60.0 - 50.0) / 100.0
+    v = 50.0 + 100.0 * share
+    y_a = v + side * (1e-9 * 100.0)
+    result = cal.cross_validated(
+        np.full(3, 50.0),
+        np.array([y_a, 60.0, 60.0]),
+        np.zeros(3),
+        np.full(3, 100.0),
+        np.array([0, 1, 2]),
+    )
+    assert result.coverage == {0.8: 1.0, 0.95: 1.0}
