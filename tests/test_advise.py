@@ -75,6 +75,10 @@ def test_lever_effects_by_hand() -> None:
     # raising it would help B, but B already sits at the scale's top (100)
     assert rows["b:x:position"].direction == "at its limit"
     assert rows["a:x:salience"].direction == "calm"  # A pulls the outcome away from B
+    # A's position sits at the scale's floor too, but raising it helps B: from 0 to 100 the
+    # outcome goes from 25 to 100, B's gain from 0.25 to 1 (+0.75), and raising is possible
+    assert rows["a:x:position"].effect_range == pytest.approx(0.75)
+    assert rows["a:x:position"].direction == "raise"
     # A leaving: the outcome is B's position, gain 1: +0.75
     assert rows["a:leave"].effect_range == pytest.approx(0.75)
     assert rows["a:leave"].direction == "remove"
@@ -255,7 +259,7 @@ def test_robustness_counts_draws() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"actor": "nobody"}, "no actor 'nobody'"),
+        ({"actor": "nobody"}, "^no actor 'nobody' in three; the actors are: a, b, c$"),
         ({"actor": "a", "issues": ["y"]}, "no issue 'y'"),
         ({"actor": "a", "targets": {"x": 200}}, "must lie on its scale"),
         ({"actor": "a", "draws": -1}, "draws must be"),

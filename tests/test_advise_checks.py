@@ -12,6 +12,7 @@ import pytest
 import statecraft as sc
 from statecraft.analysis import _flip as flip_module
 from statecraft.analysis import advise as advise_module
+from statecraft.analysis._levers import LeverInput
 from statecraft.analysis.advise import check_advise, what_flips
 from tests.test_advise import three as advise_three
 from tests.test_brief import three
@@ -214,3 +215,79 @@ def test_a_forecast_on_the_threshold_is_at_or_above_it() -> None:
     found = what_flips(advise_three(), "compromise", issue="x", threshold=65)
     assert found.verdict == "x >= 65"
     assert found.what == "x >= 65"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "scale", "expected"),
+    [
+        # a salience 0.005 (range 0 to 1): h = 0.01, 0.005 - 0.01 < 0 stops at 0, and a
+        # salience may not be differenced down to 0: one-sided, from the value up
+        ("salience", 0.005, (0.0, 1.0), (0.005, 0.015)),
+        # a position 0.5 on 0..100: h = 1, down stops at the scale's floor, 0, a valid
+        # position: central, 0 to 1.5
+        ("position", 0.5, (0.0, 100.0), (0.0, 1.5)),
+        # a position -50 on -100..100: h = 2, below 0 is no limit for a position: -52, -48
+        ("position", -50.0, (-100.0, 100.0), (-52.0, -48.0)),
+    ],
+)
+def test_finite_differences_stop_where_the_number_must(
+    kind: str, value: float, scale: tuple[float, float], expected: tuple[float, float]
+) -> None:
+    """The two values of a lever's central difference (step 0.01 of the input's range) by
+    hand: one-sided only where a salience or a capability would fall to 0 or below."""
+    item = LeverInput(f"a:x:{kind}", kind, "a", "x", 0, (0,), value, *scale, scale, False)
+    assert advise_module._fd_values(item) == pytest.approx(expected)
+
+
+def test_an_actor_whose_leaving_breaks_the_scenario_is_noted_and_the_others_leave() -> None:
+    """A is the only actor with a salience above 0 on y: without it no model can weigh y's
+    positions, so its leaving is a note, and B and C (after it) still leave. C's goal, its
+    gain on x (status quo 50, C at 60, width 100): at (0 + 100 + 60) / 3 = 53.33 it is
+    (10 - 6.67) / 100 = 0.0333; without B, (0 + 60) / 2 = 30: (10 - 30) / 100 = -0.2, so
+    -0.2333; without C, (0 + 100) / 2 = 50: 0, so -0.0333."""
+    s = sc.Scenario.model_validate(
+        {
+            "name": "lone",
+            "issues": [
+                {"id": i, "label": i.upper(), "scale": {"low": 0, "high": 100}, "status_quo": 50}
+                for i in ("x", "y")
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 0, "salience": 1},
+                        "y": {"position": 0, "salience": 1},
+                    },
+                },
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 100, "salience": 1},
+                        "y": {"position": 100, "salience": 0},
+                    },
+                },
+                {"id": "c", "capability": 1, "stances": {"x": {"position": 60, "salience": 1}}},
+            ],
+        }
+    )
+    adv = advise_module.advise(s, "c", model="compromise", draws=0, flips=False)
+    assert adv.notes == (
+        "a leaving is not shown: leave (applied to lone) (issues[1]): every actor's salience "
+        "on issue 'y' is 0, so no model can weigh the positions",
+    )
+    leaving = {lv.input: lv.effect_range for lv in adv.levers if lv.kind == "leave"}
+    assert leaving == pytest.approx({"b:leave": -0.2 - 0.1 / 3, "c:leave": -0.1 / 3})
+
+
+@pytest.mark.parametrize(("target", "value"), [(0.0, -0.65), (100.0, -0.35)])
+def test_a_target_may_be_either_end_of_the_scale(target: float, value: float) -> None:
+    """three()'s compromise is 65 on 0..100: a target at 0 is 65 / 100 away, at 100 35 / 100
+    (the goal is minus the distance in units of the scale)."""
+    adv = advise_module.advise(
+        advise_three(), "a", targets={"x": target}, model="compromise", draws=0, flips=False
+    )
+    assert adv.targets == {"x": target}
+    assert adv.goal_value == pytest.approx(value)
