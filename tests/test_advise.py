@@ -263,6 +263,8 @@ def test_robustness_counts_draws() -> None:
         ({"actor": "a", "issues": ["y"]}, "no issue 'y'"),
         ({"actor": "a", "targets": {"x": 200}}, "must lie on its scale"),
         ({"actor": "a", "draws": -1}, "draws must be"),
+        ({"actor": "a", "draws": True}, "^draws must be a whole number of at least 0, not True$"),
+        ({"actor": "a", "draws": 2.5}, "^draws must be a whole number of at least 0, not 2.5$"),
         ({"actor": "a", "model": "nope"}, "nope"),
     ],
 )

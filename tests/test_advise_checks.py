@@ -7,6 +7,7 @@ import re
 import sys
 from typing import Any
 
+import numpy as np
 import pytest
 
 import statecraft as sc
@@ -291,3 +292,81 @@ def test_a_target_may_be_either_end_of_the_scale(target: float, value: float) ->
     )
     assert adv.targets == {"x": target}
     assert adv.goal_value == pytest.approx(value)
+
+
+def test_advise_runs_the_model_at_its_seed_and_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spy on advise's batched runs (the scenario, the levers' ends, the actors leaving):
+    each runs at the seed given (0 by default) and in chunks of the model's share of the
+    budget, 64 MiB = 67,108,864 bytes less the half for drawn inputs: 33,554,432. Only a
+    stochastic model, or the memory a run takes, could tell these apart in the numbers."""
+    seen: list[tuple[Any, Any]] = []
+    run, leave = advise_module._variants, advise_module.leave_forecasts
+
+    def runs(*args: Any, **kwargs: Any) -> Any:
+        seen.append((kwargs.get("seed", "no seed"), kwargs.get("budget", "no budget")))
+        return run(*args, **kwargs)
+
+    def leaves(*args: Any) -> Any:
+        seen.append(args[6:8] if len(args) == 8 else ("wrong", "arguments"))
+        return leave(*args)
+
+    monkeypatch.setattr(advise_module, "_variants", runs)
+    monkeypatch.setattr(advise_module, "leave_forecasts", leaves)
+    advise_module.advise(
+        advise_three(), "a", model="compromise", draws=0, flips=False, seed=7, memory="64M"
+    )
+    assert len(seen) == 3  # the scenario, the ends of every lever, the leavers
+    assert set(seen) == {(7, 33_554_432)}
+    seen.clear()
+    advise_module.advise(advise_three(), "a", model="compromise", draws=0, flips=False)
+    assert len(seen) == 3
+    assert {seed for seed, _ in seen} == {0}
+
+
+def test_advise_draws_a_thousand_and_searches_flips_by_default() -> None:
+    """three() of test_brief with b's position drawn from 0 to 5: the advice holds 1,000
+    draws of that one input, and the flip search (a is the biggest winner)."""
+    data = three()
+    data["actors"][1]["stances"]["x"]["position"] = {"value": 0, "low": 0, "high": 5}
+    adv = advise_module.advise(sc.Scenario.model_validate(data), "a", model="compromise")
+    assert adv.draws == 1000
+    assert adv.uncertain == ("b:x:position",)
+    assert adv.flips is not None
+    assert adv.flips.verdict == "a"
+
+
+def test_advise_draws_nothing_where_only_the_actual_has_a_range() -> None:
+    """The levers draw the coded numbers, never an actual outcome (no model reads it): a
+    scenario whose only range is the actual's reports no draws and no robustness, and no
+    robustness pass is checked there (nor where nothing has a range), even at 10^7 draws in
+    1 MiB, which the same pass over a drawn position would hold too much for
+    (test_check_advise_checks_no_pass_without_uncertain_inputs)."""
+    only_actual = sc.Scenario.model_validate(three(value=50, low=40, high=70, dist="uniform"))
+    adv = advise_module.advise(only_actual, "a", model="compromise", draws=50, flips=False)
+    assert (adv.draws, adv.uncertain) == (0, ())
+    assert {lv.robustness for lv in adv.levers} == {None}
+    for s, actor in ((only_actual, "a"), (plain_crowd(20, 2), "a0")):
+        adv = advise_module.advise(s, actor, model="compromise", draws=10**7, memory="1M")
+        assert adv.draws == 0
+    with pytest.raises(sc.MemoryLimitError, match="robustness of"):
+        advise_module.advise(crowd(20, 2), "a0", model="compromise", draws=10**7, memory="1M")
+
+
+def test_a_linked_models_leavers_are_runs_of_the_scenario_without_them() -> None:
+    """The spatial model links the issues, so an actor's leaving is a run of the scenario
+    without it. Of two actors, either leaving leaves one, which the spatial model does not
+    forecast ("needs two actors or more"): no forecast, no effect, no direction."""
+    duo = sc.Scenario.model_validate(
+        {
+            "name": "duo",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 100, "salience": 1}}},
+                {"id": "b", "capability": 2, "stances": {"x": {"position": 0, "salience": 0.5}}},
+            ],
+        }
+    )
+    adv = advise_module.advise(duo, "a", model="spatial", draws=0, flips=False)
+    leaving = [lv for lv in adv.levers if lv.kind == "leave"]
+    assert sorted(lv.input for lv in leaving) == ["a:leave", "b:leave"]
+    assert all(np.isnan(lv.effect_range) and lv.direction == "none" for lv in leaving)
