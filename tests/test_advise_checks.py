@@ -16,6 +16,7 @@ from statecraft.analysis import advise as advise_module
 from statecraft.analysis._levers import LeverInput
 from statecraft.analysis.advise import check_advise, what_flips
 from tests.test_advise import three as advise_three
+from tests.test_advise import two as advise_two
 from tests.test_brief import three
 from tests.test_budget import crowd
 from tests.test_memory import crowd as plain_crowd
@@ -370,3 +371,71 @@ def test_a_linked_models_leavers_are_runs_of_the_scenario_without_them() -> None
     leaving = [lv for lv in adv.levers if lv.kind == "leave"]
     assert sorted(lv.input for lv in leaving) == ["a:leave", "b:leave"]
     assert all(np.isnan(lv.effect_range) and lv.direction == "none" for lv in leaving)
+
+
+def test_the_leavers_robustness_is_each_ones_own() -> None:
+    """two() (A at 0, capability 3; B at 100; the compromise 25) and C at 50 with salience 0,
+    every number perturbed by 10% (a salience 0 gets no range). For B: A leaving makes the
+    outcome B's position (gain 0.25 -> 1: +0.75); B leaving makes it A's (0: -0.25). In every
+    draw A stays within 0..10 and B within 90..100, so each leaving moves B's gain the same
+    way: robustness 1. C has no weight: its leaving changes nothing (0), and has none."""
+    data = advise_two().model_dump(mode="json", exclude_none=True)
+    data["actors"].append(
+        {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0}}}
+    )
+    s = sc.Scenario.model_validate({**data, "perturb": {"relative": 0.1}})
+    adv = advise_module.advise(s, "b", model="compromise", draws=200, flips=False)
+    leaving = {
+        lv.input: (lv.effect_range, lv.robustness) for lv in adv.levers if lv.kind == "leave"
+    }
+    assert leaving == {
+        "a:leave": (pytest.approx(0.75), 1.0),
+        "b:leave": (pytest.approx(-0.25), 1.0),
+        "c:leave": (0.0, None),
+    }
+
+
+def test_levers_without_an_effect_come_last_by_name() -> None:
+    """A at 30 (salience 0.1) and B at 100 (salience 0), status quo 50: the compromise is A's
+    position, 30, and A's gain (20 - 0) / 100 = 0.2. Across their ranges: B's salience 0 to
+    1 moves the outcome to (3 + 100) / 1.1 = 93.64, A's gain to (20 - 63.64) / 100, from 0.2:
+    -0.7 / 1.1 = -0.636 in all (B's salience is at its floor: "at its limit"); A's position
+    0 to 100 moves the gain from -0.1 to -0.5: -0.4. A's salience at 0 leaves no weight: no
+    forecast (NaN), no effect. B's numbers weigh nothing, and A's capability alone scales
+    nothing: 0. The levers with an effect come first, biggest first; then those without one
+    (0 or none), by name. A cannot leave (nobody else weighs the positions): a note."""
+    s = sc.Scenario.model_validate(
+        {
+            "name": "empty",
+            "issues": [
+                {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 50}
+            ],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 30, "salience": 0.1}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 100, "salience": 0}}},
+            ],
+        }
+    )
+    adv = advise_module.advise(s, "a", model="compromise", draws=0, flips=False)
+    assert adv.goal_value == pytest.approx(0.2)
+    assert [lv.input for lv in adv.levers] == [
+        "b:x:salience",
+        "a:x:position",
+        "a:capability",
+        "a:x:capability",
+        "a:x:salience",
+        "b:capability",
+        "b:leave",
+        "b:x:capability",
+        "b:x:position",
+    ]
+    first, second, *rest = adv.levers
+    assert (first.effect_range, first.direction) == (
+        pytest.approx(-0.7 / 1.1),
+        "at its limit",
+    )
+    assert (second.effect_range, second.direction) == (pytest.approx(-0.4), "lower")
+    assert np.isnan(rest[2].effect_range)
+    assert {lv.effect_range for lv in rest[:2] + rest[3:]} == {0.0}
+    assert len(adv.notes) == 1
+    assert adv.notes[0].startswith("a leaving is not shown")
