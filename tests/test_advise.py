@@ -266,6 +266,10 @@ def test_robustness_counts_draws() -> None:
         ({"actor": "a", "draws": True}, "^draws must be a whole number of at least 0, not True$"),
         ({"actor": "a", "draws": 2.5}, "^draws must be a whole number of at least 0, not 2.5$"),
         ({"actor": "a", "model": "nope"}, "nope"),
+        (
+            {"actor": "a", "threshold": 70},
+            r"^a threshold needs the issue it is for \(issues=\[\.\.\.\]\)$",
+        ),
     ],
 )
 def test_advise_refuses_bad_input(kwargs: dict[str, Any], message: str) -> None:

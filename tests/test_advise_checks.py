@@ -296,10 +296,11 @@ def test_a_target_may_be_either_end_of_the_scale(target: float, value: float) ->
 
 
 def test_advise_runs_the_model_at_its_seed_and_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A spy on advise's batched runs (the scenario, the levers' ends, the actors leaving):
-    each runs at the seed given (0 by default) and in chunks of the model's share of the
-    budget, 64 MiB = 67,108,864 bytes less the half for drawn inputs: 33,554,432. Only a
-    stochastic model, or the memory a run takes, could tell these apart in the numbers."""
+    """A spy on advise's batched runs (the scenario, the levers' ends, the actors leaving,
+    the flip search's first run): each runs at the seed given (0 by default) and in chunks
+    of the model's share of the budget, 64 MiB = 67,108,864 bytes less the half for drawn
+    inputs: 33,554,432. Only a stochastic model, or the memory a run takes, could tell these
+    apart in the numbers."""
     seen: list[tuple[Any, Any]] = []
     run, leave = advise_module._variants, advise_module.leave_forecasts
 
@@ -313,14 +314,12 @@ def test_advise_runs_the_model_at_its_seed_and_budget(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(advise_module, "_variants", runs)
     monkeypatch.setattr(advise_module, "leave_forecasts", leaves)
-    advise_module.advise(
-        advise_three(), "a", model="compromise", draws=0, flips=False, seed=7, memory="64M"
-    )
-    assert len(seen) == 3  # the scenario, the ends of every lever, the leavers
+    advise_module.advise(advise_three(), "a", model="compromise", draws=0, seed=7, memory="64M")
+    assert len(seen) == 4  # the scenario, the ends of every lever, the leavers, the search
     assert set(seen) == {(7, 33_554_432)}
     seen.clear()
-    advise_module.advise(advise_three(), "a", model="compromise", draws=0, flips=False)
-    assert len(seen) == 3
+    advise_module.advise(advise_three(), "a", model="compromise", draws=0)
+    assert len(seen) == 4
     assert {seed for seed, _ in seen} == {0}
 
 
