@@ -220,6 +220,7 @@ def test_sweep_by_hand() -> None:
     assert [row[0] for row in w.forecasts] == pytest.approx([55, 57.5, 60, 62.5, 65])
     assert w.winners == (None, None, None, "a", "a")
     assert w.changes() == [3]
+    assert (w.scenario, w.model) == ("three", "compromise")
     d = w.to_dict()
     assert len(d["points"]) == 5
     assert d["points"][0] == {"value": 80.0, "forecasts": {"x": 55.0}, "winner": None}
