@@ -456,6 +456,7 @@ def test_a_pair_flips_the_biggest_winner_when_no_single_change_does(mirror: bool
     A is the first actor ranked, so its label is 0: the search must still rank the
     candidates by A's lead."""
     found = what_flips(pairs(mirror), "compromise")
+    assert (found.scenario, found.model, found.what) == ("pairs", "compromise", "biggest winner")
     assert found.verdict == "a"
     assert found.single == ()
     assert found.pair is not None

@@ -436,5 +436,6 @@ def test_levers_without_an_effect_come_last_by_name() -> None:
     assert (second.effect_range, second.direction) == (pytest.approx(-0.4), "lower")
     assert np.isnan(rest[2].effect_range)
     assert {lv.effect_range for lv in rest[:2] + rest[3:]} == {0.0}
+    assert {lv.direction for lv in rest} == {"none"}  # neither 0 nor NaN helps either way
     assert len(adv.notes) == 1
     assert adv.notes[0].startswith("a leaving is not shown")
