@@ -439,3 +439,16 @@ def test_levers_without_an_effect_come_last_by_name() -> None:
     assert {lv.direction for lv in rest} == {"none"}  # neither 0 nor NaN helps either way
     assert len(adv.notes) == 1
     assert adv.notes[0].startswith("a leaving is not shown")
+
+
+def test_advise_hands_the_models_options_on() -> None:
+    """The options reach the model that advise builds: one it does not take is refused, and
+    so is a value it does not allow (the Nash model's utility is quadratic or linear)."""
+    with pytest.raises(ValueError, match=r"^unknown option 'rounds' for the models run"):
+        advise_module.advise(
+            advise_three(), "a", model="compromise", options={"rounds": 3}, draws=0, flips=False
+        )
+    with pytest.raises(ValueError, match=r"^the nash model's option utility must be one of"):
+        advise_module.advise(
+            advise_three(), "a", model="nash", options={"utility": "cubic"}, draws=0, flips=False
+        )
