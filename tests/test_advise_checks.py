@@ -452,3 +452,62 @@ def test_advise_hands_the_models_options_on() -> None:
         advise_module.advise(
             advise_three(), "a", model="nash", options={"utility": "cubic"}, draws=0, flips=False
         )
+
+
+def test_an_advices_levers_field_by_field() -> None:
+    """two() (A at 0, capability 3; B at 100, capability 1; salience 1; status quo 0), for B,
+    whose gain is o / 100 at the compromise o = 100 c_B / (3 + c_B) = 25:
+
+    - B's position (default range: the scale, 0 to 100): o from 0 to 25, gain +0.25 across,
+      1/4 x 1/100 = 0.0025 a unit; B already sits at the top: "at its limit".
+    - B's overall capability (default range: half to twice its value, 0.5 to 2): o from
+      50/3.5 to 200/5 = 40, gain from 0.142857 to 0.4 (+0.257143); do/dc = 300/(3 + c)^2 =
+      18.75 at c = 1, so 0.1875 a unit; raising it helps: "strengthen".
+    - A leaving: o = 100, gain 1 (+0.75): "remove"; no value, range or derivative."""
+    adv = advise_module.advise(advise_two(), "b", model="compromise", draws=0, flips=False)
+    rows = {lv.input: lv.to_dict() for lv in adv.levers}
+    assert rows["b:x:position"] == {
+        "actor": "b",
+        "input": "b:x:position",
+        "kind": "position",
+        "issue": "x",
+        "value": 100.0,
+        "low": 0.0,
+        "high": 100.0,
+        "range_from": "default",
+        "effect_per_unit": pytest.approx(0.0025),
+        "effect_range": pytest.approx(0.25),
+        "direction": "at its limit",
+        "robustness": None,
+        "method": "closed form",
+    }
+    assert rows["b:capability"] == {
+        "actor": "b",
+        "input": "b:capability",
+        "kind": "capability",
+        "issue": None,
+        "value": 1.0,
+        "low": 0.5,
+        "high": 2.0,
+        "range_from": "default",
+        "effect_per_unit": pytest.approx(0.1875),
+        "effect_range": pytest.approx(0.4 - 1 / 7),
+        "direction": "strengthen",
+        "robustness": None,
+        "method": "closed form",
+    }
+    assert rows["a:leave"] == {
+        "actor": "a",
+        "input": "a:leave",
+        "kind": "leave",
+        "issue": None,
+        "value": None,
+        "low": None,
+        "high": None,
+        "range_from": "leave",
+        "effect_per_unit": None,
+        "effect_range": pytest.approx(0.75),
+        "direction": "remove",
+        "robustness": None,
+        "method": "perturbation",
+    }
