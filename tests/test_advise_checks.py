@@ -511,3 +511,6 @@ def test_an_advices_levers_field_by_field() -> None:
         "robustness": None,
         "method": "perturbation",
     }
+    # the closed forms are the compromise model's only: under another, every lever is moved
+    median = advise_module.advise(advise_two(), "b", model="median", draws=0, flips=False)
+    assert {lv.method for lv in median.levers} == {"perturbation"}
