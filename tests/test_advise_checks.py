@@ -465,6 +465,9 @@ def test_an_advices_levers_field_by_field() -> None:
       18.75 at c = 1, so 0.1875 a unit; raising it helps: "strengthen".
     - A leaving: o = 100, gain 1 (+0.75): "remove"; no value, range or derivative."""
     adv = advise_module.advise(advise_two(), "b", model="compromise", draws=0, flips=False)
+    head = (adv.scenario, adv.model, adv.actor, adv.goal, adv.targets, adv.issues, adv.draws)
+    assert head == ("two", "compromise", "b", "gain", {}, ("x",), 0)
+    assert (adv.goal_value, adv.uncertain, adv.flips, adv.notes) == (0.25, (), None, ())
     rows = {lv.input: lv.to_dict() for lv in adv.levers}
     assert rows["b:x:position"] == {
         "actor": "b",
