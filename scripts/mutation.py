@@ -131,7 +131,7 @@ MODULES: tuple[Module, ...] = (
         "advise",
         "analysis/advise.py analysis/_advice.py",
         "test_advise.py test_cli_advise.py test_budget_advise.py test_sweep_chart.py"
-        " test_advice_results.py test_advise_checks.py"
+        " test_advice_results.py test_advise_checks.py test_advise_by_hand.py"
         " test_notebook.py test_web_levers.py"
         " test_budget_more.py::test_advise_runs_the_model_in_chunks_of_its_budget"
         " test_budget_more.py::test_advise_refuses_a_budget_that_cannot_hold_one_draw",
