@@ -131,10 +131,14 @@ MODULES: tuple[Module, ...] = (
         "advise",
         "analysis/advise.py analysis/_advice.py",
         "test_advise.py test_cli_advise.py test_budget_advise.py test_sweep_chart.py"
-        " test_advice_results.py test_advise_checks.py"
+        " test_advice_results.py test_advise_checks.py test_advise_by_hand.py"
         " test_notebook.py test_web_levers.py"
         " test_budget_more.py::test_advise_runs_the_model_in_chunks_of_its_budget"
         " test_budget_more.py::test_advise_refuses_a_budget_that_cannot_hold_one_draw",
+        # test_web_levers.py compares the web app's answer, worked out in worker processes
+        # (fresh interpreters), with advise's own: the workers must import the mutated copy
+        # too, or every mutant that changes the answer fails that test (a kill that is void)
+        (("PYTHONPATH", str(BUILD / "advise" / "mutants" / "src")),),
     ),
     _m(
         "spatial",

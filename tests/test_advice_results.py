@@ -144,6 +144,7 @@ def test_advice_headline_and_table() -> None:
 
 def test_advice_in_json() -> None:
     d = _advice().to_dict(top=2)
+    assert (d["scenario"], d["model"], d["actor"]) == ("s", "compromise", "a")
     assert d["goal"] == {"kind": "gain", "targets": {}}
     assert d["issues"] == ["x"]
     assert d["goal_value"] == 0.123456
@@ -262,6 +263,7 @@ def test_where_a_sweep_changes_winner() -> None:
 
 def test_a_sweep_in_json() -> None:
     d = SWEEP.to_dict()
+    assert (d["scenario"], d["model"]) == ("s", "compromise")
     assert d["grid"] == [3]
     assert d["inputs"] == ["a:x:position"]
     assert d["points"][0] == {"value": 0.0, "forecasts": {"x": 10.0, "y": 1.0}, "winner": "a"}

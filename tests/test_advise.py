@@ -75,6 +75,10 @@ def test_lever_effects_by_hand() -> None:
     # raising it would help B, but B already sits at the scale's top (100)
     assert rows["b:x:position"].direction == "at its limit"
     assert rows["a:x:salience"].direction == "calm"  # A pulls the outcome away from B
+    # A's position sits at the scale's floor too, but raising it helps B: from 0 to 100 the
+    # outcome goes from 25 to 100, B's gain from 0.25 to 1 (+0.75), and raising is possible
+    assert rows["a:x:position"].effect_range == pytest.approx(0.75)
+    assert rows["a:x:position"].direction == "raise"
     # A leaving: the outcome is B's position, gain 1: +0.75
     assert rows["a:leave"].effect_range == pytest.approx(0.75)
     assert rows["a:leave"].direction == "remove"
@@ -216,6 +220,7 @@ def test_sweep_by_hand() -> None:
     assert [row[0] for row in w.forecasts] == pytest.approx([55, 57.5, 60, 62.5, 65])
     assert w.winners == (None, None, None, "a", "a")
     assert w.changes() == [3]
+    assert (w.scenario, w.model) == ("three", "compromise")
     d = w.to_dict()
     assert len(d["points"]) == 5
     assert d["points"][0] == {"value": 80.0, "forecasts": {"x": 55.0}, "winner": None}
@@ -255,11 +260,17 @@ def test_robustness_counts_draws() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"actor": "nobody"}, "no actor 'nobody'"),
+        ({"actor": "nobody"}, "^no actor 'nobody' in three; the actors are: a, b, c$"),
         ({"actor": "a", "issues": ["y"]}, "no issue 'y'"),
         ({"actor": "a", "targets": {"x": 200}}, "must lie on its scale"),
         ({"actor": "a", "draws": -1}, "draws must be"),
+        ({"actor": "a", "draws": True}, "^draws must be a whole number of at least 0, not True$"),
+        ({"actor": "a", "draws": 2.5}, "^draws must be a whole number of at least 0, not 2.5$"),
         ({"actor": "a", "model": "nope"}, "nope"),
+        (
+            {"actor": "a", "threshold": 70},
+            r"^a threshold needs the issue it is for \(issues=\[\.\.\.\]\)$",
+        ),
     ],
 )
 def test_advise_refuses_bad_input(kwargs: dict[str, Any], message: str) -> None:
@@ -357,3 +368,130 @@ def test_a_lever_already_at_the_end_it_would_move_to_says_so() -> None:
     moving = next(x for x in advice.levers if x.input == "azerbaijan:territory:position")
     assert moving.value == 100.0
     assert moving.direction == "lower"  # at the top, moving down: possible
+
+
+def _q(value: float, low: float, high: float) -> dict[str, float]:
+    return {"value": float(value), "low": float(low), "high": float(high)}
+
+
+def pairs(mirror: bool = False) -> sc.Scenario:
+    """One issue x on 0..100. A at 0 (capability 2), B at 90, C at 80 (capability 1), all
+    salience 1: the compromise is (2*0 + 90 + 80) / 4 = 42.5. Status quo 48. Ranges, the
+    flip search's units of cost: B's position 85..95 (width 10), C's 70..90 (width 20), A's
+    0..1 (width 1); capabilities +-1% of their value, saliences 0.99..1.
+
+    No single change reaches 48 (the flip search moves an input at most 2 units, never past
+    its bounds): B's or C's position only up to the scale's top, 100 (1 unit each): 45 or
+    47.5; A's position to 2: 43.5; A's capability down to 1.92: 170 / 3.92 = 43.4; B's or
+    C's up to 1.04: 173.6 / 4.04 = 43.0 or 173.2 / 4.04 = 42.9; A's salience down to 0.98:
+    170 / 3.96 = 42.9; B's and C's saliences cannot rise past 1.
+
+    With ``mirror`` every position p is 100 - p (A at 100, B at 10 in 5..15, C at 20 in
+    10..30), status quo 52: the compromise is 57.5."""
+    m = (lambda p: 100.0 - p) if mirror else float
+
+    def pos(value: float, low: float, high: float) -> dict[str, float]:
+        a, b = sorted((m(low), m(high)))
+        return _q(m(value), a, b)
+
+    def stance(p: dict[str, float], c: float) -> dict[str, Any]:
+        return {
+            "x": {
+                "position": p,
+                "salience": _q(1, 0.99, 1),
+                "capability": _q(c, 0.99 * c, 1.01 * c),
+            }
+        }
+
+    issue = {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": m(48)}
+    return sc.Scenario.model_validate(
+        {
+            "name": "pairs",
+            "issues": [issue],
+            "actors": [
+                {"id": "a", "capability": 2, "stances": stance(pos(0, 0, 1), 2)},
+                {"id": "b", "capability": 1, "stances": stance(pos(90, 85, 95), 1)},
+                {"id": "c", "capability": 1, "stances": stance(pos(80, 70, 90), 1)},
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_a_pair_flips_a_threshold_that_no_single_change_reaches(mirror: bool) -> None:
+    """From 42.5 up to 48.5 (``pairs``): o = 42.5 + 2.5 t_B + 5 t_C for B's and C's
+    positions moved t_B, t_C units (10 and 20 points a unit, weight 1 of 4), each at most 1
+    (the scale's top). Without a single change the pair grid steps 2 * 2 / 16 = 0.25 units.
+    2.5 t_B + 5 t_C >= 6: t_C = 1 needs t_B >= 0.4, so 0.5 (cost 1.5); t_C = 0.75 needs
+    t_B = 1 (cost 1.75); the other points of cost 1.5, (0.75, 0.75) and (1, 0.5), give 5.625
+    and 5. So C to 100 and B to 95: (0 + 95 + 100) / 4 = 48.75. A pair with another input
+    costs at least 3 (from C's 47.5, each unit of the others moves o by under 0.5). C's
+    position comes first: it is the candidate with the most progress per unit. Mirrored:
+    from 57.5 down below 51.5, C to 0 and B to 5, (200 + 5 + 0) / 4 = 51.25. Grid points and
+    moves are exact in binary: compared exactly."""
+    threshold = 51.5 if mirror else 48.5
+    found = what_flips(pairs(mirror), "compromise", issue="x", threshold=threshold)
+    above, below = f"x >= {threshold:g}", f"x < {threshold:g}"
+    assert found.verdict == (above if mirror else below)
+    assert found.single == ()
+    assert found.searched == 9  # 3 actors x (position, salience, capability on x)
+    assert found.pair is not None
+    assert found.pair.inputs == ("c:x:position", "b:x:position")
+    assert found.pair.values == ((20.0, 10.0) if mirror else (80.0, 90.0))
+    assert found.pair.to == ((0.0, 5.0) if mirror else (100.0, 95.0))
+    assert found.pair.cost == 1.5
+    assert found.pair.verdict == (below if mirror else above)
+    assert found.cheapest == found.pair
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_a_pair_flips_the_biggest_winner_when_no_single_change_does(mirror: bool) -> None:
+    """Gains in ``pairs`` (one issue, salience 1, width 100, interests at their coded
+    positions, status quo 48): A (at 0) (48 - o) / 100; B (at 90) (42 - (90 - o)) / 100 =
+    (o - 48) / 100; C (at 80) the same. At 42.5 A gains 0.055 and wins; past 48, B and C
+    gain alike: no single biggest winner. No single change passes 47.5 (``pairs``); a pair
+    needs 2.5 t_B + 5 t_C > 5.5: t_C = 1 and t_B = 0.25 (cost 1.25; the other point of
+    cost 1.25 on the grid, (0.75, 0.5), gives 5): C to 100 and B to 92.5, (92.5 + 100) / 4
+    = 48.125. Mirrored (status quo 52), C to 0 and B to 7.5: 207.5 / 4 = 51.875 < 52.
+    A is the first actor ranked, so its label is 0: the search must still rank the
+    candidates by A's lead."""
+    found = what_flips(pairs(mirror), "compromise")
+    assert (found.scenario, found.model, found.what) == ("pairs", "compromise", "biggest winner")
+    assert found.verdict == "a"
+    assert found.single == ()
+    assert found.pair is not None
+    assert found.pair.inputs == ("c:x:position", "b:x:position")
+    assert found.pair.values == ((20.0, 10.0) if mirror else (80.0, 90.0))
+    assert found.pair.to == ((0.0, 7.5) if mirror else (100.0, 92.5))
+    assert found.pair.cost == 1.25
+    assert found.pair.verdict is None
+
+
+def test_a_change_that_leaves_an_issue_without_a_forecast_is_no_verdict() -> None:
+    """A at 30 (salience 0.1), B at 100 (salience 0): the compromise is 0.1*30 / 0.1 = 30,
+    below 60. A's salience (range 0 to 1 by default) down 0.1 unit to 0 leaves every weight
+    0: no forecast (weighted_mean gives NaN), so no verdict, neither side of 60. B's salience
+    up to s: (3 + 100 s) / (0.1 + s) >= 60 from s = 3/40 = 0.075 (cost 0.075, to the flip
+    search's precision, test_flip_search_by_hand); A's position up to 60 (cost 0.3). The step
+    that empties the issue is 5 steps of 0.02, exactly 0.1: compared exactly."""
+    s = sc.Scenario.model_validate(
+        {
+            "name": "empty",
+            "issues": [
+                {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 50}
+            ],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 30, "salience": 0.1}}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 100, "salience": 0}}},
+            ],
+        }
+    )
+    found = what_flips(s, "compromise", issue="x", threshold=60)
+    assert found.verdict == "x < 60"
+    assert [f.inputs[0] for f in found.single] == ["b:x:salience", "a:x:salience", "a:x:position"]
+    up, empty, position = found.single
+    assert (empty.to, empty.cost, empty.verdict) == ((0.0,), 0.1, None)
+    assert up.to[0] == pytest.approx(0.075, abs=1e-4)
+    assert up.verdict == "x >= 60"
+    assert position.to[0] == pytest.approx(60, abs=1e-3)
+    assert position.verdict == "x >= 60"
