@@ -135,10 +135,6 @@ MODULES: tuple[Module, ...] = (
         " test_notebook.py test_web_levers.py"
         " test_budget_more.py::test_advise_runs_the_model_in_chunks_of_its_budget"
         " test_budget_more.py::test_advise_refuses_a_budget_that_cannot_hold_one_draw",
-        # test_web_levers.py compares the web app's answer, worked out in worker processes
-        # (fresh interpreters), with advise's own: the workers must import the mutated copy
-        # too, or every mutant that changes the answer fails that test (a kill that is void)
-        (("PYTHONPATH", str(BUILD / "advise" / "mutants" / "src")),),
     ),
     _m(
         "spatial",
@@ -283,6 +279,12 @@ def run_module(
     # otherwise clean each other's folders under the shared one (an error, since warnings are)
     (scratch / "tmp").mkdir()
     env["PYTEST_DEBUG_TEMPROOT"] = str(scratch / "tmp")
+    # Processes started fresh (the web app's workers: forkserver or spawn) import the mutated
+    # copy too; else a test comparing their answer with the mutant's own fails for every
+    # mutant that changes the answer, a void kill (found in advise's run, test_web_levers.py)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(scratch / "mutants" / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *only]
     with (scratch / "mutmut.log").open("w", encoding="utf-8") as log:
         subprocess.run(cmd, cwd=scratch, env=env, check=False, stdout=log, stderr=log)
