@@ -165,7 +165,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "verdict",
         "analysis/_flags.py analysis/_brief_parts.py analysis/_mixture.py",
-        "test_brief.py test_stacking.py test_counterfactual.py test_timeline.py",
+        "test_brief.py test_stacking.py test_counterfactual.py test_timeline.py"
+        " test_flags_by_hand.py",
     ),
     _m(
         "risk_parts",
