@@ -313,8 +313,8 @@ def _flip(model: str, key: str, value: float, moved_to: float, was: str, to: str
 def test_flip_flag_word_for_word() -> None:
     """Hand-made flips. No flip: no flag. Under each model, in the order found: who wins at
     the coded values (its display name, or "nobody the biggest winner"), the first three
-    flips (value and moved-to as %g), and how many more numbers beyond three flip: 4 keys
-    make "(and 1 more number)", 5 "(and 2 more numbers)", 3 nothing more."""
+    flips (value and moved-to as %g), and how many more numbers flip than those named: 4
+    keys make "(and 1 more number)", 5 "(and 2 more numbers)", 3 nothing more."""
     assert flip_flag([], NAMES) is None
     one = _flip("compromise", "a:capability", 1.02, 0.969, "a", "b")
     flag = flip_flag([one], NAMES)
@@ -393,16 +393,16 @@ def test_models_disagree_word_for_word_when_one_names_nobody() -> None:
 
 def test_brief_flags_a_standoff_from_nobody() -> None:
     # standoff(): nobody wins at the coded values; the flag names the first three flips of
-    # test_flips_of_a_standoff_by_hand, and the 7 numbers that flip (every number but b's
-    # capability) less 3 as more: "(and 4 more numbers)". Note that the first three flips
-    # are of two numbers (the status quo, both ways, and a's capability).
+    # test_flips_of_a_standoff_by_hand, which are of two numbers (the status quo, both ways,
+    # and a's capability), so of the 7 numbers that flip (every number but b's capability)
+    # 5 are not named: "(and 5 more numbers)" (it said 4 before: 7 less the 3 flips shown).
     b = brief(standoff(), ["compromise"], draws=5)
     (flag,) = [f for f in b.flags if f.kind == "near_flip"]
     assert flag.message == (
         HEAD + "under compromise (nobody the biggest winner at the coded values): "
         "x:status_quo 50 -> 45 makes Alpha the biggest winner; x:status_quo 50 -> 55 makes "
         "Beta the biggest winner; a:capability 1 -> 0.95 makes Beta the biggest winner "
-        "(and 4 more numbers)" + TAIL
+        "(and 5 more numbers)" + TAIL
     )
 
 

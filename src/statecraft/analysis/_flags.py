@@ -171,12 +171,12 @@ def flip_flag(found: Sequence[Flip], names: Mapping[str, str]) -> Flag | None:
         by_model.setdefault(f.model, []).append(f)
     parts = []
     for model, items in by_model.items():
-        keys = sorted({f.key for f in items})
         shown = "; ".join(
             f"{f.key} {f.value:g} -> {f.moved_to:g} makes {_named(names, f.becomes)}"
             for f in items[:3]
         )
-        extra = len(keys) - 3
+        # the numbers that flip and are not named above (a number may flip both ways)
+        extra = len({f.key for f in items} - {f.key for f in items[:3]})
         more = f" (and {extra} more number{'s' * (extra != 1)})" if extra > 0 else ""
         was = names.get(items[0].was, "nobody the biggest winner")
         parts.append(f"under {model} ({was} at the coded values): {shown}{more}")
