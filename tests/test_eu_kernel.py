@@ -11,6 +11,7 @@ sits on a tie that rounding could tip.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -191,6 +192,39 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve("auto") == "numpy"
     with pytest.raises(ValueError, match="unknown engine 'fast': auto, numpy or numba"):
         resolve("fast")  # type: ignore[arg-type]
+
+
+def test_each_engine_runs_its_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The two engines agree to rounding, so only a spy tells which one ran: "numba" must run
+    # the compiled round (once for the round, once for the final views) or, for a summary
+    # with the default options, the whole-draw call; "numpy" neither. The case is
+    # tests/test_eu_by_hand.py's two actors, x = (0, 1), c = (3, 1), s = (1, 1): actor 1
+    # capitulates onto 0 in the first round, which ends the bargaining.
+    from statecraft.models import eu_rounds
+
+    calls: list[str] = []
+
+    def spy(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(eu_rounds, "compiled_round", spy("round", eu_rounds.compiled_round))
+    monkeypatch.setattr(eu_rounds, "compiled_summary", spy("whole", eu_rounds.compiled_summary))
+    runs = [
+        ("numpy", "full", []),
+        ("numba", "full", ["round"] * 2),
+        ("numba", "summary", ["whole"]),
+    ]
+    for engine, record, expected in runs:
+        calls.clear()
+        out = run_rounds([0.0, 1.0], [3.0, 1.0], [1.0, 1.0], record=record, engine=engine)  # type: ignore[arg-type]
+        assert calls == expected, (engine, record)
+        assert out["rounds"].tolist() == [1]
+        assert out["positions"][0, -1].tolist() == [0.0, 0.0]
+        assert out["forecast"].tolist() == [0.0]
 
 
 def test_the_vector_log_and_exp() -> None:
