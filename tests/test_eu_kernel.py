@@ -227,6 +227,42 @@ def test_each_engine_runs_its_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
         assert out["forecast"].tolist() == [0.0]
 
 
+def test_a_round_runs_in_blocks_of_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The NumPy round runs one_round on blocks of at most CHUNK draws, fewer where a draw's
+    # n^2 cells would take a block past BLOCK_CELLS: size = max(1, min(CHUNK,
+    # BLOCK_CELLS // n^2)). With CHUNK = 3 and BLOCK_CELLS = 20: n = 2 gives 20 // 4 = 5, so
+    # blocks of 3 and 5 draws run as (3, 2); n = 3 gives 20 // 9 = 2: (2, 2, 1); n = 5 gives
+    # 20 // 25 = 0, at least 1: five blocks of 1; 3 draws of n = 2 fit one block. Draws are
+    # independent, so the joined blocks give the whole batch's round, bit for bit.
+    from dataclasses import fields
+
+    from statecraft.models import eu_rounds
+    from statecraft.models.base import weights
+
+    real = eu_rounds.one_round
+    sizes: list[int] = []
+
+    def spy(*args: Any) -> Any:
+        sizes.append(args[0].shape[0])
+        return real(*args)
+
+    monkeypatch.setattr(eu_rounds, "CHUNK", 3)
+    monkeypatch.setattr(eu_rounds, "BLOCK_CELLS", 20)
+    monkeypatch.setattr(eu_rounds, "one_round", spy)
+    o = EUOptions()
+    for n, draws, expected in [(2, 5, [3, 2]), (3, 5, [2, 2, 1]), (5, 5, [1] * 5), (2, 3, [3])]:
+        x, c, s = _inputs(n, draws, n)
+        span = x.max(axis=-1) - x.min(axis=-1)
+        whole_new, whole = real(x, c, s, span, o)
+        sizes.clear()
+        known = (weights(c, s), *eu_rounds.round_forecast(x, c, s))
+        new, blocks = eu_rounds._round_in_blocks(x, c, s, span, o, "numpy", known=known)
+        assert sizes == expected, n
+        np.testing.assert_array_equal(new, whole_new)
+        for f in fields(whole):
+            np.testing.assert_array_equal(getattr(blocks, f.name), getattr(whole, f.name))
+
+
 def test_the_vector_log_and_exp() -> None:
     from statecraft.models._eu_vmath import vexp, vlog
 
