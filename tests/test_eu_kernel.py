@@ -116,6 +116,22 @@ def test_summary_sets_fixed_draws_aside_without_changing_them(engine: str) -> No
         np.testing.assert_array_equal(summary[key], full[key], err_msg=key)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_a_draw_at_a_fixed_point_counts_every_round_in_a_summary(engine: str) -> None:
+    # x = (0, 1), c = s = (1, 1), the default options: each voter gives 1 to its own side, so
+    # S_01 = S_10 = 1 and, over the triples' grand total 4, P_01 = P_10 = 1/4; the exposures
+    # are equal, so R = 0 and r = 1; EU_01 = EU_10 = 2 - (3/4) 4 = -1: neither gains, no
+    # offer, no move, and D stays 1. A summary sets the draw aside after its first round and
+    # still counts the other two: 3 rounds, 4 rows of positions, the median 1/2 (a tie, split
+    # at the midpoint) throughout.
+    o = EUOptions(rounds=3)
+    out = run_rounds([0.0, 1.0], [1.0, 1.0], [1.0, 1.0], o, record="summary", engine=engine)  # type: ignore[arg-type]
+    assert out["rounds"].tolist() == [3]
+    assert out["positions"].tolist() == [[[0.0, 1.0]] * 4]
+    assert out["median"].tolist() == [[0.5] * 4]
+    np.testing.assert_array_equal(out["final_own"][0], [[0.0, -1.0], [-1.0, 0.0]])
+
+
 @pytest.mark.parametrize(
     ("n", "options"),
     [
@@ -202,25 +218,29 @@ def test_each_engine_runs_its_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
     # capitulates onto 0 in the first round, which ends the bargaining.
     from statecraft.models import eu_rounds
 
-    calls: list[str] = []
+    calls: list[tuple[str, Any]] = []
 
     def spy(name: str, real: Any) -> Any:
         def call(*args: Any, **kwargs: Any) -> Any:
-            calls.append(name)
+            calls.append((name, kwargs.get("views")))
             return real(*args, **kwargs)
 
         return call
 
     monkeypatch.setattr(eu_rounds, "compiled_round", spy("round", eu_rounds.compiled_round))
     monkeypatch.setattr(eu_rounds, "compiled_summary", spy("whole", eu_rounds.compiled_summary))
+    # A summary that stops by tolerance takes the per-round path: the rounds without their
+    # views (views=False), the final views with them.
+    tolerance = EUOptions(stopping="tolerance")
     runs = [
-        ("numpy", "full", []),
-        ("numba", "full", ["round"] * 2),
-        ("numba", "summary", ["whole"]),
+        ("numpy", "full", EUOptions(), []),
+        ("numba", "full", EUOptions(), [("round", True)] * 2),
+        ("numba", "summary", EUOptions(), [("whole", None)]),
+        ("numba", "summary", tolerance, [("round", False), ("round", True)]),
     ]
-    for engine, record, expected in runs:
+    for engine, record, options, expected in runs:
         calls.clear()
-        out = run_rounds([0.0, 1.0], [3.0, 1.0], [1.0, 1.0], record=record, engine=engine)  # type: ignore[arg-type]
+        out = run_rounds([0.0, 1.0], [3.0, 1.0], [1.0, 1.0], options, record=record, engine=engine)  # type: ignore[arg-type]
         assert calls == expected, (engine, record)
         assert out["rounds"].tolist() == [1]
         assert out["positions"][0, -1].tolist() == [0.0, 0.0]
