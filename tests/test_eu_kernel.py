@@ -132,6 +132,23 @@ def test_a_draw_at_a_fixed_point_counts_every_round_in_a_summary(engine: str) ->
     np.testing.assert_array_equal(out["final_own"][0], [[0.0, -1.0], [-1.0, 0.0]])
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_a_forecast_that_moves_exactly_the_tolerance_has_not_settled(engine: str) -> None:
+    # stopping="tolerance" stops when the forecast moves *less* than tolerance x D. Three
+    # actors of equal weight at 0, 1/2 and 1 (c = 1, s = 1/4, pair normaliser): the first
+    # round's forecast is the middle one, 1/2; the round moves actor 1 onto 0 (a
+    # precondition, read from the full record: this test is about the stopping rule), so
+    # the forecast becomes 0 (two of three at 0): a move of exactly 1/2 of D = 1. With
+    # tolerance = 1/2 the draw goes on; the second round moves the forecast 0: it stops
+    # there, after 2 rounds (at "less than or equal" it would stop after 1).
+    x, c, s = [0.0, 0.5, 1.0], [1.0] * 3, [0.25] * 3
+    o = EUOptions(probability="pair", stopping="tolerance", tolerance=0.5)
+    out = run_rounds(x, c, s, o, engine=engine)  # type: ignore[arg-type]
+    assert out["positions"][0, 1].tolist() == [0.0, 0.0, 1.0]
+    assert out["median"][0].tolist() == [0.5, 0.0, 0.0]
+    assert out["rounds"].tolist() == [2]
+
+
 @pytest.mark.parametrize(
     ("n", "options"),
     [
