@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import statecraft as sc
 from statecraft.models._eu_fast import resolve, threads_to_use
-from statecraft.models.expected_utility import EUOptions, run_rounds
+from statecraft.models.expected_utility import NO_OFFER, EUOptions, run_rounds
 from tests.child import loaded_in_child
 
 pytest.importorskip("numba")
@@ -147,6 +147,23 @@ def test_a_forecast_that_moves_exactly_the_tolerance_has_not_settled(engine: str
     assert out["positions"][0, 1].tolist() == [0.0, 0.0, 1.0]
     assert out["median"][0].tolist() == [0.5, 0.0, 0.0]
     assert out["rounds"].tolist() == [2]
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_a_batch_that_agrees_from_the_start_runs_no_round(engine: str) -> None:
+    # Both actors at 2: D = 0, so the bargaining is over before it starts: no round, the
+    # positions' one row is the input, the forecast 2, and the full record's per-round arrays
+    # are empty (0 rounds) with the dtypes a round would give them (kind and chosen integers).
+    out = run_rounds([2.0, 2.0], [1.0, 3.0], [1.0, 1.0], engine=engine)  # type: ignore[arg-type]
+    assert out["rounds"].tolist() == [0]
+    assert out["positions"].tolist() == [[[2.0, 2.0]]]
+    assert out["forecast"].tolist() == [2.0]
+    empty = {"risk": (1, 0, 2), "own": (1, 0, 2, 2), "other": (1, 0, 2, 2)}
+    empty |= {"kind": (1, 0, 2, 2), "chosen": (1, 0, 2)}
+    for key, shape in empty.items():
+        assert out[key].shape == shape, key
+        assert out[key].dtype == (np.int64 if key in ("kind", "chosen") else np.float64), key
+    assert out["final_kind"].tolist() == [[[NO_OFFER] * 2] * 2]
 
 
 @pytest.mark.parametrize(
