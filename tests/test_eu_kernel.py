@@ -164,6 +164,9 @@ def test_a_batch_that_agrees_from_the_start_runs_no_round(engine: str) -> None:
         assert out[key].shape == shape, key
         assert out[key].dtype == (np.int64 if key in ("kind", "chosen") else np.float64), key
     assert out["final_kind"].tolist() == [[[NO_OFFER] * 2] * 2]
+    for key in ("final_own", "final_other"):  # no one left to challenge: every view 0
+        assert out[key].tolist() == [[[0.0] * 2] * 2], key
+        assert out[key].dtype == np.float64, key
 
 
 @pytest.mark.parametrize(
