@@ -424,6 +424,11 @@ def test_expected_utilities_defaults_by_hand() -> None:
     own, other = expected_utilities(x, s, p, m, None, span, q=0.5)
     np.testing.assert_allclose(own[0], [[0.0, -1.0], [-2.5, 0.0]], rtol=1e-14)
     np.testing.assert_allclose(other[0], [[0.0, -2.5], [-1.0, 0.0]], rtol=1e-14)
+    # The same case at half the scale, x = (0, 1/2) and D = 1/2: every distance is divided by
+    # D, |x_i - m| included, so the EUs are the same (|x_1 - m| / D = 1, not 1/2).
+    half = expected_utilities(x / 2, s, p, m, None, span / 2, q=0.5)
+    np.testing.assert_allclose(half[0][0], [[0.0, -1.0], [-2.5, 0.0]], rtol=1e-14)
+    np.testing.assert_allclose(half[1][0], [[0.0, -2.5], [-1.0, 0.0]], rtol=1e-14)
 
 
 def test_actors_same_position_apart_make_no_offers() -> None:
