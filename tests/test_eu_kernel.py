@@ -5,7 +5,9 @@ exp(r log x) and sums some totals in another order, so the two agree to rounding
 for bit. Stated tolerance: positions, medians and forecasts within 1e-9 of the issue's range
 (seen: below 1e-11), views (EU values, in [-4, 4]) within 1e-8, and the same offers, round
 counts and confrontations. Inputs are continuous random draws (seeded), where no decision
-sits on a tie that rounding could tip.
+sits on a tie that rounding could tip. Also here, on cases worked by hand: the machinery
+around the round that both engines share (which engine runs, the NumPy round's blocks, the
+stopping rule, a summary's set-aside draws, a record with no round).
 """
 
 from __future__ import annotations
