@@ -424,6 +424,11 @@ def test_expected_utilities_defaults_by_hand() -> None:
     own, other = expected_utilities(x, s, p, m, None, span, q=0.5)
     np.testing.assert_allclose(own[0], [[0.0, -1.0], [-2.5, 0.0]], rtol=1e-14)
     np.testing.assert_allclose(other[0], [[0.0, -2.5], [-1.0, 0.0]], rtol=1e-14)
+    # The same case at half the scale, x = (0, 1/2) and D = 1/2: every distance is divided by
+    # D, |x_i - m| included, so the EUs are the same (|x_1 - m| / D = 1, not 1/2).
+    half = expected_utilities(x / 2, s, p, m, None, span / 2, q=0.5)
+    np.testing.assert_allclose(half[0][0], [[0.0, -1.0], [-2.5, 0.0]], rtol=1e-14)
+    np.testing.assert_allclose(half[1][0], [[0.0, -2.5], [-1.0, 0.0]], rtol=1e-14)
 
 
 def test_actors_same_position_apart_make_no_offers() -> None:
@@ -457,3 +462,37 @@ def test_classify_at_the_boundaries_of_the_regions() -> None:
         COMPROMISE,
         NO_OFFER,
     ]
+
+
+def test_an_estimate_of_exactly_zero_makes_no_offer_and_no_warning() -> None:
+    """x = (0, 1/2, 1), c = (1, 3, 4), s = (1, 1, 1/4), pair normaliser, D = 1: weights
+    c s in the ratio 1 : 3 : 1. Linear votes: pair (0, 2): voter 0 gives 1 to 0, voter 1
+    stands at the midpoint (0), voter 2 gives 1 to 2: P_02 = P_20 = 1/2; pair (0, 1):
+    S_01 = 1/2, S_10 = 3 (1/2) + (1 - 1/2) = 2, P_01 = 1/5; pair (1, 2): P_12 = 4/5.
+    With r = 1 and Q = 1, EU_ij = 2d (1 - 2 s_j (1 - P_ij)): EU_01 = -0.6, EU_10 = 0.6,
+    EU_02 = 2 (1 - 2 (1/4)(1/2)) = 1.5, EU_20 = 2 (1 - 2 (1)(1/2)) = 0, EU_12 = 0.9,
+    EU_21 = -0.6. Exposures (sums over challengers): 0.6, -1.2, 2.4, so R_0 =
+    (1.2 - 2.4 + 1.2) / 3.6 = 0 and r_0 = 1 exactly; actor 0's second pass on pair (0, 2)
+    is unchanged (voter 1 still at the midpoint, the others' distances 0 or 1):
+    own EU_02 = 1.5 and its estimate of EU_20 = 0, exactly. No offer: a confrontation needs
+    EU_20 > EU_02. The compromise share |own / other| is 1.5 / 0 there, a division by zero
+    that the round must not report (the suite turns warnings into errors).
+    The round's moves (second pass, votes with r = (1, 2, 1/2): P_01 = 1/2 / (1/2 + 3/4 +
+    1 - sqrt(1/2)) = 0.324, P_12 = 5/4 / (5/4 + sqrt(1/2)) = 0.639): actor 2 (r = 1/2, so
+    U_sq = 2 - 2 sqrt 2) has EU_20 = 2 sqrt 2 - 2 and estimates EU_02 = 2 sqrt 2 - 1/2: a
+    confrontation, it moves to 0. Actor 0 (r = 1, d = 1/2) has EU_01 = 2 P_01 - 1 < 0 and
+    estimates EU_10 = 1 - 2 P_01 = -EU_01: a capitulation onto 1/2. Actor 1 (r = 2, d = 1/2:
+    U_s - U_sq = 1.75 - 1 = 3/4, U_s - U_f = 2) estimates EU_01 = 3/4 - 2 (1 - 0.324) and
+    EU_21 = 3/4 - 2 (0.639), both below 0: no offer, it stays."""
+    from statecraft.models.eu_options import EUOptions
+
+    x, c, s = np.array([0.0, 0.5, 1.0]), np.array([1.0, 3.0, 4.0]), np.array([1.0, 1.0, 0.25])
+    out = run_rounds(x, c, s, EUOptions(probability="pair", rounds=1), engine="numpy")
+    assert out["risk"][0, 0, 0] == 1.0
+    assert out["own"][0, 0, 0, 2] == 1.5
+    assert out["other"][0, 0, 0, 2] == 0.0
+    kind = out["kind"][0, 0]
+    assert kind[0].tolist() == [NO_OFFER, CAPITULATION, NO_OFFER]
+    assert kind[2, 0] == CONFRONTATION
+    assert out["chosen"][0, 0].tolist() == [1, -1, 0]
+    assert out["positions"][0, 1].tolist() == [0.5, 0.5, 0.0]

@@ -5,12 +5,15 @@ exp(r log x) and sums some totals in another order, so the two agree to rounding
 for bit. Stated tolerance: positions, medians and forecasts within 1e-9 of the issue's range
 (seen: below 1e-11), views (EU values, in [-4, 4]) within 1e-8, and the same offers, round
 counts and confrontations. Inputs are continuous random draws (seeded), where no decision
-sits on a tie that rounding could tip.
+sits on a tie that rounding could tip. Also here, on cases worked by hand: the machinery
+around the round that both engines share (which engine runs, the NumPy round's blocks, the
+stopping rule, a summary's set-aside draws, a record with no round).
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +22,7 @@ from hypothesis import strategies as st
 
 import statecraft as sc
 from statecraft.models._eu_fast import resolve, threads_to_use
-from statecraft.models.expected_utility import EUOptions, run_rounds
+from statecraft.models.expected_utility import NO_OFFER, EUOptions, run_rounds
 from tests.child import loaded_in_child
 
 pytest.importorskip("numba")
@@ -115,6 +118,59 @@ def test_summary_sets_fixed_draws_aside_without_changing_them(engine: str) -> No
         np.testing.assert_array_equal(summary[key], full[key], err_msg=key)
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_a_draw_at_a_fixed_point_counts_every_round_in_a_summary(engine: str) -> None:
+    # x = (0, 1), c = s = (1, 1), the default options: each voter gives 1 to its own side, so
+    # S_01 = S_10 = 1 and, over the triples' grand total 4, P_01 = P_10 = 1/4; the exposures
+    # are equal, so R = 0 and r = 1; EU_01 = EU_10 = 2 - (3/4) 4 = -1: neither gains, no
+    # offer, no move, and D stays 1. A summary sets the draw aside after its first round and
+    # still counts the other two: 3 rounds, 4 rows of positions, the median 1/2 (a tie, split
+    # at the midpoint) throughout.
+    o = EUOptions(rounds=3)
+    out = run_rounds([0.0, 1.0], [1.0, 1.0], [1.0, 1.0], o, record="summary", engine=engine)  # type: ignore[arg-type]
+    assert out["rounds"].tolist() == [3]
+    assert out["positions"].tolist() == [[[0.0, 1.0]] * 4]
+    assert out["median"].tolist() == [[0.5] * 4]
+    np.testing.assert_array_equal(out["final_own"][0], [[0.0, -1.0], [-1.0, 0.0]])
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_a_forecast_that_moves_exactly_the_tolerance_has_not_settled(engine: str) -> None:
+    # stopping="tolerance" stops when the forecast moves *less* than tolerance x D. Three
+    # actors of equal weight at 0, 1/2 and 1 (c = 1, s = 1/4, pair normaliser): the first
+    # round's forecast is the middle one, 1/2; the round moves actor 1 onto 0 (a
+    # precondition, read from the full record: this test is about the stopping rule), so
+    # the forecast becomes 0 (two of three at 0): a move of exactly 1/2 of D = 1. With
+    # tolerance = 1/2 the draw goes on; the second round moves the forecast 0: it stops
+    # there, after 2 rounds (at "less than or equal" it would stop after 1).
+    x, c, s = [0.0, 0.5, 1.0], [1.0] * 3, [0.25] * 3
+    o = EUOptions(probability="pair", stopping="tolerance", tolerance=0.5)
+    out = run_rounds(x, c, s, o, engine=engine)  # type: ignore[arg-type]
+    assert out["positions"][0, 1].tolist() == [0.0, 0.0, 1.0]
+    assert out["median"][0].tolist() == [0.5, 0.0, 0.0]
+    assert out["rounds"].tolist() == [2]
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_a_batch_that_agrees_from_the_start_runs_no_round(engine: str) -> None:
+    # Both actors at 2: D = 0, so the bargaining is over before it starts: no round, the
+    # positions' one row is the input, the forecast 2, and the full record's per-round arrays
+    # are empty (0 rounds) with the dtypes a round would give them (kind and chosen integers).
+    out = run_rounds([2.0, 2.0], [1.0, 3.0], [1.0, 1.0], engine=engine)  # type: ignore[arg-type]
+    assert out["rounds"].tolist() == [0]
+    assert out["positions"].tolist() == [[[2.0, 2.0]]]
+    assert out["forecast"].tolist() == [2.0]
+    empty = {"risk": (1, 0, 2), "own": (1, 0, 2, 2), "other": (1, 0, 2, 2)}
+    empty |= {"kind": (1, 0, 2, 2), "chosen": (1, 0, 2)}
+    for key, shape in empty.items():
+        assert out[key].shape == shape, key
+        assert out[key].dtype == (np.int64 if key in ("kind", "chosen") else np.float64), key
+    assert out["final_kind"].tolist() == [[[NO_OFFER] * 2] * 2]
+    for key in ("final_own", "final_other"):  # no one left to challenge: every view 0
+        assert out[key].tolist() == [[[0.0] * 2] * 2], key
+        assert out[key].dtype == np.float64, key
+
+
 @pytest.mark.parametrize(
     ("n", "options"),
     [
@@ -191,6 +247,79 @@ def test_engine_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve("auto") == "numpy"
     with pytest.raises(ValueError, match="unknown engine 'fast': auto, numpy or numba"):
         resolve("fast")  # type: ignore[arg-type]
+
+
+def test_each_engine_runs_its_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The two engines agree to rounding, so only a spy tells which one ran: "numba" must run
+    # the compiled round (once for the round, once for the final views) or, for a summary
+    # with the default options, the whole-draw call; "numpy" neither. The case is
+    # tests/test_eu_by_hand.py's two actors, x = (0, 1), c = (3, 1), s = (1, 1): actor 1
+    # capitulates onto 0 in the first round, which ends the bargaining.
+    from statecraft.models import eu_rounds
+
+    calls: list[tuple[str, Any]] = []
+
+    def spy(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append((name, kwargs.get("views")))
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(eu_rounds, "compiled_round", spy("round", eu_rounds.compiled_round))
+    monkeypatch.setattr(eu_rounds, "compiled_summary", spy("whole", eu_rounds.compiled_summary))
+    # A summary that stops by tolerance takes the per-round path: the rounds without their
+    # views (views=False), the final views with them.
+    tolerance = EUOptions(stopping="tolerance")
+    runs = [
+        ("numpy", "full", EUOptions(), []),
+        ("numba", "full", EUOptions(), [("round", True)] * 2),
+        ("numba", "summary", EUOptions(), [("whole", None)]),
+        ("numba", "summary", tolerance, [("round", False), ("round", True)]),
+    ]
+    for engine, record, options, expected in runs:
+        calls.clear()
+        out = run_rounds([0.0, 1.0], [3.0, 1.0], [1.0, 1.0], options, record=record, engine=engine)  # type: ignore[arg-type]
+        assert calls == expected, (engine, record)
+        assert out["rounds"].tolist() == [1]
+        assert out["positions"][0, -1].tolist() == [0.0, 0.0]
+        assert out["forecast"].tolist() == [0.0]
+
+
+def test_a_round_runs_in_blocks_of_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The NumPy round runs one_round on blocks of at most CHUNK draws, fewer where a draw's
+    # n^2 cells would take a block past BLOCK_CELLS: size = max(1, min(CHUNK,
+    # BLOCK_CELLS // n^2)). With CHUNK = 3 and BLOCK_CELLS = 20: n = 2 gives 20 // 4 = 5, so
+    # blocks of 3 and 5 draws run as (3, 2); n = 3 gives 20 // 9 = 2: (2, 2, 1); n = 5 gives
+    # 20 // 25 = 0, at least 1: five blocks of 1; 3 draws of n = 2 fit one block. Draws are
+    # independent, so the joined blocks give the whole batch's round, bit for bit.
+    from dataclasses import fields
+
+    from statecraft.models import eu_rounds
+    from statecraft.models.base import weights
+
+    real = eu_rounds.one_round
+    sizes: list[int] = []
+
+    def spy(*args: Any) -> Any:
+        sizes.append(args[0].shape[0])
+        return real(*args)
+
+    monkeypatch.setattr(eu_rounds, "CHUNK", 3)
+    monkeypatch.setattr(eu_rounds, "BLOCK_CELLS", 20)
+    monkeypatch.setattr(eu_rounds, "one_round", spy)
+    o = EUOptions()
+    for n, draws, expected in [(2, 5, [3, 2]), (3, 5, [2, 2, 1]), (5, 5, [1] * 5), (2, 3, [3])]:
+        x, c, s = _inputs(n, draws, n)
+        span = x.max(axis=-1) - x.min(axis=-1)
+        whole_new, whole = real(x, c, s, span, o)
+        sizes.clear()
+        known = (weights(c, s), *eu_rounds.round_forecast(x, c, s))
+        new, blocks = eu_rounds._round_in_blocks(x, c, s, span, o, "numpy", known=known)
+        assert sizes == expected, n
+        np.testing.assert_array_equal(new, whole_new)
+        for f in fields(whole):
+            np.testing.assert_array_equal(getattr(blocks, f.name), getattr(whole, f.name))
 
 
 def test_the_vector_log_and_exp() -> None:

@@ -303,18 +303,19 @@ def _round_in_blocks(
     s: np.ndarray,
     span: np.ndarray,
     o: EUOptions,
-    engine: Literal["numpy", "numba"] = "numpy",
+    engine: Literal["numpy", "numba"],
     *,
+    known: tuple[np.ndarray, np.ndarray, np.ndarray],
     views: bool = True,
-    known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, _Round]:
     """:func:`one_round` over blocks of at most :data:`CHUNK` draws (fewer for many actors,
     so that a block's n x n arrays stay near :data:`BLOCK_CELLS` numbers), joined. The
     compiled engine works one draw at a time, so it needs no blocks; without ``views`` it
     leaves out own, other and kind (empty (B, 0, 0) arrays). ``known``: the weights, median
-    and mean of these draws where the caller has them already."""
+    and mean of these draws, which the caller has already (the compiled round takes them; the
+    NumPy round computes its own, the same numbers)."""
     if engine == "numba":
-        w, median, mean = known or (weights(c, s), *round_forecast(x, c, s))
+        w, median, mean = known
         new, risk, chosen, own, other, kind = compiled_round(
             x, w, s, span, median, o, SAME_POSITION, views=views
         )
@@ -365,7 +366,7 @@ def _run_sorted(
     o: EUOptions,
     *,
     full: bool,
-    engine: Literal["numpy", "numba"] = "numpy",
+    engine: Literal["numpy", "numba"],
 ) -> dict[str, np.ndarray]:
     """:func:`run_rounds` on actors already in canonical order.
 
@@ -410,7 +411,8 @@ def _run_sorted(
                 history[key].append(block)
         if o.stopping != "rounds":
             after = weighted_median(moved_sub, w[idx])
-            moved = np.abs(after - info.median) / np.where(span[idx] > 0, span[idx], 1.0)
+            # a draw still bargaining has D > 0 (agreed draws leave `active` at once)
+            moved = np.abs(after - info.median) / span[idx]
             limit = o.tolerance if o.stopping == "tolerance" else 1.0 - o.discount
             active[idx[moved < limit]] = False
         elif not full:
