@@ -205,7 +205,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "eu_engine",
         "models/_eu_fast.py",
-        "test_eu_kernel.py test_expected_utility.py test_eu_by_hand.py test_eu_defaults.py",
+        "test_eu_engine_choice.py test_eu_kernel.py test_expected_utility.py test_eu_by_hand.py"
+        " test_eu_defaults.py",
     ),
     _m("runner", "runner.py", "test_cli.py test_api.py test_stacking.py test_models.py"),
     _m("arrays", "arrays.py", "test_contract.py test_models.py test_uncertainty.py"),
