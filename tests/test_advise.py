@@ -467,14 +467,10 @@ def test_a_pair_flips_the_biggest_winner_when_no_single_change_does(mirror: bool
     assert found.pair.verdict is None
 
 
-def test_a_change_that_leaves_an_issue_without_a_forecast_is_no_verdict() -> None:
-    """A at 30 (salience 0.1), B at 100 (salience 0): the compromise is 0.1*30 / 0.1 = 30,
-    below 60. A's salience (range 0 to 1 by default) down 0.1 unit to 0 leaves every weight
-    0: no forecast (weighted_mean gives NaN), so no verdict, neither side of 60. B's salience
-    up to s: (3 + 100 s) / (0.1 + s) >= 60 from s = 3/40 = 0.075 (cost 0.075, to the flip
-    search's precision, test_flip_search_by_hand); A's position up to 60 (cost 0.3). The step
-    that empties the issue is 5 steps of 0.02, exactly 0.1: compared exactly."""
-    s = sc.Scenario.model_validate(
+def emptied() -> sc.Scenario:
+    """A at 30 (salience 0.1) and B at 100 (salience 0) on a 0-100 issue, status quo 50: the
+    compromise is A's 30; B weighs nothing, so taking A's salience to 0 empties the issue."""
+    return sc.Scenario.model_validate(
         {
             "name": "empty",
             "issues": [
@@ -486,6 +482,16 @@ def test_a_change_that_leaves_an_issue_without_a_forecast_is_no_verdict() -> Non
             ],
         }
     )
+
+
+def test_a_change_that_leaves_an_issue_without_a_forecast_is_no_verdict() -> None:
+    """A at 30 (salience 0.1), B at 100 (salience 0): the compromise is 0.1*30 / 0.1 = 30,
+    below 60. A's salience (range 0 to 1 by default) down 0.1 unit to 0 leaves every weight
+    0: no forecast (weighted_mean gives NaN), so no verdict, neither side of 60. B's salience
+    up to s: (3 + 100 s) / (0.1 + s) >= 60 from s = 3/40 = 0.075 (cost 0.075, to the flip
+    search's precision, test_flip_search_by_hand); A's position up to 60 (cost 0.3). The step
+    that empties the issue is 5 steps of 0.02, exactly 0.1: compared exactly."""
+    s = emptied()
     found = what_flips(s, "compromise", issue="x", threshold=60)
     assert found.verdict == "x < 60"
     assert [f.inputs[0] for f in found.single] == ["b:x:salience", "a:x:salience", "a:x:position"]

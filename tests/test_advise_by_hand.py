@@ -14,6 +14,7 @@ import pytest
 import statecraft as sc
 from statecraft.analysis import advise as advise_module
 from statecraft.analysis._levers import LeverInput
+from tests.test_advise import emptied
 from tests.test_advise import three as advise_three
 from tests.test_advise import two as advise_two
 from tests.test_brief import three
@@ -205,18 +206,7 @@ def test_levers_without_an_effect_come_last_by_name() -> None:
     forecast (NaN), no effect. B's numbers weigh nothing, and A's capability alone scales
     nothing: 0. The levers with an effect come first, biggest first; then those without one
     (0 or none), by name. A cannot leave (nobody else weighs the positions): a note."""
-    s = sc.Scenario.model_validate(
-        {
-            "name": "empty",
-            "issues": [
-                {"id": "x", "label": "X", "scale": {"low": 0, "high": 100}, "status_quo": 50}
-            ],
-            "actors": [
-                {"id": "a", "capability": 1, "stances": {"x": {"position": 30, "salience": 0.1}}},
-                {"id": "b", "capability": 1, "stances": {"x": {"position": 100, "salience": 0}}},
-            ],
-        }
-    )
+    s = emptied()
     adv = advise_module.advise(s, "a", model="compromise", draws=0, flips=False)
     assert adv.goal_value == pytest.approx(0.2)
     assert [lv.input for lv in adv.levers] == [

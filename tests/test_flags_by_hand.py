@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pytest
 
 import statecraft as sc
@@ -29,9 +28,10 @@ from statecraft.analysis._flags import (
     flips,
 )
 from statecraft.analysis.brief import brief
-from statecraft.arrays import Batch, IssueArrays
+from statecraft.arrays import Batch
 from statecraft.models import Model, get_model
-from statecraft.models.base import IssueModel, Output
+from statecraft.models.base import Output
+from tests.test_uncertainty import Never  # no forecast in any draw: no gains, no winner
 
 #: The near-flip message's fixed start and end (flip_flag).
 HEAD = (
@@ -243,17 +243,6 @@ def test_no_flips_without_a_status_quo_or_anyone_ranked() -> None:
     s = sc.Scenario.model_validate(data)
     assert flips(s, [get_model("compromise")], [], seed=0) == []
     assert flips(standoff(), [get_model("compromise")], [], seed=0) == []
-
-
-class Never(IssueModel):
-    """A test model that gives no forecast (NaN) in any draw: no gains, no winner."""
-
-    name = "never"
-    title = "No forecast"
-    citation = "A test double."
-
-    def predict(self, issue: IssueArrays) -> np.ndarray:
-        return np.full(np.shape(issue.position)[:-1], np.nan)
 
 
 def test_a_model_without_gains_is_passed_over() -> None:
