@@ -90,3 +90,15 @@ def test_quantiles_of_a_histogram_by_hand() -> None:
     assert quantile(np.array([0, 2, 2, 0]), 0.0, 0.0, 40.0) == 0.0
     assert np.isnan(quantile(np.array([]), 0.5, 0.0, 40.0))
     assert np.isnan(quantile(np.zeros(4), 0.5, 0.0, 40.0))
+
+
+@pytest.mark.parametrize("bad", [True, "1", float("inf"), float("nan"), -0.5])
+def test_a_weight_must_be_a_finite_number_not_below_0(bad: object) -> None:
+    """True (a bool, not a number here), a string, infinity, NaN and a negative weight are
+    each refused with the same message; weights all 0 have their own."""
+    message = f"the weight of 'compromise' must be a finite number >= 0, not {bad!r}"
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        model_weights(["compromise"], {"compromise": bad})  # type: ignore[dict-item]
+    zeros = "the weights are all 0: give at least one model a weight above 0"
+    with pytest.raises(ValueError, match="^" + re.escape(zeros) + "$"):
+        model_weights(["compromise", "median"], {"compromise": 0, "median": 0.0})
