@@ -73,3 +73,43 @@ def test_a_compiled_summary_of_a_batch_in_agreement_has_one_round_of_positions()
     assert out["positions"].shape == (1, 1, 3)
     assert out["median"].tolist() == [[30.0]]
     assert out["mean"].tolist() == [[30.0]]
+
+
+def _parts(b: int, work: int) -> list[tuple[int, int]]:
+    seen: list[tuple[int, int]] = []
+    fast._split(b, work, lambda lo, hi: seen.append((lo, hi)))
+    return sorted(seen)
+
+
+def test_draws_are_split_over_the_threads_where_the_work_is_worth_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With 3 threads allowed, 10 draws and work for at least 3 threads (3 x 50,000 pairs) are
+    cut at 10 k // 3: (0, 3), (3, 6), (6, 10). Work for 2 threads (100,000 pairs) gives two
+    halves; less than 2 threads' worth, or 1 draw, or 1 thread allowed: one part, all draws.
+    4 threads allowed on 3 draws: one draw each."""
+    monkeypatch.setenv("STATECRAFT_THREADS", "3")
+    assert _parts(10, 150_000) == [(0, 3), (3, 6), (6, 10)]
+    assert _parts(10, 10**9) == [(0, 3), (3, 6), (6, 10)]
+    assert _parts(10, 100_000) == [(0, 5), (5, 10)]
+    assert _parts(10, 99_999) == [(0, 10)]
+    assert _parts(1, 10**9) == [(0, 1)]
+    monkeypatch.setenv("STATECRAFT_THREADS", "4")
+    assert _parts(3, 10**9) == [(0, 1), (1, 2), (2, 3)]
+    monkeypatch.setenv("STATECRAFT_THREADS", "1")
+    assert _parts(10, 10**9) == [(0, 10)]
+
+
+def test_the_threads_are_one_named_pool_per_count() -> None:
+    """A pool of 2 threads is made once and kept; 3 threads get their own; its threads are
+    named statecraft-eu (as a profiler shows them)."""
+    import threading
+
+    two = fast._pool(2)
+    assert fast._pool(2) is two
+    three = fast._pool(3)
+    assert three is not two
+    assert two._max_workers == 2
+    assert three._max_workers == 3
+    name = two.submit(lambda: threading.current_thread().name).result()
+    assert name.startswith("statecraft-eu")
