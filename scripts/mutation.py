@@ -166,7 +166,7 @@ MODULES: tuple[Module, ...] = (
         "verdict",
         "analysis/_flags.py analysis/_brief_parts.py analysis/_mixture.py",
         "test_brief.py test_stacking.py test_counterfactual.py test_timeline.py"
-        " test_flags_by_hand.py test_mixture_by_hand.py",
+        " test_flags_by_hand.py test_mixture_by_hand.py test_brief_verdicts_by_hand.py",
     ),
     _m(
         "risk_parts",
