@@ -45,3 +45,55 @@ def test_an_issue_verdict_by_hand() -> None:
     assert model["median"] == pytest.approx(38.025, abs=1e-9)
     assert model["inputs80"] == pytest.approx([38.005, 38.045], abs=1e-9)
     assert set(model) == {"median", "interval80", "inputs80", "calibrated"}
+
+
+NO_RANGES = (
+    "No coded number has a range, so every draw is the same: the intervals from the inputs "
+    "(inputs alone) are zero-width and probabilities are 0 or 1 within each model (they still "
+    "differ between models, and the issues' intervals still hold the models' own errors). Give "
+    "the numbers you are least sure of a range ({value, low, high}), or run with --perturb 0.1 "
+    "(perturb: in the file)."
+)
+
+
+def test_the_no_ranges_flag_word_for_word() -> None:
+    b = brief(_agreed(), ["compromise"], draws=5)
+    (flag,) = [f for f in b.flags if f.kind == "no_ranges"]
+    assert flag.message == NO_RANGES
+
+
+def test_the_margins_are_counted_between_each_models_top_two() -> None:
+    """a at 60 (capability 3), b at 0 and c at 10 (capability 1), status quo 0: the compromise
+    is (180 + 0 + 10) / 5 = 38; gains (|0 - x| - |38 - x|) / 100: a +0.38, b -0.38, c -0.18.
+    The top two are a and c, places 0 and 2 of the ranked actors (a, b, c): one pair (0, 2)."""
+    from statecraft.analysis._brief_parts import margin_pairs
+    from statecraft.runner import forecast
+
+    s = sc.Scenario.model_validate(
+        {
+            "name": "three",
+            "issues": [{"id": "x", "label": "X", "status_quo": 0}],
+            "actors": [
+                {"id": i, "capability": c, "stances": {"x": {"position": x, "salience": 1}}}
+                for i, c, x in (("a", 3, 60), ("b", 1, 0), ("c", 1, 10))
+            ],
+        }
+    )
+    ranked, pairs = margin_pairs(s, forecast(s, ["compromise"]))
+    assert ranked == ["a", "b", "c"]
+    assert pairs == ((0, 2),)
+
+
+def test_the_near_flip_check_runs_at_the_briefs_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import statecraft.analysis._brief_parts as parts
+
+    seeds: list[object] = []
+    real = parts.flips
+
+    def spy(scenario: object, models: object, ranked: object, seed: object) -> object:
+        seeds.append(seed)
+        return real(scenario, models, ranked, seed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parts, "flips", spy)
+    brief(_agreed(), ["compromise"], draws=5, seed=7)
+    assert seeds == [7]
