@@ -97,3 +97,32 @@ def test_the_near_flip_check_runs_at_the_briefs_seed(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(parts, "flips", spy)
     brief(_agreed(), ["compromise"], draws=5, seed=7)
     assert seeds == [7]
+
+
+def test_the_still_moving_flag_word_for_word() -> None:
+    """On karabakh-2020 the expected utility model stops after its rounds with actors still
+    moving on the issues whose details say so (read from the point forecast, in the
+    scenario's order); the compromise has no rounds and never moves. One flag, for the
+    expected utility model only, word for word; none when that model's weight is 0, even
+    after a model of weight 0 comes first."""
+    from statecraft.runner import forecast
+
+    s = sc.load("karabakh-2020")
+    details = forecast(s, ["expected-utility"]).details("expected-utility")
+    moving = [i for i, d in details.items() if not d.settled]  # type: ignore[attr-defined]
+    assert len(moving) >= 2  # the join is tested
+    expected = (
+        f"The expected-utility model was still moving when it stopped on {', '.join(moving)}: "
+        "actors moved in its last round, so its forecast depends on when bargaining stops and "
+        "it may be cycling. See `statecraft rounds karabakh-2020` and try -o rounds=N; read its "
+        "forecast with care, or leave it out of the ensemble (name the others with "
+        "`statecraft brief --model`)."
+    )
+    both = brief(s, ["compromise", "expected-utility"], draws=5)
+    assert [f.message for f in both.flags if f.kind == "still_moving"] == [expected]
+    first_silent = {"compromise": 0, "expected-utility": 1}
+    b = brief(s, ["compromise", "expected-utility"], draws=5, weights=first_silent)
+    assert [f.message for f in b.flags if f.kind == "still_moving"] == [expected]
+    silent = {"compromise": 1, "expected-utility": 0}
+    b = brief(s, ["compromise", "expected-utility"], draws=5, weights=silent)
+    assert "still_moving" not in [f.kind for f in b.flags]
