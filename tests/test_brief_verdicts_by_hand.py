@@ -7,6 +7,7 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis.brief import brief
+from tests.test_flags_by_hand import _three_at
 from tests.test_uncertainty import Never
 
 
@@ -69,16 +70,7 @@ def test_the_margins_are_counted_between_each_models_top_two() -> None:
     from statecraft.analysis._brief_parts import margin_pairs
     from statecraft.runner import forecast
 
-    s = sc.Scenario.model_validate(
-        {
-            "name": "three",
-            "issues": [{"id": "x", "label": "X", "status_quo": 0}],
-            "actors": [
-                {"id": i, "capability": c, "stances": {"x": {"position": x, "salience": 1}}}
-                for i, c, x in (("a", 3, 60), ("b", 1, 0), ("c", 1, 10))
-            ],
-        }
-    )
+    s = _three_at(0)
     ranked, pairs = margin_pairs(s, forecast(s, ["compromise"]))
     assert ranked == ["a", "b", "c"]
     assert pairs == ((0, 2),)

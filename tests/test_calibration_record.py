@@ -17,6 +17,7 @@ import pytest
 from statecraft.analysis import calibration as cal
 from statecraft.analysis._blocks import BINS
 from statecraft.models import available_models
+from tests.test_calibration import _point
 
 
 def _shipped() -> dict[str, Any]:
@@ -68,12 +69,6 @@ def test_the_samples_and_the_crps_refusals_word_for_word() -> None:
     for sample, y in (([], 1.0), ([1.0, float("nan")], 1.0), ([1.0], float("inf"))):
         with pytest.raises(ValueError, match="^" + re.escape(empty) + "$"):
             cal.crps(sample, y)
-
-
-def _point(bin_: int) -> np.ndarray:
-    counts = np.zeros(BINS)
-    counts[bin_] = 1.0
-    return counts
 
 
 def test_a_convolution_whose_errors_all_point_one_way_keeps_its_bins() -> None:
