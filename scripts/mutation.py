@@ -166,7 +166,8 @@ MODULES: tuple[Module, ...] = (
         "verdict",
         "analysis/_flags.py analysis/_brief_parts.py analysis/_mixture.py",
         "test_brief.py test_stacking.py test_counterfactual.py test_timeline.py"
-        " test_flags_by_hand.py test_mixture_by_hand.py test_brief_verdicts_by_hand.py",
+        " test_flags_by_hand.py test_mixture_by_hand.py test_brief_verdicts_by_hand.py"
+        " test_brief_parts_by_hand.py",
     ),
     _m(
         "risk_parts",
@@ -288,6 +289,9 @@ def run_module(
     # Processes started fresh (the web app's workers: forkserver or spawn) import the mutated
     # copy too; else a test comparing their answer with the mutant's own fails for every
     # mutant that changes the answer, a void kill (found in advise's run, test_web_levers.py)
+    # The folder exists before mutmut starts: Python caches a missing PYTHONPATH entry as
+    # absent for good, so a first run (no mutants yet) would find no statecraft at all.
+    (scratch / "mutants" / "src").mkdir(parents=True)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(scratch / "mutants" / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
