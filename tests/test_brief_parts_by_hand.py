@@ -253,3 +253,37 @@ def test_a_model_whose_account_says_nothing_of_settling_is_not_still_moving() ->
     assert forecast(s, [_Accounted()]).details("accounted")  # it has an account
     b = brief(s, [_Accounted()], draws=3)
     assert "still_moving" not in [f.kind for f in b.flags]
+
+
+def test_models_disagree_joins_the_models_that_name_the_same_winner() -> None:
+    """Three models of equal weight: m1 and m2 make Alpha the biggest winner more often than
+    Beta (0.7 and 0.6 against 0.3 and 0.4), m3 Beta (0.8 against 0.2): two picks, the first
+    naming two models."""
+    from statecraft.analysis._brief_parts import _disagree
+
+    def actor(a: str, name: str, p: dict[str, float]) -> ActorVerdict:
+        per = {m: GainVerdict(v, v, 0.0, (0.0, 0.0)) for m, v in p.items()}
+        return ActorVerdict(a, name, per["m1"], per)
+
+    winners = [
+        actor("a", "Alpha", {"m1": 0.7, "m2": 0.6, "m3": 0.2}),
+        actor("b", "Beta", {"m1": 0.3, "m2": 0.4, "m3": 0.8}),
+    ]
+    names = {"a": "Alpha", "b": "Beta"}
+    (flag,) = _disagree(winners, names, {"m1": 1 / 3, "m2": 1 / 3, "m3": 1 / 3})
+    assert flag.message.startswith(
+        "The models disagree on the most likely biggest winner (m1, m2: Alpha; m3: Beta). "
+    )
+
+
+def test_a_model_without_an_error_record_keeps_the_interval_of_its_inputs() -> None:
+    """An error function that knows no model (None for each) adds nothing: each issue's
+    80% interval is its inputs' own (38.005, 38.045 in bin 760 of the compromise's 38;
+    test_brief_verdicts_by_hand's worked case), and no model is calibrated."""
+    from tests.test_brief_verdicts_by_hand import _agreed
+
+    b = brief(_agreed(), ["compromise"], draws=5, error=lambda counts, model: None)
+    (issue,) = b.issues
+    assert issue.interval80 == pytest.approx((38.005, 38.045), abs=1e-9)
+    assert issue.interval80 == issue.inputs80
+    assert issue.calibrated == ()
