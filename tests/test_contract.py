@@ -393,10 +393,21 @@ def test_run_model_in_chunks_equals_one_call(name: str) -> None:
     )
     budget = model.run_memory(batch.n_actors, batch.n_issues) + 2 * per  # chunks: 2, 2, 2, 1
     assert kernel.chunk_size(model, batch.n_actors, batch.n_issues, budget) == 2
-    whole = kernel.run_model(model, batch, seed=3)
-    chunked = kernel.run_model(model, batch, seed=3, budget=budget)
+    whole = kernel.run_model(model, batch, seed=3, detail=True)
+    chunked = kernel.run_model(model, batch, seed=3, budget=budget, detail=True)
     assert_same(whole.forecasts, chunked.forecasts, batch, "in chunks")
     assert dict(whole.not_applicable) == dict(chunked.not_applicable)
+    # the per-draw extras joined draw by draw, the details of the first draw kept
+    assert {i: sorted(e) for i, e in whole.extras.items()} == {
+        i: sorted(e) for i, e in chunked.extras.items()
+    }
+    for issue, extra in whole.extras.items():
+        for key, values in extra.items():
+            assert chunked.extras[issue][key].tobytes() == values.tobytes(), (issue, key)
+    assert (whole.details is None) == (chunked.details is None)
+    if whole.details is not None:
+        assert chunked.details is not None
+        assert chunked.details.to_dict() == whole.details.to_dict()
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -193,7 +193,8 @@ def memory_option(need: int) -> str:
     """The smallest ``--memory`` that holds ``need`` bytes, as the option is written: whole
     MiB rounded up (at least 1M), or from 1 GiB tenths of a GiB rounded up."""
     if need > 2**30:
-        return f"{-(-need * 10 // 2**30) / 10:g}G"
+        tenths = -(-need * 10 // 2**30)  # written out exactly: ``:g`` kept 6 digits only
+        return f"{tenths // 10}" + (f".{tenths % 10}" if tenths % 10 else "") + "G"
     return f"{max(1, -(-need // 2**20))}M"
 
 

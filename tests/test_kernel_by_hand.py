@@ -1,0 +1,66 @@
+"""The evaluation kernel's sizes as users read them (``analysis/kernel.py``: the memory
+figures of a refusal and the ``--memory`` it advises), by hand (issue 22: survivors of the
+kernel module's mutation run, 2026-12-07)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from statecraft.analysis.kernel import _gib, memory_option, parse_memory
+
+MIB, GIB = 2**20, 2**30
+
+
+@pytest.mark.parametrize(
+    ("n", "shown"),
+    [
+        (3 * MIB, "3 MiB"),
+        (5 * MIB + 1, "5 MiB"),  # 5.000001 MiB, shown whole
+        (GIB - 1, "1,024 MiB"),  # 1023.999999 MiB rounds to 1,024; still under a GiB
+        (GIB, "1.0 GiB"),  # from 1 GiB on, tenths of a GiB
+        (3 * GIB // 2, "1.5 GiB"),
+        (1536 * GIB, "1,536.0 GiB"),
+    ],
+)
+def test_sizes_are_shown_in_mib_below_a_gib_and_in_gib_from_it(n: int, shown: str) -> None:
+    assert _gib(n) == shown
+
+
+@pytest.mark.parametrize(
+    ("need", "option"),
+    [
+        (0, "1M"),  # at least 1M, the smallest budget allowed
+        (1, "1M"),
+        (MIB, "1M"),
+        (MIB + 1, "2M"),  # whole MiB rounded up
+        (GIB, "1024M"),  # exactly 1 GiB is still written in MiB
+        (GIB + 1, "1.1G"),  # above it, tenths of a GiB rounded up: ceil(10.000000009) / 10
+        (2 * GIB, "2G"),
+        (5 * GIB // 2, "2.5G"),
+        # 167,056.1 GiB and a byte: every digit is kept (``:g`` once wrote 167056G, too small)
+        (1_670_561 * GIB // 10 + 1, "167056.2G"),
+    ],
+)
+def test_the_memory_option_by_hand(need: int, option: str) -> None:
+    assert memory_option(need) == option
+
+
+@given(st.integers(min_value=0, max_value=2**50))
+def test_the_memory_option_holds_what_is_needed_and_is_the_smallest_of_its_kind(
+    need: int,
+) -> None:
+    """Read back as ``--memory`` reads it, the option holds ``need`` bytes; one unit less
+    (a MiB below 1 GiB, a tenth of a GiB above) would not, unless it is the 1M floor."""
+    option = memory_option(need)
+    size = parse_memory(option)
+    assert size >= need
+    if option.endswith("M"):
+        assert size == MIB or size - MIB < need
+    else:
+        assert need > GIB
+        tenths = round(float(option[:-1]) * 10)
+        if tenths > 10:
+            less = f"{(tenths - 1) // 10}.{(tenths - 1) % 10}G"
+            assert parse_memory(less) < need, less
