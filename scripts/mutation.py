@@ -190,7 +190,7 @@ MODULES: tuple[Module, ...] = (
         "kernel",
         "analysis/kernel.py",
         "test_contract.py test_budget.py test_budget_more.py test_memory.py test_extremes.py"
-        " test_rows.py",
+        " test_rows.py test_kernel_by_hand.py",
     ),
     _m(
         "timeline",
