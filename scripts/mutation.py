@@ -184,7 +184,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "patch",
         "analysis/_patch.py",
-        "test_counterfactual.py test_counterfactual_by_hand.py test_stacking.py test_timeline.py",
+        "test_counterfactual.py test_counterfactual_by_hand.py test_stacking.py test_timeline.py"
+        " test_patch_by_hand.py",
     ),
     _m(
         "kernel",
