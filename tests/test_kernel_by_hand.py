@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statecraft.analysis.kernel import _gib, memory_option, parse_memory
+from statecraft.analysis.kernel import _gib, check_budget, memory_option, parse_memory
+from statecraft.errors import MemoryLimitError
 
 MIB, GIB = 2**20, 2**30
 
@@ -64,3 +65,31 @@ def test_the_memory_option_holds_what_is_needed_and_is_the_smallest_of_its_kind(
         if tenths > 10:
             less = f"{(tenths - 1) // 10}.{(tenths - 1) % 10}G"
             assert parse_memory(less) < need, less
+
+
+class _Declared:
+    """A model as the budget check reads it: its name and its declared memory."""
+
+    name = "declared"
+
+    def run_memory(self, n_actors: int, n_issues: int) -> int:
+        return 3 * MIB
+
+    def memory_per_draw(self, n_actors: int, n_issues: int) -> int:
+        return MIB
+
+
+def test_a_budget_holds_two_draws_of_inputs_the_run_and_one_draw_by_hand() -> None:
+    """2 actors x 1 issue: a draw of the inputs is 8 x (7 x 2 x 1 + 2 x 3) = 160 bytes,
+    held twice (the block's and the call's), with the run's 3 MiB and one draw's 1 MiB:
+    4 MiB + 320 bytes. A budget of exactly that is enough; a byte less is refused, saying
+    the need (4 MiB), the budget and the --memory to give (5M, whole MiB rounded up)."""
+    need = 4 * MIB + 320
+    check_budget([_Declared()], 2, 1, need)  # type: ignore[list-item]
+    with pytest.raises(MemoryLimitError) as refused:
+        check_budget([_Declared()], 2, 1, need - 1)  # type: ignore[list-item]
+    message = str(refused.value)
+    assert message.startswith(
+        "the declared model on 2 actors x 1 issue needs at least 4 MiB for one draw; the "
+        "memory budget is 4 MiB (give --memory 5M or more"
+    )
