@@ -93,3 +93,42 @@ def test_a_budget_holds_two_draws_of_inputs_the_run_and_one_draw_by_hand() -> No
         "the declared model on 2 actors x 1 issue needs at least 4 MiB for one draw; the "
         "memory budget is 4 MiB (give --memory 5M or more"
     )
+
+
+def test_a_run_in_chunks_keeps_why_a_model_does_not_apply() -> None:
+    """Two issues, the second without a status quo: the Nash solution (whose disagreement
+    point the status quo is) does not apply to it, and says why, whether its 5 draws run in
+    one call or in chunks of 2 (2, 2, 1); the first issue's forecasts are the same."""
+    import numpy as np
+
+    import statecraft as sc
+    from statecraft.analysis import kernel
+    from statecraft.models.nash import Nash
+    from tests.test_contract import perturbed
+
+    stances = {"x": {"position": 80, "salience": 1}, "y": {"position": 80, "salience": 1}}
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "two-issues",
+            "issues": [{"id": "x", "label": "X", "status_quo": 0}, {"id": "y", "label": "Y"}],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": stances},
+                {
+                    "id": "b",
+                    "capability": 2,
+                    "stances": {**stances, "x": {"position": 30, "salience": 1}},
+                },
+            ],
+        }
+    )
+    batch = perturbed(scenario, size=5)
+    model = Nash()
+    per = model.memory_per_draw(2, 2) + kernel.input_bytes(2, 2)
+    budget = model.run_memory(2, 2) + 2 * per
+    assert kernel.chunk_size(model, 2, 2, budget) == 2
+    whole = kernel.run_model(model, batch, seed=1)
+    chunked = kernel.run_model(model, batch, seed=1, budget=budget)
+    reason = "the issue has no status quo (the disagreement point)"
+    assert dict(whole.not_applicable) == dict(chunked.not_applicable) == {"y": reason}
+    assert np.isnan(chunked.forecasts[:, 1]).all()
+    assert chunked.forecasts[:, 0].tobytes() == whole.forecasts[:, 0].tobytes()
