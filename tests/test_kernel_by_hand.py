@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statecraft.analysis.kernel import _gib, check_budget, memory_option, parse_memory
+from statecraft.analysis.kernel import (
+    _gib,
+    check_budget,
+    draws_per_block,
+    input_bytes,
+    memory_option,
+    parse_memory,
+    study_shares,
+)
 from statecraft.errors import MemoryLimitError
 
 MIB, GIB = 2**20, 2**30
@@ -71,9 +79,10 @@ class _Declared:
     """A model as the budget check reads it: its name and its declared memory."""
 
     name = "declared"
+    run = 3 * MIB
 
     def run_memory(self, n_actors: int, n_issues: int) -> int:
-        return 3 * MIB
+        return self.run
 
     def memory_per_draw(self, n_actors: int, n_issues: int) -> int:
         return MIB
@@ -132,3 +141,28 @@ def test_a_run_in_chunks_keeps_why_a_model_does_not_apply() -> None:
     assert dict(whole.not_applicable) == dict(chunked.not_applicable) == {"y": reason}
     assert np.isnan(chunked.forecasts[:, 1]).all()
     assert chunked.forecasts[:, 0].tobytes() == whole.forecasts[:, 0].tobytes()
+
+
+class _Small(_Declared):
+    name = "small"  # after "declared" in the alphabet, with less memory
+    run = MIB
+
+
+def test_the_budget_check_names_the_hungriest_model_not_the_last_by_name() -> None:
+    """The model "declared" needs 4 MiB + 320 bytes (above), "small" 2 MiB + 320: a budget of 3 MiB
+    holds the second only, and the refusal names the first."""
+    with pytest.raises(MemoryLimitError, match=r"^the declared model on 2 actors"):
+        check_budget([_Small(), _Declared()], 2, 1, 3 * MIB)  # type: ignore[list-item]
+
+
+def test_study_shares_and_draws_per_block_by_hand() -> None:
+    """A budget is split in whole bytes, the odd byte to the chunk: 5 -> (2, 3). A block
+    holds budget // 160 draws of 2 actors x 1 issue (160 bytes each, above), at most
+    ``most`` and at least 1: 319 bytes hold one draw, 320 two."""
+    assert study_shares(5) == (2, 3)
+    assert all(isinstance(x, int) for x in study_shares(5))
+    assert input_bytes(2, 1) == 160
+    assert draws_per_block(2, 1, most=100, budget=319) == 1
+    assert draws_per_block(2, 1, most=100, budget=320) == 2
+    assert draws_per_block(2, 1, most=1, budget=10_000) == 1
+    assert draws_per_block(2, 1, most=100, budget=100) == 1  # not even one: one all the same
