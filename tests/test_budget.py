@@ -34,6 +34,7 @@ def crowd(n: int, m: int = 1) -> sc.Scenario:
         ("1.5G", 3 * 2**29),
         ("800MB", 800 * 2**20),
         (3 * 2**20, 3 * 2**20),
+        ("2T", 2 * 2**40),  # tebibytes
         ("2P", 2 * 2**50),  # pebibytes
         ("7EiB", 7 * 2**60),  # exbibytes: 7 x 1024^6, below the 8 EiB ceiling
     ],
@@ -54,6 +55,8 @@ def test_budget_is_read(text: Any, expected: int) -> None:
         ("inf", "'inf'"),  # not finite
         ("1e999", "'1e999'"),  # overflows
         ("9E", "'9E'"),  # 9 x 1024^6 bytes: 8 EiB or more
+        ("8E", "'8E'"),  # exactly 8 EiB = 2**63 bytes, refused as text is read
+        ("1", "'1': 1 byte"),  # one byte is a size, under 1 MiB
         ("1K", "'1K': 1,024 bytes"),  # under 1 MiB
         ("1.5", "'1.5': 1 byte"),  # a bare number is bytes, whole ones
         (0, "0: 0 bytes"),
