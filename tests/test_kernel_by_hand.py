@@ -166,3 +166,21 @@ def test_study_shares_and_draws_per_block_by_hand() -> None:
     assert draws_per_block(2, 1, most=100, budget=320) == 2
     assert draws_per_block(2, 1, most=1, budget=10_000) == 1
     assert draws_per_block(2, 1, most=100, budget=100) == 1  # not even one: one all the same
+
+
+def test_evaluate_seeds_each_model_from_seed_0_block_0_unless_told() -> None:
+    """The exchange model's random-rate variant draws its rates from the generator of
+    (seed, block): ``evaluate`` without them is seed 0, block 0, without details; another
+    block is passed through (and draws other rates)."""
+    from statecraft.analysis.kernel import evaluate, run_model
+    from statecraft.models.exchange import Exchange
+    from tests.test_contract import fixed, perturbed
+
+    m = Exchange(variant="random-rate")
+    batch = perturbed(fixed("karabakh-2020"), size=2)
+    plain = evaluate([m], batch)[m.name]
+    assert plain.details is None
+    assert plain.forecasts.tobytes() == run_model(m, batch, seed=0, block=0).forecasts.tobytes()
+    other = evaluate([m], batch, block=1)[m.name].forecasts
+    assert other.tobytes() == run_model(m, batch, seed=0, block=1).forecasts.tobytes()
+    assert other.tobytes() != plain.forecasts.tobytes()
