@@ -10,11 +10,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pytest
 
 import statecraft as sc
 from statecraft.analysis._risk_result import Band, DyadRisk, Guarantor, IssuePressure, Risk
-from statecraft.analysis._risk_study import chunk_size, draw_bytes, plan_for, run, sizes
+from statecraft.analysis._risk_study import (
+    Hist,
+    check_size,
+    chunk_size,
+    draw_bytes,
+    plan_for,
+    run,
+    sizes,
+    tally_bytes,
+)
 from statecraft.analysis.risk import power_shift
 from statecraft.errors import MemoryLimitError
 
@@ -512,3 +522,55 @@ def test_the_guarantors_effect_at_its_limits_of_plus_and_minus_1() -> None:
         assert sorted(guarantor.effect.interval80) == pytest.approx(
             sorted((sign * 0.9991, sign * 0.9999))
         )
+
+
+def test_the_histograms_bytes_and_the_refusal_at_its_edge() -> None:
+    """Ten actors on one issue keep 8 x (1,000 + 3) x (2 x 45 + 10 x 1 + 3 x 10 + 1 + 1) =
+    1,059,168 bytes of histograms. A budget whose half (rounded up) holds exactly that is
+    taken; one byte less is refused, naming the figures (1,059,168 B = 1.0 MiB; the
+    --memory that holds 2 x 1,059,168 - 1 bytes, 2.02 MiB, rounded up to whole MiB: 3M)."""
+    assert tally_bytes(10, 1) == 1_059_168
+    assert tally_bytes(3, 2) == 8 * 1003 * (2 * 3 + 3 * 2 + 3 * 3 + 2 + 1)
+    check_size(10, 1, 2 * 1_059_168 - 1)  # half, rounded up: 1,059,168, enough
+    with pytest.raises(MemoryLimitError) as info:
+        check_size(10, 1, 2 * 1_059_168 - 2)
+    assert str(info.value) == (
+        "the risk analysis of 10 actors (45 dyads) would keep about 1.0 MiB of histograms, "
+        "more than its budget of 1.0 MiB (half the memory budget of 2.0 MiB): give --memory "
+        "3M or more, or analyse fewer actors"
+    )
+
+
+def test_histogram_quantiles_and_means_by_hand() -> None:
+    """Bins of 1/1000; exact zeros apart; NaN left out; read linearly within a bin.
+
+    On [0, 1], quantity 0 has 0, 0, 0.25, 0.75: two zeros, then one value in bin 250 and
+    one in bin 750. The median's target 0.5 x 4 = 2 falls among the zeros: 0. At 0.6 the
+    target 2.4 lies 0.4 into bin 250: 0.2504; at 0.9, 3.6 lies 0.6 into bin 750: 0.7506.
+    Mean 1/4. Quantity 1 has 0.5 three times and a NaN: n = 3, median 1.5 of 3 into bin
+    500: 0.5005, mean 0.5.
+
+    On [-1, 1] (2,000 bins, the zeros' slot between bins 999 and 1000): -0.5 (bin 500), 0,
+    0.5 (bin 1500) and a NaN. At 0.2 the target 0.6 lies 0.6 into bin 500: -1 + 0.5006 =
+    -0.4994; the median's 1.5 falls on the zero: 0; at 0.9, 2.7 lies 0.7 into bin 1500:
+    0.5007. Mean 0."""
+    nan = float("nan")
+    unit = Hist(2, 0.0, 1.0)
+    unit.add(np.array([[0.0, 0.5], [0.0, 0.5], [0.25, 0.5], [0.75, nan]]))
+    assert unit.quantile(0, 0.5) == 0.0
+    assert unit.quantile(0, 0.6) == pytest.approx(0.2504, abs=1e-12)
+    assert unit.quantile(0, 0.9) == pytest.approx(0.7506, abs=1e-12)
+    assert unit.mean(0) == 0.25
+    assert unit.quantile(1, 0.5) == pytest.approx(0.5005, abs=1e-12)
+    assert unit.mean(1) == 0.5
+    both = Hist(1, -1.0, 1.0)
+    both.add(np.array([[-0.5], [0.0], [0.5], [nan]]))
+    assert both.quantile(0, 0.2) == pytest.approx(-0.4994, abs=1e-12)
+    assert both.quantile(0, 0.5) == 0.0
+    assert both.quantile(0, 0.9) == pytest.approx(0.5007, abs=1e-12)
+    assert both.mean(0) == 0.0
+    # nothing but NaN: no value to read
+    empty = Hist(1, 0.0, 1.0)
+    empty.add(np.array([[nan]]))
+    assert math.isnan(empty.quantile(0, 0.5))
+    assert math.isnan(empty.mean(0))
