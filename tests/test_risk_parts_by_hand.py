@@ -1,9 +1,11 @@
 """The risk analysis's parts by hand (issue 22): the shift of power (``_risk_shift``), the
-earlier moment's chances of prevailing (``_risk_study._before``) and the result's tables,
-JSON and repr (``_risk_result``). Every expectation is worked in the test's docstring or
+earlier moment's chances of prevailing (``_risk_study._before``), the memory budget's
+arithmetic and the histograms (``_risk_study``); the result's JSON and repr are in
+test_risk_result_by_hand.py. Every expectation is worked in the test's docstring or
 comments: the votes of docs/risk.md, section 1 (v_k = c_k s_k (|x_k - q| - |x_k - x_a|),
 P_a = sum v^+ / sum |v|), the added pressure phi_a = g_a max(0, P_a - P_a^before) of
-section 3, and the result's fields as docs/risk.md's "Signatures" lists them."""
+section 3, the budget's formulas as ``_risk_study``'s docstrings give them and the
+histograms' bins of 1/1000 (docs/risk.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import numpy as np
 import pytest
 
 import statecraft as sc
-from statecraft.analysis._risk_result import Band, DyadRisk, Guarantor, IssuePressure, Risk
 from statecraft.analysis._risk_study import (
     Hist,
     check_size,
@@ -264,179 +265,6 @@ def test_the_power_shift_tables() -> None:
     ]
     assert list(head["actor"]) == ["riser", "quiet", "holder", "t"]
     assert "share_before" in shift._repr_html_()
-
-
-# --- the result: JSON, table and repr ---------------------------------------------------------
-
-
-def _band(median: float, lo: float, hi: float, mean: float) -> Band:
-    return Band(median, (lo, hi), mean)
-
-
-def _result(**kw: Any) -> Risk:
-    """A result put together by hand (the numbers are arbitrary and distinct, so that each
-    lands where the docs say): two dyads (the first with a shift), an issue with a leader
-    and one without, four guarantors the settlement rests on (each effect's interval above
-    0 and median at least 0.01), names for A only."""
-    g = [
-        Guarantor(k, _band(m, 0.01, 0.3, m + 0.001))
-        for k, m in zip("defg", (0.2, 0.1, 0.05, 0.02), strict=True)
-    ]
-    fields: dict[str, Any] = {
-        "scenario": "hand",
-        "previous": "then",
-        "seed": 3,
-        "draws": 1000,
-        "requested": 2000,
-        "dyads": (
-            DyadRisk("a", "b", _band(0.25, 0.125, 0.5, 0.3), _band(0.0625, 0.0, 0.125, 0.07)),
-            DyadRisk("a", "c", _band(0.1, 0.0, 0.2, 0.11)),
-        ),
-        "issues": (
-            IssuePressure("x", _band(0.4, 0.2, 0.6, 0.41), "a", {"a": 0.41, "b": 0.0}),
-            IssuePressure("y", _band(0.0, 0.0, 0.0, 0.0), None, {"a": 0.0, "b": 0.0}),
-        ),
-        "focus": ("a", "b"),
-        "guarantors": tuple(g),
-        "settlement": _band(0.3, 0.15, 0.55, 0.33),
-        "names": {"a": "Alpha"},
-    }
-    fields.update(kw)
-    return Risk(**fields)
-
-
-def test_the_band_json() -> None:
-    assert _band(0.5, 0.1, 0.9, 0.45).to_dict() == {
-        "median": 0.5,
-        "interval80": [0.1, 0.9],
-        "mean": 0.45,
-    }
-
-
-def test_the_risk_json_field_by_field() -> None:
-    """docs/risk.md's fields: each dyad's ``risk`` is its median, with its interval and
-    mean, and ``shift`` only with an earlier moment; 1,000 of 2,000 draws is interrupted;
-    the block (4,096, the default) is left out."""
-    g = [
-        {"actor": k, "effect": m, "interval80": [0.01, 0.3], "mean": m + 0.001}
-        for k, m in zip("defg", (0.2, 0.1, 0.05, 0.02), strict=True)
-    ]
-    assert _result().to_dict() == {
-        "scenario": "hand",
-        "previous": "then",
-        "seed": 3,
-        "draws": 1000,
-        "requested": 2000,
-        "interrupted": True,
-        "settlement": {"median": 0.3, "interval80": [0.15, 0.55], "mean": 0.33},
-        "dyads": [
-            {
-                "a": "a",
-                "b": "b",
-                "risk": 0.25,
-                "interval80": [0.125, 0.5],
-                "mean": 0.3,
-                "shift": {"median": 0.0625, "interval80": [0.0, 0.125], "mean": 0.07},
-            },
-            {"a": "a", "b": "c", "risk": 0.1, "interval80": [0.0, 0.2], "mean": 0.11},
-        ],
-        "issues": [
-            {
-                "issue": "x",
-                "pressure": 0.4,
-                "interval80": [0.2, 0.6],
-                "mean": 0.41,
-                "leader": "a",
-                "by_actor": {"a": 0.41, "b": 0.0},
-            },
-            {
-                "issue": "y",
-                "pressure": 0.0,
-                "interval80": [0.0, 0.0],
-                "mean": 0.0,
-                "leader": None,
-                "by_actor": {"a": 0.0, "b": 0.0},
-            },
-        ],
-        "focus": ["a", "b"],
-        "guarantors": g,
-        "rests_on": ["d", "e", "f", "g"],
-    }
-
-
-def test_a_run_stopped_before_its_first_draw_says_why_its_figures_are_null() -> None:
-    """Ctrl-C before the first block: no draw, so every figure is NaN, null in the JSON.
-    Under ``dyads`` and ``issues`` the reason is "no draw"; the settlement's NaN has no
-    named reason and gets strict JSON's own."""
-    nan = float("nan")
-    empty = _band(nan, nan, nan, nan)
-    r = _result(
-        draws=0,
-        dyads=(DyadRisk("a", "b", empty),),
-        issues=(IssuePressure("x", empty, None, {}),),
-        guarantors=(),
-        settlement=empty,
-    )
-    nulls = r.to_dict()["nulls"]
-    reasons = {n["path"]: n["reason"] for n in nulls}
-    for path in ("/dyads/0/risk", "/dyads/0/interval80/1", "/dyads/0/mean", "/issues/0/pressure"):
-        assert reasons[path] == "no draw"
-    assert reasons["/issues/0/mean"] == "no draw"
-    assert reasons["/settlement/median"] == "not a number: no value could be computed"
-    assert len(nulls) == 4 + 4 + 4  # dyad, issue and settlement: median, two ends, mean
-
-
-def test_the_risk_table_names_every_row() -> None:
-    """``to_frame()``: dyads as "a|b", issues, guarantors, then the settlement on the focus
-    dyad "a|b", with the band's median, ends and mean."""
-    rows = _result().to_records()
-    assert [(r["what"], r["key"]) for r in rows] == [
-        ("dyad", "a|b"),
-        ("dyad", "a|c"),
-        ("issue", "x"),
-        ("issue", "y"),
-        ("guarantor", "d"),
-        ("guarantor", "e"),
-        ("guarantor", "f"),
-        ("guarantor", "g"),
-        ("settlement", "a|b"),
-    ]
-    assert rows[0] == {
-        "what": "dyad",
-        "key": "a|b",
-        "median": 0.25,
-        "p10": 0.125,
-        "p90": 0.5,
-        "mean": 0.3,
-    }
-    assert list(_result().to_frame().columns) == ["what", "key", "median", "p10", "p90", "mean"]
-
-
-def test_the_risk_repr_line_by_line() -> None:
-    """The riskiest dyad (the first) by name, Alpha for A and B's id where no name is
-    given; the first three of the four guarantors the focus a-b rests on; each issue's
-    pressure, with its leader where it has one."""
-    assert repr(_result()).splitlines() == [
-        "Risk('hand', 1,000 draws, seed 3)",
-        "  riskiest dyad: Alpha-b 0.250 [0.125, 0.500]",
-        "  the a-b settlement rests on: d (+0.200), e (+0.100), f (+0.050)",
-        "  pressure on x: 0.400 (from Alpha)",
-        "  pressure on y: 0.000",
-    ]
-    # the focus dyad's order as given, not its first actor twice
-    assert "the b-a settlement" in repr(_result(focus=("b", "a")))
-    # no dyad: no riskiest line
-    assert repr(_result(dyads=())).splitlines()[1].startswith("  the a-b settlement")
-
-
-def test_looking_up_a_dyad_or_issue_that_is_not_there() -> None:
-    r = _result()
-    assert r.dyad("b", "a").risk.median == 0.25  # either order
-    with pytest.raises(KeyError, match="no dyad 'b'-'c'"):
-        r.dyad("b", "c")
-    with pytest.raises(KeyError, match="no settlement issue 'z'"):
-        r.issue("z")
-    assert (r.name("a"), r.name("b")) == ("Alpha", "b")
 
 
 # --- the memory budget's arithmetic (``_risk_study.sizes``) -----------------------------------
