@@ -403,3 +403,14 @@ def test_histogram_quantiles_and_means_by_hand() -> None:
     empty.add(np.array([[nan]]))
     assert math.isnan(empty.quantile(0, 0.5))
     assert math.isnan(empty.mean(0))
+
+
+def test_histogram_quantiles_next_to_a_filled_bin() -> None:
+    """Two values in neighbouring slots: the quantile is read from the count before its
+    own bin only. Quantity 0 has 0 (the zeros' slot) and 0.0005 (bin 0, just after it);
+    quantity 1 has 0.2505 (bin 250) and 0.2515 (bin 251). At 0.75 the target 1.5 lies 0.5
+    into the second slot: 0 + 0.5 / 1000 = 0.0005, and 0.251 + 0.0005 = 0.2515."""
+    hist = Hist(2, 0.0, 1.0)
+    hist.add(np.array([[0.0, 0.2505], [0.0005, 0.2515]]))
+    assert hist.quantile(0, 0.75) == pytest.approx(0.0005, abs=1e-12)
+    assert hist.quantile(1, 0.75) == pytest.approx(0.2515, abs=1e-12)
