@@ -286,6 +286,10 @@ def test_chunks_of_draws_within_a_small_budget_by_hand() -> None:
     plan = plan_for(_scenario("after", x_at, [X]), before, None)
     assert draw_bytes(3, 1) == 4208
     assert sizes(plan, 2**21) == (4096, 93)
+    # Without the earlier moment: inputs 160 bytes a draw, room min(1,048,576, 2,097,152 -
+    # 4,096 x 160 - 96,288 = 1,345,504); a draw of 2 actors 8 (16 x 16 + 10 x 4 + 4 x 2 +
+    # 8 x 2) = 2,560 bytes: 1,048,576 // 2,560 = 409 draws a chunk.
+    assert sizes(plan_for(_scenario("after", x_at, [X]), None, None), 2**21) == (4096, 409)
 
 
 def test_a_chunk_is_at_least_one_draw() -> None:
