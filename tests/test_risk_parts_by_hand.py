@@ -418,3 +418,23 @@ def test_histogram_quantiles_next_to_a_filled_bin() -> None:
     hist.add(np.array([[0.0, 0.2505], [0.0005, 0.2515]]))
     assert hist.quantile(0, 0.75) == pytest.approx(0.0005, abs=1e-12)
     assert hist.quantile(1, 0.75) == pytest.approx(0.2515, abs=1e-12)
+
+
+def test_the_pressure_on_an_issue_is_the_largest_actors_in_each_draw() -> None:
+    """A at 100 (c 4, salience drawn uniform on [0.6, 1]) against B at 0 (c 1, s 1), settled
+    at 50: P_A = 4s / (4s + 1) > 1/2, so A presses, pi_A = 0.5 s (4s - 1) / (4s + 1), from
+    0.3 x 1.4 / 3.4 = 0.1235 at s = 0.6 to 0.5 x 3/5 = 0.3 at s = 1; B's P = 1 / (4s + 1)
+    < 1/2, no pressure. The issue's pressure, the largest actor's in each draw, is A's in
+    each draw: its mean is A's mean pressure (equal up to rounding), and it varies from
+    draw to draw within [0.1235, 0.3]."""
+    drawn = {"value": 0.6, "low": 0.6, "high": 1.0, "dist": "uniform"}
+    s = _scenario(
+        "drawn",
+        [("a", 4, {"x": {"position": 100, "salience": drawn}}), ("b", 1, {"x": _stance(0)})],
+        [X],
+    )
+    issue = sc.risk(s, draws=200, seed=3).issue("x")
+    assert issue.by_actor["b"] == 0.0
+    assert issue.pressure.mean == pytest.approx(issue.by_actor["a"], rel=1e-12)
+    lo, hi = issue.pressure.interval80
+    assert 0.1235 < lo < hi < 0.3
