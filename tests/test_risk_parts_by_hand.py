@@ -438,3 +438,26 @@ def test_the_pressure_on_an_issue_is_the_largest_actors_in_each_draw() -> None:
     assert issue.pressure.mean == pytest.approx(issue.by_actor["a"], rel=1e-12)
     lo, hi = issue.pressure.interval80
     assert 0.1235 < lo < hi < 0.3
+
+
+def test_a_guarantor_without_a_say_on_two_issues_where_both_sides_press() -> None:
+    """Settled at 50 on x and y. On x, A at 100 (c 3) against B at 0 (c 1): P_A = 150 / 200
+    = 3/4, pressure 0.5 (3/2 - 1) = 0.25, B's resistance 0.5: 0.125. On y the same with the
+    roles swapped (B's capability 3 there, A's 1): B presses, A resists, 0.125. So
+    R_AB = 1 - (1 - 0.125)^2 = 0.234375. G holds a stance only on z, which has no status
+    quo: it casts no vote on x or y, so its withdrawal leaves the risk as it is, effect 0
+    (up to rounding: the risk without G is computed from the votes less G's)."""
+    s = _scenario(
+        "both-press",
+        [
+            ("a", 3, {"x": _stance(100), "y": _stance(0, c=1)}),
+            ("b", 1, {"x": _stance(0), "y": _stance(100, c=3)}),
+            ("g", 1, {"z": _stance(10)}),
+        ],
+        [X, Y, Z],
+    )
+    r = sc.risk(s, draws=3, dyad=("a", "b"))
+    assert r.dyad("a", "b").risk.mean == pytest.approx(0.234375)
+    (g,) = r.guarantors
+    assert g.actor == "g"
+    assert g.effect.mean == pytest.approx(0.0, abs=1e-12)
