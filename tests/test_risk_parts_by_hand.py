@@ -467,29 +467,31 @@ def test_the_shift_of_power_on_two_issues_where_both_sides_gain() -> None:
     """Settled at 50 on x and y; every salience 1. On x, A at 100 and B at 0: before, A's
     capability 1 against B's 3, P_A = 50 / 200 = 1/4; now 1 against 1, P_A = 1/2: no
     pressure of its own, but the rise adds 0.5 (1/2 - 1/4) = 0.125, which B (resistance
-    0.5) meets: 0.0625. On y the roles are swapped (B at 100 gains on A at 0): 0.0625
-    again. Risk from the shift, and in all (nobody presses at today's values alone):
-    1 - (1 - 0.0625)^2 = 0.12109375. G, with a stance on z only (no status quo), has no
-    say on x or y: effect 0 (up to rounding)."""
+    0.5) meets: 0.0625. On y the roles are swapped, B at 100 gaining on A at 0, whose
+    capability there falls from 7 to 1: P_B from 50 / 400 = 1/8 to 1/2, adding
+    0.5 x 3/8 = 0.1875, met by A's 0.5: 0.09375. Risk from the shift, and in all (nobody
+    presses at today's values alone): 1 - (1 - 0.0625)(1 - 0.09375) = 0.150390625. G,
+    with a stance on z only (no status quo), has no say on x or y: effect 0 (up to
+    rounding)."""
 
-    def moment(name: str, strong: float) -> sc.Scenario:
+    def moment(name: str, on_x: float, on_y: float) -> sc.Scenario:
         return _scenario(
             name,
             [
-                ("a", 1, {"x": _stance(100, c=1), "y": _stance(0, c=strong)}),
-                ("b", 1, {"x": _stance(0, c=strong), "y": _stance(100, c=1)}),
+                ("a", 1, {"x": _stance(100, c=1), "y": _stance(0, c=on_y)}),
+                ("b", 1, {"x": _stance(0, c=on_x), "y": _stance(100, c=1)}),
                 ("g", 1, {"z": _stance(10)}),
             ],
             [X, Y, Z],
         )
 
-    before, after = moment("before", 3), moment("after", 1)
+    before, after = moment("before", 3, 7), moment("after", 1, 1)
     shift = power_shift(before, after)
     assert (shift.dyads[0]["a"], shift.dyads[0]["b"]) == ("a", "b")
-    assert shift.dyads[0]["shift"] == pytest.approx(0.12109375)
+    assert shift.dyads[0]["shift"] == pytest.approx(0.150390625)
     r = sc.risk(after, previous=before, draws=3, dyad=("a", "b"))
     d = r.dyad("a", "b")
     assert d.shift is not None
-    assert (d.risk.mean, d.shift.mean) == pytest.approx((0.12109375, 0.12109375))
+    assert (d.risk.mean, d.shift.mean) == pytest.approx((0.150390625, 0.150390625))
     (g,) = r.guarantors
     assert g.effect.mean == pytest.approx(0.0, abs=1e-12)
