@@ -2,7 +2,8 @@
 repr field by field, on a result put together by hand, as docs/risk.md's "Signatures" lists
 its fields (``Risk``: ``dyads`` with ``a``, ``b``, ``risk`` and ``shift``, each a ``Band``
 of ``median``, ``interval80`` and ``mean``; ``issues``; ``focus``; ``guarantors``;
-``rests_on``; ``settlement``)."""
+``rests_on``; ``settlement``), and the memory the refusal of a too large analysis asks
+for."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 
 from statecraft.analysis._risk_result import Band, DyadRisk, Guarantor, IssuePressure, Risk
+from statecraft.analysis._risk_study import check_size, tally_bytes
+from statecraft.errors import MemoryLimitError
 
 
 def _band(median: float, lo: float, hi: float, mean: float) -> Band:
@@ -181,3 +184,21 @@ def test_looking_up_a_dyad_or_issue_that_is_not_there() -> None:
     with pytest.raises(KeyError, match="no settlement issue 'z'"):
         r.issue("z")
     assert (r.name("a"), r.name("b")) == ("Alpha", "b")
+
+
+def test_the_memory_the_refusal_asks_for_is_the_least_that_holds() -> None:
+    """3 actors on 16,380 settled issues keep 8 x 1,003 x (2 x 3 + 3 x 16,380 + 3 x 3 +
+    16,380 + 1) = 8,024 x 65,536 = 525,860,864 bytes of histograms, 501.5 MiB: exactly
+    half of 1,003 MiB. A budget of 1,000 MiB (half 500 MiB) is refused and told to give
+    1003M: 1,003 MiB holds them (its half is 501.5 MiB) and 1,002 MiB does not."""
+    assert tally_bytes(3, 16_380) == 8_024 * 65_536
+    with pytest.raises(MemoryLimitError) as info:
+        check_size(3, 16_380, 1_000 * 2**20)
+    assert str(info.value) == (
+        "the risk analysis of 3 actors (3 dyads) would keep about 501.5 MiB of histograms, "
+        "more than its budget of 500.0 MiB (half the memory budget of 1,000.0 MiB): give "
+        "--memory 1003M or more, or analyse fewer actors"
+    )
+    check_size(3, 16_380, 1_003 * 2**20)
+    with pytest.raises(MemoryLimitError):
+        check_size(3, 16_380, 1_002 * 2**20)
