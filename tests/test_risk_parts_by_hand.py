@@ -10,6 +10,7 @@ histograms' bins of 1/1000 (docs/risk.md)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,9 @@ def _stance(p: float, s: float = 1.0, c: float | None = None) -> dict[str, Any]:
 
 
 def _scenario(
-    name: str, actors: list[tuple[str, float, dict[str, Any]]], issues: list[dict[str, Any]]
+    name: str,
+    actors: Sequence[tuple[str, float, Mapping[str, Any]]],
+    issues: Sequence[Mapping[str, Any]],
 ) -> sc.Scenario:
     """Actors as (id, capability, stances)."""
     return sc.Scenario.model_validate(
