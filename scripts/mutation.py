@@ -172,7 +172,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "risk_parts",
         "analysis/_risk_shift.py analysis/_risk_study.py analysis/_risk_result.py",
-        "test_risk.py test_budget_more.py test_timeline.py",
+        "test_risk.py test_budget_more.py test_timeline.py test_risk_parts_by_hand.py"
+        " test_risk_result_by_hand.py",
     ),
     _m(
         "advice_parts",
