@@ -1,0 +1,50 @@
+"""The fitted families on small DEU tables, by hand: the capability grid's issues without a
+date, the grid's fallback where nobody weighs anything, the least-absolute-deviation weights,
+the eu-qt grid and applying fitted parameters (issue 22: mutants of
+``statecraft.analysis.fitted`` that passed every test; each case worked in its docstring)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from statecraft.analysis import fitted
+from statecraft.io.deu import read_deu
+from tests.test_deu import _table
+from tests.test_fitted import _row
+
+# Council votes of 26 January 2000 (the pre-Nice era, EU-15): Germany and France 10 of 87.
+DE = FR = 10 / 87
+
+
+def test_capability_grid_gives_an_issue_without_a_date_the_equal_rule(tmp_path: Path) -> None:
+    """An issue without a date has no treaty era: every candidate rule gives it the equal
+    rule's compromise, the salience-weighted mean of positions, and the issues after it are
+    still computed.
+
+    The first issue (no date): com 100 (salience 0.3), de 0 (0.2), fr 20 (0.1); saliences
+    summing to 0.6, less than 1:
+    (0.3 * 100 + 0.2 * 0 + 0.1 * 20) / 0.6 = 32 / 0.6 = 160 / 3 = 53.33 (the plain mean of
+    positions would be 40).
+
+    The second (26 January 2000, co-decision): com 100 (0.5), de 0 (1.0), fr 20 (0.4), de and
+    fr 10 of 87 votes each. The member states' part: numerator 10/87 * (1 * 0 + 0.4 * 20) =
+    80/87, denominator 10/87 * (1.0 + 0.4) = 14/87; the Commission adds c * 0.5 * 100 and
+    c * 0.5:
+    c = 0: 80 / 14 = 40/7;
+    c = 0.5: (80/87 + 25) / (14/87 + 0.25) = (80 + 2175) / (14 + 21.75) = 2255 / 35.75;
+    c = 1: (80/87 + 50) / (14/87 + 0.5) = (80 + 4350) / (14 + 43.5) = 4430 / 57.5.
+    """
+    rows = [
+        _row("p0", "p0i0", "COD", "", scom="30", sde="20", sfr="10"),
+        _row("p1", "p1i0", "COD", "26-01-00"),
+    ]
+    table = read_deu(_table(tmp_path, rows))
+    assert [i.introduced is None for i in table.issues] == [True, False]
+    params = [{"commission": c, "ep_cod": 1.0, "ep_cns": 0.0} for c in (0.0, 0.5, 1.0)]
+    grid = fitted._capability_grid(table, params)
+    assert grid.shape == (2, 3)
+    np.testing.assert_allclose(grid[0], [160 / 3] * 3, rtol=1e-12)
+    np.testing.assert_allclose(grid[1], [40 / 7, 2255 / 35.75, 4430 / 57.5], rtol=1e-12)
