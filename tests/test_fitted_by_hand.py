@@ -48,3 +48,25 @@ def test_capability_grid_gives_an_issue_without_a_date_the_equal_rule(tmp_path: 
     assert grid.shape == (2, 3)
     np.testing.assert_allclose(grid[0], [160 / 3] * 3, rtol=1e-12)
     np.testing.assert_allclose(grid[1], [40 / 7, 2255 / 35.75, 4430 / 57.5], rtol=1e-12)
+
+
+def test_capability_grid_falls_back_to_the_mean_where_nobody_weighs(tmp_path: Path) -> None:
+    """An issue where only the Commission (100, salience 0.5) and the Parliament (60, 1.0,
+    co-decision) take positions: no member state weighs in, so a candidate that gives both
+    weight 0 leaves nobody, and the forecast falls back to the plain mean of positions,
+    (100 + 60) / 2 = 80. The other candidates by hand: the Parliament alone 60; the
+    Commission alone 100; both at 1: (1 * 0.5 * 100 + 1 * 1.0 * 60) / (0.5 + 1.0) = 110 / 1.5.
+    The Parliament's weight under consultation (``ep_cns``) plays no part in co-decision.
+    """
+    empty = {"pde": "", "pfr": "", "sde": "", "sfr": ""}
+    rows = [_row("p1", "p1i0", "COD", "26-01-00", pep="60", sep="100", **empty)]
+    table = read_deu(_table(tmp_path, rows))
+    assert table.issues[0].positions == {"com": 100.0, "ep": 60.0}
+    params = [
+        {"commission": 0.0, "ep_cod": 0.0, "ep_cns": 1.0},
+        {"commission": 0.0, "ep_cod": 1.0, "ep_cns": 0.0},
+        {"commission": 1.0, "ep_cod": 0.0, "ep_cns": 1.0},
+        {"commission": 1.0, "ep_cod": 1.0, "ep_cns": 0.0},
+    ]
+    grid = fitted._capability_grid(table, params)
+    np.testing.assert_allclose(grid[0], [80.0, 60.0, 100.0, 110 / 1.5], rtol=1e-12)
