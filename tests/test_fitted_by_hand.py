@@ -70,3 +70,35 @@ def test_capability_grid_falls_back_to_the_mean_where_nobody_weighs(tmp_path: Pa
     ]
     grid = fitted._capability_grid(table, params)
     np.testing.assert_allclose(grid[0], [80.0, 60.0, 100.0, 110 / 1.5], rtol=1e-12)
+
+
+def test_salience_power_gives_a_silent_actor_no_weight_at_any_gamma(tmp_path: Path) -> None:
+    """com 100 (salience 0.5), de 0 (1.0), fr 20 (0.0), every capability 1 (the equal rule):
+    weights salience ** gamma, but 0 for the actor whose salience is 0 (which 0 ** gamma
+    would make infinite, with a division-by-zero warning, for a negative gamma), and 1 for
+    every actor at gamma 0 (the plain mean).
+    gamma -1: weights 2, 1, 0: (2 * 100 + 1 * 0) / 3 = 200 / 3;
+    gamma 0: (100 + 0 + 20) / 3 = 40;
+    gamma 1: (0.5 * 100 + 1 * 0) / 1.5 = 100 / 3;
+    gamma 2: (0.25 * 100 + 1 * 0) / 1.25 = 20.
+    ``apply_fitted`` takes a gamma outside the fitted grid (0 to 3) as given.
+    """
+    table = read_deu(_table(tmp_path, [_row("p1", "p1i0", "COD", "26-01-00", sfr="0")]))
+    grid = fitted._salience_power(table, [-1.0, 0.0, 1.0, 2.0])
+    np.testing.assert_allclose(grid[0], [200 / 3, 40.0, 100 / 3, 20.0], rtol=1e-12)
+    applied = fitted.apply_fitted(table, {"salience-power": {"gamma": -1.0}}, ["salience-power"])
+    np.testing.assert_allclose(applied["salience-power"], [200 / 3], rtol=1e-12)
+
+
+def test_salience_power_of_equal_saliences_is_the_mean_even_when_weights_underflow(
+    tmp_path: Path,
+) -> None:
+    """Every actor at salience 0.1 (capability 1): equal weights whatever gamma, so the
+    forecast is the plain mean of positions, (100 + 0 + 20) / 3 = 40. At gamma 400 each
+    weight, 0.1 ** 400 = 1e-400, underflows to 0 (the smallest double is about 5e-324): the
+    weights sum to 0 and the forecast falls back to that same mean."""
+    rows = [_row("p1", "p1i0", "COD", "26-01-00", scom="10", sde="10", sfr="10")]
+    table = read_deu(_table(tmp_path, rows))
+    assert 0.1**400 == 0.0
+    grid = fitted._salience_power(table, [0.0, 1.0, 3.0, 400.0])
+    np.testing.assert_allclose(grid[0], [40.0] * 4, rtol=1e-12)
