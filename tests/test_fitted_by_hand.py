@@ -5,6 +5,7 @@ the eu-qt grid and applying fitted parameters (issue 22: mutants of
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -102,3 +103,14 @@ def test_salience_power_of_equal_saliences_is_the_mean_even_when_weights_underfl
     assert 0.1**400 == 0.0
     grid = fitted._salience_power(table, [0.0, 1.0, 3.0, 400.0])
     np.testing.assert_allclose(grid[0], [40.0] * 4, rtol=1e-12)
+
+
+def test_fitting_the_combination_without_scipy_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without SciPy (its optimiser made unimportable), fitting the combination's weights
+    stops with the install command, the ``fit`` extra of pyproject.toml."""
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)
+    with pytest.raises(ImportError) as info:
+        fitted._lad_simplex(np.eye(2), np.zeros(2))
+    assert str(info.value) == "fitting the combination needs SciPy: pip install 'statecraft[fit]'"
