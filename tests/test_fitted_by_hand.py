@@ -12,9 +12,12 @@ import numpy as np
 import pytest
 
 from statecraft.analysis import fitted
-from statecraft.io.deu import read_deu
+from statecraft.arrays import issue_arrays
+from statecraft.io.deu import DeuTable, read_deu
+from statecraft.models.eu_options import EUOptions
+from tests import eu_reference
 from tests.test_deu import _table
-from tests.test_fitted import _row
+from tests.test_fitted import EU_QT_ROWS, _eu_qt_table, _row
 
 # Council votes of 26 January 2000 (the pre-Nice era, EU-15): Germany and France 10 of 87.
 DE = FR = 10 / 87
@@ -114,3 +117,44 @@ def test_fitting_the_combination_without_scipy_says_what_to_install(
     with pytest.raises(ImportError) as info:
         fitted._lad_simplex(np.eye(2), np.zeros(2))
     assert str(info.value) == "fitting the combination needs SciPy: pip install 'statecraft[fit]'"
+
+
+def _reference(table: DeuTable, q: float, t: float | str) -> list[float]:
+    """The expected utility forecasts of tests/eu_reference.py (a plain implementation that
+    shares no code with the model) with the given Q and T, issue by issue."""
+    out = []
+    for item in table.issues:
+        a = issue_arrays(item.scenario, "x")
+        options = EUOptions(q=q, t=t)
+        out.append(
+            eu_reference.run(list(a.position), list(a.capability), list(a.salience), options)[2]
+        )
+    return out
+
+
+def test_eu_qt_grid_starts_from_the_unfitted_model_and_reports_progress(tmp_path: Path) -> None:
+    """The eu-qt grid: the unfitted model (Q = 1, T = 1) first, then Q in 0.9, 0.75, 0.5,
+    0.25, 0 with T in 1, 0.75, 0.5, 0.25, 0 and geometric: 1 + 5 x 6 = 31 candidates, each
+    reported to the progress callback before it runs (0 to 30 of 31) and the end once (31
+    of 31). On the six issues of test_fitted's eu-qt table, with outcomes set to the unfitted
+    model's forecasts as the reference implementation computes them, the first candidate has
+    no error, so the fit keeps it (the first on ties)."""
+    draft = read_deu(_eu_qt_table(tmp_path, [0.0] * len(EU_QT_ROWS)))
+    default = _reference(draft, 1.0, 1.0)
+    table = read_deu(_eu_qt_table(tmp_path, default))
+    calls: list[tuple[str, int, int]] = []
+    cache = fitted._Cache(table, lambda what, done, total: calls.append((what, done, total)))
+    params, forecasts = cache.grid("eu-qt")
+    ts: list[float | str] = [1.0, 0.75, 0.5, 0.25, 0.0, "geometric"]
+    want = [{"q": 1.0, "t": 1.0}] + [
+        {"q": q, "t": t} for q in (0.9, 0.75, 0.5, 0.25, 0.0) for t in ts
+    ]
+    assert params == want
+    assert calls == [("expected utility, Q and T", k, 31) for k in range(32)]
+    assert forecasts.shape == (6, 31)
+    # 1e-9: the model and the reference sum in different orders
+    np.testing.assert_allclose(forecasts[:, 0], default, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(forecasts[:, 1 + 2 * 6 + 4], _reference(table, 0.5, 0.0), atol=1e-9)
+    everything = np.ones(6, dtype=bool)
+    actual = np.array([i.actual for i in table.issues])
+    assert fitted._fit_family(cache, "eu-qt", everything, actual) == {"q": 1.0, "t": 1.0}
