@@ -17,7 +17,7 @@ from statecraft.io.deu import DeuTable, read_deu
 from statecraft.models.eu_options import EUOptions
 from tests import eu_reference
 from tests.test_deu import _table
-from tests.test_fitted import EU_QT_ROWS, _eu_qt_table, _row
+from tests.test_fitted import COMPROMISE, EU_QT_ROWS, _eu_qt_table, _row, _synthetic
 
 # Council votes of 26 January 2000 (the pre-Nice era, EU-15): Germany and France 10 of 87.
 DE = FR = 10 / 87
@@ -158,3 +158,29 @@ def test_eu_qt_grid_starts_from_the_unfitted_model_and_reports_progress(tmp_path
     everything = np.ones(6, dtype=bool)
     actual = np.array([i.actual for i in table.issues])
     assert fitted._fit_family(cache, "eu-qt", everything, actual) == {"q": 1.0, "t": 1.0}
+
+
+def test_cross_validation_defaults_to_ten_folds_seed_0_one_dealing(tmp_path: Path) -> None:
+    """``cross_validate`` without options: 10 folds dealt once from seed 0, so ten sets of
+    parameters, one MAE per family. On twelve alike proposals whose outcome lies halfway
+    between the compromise and the status quo (0), every fold fits lambda 0.5."""
+    table = read_deu(_synthetic(tmp_path, f"{COMPROMISE / 2:.12f}"))
+    cv = fitted.cross_validate(table, ["sq-blend"])
+    assert (cv.folds, cv.seed) == (10, 0)
+    assert cv.parameters["sq-blend"] == ({"lambda": 0.5},) * 10
+    assert sorted(set(cv.fold.tolist())) == list(range(10))
+    assert cv.repeat_mae["sq-blend"] == pytest.approx((0.0,), abs=1e-9)
+
+
+def test_cross_validation_refuses_no_dealing_and_grid_refuses_a_non_grid_family(
+    tmp_path: Path,
+) -> None:
+    """``repeats`` 0 deals the proposals no times: refused, with the rule. The combination
+    is fitted by a linear program, not a grid: asking the grid for it is refused by name."""
+    table = read_deu(_synthetic(tmp_path, "30"))
+    with pytest.raises(ValueError) as info:
+        fitted.cross_validate(table, ["sq-blend"], folds=2, repeats=0)
+    assert str(info.value) == "repeats must be at least 1"
+    with pytest.raises(ValueError) as info:
+        fitted._Cache(table, None).grid("combination")
+    assert str(info.value) == "'combination' is not a grid family"
