@@ -184,3 +184,13 @@ def test_cross_validation_refuses_no_dealing_and_grid_refuses_a_non_grid_family(
     with pytest.raises(ValueError) as info:
         fitted._Cache(table, None).grid("combination")
     assert str(info.value) == "'combination' is not a grid family"
+
+
+def test_cross_validation_hands_its_progress_callback_to_the_eu_qt_grid(tmp_path: Path) -> None:
+    """The eu-qt grid reports its 31 candidates (0 to 31 of 31: 32 calls) each time a fit
+    reads it: once for the fit on the whole table and once per fold, 1 + 2 = 3 times with
+    two folds dealt once (the forecasts are computed the first time and reused)."""
+    table = read_deu(_eu_qt_table(tmp_path, [50.0] * len(EU_QT_ROWS)))
+    calls: list[tuple[str, int, int]] = []
+    fitted.cross_validate(table, ["eu-qt"], folds=2, progress=lambda *call: calls.append(call))
+    assert calls == [("expected utility, Q and T", k, 31) for k in range(32)] * 3
