@@ -194,3 +194,12 @@ def test_cross_validation_hands_its_progress_callback_to_the_eu_qt_grid(tmp_path
     calls: list[tuple[str, int, int]] = []
     fitted.cross_validate(table, ["eu-qt"], folds=2, progress=lambda *call: calls.append(call))
     assert calls == [("expected utility, Q and T", k, 31) for k in range(32)] * 3
+
+
+def test_cache_computes_a_model_once_whatever_the_order_of_its_options(tmp_path: Path) -> None:
+    """A model's forecasts are computed once per table and options: the same options given
+    in another order find the same array, not a second run."""
+    cache = fitted._Cache(read_deu(_eu_qt_table(tmp_path, [50.0] * len(EU_QT_ROWS))), None)
+    first = cache.model("expected-utility", q=0.5, t=0.0)
+    assert cache.model("expected-utility", t=0.0, q=0.5) is first
+    assert cache.model("expected-utility", q=0.5, t=0.25) is not first
