@@ -203,3 +203,37 @@ def test_cache_computes_a_model_once_whatever_the_order_of_its_options(tmp_path:
     first = cache.model("expected-utility", q=0.5, t=0.0)
     assert cache.model("expected-utility", t=0.0, q=0.5) is first
     assert cache.model("expected-utility", q=0.5, t=0.25) is not first
+
+
+def test_unknown_families_are_refused_with_the_list_of_families(tmp_path: Path) -> None:
+    """An unknown family is refused with the five families named, in order, whether asked of
+    apply_fitted (which checks first) or of the forecaster itself."""
+    table = read_deu(_synthetic(tmp_path, "30"))
+    want = (
+        "unknown family 'magic'; the families are: "
+        "sq-blend, salience-power, capability, eu-qt, combination"
+    )
+    with pytest.raises(ValueError) as info:
+        fitted.apply_fitted(table, {"magic": {}}, ["magic"])
+    assert str(info.value) == want
+    with pytest.raises(ValueError) as info:
+        fitted._predict_family(fitted._Cache(table, None), "magic", {})
+    assert str(info.value) == want
+
+
+def test_the_capability_family_applies_to_a_table_read_with_any_rule(tmp_path: Path) -> None:
+    """The capability family weighs every stance read, so it applies to a table read with
+    another capability rule (here ``council``, whose scenarios leave the Commission out);
+    the other families need the rule ``equal``.
+    com 100 (salience 0.5), de 0 (1.0), fr 20 (0.4), 26 January 2000, de and fr 10 of 87
+    votes, the Commission at 0.5: (80/87 + 0.5 * 0.5 * 100) / (14/87 + 0.5 * 0.5) =
+    (80 + 2175) / (14 + 21.75) = 2255 / 35.75."""
+    table = read_deu(
+        _table(tmp_path, [_row("p1", "p1i0", "COD", "26-01-00")]), capability="council"
+    )
+    assert set(table.issues[0].scenario.actor_ids) == {"de", "fr"}
+    p = {"commission": 0.5, "ep_cod": 1.0, "ep_cns": 0.0}
+    applied = fitted.apply_fitted(table, {"capability": p}, ["capability"])
+    np.testing.assert_allclose(applied["capability"], [2255 / 35.75], rtol=1e-12)
+    with pytest.raises(ValueError, match="defined on the capability rule 'equal'"):
+        fitted.apply_fitted(table, {"capability": p, "sq-blend": {"lambda": 0.5}})
