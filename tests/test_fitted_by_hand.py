@@ -5,6 +5,7 @@ the eu-qt grid and applying fitted parameters (issue 22: mutants of
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -178,12 +179,10 @@ def test_cross_validation_refuses_no_dealing_and_grid_refuses_a_non_grid_family(
     """``repeats`` 0 deals the proposals no times: refused, with the rule. The combination
     is fitted by a linear program, not a grid: asking the grid for it is refused by name."""
     table = read_deu(_synthetic(tmp_path, "30"))
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^repeats must be at least 1$"):
         fitted.cross_validate(table, ["sq-blend"], folds=2, repeats=0)
-    assert str(info.value) == "repeats must be at least 1"
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=r"^'combination' is not a grid family$"):
         fitted._Cache(table, None).grid("combination")
-    assert str(info.value) == "'combination' is not a grid family"
 
 
 def test_cross_validation_hands_its_progress_callback_to_the_eu_qt_grid(tmp_path: Path) -> None:
@@ -213,12 +212,10 @@ def test_unknown_families_are_refused_with_the_list_of_families(tmp_path: Path) 
         "unknown family 'magic'; the families are: "
         "sq-blend, salience-power, capability, eu-qt, combination"
     )
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=f"^{re.escape(want)}$"):
         fitted.apply_fitted(table, {"magic": {}}, ["magic"])
-    assert str(info.value) == want
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match=f"^{re.escape(want)}$"):
         fitted._predict_family(fitted._Cache(table, None), "magic", {})
-    assert str(info.value) == want
 
 
 def test_the_capability_family_applies_to_a_table_read_with_any_rule(tmp_path: Path) -> None:
