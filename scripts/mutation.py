@@ -199,7 +199,7 @@ MODULES: tuple[Module, ...] = (
         "analysis/timeline.py analysis/_timeline_format.py analysis/_timeline_json.py",
         "test_timeline.py test_timeline_report.py",
     ),
-    _m("fitted", "analysis/fitted.py", "test_fitted.py"),
+    _m("fitted", "analysis/fitted.py", "test_fitted.py test_fitted_by_hand.py"),
     _m(
         "model_contract",
         "models/base.py models/__init__.py models/registry.py models/eu_options.py",
