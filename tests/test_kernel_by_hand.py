@@ -184,3 +184,31 @@ def test_evaluate_seeds_each_model_from_seed_0_block_0_unless_told() -> None:
     other = evaluate([m], batch, block=1)[m.name].forecasts
     assert other.tobytes() == run_model(m, batch, seed=0, block=1).forecasts.tobytes()
     assert other.tobytes() != plain.forecasts.tobytes()
+
+
+def test_run_model_and_chunks_default_to_seed_0_block_0_without_details() -> None:
+    """``run_model`` and ``chunks`` without a seed or block are seed 0, block 0 (the
+    random-rate exchange draws other rates from another); without ``detail``, no account,
+    in one call or in chunks; the chunks draw from the model's generator (a chunked run is
+    the same as one call)."""
+    from statecraft.analysis import kernel
+    from statecraft.models.exchange import Exchange
+    from tests.test_contract import fixed, perturbed
+
+    m = Exchange(variant="random-rate")
+    batch = perturbed(fixed("karabakh-2020"), size=3)
+    plain = kernel.run_model(m, batch)
+    assert plain.details is None
+    zero = kernel.run_model(m, batch, seed=0, block=0).forecasts
+    assert plain.forecasts.tobytes() == zero.tobytes()
+    assert kernel.run_model(m, batch, block=1).forecasts.tobytes() != zero.tobytes()
+    ((part, out),) = list(kernel.chunks(m, batch))
+    assert (part, out.details) == (slice(0, 3), None)
+    assert out.forecasts.tobytes() == zero.tobytes()
+    per = m.memory_per_draw(batch.n_actors, batch.n_issues)
+    budget = m.run_memory(batch.n_actors, batch.n_issues) + per
+    budget += kernel.input_bytes(batch.n_actors, batch.n_issues)  # one draw a chunk
+    assert kernel.chunk_size(m, batch.n_actors, batch.n_issues, budget) == 1
+    chunked = kernel.run_model(m, batch, budget=budget)
+    assert chunked.details is None
+    assert chunked.forecasts.tobytes() == zero.tobytes()
