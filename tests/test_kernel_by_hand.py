@@ -212,3 +212,38 @@ def test_run_model_and_chunks_default_to_seed_0_block_0_without_details() -> Non
     chunked = kernel.run_model(m, batch, budget=budget)
     assert chunked.details is None
     assert chunked.forecasts.tobytes() == zero.tobytes()
+
+
+def test_an_account_on_a_scale_near_the_float_limit_is_put_back_on_that_scale() -> None:
+    """The expected utility model runs a scenario on 0..1.7 x 2**1020 brought into the safe
+    range (scaled by a power of two, exactly); its forecasts and its account of the first
+    draw (each round's positions, median and mean) come back on the scenario's scale: 2**1020
+    times those of the same scenario on 0..1.7, bit for bit."""
+    import numpy as np
+
+    import statecraft as sc
+    from statecraft.analysis import kernel
+    from statecraft.models.expected_utility import ExpectedUtility
+    from tests.test_extremes import scenario
+
+    def on(unit: float) -> sc.Scenario:
+        actors = [
+            (1.0, (0.0, 1.7 * unit), (1.0, 0.5)),
+            (3.0, (1.7 * unit, 0.2 * unit), (0.5, 1.0)),
+            (2.0, (0.85 * unit, 1.7 * unit), (0.8, 0.3)),
+        ]
+        return sc.Scenario.model_validate(scenario(0.0, 1.7 * unit, actors, sq=0.3 * unit))
+
+    m = ExpectedUtility()
+    small = kernel.run_model(m, sc.scenario_batch(on(1.0)), detail=True)
+    big = kernel.run_model(m, sc.scenario_batch(on(2.0**1020)), detail=True)
+    assert big.forecasts.tobytes() == np.ldexp(small.forecasts, 1020).tobytes()
+    assert small.details is not None
+    assert big.details is not None
+    accounts = kernel.details_by_issue(small)
+    assert list(accounts) == ["a", "b"]  # the loop runs, over both issues
+    for issue, account in accounts.items():
+        scaled = kernel.details_by_issue(big)[issue]
+        for field in ("positions", "median", "mean"):
+            want = np.ldexp(getattr(account, field), 1020)
+            assert getattr(scaled, field).tobytes() == want.tobytes(), (issue, field)
