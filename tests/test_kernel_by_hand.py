@@ -247,3 +247,43 @@ def test_an_account_on_a_scale_near_the_float_limit_is_put_back_on_that_scale() 
         for field in ("positions", "median", "mean"):
             want = np.ldexp(getattr(account, field), 1020)
             assert getattr(scaled, field).tobytes() == want.tobytes(), (issue, field)
+
+
+def test_run_model_checks_the_memory_of_all_its_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memory check counts the batch's draws: under a limit that holds the peak of one
+    draw of the EU model on karabakh-2020 but not of 40 (one chunk: its run and 40 draws),
+    one draw runs and 40 are refused, saying the limit's source."""
+    from statecraft.analysis import kernel
+    from statecraft.models.expected_utility import ExpectedUtility
+    from tests.test_contract import fixed, perturbed
+
+    m = ExpectedUtility()
+    batch = perturbed(fixed("karabakh-2020"), size=40)
+    one = kernel.peak_memory(m, batch.n_actors, batch.n_issues, 1)
+    forty = kernel.peak_memory(m, batch.n_actors, batch.n_issues, 40)
+    assert one < forty
+    monkeypatch.setenv("STATECRAFT_MEMORY", str((one + forty) // 2))
+    kernel.run_model(m, batch.take(slice(0, 1)))
+    with pytest.raises(MemoryLimitError, match="STATECRAFT_MEMORY"):
+        kernel.run_model(m, batch)
+
+
+def test_chunks_on_a_scale_near_the_float_limit_are_put_back_on_it() -> None:
+    """Three draws of a scenario near 1.7e308 run one draw a chunk: each chunk's forecasts
+    come back on the scenario's scale, the same bytes as one call."""
+    import statecraft as sc
+    from statecraft.analysis import kernel
+    from statecraft.models.compromise import Compromise
+    from tests.test_contract import perturbed
+    from tests.test_extremes import scenario
+
+    actors = [(1.0, (0.0, 1.7e308), (1.0, 0.5)), (3.0, (1.7e308, 2e307), (0.5, 1.0))]
+    s = sc.Scenario.model_validate(scenario(0.0, 1.7e308, actors, sq=3e307))
+    batch = perturbed(s, size=3)
+    m = Compromise()
+    budget = m.run_memory(2, 2) + m.memory_per_draw(2, 2) + kernel.input_bytes(2, 2)
+    assert kernel.chunk_size(m, 2, 2, budget) == 1
+    whole = kernel.run_model(m, batch)
+    chunked = kernel.run_model(m, batch, budget=budget)
+    assert chunked.forecasts.tobytes() == whole.forecasts.tobytes()
+    assert (whole.forecasts > 1e306).all()  # on the scenario's scale
