@@ -287,3 +287,50 @@ def test_chunks_on_a_scale_near_the_float_limit_are_put_back_on_it() -> None:
     chunked = kernel.run_model(m, batch, budget=budget)
     assert chunked.forecasts.tobytes() == whole.forecasts.tobytes()
     assert (whole.forecasts > 1e306).all()  # on the scenario's scale
+
+
+def test_a_draw_whose_capabilities_are_tiny_is_scaled_even_beside_a_zero() -> None:
+    """Two draws of two actors: (1, 1) and (0, 1e-300), powers the same. The first draw's
+    strength (its largest capability or power) is 1, inside the safe range; the second's
+    is 1e-300 = 0.67 x 2**-996 (frexp's exponent -996, beyond -64), so that draw alone is
+    scaled by 2**996. A zero among the numbers is no finding for the quick check (it would
+    make 1e-300's draw look safe beside 1), so the draw-by-draw check decides."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from statecraft.analysis.kernel import in_safe_range
+    from tests.test_brief_verdicts_by_hand import _agreed
+    from tests.test_contract import perturbed
+
+    batch = perturbed(_agreed(), size=2)
+    cap = np.array([[[1.0], [1.0]], [[0.0], [1e-300]]])
+    batch = replace(batch, capability=cap, power=cap[:, :, 0].copy())
+    safe, k = in_safe_range(batch)
+    assert k == 0  # the scale 0..100 is safe: positions as they are
+    assert safe.capability[0].tobytes() == cap[0].tobytes()
+    assert safe.capability[1].tobytes() == np.ldexp(cap[1], 996).tobytes()
+    assert safe.power[1].tobytes() == np.ldexp(cap[1, :, 0], 996).tobytes()
+
+
+def test_the_actual_outcome_is_scaled_with_the_positions() -> None:
+    """A scale of 0..100 x 2**1000 (its top 0.78 x 2**1007, exponent 1007): positions,
+    status quo and actual outcome all come down by 2**1007, exactly."""
+    import numpy as np
+
+    import statecraft as sc
+    from statecraft.analysis.kernel import in_safe_range
+    from tests.test_brief_verdicts_by_hand import _agreed
+
+    big = _agreed().model_dump()
+    unit = 2.0**1000
+    big["issues"][0].update(
+        {"scale": {"low": 0.0, "high": 100 * unit}, "status_quo": 50 * unit, "actual": 40 * unit}
+    )
+    for actor in big["actors"]:
+        actor["stances"]["x"]["position"] = 38.01 * unit
+    batch = sc.scenario_batch(sc.Scenario.model_validate(big))
+    safe, k = in_safe_range(batch)
+    assert k == 1007
+    assert safe.actual.tobytes() == np.ldexp(batch.actual, -1007).tobytes()
+    assert safe.status_quo.tobytes() == np.ldexp(batch.status_quo, -1007).tobytes()
