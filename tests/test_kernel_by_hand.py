@@ -334,3 +334,27 @@ def test_the_actual_outcome_is_scaled_with_the_positions() -> None:
     assert k == 1007
     assert safe.actual.tobytes() == np.ldexp(batch.actual, -1007).tobytes()
     assert safe.status_quo.tobytes() == np.ldexp(batch.status_quo, -1007).tobytes()
+
+
+def test_check_memory_counts_one_draw_and_nothing_held_unless_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under a limit of exactly the EU model's peak on one draw of karabakh-2020 (its run
+    and one draw), the check passes by default (one draw, nothing else held) and refuses
+    two draws or one byte held beside; without any limit it refuses nothing."""
+    from statecraft.analysis import kernel
+    from statecraft.models.expected_utility import ExpectedUtility
+    from tests.test_contract import fixed
+
+    m = ExpectedUtility()
+    s = fixed("karabakh-2020")
+    n_a, n_i = len(s.actors), len(s.issues)
+    one = kernel.peak_memory(m, n_a, n_i, 1)
+    monkeypatch.setenv("STATECRAFT_MEMORY", str(one))
+    kernel.check_memory([m], n_a, n_i)
+    with pytest.raises(MemoryLimitError):
+        kernel.check_memory([m], n_a, n_i, draws=2)
+    with pytest.raises(MemoryLimitError):
+        kernel.check_memory([m], n_a, n_i, held=1)
+    monkeypatch.setattr(kernel, "memory_limit", lambda: None)
+    kernel.check_memory([m], n_a, n_i, draws=10**9)
