@@ -19,13 +19,9 @@ import statecraft as sc
 from statecraft.analysis._patch import Change
 from statecraft.analysis.counterfactual import Patch, apply_patch
 from statecraft.errors import ScenarioError
+from tests.test_stacking import _patch
 
 SET_A_TAX: dict[str, Any] = {"set": "position", "actor": "a", "issue": "tax", "value": 50.0}
-
-
-def _patch(name: str, *changes: dict[str, Any], title: str | None = None) -> Patch:
-    data = {"name": name, "title": title, "assumes": f"{name} assumes", "changes": changes}
-    return Patch.model_validate(data)
 
 
 def _refusal(scenario: sc.Scenario, patch: Patch, **kw: Any) -> ScenarioError:

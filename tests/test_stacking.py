@@ -31,8 +31,9 @@ from tests.conftest import TINY
 runner = CliRunner()
 
 
-def _patch(name: str, *changes: dict[str, Any]) -> Patch:
-    return Patch.model_validate({"name": name, "assumes": f"{name} assumes", "changes": changes})
+def _patch(name: str, *changes: dict[str, Any], title: str | None = None) -> Patch:
+    data = {"name": name, "title": title, "assumes": f"{name} assumes", "changes": changes}
+    return Patch.model_validate(data)
 
 
 def _write(path: Path, name: str, *changes: dict[str, Any]) -> Path:
