@@ -1,25 +1,52 @@
-"""The evaluation kernel's sizes as users read them (``analysis/kernel.py``: the memory
-figures of a refusal and the ``--memory`` it advises), by hand (issue 22: survivors of the
+"""The evaluation kernel (``analysis/kernel.py``) by hand: the memory figures of a refusal
+and the ``--memory`` it advises, the budget and memory checks, chunks of draws, seeds and
+blocks, and the safe range for scales near the float limits (issue 22: survivors of the
 kernel module's mutation run, 2026-12-07)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import statecraft as sc
+from statecraft.analysis import kernel
 from statecraft.analysis.kernel import (
     _gib,
     check_budget,
     draws_per_block,
+    evaluate,
+    in_safe_range,
     input_bytes,
     memory_option,
     parse_memory,
+    run_model,
     study_shares,
 )
+from statecraft.arrays import Batch
 from statecraft.errors import MemoryLimitError
+from statecraft.models import Model
+from statecraft.models.compromise import Compromise
+from statecraft.models.exchange import Exchange
+from statecraft.models.expected_utility import ExpectedUtility
+from statecraft.models.nash import Nash
+from tests.test_brief_verdicts_by_hand import _agreed
+from tests.test_contract import fixed, perturbed
+from tests.test_extremes import scenario
 
 MIB, GIB = 2**20, 2**30
+
+
+def _chunk_budget(model: Model, batch: Batch, draws: int) -> int:
+    """A budget that holds the model's run and ``draws`` draws (their memory and their
+    inputs): chunks of ``draws`` draws."""
+    n, m = batch.n_actors, batch.n_issues
+    budget = model.run_memory(n, m) + draws * (model.memory_per_draw(n, m) + input_bytes(n, m))
+    assert kernel.chunk_size(model, n, m, budget) == draws
+    return budget
 
 
 @pytest.mark.parametrize(
@@ -108,12 +135,6 @@ def test_a_run_in_chunks_keeps_why_a_model_does_not_apply() -> None:
     """Two issues, the second without a status quo: the Nash solution (whose disagreement
     point the status quo is) does not apply to it, and says why, whether its 5 draws run in
     one call or in chunks of 2 (2, 2, 1); the first issue's forecasts are the same."""
-    import numpy as np
-
-    import statecraft as sc
-    from statecraft.analysis import kernel
-    from statecraft.models.nash import Nash
-    from tests.test_contract import perturbed
 
     stances = {"x": {"position": 80, "salience": 1}, "y": {"position": 80, "salience": 1}}
     scenario = sc.Scenario.model_validate(
@@ -132,9 +153,7 @@ def test_a_run_in_chunks_keeps_why_a_model_does_not_apply() -> None:
     )
     batch = perturbed(scenario, size=5)
     model = Nash()
-    per = model.memory_per_draw(2, 2) + kernel.input_bytes(2, 2)
-    budget = model.run_memory(2, 2) + 2 * per
-    assert kernel.chunk_size(model, 2, 2, budget) == 2
+    budget = _chunk_budget(model, batch, 2)
     whole = kernel.run_model(model, batch, seed=1)
     chunked = kernel.run_model(model, batch, seed=1, budget=budget)
     reason = "the issue has no status quo (the disagreement point)"
@@ -172,9 +191,6 @@ def test_evaluate_seeds_each_model_from_seed_0_block_0_unless_told() -> None:
     """The exchange model's random-rate variant draws its rates from the generator of
     (seed, block): ``evaluate`` without them is seed 0, block 0, without details; another
     block is passed through (and draws other rates)."""
-    from statecraft.analysis.kernel import evaluate, run_model
-    from statecraft.models.exchange import Exchange
-    from tests.test_contract import fixed, perturbed
 
     m = Exchange(variant="random-rate")
     batch = perturbed(fixed("karabakh-2020"), size=2)
@@ -191,9 +207,6 @@ def test_run_model_and_chunks_default_to_seed_0_block_0_without_details() -> Non
     random-rate exchange draws other rates from another); without ``detail``, no account,
     in one call or in chunks; the chunks draw from the model's generator (a chunked run is
     the same as one call)."""
-    from statecraft.analysis import kernel
-    from statecraft.models.exchange import Exchange
-    from tests.test_contract import fixed, perturbed
 
     m = Exchange(variant="random-rate")
     batch = perturbed(fixed("karabakh-2020"), size=3)
@@ -205,11 +218,7 @@ def test_run_model_and_chunks_default_to_seed_0_block_0_without_details() -> Non
     ((part, out),) = list(kernel.chunks(m, batch))
     assert (part, out.details) == (slice(0, 3), None)
     assert out.forecasts.tobytes() == zero.tobytes()
-    per = m.memory_per_draw(batch.n_actors, batch.n_issues)
-    budget = m.run_memory(batch.n_actors, batch.n_issues) + per
-    budget += kernel.input_bytes(batch.n_actors, batch.n_issues)  # one draw a chunk
-    assert kernel.chunk_size(m, batch.n_actors, batch.n_issues, budget) == 1
-    chunked = kernel.run_model(m, batch, budget=budget)
+    chunked = kernel.run_model(m, batch, budget=_chunk_budget(m, batch, 1))
     assert chunked.details is None
     assert chunked.forecasts.tobytes() == zero.tobytes()
 
@@ -219,12 +228,6 @@ def test_an_account_on_a_scale_near_the_float_limit_is_put_back_on_that_scale() 
     range (scaled by a power of two, exactly); its forecasts and its account of the first
     draw (each round's positions, median and mean) come back on the scenario's scale: 2**1020
     times those of the same scenario on 0..1.7, bit for bit."""
-    import numpy as np
-
-    import statecraft as sc
-    from statecraft.analysis import kernel
-    from statecraft.models.expected_utility import ExpectedUtility
-    from tests.test_extremes import scenario
 
     def on(unit: float) -> sc.Scenario:
         actors = [
@@ -253,9 +256,6 @@ def test_run_model_checks_the_memory_of_all_its_draws(monkeypatch: pytest.Monkey
     """The memory check counts the batch's draws: under a limit that holds the peak of one
     draw of the EU model on karabakh-2020 but not of 40 (one chunk: its run and 40 draws),
     one draw runs and 40 are refused, saying the limit's source."""
-    from statecraft.analysis import kernel
-    from statecraft.models.expected_utility import ExpectedUtility
-    from tests.test_contract import fixed, perturbed
 
     m = ExpectedUtility()
     batch = perturbed(fixed("karabakh-2020"), size=40)
@@ -271,20 +271,13 @@ def test_run_model_checks_the_memory_of_all_its_draws(monkeypatch: pytest.Monkey
 def test_chunks_on_a_scale_near_the_float_limit_are_put_back_on_it() -> None:
     """Three draws of a scenario near 1.7e308 run one draw a chunk: each chunk's forecasts
     come back on the scenario's scale, the same bytes as one call."""
-    import statecraft as sc
-    from statecraft.analysis import kernel
-    from statecraft.models.compromise import Compromise
-    from tests.test_contract import perturbed
-    from tests.test_extremes import scenario
 
     actors = [(1.0, (0.0, 1.7e308), (1.0, 0.5)), (3.0, (1.7e308, 2e307), (0.5, 1.0))]
     s = sc.Scenario.model_validate(scenario(0.0, 1.7e308, actors, sq=3e307))
     batch = perturbed(s, size=3)
     m = Compromise()
-    budget = m.run_memory(2, 2) + m.memory_per_draw(2, 2) + kernel.input_bytes(2, 2)
-    assert kernel.chunk_size(m, 2, 2, budget) == 1
     whole = kernel.run_model(m, batch)
-    chunked = kernel.run_model(m, batch, budget=budget)
+    chunked = kernel.run_model(m, batch, budget=_chunk_budget(m, batch, 1))
     assert chunked.forecasts.tobytes() == whole.forecasts.tobytes()
     assert (whole.forecasts > 1e306).all()  # on the scenario's scale
 
@@ -295,13 +288,6 @@ def test_a_draw_whose_capabilities_are_tiny_is_scaled_even_beside_a_zero() -> No
     is 1e-300 = 0.67 x 2**-996 (frexp's exponent -996, beyond -64), so that draw alone is
     scaled by 2**996. A zero among the numbers is no finding for the quick check (it would
     make 1e-300's draw look safe beside 1), so the draw-by-draw check decides."""
-    from dataclasses import replace
-
-    import numpy as np
-
-    from statecraft.analysis.kernel import in_safe_range
-    from tests.test_brief_verdicts_by_hand import _agreed
-    from tests.test_contract import perturbed
 
     batch = perturbed(_agreed(), size=2)
     cap = np.array([[[1.0], [1.0]], [[0.0], [1e-300]]])
@@ -316,11 +302,6 @@ def test_a_draw_whose_capabilities_are_tiny_is_scaled_even_beside_a_zero() -> No
 def test_the_actual_outcome_is_scaled_with_the_positions() -> None:
     """A scale of 0..100 x 2**1000 (its top 0.78 x 2**1007, exponent 1007): positions,
     status quo and actual outcome all come down by 2**1007, exactly."""
-    import numpy as np
-
-    import statecraft as sc
-    from statecraft.analysis.kernel import in_safe_range
-    from tests.test_brief_verdicts_by_hand import _agreed
 
     big = _agreed().model_dump()
     unit = 2.0**1000
@@ -342,9 +323,6 @@ def test_check_memory_counts_one_draw_and_nothing_held_unless_told(
     """Under a limit of exactly the EU model's peak on one draw of karabakh-2020 (its run
     and one draw), the check passes by default (one draw, nothing else held) and refuses
     two draws or one byte held beside; without any limit it refuses nothing."""
-    from statecraft.analysis import kernel
-    from statecraft.models.expected_utility import ExpectedUtility
-    from tests.test_contract import fixed
 
     m = ExpectedUtility()
     s = fixed("karabakh-2020")
