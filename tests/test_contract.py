@@ -404,8 +404,9 @@ def test_run_model_in_chunks_equals_one_call(name: str) -> None:
     for issue, extra in whole.extras.items():
         for key, values in extra.items():
             assert chunked.extras[issue][key].tobytes() == values.tobytes(), (issue, key)
-    assert (whole.details is None) == (chunked.details is None)
-    if whole.details is not None:
+    if whole.details is None:
+        assert chunked.details is None
+    else:
         assert chunked.details is not None
         assert chunked.details.to_dict() == whole.details.to_dict()
 
