@@ -18,6 +18,7 @@ import statecraft as sc
 from statecraft.analysis._brief_parts import (
     ActorVerdict,
     GainVerdict,
+    _disagree,
     _margin,
     choose_models,
     verdicts,
@@ -26,6 +27,8 @@ from statecraft.analysis._summary import GAIN_BINS, MARGIN_BINS, GainCounts, Sum
 from statecraft.analysis.brief import brief
 from statecraft.arrays import IssueArrays
 from statecraft.models.base import IssueModel
+from statecraft.runner import forecast
+from tests.test_brief_verdicts_by_hand import _agreed
 from tests.test_flags_by_hand import _three_at
 
 RANKED = ["a", "b", "c"]
@@ -247,8 +250,6 @@ class _Accounted(IssueModel):
 def test_a_model_whose_account_says_nothing_of_settling_is_not_still_moving() -> None:
     """Only a model that says it did not settle is flagged: an account without ``settled``
     is a model without rounds."""
-    from statecraft.runner import forecast
-
     s = _three_at(0)
     assert forecast(s, [_Accounted()]).details("accounted")  # it has an account
     b = brief(s, [_Accounted()], draws=3)
@@ -259,7 +260,6 @@ def test_models_disagree_joins_the_models_that_name_the_same_winner() -> None:
     """Three models of equal weight: m1 and m2 make Alpha the biggest winner more often than
     Beta (0.7 and 0.6 against 0.3 and 0.4), m3 Beta (0.8 against 0.2): two picks, the first
     naming two models."""
-    from statecraft.analysis._brief_parts import _disagree
 
     def actor(a: str, name: str, p: dict[str, float]) -> ActorVerdict:
         per = {m: GainVerdict(v, v, 0.0, (0.0, 0.0)) for m, v in p.items()}
@@ -280,8 +280,6 @@ def test_a_model_without_an_error_record_keeps_the_interval_of_its_inputs() -> N
     """An error function that knows no model (None for each) adds nothing: each issue's
     80% interval is its inputs' own (38.005, 38.045 in bin 760 of the compromise's 38;
     test_brief_verdicts_by_hand's worked case), and no model is calibrated."""
-    from tests.test_brief_verdicts_by_hand import _agreed
-
     b = brief(_agreed(), ["compromise"], draws=5, error=lambda counts, model: None)
     (issue,) = b.issues
     assert issue.interval80 == pytest.approx((38.005, 38.045), abs=1e-9)
