@@ -165,7 +165,7 @@ def _capability_grid(table: DeuTable, params: Sequence[Mapping[str, float]]) -> 
     c = np.array([p["commission"] for p in params])
     e_cod = np.array([p["ep_cod"] for p in params])
     e_cns = np.array([p["ep_cns"] for p in params])
-    out = np.full((len(table.issues), len(params)), np.nan)  # no issue left unset unseen
+    out = np.full((len(table.issues), len(params)), np.nan)  # an issue left unset shows
     for k, item in enumerate(table.issues):
         positions, saliences = item.positions, item.saliences
         if item.introduced is None:  # no era: the equal rule
