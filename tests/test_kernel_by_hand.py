@@ -439,7 +439,8 @@ def test_memory_limit_without_a_process_limit_is_the_memory_available(
 
     def opened(path: str, *args: Any, **kwargs: Any) -> IO[str]:
         assert path == "/proc/meminfo"
-        return open(meminfo, *args, **kwargs)
+        copy: IO[str] = meminfo.open(*args, **kwargs)
+        return copy
 
     monkeypatch.setattr(kernel, "open", opened, raising=False)
     assert kernel.memory_limit() == (2_048_000_000, "the memory this machine has free")
