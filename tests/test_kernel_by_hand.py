@@ -5,7 +5,11 @@ kernel module's mutation run, 2026-12-07)."""
 
 from __future__ import annotations
 
+import resource
 from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import IO, Any
 
 import numpy as np
 import pytest
@@ -336,3 +340,128 @@ def test_check_memory_counts_one_draw_and_nothing_held_unless_told(
         kernel.check_memory([m], n_a, n_i, held=1)
     monkeypatch.setattr(kernel, "memory_limit", lambda: None)
     kernel.check_memory([m], n_a, n_i, draws=10**9)
+
+
+def test_a_draw_of_inputs_counts_fewer_than_one_actor_or_issue_as_one() -> None:
+    """8 bytes x (7 per actor and issue + 2 per actor or issue), each count at least 1:
+    one actor on one issue 8 x (7 + 2 x 2) = 88; one actor on three issues
+    8 x (21 + 2 x 4) = 232; no actors on one issue, or nothing at all, as one by one in
+    the first term and at least one in the second: 8 x (7 + 2 x 1) = 72."""
+    assert input_bytes(1, 1) == 88
+    assert input_bytes(1, 3) == 232
+    assert input_bytes(0, 1) == input_bytes(0, 0) == 72
+
+
+def test_a_chunk_never_takes_a_byte_beyond_its_budget_however_large() -> None:
+    """The compromise model on 1 actor x 1 issue declares 8 x 8 = 64 bytes a draw and no
+    run of its own; with the draw's inputs (88 bytes, above) a draw is 152 bytes. A budget
+    of 152 x 2**50 - 1 bytes (about 152 PiB, below 8 EiB: one --memory allows) is
+    152 x (2**50 - 1) + 151: it holds 2**50 - 1 draws, not 2**50, a byte more than it
+    has. (As a float, the quotient 2**50 - 1/152 rounds to 2**50: whole numbers only.)"""
+    m = Compromise()
+    assert m.memory_per_draw(1, 1) == 64
+    assert m.run_memory(1, 1) == 0
+    assert kernel.chunk_size(m, 1, 1, 152 * 2**50 - 1) == 2**50 - 1
+    assert kernel.chunk_size(m, 1, 1, 152 * 2**50) == 2**50
+
+
+def test_check_memory_sizes_the_peak_from_the_budget_it_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The declared model (a run of 3 MiB, 1 MiB a draw) on 2 actors x 1 issue (160 bytes
+    of inputs a draw): a budget of 3 MiB + 2 x (1 MiB + 160) = 5,243,200 bytes runs 10
+    draws in chunks of 2, a peak of exactly that. Under a limit of 5,243,200 bytes the 10
+    draws pass with that budget (in chunks of the default 256 MiB they would all run at
+    once: 3 MiB + 10 x (1 MiB + 160) = 13 MiB + 1,600); a byte less is refused."""
+    budget = 3 * MIB + 2 * (MIB + 160)
+    assert budget == 5_243_200
+    model = [_Declared()]
+    monkeypatch.setenv("STATECRAFT_MEMORY", str(budget))
+    kernel.check_memory(model, 2, 1, draws=10, budget=budget)  # type: ignore[arg-type]
+    monkeypatch.setenv("STATECRAFT_MEMORY", str(budget - 1))
+    with pytest.raises(MemoryLimitError):
+        kernel.check_memory(model, 2, 1, draws=10, budget=budget)  # type: ignore[arg-type]
+
+
+def test_the_memory_check_names_the_hungriest_model_and_what_to_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One draw on 2 actors x 1 issue: "declared" peaks at its run and one draw,
+    3 MiB + 1 MiB + 160 bytes (shown as 4 MiB), "small" (after it in the alphabet) at
+    2 MiB + 160. A limit of 3 MiB holds "small" only: the refusal names "declared", both
+    figures, where the limit comes from, and what to do, word for word."""
+    monkeypatch.setenv("STATECRAFT_MEMORY", "3M")
+    with pytest.raises(MemoryLimitError) as refused:
+        kernel.check_memory([_Small(), _Declared()], 2, 1)  # type: ignore[list-item]
+    assert str(refused.value) == (
+        "the declared model on 2 actors x 1 issue needs about 4 MiB at its peak; "
+        "STATECRAFT_MEMORY allows 3 MiB (use fewer actors or issues, another model, or set "
+        "STATECRAFT_MEMORY)"
+    )
+
+
+def _limits(monkeypatch: pytest.MonkeyPatch, soft: int, hard: int) -> None:
+    """The process's address-space limits as ``getrlimit`` gives them: (soft, hard)."""
+
+    def getrlimit(which: int) -> tuple[int, int]:
+        assert which == resource.RLIMIT_AS
+        return soft, hard
+
+    fake = SimpleNamespace(
+        RLIMIT_AS=resource.RLIMIT_AS, RLIM_INFINITY=resource.RLIM_INFINITY, getrlimit=getrlimit
+    )
+    monkeypatch.delenv("STATECRAFT_MEMORY", raising=False)
+    monkeypatch.setattr(kernel, "resource", fake)
+
+
+def test_memory_limit_is_the_process_s_soft_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ulimit -S -v`` sets the soft limit, the one the process meets first: a soft limit
+    of 3 GiB under a hard one of 4 GiB, or under none, is the limit."""
+    infinity = resource.RLIM_INFINITY
+    for hard in (4 * GIB, infinity):
+        _limits(monkeypatch, 3 * GIB, hard)
+        assert kernel.memory_limit() == (3 * GIB, "the process's memory limit")
+
+
+def test_memory_limit_without_a_process_limit_is_the_memory_available(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without a process limit, ``MemAvailable`` of ``/proc/meminfo`` (here a copy with
+    2,000,000 kB available, in kibibytes as the kernel writes it): 2,000,000 x 1,024 =
+    2,048,000,000 bytes."""
+    _limits(monkeypatch, resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(
+        "MemTotal:        8000000 kB\nMemFree:         1000000 kB\n"
+        "MemAvailable:    2000000 kB\nBuffers:          100000 kB\n",
+        encoding="ascii",
+    )
+
+    def opened(path: str, *args: Any, **kwargs: Any) -> IO[str]:
+        assert path == "/proc/meminfo"
+        copy: IO[str] = meminfo.open(*args, **kwargs)
+        return copy
+
+    monkeypatch.setattr(kernel, "open", opened, raising=False)
+    assert kernel.memory_limit() == (2_048_000_000, "the memory this machine has free")
+
+
+def test_a_batch_without_actors_has_nothing_to_scale() -> None:
+    """No scenario gives a batch without actors, but the safe range takes any batch: with
+    no capability or power, no draw has a strength to scale, and the scale 0..100 is safe,
+    so the batch comes back as it is, power 0."""
+    b = perturbed(_agreed(), size=2)
+    empty = replace(
+        b,
+        actor_ids=(),
+        capability=b.capability[:, :0],
+        position=b.position[:, :0],
+        salience=b.salience[:, :0],
+        power=b.power[:, :0],
+        present=b.present[:0],
+        issues_first=None,
+    )
+    assert (empty.size, empty.n_actors, empty.n_issues) == (2, 0, 1)
+    safe, k = in_safe_range(empty)
+    assert safe is empty
+    assert k == 0
