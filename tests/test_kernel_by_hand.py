@@ -191,6 +191,16 @@ def test_study_shares_and_draws_per_block_by_hand() -> None:
     assert draws_per_block(2, 1, most=100, budget=100) == 1  # not even one: one all the same
 
 
+def test_a_block_never_takes_a_draw_beyond_its_budget_however_large() -> None:
+    """One actor x one issue: 88 bytes of inputs a draw (above). A budget of
+    88 x 2**50 - 1 bytes is 88 x (2**50 - 1) + 87: it holds 2**50 - 1 draws. As floats the
+    budget rounds to 88 x 2**50 (its ulp near 2**56 is 16), so a float quotient would be
+    2**50: one draw more than the budget holds. Whole numbers only."""
+    assert input_bytes(1, 1) == 88
+    assert draws_per_block(1, 1, most=2**60, budget=88 * 2**50 - 1) == 2**50 - 1
+    assert draws_per_block(1, 1, most=2**60, budget=88 * 2**50) == 2**50
+
+
 def test_evaluate_seeds_each_model_from_seed_0_block_0_unless_told() -> None:
     """The exchange model's random-rate variant draws its rates from the generator of
     (seed, block): ``evaluate`` without them is seed 0, block 0, without details; another
@@ -301,6 +311,24 @@ def test_a_draw_whose_capabilities_are_tiny_is_scaled_even_beside_a_zero() -> No
     assert safe.capability[0].tobytes() == cap[0].tobytes()
     assert safe.capability[1].tobytes() == np.ldexp(cap[1], 996).tobytes()
     assert safe.power[1].tobytes() == np.ldexp(cap[1, :, 0], 996).tobytes()
+
+
+def test_a_draw_is_scaled_by_its_overall_power_or_its_issue_capabilities_whichever_is_big() -> None:
+    """Two draws of two actors on 0..100. In the first, the capabilities on the issue are
+    (1, 1) and the overall powers (1e300, 1); in the second the other way round. 1e300 is
+    0.746 x 2**997 (log2 1e300 = 996.58; frexp's exponent 997, beyond 64), so each draw's
+    strength, the larger of the two, is 1e300, and each draw comes down by 2**997, its
+    capabilities and its powers alike: a strength read from either alone would leave one
+    of the draws unscaled."""
+
+    batch = perturbed(_agreed(), size=2)
+    cap = np.array([[[1.0], [1.0]], [[1e300], [1.0]]])
+    power = np.array([[1e300, 1.0], [1.0, 1.0]])
+    batch = replace(batch, capability=cap, power=power)
+    safe, k = in_safe_range(batch)
+    assert k == 0
+    assert safe.capability.tobytes() == np.ldexp(cap, -997).tobytes()
+    assert safe.power.tobytes() == np.ldexp(power, -997).tobytes()
 
 
 def test_the_actual_outcome_is_scaled_with_the_positions() -> None:
