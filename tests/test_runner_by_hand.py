@@ -24,6 +24,7 @@ not apply. ``ONE`` is issue x of ``TWO`` alone, without its actual outcome.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -257,11 +258,12 @@ def test_rounds_offers_and_dyads_of_the_expected_utility_model_by_hand() -> None
     assert rounds["mean"].tolist() == pytest.approx([25.0, 25.0, 0.0, 0.0], rel=1e-15)
     assert f.rounds("expected-utility").equals(rounds)
     offers = f.offers().to_dict("records")
+    # rel 1e-13: the square root and the sums round a few times
     assert offers == [
         {"issue": "x", "round": 1, "from": "a", "to": "b", "kind": "capitulation",
          "accepted": True, "eu_own": pytest.approx(2 * ROOT2 - 3.5, rel=1e-13),
          "eu_other": pytest.approx(2 * ROOT2 - 2.5, rel=1e-13)},
-    ]  # fmt: skip  (rel 1e-13: the square root and the sums, a few roundings)
+    ]  # fmt: skip
     assert f.offers("expected-utility").equals(f.offers())
     none = {"issue": "x", "eu_own": 0.0, "eu_other": 0.0, "kind": "none"}
     assert f.dyads().to_dict("records") == [
@@ -280,12 +282,12 @@ def test_asking_a_model_that_has_no_rounds_is_an_error() -> None:
     ):
         # the median model is run but has no rounds: asking it is an error, even though
         # the expected utility model (run beside it) has them
-        with pytest.raises(ValueError) as named:
+        named = f"the model 'median', which gives {what} was not run (no rounds)"
+        with pytest.raises(ValueError, match=f"^{re.escape(named)}$"):
             getattr(f, method)("median")
-        assert str(named.value) == f"the model 'median', which gives {what} was not run (no rounds)"
-        with pytest.raises(ValueError) as first:
+        first = f"a model that gives {what} was not run (no rounds)"
+        with pytest.raises(ValueError, match=f"^{re.escape(first)}$"):
             getattr(forecast(ONE, "median"), method)()
-        assert str(first.value) == f"a model that gives {what} was not run (no rounds)"
 
 
 def test_confrontations_and_escalation_index_of_a_run() -> None:
@@ -340,12 +342,16 @@ def test_confrontations_and_escalation_index_read_off_accounts_by_hand() -> None
         models=(build_model("expected-utility", {}),),
         issues=tuple(
             IssueForecast(
-                issue=k, label=k, status_quo=None, actual=None,
-                forecasts={"expected-utility": 0.0}, not_applicable={},
+                issue=k,
+                label=k,
+                status_quo=None,
+                actual=None,
+                forecasts={"expected-utility": 0.0},
+                not_applicable={},
                 details={"expected-utility": d},
             )
             for k, d in accounts.items()
-        ),  # fmt: skip
+        ),
         primary="expected-utility",
         winners=nobody,
         winners_by_model={"expected-utility": nobody},
