@@ -211,7 +211,11 @@ MODULES: tuple[Module, ...] = (
         "test_eu_engine_choice.py test_eu_kernel.py test_expected_utility.py test_eu_by_hand.py"
         " test_eu_defaults.py",
     ),
-    _m("runner", "runner.py", "test_cli.py test_api.py test_stacking.py test_models.py"),
+    _m(
+        "runner",
+        "runner.py",
+        "test_cli.py test_api.py test_stacking.py test_models.py test_runner_by_hand.py",
+    ),
     _m("arrays", "arrays.py", "test_contract.py test_models.py test_uncertainty.py"),
 )
 
