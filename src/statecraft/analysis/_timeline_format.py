@@ -206,7 +206,9 @@ def timeline_from_data(
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
         cause = (err.get("ctx") or {}).get("error")
         loc = tuple(getattr(cause, "path", ())) or loc
-        message = str(cause) if cause is not None else err["msg"]
+        # a validator's ValueError is its own message; pydantic's parse errors give their
+        # context as text ("input is too short"), which says less than their whole message
+        message = str(cause) if isinstance(cause, Exception) else err["msg"]
         found = [(lines or {}).get(loc[:end]) for end in range(len(loc), -1, -1)]
         raise ScenarioError(
             message.removeprefix("Value error, "),
