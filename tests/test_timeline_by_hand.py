@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace as NS
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -107,26 +107,27 @@ def _write(folder: Path, data: Any = None, name: str = "hand.yaml") -> Path:
 # --- the JSON, the records and the repr, on stand-in briefs ---------------------------------
 
 
-def _issue(issue: str, label: str, sq: float | None, forecast: float, i80: Any, in80: Any,
-           spread: float) -> NS:  # fmt: skip
-    return NS(issue=issue, label=label, status_quo=sq, forecast=forecast, interval80=i80,
-              inputs80=in80, spread=spread)  # fmt: skip
+def _issue(*values: Any) -> SimpleNamespace:
+    """One issue's verdict: issue, label, status quo, forecast, 80% interval, inputs' 80%
+    interval, spread."""
+    keys = ("issue", "label", "status_quo", "forecast", "interval80", "inputs80", "spread")
+    return SimpleNamespace(**dict(zip(keys, values, strict=True)))
 
 
-def _brief(leader: bool) -> NS:
+def _brief(leader: bool) -> SimpleNamespace:
     """A stand-in for a brief: two issues (the date without a status quo), a winner, a flag."""
     issues = (
         _issue("tax", "Tax rate", 40.0, 55.0, (45.0, 65.0), (50.0, 60.0), 20.0),
         _issue("date", "Start date", None, 4.0, (3.0, 6.0), (4.0, 5.0), 3.0),
     )
-    alpha = NS(actor="a", name="Alpha", p_biggest=0.75,
-               overall=NS(to_dict=lambda: {"p_biggest": 0.75}))  # fmt: skip
-    return NS(
+    alpha = SimpleNamespace(actor="a", name="Alpha", p_biggest=0.75,
+               overall=SimpleNamespace(to_dict=lambda: {"p_biggest": 0.75}))  # fmt: skip
+    return SimpleNamespace(
         issues=issues,
         leader=alpha if leader else None,
         models=("median", "nash"),
         winners=(alpha,),
-        flags=(NS(kind="close", message="too close"),),
+        flags=(SimpleNamespace(kind="close", message="too close"),),
     )
 
 
@@ -137,12 +138,14 @@ def _events() -> tuple[Event, ...]:
     def out(**values: float) -> dict[str, Outcome]:
         return {k: Outcome(value=v, note="coded") for k, v in values.items()}
 
+    def event(day: dt.date, description: str, **values: float) -> Event:
+        return Event(date=day, description=description, sources=("late",), outcomes=out(**values))
+
     return (
-        Event(date=dt.date(2020, 5, 1), description="before", sources=("late",), outcomes=out(tax=10.0)),
-        Event(date=dt.date(2020, 6, 30), description="on the day", sources=("late",), outcomes=out(tax=20.0)),
-        Event(date=EVENT_DAY, description="the tax moves", sources=("late",),
-              outcomes=out(zz=1.0, tax=70.0, date=5.0)),
-    )  # fmt: skip
+        event(dt.date(2020, 5, 1), "before", tax=10.0),
+        event(dt.date(2020, 6, 30), "on the day", tax=20.0),
+        event(EVENT_DAY, "the tax moves", zz=1.0, tax=70.0, date=5.0),
+    )
 
 
 def test_scores_take_only_later_events_and_known_issues_worked_by_hand() -> None:
@@ -164,8 +167,10 @@ def _run() -> TimelineRun:
     one, two = timeline.snapshots[:2]
     scores = (Score(EVENT_DAY, "the tax moves", "tax", 40.0, 55.0, 70.0, 15.0, 30.0),)
     runs = (
-        SnapshotRun(one, NS(name="hand@one"), _brief(True), scores, {"dyads": ["a-b"]}, 1260),  # type: ignore[arg-type]
-        SnapshotRun(two, NS(name="hand@two"), _brief(False), (), None, 4096),  # type: ignore[arg-type]
+        SnapshotRun(
+            one, SimpleNamespace(name="hand@one"), _brief(True), scores, {"dyads": ["a-b"]}, 1260
+        ),  # type: ignore[arg-type]
+        SnapshotRun(two, SimpleNamespace(name="hand@two"), _brief(False), (), None, 4096),  # type: ignore[arg-type]
     )
     return TimelineRun(timeline, runs, 1234, 7, ("a",))
 
@@ -287,10 +292,15 @@ def test_the_base_takes_every_actual_as_its_status_quo_with_its_note(tmp_path: P
     goes on; the tax's actual 40 becomes its status quo, its note after the base's words;
     the date's actual 6 (no note) becomes its status quo with the base's words alone."""
     base = base_scenario(load_timeline(_write(tmp_path)))
-    words = "[TIMELINE BASE] the actual outcome of tiny, made the status quo (the settlement to defend)."
+    words = (
+        "[TIMELINE BASE] the actual outcome of tiny, made the status quo (the settlement to "
+        "defend)."
+    )
     aid, tax, date = (base.issue(i) for i in ("aid", "tax", "date"))
-    assert aid.status_quo is not None and aid.status_quo.value == 5.0
-    assert tax.status_quo is not None and date.status_quo is not None
+    assert aid.status_quo is not None
+    assert aid.status_quo.value == 5.0
+    assert tax.status_quo is not None
+    assert date.status_quo is not None
     assert (tax.status_quo.value, tax.status_quo.note) == (40.0, f"{words} coded by hand")
     assert (date.status_quo.value, date.status_quo.note) == (6.0, words)
     assert (tax.actual, date.actual) == (None, None)
@@ -302,8 +312,10 @@ def test_an_own_base_is_the_scenario_as_it_is(tmp_path: Path) -> None:
     data["base"]["status_quo"] = "own"
     base = base_scenario(load_timeline(_write(tmp_path, data)))
     tax = base.issue("tax")
-    assert tax.status_quo is not None and tax.status_quo.value == 20.0  # TINY's own
-    assert tax.actual is not None and tax.actual.value == 40.0  # kept
+    assert tax.status_quo is not None
+    assert tax.status_quo.value == 20.0  # TINY's own
+    assert tax.actual is not None
+    assert tax.actual.value == 40.0  # kept
     assert base.name == "tiny"
 
 
@@ -463,8 +475,8 @@ def test_a_bad_timeline_file_names_the_file_field_and_line(
         load_timeline(file)
     err = caught.value
     assert (err.problem, err.file, err.path, err.line) == (problem, str(file), path, line)
+    data, lines = tl.load_yaml_data(SMALL.replace(old, new, 1), file="x")
     with pytest.raises(sc.ScenarioError) as again:  # from data: the label and lines given
-        data, lines = tl.load_yaml_data(SMALL.replace(old, new, 1), file="x")
         timeline_from_data(data, label="given", lines=lines)
     assert (again.value.file, again.value.line) == ("given", line)
 
