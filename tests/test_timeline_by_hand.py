@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import inspect
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -517,3 +518,120 @@ def test_no_such_timeline_lists_the_built_ins_or_none(
     with pytest.raises(sc.ScenarioError) as caught:
         load_timeline(missing)
     assert caught.value.problem == start + "none"
+
+
+# --- the runner passes its arguments on: to the briefs, the risk hook and the budgets --------
+
+
+def test_the_documented_defaults() -> None:
+    """docs/timeline.md: 1,000 draws per snapshot from seed 0, calibrated briefs, the risk
+    of renewed conflict; the risk hook's own defaults the same draws and seed."""
+    run = inspect.signature(tl.run_timeline).parameters
+    assert {k: run[k].default for k in ("draws", "seed", "risk", "calibrated", "memory")} == {
+        "draws": 1000,
+        "seed": 0,
+        "risk": "conflict",
+        "calibrated": True,
+        "memory": None,
+    }
+    hook = inspect.signature(tl.conflict_risk).parameters
+    assert (hook["draws"].default, hook["seed"].default) == (1000, 0)
+
+
+def test_the_run_is_the_briefs_and_risks_of_its_snapshots_with_its_arguments(
+    tmp_path: Path,
+) -> None:
+    """Each snapshot's brief is ``brief`` of its scenario, and its risk ``risk`` of it with
+    the previous snapshot's scenario, the timeline's dyad, and the run's draws, seed,
+    calibration and budget: the definition of the run, so the expected values are those
+    functions' own, and each argument is shown to change them here (else the comparison
+    could not tell a dropped argument). The block, by hand: 3 actors and 3 issues take
+    8 x (7 x 3 x 3 + 2 x (3 + 3)) = 600 bytes a draw; half of 1 MiB holds 524,288 // 600 =
+    873 draws, fewer than 4,096."""
+    data = copy.deepcopy(TIMELINE)
+    data["dyad"] = ["b", "d"]  # not the riskiest dyad (a, b): the guarantors differ
+    timeline = load_timeline(_write(tmp_path, data))
+    args = {"draws": 20, "seed": 5, "memory": "1M"}
+    run = tl.run_timeline(timeline, calibrated=False, **args)  # type: ignore[arg-type]
+    assert (run.draws, run.seed, run.held) == (20, 5, ())
+    previous = None
+    for k, (snap, scenario) in enumerate(snapshot_scenarios(timeline)):
+        got = run.snapshots[k]
+        assert got.snapshot == snap
+        assert got.block == 873
+        brief_of = {"calibrated": False, **args}
+        expected = sc.brief(scenario, **brief_of).to_dict()  # type: ignore[arg-type]
+        assert got.brief.to_dict() == expected
+        risk_of = {"previous": previous, "dyad": ("b", "d"), **args}
+        assert got.risk == sc.risk(scenario, **risk_of).to_dict()  # type: ignore[arg-type]
+        if k == 1:  # every argument matters: without it, another result
+            for key, other in {"draws": 30, "seed": 0, "memory": None, "calibrated": True}.items():
+                changed = sc.brief(scenario, **(brief_of | {key: other})).to_dict()  # type: ignore[arg-type]
+                assert changed != expected, key
+            for key, other in {"previous": None, "dyad": None, "draws": 30, "seed": 0,
+                               "memory": None}.items():  # fmt: skip
+                changed = sc.risk(scenario, **(risk_of | {key: other})).to_dict()  # type: ignore[arg-type]
+                assert changed != got.risk, key
+        previous = scenario
+
+
+def test_a_bad_budget_or_draws_is_refused_before_any_snapshot(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="the memory budget must be a size"):
+        tl.conflict_risk(memory="lots")  # when the hook is made, not at its first call
+    timeline = load_timeline(_write(tmp_path))
+    with pytest.raises(ValueError, match=r"^draws must be a positive integer, not 0$"):
+        tl.run_timeline(timeline, draws=0)
+
+
+def _crowd(n: int) -> dict[str, Any]:
+    """BASE with ``n`` actors in all: a, b, c and copies of b named x3, x4, ..."""
+    data = copy.deepcopy(BASE)
+    for k in range(3, n):
+        data["actors"].append({**copy.deepcopy(BASE["actors"][1]), "id": f"x{k}", "name": None})
+    return data
+
+
+def _crowded(tmp_path: Path, n: int) -> tl.Timeline:
+    path = _write(tmp_path)
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(_crowd(n)), encoding="utf-8")
+    return load_timeline(path)
+
+
+def test_the_risk_histograms_must_fit_half_the_budget(tmp_path: Path) -> None:
+    """6 actors (snapshot one: c out, d in), 15 dyads, 3 issues all with a status quo: the
+    histograms take 8 x 1,003 x (2 x 15 + 6 x 3 + 3 x 6 + 3 + 1) = 8 x 1,003 x 70 =
+    561,680 bytes, more than half of 1 MiB (524,288): refused, naming the snapshot, where the
+    risk is measured; counting the issues without a status quo (none) would give
+    8 x 1,003 x 49 = 393,176 and pass. Without the risk, the briefs fit."""
+    timeline = _crowded(tmp_path, 6)
+    scenarios = snapshot_scenarios(timeline)
+    budget = 2**20
+    with pytest.raises(sc.MemoryLimitError) as caught:
+        tl.check_budgets(scenarios, budget, strict=False, conflict=True)
+    assert str(caught.value).startswith(
+        "snapshot one: the risk analysis of 6 actors (15 dyads) would keep about 0.5 MiB of "
+        "histograms, more than its budget of 0.5 MiB (half the memory budget of 1.0 MiB)"
+    )
+    tl.check_budgets(scenarios, budget, strict=False, conflict=False)  # passes
+    with pytest.raises(sc.MemoryLimitError, match="snapshot one: the risk analysis"):
+        tl.run_timeline(timeline, draws=2, memory="1M")
+    run = tl.run_timeline(timeline, draws=2, memory="1M", risk=None)  # no risk: it runs
+    assert [s.risk for s in run.snapshots] == [None, None, None]
+
+
+def test_a_given_budget_must_hold_one_draw_of_every_brief(tmp_path: Path) -> None:
+    """100 actors: the expected-utility model's one draw needs more than 1 MiB (strict, as
+    when the caller gives the budget), though a block of draws is sized to fit it; the
+    default budget (512 MiB) holds it."""
+    timeline = _crowded(tmp_path, 100)
+    scenarios = snapshot_scenarios(timeline)
+    says = (
+        r"^snapshot one: the expected-utility model on 100 actors x 3 issues needs at least "
+        r"2 MiB for one draw; the memory budget is 1 MiB"
+    )
+    with pytest.raises(sc.MemoryLimitError, match=says):
+        tl.check_budgets(scenarios, 2**20, strict=True, conflict=False)
+    tl.check_budgets(scenarios, 2**20, strict=False, conflict=False)  # not held to it
+    tl.check_budgets(scenarios, 512 * 2**20, strict=True, conflict=True)  # room enough
+    with pytest.raises(sc.MemoryLimitError, match=says):
+        tl.run_timeline(timeline, draws=2, memory="1M", risk=None)
