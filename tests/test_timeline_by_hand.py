@@ -573,6 +573,11 @@ def test_the_run_is_the_briefs_and_risks_of_its_snapshots_with_its_arguments(
                 changed = sc.risk(scenario, **(risk_of | {key: other})).to_dict()  # type: ignore[arg-type]
                 assert changed != got.risk, key
         previous = scenario
+    # and calibrated, as by default (True, where a falsy stand-in would mean False)
+    default = tl.run_timeline(timeline, draws=20, seed=5, risk=None)
+    for got, (_, scenario) in zip(default.snapshots, snapshot_scenarios(timeline), strict=True):
+        assert got.brief.to_dict() == sc.brief(scenario, draws=20, seed=5).to_dict()
+        assert got.risk is None
 
 
 def test_a_bad_budget_or_draws_is_refused_before_any_snapshot(tmp_path: Path) -> None:
@@ -635,3 +640,15 @@ def test_a_given_budget_must_hold_one_draw_of_every_brief(tmp_path: Path) -> Non
     tl.check_budgets(scenarios, 512 * 2**20, strict=True, conflict=True)  # room enough
     with pytest.raises(sc.MemoryLimitError, match=says):
         tl.run_timeline(timeline, draws=2, memory="1M", risk=None)
+
+
+def test_a_broken_built_in_is_named_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A built-in timeline is named ``NAME (built-in timeline)`` in its errors (the shipped
+    ones load; a folder of built-ins with a broken one stands in)."""
+    (tmp_path / "broken.yaml").write_text("name: [", encoding="utf-8")
+    monkeypatch.setattr(tl, "_folder", lambda: tmp_path)
+    monkeypatch.chdir(tmp_path / "..")  # no file called "broken" here: the built-in
+    assert tl.builtin_timelines() == ("broken",)
+    with pytest.raises(sc.ScenarioError) as caught:
+        load_timeline("broken")
+    assert caught.value.file == "broken (built-in timeline)"
