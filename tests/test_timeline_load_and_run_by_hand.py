@@ -107,7 +107,7 @@ events:
         # the second source's id repeats the first's: sources[1].id, on line 8
         ("- id: s2", "- id: s1", "duplicate source id 's1'", ("sources", 1, "id"), 8),
         # the second snapshot has no note: the field is not in the file, so the line is the
-        # nearest enclosing one the file has, snapshots[1] on line 16 (not snapshots', 12)
+        # nearest enclosing one the file has: snapshots[1], line 16 (the list's is line 12)
         ("    note: second\n", "", "Field required", ("snapshots", 1, "note"), 16),
         # a dyad of one actor twice: the top-level key dyad, on line 20 (put before events)
         ("events:", "dyad: [a, a]\nevents:", "a dyad is two different actors, not ['a', 'a']",
