@@ -197,7 +197,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "timeline",
         "analysis/timeline.py analysis/_timeline_format.py analysis/_timeline_json.py",
-        "test_timeline.py test_timeline_report.py",
+        "test_timeline.py test_timeline_report.py test_timeline_by_hand.py"
+        " test_timeline_load_and_run_by_hand.py",
     ),
     _m("fitted", "analysis/fitted.py", "test_fitted.py test_fitted_by_hand.py"),
     _m(

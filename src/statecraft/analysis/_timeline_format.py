@@ -204,12 +204,15 @@ def timeline_from_data(
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-        cause = (err.get("ctx") or {}).get("error")
+        cause = (err.get("ctx") or {}).get("error")  # a validator's ValueError, with its path
         loc = tuple(getattr(cause, "path", ())) or loc
-        message = str(cause) if cause is not None else err["msg"]
+        # pydantic's whole message: a validator's own (after "Value error, "), or a parse
+        # error's ("Input should be a valid date or datetime, input is too short", not only
+        # the context it gives as text, all that was said until 2026-12-07)
+        message = err["msg"].removeprefix("Value error, ")
         found = [(lines or {}).get(loc[:end]) for end in range(len(loc), -1, -1)]
         raise ScenarioError(
-            message.removeprefix("Value error, "),
+            message,
             file=label,
             path=loc,
             line=next((n for n in found if n is not None), None),

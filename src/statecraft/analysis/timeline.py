@@ -129,7 +129,7 @@ def is_timeline(source: str | Path) -> bool:
     path = Path(source)
     if _is_file(path):
         try:
-            data, _ = load_yaml_data(read_file(path, what="a file"), file=str(path))
+            data, _ = load_yaml_data(read_file(path))  # any error is caught: no names needed
         except ScenarioError:
             return False
         return isinstance(data, dict) and "snapshots" in data and "actors" not in data
@@ -150,7 +150,7 @@ def base_scenario(timeline: Timeline) -> Scenario:
     scenario = load(_base_source(timeline))
     if timeline.base.status_quo == "own":
         return scenario
-    data = scenario.model_dump(mode="python")
+    data = scenario.model_dump()
     for issue in data["issues"]:
         actual = issue.get("actual")
         if actual is None:
