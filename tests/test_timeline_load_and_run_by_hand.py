@@ -191,6 +191,32 @@ def test_the_documented_defaults() -> None:
     assert (hook["draws"].default, hook["seed"].default) == (1000, 0)
 
 
+class _Called(Exception):
+    """Raised by a stand-in with the keywords it was called with."""
+
+
+def test_the_run_and_the_risk_hook_use_their_defaults_when_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The defaults as the code uses them, not only as its signature shows them: a run
+    called without draws or seed asks its first brief for 1,000 draws from seed 0, and the
+    risk hook made without them asks the risk analysis for the same (docs/timeline.md)."""
+
+    def stand_in(*_: Any, **keywords: Any) -> None:
+        raise _Called(keywords)
+
+    timeline = load_timeline(_write(tmp_path, TIMELINE))
+    monkeypatch.setattr(tl, "brief", stand_in)
+    with pytest.raises(_Called) as called:
+        tl.run_timeline(timeline, risk=None)
+    assert (called.value.args[0]["draws"], called.value.args[0]["seed"]) == (1000, 0)
+    monkeypatch.setattr(tl, "risk_of", stand_in)
+    scenario = snapshot_scenarios(timeline)[0][1]
+    with pytest.raises(_Called) as called:
+        tl.conflict_risk()(scenario, None)
+    assert (called.value.args[0]["draws"], called.value.args[0]["seed"]) == (1000, 0)
+
+
 def test_the_run_is_the_briefs_and_risks_of_its_snapshots_with_its_arguments(
     tmp_path: Path,
 ) -> None:
