@@ -262,3 +262,98 @@ def test_input_keys() -> None:
     assert input_key("position", "a", "x") == "a:x:position"
     assert input_key("capability", "a", None) == "a:capability"
     assert input_key("status_quo", None, "x") == "x:status_quo"
+
+
+#: Draws of seven numbers of ``HAND`` (two draws each); b sits y out, so its position there
+#: is no number of the scenario and is left out.
+SEVEN = {
+    "a:capability": np.array([5.0, 6.0]),
+    "a:x:position": np.array([10.0, 30.0]),
+    "b:x:salience": np.array([0.2, 0.4]),
+    "b:y:position": np.array([1.0, 2.0]),
+    "c:capability": np.array([3.0, 1.0]),
+    "c:y:capability": np.array([0.5, 1.5]),
+    "x:status_quo": np.array([35.0, 45.0]),
+}
+
+
+def test_a_plan_writes_each_drawn_number_where_it_goes() -> None:
+    """Actor by actor, then the status quos: a's overall capability sets its power and its
+    capability on x (it has none of its own there; on y its own 2 stays); c's overall
+    capability sets its power and x, its own drawn capability on y sets y (the own draw
+    wins over the overall one); b's position on y is no number (b sits y out)."""
+    plan = draw_plan(HAND, SEVEN.keys())
+    assert plan.writes == (
+        ("power", (0,), "a:capability"),
+        ("position", (0, 0), "a:x:position"),
+        ("capability", (0, 0), "a:capability"),
+        ("salience", (1, 0), "b:x:salience"),
+        ("power", (2,), "c:capability"),
+        ("capability", (2, 0), "c:capability"),
+        ("capability", (2, 1), "c:y:capability"),
+        ("status_quo", (0,), "x:status_quo"),
+    )
+
+
+@pytest.mark.parametrize("issues_first", [False, True])
+def test_a_plan_makes_the_drawn_batch_in_either_layout(issues_first: bool) -> None:
+    """``SEVEN`` written into ``HAND``'s arrays (the writes above), draw by draw:
+
+    - power: draw 0 (a 5, b 1, c 3), draw 1 (6, 1, 1);
+    - capability (rows a, b, c; columns x, y): draw 0 [[5, 2], [1, 0], [3, 0.5]], draw 1
+      [[6, 2], [1, 0], [1, 1.5]] (a's own 2 on y kept; b's 0 where it sits out);
+    - position: a's on x 10, then 30; the rest as in the scenario;
+    - salience: b's on x 0.2, then 0.4;
+    - status quo: x's 35, then 45; y has none (NaN).
+
+    The same numbers in both layouts; the plan's own arrays are left as they were (a study
+    reuses them for every block)."""
+    plan = draw_plan(HAND, SEVEN.keys())
+    b = plan.batch(SEVEN, 2, issues_first=issues_first)
+    assert b.size == 2
+    np.testing.assert_array_equal(b.power, [[5.0, 1.0, 3.0], [6.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(
+        b.capability,
+        [[[5.0, 2.0], [1.0, 0.0], [3.0, 0.5]], [[6.0, 2.0], [1.0, 0.0], [1.0, 1.5]]],
+    )
+    np.testing.assert_array_equal(
+        b.position,
+        [[[10.0, 3.0], [80.0, NAN], [60.0, 7.0]], [[30.0, 3.0], [80.0, NAN], [60.0, 7.0]]],
+    )
+    np.testing.assert_array_equal(
+        b.salience,
+        [[[0.5, 1.0], [0.2, 0.0], [0.25, 0.5]], [[0.5, 1.0], [0.4, 0.0], [0.25, 0.5]]],
+    )
+    np.testing.assert_array_equal(b.status_quo, [[35.0, NAN], [45.0, NAN]])
+    assert b.present.tolist() == [[True, True], [True, False], [True, True]]
+    np.testing.assert_array_equal(b.high, [100.0, 10.0])
+    np.testing.assert_array_equal(b.actual, [55.0, NAN])
+    c, x, s = b.by_issue()  # issues, actors, draws
+    np.testing.assert_array_equal(c[:, 2], [[3.0, 1.0], [0.5, 1.5]])  # c's on x, then y
+    np.testing.assert_array_equal(x[0, 0], [10.0, 30.0])
+    np.testing.assert_array_equal(s[0, 1], [0.2, 0.4])
+    for a in (c, x, s):
+        assert a.flags.c_contiguous
+    # The plan's own arrays: the scenario's values still
+    np.testing.assert_array_equal(plan.base["position"], POSITION)
+    np.testing.assert_array_equal(plan.base["capability"], CAPABILITY)
+    np.testing.assert_array_equal(plan.base["salience"], SALIENCE)
+    np.testing.assert_array_equal(plan.base["power"], [4.0, 1.0, 2.0])
+    np.testing.assert_array_equal(plan.base["status_quo"], [40.0, NAN])
+
+
+def test_the_usual_layout_is_contiguous_and_shares_what_no_draw_changes() -> None:
+    """Without ``issues_first`` (``draw_batch``'s layout): the (B, actors, issues) arrays
+    are C-contiguous and the batch holds no issues-first copies; an array no draw changes
+    (salience, status quo, power here: only a's position on x is drawn) is the scenario's
+    own broadcast over the draws, read-only."""
+    b = draw_batch(HAND, {"a:x:position": np.array([10.0, 30.0])}, 2)
+    assert b.issues_first is None
+    assert b.position.flags.c_contiguous
+    assert b.position.flags.writeable
+    for a in (b.salience, b.capability, b.status_quo, b.power):
+        assert not a.flags.writeable
+    np.testing.assert_array_equal(b.salience, [SALIENCE, SALIENCE])
+    held = _issues_first()
+    assert held.issues_first is not None
+    assert not held.position.flags.c_contiguous  # a view of the issues-first arrays
