@@ -357,3 +357,15 @@ def test_the_usual_layout_is_contiguous_and_shares_what_no_draw_changes() -> Non
     held = _issues_first()
     assert held.issues_first is not None
     assert not held.position.flags.c_contiguous  # a view of the issues-first arrays
+
+
+def test_an_actor_that_sits_the_first_issue_out_still_takes_draws_on_the_next() -> None:
+    """``HAND`` with its issues in the order y, x: b sits y (now the first) out, and its
+    drawn salience on x (column 1: 0.2, then 0.4) is still written."""
+    data = HAND.model_dump()
+    yx = sc.Scenario.model_validate({**data, "issues": data["issues"][::-1]})
+    assert yx.issue_ids == ("y", "x")
+    drawn = {"b:x:salience": np.array([0.2, 0.4])}
+    plan = draw_plan(yx, drawn.keys())
+    assert plan.writes == (("salience", (1, 1), "b:x:salience"),)
+    np.testing.assert_array_equal(plan.batch(drawn, 2).salience[:, 1], [[0.0, 0.2], [0.0, 0.4]])
