@@ -264,33 +264,34 @@ def test_input_keys() -> None:
     assert input_key("status_quo", None, "x") == "x:status_quo"
 
 
-#: Draws of seven numbers of ``HAND`` (two draws each); b sits y out, so its position there
-#: is no number of the scenario and is left out.
+#: Seven keys, two draws each: six numbers of ``HAND``, and b's position on y, which is no
+#: number of the scenario (b sits y out) and is left out.
 SEVEN = {
     "a:capability": np.array([5.0, 6.0]),
     "a:x:position": np.array([10.0, 30.0]),
+    "a:y:capability": np.array([0.5, 1.5]),
     "b:x:salience": np.array([0.2, 0.4]),
     "b:y:position": np.array([1.0, 2.0]),
     "c:capability": np.array([3.0, 1.0]),
-    "c:y:capability": np.array([0.5, 1.5]),
     "x:status_quo": np.array([35.0, 45.0]),
 }
 
 
 def test_a_plan_writes_each_drawn_number_where_it_goes() -> None:
     """Actor by actor, then the status quos: a's overall capability sets its power and its
-    capability on x (it has none of its own there; on y its own 2 stays); c's overall
-    capability sets its power and x, its own drawn capability on y sets y (the own draw
-    wins over the overall one); b's position on y is no number (b sits y out)."""
+    capability on x (it has none of its own there), its own drawn capability on y sets y;
+    c's overall capability sets its power and its capability on x and on y (it has none
+    of its own on either); b's position on y is no number (b sits y out)."""
     plan = draw_plan(HAND, SEVEN.keys())
     assert plan.writes == (
         ("power", (0,), "a:capability"),
         ("position", (0, 0), "a:x:position"),
         ("capability", (0, 0), "a:capability"),
+        ("capability", (0, 1), "a:y:capability"),
         ("salience", (1, 0), "b:x:salience"),
         ("power", (2,), "c:capability"),
         ("capability", (2, 0), "c:capability"),
-        ("capability", (2, 1), "c:y:capability"),
+        ("capability", (2, 1), "c:capability"),
         ("status_quo", (0,), "x:status_quo"),
     )
 
@@ -300,8 +301,9 @@ def test_a_plan_makes_the_drawn_batch_in_either_layout(issues_first: bool) -> No
     """``SEVEN`` written into ``HAND``'s arrays (the writes above), draw by draw:
 
     - power: draw 0 (a 5, b 1, c 3), draw 1 (6, 1, 1);
-    - capability (rows a, b, c; columns x, y): draw 0 [[5, 2], [1, 0], [3, 0.5]], draw 1
-      [[6, 2], [1, 0], [1, 1.5]] (a's own 2 on y kept; b's 0 where it sits out);
+    - capability (rows a, b, c; columns x, y): draw 0 [[5, 0.5], [1, 0], [3, 3]], draw 1
+      [[6, 1.5], [1, 0], [1, 1]] (a's own on y drawn apart from its overall capability;
+      b's 0 where it sits out);
     - position: a's on x 10, then 30; the rest as in the scenario;
     - salience: b's on x 0.2, then 0.4;
     - status quo: x's 35, then 45; y has none (NaN).
@@ -314,7 +316,7 @@ def test_a_plan_makes_the_drawn_batch_in_either_layout(issues_first: bool) -> No
     np.testing.assert_array_equal(b.power, [[5.0, 1.0, 3.0], [6.0, 1.0, 1.0]])
     np.testing.assert_array_equal(
         b.capability,
-        [[[5.0, 2.0], [1.0, 0.0], [3.0, 0.5]], [[6.0, 2.0], [1.0, 0.0], [1.0, 1.5]]],
+        [[[5.0, 0.5], [1.0, 0.0], [3.0, 3.0]], [[6.0, 1.5], [1.0, 0.0], [1.0, 1.0]]],
     )
     np.testing.assert_array_equal(
         b.position,
@@ -329,7 +331,8 @@ def test_a_plan_makes_the_drawn_batch_in_either_layout(issues_first: bool) -> No
     np.testing.assert_array_equal(b.high, [100.0, 10.0])
     np.testing.assert_array_equal(b.actual, [55.0, NAN])
     c, x, s = b.by_issue()  # issues, actors, draws
-    np.testing.assert_array_equal(c[:, 2], [[3.0, 1.0], [0.5, 1.5]])  # c's on x, then y
+    np.testing.assert_array_equal(c[:, 2], [[3.0, 1.0], [3.0, 1.0]])  # c's on x, then y
+    np.testing.assert_array_equal(c[1, 0], [0.5, 1.5])  # a's own on y
     np.testing.assert_array_equal(x[0, 0], [10.0, 30.0])
     np.testing.assert_array_equal(s[0, 1], [0.2, 0.4])
     for a in (c, x, s):
