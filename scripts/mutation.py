@@ -217,7 +217,11 @@ MODULES: tuple[Module, ...] = (
         "runner.py",
         "test_cli.py test_api.py test_stacking.py test_models.py test_runner_by_hand.py",
     ),
-    _m("arrays", "arrays.py", "test_contract.py test_models.py test_uncertainty.py"),
+    _m(
+        "arrays",
+        "arrays.py",
+        "test_contract.py test_models.py test_uncertainty.py test_arrays_by_hand.py",
+    ),
 )
 
 #: The modules of ``analysis`` and ``models`` left out of the map, each with why: compiled
