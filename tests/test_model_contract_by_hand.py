@@ -423,3 +423,20 @@ def test_run_issue_gives_floats_whatever_predict_returns() -> None:
     np.testing.assert_array_equal(value, [20.0, 80.0])
     assert extras == {}
     assert account is None
+
+
+def test_issue_model_draws_from_the_generator_it_is_given() -> None:
+    """A stochastic one-issue model gets the study's generator, issue after issue: its
+    forecasts are the generator's next draws (two per issue here), the same as drawing
+    them from a fresh generator of the same seed (numpy's stream, not this code)."""
+
+    class Noisy(_Mean):
+        def run_issue(
+            self, issue: IssueArrays, rng: np.random.Generator, *, detail: bool = False
+        ) -> tuple[np.ndarray, dict[str, np.ndarray], Any]:
+            return 100 * rng.random(2), {}, None
+
+    out = Noisy().evaluate(_batch(2), np.random.default_rng(7))
+    expected = 100 * np.random.default_rng(7).random(4)
+    np.testing.assert_array_equal(out.forecasts[:, 0], expected[:2])
+    np.testing.assert_array_equal(out.forecasts[:, 1], expected[2:])
