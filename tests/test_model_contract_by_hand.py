@@ -41,7 +41,7 @@ from statecraft.models import (
     option_rows,
     options_for,
 )
-from statecraft.models.base import status_quo_of
+from statecraft.models.base import status_quo_of, weights, weights_by_row
 
 
 class _Bounds(ModelOptions):
@@ -440,3 +440,47 @@ def test_issue_model_draws_from_the_generator_it_is_given() -> None:
     expected = 100 * np.random.default_rng(7).random(4)
     np.testing.assert_array_equal(out.forecasts[:, 0], expected[:2])
     np.testing.assert_array_equal(out.forecasts[:, 1], expected[2:])
+
+
+# (capability, salience, relative weights by hand) for one issue; the weights are
+# c_i * s_i / max_j(c_j * s_j), below 1e-12 counted as 0
+WEIGHT_CASES = [
+    # 2*1, 4*0.5, 8*0.25 are all 2: every actor the largest
+    ([2.0, 4.0, 8.0], [1.0, 0.5, 0.25], [1.0, 1.0, 1.0]),
+    # 10*0.2 = 2 and 5*1 = 5: 2/5 and 1
+    ([10.0, 5.0], [0.2, 1.0], [0.4, 1.0]),
+    # a relative weight of exactly 1e-12 counts, one of 1e-13 does not
+    ([1.0, 1e-12, 1e-13], [1.0, 1.0, 1.0], [1.0, 1e-12, 0.0]),
+    # nobody has capability: every weight 0 (0 / 0 quietly kept at 0, not NaN)
+    ([0.0, 0.0], [1.0, 0.5], [0.0, 0.0]),
+    # nobody cares: every weight 0
+    ([1.0, 3.0], [0.0, 0.0], [0.0, 0.0]),
+    # 1e-300 * 1e-24 would underflow (1e-324 is below the smallest float): capabilities are
+    # divided by the largest first, so 1/3 and 1 survive
+    ([1e-300, 3e-300], [1e-24, 1e-24], [1 / 3, 1.0]),
+]
+
+
+@pytest.mark.parametrize(("capability", "salience", "expected"), WEIGHT_CASES)
+def test_weights_by_hand(
+    capability: list[float], salience: list[float], expected: list[float]
+) -> None:
+    """Relative weights per issue, worked by hand (see WEIGHT_CASES); the same numbers
+    actors last (``weights``) and actors first (``weights_by_row``). Tolerance: a few
+    units in the last place (1/3 goes through a division and a product)."""
+    got = weights(np.array(capability), np.array(salience))
+    np.testing.assert_allclose(got, expected, rtol=1e-15, atol=0)
+    rows = weights_by_row(np.array(capability), np.array(salience))
+    np.testing.assert_allclose(rows, expected, rtol=1e-15, atol=0)
+
+
+def test_weights_per_draw_and_issue() -> None:
+    """Two draws of three actors: each draw's weights relative to its own largest.
+    Draw 0: capabilities 1, 2, 4 (salience 1) -> 1/4, 1/2, 1; draw 1: capabilities 3, 3, 3
+    with salience 1, 0.5, 0.25 -> 1, 0.5, 0.25."""
+    capability = np.array([[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]])
+    salience = np.array([[1.0, 1.0, 1.0], [1.0, 0.5, 0.25]])
+    expected = np.array([[0.25, 0.5, 1.0], [1.0, 0.5, 0.25]])
+    np.testing.assert_array_equal(weights(capability, salience), expected)
+    # actors first: (actors, draws)
+    np.testing.assert_array_equal(weights_by_row(capability.T, salience.T), expected.T)
