@@ -484,3 +484,32 @@ def test_weights_per_draw_and_issue() -> None:
     np.testing.assert_array_equal(weights(capability, salience), expected)
     # actors first: (actors, draws)
     np.testing.assert_array_equal(weights_by_row(capability.T, salience.T), expected.T)
+
+
+def test_weights_normalise_each_draw_on_its_own() -> None:
+    """Three draws, each normalised by its own largest capability and product, never by the
+    largest of the whole array: draw 0 is the underflow case of WEIGHT_CASES (1/3, 1), draw
+    1 has capability 1, 1 and salience 0.5, 0.5 (products 0.5, 0.5 -> 1, 1; not 0.5, 0.5),
+    draw 2 capability 2, 1 and salience 0.25, 1 (1 * 0.25, 0.5 * 1 -> 0.5, 1). Tolerance
+    as in test_weights_by_hand."""
+    capability = np.array([[1e-300, 3e-300], [1.0, 1.0], [2.0, 1.0]])  # (draws, actors)
+    salience = np.array([[1e-24, 1e-24], [0.5, 0.5], [0.25, 1.0]])
+    expected = [[1 / 3, 1.0], [1.0, 1.0], [0.5, 1.0]]
+    np.testing.assert_allclose(weights(capability, salience), expected, rtol=1e-15, atol=0)
+    rows = weights_by_row(capability.T, salience.T)  # (actors, draws)
+    np.testing.assert_allclose(rows, np.transpose(expected), rtol=1e-15, atol=0)
+
+
+def test_weights_in_double_precision_and_quietly() -> None:
+    """Single-precision capabilities give double-precision weights (1/3 to 1e-15, where
+    float32 arithmetic would give 0.33333334); an underflow (1e-200 * 1e-200 = 0) is quiet
+    even where the caller asked numpy to raise on underflow: capability 1e-200 and 1,
+    salience 1e-200 and 1 -> 0 and 1."""
+    c32 = np.array([1.0, 3.0], dtype=np.float32)
+    for got in (weights(c32, np.ones(2)), weights_by_row(c32, np.ones(2))):
+        assert got.dtype == np.float64
+        np.testing.assert_allclose(got, [1 / 3, 1.0], rtol=1e-15, atol=0)
+    tiny = np.array([1e-200, 1.0])
+    with np.errstate(under="raise"):
+        np.testing.assert_array_equal(weights(tiny, tiny), [0.0, 1.0])
+        np.testing.assert_array_equal(weights_by_row(tiny, tiny), [0.0, 1.0])
