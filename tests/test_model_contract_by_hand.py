@@ -120,7 +120,7 @@ class _Demo(Model):
     name = "demo"
     title = "Demo"
     citation = "none"
-    Options = _TwoOptions
+    Options: ClassVar[type[ModelOptions]] = _TwoOptions
 
     def not_applicable(self, batch: Batch) -> dict[str, str]:
         return {}
