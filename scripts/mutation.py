@@ -204,7 +204,8 @@ MODULES: tuple[Module, ...] = (
     _m(
         "model_contract",
         "models/base.py models/__init__.py models/registry.py models/eu_options.py",
-        "test_contract.py test_models.py test_expected_utility.py test_eu_defaults.py",
+        "test_contract.py test_models.py test_expected_utility.py test_eu_defaults.py"
+        " test_model_contract_by_hand.py",
     ),
     _m(
         "eu_engine",

@@ -136,15 +136,12 @@ def _kind(annotation: Any, metadata: list[Any]) -> str:
         return "true or false"
     what = "a whole number" if annotation is int else "a number"
     low, high, low_open, high_open = _bounds(metadata)
-    if low is not None and high is not None:
-        ends = ("above " if low_open else "") + f"{low:g}"
-        top = ("below " if high_open else "") + f"{high:g}"
-        if not low_open and not high_open:
-            return f"{what} from {low:g} to {high:g}"
-        return f"{what} {ends}, {top}".replace(", ", " and ", 1)
-    if low is not None:
-        return f"{what} {'above' if low_open else 'of at least'} {low:g}"
-    return what
+    if low is not None and high is not None and not low_open and not high_open:
+        return f"{what} from {low:g} to {high:g}"
+    ends = [] if low is None else [f"{'above' if low_open else 'of at least'} {low:g}"]
+    if high is not None:
+        ends.append(f"{'below' if high_open else 'at most'} {high:g}")
+    return f"{what} {' and '.join(ends)}" if ends else what
 
 
 def describe_option(options: type[ModelOptions], name: str) -> str:
@@ -365,7 +362,7 @@ class DrawByDrawModel(Model):
             forecasts[b], details = run
             if detail and b == 0:
                 account = details
-        return Output(forecasts, reasons, details=account)
+        return Output(forecasts, details=account)  # every issue applies (reasons is empty)
 
 
 class IssueModel(Model):
