@@ -4,11 +4,22 @@ the advice parts that passed every test)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any, cast
+
 import numpy as np
+import pytest
 
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
+from statecraft.analysis._robustness import (
+    _mib,
+    check_robustness,
+    robustness_memory,
+    smallest_memory,
+)
 from statecraft.analysis.winners import TIE
 from statecraft.arrays import Batch
+from statecraft.errors import MemoryLimitError
 
 NAN = float("nan")
 
@@ -133,3 +144,92 @@ def test_the_margin_is_the_winners_lead_over_the_best_other() -> None:
     labels = winner_labels(OUTCOMES, ONE, [0, 1, 2])
     np.testing.assert_array_equal(labels, [[0, 1], [1, 0], [-1, 0]])
     np.testing.assert_array_equal(winner_labels(OUTCOMES, ONE, []), np.full((3, 2), -1))
+
+
+class _Sized:
+    """A stand-in model whose memory figures are simple to follow: one run holds
+    1000 A + 100 I bytes, one draw ``per_draw`` bytes."""
+
+    def __init__(self, links_issues: bool, per_draw: int = 21) -> None:
+        self.links_issues = links_issues
+        self.per_draw = per_draw
+
+    def run_memory(self, n_actors: int, n_issues: int) -> int:
+        return 1000 * n_actors + 100 * n_issues
+
+    def memory_per_draw(self, n_actors: int, n_issues: int) -> int:
+        return self.per_draw
+
+
+class _Lever:
+    def __init__(self, *columns: int) -> None:
+        self.columns = columns
+
+
+SIZE = SimpleNamespace(n_actors=2, n_issues=3)
+LEVERS = [_Lever(0), _Lever(0, 1)]
+
+
+@pytest.mark.parametrize(
+    ("links", "draws", "per_draw", "expected"),
+    [
+        # One-issue model, A = 2, I = 3, V = 4 (two levers at both ends), L = 1: V_run = 4
+        # (both levers touch issue 0), I_run = 1; E = 4 x 8 x (3 x 2 + 2 + 1) = 288;
+        # input_bytes(2, 3) = 8 (7 x 6 + 2 x 5) = 416; per draw 416 + 8 x 3 x 6 +
+        # max(4 x 8 x 3 x 4 = 384, 288) = 944; R = 1000 x 2 + 100 = 2100;
+        # p = 21 + input_bytes(2, 1) = 21 + 8 (14 + 6) = 181.
+        # 10 draws: H = 9440, T = 40, Tp = 7240: whole max(18780, 18680) = 18780 below
+        # chunks 2 (9440 + 2100 + 181) = 23442.
+        (False, 10, 21, 18780),
+        # 1 draw: H = 944, Tp = 724: whole max(3768, 2 x 2824 = 5648) = 5648 < 6450.
+        (False, 1, 21, 5648),
+        # p = 5000 + 160 = 5160, 10 draws: Tp = 206400, whole max(217940, 417000) = 417000;
+        # chunks 2 (9440 + 2100 + 5160) = 33400, the smaller.
+        (False, 10, 5000, 33400),
+        # Linked: V_run = 4, I_run = 3: E = 32 x (18 + 2 + 3) = 736 > 384, per draw
+        # 416 + 144 + 736 = 1296; R = 2300, p = 21 + 416 = 437; 1 draw, T = 4: whole
+        # max(1296 + 2300 + 1748 = 5344, 2 x 4048 = 8096) = 8096 > chunks 2 x 4033 = 8066.
+        (True, 1, 21, 8066),
+    ],
+)
+def test_the_smallest_budget_for_robustness_by_hand(
+    links: bool, draws: int, per_draw: int, expected: int
+) -> None:
+    """:func:`smallest_memory` = min(max(H + R + T p, 2 (R + T p)), 2 (H + R + p)), worked
+    per case in the comments above."""
+    model: Any = _Sized(links, per_draw)
+    assert smallest_memory(model, cast(Any, SIZE), cast(Any, LEVERS), 1, draws) == expected
+
+
+def test_a_robustness_without_levers_holds_only_its_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No levers: V = 0, no run of the model; per draw input_bytes(2, 3) = 416 plus the
+    forecasts of the leaver and the draws, 8 x 3 x (0 + 1 + 1) = 48: 464, so 4640 bytes for 10
+    draws. A budget of exactly 4640 bytes (given, or set in STATECRAFT_MEMORY) holds it; one
+    byte less is refused, naming the variable to set."""
+    model: Any = _Sized(False)
+    size: Any = SIZE
+    assert robustness_memory(model, size, [], 1, 10) == 4640
+    monkeypatch.setenv("STATECRAFT_MEMORY", "4640")
+    check_robustness(model, size, [], 1, 10, 4640)
+    with pytest.raises(MemoryLimitError, match=r"more than the memory budget of 0 MiB"):
+        check_robustness(model, size, [], 1, 10, 4639)
+    monkeypatch.setenv("STATECRAFT_MEMORY", "4639")
+    with pytest.raises(
+        MemoryLimitError, match=r"\(give fewer --draws, or set STATECRAFT_MEMORY\)$"
+    ):
+        check_robustness(model, size, [], 1, 10, None)
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (2**30, "1.0 GiB"),  # exactly 1 GiB is shown in GiB
+        (3 * 2**29, "1.5 GiB"),  # 1.5 x 2^30
+        (2**30 - 2**20, "1,023 MiB"),  # just below: (2^30 - 2^20) / 2^20 = 1023
+        (5 * 2**20, "5 MiB"),
+    ],
+)
+def test_sizes_are_shown_in_mib_below_a_gib(n: int, text: str) -> None:
+    assert _mib(n) == text
