@@ -4,13 +4,17 @@ the advice parts that passed every test)."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any, cast
 
 import numpy as np
 import pytest
 
+import statecraft as sc
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
+from statecraft.analysis._levers import leave_forecasts as levers_leave
+from statecraft.analysis._levers import parse_input, variant_forecasts
 from statecraft.analysis._robustness import (
     _mib,
     check_robustness,
@@ -18,8 +22,9 @@ from statecraft.analysis._robustness import (
     smallest_memory,
 )
 from statecraft.analysis.winners import TIE
-from statecraft.arrays import Batch
+from statecraft.arrays import Batch, scenario_batch
 from statecraft.errors import MemoryLimitError
+from statecraft.models import Compromise, get_model
 
 NAN = float("nan")
 
@@ -233,3 +238,56 @@ def test_a_robustness_without_levers_holds_only_its_draws(
 )
 def test_sizes_are_shown_in_mib_below_a_gib(n: int, text: str) -> None:
     assert _mib(n) == text
+
+
+def _pair() -> sc.Scenario:
+    """Issues x and y; a takes part in x only, b in both with a capability of its own on each
+    (so b's overall capability sets none)."""
+    stance = {"position": 50, "salience": 1}
+    return sc.Scenario.model_validate(
+        {
+            "name": "pair",
+            "issues": [
+                {"id": i, "label": i.upper(), "scale": {"low": 0, "high": 100}, "status_quo": 50}
+                for i in ("x", "y")
+            ],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": stance}},
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {"x": {**stance, "capability": 2}, "y": {**stance, "capability": 3}},
+                },
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (
+            "a:x",
+            "an input is ACTOR:ISSUE:FIELD (FIELD one of position, salience, capability) or "
+            "ACTOR:capability, not 'a:x'",
+        ),
+        ("z:x:position", "no actor 'z' in pair; the actors are: a, b"),
+        ("a:w:position", "no issue 'w' in pair; the issues are: x, y"),
+        ("a:x:power", "the field of 'a:x:power' must be one of position, salience, capability"),
+        ("a:y:position", "a takes no part in the issue 'y'"),
+        ("b:capability", "b's overall capability sets its capability on no issue"),
+    ],
+)
+def test_an_input_that_is_no_lever_says_what_is_allowed(key: str, message: str) -> None:
+    """Each refusal of :func:`parse_input`, its whole text (the lists joined by ", ")."""
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        parse_input(_pair(), key)
+
+
+def test_no_variants_give_no_forecasts_and_a_linked_model_has_no_fast_leavers() -> None:
+    """No variants: an empty (0, draws, issues) array, here (0, 1, 2). The batched leavers are
+    for one-issue models only: a linked one (the spatial model) is refused by name."""
+    batch = scenario_batch(_pair())
+    assert variant_forecasts(Compromise(), batch, []).shape == (0, 1, 2)
+    with pytest.raises(ValueError, match=r"^leave_forecasts is for one-issue models$"):
+        levers_leave(get_model("spatial"), batch, [0])
