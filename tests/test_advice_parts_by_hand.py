@@ -40,12 +40,12 @@ def _batch(
     capability 1, scales from 0 to ``high``."""
     x = np.tile(np.array(position, dtype=float), (draws, 1, 1))
     s = np.array(salience, dtype=float)
-    present = ~np.isnan(x)
+    present = ~np.isnan(x[0])  # actors x issues, as the Batch holds it (no draws axis)
     n_issues = x.shape[2]
     return Batch(
         actor_ids=tuple(f"a{k}" for k in range(x.shape[1])),
         issue_ids=tuple(f"i{k}" for k in range(n_issues)),
-        capability=present.astype(float),
+        capability=np.tile(present.astype(float), (draws, 1, 1)),
         position=x,
         salience=s,
         power=np.ones(x.shape[:2]),
