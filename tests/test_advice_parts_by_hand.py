@@ -27,7 +27,7 @@ from statecraft.analysis._robustness import (
 )
 from statecraft.analysis.kernel import model_generator
 from statecraft.analysis.winners import TIE
-from statecraft.arrays import Batch, scenario_batch
+from statecraft.arrays import Batch, draw_batch, scenario_batch
 from statecraft.errors import MemoryLimitError
 from statecraft.models import Compromise, Model, get_model
 from statecraft.models.base import Output
@@ -390,3 +390,30 @@ def test_leave_forecasts_pass_their_seed_to_every_run() -> None:
     np.testing.assert_allclose(
         levers_leave(_Dice(), DICE, [0, 2]), expected + _u(0), rtol=0, atol=1e-12
     )
+
+
+def test_a_linked_models_leaver_keeps_the_draws_of_those_who_stay() -> None:
+    """A linked model's leaver is a run of the scenario without it, on the draws of the
+    inputs that scenario still has. a, b, c on x (saliences 0.5, 0.25, 0.125, every number
+    ranged by perturb); two draws of a's salience (0.4, 0.6) and b's (0.2, 0.3). The linked
+    stand-in forecasts the salience sum + u(7) (seed 7). Without a: b's draws + c's 0.125 =
+    0.325, 0.425; without c: a's + b's draws = 0.6, 0.9. No leavers: an empty (0, 2, 1)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": i, "capability": 1, "stances": {"x": {"position": p, "salience": s}}}
+                for i, p, s in (("a", 100, 0.5), ("b", 0, 0.25), ("c", 50, 0.125))
+            ],
+            "perturb": {"relative": 0.1},
+        }
+    )
+    draws = {"a:x:salience": np.array([0.4, 0.6]), "b:x:salience": np.array([0.2, 0.3])}
+    batch = draw_batch(scenario, draws, 2)
+    base = np.zeros((2, 1))  # a linked model's leavers do not read it
+    got = robustness_leave(_LinkedDice(), scenario, ["a", "c"], batch, draws, base, 7)
+    expected = np.array([[[0.325], [0.425]], [[0.6], [0.9]]]) + _u(7)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    none = robustness_leave(_LinkedDice(), scenario, [], batch, draws, base, 7)
+    assert none.shape == (0, 2, 1)
