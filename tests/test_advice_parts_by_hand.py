@@ -19,6 +19,7 @@ from statecraft.analysis._levers import leave_forecasts as levers_leave
 from statecraft.analysis._robustness import (
     _mib,
     check_robustness,
+    robustness,
     robustness_memory,
     smallest_memory,
 )
@@ -417,3 +418,37 @@ def test_a_linked_models_leaver_keeps_the_draws_of_those_who_stay() -> None:
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
     none = robustness_leave(_LinkedDice(), scenario, [], batch, draws, base, 7)
     assert none.shape == (0, 2, 1)
+
+
+@pytest.mark.parametrize("model", [_Dice(), _LinkedDice()], ids=["one-issue", "linked"])
+def test_robustness_seeds_every_run_alike(model: Model) -> None:
+    """a (salience 0.5), b (0.25), c (0) on x; no uncertain input, 3 draws, seed 7; goal:
+    a's target 100 on x, so the goal is -(100 - forecast), rising with the forecast (salience
+    sum + u(7) < 100). Lever 0, a's salience 0.25 -> 0.75 (swing +1): sums 0.5 -> 1.0, the
+    goal +0.5 in every draw: robustness 1. Lever 1 (swing 0): no direction, None. c leaving
+    (salience 0) changes nothing: the goal's change is exactly 0 when the leaver's run and
+    the base are seeded alike, matching neither +1 nor -1: 0 and 0 (a run seeded otherwise
+    adds another u, and one of the two would be 1)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": i, "capability": 1, "stances": {"x": {"position": p, "salience": s}}}
+                for i, p, s in (("a", 100, 0.5), ("b", 0, 0.25), ("c", 50, 0))
+            ],
+        }
+    )
+    lever = replace(A0_QUIET, key="a:x:salience", actor="a", issue="x", low=0.25, high=0.75)
+    got = robustness(
+        model,
+        scenario,
+        Goal("a", 0, (0,), {0: 100.0}),
+        [lever, lever],
+        np.array([1.0, 0.0]),
+        [("c", 1.0), ("c", -1.0)],
+        [],
+        3,
+        7,
+    )
+    assert got == [1.0, None, 0.0, 0.0]
