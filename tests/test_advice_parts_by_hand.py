@@ -26,6 +26,7 @@ from statecraft.analysis._robustness import (
 from statecraft.analysis._robustness import (
     leave_forecasts as robustness_leave,
 )
+from statecraft.analysis.draws import draw_block, uncertain_inputs
 from statecraft.analysis.kernel import model_generator
 from statecraft.analysis.winners import TIE
 from statecraft.arrays import Batch, draw_batch, scenario_batch
@@ -452,3 +453,39 @@ def test_robustness_seeds_every_run_alike(model: Model) -> None:
         7,
     )
     assert got == [1.0, None, 0.0, 0.0]
+
+
+def test_robustness_reads_the_first_block_of_its_seeds_draws() -> None:
+    """a (salience 0.5), b (salience 0.25, drawn uniform on 0..0.5); the lever moves a's
+    salience 0.25 -> 0.75 (swing +1); the goal, a's target T = 0.9 + u(7) on x (the stand-in
+    forecasts the salience sum + u(7)). With b's draw s: low end f - T = s - 0.65 < 0, high
+    end s - 0.15; the goal's change |s - 0.65| - |s - 0.15| is 0.5 for s <= 0.15 and
+    0.8 - 2 s above, so > 0 exactly when s < 0.4. Robustness: the share of b's draws below
+    0.4 in block 0 of seed 7, the draws ``draw_block`` gives (the analytic share is 0.8)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "duo",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 100, "salience": 0.5}}},
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {
+                            "position": 0,
+                            "salience": {"value": 0.25, "low": 0, "high": 0.5, "dist": "uniform"},
+                        }
+                    },
+                },
+            ],
+        }
+    )
+    unc = uncertain_inputs(scenario, actual=False)
+    assert [i.key for i in unc] == ["b:x:salience"]
+    share = float(np.mean(draw_block(scenario, unc, 7, 0, 200)["b:x:salience"] < 0.4))
+    assert abs(share - 0.8) < 0.1  # 200 uniform draws: the binomial sd is 0.028
+    lever = replace(A0_QUIET, key="a:x:salience", actor="a", issue="x", low=0.25, high=0.75)
+    goal = Goal("a", 0, (0,), {0: 0.9 + _u(7)})
+    got = robustness(_Dice(), scenario, goal, [lever], np.array([1.0]), [], unc, 200, 7)
+    assert got == [pytest.approx(share, abs=1e-12)]
