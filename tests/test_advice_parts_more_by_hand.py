@@ -1,0 +1,107 @@
+"""More of the advice's parts by hand (issue 22): how ``analysis/_levers.py`` builds the
+batches it runs, the variants' draws (variant-major) and the fields of a batch cut down to
+one issue, read through stand-in models whose forecast adds up fields of their batch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from statecraft.analysis._levers import LeverInput, Variant, variant_forecasts
+from statecraft.arrays import Batch
+from statecraft.models import Model
+from statecraft.models.base import Output
+
+
+class _Fields(Model):
+    """A stand-in one-issue model: on each draw and issue, the status quo + the number of
+    actors taking part + the scale's width + the sum of the capabilities there."""
+
+    name = "fields-stand-in"
+    title = "fields"
+    citation = "none: a test stand-in"
+
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        return {}
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        f = (
+            batch.status_quo
+            + batch.present.sum(axis=0)
+            + (batch.high - batch.low)
+            + batch.capability.sum(axis=1)
+        )
+        return Output(forecasts=f)
+
+
+class _LinkedFields(_Fields):
+    """The same, linking the issues, plus the sum of the actors' overall powers per draw."""
+
+    links_issues = True
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        f = super().evaluate(batch, rng).forecasts + batch.power.sum(axis=1)[:, None]
+        return Output(forecasts=f)
+
+
+# Two draws; a0 on i0 and i1, a1 on i0 only; status quos 10, 20 (draw 0) and 30, 40 (draw
+# 1); scales 0..100 and 0..200; every capability 1 where present; powers 1, 2 and 3, 4.
+BATCH = Batch(
+    actor_ids=("a0", "a1"),
+    issue_ids=("i0", "i1"),
+    capability=np.array([[[1.0, 1.0], [1.0, 0.0]]] * 2),
+    position=np.array([[[10.0, 20.0], [30.0, np.nan]]] * 2),
+    salience=np.array([[[0.5, 0.5], [0.5, 0.0]]] * 2),
+    power=np.array([[1.0, 2.0], [3.0, 4.0]]),
+    present=np.array([[True, True], [True, False]]),
+    status_quo=np.array([[10.0, 20.0], [30.0, 40.0]]),
+    low=np.array([0.0, 0.0]),
+    high=np.array([100.0, 200.0]),
+    actual=np.array([np.nan, np.nan]),
+)
+
+
+def _power(a: int, columns: tuple[int, ...]) -> LeverInput:
+    return LeverInput(
+        key=f"a{a}:capability",
+        kind="power",
+        actor=f"a{a}",
+        issue=None,
+        a=a,
+        columns=columns,
+        value=1.0,
+        low=0.0,
+        high=10.0,
+        bounds=(0.0, float("inf")),
+        ranged=False,
+    )
+
+
+# v1: a1's power 5 (its capability on i0, its only issue, too); v2: a0's power 7 (on i0, i1).
+VARIANTS: list[Variant] = [(), ((_power(1, (0,)), 5.0),), ((_power(0, (0, 1)), 7.0),)]
+# One-issue forecasts, status quo + taking part + width + capabilities:
+#   as coded: i0 10 + 2 + 100 + 2 = 114 (draw 0), 30 + 2 + 100 + 2 = 134 (draw 1);
+#             i1 20 + 1 + 200 + 1 = 222, 40 + 1 + 200 + 1 = 242;
+#   v1:       i0 capabilities 1 + 5: 118, 138; i1 as coded, 222, 242;
+#   v2:       i0 capabilities 7 + 1: 120, 140; i1 capability 7: 228, 248.
+ONE_ISSUE = np.array(
+    [[[114, 222], [134, 242]], [[118, 222], [138, 242]], [[120, 228], [140, 248]]], dtype=float
+)
+# The linked stand-in adds the powers' sum per draw: as coded 1 + 2 = 3, 3 + 4 = 7; v1
+# 1 + 5 = 6, 3 + 5 = 8; v2 7 + 2 = 9, 7 + 4 = 11.
+POWERS = np.array([[3, 7], [6, 8], [9, 11]], dtype=float)[..., None]
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [(_Fields(), ONE_ISSUE), (_LinkedFields(), ONE_ISSUE + POWERS)],
+    ids=["one-issue", "linked"],
+)
+def test_each_variant_runs_on_its_own_draws_and_issues(model: Model, expected: np.ndarray) -> None:
+    """Each variant's rows of an expanded batch hold the batch's draws in order (status quo
+    and power per draw), and a one-issue run's batch holds that issue's presence, scale and
+    status quo only (i0's run has two variants, v1 and v2; i1's, v2 alone)."""
+    got = variant_forecasts(model, replace(BATCH), VARIANTS)
+    np.testing.assert_array_equal(got, expected)
