@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from statecraft.analysis._levers import LeverInput, Variant, variant_forecasts
+from statecraft.analysis._levers import leave_forecasts as levers_leave
 from statecraft.arrays import Batch
 from statecraft.models import Model
 from statecraft.models.base import Output
@@ -105,3 +106,24 @@ def test_each_variant_runs_on_its_own_draws_and_issues(model: Model, expected: n
     status quo only (i0's run has two variants, v1 and v2; i1's, v2 alone)."""
     got = variant_forecasts(model, replace(BATCH), VARIANTS)
     np.testing.assert_array_equal(got, expected)
+
+
+# i0: a0 alone (capability 1); i1: a0 (capability 2) and a1 (capability 5); status quos,
+# scales and draws as BATCH's.
+ALONE = replace(
+    BATCH,
+    capability=np.array([[[1.0, 2.0], [0.0, 5.0]]] * 2),
+    position=np.array([[[10.0, 20.0], [np.nan, 30.0]]] * 2),
+    salience=np.array([[[0.5, 0.5], [0.0, 0.5]]] * 2),
+    present=np.array([[True, True], [False, True]]),
+)
+
+
+def test_a_leaver_is_run_only_where_others_stay() -> None:
+    """``_Fields`` (status quo + taking part + width + capabilities). As coded: i0 10 + 1 +
+    100 + 1 = 112 (draw 0), 132 (draw 1); i1 20 + 2 + 200 + 7 = 229, 249. a0 leaving: i0
+    keeps 112, 132 (no one would stay: not run); i1 with a1 alone 20 + 1 + 200 + 5 = 226,
+    246. a1 leaving: i0 keeps 112, 132 (a1 is not on it); i1 with a0 alone 223, 243."""
+    got = levers_leave(_Fields(), ALONE, [0, 1])
+    expected = [[[112, 226], [132, 246]], [[112, 223], [132, 243]]]
+    np.testing.assert_array_equal(got, np.array(expected, dtype=float))
