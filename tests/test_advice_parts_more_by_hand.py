@@ -9,7 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from statecraft.analysis._levers import LeverInput, Variant, variant_forecasts
+import statecraft as sc
+from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, variant_forecasts
 from statecraft.analysis._levers import leave_forecasts as levers_leave
 from statecraft.arrays import Batch
 from statecraft.models import Model
@@ -127,3 +128,59 @@ def test_a_leaver_is_run_only_where_others_stay() -> None:
     got = levers_leave(_Fields(), ALONE, [0, 1])
     expected = [[[112, 226], [132, 246]], [[112, 223], [132, 243]]]
     np.testing.assert_array_equal(got, np.array(expected, dtype=float))
+
+
+def test_lever_inputs_on_chosen_issues_by_hand() -> None:
+    """a (capability 2) sits x out and takes part in y with its own capability 4; b
+    (capability 3) is on x and y without one. In scenario order: a has no overall lever
+    (its only stance sets its own capability), then a's y numbers (position 10, salience
+    0.5, capability 4: the stance's, not the overall 2); b's overall capability 3 on the
+    issues where it sets none (x, y: columns 0, 1; default range 3/2 to 3 x 2), then b's x
+    and y numbers. Asked for y alone: the same less b's x numbers, b's overall lever on y
+    (column 1) only."""
+    s = sc.Scenario.model_validate(
+        {
+            "name": "two issues",
+            "issues": [{"id": "x", "label": "X"}, {"id": "y", "label": "Y"}],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 2,
+                    "stances": {"y": {"position": 10, "salience": 0.5, "capability": 4}},
+                },
+                {
+                    "id": "b",
+                    "capability": 3,
+                    "stances": {
+                        "x": {"position": 60, "salience": 0.25},
+                        "y": {"position": 70, "salience": 0.75},
+                    },
+                },
+            ],
+        }
+    )
+
+    def rows(issues: list[str] | None) -> list[tuple[object, ...]]:
+        return [
+            (i.key, i.kind, i.actor, i.issue, i.a, i.columns, i.value, i.low, i.high)
+            for i in lever_inputs(s, issues=issues)
+        ]
+
+    a_y = [
+        ("a:y:position", "position", "a", "y", 0, (1,), 10.0, 0.0, 100.0),
+        ("a:y:salience", "salience", "a", "y", 0, (1,), 0.5, 0.0, 1.0),
+        ("a:y:capability", "capability", "a", "y", 0, (1,), 4.0, 2.0, 8.0),
+    ]
+    b_x = [
+        ("b:x:position", "position", "b", "x", 1, (0,), 60.0, 0.0, 100.0),
+        ("b:x:salience", "salience", "b", "x", 1, (0,), 0.25, 0.0, 1.0),
+        ("b:x:capability", "capability", "b", "x", 1, (0,), 3.0, 1.5, 6.0),
+    ]
+    b_y = [
+        ("b:y:position", "position", "b", "y", 1, (1,), 70.0, 0.0, 100.0),
+        ("b:y:salience", "salience", "b", "y", 1, (1,), 0.75, 0.0, 1.0),
+        ("b:y:capability", "capability", "b", "y", 1, (1,), 3.0, 1.5, 6.0),
+    ]
+    b_all = ("b:capability", "power", "b", None, 1, (0, 1), 3.0, 1.5, 6.0)
+    assert rows(None) == [*a_y, b_all, *b_x, *b_y]
+    assert rows(["y"]) == [*a_y, (*b_all[:5], (1,), *b_all[6:]), *b_y]
