@@ -4,12 +4,14 @@ one issue, read through stand-in models whose forecast adds up fields of their b
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import statecraft as sc
+from statecraft.analysis._closed import compromise_derivative
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, variant_forecasts
 from statecraft.analysis._levers import leave_forecasts as levers_leave
 from statecraft.arrays import Batch
@@ -184,3 +186,31 @@ def test_lever_inputs_on_chosen_issues_by_hand() -> None:
     b_all = ("b:capability", "power", "b", None, 1, (0, 1), 3.0, 1.5, 6.0)
     assert rows(None) == [*a_y, b_all, *b_x, *b_y]
     assert rows(["y"]) == [*a_y, (*b_all[:5], (1,), *b_all[6:]), *b_y]
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("position", 0.5), ("salience", -10.0), ("capability", -5.0)],
+)
+def test_the_compromise_derivative_is_nan_without_warning_where_no_weight(
+    kind: str, expected: float
+) -> None:
+    """One draw; i0: a0 at 10 and a1 at 30, capabilities 1, saliences 0.5 (W = 1, forecast
+    20); i1: the same actors with salience 0 (W = 0). a0's input on both issues: on i0 the
+    derivative w / W = 0.5 (position), c (x - 20) / W = -10 (salience), s (x - 20) / W = -5
+    (capability); on i1 0/0 and 0 x NaN / 0: NaN, with no RuntimeWarning (numpy's 0/0 is an
+    "invalid" operation, which the function silences)."""
+    batch = replace(
+        BATCH,
+        capability=np.ones((1, 2, 2)),
+        position=np.array([[[10.0, 10.0], [30.0, 30.0]]]),
+        salience=np.array([[[0.5, 0.0], [0.5, 0.0]]]),
+        power=np.ones((1, 2)),
+        present=np.ones((2, 2), dtype=bool),
+        status_quo=np.array([[np.nan, np.nan]]),
+    )
+    item = replace(_power(0, (0, 1)), kind=kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = compromise_derivative(batch, item)
+    np.testing.assert_array_equal(got, [[expected, np.nan]])
