@@ -181,7 +181,7 @@ MODULES: tuple[Module, ...] = (
         " analysis/_robustness.py",
         "test_advise.py test_cli_advise.py test_budget_advise.py test_advice_results.py"
         " test_advise_checks.py test_advise_by_hand.py test_advice_parts_by_hand.py"
-        " test_advice_parts_more_by_hand.py",
+        " test_advice_parts_more_by_hand.py test_advice_parts_flip_by_hand.py",
     ),
     _m(
         "patch",
