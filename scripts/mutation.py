@@ -180,7 +180,8 @@ MODULES: tuple[Module, ...] = (
         "analysis/_flip.py analysis/_goals.py analysis/_levers.py analysis/_closed.py"
         " analysis/_robustness.py",
         "test_advise.py test_cli_advise.py test_budget_advise.py test_advice_results.py"
-        " test_advise_checks.py test_advise_by_hand.py test_advice_parts_by_hand.py",
+        " test_advise_checks.py test_advise_by_hand.py test_advice_parts_by_hand.py"
+        " test_advice_parts_more_by_hand.py test_advice_parts_flip_by_hand.py",
     ),
     _m(
         "patch",

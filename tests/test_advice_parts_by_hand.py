@@ -5,6 +5,7 @@ the advice parts that passed every test)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -13,18 +14,25 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis._goals import Goal, goal_gradient, goal_values, margins, winner_labels
+from statecraft.analysis._levers import LeverInput, Variant, parse_input, variant_forecasts
 from statecraft.analysis._levers import leave_forecasts as levers_leave
-from statecraft.analysis._levers import parse_input, variant_forecasts
 from statecraft.analysis._robustness import (
     _mib,
     check_robustness,
+    robustness,
     robustness_memory,
     smallest_memory,
 )
+from statecraft.analysis._robustness import (
+    leave_forecasts as robustness_leave,
+)
+from statecraft.analysis.draws import draw_block, uncertain_inputs
+from statecraft.analysis.kernel import model_generator
 from statecraft.analysis.winners import TIE
-from statecraft.arrays import Batch, scenario_batch
+from statecraft.arrays import Batch, draw_batch, scenario_batch
 from statecraft.errors import MemoryLimitError
-from statecraft.models import Compromise, get_model
+from statecraft.models import Compromise, Model, get_model
+from statecraft.models.base import Output
 
 NAN = float("nan")
 
@@ -291,3 +299,193 @@ def test_no_variants_give_no_forecasts_and_a_linked_model_has_no_fast_leavers() 
     assert variant_forecasts(Compromise(), batch, []).shape == (0, 1, 2)
     with pytest.raises(ValueError, match=r"^leave_forecasts is for one-issue models$"):
         levers_leave(get_model("spatial"), batch, [0])
+
+
+class _Dice(Model):
+    """A stand-in stochastic one-issue model whose forecast is simple to follow: on each
+    draw and issue, the sum of the saliences of the actors taking part plus ``u``, the
+    first number its generator gives (one number per run, so every run seeded alike adds
+    the same ``u``, and a run seeded otherwise adds another)."""
+
+    name = "dice-stand-in"
+    title = "dice"
+    citation = "none: a test stand-in"
+    stochastic = True
+
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        return {}
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        u = rng.random()
+        return Output(forecasts=np.nansum(batch.salience, axis=1) + u)
+
+
+class _LinkedDice(_Dice):
+    links_issues = True
+
+
+def _u(seed: int) -> float:
+    """The first number of the stand-in's generator for ``seed`` (block 0)."""
+    return float(model_generator(seed, 0, _Dice()).random())
+
+
+# Actors a0, a1, a2 on issues i0, i1; a2 sits i1 out. Saliences per draw (draw 0; draw 1):
+# a0 0.5, 0.25; 1, 1.  a1 0.25, 0.5; 0.5, 0.5.  a2 0.125, -; 0.25, -.
+_DICE = _batch(
+    [[10, 20], [30, 40], [50, NAN]],
+    [
+        [[0.5, 0.25], [0.25, 0.5], [0.125, 0]],
+        [[1, 1], [0.5, 0.5], [0.25, 0]],
+    ],
+    [0, 0],
+    [100, 100],
+)
+DICE = replace(_DICE, present=_DICE.present[0])  # (actors, issues), as leave_forecasts reads it
+# Salience sums per draw and issue: draw 0: i0 0.5 + 0.25 + 0.125 = 0.875, i1 0.25 + 0.5 =
+# 0.75; draw 1: i0 1 + 0.5 + 0.25 = 1.75, i1 1 + 0.5 = 1.5.
+DICE_SUMS = np.array([[0.875, 0.75], [1.75, 1.5]])
+# a0's salience on i0 set to 0: i0 becomes 0.25 + 0.125 = 0.375 (draw 0), 0.5 + 0.25 = 0.75.
+A0_QUIET = LeverInput(
+    key="a0:i0:salience",
+    kind="salience",
+    actor="a0",
+    issue="i0",
+    a=0,
+    columns=(0,),
+    value=0.5,
+    low=0.0,
+    high=1.0,
+    bounds=(0.0, 1.0),
+    ranged=False,
+)
+QUIET_SUMS = np.array([[0.375, 0.75], [0.75, 1.5]])
+
+
+@pytest.mark.parametrize("model", [_Dice(), _LinkedDice()], ids=["one-issue", "linked"])
+def test_variant_forecasts_pass_their_seed_to_every_run(model: Model) -> None:
+    """Every run, the batch's own and each variant's (per issue for a one-issue model, at
+    once for a linked one), is seeded with ``seed`` (0 when not given): each forecast is its
+    salience sum plus u(seed), never u of another seed."""
+    assert _u(0) != _u(7)  # else the test could not tell the seeds apart
+    variants: list[Variant] = [(), ((A0_QUIET, 0.0),)]
+    expected = np.stack([DICE_SUMS, QUIET_SUMS])
+    for seed in (0, 7):
+        got = variant_forecasts(model, DICE, variants, seed=seed)
+        np.testing.assert_allclose(got, expected + _u(seed), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        variant_forecasts(model, DICE, variants), expected + _u(0), rtol=0, atol=1e-12
+    )
+
+
+def test_leave_forecasts_pass_their_seed_to_every_run() -> None:
+    """Without a0 (row 0): i0 0.25 + 0.125 = 0.375 (draw 0), 0.5 + 0.25 = 0.75; i1 0.5
+    alone, 0.5. Without a2 (row 2): i0 0.75, 1.5; i1 unchanged (a2 sits it out: the
+    base's 0.75, 1.5). Each plus u(seed), the base included when it is worked out here."""
+    expected = np.array([[[0.375, 0.5], [0.75, 0.5]], [[0.75, 0.75], [1.5, 1.5]]])
+    for seed in (0, 7):
+        got = levers_leave(_Dice(), DICE, [0, 2], seed=seed)
+        np.testing.assert_allclose(got, expected + _u(seed), rtol=0, atol=1e-12)
+        scenario = cast(Any, SimpleNamespace(actor_ids=("a0", "a1", "a2")))
+        base = DICE_SUMS + _u(seed)
+        got = robustness_leave(_Dice(), scenario, ["a0", "a2"], DICE, {}, base, seed)
+        np.testing.assert_allclose(got, expected + _u(seed), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        levers_leave(_Dice(), DICE, [0, 2]), expected + _u(0), rtol=0, atol=1e-12
+    )
+
+
+def test_a_linked_models_leaver_keeps_the_draws_of_those_who_stay() -> None:
+    """A linked model's leaver is a run of the scenario without it, on the draws of the
+    inputs that scenario still has. a, b, c on x (saliences 0.5, 0.25, 0.125, every number
+    ranged by perturb); two draws of a's salience (0.4, 0.6) and b's (0.2, 0.3). The linked
+    stand-in forecasts the salience sum + u(7) (seed 7). Without a: b's draws + c's 0.125 =
+    0.325, 0.425; without c: a's + b's draws = 0.6, 0.9. No leavers: an empty (0, 2, 1)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": i, "capability": 1, "stances": {"x": {"position": p, "salience": s}}}
+                for i, p, s in (("a", 100, 0.5), ("b", 0, 0.25), ("c", 50, 0.125))
+            ],
+            "perturb": {"relative": 0.1},
+        }
+    )
+    draws = {"a:x:salience": np.array([0.4, 0.6]), "b:x:salience": np.array([0.2, 0.3])}
+    batch = draw_batch(scenario, draws, 2)
+    base = np.zeros((2, 1))  # a linked model's leavers do not read it
+    got = robustness_leave(_LinkedDice(), scenario, ["a", "c"], batch, draws, base, 7)
+    expected = np.array([[[0.325], [0.425]], [[0.6], [0.9]]]) + _u(7)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    none = robustness_leave(_LinkedDice(), scenario, [], batch, draws, base, 7)
+    assert none.shape == (0, 2, 1)
+
+
+@pytest.mark.parametrize("model", [_Dice(), _LinkedDice()], ids=["one-issue", "linked"])
+def test_robustness_seeds_every_run_alike(model: Model) -> None:
+    """a (salience 0.5), b (0.25), c (0) on x; no uncertain input, 3 draws, seed 7; goal:
+    a's target 100 on x, so the goal is -(100 - forecast), rising with the forecast (salience
+    sum + u(7) < 100). Lever 0, a's salience 0.25 -> 0.75 (swing +1): sums 0.5 -> 1.0, the
+    goal +0.5 in every draw: robustness 1. Lever 1 (swing 0): no direction, None. c leaving
+    (salience 0) changes nothing: the goal's change is exactly 0 when the leaver's run and
+    the base are seeded alike, matching neither +1 nor -1: 0 and 0 (a run seeded otherwise
+    adds another u, and one of the two would be 1)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": i, "capability": 1, "stances": {"x": {"position": p, "salience": s}}}
+                for i, p, s in (("a", 100, 0.5), ("b", 0, 0.25), ("c", 50, 0))
+            ],
+        }
+    )
+    lever = replace(A0_QUIET, key="a:x:salience", actor="a", issue="x", low=0.25, high=0.75)
+    got = robustness(
+        model,
+        scenario,
+        Goal("a", 0, (0,), {0: 100.0}),
+        [lever, lever],
+        np.array([1.0, 0.0]),
+        [("c", 1.0), ("c", -1.0)],
+        [],
+        3,
+        7,
+    )
+    assert got == [1.0, None, 0.0, 0.0]
+
+
+def test_robustness_reads_the_first_block_of_its_seeds_draws() -> None:
+    """a (salience 0.5), b (salience 0.25, drawn uniform on 0..0.5); the lever moves a's
+    salience 0.25 -> 0.75 (swing +1); the goal, a's target T = 0.9 + u(7) on x (the stand-in
+    forecasts the salience sum + u(7)). With b's draw s: low end f - T = s - 0.65 < 0, high
+    end s - 0.15; the goal's change |s - 0.65| - |s - 0.15| is 0.5 for s <= 0.15 and
+    0.8 - 2 s above, so > 0 exactly when s < 0.4. Robustness: the share of b's draws below
+    0.4 in block 0 of seed 7, the draws ``draw_block`` gives (the analytic share is 0.8)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "duo",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 100, "salience": 0.5}}},
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {
+                            "position": 0,
+                            "salience": {"value": 0.25, "low": 0, "high": 0.5, "dist": "uniform"},
+                        }
+                    },
+                },
+            ],
+        }
+    )
+    unc = uncertain_inputs(scenario, actual=False)
+    assert [i.key for i in unc] == ["b:x:salience"]
+    share = float(np.mean(draw_block(scenario, unc, 7, 0, 200)["b:x:salience"] < 0.4))
+    assert abs(share - 0.8) < 0.1  # 200 uniform draws: the binomial sd is 0.028
+    lever = replace(A0_QUIET, key="a:x:salience", actor="a", issue="x", low=0.25, high=0.75)
+    goal = Goal("a", 0, (0,), {0: 0.9 + _u(7)})
+    got = robustness(_Dice(), scenario, goal, [lever], np.array([1.0]), [], unc, 200, 7)
+    assert got == [pytest.approx(share, abs=1e-12)]

@@ -1,0 +1,216 @@
+"""More of the advice's parts by hand (issue 22): how ``analysis/_levers.py`` builds the
+batches it runs, the variants' draws (variant-major) and the fields of a batch cut down to
+one issue, read through stand-in models whose forecast adds up fields of their batch."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import statecraft as sc
+from statecraft.analysis._closed import compromise_derivative
+from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, variant_forecasts
+from statecraft.analysis._levers import leave_forecasts as levers_leave
+from statecraft.arrays import Batch
+from statecraft.models import Model
+from statecraft.models.base import Output
+
+
+class _Fields(Model):
+    """A stand-in one-issue model: on each draw and issue, the status quo + the number of
+    actors taking part + the scale's width + the sum of the capabilities there."""
+
+    name = "fields-stand-in"
+    title = "fields"
+    citation = "none: a test stand-in"
+
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        return {}
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        f = (
+            batch.status_quo
+            + batch.present.sum(axis=0)
+            + (batch.high - batch.low)
+            + batch.capability.sum(axis=1)
+        )
+        return Output(forecasts=f)
+
+
+class _LinkedFields(_Fields):
+    """The same, linking the issues, plus the sum of the actors' overall powers per draw."""
+
+    links_issues = True
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        f = super().evaluate(batch, rng).forecasts + batch.power.sum(axis=1)[:, None]
+        return Output(forecasts=f)
+
+
+# Two draws; a0 on i0 and i1, a1 on i0 only; status quos 10, 20 (draw 0) and 30, 40 (draw
+# 1); scales 0..100 and 0..200; every capability 1 where present; powers 1, 2 and 3, 4.
+BATCH = Batch(
+    actor_ids=("a0", "a1"),
+    issue_ids=("i0", "i1"),
+    capability=np.array([[[1.0, 1.0], [1.0, 0.0]]] * 2),
+    position=np.array([[[10.0, 20.0], [30.0, np.nan]]] * 2),
+    salience=np.array([[[0.5, 0.5], [0.5, 0.0]]] * 2),
+    power=np.array([[1.0, 2.0], [3.0, 4.0]]),
+    present=np.array([[True, True], [True, False]]),
+    status_quo=np.array([[10.0, 20.0], [30.0, 40.0]]),
+    low=np.array([0.0, 0.0]),
+    high=np.array([100.0, 200.0]),
+    actual=np.array([np.nan, np.nan]),
+)
+
+
+def _power(a: int, columns: tuple[int, ...]) -> LeverInput:
+    return LeverInput(
+        key=f"a{a}:capability",
+        kind="power",
+        actor=f"a{a}",
+        issue=None,
+        a=a,
+        columns=columns,
+        value=1.0,
+        low=0.0,
+        high=10.0,
+        bounds=(0.0, float("inf")),
+        ranged=False,
+    )
+
+
+# v1: a1's power 5 (its capability on i0, its only issue, too); v2: a0's power 7 (on i0, i1).
+VARIANTS: list[Variant] = [(), ((_power(1, (0,)), 5.0),), ((_power(0, (0, 1)), 7.0),)]
+# One-issue forecasts, status quo + taking part + width + capabilities:
+#   as coded: i0 10 + 2 + 100 + 2 = 114 (draw 0), 30 + 2 + 100 + 2 = 134 (draw 1);
+#             i1 20 + 1 + 200 + 1 = 222, 40 + 1 + 200 + 1 = 242;
+#   v1:       i0 capabilities 1 + 5: 118, 138; i1 as coded, 222, 242;
+#   v2:       i0 capabilities 7 + 1: 120, 140; i1 capability 7: 228, 248.
+ONE_ISSUE = np.array(
+    [[[114, 222], [134, 242]], [[118, 222], [138, 242]], [[120, 228], [140, 248]]], dtype=float
+)
+# The linked stand-in adds the powers' sum per draw: as coded 1 + 2 = 3, 3 + 4 = 7; v1
+# 1 + 5 = 6, 3 + 5 = 8; v2 7 + 2 = 9, 7 + 4 = 11.
+POWERS = np.array([[3, 7], [6, 8], [9, 11]], dtype=float)[..., None]
+
+
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [(_Fields(), ONE_ISSUE), (_LinkedFields(), ONE_ISSUE + POWERS)],
+    ids=["one-issue", "linked"],
+)
+def test_each_variant_runs_on_its_own_draws_and_issues(model: Model, expected: np.ndarray) -> None:
+    """Each variant's rows of an expanded batch hold the batch's draws in order (status quo
+    and power per draw), and a one-issue run's batch holds that issue's presence, scale and
+    status quo only (i0's run has two variants, v1 and v2; i1's, v2 alone)."""
+    got = variant_forecasts(model, replace(BATCH), VARIANTS)
+    np.testing.assert_array_equal(got, expected)
+
+
+# i0: a0 alone (capability 1); i1: a0 (capability 2) and a1 (capability 5); status quos,
+# scales and draws as BATCH's.
+ALONE = replace(
+    BATCH,
+    capability=np.array([[[1.0, 2.0], [0.0, 5.0]]] * 2),
+    position=np.array([[[10.0, 20.0], [np.nan, 30.0]]] * 2),
+    salience=np.array([[[0.5, 0.5], [0.0, 0.5]]] * 2),
+    present=np.array([[True, True], [False, True]]),
+)
+
+
+def test_a_leaver_is_run_only_where_others_stay() -> None:
+    """``_Fields`` (status quo + taking part + width + capabilities). As coded: i0 10 + 1 +
+    100 + 1 = 112 (draw 0), 132 (draw 1); i1 20 + 2 + 200 + 7 = 229, 249. a0 leaving: i0
+    keeps 112, 132 (no one would stay: not run); i1 with a1 alone 20 + 1 + 200 + 5 = 226,
+    246. a1 leaving: i0 keeps 112, 132 (a1 is not on it); i1 with a0 alone 223, 243."""
+    got = levers_leave(_Fields(), ALONE, [0, 1])
+    expected = [[[112, 226], [132, 246]], [[112, 223], [132, 243]]]
+    np.testing.assert_array_equal(got, np.array(expected, dtype=float))
+
+
+def test_lever_inputs_on_chosen_issues_by_hand() -> None:
+    """a (capability 2) sits x out and takes part in y with its own capability 4; b
+    (capability 3) is on x and y without one. In scenario order: a has no overall lever
+    (its only stance sets its own capability), then a's y numbers (position 10, salience
+    0.5, capability 4: the stance's, not the overall 2); b's overall capability 3 on the
+    issues where it sets none (x, y: columns 0, 1; default range 3/2 to 3 x 2), then b's x
+    and y numbers. Asked for y alone: the same less b's x numbers, b's overall lever on y
+    (column 1) only."""
+    s = sc.Scenario.model_validate(
+        {
+            "name": "two issues",
+            "issues": [{"id": "x", "label": "X"}, {"id": "y", "label": "Y"}],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 2,
+                    "stances": {"y": {"position": 10, "salience": 0.5, "capability": 4}},
+                },
+                {
+                    "id": "b",
+                    "capability": 3,
+                    "stances": {
+                        "x": {"position": 60, "salience": 0.25},
+                        "y": {"position": 70, "salience": 0.75},
+                    },
+                },
+            ],
+        }
+    )
+
+    def rows(issues: list[str] | None) -> list[tuple[object, ...]]:
+        return [
+            (i.key, i.kind, i.actor, i.issue, i.a, i.columns, i.value, i.low, i.high)
+            for i in lever_inputs(s, issues=issues)
+        ]
+
+    a_y = [
+        ("a:y:position", "position", "a", "y", 0, (1,), 10.0, 0.0, 100.0),
+        ("a:y:salience", "salience", "a", "y", 0, (1,), 0.5, 0.0, 1.0),
+        ("a:y:capability", "capability", "a", "y", 0, (1,), 4.0, 2.0, 8.0),
+    ]
+    b_x = [
+        ("b:x:position", "position", "b", "x", 1, (0,), 60.0, 0.0, 100.0),
+        ("b:x:salience", "salience", "b", "x", 1, (0,), 0.25, 0.0, 1.0),
+        ("b:x:capability", "capability", "b", "x", 1, (0,), 3.0, 1.5, 6.0),
+    ]
+    b_y = [
+        ("b:y:position", "position", "b", "y", 1, (1,), 70.0, 0.0, 100.0),
+        ("b:y:salience", "salience", "b", "y", 1, (1,), 0.75, 0.0, 1.0),
+        ("b:y:capability", "capability", "b", "y", 1, (1,), 3.0, 1.5, 6.0),
+    ]
+    b_all = ("b:capability", "power", "b", None, 1, (0, 1), 3.0, 1.5, 6.0)
+    assert rows(None) == [*a_y, b_all, *b_x, *b_y]
+    assert rows(["y"]) == [*a_y, (*b_all[:5], (1,), *b_all[6:]), *b_y]
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("position", 0.5), ("salience", -10.0), ("capability", -5.0)],
+)
+def test_the_compromise_derivative_is_nan_without_warning_where_no_weight(
+    kind: str, expected: float
+) -> None:
+    """One draw; i0: a0 at 10 and a1 at 30, capabilities 1, saliences 0.5 (W = 1, forecast
+    20); i1: the same actors with salience 0 (W = 0). a0's input on both issues: on i0 the
+    derivative w / W = 0.5 (position), c (x - 20) / W = -10 (salience), s (x - 20) / W = -5
+    (capability); on i1 0/0 and 0 x NaN / 0: NaN, with no RuntimeWarning (numpy's 0/0 is an
+    "invalid" operation, which the function silences)."""
+    batch = replace(
+        BATCH,
+        capability=np.ones((1, 2, 2)),
+        position=np.array([[[10.0, 10.0], [30.0, 30.0]]]),
+        salience=np.array([[[0.5, 0.0], [0.5, 0.0]]]),
+        power=np.ones((1, 2)),
+        present=np.ones((2, 2), dtype=bool),
+        status_quo=np.array([[np.nan, np.nan]]),
+    )
+    item = replace(_power(0, (0, 1)), kind=kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = compromise_derivative(batch, item)
+    np.testing.assert_array_equal(got, [[expected, np.nan]])
