@@ -331,7 +331,7 @@ def _u(seed: int) -> float:
 
 # Actors a0, a1, a2 on issues i0, i1; a2 sits i1 out. Saliences per draw (draw 0; draw 1):
 # a0 0.5, 0.25; 1, 1.  a1 0.25, 0.5; 0.5, 0.5.  a2 0.125, -; 0.25, -.
-_DICE = _batch(
+DICE = _batch(
     [[10, 20], [30, 40], [50, NAN]],
     [
         [[0.5, 0.25], [0.25, 0.5], [0.125, 0]],
@@ -340,7 +340,6 @@ _DICE = _batch(
     [0, 0],
     [100, 100],
 )
-DICE = replace(_DICE, present=_DICE.present[0])  # (actors, issues), as leave_forecasts reads it
 # Salience sums per draw and issue: draw 0: i0 0.5 + 0.25 + 0.125 = 0.875, i1 0.25 + 0.5 =
 # 0.75; draw 1: i0 1 + 0.5 + 0.25 = 1.75, i1 1 + 0.5 = 1.5.
 DICE_SUMS = np.array([[0.875, 0.75], [1.75, 1.5]])
