@@ -12,8 +12,10 @@ import pytest
 
 import statecraft as sc
 from statecraft.analysis._closed import compromise_derivative
+from statecraft.analysis._goals import margins, winner_labels
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, variant_forecasts
 from statecraft.analysis._levers import leave_forecasts as levers_leave
+from statecraft.analysis.winners import TIE
 from statecraft.arrays import Batch
 from statecraft.models import Model
 from statecraft.models.base import Output
@@ -214,3 +216,88 @@ def test_the_compromise_derivative_is_nan_without_warning_where_no_weight(
         warnings.simplefilter("error")
         got = compromise_derivative(batch, item)
     np.testing.assert_array_equal(got, [[expected, np.nan]])
+
+
+# Three actors on two issues, scales 0..100, status quos 50 and 50, every salience 0.5 in
+# both draws: a0 stands at 90, 10; a1 at 10, 90; a2 at 60, 60.
+_THREE = Batch(
+    actor_ids=("a0", "a1", "a2"),
+    issue_ids=("i0", "i1"),
+    capability=np.ones((2, 3, 2)),
+    position=np.tile(np.array([[90.0, 10.0], [10.0, 90.0], [60.0, 60.0]]), (2, 1, 1)),
+    salience=np.full((2, 3, 2), 0.5),
+    power=np.ones((2, 3)),
+    present=np.ones((3, 2), dtype=bool),
+    status_quo=np.full((2, 2), 50.0),
+    low=np.zeros(2),
+    high=np.full(2, 100.0),
+    actual=np.full(2, np.nan),
+)
+
+
+def test_an_issue_without_a_forecast_counts_for_no_ones_gain() -> None:
+    """Where the model gives no forecast of an issue (NaN: not applicable there, or no run
+    in that draw), the winner is ranked on the other issues, as ``winners`` leaves an issue
+    without an outcome out; with no forecast at all, nobody wins. Gains are
+    (|q - x| - |o - x|) / 100 per issue, averaged over the issues counted (equal saliences).
+
+    Variant 0, draw 0, outcome (70, 30): a0 (40 - 20 + 40 - 20) / 2 / 100 = 0.2;
+    a1 (40 - 60 + 40 - 60) / 200 = -0.2; a2 (10 - 10 + 10 - 30) / 200 = -0.1: a0 wins.
+    Variant 0, draw 1, outcome (70, none): i0 alone: a0 0.2, a1 -0.2, a2 0: a0 wins.
+    Variant 1, draw 0, outcome (40, none): a0 (40 - 50) / 100 = -0.1, a1 (40 - 30) / 100 =
+    0.1, a2 (10 - 20) / 100 = -0.1: a1 wins. (Read as an outcome of 0 on i1, as the code
+    once did: a0 (-0.1 + 0.3) / 2 = 0.1, a1 (0.1 - 0.5) / 2 = -0.2, a2 (-0.1 - 0.5) / 2 =
+    -0.3: a0 would have won.) Variant 1, draw 1, no forecast: every gain 0, no winner.
+    a0's lead over the best other (or TIE if that is higher): 0.2 - TIE, 0.2 - TIE,
+    -0.1 - 0.1 = -0.2, 0 - TIE."""
+    f = np.array([[[70.0, 30.0], [70.0, np.nan]], [[40.0, np.nan], [np.nan, np.nan]]])
+    np.testing.assert_array_equal(winner_labels(f, _THREE, [0, 1, 2]), [[0, 0], [1, -1]])
+    np.testing.assert_allclose(
+        margins(f, _THREE, [0, 1, 2], 0), [[0.2 - TIE, 0.2 - TIE], [-0.2, -TIE]], rtol=1e-12
+    )
+
+
+def test_a_sweep_names_no_winner_where_the_model_gives_no_forecast() -> None:
+    """The spatial model gives no forecast when an actor cares about no issue: with a's
+    only salience swept to 0, that point has no forecast and so no biggest winner (it was
+    once named b, the actor nearest to an outcome of 0 on both issues)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "no forecast",
+            "issues": [
+                {"id": i, "label": i, "scale": {"low": 0, "high": 100}, "status_quo": 50}
+                for i in ("x", "y")
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 90, "salience": 0.5},
+                        "y": {"position": 70, "salience": 0.0},
+                    },
+                },
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 10, "salience": 0.5},
+                        "y": {"position": 20, "salience": 0.5},
+                    },
+                },
+                {
+                    "id": "c",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 60, "salience": 0.5},
+                        "y": {"position": 80, "salience": 0.5},
+                    },
+                },
+            ],
+        }
+    )
+    swept = sc.sweep(scenario, "a:x:salience", 0.0, 0.5, 2, model="spatial")
+    first = swept.to_dict()["points"][0]
+    assert first["value"] == 0.0
+    assert first["forecasts"] == {"x": None, "y": None}
+    assert first["winner"] is None

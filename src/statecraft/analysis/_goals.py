@@ -82,11 +82,13 @@ def goal_gradient(goal: Goal, forecasts: np.ndarray, batch: Batch) -> np.ndarray
 
 
 def _all_gains(forecasts: np.ndarray, batch: Batch, rows: Sequence[int]) -> np.ndarray:
-    """Every ranked actor's gain (..., D, ranked), over the issues with a status quo."""
+    """Every ranked actor's gain (..., D, ranked), over the issues with a status quo and a
+    forecast: where the model gives none (NaN), the issue counts for nobody in that draw, as
+    :func:`statecraft.analysis.winners.winners` leaves out an issue without an outcome."""
     cols = np.flatnonzero(batch.has_status_quo)
     x = batch.position[:, rows][:, :, cols]
-    s = batch.salience[:, rows][:, :, cols]
-    o = np.nan_to_num(forecasts[..., cols], nan=0.0)
+    o = forecasts[..., cols]
+    s = np.where(np.isnan(o)[..., None, :], 0.0, batch.salience[:, rows][:, :, cols])
     gain, _ = gains(x, s, o, batch.status_quo[:, cols], batch.width[cols])
     return gain
 
