@@ -15,8 +15,10 @@ from statecraft.analysis._closed import compromise_derivative
 from statecraft.analysis._goals import margins, winner_labels
 from statecraft.analysis._levers import LeverInput, Variant, lever_inputs, variant_forecasts
 from statecraft.analysis._levers import leave_forecasts as levers_leave
+from statecraft.analysis._robustness import leave_forecasts as robustness_leave
+from statecraft.analysis.kernel import model_generator
 from statecraft.analysis.winners import TIE
-from statecraft.arrays import Batch
+from statecraft.arrays import Batch, draw_batch
 from statecraft.models import Model
 from statecraft.models.base import Output
 
@@ -301,3 +303,93 @@ def test_a_sweep_names_no_winner_where_the_model_gives_no_forecast() -> None:
     assert first["value"] == 0.0
     assert first["forecasts"] == {"x": None, "y": None}
     assert first["winner"] is None
+
+
+class _Recorder(Model):
+    """A stand-in one-issue model that keeps every batch it is given and forecasts 0."""
+
+    name = "recorder-stand-in"
+    title = "recorder"
+    citation = "none: a test stand-in"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Batch] = []
+
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        return {}
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        self.seen.append(batch)
+        return Output(forecasts=np.zeros((batch.size, len(batch.issue_ids))))
+
+
+def test_a_leavers_batch_is_a_batch_of_those_who_stay() -> None:
+    """The batch a one-issue model gets for the leavers of an issue keeps the Batch contract
+    for the k - 1 actors who stay (a model of one power per actor, or one that picks its
+    actors with ``present`` as a mask, reads it so): one name per row, ``present`` booleans
+    (k - 1, 1), ``power`` (draws, k - 1) of those rows. _THREE with powers 1, 2, 3 (draw 0)
+    and 4, 5, 6 (draw 1); a0 and a2 leave: on each issue the rows kept are (a1, a2) for a0
+    and (a0, a1) for a2, stacked leaver by leaver: powers (2, 3), (5, 6), (1, 2), (4, 5)."""
+    batch = replace(_THREE, power=np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    model = _Recorder()
+    levers_leave(model, batch, [0, 2], base=np.zeros((2, 2)))
+    assert len(model.seen) == 2  # one run per issue (the base is given)
+    for j, sub in enumerate(model.seen):
+        assert sub.issue_ids == (f"i{j}",)
+        assert len(sub.actor_ids) == sub.position.shape[1] == 2
+        assert sub.present.dtype == np.bool_
+        assert sub.present.shape == (2, 1)
+        assert sub.present.all()
+        np.testing.assert_array_equal(sub.power, [[2, 3], [5, 6], [1, 2], [4, 5]])
+
+
+class _PerDraw(Model):
+    """A stand-in stochastic linked model that draws one number per draw: on each draw b,
+    every issue's forecast is the draw's salience sum plus u_b, the b-th number its
+    generator gives."""
+
+    name = "per-draw-stand-in"
+    title = "per draw"
+    citation = "none: a test stand-in"
+    stochastic = True
+    links_issues = True
+
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        return {}
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        u = rng.random(batch.size)
+        return Output(forecasts=np.nansum(batch.salience, axis=1) + u[:, None])
+
+
+def test_a_stochastic_models_leaver_runs_every_draw_as_the_base_does() -> None:
+    """Only a's salience is uncertain (0.4 to 0.6); two draws of it, 0.45 and 0.55; b
+    (salience 0.25) and c (0.125) are coded. Without a no input is left to draw, but a
+    stochastic model still draws in each of its draws, as in the base: each draw b of the
+    leaver's run is 0.25 + 0.125 = 0.375 plus u_b, the b-th number of seed 7's generator,
+    the same numbers the base's draw b gets (not one run's u_0 copied to every draw). A
+    deterministic model's leaver is the one run copied (the same numbers either way)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 100, "salience": {"value": 0.5, "low": 0.4, "high": 0.6}}
+                    },
+                },
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 0.25}}},
+                {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0.125}}},
+            ],
+        }
+    )
+    draws = {"a:x:salience": np.array([0.45, 0.55])}
+    batch = draw_batch(scenario, draws, 2)
+    u = model_generator(7, 0, _PerDraw()).random(2)
+    assert u[0] != u[1]  # else the test could not tell one run copied from two
+    got = robustness_leave(_PerDraw(), scenario, ["a"], batch, draws, np.zeros((2, 1)), 7)
+    np.testing.assert_allclose(got, [[[0.375 + u[0]], [0.375 + u[1]]]], rtol=0, atol=1e-12)

@@ -63,7 +63,10 @@ def leave_forecasts(
         without = apply_patch(scenario, patch)
         keys = {i.key for i in uncertain_inputs(without, actual=False)}
         kept = {k: v for k, v in draws.items() if k in keys}
-        small = draw_batch(without, kept, batch.size) if kept else scenario_batch(without)
+        # A deterministic model gives every copy of an undrawn scenario the same forecast:
+        # one run does; a stochastic one draws anew in each draw, as in the base run
+        drawn = kept or model.stochastic
+        small = draw_batch(without, kept, batch.size) if drawn else scenario_batch(without)
         f = run_model(model, small, seed=seed, budget=budget).forecasts
         out.append(np.broadcast_to(f, (batch.size, f.shape[1])))
     return np.stack(out) if out else np.empty((0, batch.size, batch.n_issues))
