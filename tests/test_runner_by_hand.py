@@ -377,14 +377,14 @@ def test_the_repr_by_hand() -> None:
         "  x: 50",
         "  y: n/a",
     ]
-    # one model: "model", not "models"
+    # one model and one issue: "model" and "issue", not "models" and "issues"
     assert repr(forecast(ONE, "compromise")).splitlines()[0] == (
-        "Forecast of 'one': 1 issues, 1 model (compromise); primary compromise"
+        "Forecast of 'one': 1 issue, 1 model (compromise); primary compromise"
     )
     # five models: the first four are named, then how many more
     five = forecast(ONE, ["compromise", "median", "nash", "kalai-smorodinsky", "expected-utility"])
     assert repr(five).splitlines()[0] == (
-        "Forecast of 'one': 1 issues, 5 models (compromise, median, nash, kalai-smorodinsky "
+        "Forecast of 'one': 1 issue, 5 models (compromise, median, nash, kalai-smorodinsky "
         "and 1 more); primary compromise"
     )
 
@@ -403,7 +403,14 @@ def test_the_repr_shows_five_issues_then_how_many_more() -> None:
         "Forecast of 'many6': 6 issues, 1 model (compromise); primary compromise",
         "  biggest winner under compromise: a (gain +0.250)",
         *[f"  i{k}: 25" for k in range(5)],
-        "  ... and 1 more issues (.to_frame() has all)",
+        "  ... and 1 more issue (.to_frame() has all)",
+    ]
+    # seven: "2 more issues" (7 - 5)
+    seven = repr(forecast(_many(7, None), "compromise")).splitlines()
+    assert seven[0] == "Forecast of 'many7': 7 issues, 1 model (compromise); primary compromise"
+    assert seven[1:] == [
+        *[f"  i{k}: 25" for k in range(5)],
+        "  ... and 2 more issues (.to_frame() has all)",
     ]
 
 

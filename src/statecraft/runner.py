@@ -216,8 +216,9 @@ class Forecast(Notebook):
 
     def _summary(self) -> list[str]:
         top = self.winners.ranking[0] if self.winners.ranking else None
+        n = len(self.issues)
         lines = [
-            f"Forecast of {self.scenario.name!r}: {len(self.issues)} issues, "
+            f"Forecast of {self.scenario.name!r}: {n} issue{'' if n == 1 else 's'}, "
             f"{len(self.models)} model{'' if len(self.models) == 1 else 's'} "
             f"({few(self.model_names, 4)}); primary {self.primary}"
         ]
@@ -229,8 +230,9 @@ class Forecast(Notebook):
             value = i.forecasts.get(self.primary)
             shown = "n/a" if value is None else f"{value:.4g}"
             lines.append(f"  {i.issue}: {shown}")
-        if len(self.issues) > 5:
-            lines.append(f"  ... and {len(self.issues) - 5} more issues (.to_frame() has all)")
+        if n > 5:
+            more = f"{n - 5} more issue{'' if n == 6 else 's'}"
+            lines.append(f"  ... and {more} (.to_frame() has all)")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
