@@ -14,11 +14,13 @@ import pytest
 from statecraft.models import spatial_blocks
 from statecraft.models.spatial import SpatialOptions, rescaled_powers, run_spatial
 from statecraft.models.spatial_blocks import (
+    _risk,
     _victory,
     bargain_points,
     elect,
     risk_utility,
     scalar_pce,
+    turn_setup,
     vote,
 )
 
@@ -253,3 +255,17 @@ def test_elections_in_chunks_draw_as_one_batch(monkeypatch: pytest.MonkeyPatch) 
     chunked = [elect(_U, *_BOTH, opts, np.random.default_rng(seed)) for seed in range(20)]
     assert [c.tolist() for c in chunked] == [w.tolist() for w in whole]
     assert len({tuple(w) for w in whole}) > 1  # the draws matter: not one choice for all
+
+
+def test_a_tie_in_real_numbers_is_a_tie_for_the_risk_attitudes() -> None:
+    """Two actors at (0.2, 0.8) and (1.0, 0.1), weights 1 and 3 on both dimensions, powers 1:
+    each is at the same distance from the other, so each position is equally likely, 1/2
+    and 1/2, and both actors are risk-neutral (0, as for an exact tie). Floating point gives
+    the two probabilities a spread of about 1e-16, which the map to risk attitudes once
+    divided by: 4/3 and -2/3 under ``mid``, outside its range [-0.5, 1]. A spread above
+    ``RISK_TIE`` is no tie: probabilities 0.5 and 0.5 + 1e-9 map to -0.5 and 1 (mid)."""
+    x = np.array([[0.2, 0.8], [1.0, 0.1]])
+    r, _ = turn_setup(x, np.array([[1.0, 1.0], [3.0, 3.0]]), np.ones(2), SpatialOptions())
+    np.testing.assert_array_equal(r, [0.0, 0.0])
+    # atol: the map divides rounding of about 1e-16 by the spread 1e-9, an error near 1e-7
+    np.testing.assert_allclose(_risk(np.array([0.5, 0.5 + 1e-9]), "mid"), [-0.5, 1.0], atol=1e-6)

@@ -51,6 +51,10 @@ MARKOV_ITERATIONS = 1000
 #: The most votes (voters x options^2 x elections) that :func:`elect` holds at once: the
 #: actors' elections of one size run in chunks of at most this many (only to bound memory).
 ELECTION_VOTES = 2e7
+#: Win probabilities that span no more than this are a tie (:func:`_risk`): they are
+#: computed to about 1e-15, so a smaller spread is rounding, and dividing by it would turn
+#: the rounding into risk attitudes, even outside their range.
+RISK_TIE = 1e-12
 
 
 class SpatialOptions(ModelOptions):
@@ -227,7 +231,7 @@ def weighted_distance(x: np.ndarray, s2: np.ndarray, y: np.ndarray) -> np.ndarra
 def _risk(p: np.ndarray, span: RiskRange) -> np.ndarray:
     """Risk attitudes from win probabilities (``bigRfromProb``): the likeliest +1."""
     lo, hi = p.min(), p.max()
-    if hi - lo <= 0:  # every position equally likely (KTAB divides by zero here)
+    if hi - lo <= RISK_TIE:  # every position equally likely (KTAB divides by zero at 0)
         return np.zeros_like(p)
     if span == "min":
         return np.asarray((p - lo) / (hi - lo))
