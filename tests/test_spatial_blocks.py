@@ -141,6 +141,40 @@ def test_an_election_batch_of_two_axes_is_its_elections_one_by_one(pce: Any) -> 
     np.testing.assert_allclose(got.sum(axis=-1), 1.0, rtol=1e-12)
 
 
+# Three options: option 0 beats 1 and 2 with probability 0.8 each (coalitions 4 to 1), 1 and
+# 2 are even (1 to 1); the diagonal is 0.5 with KTAB's coalition floor of 1e-8 (as in
+# test_spatial.py, where each answer below is worked by hand).
+_PV3 = np.array([[0.5, 0.8, 0.8], [0.2, 0.5, 0.5], [0.2, 0.5, 0.5]])
+_COAL3 = np.array([[1e-8, 4.0, 4.0], [1.0, 1e-8, 1.0], [1.0, 1.0, 1e-8]])
+
+
+@pytest.mark.parametrize("pce", ["markov-uniform", "markov-incentive"])
+@pytest.mark.parametrize("iterations", [spatial_blocks.MARKOV_ITERATIONS, 0])
+def test_markov_elections_in_a_batch_of_two_axes_by_hand(
+    pce: Any, iterations: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Markov forms on a batch of 1 x 2 elections, (..., M, M) with two batch axes and
+    M = 3 options (the second axis, 2, is not M): the election of _PV3 with all three options
+    and with option 2 masked out. By hand (test_spatial.py): uniform chain (2/3, 1/6, 1/6),
+    from row 0 of p = A p, 3x = 2.6x + 0.8 (1 - x); incentive chain (128/165, 37/330, 37/330),
+    from y = 0.1x + (1.14 / 3.7) y; two options left, 0 beats 1 with 0.8: (0.8, 0.2, 0).
+    Both by KTAB's iteration and by the squaring of the lazy chain (no iterations allowed).
+    Tolerances: the iteration stops when a step moves less than 1e-6 (uniform) or 1e-8
+    (incentive), a few times that from the limit; the squaring's limit is exact but for
+    the incentive chain's floors (1e-10 on the diagonal), which move it by 2e-9."""
+    monkeypatch.setattr(spatial_blocks, "MARKOV_ITERATIONS", iterations)
+    valid = np.array([[[True, True, True], [True, True, False]]])  # (1, 2, 3)
+    pair = valid[..., :, None] & valid[..., None, :]
+    coal = np.broadcast_to(_COAL3, (1, 2, 3, 3))
+    pv = np.broadcast_to(_PV3, (1, 2, 3, 3))
+    p = spatial_blocks._markov(pce, coal, pv, pair, valid)
+    first = [2 / 3, 1 / 6, 1 / 6] if pce == "markov-uniform" else [128 / 165, 37 / 330, 37 / 330]
+    tol = (5e-6 if pce == "markov-uniform" else 2e-8) if iterations else 5e-9
+    assert p.shape == (1, 2, 3)
+    np.testing.assert_allclose(p[0], [first, [0.8, 0.2, 0.0]], atol=tol)
+    assert p[0, 1, 2] == 0.0
+
+
 # --- the bargain (KTAB's interpolateBrgn) ----------------------------------------------------
 
 
