@@ -393,3 +393,21 @@ def test_a_stochastic_models_leaver_runs_every_draw_as_the_base_does() -> None:
     assert u[0] != u[1]  # else the test could not tell one run copied from two
     got = robustness_leave(_PerDraw(), scenario, ["a"], batch, draws, np.zeros((2, 1)), 7)
     np.testing.assert_allclose(got, [[[0.375 + u[0]], [0.375 + u[1]]]], rtol=0, atol=1e-12)
+    steady = robustness_leave(_Sums(), scenario, ["a"], batch, draws, np.zeros((2, 1)), 7)
+    np.testing.assert_allclose(steady, [[[0.375], [0.375]]], rtol=0, atol=1e-12)
+
+
+class _Sums(Model):
+    """A stand-in deterministic linked model: every issue's forecast is the draw's salience
+    sum."""
+
+    name = "sums-stand-in"
+    title = "sums"
+    citation = "none: a test stand-in"
+    links_issues = True
+
+    def not_applicable(self, batch: Batch) -> dict[str, str]:
+        return {}
+
+    def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
+        return Output(forecasts=np.nansum(batch.salience, axis=1))
