@@ -5,6 +5,7 @@ number of its generator (the seed's), so the flip point is worked out exactly.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -203,11 +204,14 @@ def test_a_pair_moves_each_input_its_fastest_way(up: float, down: float) -> None
     both ways: up at ``up`` per unit but only up to u_x = 0.25 when ``up`` is 1.5 (then no
     more: 0.375 at most), down at ``down`` per unit; Y helps only up, at 1 per unit.
 
-    Alone X gives at most max(0.375 or 2, 1.25 x 2 or 1 x 2) <= 2.5 within the reach (2),
-    Y 2: no single change, so the grid runs to 2 x REACH = 4 in steps of 0.25, total
-    cost < 4. X's progress rates, the best (closeness gained) / cost over the steps: up 1.5
-    (at t <= 0.25), down 1.25; or 1 and 1, a tie, which goes up (the first direction
-    tried). Y's rate is 1, X's at least 1 and its key first: the pair is (X, Y).
+    Within the reach (2) X alone gains at most 2.5 (down: 1.25 x 2; up only 0.375) or 2
+    (the tie), Y alone 2, all under 2.7: no single change, so the grid runs to
+    2 x REACH = 4 in steps of 0.25, total cost < 4. X's progress rate each way is the
+    best (closeness gained) / cost over its steps: up 1.5 (at t <= 0.25), down 1.25, so
+    up (at its last step, t = 2, up is only 0.375 / 2 = 0.1875; gained x cost would give
+    up 0.375 x 2 = 0.75, down 2.5 x 2 = 5: either would choose down); or 1 and 1, a tie,
+    which goes up (the first direction tried). Y's rate is 1, X's at least 1 and its key
+    first: the pair is (X, Y).
 
     Up 1.5: 1.5 min(t1, 0.25) + t2 >= 2.7 first at t1 = 0.25, t2 = 2.5 (0.375 + 2.5 =
     2.875), cost 2.75; at cost 2.5 the most is 0.375 + 2.25 = 2.625 < 2.7. Tie: |t1| + t2
@@ -287,3 +291,27 @@ def test_inputs_that_bring_the_verdict_no_closer_alone_are_not_paired() -> None:
     singles, pair = search_flips(_Echo(), _echo_batch(2), [X, Y], labels, scores)
     assert singles == []
     assert pair is None
+
+
+def test_an_input_without_a_range_takes_no_place_among_the_paired() -> None:
+    """Seven inputs: Z, a0's position on issue 0 with the range 50 to 50 (width 0: no
+    move costs anything, so none is searched), and X1 .. X6 on issues 1 .. 6. The
+    closeness is unknown (NaN, as for a threshold on an issue without a forecast), so
+    every rate is unknown: such inputs are paired after any known to help, in key order,
+    up, at most PAIRS_FROM = 6 of them: X1 .. X6 (Z, first by key, is no input).
+    The verdict changes only when u5 >= 0.9 and u6 >= 0.9: on the grid 0.25 .. 4 the
+    cheapest is X5 and X6 up by 1 each (60 and 60), cost 2. Were Z among the six, X6
+    would not be, and no pair would change the verdict."""
+    z = replace(_lever(0), low=50.0, high=50.0)
+    xs = [_lever(j) for j in range(1, 7)]
+
+    def labels(f: np.ndarray) -> np.ndarray:
+        u = _u(f)
+        return ((u[:, 5] >= 0.9) & (u[:, 6] >= 0.9)).astype(int)
+
+    def scores(f: np.ndarray) -> np.ndarray:
+        return np.full(f.shape[0], np.nan)
+
+    singles, pair = search_flips(_Echo(), _echo_batch(7), [z, *xs], labels, scores)
+    assert singles == []
+    assert pair == ((xs[4], 60.0), (xs[5], 60.0), 2.0, 1)
