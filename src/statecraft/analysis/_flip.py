@@ -9,12 +9,17 @@ costs 1.
 - One input at a time: each input is moved up and down in steps of :data:`STEP` range units
   out to :data:`REACH` (never past what the number may be), all in one batched run; the
   first step that changes the verdict is then narrowed by bisection to 1/4096 of a step.
-  A verdict that changes and changes back within one step is missed.
+  A verdict that changes and changes back within one step is missed. Where both
+  directions change it at the same cost, the change down is reported.
 - Two at once: the :data:`PAIRS_FROM` inputs that bring the verdict closest per unit of
   change (the winner's lead over the runner-up, or the forecast's distance from the
-  threshold) are paired, each moved in its own helpful direction on a grid of
-  :data:`GRID` x :data:`GRID` steps up to the cost of the best single change; the cheapest
-  pair that changes the verdict is kept (to the grid's resolution).
+  threshold) are paired, each moved in its own helpful direction (the faster one, up on
+  a tie) on a grid of :data:`GRID` x :data:`GRID` steps up to the cost of the best single
+  change (to twice :data:`REACH` without one); the cheapest pair that changes the verdict,
+  within both inputs' bounds and cheaper than the best single change, is kept (to the
+  grid's resolution). An input that brings the verdict no closer on its own is not
+  paired; inputs whose progress is unknown (a NaN closeness) come after the others, in
+  key order.
 """
 
 from __future__ import annotations
