@@ -14,6 +14,7 @@ import pytest
 from statecraft.models import spatial_blocks
 from statecraft.models.spatial import SpatialOptions, rescaled_powers, run_spatial
 from statecraft.models.spatial_blocks import (
+    RISK_TIE,
     _risk,
     _victory,
     bargain_points,
@@ -301,5 +302,7 @@ def test_a_tie_in_real_numbers_is_a_tie_for_the_risk_attitudes() -> None:
     x = np.array([[0.2, 0.8], [1.0, 0.1]])
     r, _ = turn_setup(x, np.array([[1.0, 1.0], [3.0, 3.0]]), np.ones(2), SpatialOptions())
     np.testing.assert_array_equal(r, [0.0, 0.0])
+    # a spread of exactly RISK_TIE is a tie (0 and 1e-12: hi - lo is 1e-12 exactly)
+    np.testing.assert_array_equal(_risk(np.array([0.0, RISK_TIE]), "mid"), [0.0, 0.0])
     # atol: the map divides rounding of about 1e-16 by the spread 1e-9, an error near 1e-7
     np.testing.assert_allclose(_risk(np.array([0.5, 0.5 + 1e-9]), "mid"), [-0.5, 1.0], atol=1e-6)
