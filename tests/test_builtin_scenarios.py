@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.resources
+from typing import Any
 
 import pytest
+import yaml
 
 import statecraft as sc
 
@@ -75,6 +77,47 @@ def test_karabakh_forecasts_every_issue_with_every_model() -> None:
         for model in f.model_names:
             value = item.forecasts[model]
             assert value is not None
-            assert 0 <= value <= 100
+            assert 0 <= value <= 100  # a sanity check only: the next test checks the numbers
     assert f.actual_winners is not None
     assert len(f.winners.ranking) == len(f.scenario.actors)
+
+
+def _number(quantity: Any) -> float:
+    """A number of the scenario file: plain, or the ``value`` of ``{value, low, high, ...}``."""
+    return float(quantity["value"] if isinstance(quantity, dict) else quantity)
+
+
+def test_karabakh_compromise_and_median_from_the_file_by_hand() -> None:
+    """Each Karabakh issue's compromise and median, worked here from the scenario file read
+    with PyYAML alone (not Statecraft's reader): an actor's weight on an issue is its
+    capability there (the stance's own, else its overall one) times its salience; the
+    compromise is the weighted mean of the positions (Achen 2006, docs/models/compromise.md)
+    and the median the position that beats every other in pairwise votes, each actor voting,
+    with its weight, for the one strictly nearer (Black 1958, by brute force). On every issue
+    one position beats all others, so there is no tie to split."""
+    text = (importlib.resources.files("statecraft.scenarios") / "karabakh-2020.yaml").read_text()
+    data = yaml.safe_load(text)
+    forecast = {
+        i.issue: i.forecasts for i in sc.forecast("karabakh-2020", ["compromise", "median"]).issues
+    }
+    assert set(forecast) == {i["id"] for i in data["issues"]}
+    for issue in data["issues"]:
+        rows = []
+        for actor in data["actors"]:
+            stance = actor.get("stances", {}).get(issue["id"])
+            if stance is None:
+                continue
+            own = stance.get("capability")
+            capability = _number(own if own is not None else actor["capability"])
+            rows.append((capability * _number(stance["salience"]), _number(stance["position"])))
+        mean = sum(w * x for w, x in rows) / sum(w for w, _ in rows)
+        # rel: the two sums are added in another order than the model's
+        assert forecast[issue["id"]]["compromise"] == pytest.approx(mean, rel=1e-12, abs=0)
+
+        def beats(p: float, q: float, rows: list[tuple[float, float]] = rows) -> bool:
+            near_p = sum(w for w, x in rows if abs(x - p) < abs(x - q))
+            return near_p > sum(w for w, x in rows if abs(x - q) < abs(x - p))
+
+        places = {x for _, x in rows}
+        (winner,) = [p for p in places if all(beats(p, q) for q in places - {p})]
+        assert forecast[issue["id"]]["median"] == winner
