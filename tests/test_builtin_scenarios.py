@@ -101,6 +101,7 @@ def test_karabakh_compromise_and_median_from_the_file_by_hand() -> None:
         i.issue: i.forecasts for i in sc.forecast("karabakh-2020", ["compromise", "median"]).issues
     }
     assert set(forecast) == {i["id"] for i in data["issues"]}
+    assert len(forecast) == 5  # the loop below checks five issues
     for issue in data["issues"]:
         rows = []
         for actor in data["actors"]:
