@@ -284,10 +284,15 @@ def test_a_sweep_in_json() -> None:
 def test_a_sweep_summary() -> None:
     assert SWEEP._summary() == [
         "Sweep of a:x:position in 's' (3 points) under compromise",
-        "  winners: a, b; the winner changes 1 times",
+        "  winners: a, b; the winner changes 1 time",
     ]
-    # two inputs: the grid's shape, no count of changes; None sorts as the text "None"
+    # a, b, a: two changes; a point without a winner is named last, once
+    there_and_back = replace(SWEEP, winners=("a", "b", "a"))
+    assert there_and_back._summary()[1] == "  winners: a, b; the winner changes 2 times"
+    nobody = replace(SWEEP, winners=(None, "b", None))
+    assert nobody._summary()[1] == "  winners: b, no winner; the winner changes 2 times"
+    # two inputs: the grid's shape, no count of changes
     assert GRID._summary() == [
         "Sweep of a:x:position, b:capability in 's' (2 x 2 points) under median",
-        "  winners: None, a, b",
+        "  winners: a, b, no winner",
     ]

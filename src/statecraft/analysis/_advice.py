@@ -241,9 +241,16 @@ class Sweep(Notebook):
     def _summary(self) -> list[str]:
         grid = " x ".join(str(len(a)) for a in self.axes)
         changes = len(self.changes()) if len(self.inputs) == 1 else None
+        named = sorted({w for w in self.winners if w is not None})
+        if None in self.winners:  # a point where nobody wins alone, or with no forecast
+            named.append("no winner")
         return [
             f"Sweep of {', '.join(self.inputs)} in {self.scenario!r} ({grid} points) "
             f"under {self.model}",
-            f"  winners: {', '.join(sorted({str(w) for w in self.winners}))}"
-            + ("" if changes is None else f"; the winner changes {changes} times"),
+            f"  winners: {', '.join(named)}"
+            + (
+                ""
+                if changes is None
+                else f"; the winner changes {changes} time{'' if changes == 1 else 's'}"
+            ),
         ]
