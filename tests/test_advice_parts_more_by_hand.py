@@ -411,3 +411,73 @@ class _Sums(Model):
 
     def evaluate(self, batch: Batch, rng: np.random.Generator, *, detail: bool = False) -> Output:
         return Output(forecasts=np.nansum(batch.salience, axis=1))
+
+
+class _OneIssuePerDraw(_PerDraw):
+    links_issues = False
+
+
+# a0's salience on i0, coded 0.5 in _THREE
+_A0_I0 = LeverInput(
+    key="a0:i0:salience",
+    kind="salience",
+    actor="a0",
+    issue="i0",
+    a=0,
+    columns=(0,),
+    value=0.5,
+    low=0.0,
+    high=1.0,
+    bounds=(0.0, 1.0),
+    ranged=False,
+)
+
+
+@pytest.mark.parametrize("model", [_PerDraw(), _OneIssuePerDraw()], ids=["linked", "one-issue"])
+def test_a_stochastic_models_variants_share_the_batchs_random_numbers(model: Model) -> None:
+    """Under a stochastic model every variant runs on its own from the seed, as the batch
+    does, so draw b of each variant gets u_b, the b-th number of seed 3's generator: three
+    unchanged variants give the batch's own forecasts, 0.5 x 3 = 1.5 + u_b on each issue, and
+    a0's salience on i0 set to 0 gives 1.0 + u_b there, 1.5 + u_b on i1: a difference of
+    exactly its change, as does a0's salience on i0 set to 0.25 (1.25 + u_b there). (Stacked
+    in one run, the variants would take u_2 .. u_9; a one-issue model's two changes of i0,
+    run together on it, u_0 .. u_3.)"""
+    u = model_generator(3, 0, model).random(2)[:, None]
+    variants: list[Variant] = [(), (), (), ((_A0_I0, 0.0),), ((_A0_I0, 0.25),)]
+    got = variant_forecasts(model, _THREE, variants, seed=3)
+    same = np.full((2, 2), 1.5) + u
+    changed = np.array([[1.0, 1.5], [1.0, 1.5]]) + u
+    less = np.array([[1.25, 1.5], [1.25, 1.5]]) + u
+    np.testing.assert_allclose(got, [same, same, same, changed, less], rtol=0, atol=1e-12)
+
+
+def test_a_stochastic_one_issue_models_leavers_run_one_by_one() -> None:
+    """A stochastic one-issue model's leavers are each a run of the scenario without the
+    actor, from the seed, as the base is: on the trio (a's salience drawn 0.45 and 0.55, b
+    0.25, c 0.125, all on x), without b: a's draw + 0.125 + u_b = 0.575 + u_0 and
+    0.675 + u_1; without c: a's draw + 0.25 + u_b = 0.7 + u_0 and 0.8 + u_1 (batched on x
+    together, c's rows would take u_2 and u_3)."""
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 100, "salience": {"value": 0.5, "low": 0.4, "high": 0.6}}
+                    },
+                },
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 0.25}}},
+                {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0.125}}},
+            ],
+        }
+    )
+    draws = {"a:x:salience": np.array([0.45, 0.55])}
+    batch = draw_batch(scenario, draws, 2)
+    model = _OneIssuePerDraw()
+    u = model_generator(7, 0, model).random(2)
+    got = robustness_leave(model, scenario, ["b", "c"], batch, draws, np.zeros((2, 1)), 7)
+    expected = [[[0.575 + u[0]], [0.675 + u[1]]], [[0.7 + u[0]], [0.8 + u[1]]]]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)

@@ -257,11 +257,23 @@ def variant_forecasts(
     """The model's forecasts (variants, draws, issues) on every variant of the batch's
     draws, in as few calls as the model allows: a one-issue model runs once per issue on
     the variants that touch it (the rest keep ``base``, the batch's own forecasts, worked
-    out here when not given); a linked model once on every variant. Each run goes in chunks
+    out here when not given); a linked model once on every variant. A stochastic model
+    runs each variant on its own, from ``seed``, as the batch's own forecasts are run: draw
+    b of every variant then starts from the same random numbers as draw b of the batch, so
+    that a variant differs from the batch by its change, not by other draws of the model's
+    chance (stacked in one run, identical variants would differ). Each run goes in chunks
     of draws that fit ``budget`` bytes (:func:`~statecraft.analysis.kernel.run_model`)."""
     n, d = len(variants), batch.size
     if not variants:
         return np.empty((0, d, batch.n_issues))
+    if model.stochastic:
+        every = list(range(batch.n_issues))
+        return np.stack(
+            [
+                run_model(model, _expand(batch, [v], every), seed=seed, budget=budget).forecasts
+                for v in variants
+            ]
+        )
     if model.links_issues:
         out = run_model(
             model, _expand(batch, variants, list(range(batch.n_issues))), seed=seed, budget=budget
@@ -313,7 +325,9 @@ def leave_forecasts(
     each actor (a row of the batch) in turn: on each issue, the rows of every leaver that
     takes part in it, each less that actor, stacked along the draw axis and run at once
     (the others keep ``base``). The same numbers as the scenario with the actor removed,
-    since a one-issue model reads only the actors taking part, in scenario order."""
+    since a one-issue model reads only the actors taking part, in scenario order, and,
+    for a deterministic model, whatever the draws it is stacked with (a stochastic one
+    goes through :func:`._robustness.leave_forecasts`' run per leaver instead)."""
     if model.links_issues:
         raise ValueError("leave_forecasts is for one-issue models")
     n, d = len(leavers), batch.size

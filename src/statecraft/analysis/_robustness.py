@@ -47,10 +47,11 @@ def leave_forecasts(
     budget: int = MEMORY_BUDGET,
 ) -> np.ndarray:
     """The forecasts (leavers, size, issues) of the batch's draws without each of
-    ``leavers`` in turn: one batched run per issue for a one-issue model
-    (:func:`._levers.leave_forecasts`), the scenario with the actor removed for a linked
-    one."""
-    if not model.links_issues:
+    ``leavers`` in turn: one batched run per issue for a deterministic one-issue model
+    (:func:`._levers.leave_forecasts`), a run of the scenario with the actor removed for a
+    linked or a stochastic one (from ``seed``, as the batch's own forecasts: the same
+    random numbers for the same draw)."""
+    if not model.links_issues and not model.stochastic:
         rows = [scenario.actor_ids.index(a) for a in leavers]
         return _leavers(model, batch, rows, seed=seed, base=base, budget=budget)
     from statecraft.analysis._patch import Change, Patch, apply_patch
