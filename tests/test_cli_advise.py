@@ -216,7 +216,46 @@ def test_a_sweep_table_says_whether_and_where_the_winner_changes(tmp_path: Path)
     out = runner.invoke(app, [*sweep, "--from", "1", "--to", "5.5", "--steps", "4"])
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())
-    assert "The biggest winner changes at 4 (between 1 and 5.5)." in text
+    assert "The biggest winner changes at 4 (the sweep runs from 1 to 5.5)." in text
     assert "Beta <- changes" in text  # names, not ids
     still = runner.invoke(app, [*sweep, "--from", "1", "--to", "2", "--steps", "3"])
     assert "The biggest winner stays Alpha from 1 to 2" in " ".join(still.output.split())
+
+
+def test_a_sweep_tells_a_point_without_a_forecast_from_a_tie(tmp_path: Path) -> None:
+    """The spatial model gives no forecast when an actor cares about no issue: with a's
+    only salience swept to 0 the first point has none, which the table calls "no forecast"
+    (not "no single winner", a tie) and the grid of two inputs "n/a"."""
+    import json as _json
+
+    def stances(x: float, y: float, sx: float, sy: float) -> dict[str, object]:
+        return {"x": {"position": x, "salience": sx}, "y": {"position": y, "salience": sy}}
+
+    data = {
+        "name": "no-forecast",
+        "issues": [
+            {"id": i, "label": i.upper(), "scale": {"low": 0, "high": 100}, "status_quo": 50}
+            for i in ("x", "y")
+        ],
+        "actors": [
+            {"id": "a", "capability": 1, "stances": stances(90, 70, 0.5, 0.0)},
+            {"id": "b", "capability": 1, "stances": stances(10, 20, 0.5, 0.5)},
+            {"id": "c", "capability": 1, "stances": stances(60, 80, 0.5, 0.5)},
+        ],
+    }
+    path = tmp_path / "nf.json"
+    path.write_text(_json.dumps(data), encoding="utf-8")
+    sweep = ["sweep", str(path), "-m", "spatial", "--input", "a:x:salience"]
+    one = runner.invoke(app, [*sweep, "--from", "0", "--to", "0.5", "--steps", "2"])
+    assert one.exit_code == 0, one.output
+    first = next(line for line in one.output.splitlines() if line.startswith("│            0 │"))
+    assert "no forecast" in first
+    assert "no single winner" not in one.output
+    grid = ["--input", "b:x:salience", "--from", "0.4", "--to", "0.5", "--steps", "2"]
+    two = runner.invoke(app, [*sweep, "--from", "0", "--to", "0.5", "--steps", "2", *grid])
+    assert two.exit_code == 0, two.output
+    assert "n/a = no forecast" in " ".join(two.output.split())
+    row = next(line for line in two.output.splitlines() if line.startswith("│            0 │"))
+    assert row.split("│")[2:4] == [" n/a ", " n/a "]
+    three = runner.invoke(app, [*sweep, "--from", "0", "--to", "0.5", "--steps", "3"])
+    assert "changes at 0.25 (the sweep runs from 0 to 0.5)." in " ".join(three.output.split())

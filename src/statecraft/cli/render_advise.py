@@ -124,6 +124,11 @@ def _names(s: Scenario) -> dict[str, str]:
     return {a.id: a.display_name for a in s.actors}
 
 
+def _no_forecast(row: Any) -> bool:
+    """Whether the model gave no forecast of any issue at a sweep's point."""
+    return all(x is None or x != x for x in row)  # None or NaN
+
+
 def print_sweep(s: Scenario, result: Any) -> None:
     """A one-input sweep as a table (winner changes marked), a two-input one as a grid of
     winners."""
@@ -143,10 +148,11 @@ def print_sweep(s: Scenario, result: Any) -> None:
             zip(result.values, result.forecasts, result.winners, strict=True)
         ):
             mark = " <- changes" if k in changes else ""
+            nobody = "no forecast" if _no_forecast(row) else "no single winner"
             table.add_row(
                 f"{value[0]:.4g}",
                 *(_value(s, i, x) for i, x in zip(result.issues, row, strict=True)),
-                (names.get(winner, winner) if winner else "no single winner") + mark,
+                (names.get(winner, winner) if winner else nobody) + mark,
             )
         table.caption = "Interests stay at their coded values. " + _CAVEAT
         console.print(table)
@@ -158,9 +164,11 @@ def print_sweep(s: Scenario, result: Any) -> None:
                 f"{first:.4g} to {last:.4g}: this input alone does not change the verdict."
             )
         else:
-            at = ", ".join(f"{result.values[k][0]:.4g}" for k in sorted(changes))
+            at = [f"{result.values[k][0]:.4g}" for k in sorted(changes)]
+            where = at[0] if len(at) == 1 else f"{', '.join(at[:-1])} and {at[-1]}"
             console.print(
-                f"The biggest winner changes at {at} (between {first:.4g} and {last:.4g})."
+                f"The biggest winner changes at {where} (the sweep runs from {first:.4g} to "
+                f"{last:.4g})."
             )
         return
     a, b = result.axes
@@ -173,7 +181,13 @@ def print_sweep(s: Scenario, result: Any) -> None:
     for v in b:
         grid.add_column(f"{v:.3g}", justify="center")
     for r, u in enumerate(a):
-        cells = result.winners[r * len(b) : (r + 1) * len(b)]
-        grid.add_row(f"{u:.4g}", *(w or DASH for w in cells))
-    grid.caption = f"{DASH} = no single winner. " + _CAVEAT
+        at = range(r * len(b), (r + 1) * len(b))
+        grid.add_row(
+            f"{u:.4g}",
+            *(
+                result.winners[k] or ("n/a" if _no_forecast(result.forecasts[k]) else DASH)
+                for k in at
+            ),
+        )
+    grid.caption = f"{DASH} = no single winner; n/a = no forecast. " + _CAVEAT
     console.print(grid)
