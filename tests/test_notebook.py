@@ -291,3 +291,22 @@ def test_a_forecasts_repr_says_how_many_issues_it_leaves_out() -> None:
     assert "13 issues, 1 model (compromise)" in lines[0]
     assert lines[-1] == "  ... and 8 more issues (.to_frame() has all)"
     assert len(lines) <= REPR_LINES
+
+
+def test_reprs_count_one_of_a_thing_in_the_singular() -> None:
+    """A scenario of one actor on one issue with one source: "1 actor", "1 issue", "1 source"
+    (the winners' repr: test_winners.py)."""
+    from statecraft.notebook import count
+
+    assert [count(n, "issue") for n in (0, 1, 2)] == ["0 issues", "1 issue", "2 issues"]
+    one = sc.Scenario.model_validate(
+        {
+            "name": "one",
+            "sources": [{"id": "s", "citation": "a source"}],
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": {"position": 0, "salience": 1}}}
+            ],
+        }
+    )
+    assert repr(one).splitlines()[1:] == ["  1 actor: a", "  1 issue: x", "  1 source"]

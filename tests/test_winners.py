@@ -258,3 +258,35 @@ def test_winner_records_carry_every_gain(tiny: dict[str, Any]) -> None:
         "gain": pytest.approx(0.7),
         "gain:tax": pytest.approx(0.7),
     }
+
+
+def test_the_repr_counts_actors_and_issues_by_hand() -> None:
+    """Status quo 50 on 0..100. One actor at 0 and an outcome of 25: gain (50 - 25) / 100 =
+    0.25, "1 actor over 1 issue". Two issues, a at 0 on both and b at 100 on x only, outcomes
+    25 and 40: a gains ((50 - 25) + (50 - 40)) / 2 / 100 = 0.175, b (50 - 75) / 100 = -0.25."""
+    stance = {"position": 0, "salience": 1}
+    one = sc.Scenario.model_validate(
+        {
+            "name": "one",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [{"id": "a", "capability": 1, "stances": {"x": stance}}],
+        }
+    )
+    assert repr(sc.winners(one, {"x": 25.0})).splitlines() == [
+        "Winners (outcome): 1 actor over 1 issue",
+        "  Biggest winner: a (+0.25).",
+        "  1. a: +0.250",
+    ]
+    two = sc.Scenario.model_validate(
+        {
+            "name": "two",
+            "issues": [{"id": i, "label": i, "status_quo": 50} for i in ("x", "y")],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {"x": stance, "y": stance}},
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 100, "salience": 1}}},
+            ],
+        }
+    )
+    lines = repr(sc.winners(two, {"x": 25.0, "y": 40.0})).splitlines()
+    assert lines[0] == "Winners (outcome): 2 actors over 2 issues"
+    assert lines[2:] == ["  1. a: +0.175", "  2. b: -0.250"]

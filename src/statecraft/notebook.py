@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["HTML_ROWS", "REPR_LINES", "Notebook", "cell", "few", "html_table"]
+__all__ = ["HTML_ROWS", "REPR_LINES", "Notebook", "cell", "count", "few", "html_table"]
 
 #: The most lines a repr shows.
 REPR_LINES = 8
@@ -47,6 +47,11 @@ def cell(value: Any) -> str:
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
     return str(value)
+
+
+def count(n: int, noun: str) -> str:
+    """``1 actor``, ``2 actors``: a number and its noun, plural but for one."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def few(names: Iterable[str], n: int = 6) -> str:

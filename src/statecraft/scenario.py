@@ -32,7 +32,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 
 from statecraft._rules import capability_positive, one_line, salience_in_unit, wrap_number
 from statecraft.errors import format_location
-from statecraft.notebook import Notebook, few
+from statecraft.notebook import Notebook, count, few
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -433,9 +433,9 @@ class Scenario(Notebook, _Frozen):
         head = f"Scenario {self.name!r}" + (f": {self.title}" if self.title else "")
         return [
             head,
-            f"  {len(self.actors)} actors: {few(a.id for a in self.actors)}",
-            f"  {len(self.issues)} issues: {few(self.issue_ids)}",
-            f"  {len(self.sources)} sources",
+            f"  {count(len(self.actors), 'actor')}: {few(a.id for a in self.actors)}",
+            f"  {count(len(self.issues), 'issue')}: {few(self.issue_ids)}",
+            f"  {count(len(self.sources), 'source')}",
         ]
 
     def to_data(self) -> dict[str, Any]:

@@ -28,7 +28,7 @@ import numpy as np
 
 from statecraft.arrays import Batch
 from statecraft.models.rows import sum_rows
-from statecraft.notebook import Notebook
+from statecraft.notebook import Notebook, count
 from statecraft.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -128,9 +128,8 @@ class Winners(Notebook):
         return text[0].upper() + text[1:] + "."
 
     def _summary(self) -> list[str]:
-        lines = [
-            f"Winners ({self.label}): {len(self.ranking)} actors over {len(self.issues)} issues"
-        ]
+        over = f"{count(len(self.ranking), 'actor')} over {count(len(self.issues), 'issue')}"
+        lines = [f"Winners ({self.label}): {over}"]
         lines.append(f"  {self.headline}")
         lines += [f"  {k + 1}. {g.name}: {g.gain:+.3f}" for k, g in enumerate(self.ranking[:4])]
         return lines
