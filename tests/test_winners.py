@@ -290,3 +290,23 @@ def test_the_repr_counts_actors_and_issues_by_hand() -> None:
     lines = repr(sc.winners(two, {"x": 25.0, "y": 40.0})).splitlines()
     assert lines[0] == "Winners (outcome): 2 actors over 2 issues"
     assert lines[2:] == ["  1. a: +0.175", "  2. b: -0.250"]
+    # five actors at 0, 10, 20, 30, 40 and an outcome of 25: gains (|50 - x| - |25 - x|) /
+    # 100 = 0.25, 0.25, 0.25 (tied, in scenario order), 0.15, -0.05; the top four shown
+    five = sc.Scenario.model_validate(
+        {
+            "name": "five",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {"id": f"a{p}", "capability": 1, "stances": {"x": {"position": p, "salience": 1}}}
+                for p in (0, 10, 20, 30, 40)
+            ],
+        }
+    )
+    shown = repr(sc.winners(five, {"x": 25.0})).splitlines()
+    assert shown[0] == "Winners (outcome): 5 actors over 1 issue"
+    assert [line.split(":")[0] for line in shown[2:]] == [
+        "  1. a0",
+        "  2. a10",
+        "  3. a20",
+        "  4. a30",
+    ]
