@@ -287,9 +287,15 @@ def test_the_repr_counts_actors_and_issues_by_hand() -> None:
             ],
         }
     )
-    lines = repr(sc.winners(two, {"x": 25.0, "y": 40.0})).splitlines()
+    won = sc.winners(two, {"x": 25.0, "y": 40.0})
+    lines = repr(won).splitlines()
     assert lines[0] == "Winners (outcome): 2 actors over 2 issues"
     assert lines[2:] == ["  1. a: +0.175", "  2. b: -0.250"]
+    # the notebook's headline table: rank, name, gain, best first
+    assert won._headline().to_dict("records") == [
+        {"rank": 1, "actor": "a", "gain": pytest.approx(0.175, rel=1e-15)},
+        {"rank": 2, "actor": "b", "gain": -0.25},
+    ]
     # five actors at 0, 10, 20, 30, 40 and an outcome of 25: gains (|50 - x| - |25 - x|) /
     # 100 = 0.25, 0.25, 0.25 (tied, in scenario order), 0.15, -0.05; the top four shown
     five = sc.Scenario.model_validate(
@@ -310,3 +316,43 @@ def test_the_repr_counts_actors_and_issues_by_hand() -> None:
         "  3. a20",
         "  4. a30",
     ]
+
+
+def test_draw_gains_leave_out_what_no_one_can_gain_on_by_hand() -> None:
+    """Issues x, y, z, status quo 50 on 0..100. a stands at 100 on all three (salience 1);
+    b at 0, salience 0 on x and 1 on y and z; c at 100 on x only (sits y and z out); d at 0
+    on x with salience 0 (no weight anywhere: gain 0, with no 0/0 warning). Outcomes: draw 0
+    x 70, y 60, z 40; draw 1 x 30, y 60, z none, so z counts in no draw (an issue counts
+    only where every draw has an outcome). Gains (|50 - p| - |o - p|) / 100 over x and y:
+    draw 0: a (0.2 + 0.1) / 2 = 0.15; b y alone, -0.1; c x alone, 0.2; d 0.
+    draw 1: a (-0.2 + 0.1) / 2 = -0.05; b -0.1; c -0.2; d 0."""
+    from statecraft.arrays import draw_batch
+
+    def at(p: float, s: float) -> dict[str, float]:
+        return {"position": p, "salience": s}
+
+    scenario = sc.Scenario.model_validate(
+        {
+            "name": "four",
+            "issues": [{"id": i, "label": i, "status_quo": 50} for i in ("x", "y", "z")],
+            "actors": [
+                {"id": "a", "capability": 1, "stances": {i: at(100, 1) for i in ("x", "y", "z")}},
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "stances": {"x": at(0, 0), "y": at(0, 1), "z": at(0, 1)},
+                },
+                {"id": "c", "capability": 1, "stances": {"x": at(100, 1)}},
+                {"id": "d", "capability": 1, "stances": {"x": at(0, 0)}},
+            ],
+        }
+    )
+    batch = draw_batch(scenario, {}, 2)
+    outcome = np.array([[70.0, 60.0, 40.0], [30.0, 60.0, np.nan]])
+    expected = [[0.15, -0.1, 0.2, 0.0], [-0.05, -0.1, -0.2, 0.0]]
+    every = draw_gains(batch, outcome, ["a", "b", "c", "d"])
+    assert every is not None
+    np.testing.assert_allclose(every, expected, rtol=1e-14, atol=1e-15)
+    some = draw_gains(batch, outcome, ["d", "c"])
+    assert some is not None
+    np.testing.assert_allclose(some, [[0.0, 0.2], [0.0, -0.2]], rtol=1e-14, atol=1e-15)
