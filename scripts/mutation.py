@@ -81,8 +81,20 @@ MODULES: tuple[Module, ...] = (
     ),
     _m("kalai_smorodinsky", "models/kalai_smorodinsky.py", "test_kalai_smorodinsky.py"),
     _m("winners", "analysis/winners.py", "test_winners.py"),
-    _m("risk", "analysis/risk.py analysis/_risk_terms.py", "test_risk.py"),
-    _m("brief", "analysis/brief.py", "test_brief.py"),
+    _m(
+        "risk",
+        "analysis/risk.py analysis/_risk_terms.py",
+        "test_risk.py"
+        " test_budget_more.py::test_risk_blocks_and_chunks_follow_the_budget"
+        " test_budget_more.py::test_risk_at_the_default_budget_is_unchanged"
+        " test_budget_more.py::test_risk_refuses_a_budget_whose_half_cannot_hold_its_histograms"
+        " test_budget_more.py::test_risk_refuses_a_budget_before_any_run",
+    ),
+    _m(
+        "brief",
+        "analysis/brief.py",
+        "test_brief.py test_budget.py test_budget_notes.py",
+    ),
     _m(
         "uncertainty",
         "analysis/uncertainty.py analysis/_blocks.py",

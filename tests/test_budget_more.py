@@ -109,6 +109,18 @@ def test_risk_refuses_a_budget_whose_half_cannot_hold_its_histograms() -> None:
     )
 
 
+def test_risk_refuses_a_budget_before_any_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refusal above comes before the model runs at all: the focus dyad, worked out by
+    a run at the scenario's values, is never sought."""
+    import statecraft.analysis.risk as risk_module
+
+    sought: list[Any] = []
+    monkeypatch.setattr(risk_module, "_focus", lambda *a: sought.append(a))
+    with pytest.raises(sc.MemoryLimitError):
+        risk(sc.load("karabakh-2020"), draws=10, memory="1M")
+    assert sought == []
+
+
 def _peak(scenario: sc.Scenario, draws: int) -> int:
     tracemalloc.start()
     try:
