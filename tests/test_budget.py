@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import statecraft as sc
 from statecraft.analysis import kernel, uncertainty
-from statecraft.analysis.brief import brief
+from statecraft.analysis.brief import brief, winner_odds
 from statecraft.cli import app
 from statecraft.models import build_models
 from statecraft.models.compromise import Compromise
@@ -151,6 +151,26 @@ def test_a_budget_that_cannot_hold_one_draw_is_refused() -> None:
     )
     with pytest.raises(sc.MemoryLimitError, match=r"the memory budget is 1\.0 GiB"):
         brief(s, ["spatial"], draws=10, memory="1G")
+
+
+def test_winner_odds_keep_to_the_budget_as_a_brief_does() -> None:
+    """winner_odds gives a brief's verdict: at 4 MiB, the same numbers as the brief at 4 MiB
+    (Karabakh's blocks of 764 draws, not 4,096: other draws, so other odds than at the
+    default), and a stated budget too small for one draw is refused as the brief refuses
+    it: a compromise model declaring 2 GiB for one run, against a budget of 1 GiB (not
+    refused without a stated budget, where only the machine's memory bounds it)."""
+    from statecraft.models import Compromise
+
+    class Greedy(Compromise):
+        def run_memory(self, n_actors: int, n_issues: int) -> int:
+            return 2 * 2**30
+
+    k = sc.load("karabakh-2020")
+    small, _ = winner_odds(k, ["compromise"], draws=1000, seed=3, memory="4M")
+    assert small == brief(k, "compromise", draws=1000, seed=3, memory="4M").winners
+    assert small != winner_odds(k, ["compromise"], draws=1000, seed=3)[0]
+    with pytest.raises(sc.MemoryLimitError, match=r"the memory budget is 1\.0 GiB"):
+        winner_odds(k, [Greedy()], draws=10, memory="1G")
 
 
 def _peak(scenario: sc.Scenario, draws: int, memory: str) -> int:
