@@ -175,3 +175,20 @@ def test_readme_bottom_line_figures_are_current() -> None:
     interval = re.search(r"(-\d\.\d\d) to (\+\d\.\d\d)", margin)
     assert interval is not None
     assert f"80% interval of the difference in gain: {interval[1]} to {interval[2]}" in text
+
+
+def test_advise_page_compromise_levers_are_current() -> None:
+    """Drift check (the figures are Statecraft's own output, quoted in docs/advise.md): the
+    compromise row of "Armenia's levers" gives Armenia's gain and its top five levers, each
+    effect across the range and the share of draws it helps in, in order."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "advise.md").read_text("utf-8")
+    row = next(line for line in page.splitlines() if line.startswith("| compromise | "))
+    quoted = re.findall(r"([+−-]\d\.\d{3}) \((?:[^;)]*; )?(\d+)%\)", row)
+    gain = row.split("|")[2].strip().replace("−", "-")
+    advice = sc.advise(sc.load("karabakh-2020"), "armenia", model="compromise", draws=1000)
+    data = advice.to_dict()
+    assert f"{data['goal_value']:+.3f}" == gain
+    assert len(quoted) == 5  # the row's five levers, checked in order below
+    for (effect, share), lever in zip(quoted, data["levers"][:5], strict=True):
+        assert effect.replace("−", "-") == f"{lever['effect_range']:+.3f}", lever
+        assert share == f"{lever['robustness']:.0%}"[:-1], lever
