@@ -21,6 +21,7 @@ from statecraft.analysis.winners import TIE
 from statecraft.arrays import Batch, draw_batch
 from statecraft.models import Model
 from statecraft.models.base import Output
+from tests.test_advice_parts_by_hand import A0_QUIET  # a0's salience on i0, coded 0.5
 
 
 class _Fields(Model):
@@ -344,6 +345,28 @@ def test_a_leavers_batch_is_a_batch_of_those_who_stay() -> None:
         np.testing.assert_array_equal(sub.power, [[2, 3], [5, 6], [1, 2], [4, 5]])
 
 
+def _trio() -> sc.Scenario:
+    """a at 100 (salience 0.5, uncertain: 0.4 to 0.6), b at 0 (0.25) and c at 50 (0.125), all
+    on x, status quo 50; only a's salience is drawn."""
+    return sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "stances": {
+                        "x": {"position": 100, "salience": {"value": 0.5, "low": 0.4, "high": 0.6}}
+                    },
+                },
+                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 0.25}}},
+                {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0.125}}},
+            ],
+        }
+    )
+
+
 class _PerDraw(Model):
     """A stand-in stochastic linked model that draws one number per draw: on each draw b,
     every issue's forecast is the draw's salience sum plus u_b, the b-th number its
@@ -370,23 +393,7 @@ def test_a_stochastic_models_leaver_runs_every_draw_as_the_base_does() -> None:
     leaver's run is 0.25 + 0.125 = 0.375 plus u_b, the b-th number of seed 7's generator,
     the same numbers the base's draw b gets (not one run's u_0 copied to every draw). A
     deterministic model's leaver is the one run copied (the same numbers either way)."""
-    scenario = sc.Scenario.model_validate(
-        {
-            "name": "trio",
-            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
-            "actors": [
-                {
-                    "id": "a",
-                    "capability": 1,
-                    "stances": {
-                        "x": {"position": 100, "salience": {"value": 0.5, "low": 0.4, "high": 0.6}}
-                    },
-                },
-                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 0.25}}},
-                {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0.125}}},
-            ],
-        }
-    )
+    scenario = _trio()
     draws = {"a:x:salience": np.array([0.45, 0.55])}
     batch = draw_batch(scenario, draws, 2)
     u = model_generator(7, 0, _PerDraw()).random(2)
@@ -417,22 +424,6 @@ class _OneIssuePerDraw(_PerDraw):
     links_issues = False
 
 
-# a0's salience on i0, coded 0.5 in _THREE
-_A0_I0 = LeverInput(
-    key="a0:i0:salience",
-    kind="salience",
-    actor="a0",
-    issue="i0",
-    a=0,
-    columns=(0,),
-    value=0.5,
-    low=0.0,
-    high=1.0,
-    bounds=(0.0, 1.0),
-    ranged=False,
-)
-
-
 @pytest.mark.parametrize("model", [_PerDraw(), _OneIssuePerDraw()], ids=["linked", "one-issue"])
 def test_a_stochastic_models_variants_share_the_batchs_random_numbers(model: Model) -> None:
     """Under a stochastic model every variant runs on its own from the seed, as the batch
@@ -443,7 +434,7 @@ def test_a_stochastic_models_variants_share_the_batchs_random_numbers(model: Mod
     in one run, the variants would take u_2 .. u_9; a one-issue model's two changes of i0,
     run together on it, u_0 .. u_3.)"""
     u = model_generator(3, 0, model).random(2)[:, None]
-    variants: list[Variant] = [(), (), (), ((_A0_I0, 0.0),), ((_A0_I0, 0.25),)]
+    variants: list[Variant] = [(), (), (), ((A0_QUIET, 0.0),), ((A0_QUIET, 0.25),)]
     got = variant_forecasts(model, _THREE, variants, seed=3)
     same = np.full((2, 2), 1.5) + u
     changed = np.array([[1.0, 1.5], [1.0, 1.5]]) + u
@@ -457,23 +448,7 @@ def test_a_stochastic_one_issue_models_leavers_run_one_by_one() -> None:
     0.25, c 0.125, all on x), without b: a's draw + 0.125 + u_b = 0.575 + u_0 and
     0.675 + u_1; without c: a's draw + 0.25 + u_b = 0.7 + u_0 and 0.8 + u_1 (batched on x
     together, c's rows would take u_2 and u_3)."""
-    scenario = sc.Scenario.model_validate(
-        {
-            "name": "trio",
-            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
-            "actors": [
-                {
-                    "id": "a",
-                    "capability": 1,
-                    "stances": {
-                        "x": {"position": 100, "salience": {"value": 0.5, "low": 0.4, "high": 0.6}}
-                    },
-                },
-                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 0.25}}},
-                {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0.125}}},
-            ],
-        }
-    )
+    scenario = _trio()
     draws = {"a:x:salience": np.array([0.45, 0.55])}
     batch = draw_batch(scenario, draws, 2)
     model = _OneIssuePerDraw()
