@@ -181,12 +181,12 @@ def print_sweep(s: Scenario, result: Any) -> None:
     for v in b:
         grid.add_column(f"{v:.3g}", justify="center")
     for r, u in enumerate(a):
-        at = range(r * len(b), (r + 1) * len(b))
+        cells = range(r * len(b), (r + 1) * len(b))
         grid.add_row(
             f"{u:.4g}",
             *(
                 result.winners[k] or ("n/a" if _no_forecast(result.forecasts[k]) else DASH)
-                for k in at
+                for k in cells
             ),
         )
     grid.caption = f"{DASH} = no single winner; n/a = no forecast. " + _CAVEAT
