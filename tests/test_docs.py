@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import statecraft as sc
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -177,18 +179,29 @@ def test_readme_bottom_line_figures_are_current() -> None:
     assert f"80% interval of the difference in gain: {interval[1]} to {interval[2]}" in text
 
 
-def test_advise_page_compromise_levers_are_current() -> None:
-    """Drift check (the figures are Statecraft's own output, quoted in docs/advise.md): the
-    compromise row of "Armenia's levers" gives Armenia's gain and its top five levers, each
-    effect across the range and the share of draws it helps in, in order."""
-    page = (Path(__file__).resolve().parents[1] / "docs" / "advise.md").read_text("utf-8")
-    row = next(line for line in page.splitlines() if line.startswith("| compromise | "))
-    quoted = re.findall(r"([+−-]\d\.\d{3}) \((?:[^;)]*; )?(\d+)%\)", row)
-    gain = row.split("|")[2].strip().replace("−", "-")
-    advice = sc.advise(sc.load("karabakh-2020"), "armenia", model="compromise", draws=1000)
-    data = advice.to_dict()
-    assert f"{data['goal_value']:+.3f}" == gain
-    assert len(quoted) == 5  # the row's five levers, checked in order below
-    for (effect, share), lever in zip(quoted, data["levers"][:5], strict=True):
+ADVISE_PAGE = (Path(__file__).resolve().parents[1] / "docs" / "advise.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "model", ["compromise", "median", "nash", "kalai-smorodinsky", "expected-utility"]
+)
+def test_advise_page_karabakh_tables_are_current(model: str) -> None:
+    """Drift check (the figures are Statecraft's own output, quoted in docs/advise.md): each
+    model's row of "Armenia's levers" (Armenia's gain, then its top levers in order, each
+    effect across the range and the share of draws it helps in) and of the cheapest flips
+    (the cost of each single change named, to the decimals written)."""
+    section = ADVISE_PAGE.split("## On karabakh-2020")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith(f"| {model} | ")]
+    assert len(rows) == 2, "the page's two Karabakh tables have changed; update this test"
+    levers, flips = rows
+    data = sc.advise(sc.load("karabakh-2020"), "armenia", model=model, draws=1000).to_dict()
+    assert levers.split("|")[2].strip().replace("−", "-") == f"{data['goal_value']:+.3f}"
+    quoted = re.findall(r"([+−-]\d\.\d{3}) \((?:[^;)]*; )?(\d+)%\)", levers)
+    assert len(quoted) >= 4, levers  # the row names four or five levers, checked in order
+    for (effect, share), lever in zip(quoted, data["levers"], strict=False):
         assert effect.replace("−", "-") == f"{lever['effect_range']:+.3f}", lever
-        assert share == f"{lever['robustness']:.0%}"[:-1], lever
+        assert f"{share}%" == f"{lever['robustness']:.0%}", lever
+    costs = re.findall(r"\((\d+\.\d+), ", flips.split("|")[3])
+    assert costs, flips
+    for cost, single in zip(costs, data["flips"]["single"], strict=False):
+        assert cost == f"{single['cost']:.{len(cost.split('.')[1])}f}", single

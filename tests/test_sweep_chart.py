@@ -54,7 +54,7 @@ def test_sweep_chart_marks_the_winner_changes_worked_by_hand() -> None:
     for xs in _changes(fig):
         assert xs == pytest.approx([0.8, 1.5])
     top = fig.axes[0]
-    assert [t.get_text() for t in top.get_yticklabels()] == ["c", "no winner", "a"]
+    assert [t.get_text() for t in top.get_yticklabels()] == ["c", "no single winner", "a"]
     # The issue's panel shows the compromise at every value
     c = np.linspace(0.45, 1.95, 16)
     line = fig.axes[1].get_lines()[0]
@@ -91,8 +91,8 @@ def test_sweep_map_of_the_winner_names_each_cell_by_hand() -> None:
     # o = (100c + 60) / (c + 1 + s). Column s = 1: c = 0.45 gives 42.9 (C), 0.95 57.4 and
     # 1.45 59.4 (A and B tie), 1.95 64.6 (A). Column s = 0.5: 53.8 (tie), then 63.3, 69.5
     # and 73.9 (A).
-    assert [row[2] for row in shown] == ["c", "no winner", "no winner", "a"]
-    assert [row[0] for row in shown] == ["no winner", "a", "a", "a"]
+    assert [row[2] for row in shown] == ["c", "no single winner", "no single winner", "a"]
+    assert [row[0] for row in shown] == ["no single winner", "a", "a", "a"]
     assert "coded values" in names
 
 
@@ -206,3 +206,26 @@ def test_cli_report_refuses_an_unknown_actor_to_advise(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "karabakh-2020", "-o", str(out), "--advise", "zz"])
     assert result.exit_code != 0
     assert "unknown actor id 'zz' given to --advise" in result.output
+
+
+def test_sweep_charts_tell_a_point_without_a_forecast_from_a_tie() -> None:
+    """Four points: a wins, a tie (forecasts but no single winner), no forecast at all, b
+    wins: the winner panel's rows are a, no single winner, no forecast and b; on a 2 x 2
+    grid of the same points the legend names the same four."""
+    from statecraft.analysis._advice import Sweep
+
+    nan = float("nan")
+    common: dict[str, Any] = {
+        "scenario": "s",
+        "model": "compromise",
+        "issues": ("x",),
+        "forecasts": [[10.0], [20.0], [nan], [30.0]],
+        "winners": ("a", None, None, "b"),
+    }
+    one = Sweep(inputs=("a:x:position",), axes=((0.0, 1.0, 2.0, 3.0),), **common)
+    top = sweep_chart(one).axes[0]
+    rows = [t.get_text() for t in top.get_yticklabels()]
+    assert rows == ["a", "no single winner", "no forecast", "b"]
+    grid = Sweep(inputs=("a:x:position", "b:capability"), axes=((0.0, 1.0), (1.0, 2.0)), **common)
+    names = [t.get_text() for t in sweep_map(grid).legends[0].get_texts()]
+    assert names == ["a", "no single winner", "no forecast", "b"]

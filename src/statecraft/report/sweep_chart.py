@@ -35,8 +35,26 @@ CHANGE: dict[str, Any] = {"color": PALETTE[6], "linestyle": "--", "linewidth": 1
 _CODED: dict[str, Any] = {"color": CONTEXT, "linestyle": ":", "linewidth": 1.4}
 
 
+#: The verdict of a point where the model gave no forecast at all (no actor id has a NUL).
+NO_FORECAST = "\0no forecast"
+
+
+def _verdicts(result: Sweep) -> list[str | None]:
+    """Each point's biggest winner; None where the top gain is shared or nobody gains, and
+    :data:`NO_FORECAST` where the model gave no forecast of any issue."""
+    f = np.asarray(result.forecasts, dtype=float)
+    return [
+        NO_FORECAST if w is None and np.isnan(f[k]).all() else w
+        for k, w in enumerate(result.winners)
+    ]
+
+
 def _name(names: Mapping[str, str], actor: str | None) -> str:
-    return "no winner" if actor is None else plain(names.get(actor, actor))
+    if actor is None:
+        return "no single winner"
+    if actor == NO_FORECAST:
+        return "no forecast"
+    return plain(names.get(actor, actor))
 
 
 def sweep_chart(
@@ -56,7 +74,7 @@ def sweep_chart(
     names, labels = names or {}, labels or {}
     x = np.asarray(result.axes[0])
     f = np.asarray(result.forecasts, dtype=float)
-    winners = list(result.winners)
+    winners = _verdicts(result)
     rows = list(dict.fromkeys(winners))
     n = len(result.issues)
     fig = figure(8.0, 2.2 + 1.3 * n + 0.25 * len(rows))
@@ -127,9 +145,13 @@ def sweep_map(
     if issue is None:
         from matplotlib.colors import ListedColormap
 
-        rows = list(dict.fromkeys(result.winners))
-        colours = [SERIES[k % len(SERIES)] if w else CONTEXT for k, w in enumerate(rows)]
-        grid = np.array([rows.index(w) for w in result.winners]).reshape(shape)
+        cells = _verdicts(result)
+        rows = list(dict.fromkeys(cells))
+        colours = [
+            "#FFFFFF" if w == NO_FORECAST else SERIES[k % len(SERIES)] if w else CONTEXT
+            for k, w in enumerate(rows)
+        ]
+        grid = np.array([rows.index(w) for w in cells]).reshape(shape)
         ax.imshow(grid, cmap=ListedColormap(colours), vmin=-0.5, vmax=len(rows) - 0.5, **edges)
         handles += [Patch(color=c) for c in colours]
         texts += [_name(names, w) for w in rows]
