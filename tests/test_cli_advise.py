@@ -220,6 +220,17 @@ def test_a_sweep_table_says_whether_and_where_the_winner_changes(tmp_path: Path)
     assert "Beta <- changes" in text  # names, not ids
     still = runner.invoke(app, [*sweep, "--from", "1", "--to", "2", "--steps", "3"])
     assert "The biggest winner stays Alpha from 1 to 2" in " ".join(still.output.split())
+    # a tiny range is written with the digits that tell its values apart: 1, 1.0000005,
+    # 1.000001 (7 significant digits would write the last two as 1)
+    tiny = runner.invoke(app, [*sweep, "--from", "1", "--to", "1.000001", "--steps", "3"])
+    assert "stays Alpha from 1 to 1.000001:" in " ".join(tiny.output.split())
+    assert "│    1.0000005 │" in tiny.output
+    # a grid names the actors as the table does (Alpha, not a): c = 1 and 2 (F = 25, 40:
+    # Alpha wins) against a's capability 3 and 3.5 (rows)
+    grid = ["--input", "a:capability", "--from", "3", "--to", "3.5", "--steps", "2"]
+    two = runner.invoke(app, [*sweep, "--from", "1", "--to", "2", "--steps", "2", *grid])
+    assert two.exit_code == 0, two.output
+    assert "Alpha" in two.output
 
 
 def test_a_sweep_tells_a_point_without_a_forecast_from_a_tie(tmp_path: Path) -> None:

@@ -129,6 +129,15 @@ def _no_forecast(row: Any) -> bool:
     return all(x is None or x != x for x in row)  # None or NaN
 
 
+def _digits(values: Any, least: int = 4) -> int:
+    """The fewest significant digits, ``least`` or more, that write distinct values
+    distinctly (a sweep over a tiny range otherwise prints the same number on every row)."""
+    shown = list(values)
+    distinct = len(set(shown))
+    fits = (g for g in range(least, 18) if len({f"{v:.{g}g}" for v in shown}) == distinct)
+    return next(fits, 17)
+
+
 def print_sweep(s: Scenario, result: Any) -> None:
     """A one-input sweep as a table (winner changes marked), a two-input one as a grid of
     winners."""
@@ -144,13 +153,14 @@ def print_sweep(s: Scenario, result: Any) -> None:
         table.add_column("Biggest winner")
         changes = set(result.changes())
         names = _names(s)
+        g = _digits(v[0] for v in result.values)
         for k, (value, row, winner) in enumerate(
             zip(result.values, result.forecasts, result.winners, strict=True)
         ):
             mark = " <- changes" if k in changes else ""
             nobody = "no forecast" if _no_forecast(row) else "no single winner"
             table.add_row(
-                f"{value[0]:.4g}",
+                f"{value[0]:.{g}g}",
                 *(_value(s, i, x) for i, x in zip(result.issues, row, strict=True)),
                 (names.get(winner, winner) if winner else nobody) + mark,
             )
@@ -161,14 +171,14 @@ def print_sweep(s: Scenario, result: Any) -> None:
             who = result.winners[0]
             console.print(
                 f"The biggest winner stays {names.get(who, who) if who else 'nobody'} from "
-                f"{first:.4g} to {last:.4g}: this input alone does not change the verdict."
+                f"{first:.{g}g} to {last:.{g}g}: this input alone does not change the verdict."
             )
         else:
-            at = [f"{result.values[k][0]:.4g}" for k in sorted(changes)]
+            at = [f"{result.values[k][0]:.{g}g}" for k in sorted(changes)]
             where = at[0] if len(at) == 1 else f"{', '.join(at[:-1])} and {at[-1]}"
             console.print(
-                f"The biggest winner changes at {where} (the sweep runs from {first:.4g} to "
-                f"{last:.4g})."
+                f"The biggest winner changes at {where} (the sweep runs from {first:.{g}g} to "
+                f"{last:.{g}g})."
             )
         return
     a, b = result.axes
@@ -178,14 +188,18 @@ def print_sweep(s: Scenario, result: Any) -> None:
         title_justify="left",
     )
     grid.add_column(f"{result.inputs[0]}", justify="right")
+    ga, gb = _digits(a), _digits(b, least=3)
     for v in b:
-        grid.add_column(f"{v:.3g}", justify="center")
+        grid.add_column(f"{v:.{gb}g}", justify="center")
+    names = _names(s)
     for r, u in enumerate(a):
         cells = range(r * len(b), (r + 1) * len(b))
         grid.add_row(
-            f"{u:.4g}",
+            f"{u:.{ga}g}",
             *(
-                result.winners[k] or ("n/a" if _no_forecast(result.forecasts[k]) else DASH)
+                names.get(w, w)
+                if (w := result.winners[k])
+                else ("n/a" if _no_forecast(result.forecasts[k]) else DASH)
                 for k in cells
             ),
         )
