@@ -289,6 +289,10 @@ def test_a_sweep_summary() -> None:
     # a, b, a: two changes; a point without a winner is named last, once
     there_and_back = replace(SWEEP, winners=("a", "b", "a"))
     assert there_and_back._summary()[1] == "  winners: a, b; the winner changes 2 times"
+    # no forecast: only where every issue has none (SWEEP's third point lacks y alone)
+    assert SWEEP.without_forecast() == [False, False, False]
+    blank = replace(SWEEP, forecasts=[[math.nan, math.nan], [20.0, 2.0], [30.0, math.nan]])
+    assert blank.without_forecast() == [True, False, False]
     nobody = replace(SWEEP, winners=(None, "b", None))
     assert nobody._summary()[1] == "  winners: b, no winner; the winner changes 2 times"
     # two inputs: the grid's shape, no count of changes

@@ -19,7 +19,7 @@ from statecraft.models import (
     build_model,
     build_models,
 )
-from statecraft.notebook import Notebook, few
+from statecraft.notebook import Notebook, count, few
 from statecraft.scenario import Scenario
 from statecraft.textsafe import strict_json
 
@@ -218,9 +218,9 @@ class Forecast(Notebook):
         top = self.winners.ranking[0] if self.winners.ranking else None
         n = len(self.issues)
         lines = [
-            f"Forecast of {self.scenario.name!r}: {n} issue{'' if n == 1 else 's'}, "
-            f"{len(self.models)} model{'' if len(self.models) == 1 else 's'} "
-            f"({few(self.model_names, 4)}); primary {self.primary}"
+            f"Forecast of {self.scenario.name!r}: {count(n, 'issue')}, "
+            f"{count(len(self.models), 'model')} ({few(self.model_names, 4)}); "
+            f"primary {self.primary}"
         ]
         if top is not None:
             lines.append(
@@ -231,8 +231,7 @@ class Forecast(Notebook):
             shown = "n/a" if value is None else f"{value:.4g}"
             lines.append(f"  {i.issue}: {shown}")
         if n > 5:
-            more = f"{n - 5} more issue{'' if n == 6 else 's'}"
-            lines.append(f"  ... and {more} (.to_frame() has all)")
+            lines.append(f"  ... and {count(n - 5, 'more issue')} (.to_frame() has all)")
         return lines
 
     def to_dict(self) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from statecraft.notebook import Notebook
+from statecraft.notebook import Notebook, count
 from statecraft.textsafe import strict_json
 
 if TYPE_CHECKING:
@@ -204,6 +205,11 @@ class Sweep(Notebook):
         """The points (of a one-input sweep) where the winner differs from the point before."""
         return [k for k in range(1, len(self.winners)) if self.winners[k] != self.winners[k - 1]]
 
+    def without_forecast(self) -> list[bool]:
+        """Whether, at each point, the model gave no forecast of any issue (its winner is
+        then None, as where the top gain is shared)."""
+        return [all(math.isnan(x) for x in row) for row in self.forecasts]
+
     def to_frame(self) -> pd.DataFrame:
         import pandas as pd
 
@@ -248,9 +254,5 @@ class Sweep(Notebook):
             f"Sweep of {', '.join(self.inputs)} in {self.scenario!r} ({grid} points) "
             f"under {self.model}",
             f"  winners: {', '.join(named)}"
-            + (
-                ""
-                if changes is None
-                else f"; the winner changes {changes} time{'' if changes == 1 else 's'}"
-            ),
+            + ("" if changes is None else f"; the winner changes {count(changes, 'time')}"),
         ]

@@ -124,11 +124,6 @@ def _names(s: Scenario) -> dict[str, str]:
     return {a.id: a.display_name for a in s.actors}
 
 
-def _no_forecast(row: Any) -> bool:
-    """Whether the model gave no forecast of any issue at a sweep's point."""
-    return all(x is None or x != x for x in row)  # None or NaN
-
-
 def _digits(values: Any, least: int = 4) -> int:
     """The fewest significant digits, ``least`` or more, that write distinct values
     distinctly (a sweep over a tiny range otherwise prints the same number on every row)."""
@@ -154,11 +149,12 @@ def print_sweep(s: Scenario, result: Any) -> None:
         changes = set(result.changes())
         names = _names(s)
         g = _digits(v[0] for v in result.values)
+        blank = result.without_forecast()
         for k, (value, row, winner) in enumerate(
             zip(result.values, result.forecasts, result.winners, strict=True)
         ):
             mark = " <- changes" if k in changes else ""
-            nobody = "no forecast" if _no_forecast(row) else "no single winner"
+            nobody = "no forecast" if blank[k] else "no single winner"
             table.add_row(
                 f"{value[0]:.{g}g}",
                 *(_value(s, i, x) for i, x in zip(result.issues, row, strict=True)),
@@ -192,14 +188,13 @@ def print_sweep(s: Scenario, result: Any) -> None:
     for v in b:
         grid.add_column(f"{v:.{gb}g}", justify="center")
     names = _names(s)
+    blank = result.without_forecast()
     for r, u in enumerate(a):
         cells = range(r * len(b), (r + 1) * len(b))
         grid.add_row(
             f"{u:.{ga}g}",
             *(
-                names.get(w, w)
-                if (w := result.winners[k])
-                else ("n/a" if _no_forecast(result.forecasts[k]) else DASH)
+                names.get(w, w) if (w := result.winners[k]) else ("n/a" if blank[k] else DASH)
                 for k in cells
             ),
         )

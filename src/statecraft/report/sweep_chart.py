@@ -42,11 +42,8 @@ NO_FORECAST = "\0no forecast"
 def _verdicts(result: Sweep) -> list[str | None]:
     """Each point's biggest winner; None where the top gain is shared or nobody gains, and
     :data:`NO_FORECAST` where the model gave no forecast of any issue."""
-    f = np.asarray(result.forecasts, dtype=float)
-    return [
-        NO_FORECAST if w is None and np.isnan(f[k]).all() else w
-        for k, w in enumerate(result.winners)
-    ]
+    blank = result.without_forecast()
+    return [NO_FORECAST if blank[k] else w for k, w in enumerate(result.winners)]
 
 
 def _name(names: Mapping[str, str], actor: str | None) -> str:
