@@ -266,19 +266,11 @@ def variant_forecasts(
     n, d = len(variants), batch.size
     if not variants:
         return np.empty((0, d, batch.n_issues))
-    if model.stochastic:
+    if model.links_issues or model.stochastic:
         every = list(range(batch.n_issues))
-        return np.stack(
-            [
-                run_model(model, _expand(batch, [v], every), seed=seed, budget=budget).forecasts
-                for v in variants
-            ]
-        )
-    if model.links_issues:
-        out = run_model(
-            model, _expand(batch, variants, list(range(batch.n_issues))), seed=seed, budget=budget
-        )
-        return out.forecasts.reshape(n, d, batch.n_issues)
+        calls = [[v] for v in variants] if model.stochastic else [list(variants)]
+        out = [run_model(model, _expand(batch, c, every), seed=seed, budget=budget) for c in calls]
+        return np.concatenate([o.forecasts for o in out]).reshape(n, d, batch.n_issues)
     if base is None:
         base = run_model(model, batch, seed=seed, budget=budget).forecasts
     result = np.repeat(base[None], n, axis=0)
