@@ -301,6 +301,28 @@ def test_no_variants_give_no_forecasts_and_a_linked_model_has_no_fast_leavers() 
         levers_leave(get_model("spatial"), batch, [0])
 
 
+def trio(a_salience: Any = 0.5, c_salience: float = 0.125, **more: Any) -> sc.Scenario:
+    """a at 100 (salience ``a_salience``: a number, or a ``{value, low, high}``), b at 0
+    (0.25) and c at 50 (``c_salience``), each capability 1, all on x, status quo 50;
+    ``more``: other fields of the scenario (``perturb``)."""
+    saliences = {"a": a_salience, "b": 0.25, "c": c_salience}
+    return sc.Scenario.model_validate(
+        {
+            "name": "trio",
+            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
+            "actors": [
+                {
+                    "id": i,
+                    "capability": 1,
+                    "stances": {"x": {"position": p, "salience": saliences[i]}},
+                }
+                for i, p in (("a", 100), ("b", 0), ("c", 50))
+            ],
+            **more,
+        }
+    )
+
+
 class _Dice(Model):
     """A stand-in stochastic one-issue model whose forecast is simple to follow: on each
     draw and issue, the sum of the saliences of the actors taking part plus ``u``, the
@@ -397,17 +419,7 @@ def test_a_linked_models_leaver_keeps_the_draws_of_those_who_stay() -> None:
     ranged by perturb); two draws of a's salience (0.4, 0.6) and b's (0.2, 0.3). The linked
     stand-in forecasts the salience sum + u(7) (seed 7). Without a: b's draws + c's 0.125 =
     0.325, 0.425; without c: a's + b's draws = 0.6, 0.9. No leavers: an empty (0, 2, 1)."""
-    scenario = sc.Scenario.model_validate(
-        {
-            "name": "trio",
-            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
-            "actors": [
-                {"id": i, "capability": 1, "stances": {"x": {"position": p, "salience": s}}}
-                for i, p, s in (("a", 100, 0.5), ("b", 0, 0.25), ("c", 50, 0.125))
-            ],
-            "perturb": {"relative": 0.1},
-        }
-    )
+    scenario = trio(perturb={"relative": 0.1})
     draws = {"a:x:salience": np.array([0.4, 0.6]), "b:x:salience": np.array([0.2, 0.3])}
     batch = draw_batch(scenario, draws, 2)
     base = np.zeros((2, 1))  # a linked model's leavers do not read it
@@ -427,16 +439,7 @@ def test_robustness_seeds_every_run_alike(model: Model) -> None:
     (salience 0) changes nothing: the goal's change is exactly 0 when the leaver's run and
     the base are seeded alike, matching neither +1 nor -1: 0 and 0 (a run seeded otherwise
     adds another u, and one of the two would be 1)."""
-    scenario = sc.Scenario.model_validate(
-        {
-            "name": "trio",
-            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
-            "actors": [
-                {"id": i, "capability": 1, "stances": {"x": {"position": p, "salience": s}}}
-                for i, p, s in (("a", 100, 0.5), ("b", 0, 0.25), ("c", 50, 0))
-            ],
-        }
-    )
+    scenario = trio(c_salience=0)
     lever = replace(A0_QUIET, key="a:x:salience", actor="a", issue="x", low=0.25, high=0.75)
     got = robustness(
         model,

@@ -21,7 +21,7 @@ from statecraft.analysis.winners import TIE
 from statecraft.arrays import Batch, draw_batch
 from statecraft.models import Model
 from statecraft.models.base import Output
-from tests.test_advice_parts_by_hand import A0_QUIET  # a0's salience on i0, coded 0.5
+from tests.test_advice_parts_by_hand import A0_QUIET, trio  # A0_QUIET: a0's salience on i0
 
 
 class _Fields(Model):
@@ -345,26 +345,8 @@ def test_a_leavers_batch_is_a_batch_of_those_who_stay() -> None:
         np.testing.assert_array_equal(sub.power, [[2, 3], [5, 6], [1, 2], [4, 5]])
 
 
-def _trio() -> sc.Scenario:
-    """a at 100 (salience 0.5, uncertain: 0.4 to 0.6), b at 0 (0.25) and c at 50 (0.125), all
-    on x, status quo 50; only a's salience is drawn."""
-    return sc.Scenario.model_validate(
-        {
-            "name": "trio",
-            "issues": [{"id": "x", "label": "X", "status_quo": 50}],
-            "actors": [
-                {
-                    "id": "a",
-                    "capability": 1,
-                    "stances": {
-                        "x": {"position": 100, "salience": {"value": 0.5, "low": 0.4, "high": 0.6}}
-                    },
-                },
-                {"id": "b", "capability": 1, "stances": {"x": {"position": 0, "salience": 0.25}}},
-                {"id": "c", "capability": 1, "stances": {"x": {"position": 50, "salience": 0.125}}},
-            ],
-        }
-    )
+#: a's salience in the trio, drawn between 0.4 and 0.6 (b's and c's are coded)
+A_DRAWN = {"value": 0.5, "low": 0.4, "high": 0.6}
 
 
 class _PerDraw(Model):
@@ -393,7 +375,7 @@ def test_a_stochastic_models_leaver_runs_every_draw_as_the_base_does() -> None:
     leaver's run is 0.25 + 0.125 = 0.375 plus u_b, the b-th number of seed 7's generator,
     the same numbers the base's draw b gets (not one run's u_0 copied to every draw). A
     deterministic model's leaver is the one run copied (the same numbers either way)."""
-    scenario = _trio()
+    scenario = trio(a_salience=A_DRAWN)
     draws = {"a:x:salience": np.array([0.45, 0.55])}
     batch = draw_batch(scenario, draws, 2)
     u = model_generator(7, 0, _PerDraw()).random(2)
@@ -448,7 +430,7 @@ def test_a_stochastic_one_issue_models_leavers_run_one_by_one() -> None:
     0.25, c 0.125, all on x), without b: a's draw + 0.125 + u_b = 0.575 + u_0 and
     0.675 + u_1; without c: a's draw + 0.25 + u_b = 0.7 + u_0 and 0.8 + u_1 (batched on x
     together, c's rows would take u_2 and u_3)."""
-    scenario = _trio()
+    scenario = trio(a_salience=A_DRAWN)
     draws = {"a:x:salience": np.array([0.45, 0.55])}
     batch = draw_batch(scenario, draws, 2)
     model = _OneIssuePerDraw()
