@@ -16,6 +16,7 @@ from statecraft.analysis.kernel import model_generator
 from statecraft.arrays import Batch
 from statecraft.models import Model
 from statecraft.models.base import Output
+from tests.test_advice_parts_by_hand import A0_QUIET
 
 
 class _Dice(Model):
@@ -50,19 +51,7 @@ BATCH = Batch(
     actual=np.array([np.nan]),
 )
 # a0's salience, coded 0.5, range 0.4 to 0.6: one unit of cost is 0.2 of salience.
-LEVER = LeverInput(
-    key="a0:i0:salience",
-    kind="salience",
-    actor="a0",
-    issue="i0",
-    a=0,
-    columns=(0,),
-    value=0.5,
-    low=0.4,
-    high=0.6,
-    bounds=(0.0, 1.0),
-    ranged=False,
-)
+LEVER = replace(A0_QUIET, low=0.4, high=0.6)
 
 
 @pytest.mark.parametrize(
@@ -180,10 +169,10 @@ def test_a_tie_between_the_two_directions_reports_the_change_down() -> None:
     c = 0.5057
 
     def labels(f: np.ndarray) -> np.ndarray:
-        return (np.abs(_u(f)[:, 0]) > c).astype(int)
+        return np.asarray(np.abs(_u(f)[:, 0]) > c, dtype=int)
 
     def scores(f: np.ndarray) -> np.ndarray:
-        return c - np.abs(_u(f)[:, 0])
+        return np.asarray(c - np.abs(_u(f)[:, 0]))
 
     singles, pair = search_flips(_Echo(), _echo_batch(1), [X], labels, scores)
     [(item, value, cost, label)] = singles
@@ -224,7 +213,7 @@ def test_a_pair_moves_each_input_its_fastest_way(up: float, down: float) -> None
             gain_x = np.where(ux >= 0, up * np.minimum(ux, 0.25), -down * ux)
         else:
             gain_x = np.abs(ux)
-        return 2.7 - gain_x - uy
+        return np.asarray(2.7 - gain_x - uy)
 
     labels, scores = _closer(closeness)
     singles, pair = search_flips(_Echo(), _echo_batch(2), [X, Y], labels, scores)
